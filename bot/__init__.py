@@ -1,0 +1,1 @@
+"""DevFlowFix: the application (settings, server, CLI, queue, dispatch and services)."""

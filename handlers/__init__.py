@@ -1,0 +1,1 @@
+"""Webhook handlers: one router module per feature, composed in handlers.registry."""

@@ -1,0 +1,1 @@
+"""GitHub webhook handlers, one gidgethub Router per feature module."""

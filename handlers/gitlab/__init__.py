@@ -1,0 +1,1 @@
+"""GitLab webhook handlers, one gidgetlab Router per feature module."""
