@@ -1,0 +1,18 @@
+"""Typed keys for what the aiohttp application holds."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from aiohttp import web
+
+from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.queue import InProcessQueue
+    from bot.services import Services
+
+SETTINGS = web.AppKey("settings", Settings)
+SERVICES: web.AppKey[Services] = web.AppKey("services")
+QUEUE: web.AppKey[InProcessQueue] = web.AppKey("queue")
+OWN_SERVICES = web.AppKey("own_services", bool)

@@ -1,0 +1,44 @@
+"""What a handler gets besides the event: the delivery, a logger, storage, and clients bound to identities."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.forges.github_client import GitHubClient
+from bot.services import Services
+from bot.settings import Settings
+from storage.database import Database
+from storage.models import WebhookDelivery
+
+
+@dataclass
+class HandlerContext:
+    """Passed as `ctx` to every handler: `async def on_x(event, ctx)`."""
+
+    services: Services
+    delivery: WebhookDelivery
+    log: logging.LoggerAdapter[logging.Logger]
+    data: dict[str, Any] = field(default_factory=dict)
+    _github: GitHubClient | None = None
+
+    @property
+    def settings(self) -> Settings:
+        return self.services.settings
+
+    @property
+    def db(self) -> Database:
+        return self.services.db
+
+    @property
+    def installation_id(self) -> int | None:
+        return self.delivery.installation_id
+
+    def github(self) -> GitHubClient:
+        """A client acting as the installation that sent this event (one per delivery, so calls are counted)."""
+        if self._github is None:
+            if self.installation_id is None:
+                raise LookupError("this event names no installation")
+            self._github = self.services.installation_client(self.installation_id)
+        return self._github

@@ -1,0 +1,81 @@
+"""The aiohttp application: webhook endpoints, health checks, and the life cycle of storage and the queue."""
+
+from __future__ import annotations
+
+import logging
+
+from aiohttp import web
+
+from bot import webhooks
+from bot.appkeys import OWN_SERVICES, QUEUE, SERVICES, SETTINGS
+from bot.queue import InProcessQueue
+from bot.services import Services
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+async def ping(_request: web.Request) -> web.Response:
+    return web.Response(text="PONG")
+
+
+async def healthz(_request: web.Request) -> web.Response:
+    return web.json_response({"status": "ok"})
+
+
+async def readyz(request: web.Request) -> web.Response:
+    services: Services = request.app[SERVICES]
+    try:
+        await services.db.ping()
+    except Exception as exc:
+        log.warning("readyz: database unreachable: %s", type(exc).__name__)
+        return web.json_response({"status": "unavailable", "database": "unreachable"}, status=503)
+    if not await services.db.is_current():
+        return web.json_response({"status": "unavailable", "database": "ok", "migrations": "behind"}, status=503)
+    return web.json_response({"status": "ok", "database": "ok", "migrations": "current"})
+
+
+@web.middleware
+async def no_500(request: web.Request, handler: web.RequestHandler) -> web.StreamResponse:
+    """Anything unexpected becomes a logged 500 without internals; HTTP errors pass through as they are."""
+    try:
+        return await handler(request)
+    except web.HTTPException:
+        raise
+    except Exception:
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return web.json_response({"error": "internal error"}, status=500)
+
+
+def create_app(settings: Settings, *, services: Services | None = None, migrate: bool | None = None) -> web.Application:
+    """Build the application. `migrate` defaults to on for SQLite (the embedded default upgrades itself)."""
+    app = web.Application(middlewares=[no_500], client_max_size=settings.max_webhook_body + 1)
+    app[SETTINGS] = settings
+    app[OWN_SERVICES] = services is None
+    webhooks.add_routes(app)
+    app.router.add_get("/ping", ping)
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)
+
+    async def startup(app: web.Application) -> None:
+        svc = services or await Services.create(settings)
+        app[SERVICES] = svc
+        should_migrate = migrate if migrate is not None else svc.db.engine.dialect.name == "sqlite"
+        if should_migrate:
+            await svc.db.migrate()
+        svc.db.writer.start()
+        queue = InProcessQueue(svc, concurrency=settings.worker_concurrency)
+        app[QUEUE] = queue
+        await queue.start()
+        if not settings.app_configured:
+            log.warning("no GitHub App configured (APP_ID, PRIVATE_KEY): webhooks are recorded, API work is not done")
+
+    async def cleanup(app: web.Application) -> None:
+        if QUEUE in app:
+            await app[QUEUE].stop()
+        if app[OWN_SERVICES] and SERVICES in app:
+            await app[SERVICES].close()
+
+    app.on_startup.append(startup)
+    app.on_cleanup.append(cleanup)
+    return app

@@ -1,0 +1,56 @@
+"""The long-lived parts one process shares: settings, storage, the HTTP session and the identity services."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+import aiohttp
+
+from bot.auth.app_jwt import AppJWT
+from bot.auth.installation_tokens import InstallationTokens
+from bot.forges.github_client import USER_AGENT, GitHubClient
+from bot.settings import Settings
+from storage.database import Database
+
+log = logging.getLogger(__name__)
+
+
+class NotConfigured(Exception):
+    """The work needs a setting that is not there (e.g. no GitHub App configured yet)."""
+
+
+@dataclass
+class Services:
+    """Built once at startup and closed at shutdown; handlers reach it through their context."""
+
+    settings: Settings
+    db: Database
+    http: aiohttp.ClientSession
+    app_jwt: AppJWT | None = None
+    installation_tokens: InstallationTokens | None = None
+    extras: dict[str, object] = field(default_factory=dict)
+
+    @classmethod
+    async def create(cls, settings: Settings, db: Database | None = None) -> Services:
+        db = db or Database.connect(settings.database_url)
+        http = aiohttp.ClientSession(
+            timeout=aiohttp.ClientTimeout(total=120, connect=15), headers={"User-Agent": USER_AGENT}
+        )
+        services = cls(settings=settings, db=db, http=http)
+        if settings.app_configured:
+            assert settings.private_key is not None and settings.app_id is not None
+            services.app_jwt = AppJWT(settings.app_id, settings.private_key.get_secret_value())
+            services.installation_tokens = InstallationTokens(http, services.app_jwt, settings.github_api_base)
+        return services
+
+    def installation_client(self, installation_id: int) -> GitHubClient:
+        """A GitHub client acting as the App's installation `installation_id`."""
+        if self.installation_tokens is None:
+            raise NotConfigured("the GitHub App is not configured (APP_ID and PRIVATE_KEY); see README")
+        provider = self.installation_tokens.provider(installation_id)
+        return GitHubClient(self.http, provider, self.settings.github_api_base)
+
+    async def close(self) -> None:
+        await self.http.close()
+        await self.db.close()

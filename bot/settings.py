@@ -1,0 +1,225 @@
+"""Typed settings read from the environment (and `.env`), with one clear line per wrong value at startup.
+
+Names follow Probot's conventions (APP_ID, PRIVATE_KEY, WEBHOOK_SECRET, ...) because GitHub's manifest flow
+produces them. Secrets are `SecretStr` so they never show up in a repr, a log line or an error message.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./devflowfix.sqlite3"
+MAX_WEBHOOK_BODY = 25 * 1024 * 1024
+
+
+class ConfigError(Exception):
+    """A setting is missing or wrong; the message names the variable and never its value."""
+
+
+def normalize_database_url(url: str) -> str:
+    """Map the URLs people paste (Heroku's `postgres://`, plain `sqlite:///`) to async SQLAlchemy drivers."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        return "postgresql+asyncpg://" + url[len("postgresql://") :]
+    if url.startswith("sqlite://"):
+        return "sqlite+aiosqlite://" + url[len("sqlite://") :]
+    return url
+
+
+def _decode_private_key(value: str) -> str:
+    """Accept a PEM (with real or escaped newlines) or the base64 of one, as Probot does."""
+    text = value.strip()
+    if "-----BEGIN" in text:
+        return text.replace("\\n", "\n") + "\n"
+    try:
+        decoded = base64.b64decode(text, validate=True).decode()
+    except (binascii.Error, UnicodeDecodeError) as exc:
+        raise ValueError("is neither a PEM private key nor the base64 of one") from exc
+    if "-----BEGIN" not in decoded:
+        raise ValueError("is neither a PEM private key nor the base64 of one")
+    return decoded.strip() + "\n"
+
+
+class Settings(BaseSettings):
+    """Everything the bot reads from its environment. Build with `load_settings()`."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+    )
+
+    # Mode. Development relaxes what production requires (encryption key, webhook secret) and says so loudly.
+    devflowfix_env: Literal["production", "development", "test"] = "production"
+
+    # GitHub App (Probot names).
+    app_id: int | None = None
+    private_key: SecretStr | None = None
+    private_key_path: Path | None = None
+    webhook_secret: SecretStr | None = None
+    github_client_id: str | None = None
+    github_client_secret: SecretStr | None = None
+    ghe_host: str | None = None
+    github_api_url: str | None = None
+    github_url: str | None = None
+    gh_org: str | None = None
+    app_slug: str | None = None
+
+    # Server.
+    host: str = "0.0.0.0"  # noqa: S104 - a web dyno must listen on all interfaces
+    port: int = Field(default=3000, ge=1, le=65535)
+    public_url: str | None = None
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+    log_format: Literal["plain", "json"] = "plain"
+    max_webhook_body: int = Field(default=MAX_WEBHOOK_BODY, ge=1024)
+
+    # Storage and work.
+    database_url: str = DEFAULT_DATABASE_URL
+    worker_concurrency: int = Field(default=4, ge=1, le=256)
+    max_delivery_attempts: int = Field(default=5, ge=1, le=50)
+
+    # GitLab.
+    gitlab_url: str = "https://gitlab.com"
+    gitlab_webhook_secret: SecretStr | None = None
+    gitlab_token: SecretStr | None = None
+    gitlab_client_id: str | None = None
+    gitlab_client_secret: SecretStr | None = None
+
+    # LLM (any OpenAI-compatible server).
+    openai_api_key: SecretStr | None = None
+    openai_base_url: str | None = None
+    openai_model: str = "gpt-4o-mini"
+
+    # Identities and the token migration.
+    oauth_token_encryption_key: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list)
+    session_secret: SecretStr | None = None
+    github_app_tokens_enabled: bool = True
+    user_migration_batch_size: int = Field(default=100, ge=1, le=10_000)
+    oauth_token_deprecation_date: dt.date | None = None
+
+    @field_validator("devflowfix_env", "log_level", "log_format", mode="before")
+    @classmethod
+    def _lower_or_upper(cls, value: object, info: object) -> object:
+        if not isinstance(value, str):
+            return value
+        name = getattr(info, "field_name", "")
+        return value.upper() if name == "log_level" else value.lower()
+
+    @field_validator("private_key", mode="before")
+    @classmethod
+    def _pem(cls, value: object) -> object:
+        if value is None or value == "":
+            return None
+        if isinstance(value, SecretStr):
+            value = value.get_secret_value()
+        return _decode_private_key(str(value))
+
+    @field_validator("oauth_token_encryption_key", mode="before")
+    @classmethod
+    def _keys(cls, value: object) -> object:
+        if value is None or value == "":
+            return []
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator(
+        "app_id", "private_key_path", "webhook_secret", "ghe_host", "github_api_url", "github_url",
+        "github_client_id", "github_client_secret", "gitlab_webhook_secret", "gitlab_token",
+        "openai_api_key", "openai_base_url", "session_secret", "oauth_token_deprecation_date",
+        "gitlab_client_id", "gitlab_client_secret", "gh_org", "public_url", "app_slug",
+        mode="before",
+    )
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @field_validator("database_url")
+    @classmethod
+    def _db_url(cls, value: str) -> str:
+        value = normalize_database_url(value)
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError("must be a sqlite:/// or postgresql:// URL")
+        return value
+
+    @model_validator(mode="after")
+    def _key_file(self) -> Settings:
+        if self.private_key is None and self.private_key_path is not None:
+            try:
+                text = self.private_key_path.read_text()
+            except OSError as exc:
+                raise ValueError(f"PRIVATE_KEY_PATH: cannot read the file ({exc.strerror})") from None
+            try:
+                self.private_key = SecretStr(_decode_private_key(text))
+            except ValueError as exc:
+                raise ValueError(f"PRIVATE_KEY_PATH: the file {exc}") from None
+        if self.app_id is not None and self.private_key is None:
+            raise ValueError("PRIVATE_KEY: required when APP_ID is set (or set PRIVATE_KEY_PATH)")
+        return self
+
+    # Derived values.
+    @property
+    def development(self) -> bool:
+        return self.devflowfix_env in ("development", "test")
+
+    @cached_property
+    def github_api_base(self) -> str:
+        if self.github_api_url:
+            return self.github_api_url.rstrip("/")
+        if self.ghe_host:
+            return f"https://{self.ghe_host}/api/v3"
+        return "https://api.github.com"
+
+    @cached_property
+    def github_web_base(self) -> str:
+        if self.github_url:
+            return self.github_url.rstrip("/")
+        if self.ghe_host:
+            return f"https://{self.ghe_host}"
+        return "https://github.com"
+
+    @property
+    def gitlab_base(self) -> str:
+        return self.gitlab_url.rstrip("/")
+
+    @property
+    def llm_enabled(self) -> bool:
+        return self.openai_api_key is not None
+
+    @property
+    def app_configured(self) -> bool:
+        return self.app_id is not None and self.private_key is not None
+
+    def secret_values(self) -> list[str]:
+        """Every configured secret, so the log filter can scrub them if one ever slips into a message."""
+        found: list[str] = []
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            values = value if isinstance(value, list) else [value]
+            for item in values:
+                if isinstance(item, SecretStr) and item.get_secret_value():
+                    found.append(item.get_secret_value())
+        return found
+
+
+def _env_name(loc: tuple[object, ...]) -> str:
+    return str(loc[0]).upper() if loc else "SETTINGS"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings; raise ConfigError with one line naming the variable (never its value)."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        err = exc.errors(include_url=False, include_input=False)[0]
+        message = str(err.get("msg", "invalid value")).removeprefix("Value error, ")
+        if not err.get("loc"):
+            raise ConfigError(f"configuration error: {message}") from None
+        raise ConfigError(f"configuration error: {_env_name(err['loc'])}: {message}") from None

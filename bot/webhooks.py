@@ -1,0 +1,205 @@
+"""The webhook endpoints: verify, reject bad input with a 4xx, record durably, answer, then queue the work.
+
+No API call and no LLM call happens before the answer; the handlers run after it, from the queue.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+import gidgethub
+import gidgethub.sansio
+import gidgetlab
+import gidgetlab.sansio
+import orjson
+from aiohttp import web
+
+from bot import routers
+from bot.appkeys import QUEUE, SERVICES, SETTINGS
+from bot.settings import Settings
+from storage.deliveries import IGNORED, NewDelivery
+
+log = logging.getLogger(__name__)
+
+JSON_TYPES = ("application/json", "application/x-www-form-urlencoded")
+
+
+class Reject(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def _answer(http_status: int, **body: Any) -> web.Response:
+    return web.Response(status=http_status, body=orjson.dumps(body), content_type="application/json")
+
+
+async def read_body(request: web.Request, limit: int) -> bytes:
+    """The request body, refused with 413 as soon as it is known to pass `limit` (never read whole)."""
+    if request.content_length is not None and request.content_length > limit:
+        raise Reject(413, f"body larger than {limit} bytes")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.content.iter_chunked(1 << 16):
+        size += len(chunk)
+        if size > limit:
+            raise Reject(413, f"body larger than {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _media_type(headers: Mapping[str, str]) -> str:
+    return headers.get("content-type", "").split(";", 1)[0].strip().lower()
+
+
+def _summary(data: Mapping[str, Any]) -> tuple[str | None, int | None, str | None]:
+    action = data.get("action")
+    installation = data.get("installation")
+    installation_id = installation.get("id") if isinstance(installation, dict) else None
+    repo = data.get("repository")
+    full_name = repo.get("full_name") if isinstance(repo, dict) else None
+    return (
+        action if isinstance(action, str) else None,
+        installation_id if isinstance(installation_id, int) and not isinstance(installation_id, bool) else None,
+        full_name if isinstance(full_name, str) else None,
+    )
+
+
+def parse_github(headers: Mapping[str, str], body: bytes, secret: str | None) -> tuple[gidgethub.sansio.Event, bytes]:
+    """Verify and parse a GitHub delivery; raise Reject with the answer for anything wrong."""
+    if secret is None:
+        raise Reject(401, "no WEBHOOK_SECRET is configured, so no delivery can be verified")
+    for name in ("x-github-event", "x-github-delivery"):
+        if not headers.get(name):
+            raise Reject(400, f"missing {name} header")
+    if not headers.get("x-hub-signature-256"):
+        raise Reject(401, "missing X-Hub-Signature-256 header")
+    # Only the SHA-256 signature counts: drop the legacy SHA-1 one so it can never be used instead.
+    headers = {k.lower(): v for k, v in headers.items() if k.lower() != "x-hub-signature"}
+    try:
+        gidgethub.sansio.validate_event(body, signature=headers["x-hub-signature-256"], secret=secret)
+    except gidgethub.ValidationFailure:
+        raise Reject(401, "signature does not match") from None
+    if _media_type(headers) not in JSON_TYPES:
+        raise Reject(415, "expected a content-type of application/json or application/x-www-form-urlencoded")
+    try:
+        event = gidgethub.sansio.Event.from_http(headers, body, secret=secret)
+    except gidgethub.ValidationFailure:
+        raise Reject(401, "signature does not match") from None
+    except (gidgethub.BadRequest, ValueError, KeyError):
+        raise Reject(400, "body is not valid JSON") from None
+    if not isinstance(event.data, dict):
+        raise Reject(400, "body must be a JSON object")
+    stored = body if _media_type(headers) == "application/json" else orjson.dumps(event.data)
+    return event, stored
+
+
+def parse_gitlab(headers: Mapping[str, str], body: bytes, secret: str | None) -> tuple[gidgetlab.sansio.Event, str]:
+    """Verify (constant time) and parse a GitLab delivery; return the event and its delivery id."""
+    if secret is None:
+        raise Reject(401, "no GITLAB_WEBHOOK_SECRET is configured, so no delivery can be verified")
+    token = headers.get("x-gitlab-token")
+    if token is None:
+        raise Reject(401, "missing X-Gitlab-Token header")
+    if not hmac.compare_digest(token.encode(), secret.encode()):
+        raise Reject(401, "X-Gitlab-Token does not match")
+    if not headers.get("x-gitlab-event"):
+        raise Reject(400, "missing X-Gitlab-Event header")
+    if _media_type(headers) not in JSON_TYPES:
+        raise Reject(415, "expected a content-type of application/json")
+    unverified = {k.lower(): v for k, v in headers.items() if k.lower() != "x-gitlab-token"}
+    try:
+        event = gidgetlab.sansio.Event.from_http(unverified, body)
+    except (gidgetlab.BadRequest, ValueError, KeyError):
+        raise Reject(400, "body is not valid JSON") from None
+    if not isinstance(event.data, dict):
+        raise Reject(400, "body must be a JSON object")
+    delivery_id = (
+        headers.get("idempotency-key")
+        or headers.get("x-gitlab-event-uuid")
+        or headers.get("x-gitlab-webhook-uuid")
+        or "sha256:" + hashlib.sha256(body).hexdigest()
+    )
+    return event, delivery_id[:100]
+
+
+def _gitlab_summary(data: Mapping[str, Any]) -> tuple[str | None, str | None]:
+    attributes = data.get("object_attributes")
+    status = None
+    if isinstance(attributes, dict):
+        status = attributes.get("action") or attributes.get("status")
+    elif isinstance(data.get("build_status"), str):
+        status = data["build_status"]
+    project = data.get("project")
+    path = project.get("path_with_namespace") if isinstance(project, dict) else data.get("project_name")
+    return (status if isinstance(status, str) else None, path if isinstance(path, str) else None)
+
+
+async def _record_and_answer(request: web.Request, delivery: NewDelivery, has_handlers: bool) -> web.StreamResponse:
+    app = request.app
+    if not has_handlers:
+        delivery.status = IGNORED
+    recorded = await app[SERVICES].db.writer.record(delivery)
+    if recorded.duplicate:
+        return _answer(200, status="duplicate", delivery=delivery.delivery_id)
+    status = "queued" if has_handlers else "ignored"
+    response = _answer(202, status=status, delivery=delivery.delivery_id)
+    if has_handlers and recorded.id is not None:
+        await response.prepare(request)  # the answer leaves before any handler can start
+        await response.write_eof()
+        app[QUEUE].submit(recorded.id)
+    return response
+
+
+async def github_webhook(request: web.Request) -> web.StreamResponse:
+    settings: Settings = request.app[SETTINGS]
+    try:
+        body = await read_body(request, settings.max_webhook_body)
+        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+        event, stored = parse_github(request.headers, body, secret)
+    except Reject as exc:
+        log.info("github delivery refused: %s", exc.message, extra={"status": exc.status})
+        return _answer(exc.status, error=exc.message)
+    action, installation_id, repository = _summary(event.data)
+    delivery = NewDelivery(
+        provider="github",
+        delivery_id=str(event.delivery_id)[:100],
+        event=event.event[:100],
+        action=action[:100] if action else None,
+        installation_id=installation_id,
+        repository=repository[:255] if repository else None,
+        body=stored,
+    )
+    return await _record_and_answer(request, delivery, bool(routers.github_handlers(event)))
+
+
+async def gitlab_webhook(request: web.Request) -> web.StreamResponse:
+    settings: Settings = request.app[SETTINGS]
+    try:
+        body = await read_body(request, settings.max_webhook_body)
+        secret = settings.gitlab_webhook_secret.get_secret_value() if settings.gitlab_webhook_secret else None
+        event, delivery_id = parse_gitlab(request.headers, body, secret)
+    except Reject as exc:
+        log.info("gitlab delivery refused: %s", exc.message, extra={"status": exc.status})
+        return _answer(exc.status, error=exc.message)
+    action, repository = _gitlab_summary(event.data)
+    delivery = NewDelivery(
+        provider="gitlab",
+        delivery_id=delivery_id,
+        event=event.event[:100],
+        action=action[:100] if action else None,
+        installation_id=None,
+        repository=repository[:255] if repository else None,
+        body=body,
+    )
+    return await _record_and_answer(request, delivery, bool(routers.gitlab_handlers(event)))
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_post("/api/github/webhooks", github_webhook)
+    app.router.add_post("/api/gitlab/webhooks", gitlab_webhook)

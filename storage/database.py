@@ -1,0 +1,53 @@
+"""The storage facade the application holds: one engine, its sessions, and a store per aggregate."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from storage import migrate
+from storage.db import create_engine, session_factory
+from storage.deliveries import DeliveryStore, DeliveryWriter
+from storage.installations import InstallationStore
+
+
+@dataclass
+class Database:
+    """Everything the bot needs from storage, built from one URL."""
+
+    url: str
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    writer: DeliveryWriter
+    deliveries: DeliveryStore
+    installations: InstallationStore
+    extras: dict[str, object] = field(default_factory=dict)
+
+    @classmethod
+    def connect(cls, url: str) -> Database:
+        engine = create_engine(url)
+        sessions = session_factory(engine)
+        return cls(
+            url=url,
+            engine=engine,
+            sessions=sessions,
+            writer=DeliveryWriter(engine),
+            deliveries=DeliveryStore(sessions),
+            installations=InstallationStore(sessions),
+        )
+
+    async def migrate(self) -> None:
+        await migrate.upgrade(self.url)
+
+    async def ping(self) -> None:
+        async with self.engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+
+    async def is_current(self) -> bool:
+        return await migrate.is_current(self.engine)
+
+    async def close(self) -> None:
+        await self.writer.close()
+        await self.engine.dispose()

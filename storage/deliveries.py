@@ -1,0 +1,211 @@
+"""The webhook delivery log: group-committed inserts, claiming work, finishing it, and history queries."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from storage.models import WebhookDelivery
+from storage.types import utcnow
+
+log = logging.getLogger(__name__)
+
+PENDING, RUNNING, DONE, FAILED, IGNORED = "pending", "running", "done", "failed", "ignored"
+UNFINISHED = (PENDING, RUNNING)
+
+
+@dataclass(slots=True)
+class NewDelivery:
+    """A verified delivery, as it is written before the answer."""
+
+    provider: str
+    delivery_id: str
+    event: str
+    action: str | None
+    installation_id: int | None
+    repository: str | None
+    body: bytes
+    status: str = PENDING
+    received_at: dt.datetime = field(default_factory=utcnow)
+
+    def row(self) -> dict[str, object]:
+        return {
+            "provider": self.provider,
+            "delivery_id": self.delivery_id,
+            "event": self.event,
+            "action": self.action,
+            "installation_id": self.installation_id,
+            "repository": self.repository,
+            "body": self.body,
+            "status": self.status,
+            "attempts": 0,
+            "received_at": self.received_at,
+        }
+
+
+@dataclass(slots=True, frozen=True)
+class Recorded:
+    """What recording a delivery did: its row id, or None when the delivery id was seen before."""
+
+    id: int | None
+
+    @property
+    def duplicate(self) -> bool:
+        return self.id is None
+
+
+class DeliveryWriter:
+    """Writes deliveries durably, committing the inserts of concurrent requests together (group commit).
+
+    Each caller awaits its own row; the writer takes everything queued while the previous commit ran and
+    writes it in one INSERT .. ON CONFLICT DO NOTHING RETURNING, so one fsync serves many requests.
+    """
+
+    def __init__(self, engine: AsyncEngine, *, max_batch: int = 256) -> None:
+        self._engine = engine
+        self._max_batch = max_batch
+        self._queue: asyncio.Queue[tuple[NewDelivery, asyncio.Future[Recorded]]] = asyncio.Queue()
+        self._task: asyncio.Task[None] | None = None
+        dialect = engine.dialect.name
+        self._insert = sqlite_insert if dialect == "sqlite" else pg_insert
+
+    def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.get_running_loop().create_task(self._run(), name="delivery-writer")
+
+    async def close(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def record(self, delivery: NewDelivery) -> Recorded:
+        """Write `delivery` and return once it is committed."""
+        self.start()
+        future: asyncio.Future[Recorded] = asyncio.get_running_loop().create_future()
+        await self._queue.put((delivery, future))
+        return await future
+
+    async def _run(self) -> None:
+        while True:
+            batch = [await self._queue.get()]
+            while len(batch) < self._max_batch and not self._queue.empty():
+                batch.append(self._queue.get_nowait())
+            try:
+                ids = await self._write([d for d, _ in batch])
+            except Exception as exc:  # the callers get the error; the writer keeps going
+                for _, future in batch:
+                    if not future.done():
+                        future.set_exception(exc)
+                continue
+            for delivery, future in batch:
+                # pop: a second copy of one delivery id in the same batch is a duplicate, like across batches
+                row_id = ids.pop((delivery.provider, delivery.delivery_id), None)
+                if not future.done():
+                    future.set_result(Recorded(row_id))
+
+    async def _write(self, deliveries: Sequence[NewDelivery]) -> dict[tuple[str, str], int]:
+        rows: dict[tuple[str, str], dict[str, object]] = {}
+        for d in deliveries:  # the same id twice in one batch: the first one wins, as across batches
+            rows.setdefault((d.provider, d.delivery_id), d.row())
+        table = WebhookDelivery.__table__
+        stmt = (
+            self._insert(table)
+            .on_conflict_do_nothing(index_elements=["provider", "delivery_id"])
+            .returning(table.c.id, table.c.provider, table.c.delivery_id)
+        )
+        async with self._engine.begin() as conn:
+            result = await conn.execute(stmt, list(rows.values()))
+            inserted = {(r.provider, r.delivery_id): r.id for r in result}
+        return inserted
+
+
+class DeliveryStore:
+    """Queries over webhook_deliveries for the queue, the dispatcher and the API."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    async def get(self, delivery_pk: int) -> WebhookDelivery | None:
+        async with self._sessions() as session:
+            return await session.get(WebhookDelivery, delivery_pk)
+
+    async def claim(self, delivery_pk: int) -> WebhookDelivery | None:
+        """Mark a pending (or crashed-while-running) delivery running and count the attempt; None if not ours."""
+        async with self._sessions.begin() as session:
+            result = await session.execute(
+                update(WebhookDelivery)
+                .where(WebhookDelivery.id == delivery_pk, WebhookDelivery.status.in_(UNFINISHED))
+                .values(status=RUNNING, attempts=WebhookDelivery.attempts + 1, next_attempt_at=None)
+                .returning(WebhookDelivery.id)
+            )
+            if result.scalar_one_or_none() is None:
+                return None
+            return await session.get(WebhookDelivery, delivery_pk)
+
+    async def finish(self, delivery_pk: int, status: str, error: str | None = None) -> None:
+        async with self._sessions.begin() as session:
+            await session.execute(
+                update(WebhookDelivery)
+                .where(WebhookDelivery.id == delivery_pk)
+                .values(status=status, last_error=error, finished_at=utcnow())
+            )
+
+    async def retry_later(self, delivery_pk: int, when: dt.datetime, error: str) -> None:
+        async with self._sessions.begin() as session:
+            await session.execute(
+                update(WebhookDelivery)
+                .where(WebhookDelivery.id == delivery_pk)
+                .values(status=PENDING, last_error=error, next_attempt_at=when)
+            )
+
+    async def unfinished(self, *, now: dt.datetime | None = None, limit: int = 1000) -> list[int]:
+        """Deliveries recorded but not finished (pending and due, or left running by a crash), oldest first."""
+        now = now or utcnow()
+        async with self._sessions() as session:
+            result = await session.execute(
+                select(WebhookDelivery.id)
+                .where(
+                    WebhookDelivery.status.in_(UNFINISHED),
+                    or_(WebhookDelivery.next_attempt_at.is_(None), WebhookDelivery.next_attempt_at <= now),
+                )
+                .order_by(WebhookDelivery.id)
+                .limit(limit)
+            )
+            return list(result.scalars())
+
+    async def next_due(self) -> dt.datetime | None:
+        async with self._sessions() as session:
+            result = await session.execute(
+                select(WebhookDelivery.next_attempt_at)
+                .where(WebhookDelivery.status == PENDING, WebhookDelivery.next_attempt_at.is_not(None))
+                .order_by(WebhookDelivery.next_attempt_at)
+                .limit(1)
+            )
+            return result.scalar_one_or_none()
+
+    async def recent(self, *, limit: int = 50, status: str | None = None) -> list[WebhookDelivery]:
+        async with self._sessions() as session:
+            query = select(WebhookDelivery).order_by(WebhookDelivery.id.desc()).limit(limit)
+            if status:
+                query = query.where(WebhookDelivery.status == status)
+            return list((await session.execute(query)).scalars())
+
+    async def by_delivery_id(self, provider: str, delivery_id: str) -> WebhookDelivery | None:
+        async with self._sessions() as session:
+            result = await session.execute(
+                select(WebhookDelivery).where(
+                    WebhookDelivery.provider == provider, WebhookDelivery.delivery_id == delivery_id
+                )
+            )
+            return result.scalar_one_or_none()

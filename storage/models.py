@@ -1,0 +1,230 @@
+"""SQLAlchemy 2 models: installations, users, connections, repositories, runs, incidents, deliveries.
+
+Token columns hold Fernet ciphertext only (the `*_enc` columns); `storage` never sees a plain token.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from storage.types import UTCDateTime, utcnow
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def new_id() -> str:
+    """A new random primary key (UUID4 text: portable across SQLite and PostgreSQL)."""
+    return str(uuid.uuid4())
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        dt.datetime: UTCDateTime(),
+        dict[str, Any]: JSON(),
+        list[Any]: JSON(),
+    }
+
+
+class Timestamps:
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Installation(Timestamps, Base):
+    """A GitHub App installation on a user or an organization account."""
+
+    __tablename__ = "installations"
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    account_login: Mapped[str] = mapped_column(String(255))
+    account_id: Mapped[int | None] = mapped_column(BigInteger)
+    account_type: Mapped[str | None] = mapped_column(String(32))
+    repository_selection: Mapped[str | None] = mapped_column(String(16))
+    permissions: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    events: Mapped[list[Any]] = mapped_column(default=list)
+    suspended_at: Mapped[dt.datetime | None]
+    deleted_at: Mapped[dt.datetime | None]
+
+
+class User(Timestamps, Base):
+    """A person who signed in to DevFlowFix or whose legacy token we hold."""
+
+    __tablename__ = "users"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    github_user_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    github_login: Mapped[str | None] = mapped_column(String(255))
+    gitlab_user_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    gitlab_username: Mapped[str | None] = mapped_column(String(255))
+    email: Mapped[str | None] = mapped_column(String(320))
+    name: Mapped[str | None] = mapped_column(String(255))
+    token_migration_status: Mapped[str] = mapped_column(String(16), default="pending")
+    token_migration_error: Mapped[str | None] = mapped_column(Text)
+    token_migrated_at: Mapped[dt.datetime | None]
+
+
+class OAuthConnection(Timestamps, Base):
+    """One identity a user lent us: a GitHub App user-to-server token, a legacy OAuth token, a PAT, GitLab OAuth.
+
+    kind: github_app_user | github_oauth | github_pat | gitlab_oauth | gitlab_pat
+    """
+
+    __tablename__ = "oauth_connections"
+    __table_args__ = (
+        UniqueConstraint("user_id", "provider", "kind", "repository_full_name", name="uq_oauth_connections_identity"),
+    )
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    provider: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(20))
+    provider_user_id: Mapped[str | None] = mapped_column(String(100))
+    provider_username: Mapped[str | None] = mapped_column(String(255))
+    repository_full_name: Mapped[str] = mapped_column(String(255), default="")  # a PAT's repository, else ""
+    access_token_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    refresh_token_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    token_expires_at: Mapped[dt.datetime | None]
+    refresh_token_expires_at: Mapped[dt.datetime | None]
+    refresh_generation: Mapped[int] = mapped_column(Integer, default=0)
+    scopes: Mapped[list[Any]] = mapped_column(default=list)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    deactivated_reason: Mapped[str | None] = mapped_column(String(255))
+    migrated_from_pat: Mapped[bool] = mapped_column(Boolean, default=False)
+    last_used_at: Mapped[dt.datetime | None]
+
+
+class RepositoryConnection(Timestamps, Base):
+    """A repository we watch: through an App installation, or connected by a user's OAuth token (webhook)."""
+
+    __tablename__ = "repository_connections"
+    __table_args__ = (UniqueConstraint("provider", "repository_id", name="uq_repository_connections_repo"),)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    provider: Mapped[str] = mapped_column(String(20), default="github")
+    repository_id: Mapped[str] = mapped_column(String(100))
+    full_name: Mapped[str] = mapped_column(String(255), index=True)
+    installation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("installations.id", ondelete="SET NULL"), index=True
+    )
+    user_id: Mapped[str | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    oauth_connection_id: Mapped[str | None] = mapped_column(
+        ForeignKey("oauth_connections.id", ondelete="SET NULL")
+    )
+    is_private: Mapped[bool | None]
+    default_branch: Mapped[str | None] = mapped_column(String(255))
+    webhook_id: Mapped[str | None] = mapped_column(String(100))
+    webhook_secret_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    is_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    auto_pr_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    allow_workflow_edits: Mapped[bool] = mapped_column(Boolean, default=False)
+    removed_at: Mapped[dt.datetime | None]
+    last_event_at: Mapped[dt.datetime | None]
+
+
+class WorkflowRun(Timestamps, Base):
+    """A CI run we looked at (GitHub workflow run or GitLab pipeline)."""
+
+    __tablename__ = "workflow_runs"
+    __table_args__ = (
+        UniqueConstraint("provider", "repository_full_name", "run_id", "run_attempt", name="uq_workflow_runs_run"),
+    )
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    provider: Mapped[str] = mapped_column(String(20), default="github")
+    repository_connection_id: Mapped[str | None] = mapped_column(
+        ForeignKey("repository_connections.id", ondelete="SET NULL")
+    )
+    repository_full_name: Mapped[str] = mapped_column(String(255))
+    run_id: Mapped[int] = mapped_column(BigInteger)
+    run_attempt: Mapped[int] = mapped_column(Integer, default=1)
+    run_number: Mapped[int | None] = mapped_column(Integer)
+    workflow_name: Mapped[str | None] = mapped_column(String(255))
+    workflow_path: Mapped[str | None] = mapped_column(String(512))
+    event: Mapped[str | None] = mapped_column(String(64))
+    head_branch: Mapped[str | None] = mapped_column(String(255))
+    head_sha: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[str | None] = mapped_column(String(50))
+    conclusion: Mapped[str | None] = mapped_column(String(50))
+    html_url: Mapped[str | None] = mapped_column(String(1024))
+    incident_id: Mapped[str | None] = mapped_column(ForeignKey("incidents.id", ondelete="SET NULL"))
+
+
+class Incident(Timestamps, Base):
+    """A CI failure we explain and try to fix; one per failing run, shared by repeats of the same signature."""
+
+    __tablename__ = "incidents"
+    __table_args__ = (
+        UniqueConstraint("provider", "repository_full_name", "run_id", name="uq_incidents_run"),
+        Index("ix_incidents_open_signature", "repository_full_name", "head_branch", "signature", "status"),
+    )
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    provider: Mapped[str] = mapped_column(String(20), default="github")
+    repository_full_name: Mapped[str] = mapped_column(String(255))
+    repository_connection_id: Mapped[str | None] = mapped_column(
+        ForeignKey("repository_connections.id", ondelete="SET NULL")
+    )
+    oauth_connection_id: Mapped[str | None] = mapped_column(
+        ForeignKey("oauth_connections.id", ondelete="SET NULL")
+    )
+    installation_id: Mapped[int | None] = mapped_column(BigInteger)
+    run_id: Mapped[int] = mapped_column(BigInteger)
+    run_attempt: Mapped[int] = mapped_column(Integer, default=1)
+    workflow_name: Mapped[str | None] = mapped_column(String(255))
+    head_branch: Mapped[str | None] = mapped_column(String(255))
+    head_sha: Mapped[str | None] = mapped_column(String(64))
+    pull_requests: Mapped[list[Any]] = mapped_column(default=list)
+    status: Mapped[str] = mapped_column(String(32), default="open")
+    category: Mapped[str | None] = mapped_column(String(32))
+    signature: Mapped[str | None] = mapped_column(String(128))
+    analysis: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    root_cause: Mapped[str | None] = mapped_column(Text)
+    links: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    comment_id: Mapped[int | None] = mapped_column(BigInteger)
+    check_run_id: Mapped[int | None] = mapped_column(BigInteger)
+    fix_pr_number: Mapped[int | None] = mapped_column(Integer)
+    fix_branch: Mapped[str | None] = mapped_column(String(255))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    occurrences: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class WebhookDelivery(Base):
+    """Every verified webhook delivery, written before we answer; the work queue and its history."""
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (
+        UniqueConstraint("provider", "delivery_id", name="uq_webhook_deliveries_delivery"),
+        Index("ix_webhook_deliveries_status_due", "status", "next_attempt_at"),
+    )
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    provider: Mapped[str] = mapped_column(String(20))
+    delivery_id: Mapped[str] = mapped_column(String(100))
+    event: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str | None] = mapped_column(String(100))
+    installation_id: Mapped[int | None] = mapped_column(BigInteger)
+    repository: Mapped[str | None] = mapped_column(String(255))
+    received_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending running done failed ignored
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    next_attempt_at: Mapped[dt.datetime | None]
+    finished_at: Mapped[dt.datetime | None]

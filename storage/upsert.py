@@ -1,0 +1,28 @@
+"""INSERT .. ON CONFLICT DO UPDATE for SQLite and PostgreSQL alike, so concurrent writers never collide."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from sqlalchemy import Table
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+
+async def upsert(
+    session: AsyncSession,
+    table: Table,
+    values: Mapping[str, Any],
+    *,
+    conflict: Iterable[str],
+    update: Iterable[str],
+) -> None:
+    """Insert `values`, or update the columns `update` of the row that has the same `conflict` columns."""
+    insert = sqlite_insert if session.bind.dialect.name == "sqlite" else pg_insert
+    stmt = insert(table).values(**values)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=list(conflict), set_={col: stmt.excluded[col] for col in update}
+    )
+    await session.execute(stmt)

@@ -1,0 +1,113 @@
+"""Shared fixtures: a real database per test (SQLite file and PostgreSQL), settings, and the running app."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import asyncpg
+import pytest
+from sqlalchemy import text
+
+from bot.settings import Settings, load_settings
+from storage.database import Database
+from storage.migrate import upgrade_sync
+from storage.models import Base
+
+WEBHOOK_SECRET = "it's a secret to everybody"
+GITLAB_SECRET = "gitlab-hook-secret"
+PG_ADMIN_DSN = os.environ.get("TEST_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/test")
+BACKENDS = [b for b in os.environ.get("TEST_DATABASES", "sqlite,postgres").split(",") if b]
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file, copied for each test (migrating once keeps the suite fast)."""
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    upgrade_sync(f"sqlite+aiosqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A database of its own for this test run on the machine's PostgreSQL, migrated, dropped at the end."""
+    name = f"dff_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    admin = PG_ADMIN_DSN
+
+    async def admin_exec(sql: str) -> None:
+        conn = await asyncpg.connect(admin)
+        try:
+            await conn.execute(sql)
+        finally:
+            await conn.close()
+
+    asyncio.run(admin_exec(f'CREATE DATABASE "{name}"'))
+    base = admin.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
+    url = f"{base}/{name}"
+    upgrade_sync(url)
+    yield url
+    asyncio.run(admin_exec(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        path = tmp_path / "bot.sqlite3"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite+aiosqlite:///{path}"
+    url: str = request.getfixturevalue("postgres_url")
+    return url
+
+
+async def _truncate(db: Database) -> None:
+    if db.engine.dialect.name != "postgresql":
+        return
+    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    async with db.engine.begin() as conn:
+        await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+async def db(database_url: str) -> AsyncIterator[Database]:
+    database = Database.connect(database_url)
+    await _truncate(database)
+    yield database
+    await database.close()
+
+
+def make_settings(database_url: str, **overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "devflowfix_env": "test",
+        "database_url": database_url,
+        "webhook_secret": WEBHOOK_SECRET,
+        "gitlab_webhook_secret": GITLAB_SECRET,
+        "log_level": "DEBUG",
+    }
+    values.update(overrides)
+    return load_settings(**values)
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return make_settings(database_url)
+
+
+@pytest.fixture
+async def services(settings: Settings, db: Database) -> AsyncIterator[object]:
+    from bot.services import Services
+
+    svc = await Services.create(settings, db=db)
+    yield svc
+    await svc.http.close()
+
+
+@pytest.fixture
+async def client(aiohttp_client: object, settings: Settings, services: object) -> object:
+    from bot.server import create_app
+
+    app = create_app(settings, services=services, migrate=False)  # type: ignore[arg-type]
+    return await aiohttp_client(app)  # type: ignore[operator]
