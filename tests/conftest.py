@@ -111,3 +111,24 @@ async def client(aiohttp_client: object, settings: Settings, services: object) -
 
     app = create_app(settings, services=services, migrate=False)  # type: ignore[arg-type]
     return await aiohttp_client(app)  # type: ignore[operator]
+
+
+@pytest.fixture
+async def fake_github() -> AsyncIterator[object]:
+    from tests.fakes.github import FakeGitHub, app_key
+
+    _, public_key = app_key()
+    fake = FakeGitHub(public_key=public_key)
+    await fake.start()
+    yield fake
+    await fake.close()
+
+
+@pytest.fixture
+def app_settings(database_url: str, fake_github: object) -> Settings:
+    """Settings for a configured GitHub App whose API is the fake GitHub."""
+    from tests.fakes.github import APP_ID, app_key
+
+    pem, _ = app_key()
+    url = fake_github.url  # type: ignore[attr-defined]
+    return make_settings(database_url, app_id=APP_ID, private_key=pem, github_api_url=url, github_url=url)

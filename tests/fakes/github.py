@@ -1,0 +1,247 @@
+"""A fake GitHub REST API served by aiohttp on loopback, with the real API's shapes, status codes and quirks.
+
+It checks what GitHub checks (the App JWT's signature and claims, bearer tokens it issued), answers with the
+real status codes (201 on creation, 401, 404, 422), sends rate-limit headers, and records every request so a
+test can assert on what the bot sent. Feature modules add their routes with `fake.router` before start.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import secrets
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import jwt
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+APP_ID = 4242
+
+
+def generate_private_key() -> tuple[str, rsa.RSAPublicKey]:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+    return pem, key.public_key()
+
+
+_KEY_CACHE: list[tuple[str, rsa.RSAPublicKey]] = []
+
+
+def app_key() -> tuple[str, rsa.RSAPublicKey]:
+    """One RSA key pair for the whole test session (generating one takes a while)."""
+    if not _KEY_CACHE:
+        _KEY_CACHE.append(generate_private_key())
+    return _KEY_CACHE[0]
+
+
+@dataclass
+class Recorded:
+    method: str
+    path: str
+    query: dict[str, str]
+    headers: dict[str, str]
+    body: bytes
+
+    def json(self) -> Any:
+        import json
+
+        return json.loads(self.body) if self.body else None
+
+
+@dataclass
+class IssuedToken:
+    token: str
+    kind: str  # installation | user
+    subject: int | str
+    expires_at: float
+    revoked: bool = False
+
+
+@dataclass
+class FakeGitHub:
+    """State and routes of the fake; `start()` serves it, `url` is its base."""
+
+    public_key: rsa.RSAPublicKey
+    app_id: int = APP_ID
+    now: Any = time.time  # tests may replace the clock
+    requests: list[Recorded] = field(default_factory=list)
+    tokens: dict[str, IssuedToken] = field(default_factory=dict)
+    installations: dict[int, dict[str, Any]] = field(default_factory=dict)
+    failures: dict[tuple[str, str], list[int]] = field(default_factory=dict)  # (method, path) -> statuses to answer
+    token_lifetime: int = 3600
+    rate_limit_remaining: int = 4999
+    ids: Any = field(default_factory=lambda: itertools.count(1000))
+    server: TestServer | None = None
+
+    def __post_init__(self) -> None:
+        self.app = web.Application(middlewares=[self._middleware])
+        self.router = self.app.router
+        self.router.add_post("/app/installations/{installation_id}/access_tokens", self.create_installation_token)
+        self.router.add_get("/app", self.get_app)
+        self.router.add_get("/rate_limit", self.get_rate_limit)
+        self.router.add_get("/installation/repositories", self.list_installation_repositories)
+
+    # ---- life cycle
+    async def start(self) -> str:
+        self.server = TestServer(self.app, host="127.0.0.1")
+        await self.server.start_server()
+        return self.url
+
+    async def close(self) -> None:
+        if self.server is not None:
+            await self.server.close()
+
+    @property
+    def url(self) -> str:
+        assert self.server is not None
+        return str(self.server.make_url("")).rstrip("/")
+
+    # ---- helpers for tests
+    def add_installation(self, installation_id: int, account: str = "octo-org", repos: list[str] = ()) -> None:
+        self.installations[installation_id] = {
+            "id": installation_id, "account": {"login": account, "id": 1},
+            "repositories": [
+                {"id": 5000 + i, "name": name.split("/")[-1], "full_name": name, "private": False}
+                for i, name in enumerate(repos)
+            ],
+        }
+
+    def fail_next(self, method: str, path: str, *statuses: int) -> None:
+        """Answer the next calls to (method, path) with these statuses, one each, before serving it normally."""
+        self.failures.setdefault((method.upper(), path), []).extend(statuses)
+
+    def calls(self, method: str | None = None, path_prefix: str = "") -> list[Recorded]:
+        return [
+            r for r in self.requests
+            if (method is None or r.method == method.upper()) and r.path.startswith(path_prefix)
+        ]
+
+    def issue_token(self, kind: str, subject: int | str, lifetime: int | None = None) -> IssuedToken:
+        # Real tokens' length and prefix are not promised; make these long and oddly shaped on purpose.
+        prefix = "ghs_" if kind == "installation" else "ghu_"
+        token = IssuedToken(
+            prefix + secrets.token_urlsafe(48), kind, subject, self.now() + (lifetime or self.token_lifetime)
+        )
+        self.tokens[token.token] = token
+        return token
+
+    def revoke_all(self, kind: str | None = None) -> None:
+        for token in self.tokens.values():
+            if kind is None or token.kind == kind:
+                token.revoked = True
+
+    # ---- auth checks
+    def error(self, status: int, message: str, **headers: str) -> web.Response:
+        return web.json_response(
+            {"message": message, "documentation_url": "https://docs.github.com/rest"}, status=status, headers=headers
+        )
+
+    def check_jwt(self, request: web.Request) -> dict[str, Any] | web.Response:
+        auth = request.headers.get("Authorization", "")
+        if not auth.startswith("Bearer "):
+            return self.error(401, "A JSON web token could not be decoded")
+        try:
+            claims = jwt.decode(
+                auth[7:], self.public_key, algorithms=["RS256"],
+                options={"require": ["iat", "exp", "iss"], "verify_exp": False, "verify_iat": False},
+            )
+        except jwt.PyJWTError as exc:
+            return self.error(401, f"A JSON web token could not be decoded ({type(exc).__name__})")
+        if str(claims["iss"]) != str(self.app_id):
+            return self.error(401, "Integration not found")
+        if claims["exp"] - claims["iat"] > 600:
+            return self.error(401, "Expiration time' claim ('exp') is too far in the future")
+        if claims["exp"] <= self.now():
+            return self.error(401, "'Expiration time' claim ('exp') must be a numeric value representing the future")
+        if claims["iat"] > self.now() + 1:
+            return self.error(401, "'Issued at' claim ('iat') must be an Integer representing a time in the past")
+        return claims
+
+    def check_token(self, request: web.Request, kind: str | None = None) -> IssuedToken | web.Response:
+        auth = request.headers.get("Authorization", "")
+        value = auth.split(" ", 1)[1] if " " in auth else ""
+        token = self.tokens.get(value)
+        if token is None or token.revoked or token.expires_at <= self.now() or (kind and token.kind != kind):
+            return self.error(401, "Bad credentials")
+        return token
+
+    # ---- middleware: record, injected failures, rate-limit headers
+    @web.middleware
+    async def _middleware(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        body = await request.read()
+        self.requests.append(
+            Recorded(request.method, request.path, dict(request.query), dict(request.headers), body)
+        )
+        queued = self.failures.get((request.method, request.path))
+        if queued:
+            status = queued.pop(0)
+            if status == 403:
+                return self.error(
+                    403, "API rate limit exceeded for installation.",
+                    **{"X-RateLimit-Limit": "5000", "X-RateLimit-Remaining": "0",
+                       "X-RateLimit-Reset": str(int(self.now()) + 60)},
+                )
+            return self.error(status, "Server Error" if status >= 500 else "Error")
+        response = await handler(request)
+        response.headers.setdefault("X-RateLimit-Limit", "5000")
+        response.headers.setdefault("X-RateLimit-Remaining", str(self.rate_limit_remaining))
+        response.headers.setdefault("X-RateLimit-Reset", str(int(self.now()) + 3600))
+        response.headers.setdefault("X-GitHub-Request-Id", secrets.token_hex(8).upper())
+        return response
+
+    # ---- routes
+    async def get_app(self, request: web.Request) -> web.Response:
+        claims = self.check_jwt(request)
+        if isinstance(claims, web.Response):
+            return claims
+        return web.json_response({"id": self.app_id, "slug": "devflowfix", "name": "DevFlowFix"})
+
+    async def get_rate_limit(self, request: web.Request) -> web.Response:
+        return web.json_response({"resources": {"core": {"limit": 5000, "remaining": self.rate_limit_remaining}}})
+
+    async def list_installation_repositories(self, request: web.Request) -> web.Response:
+        token = self.check_token(request, "installation")
+        if isinstance(token, web.Response):
+            return token
+        repos = self.installations[int(token.subject)]["repositories"]
+        chunk, headers = paginate(request, repos)
+        return web.json_response(
+            {"total_count": len(repos), "repository_selection": "selected", "repositories": chunk}, headers=headers
+        )
+
+    async def create_installation_token(self, request: web.Request) -> web.Response:
+        claims = self.check_jwt(request)
+        if isinstance(claims, web.Response):
+            return claims
+        installation_id = int(request.match_info["installation_id"])
+        if installation_id not in self.installations:
+            return self.error(404, "Not Found")
+        token = self.issue_token("installation", installation_id)
+        expires = dt.datetime.fromtimestamp(token.expires_at, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return web.json_response(
+            {"token": token.token, "expires_at": expires, "permissions": {"contents": "write"},
+             "repository_selection": "all"},
+            status=201,
+        )
+
+
+def paginate(request: web.Request, items: list[Any], *, per_page_default: int = 30) -> tuple[list[Any], dict[str, str]]:
+    """GitHub-style paging: `per_page`/`page` query and a Link header with next/last."""
+    per_page = min(int(request.query.get("per_page", per_page_default)), 100)
+    page = max(int(request.query.get("page", 1)), 1)
+    start = (page - 1) * per_page
+    chunk = items[start : start + per_page]
+    last = max((len(items) + per_page - 1) // per_page, 1)
+    links = []
+    base = request.url.with_query({**request.query, "per_page": str(per_page)})
+    if page < last:
+        links.append(f'<{base.update_query(page=str(page + 1))}>; rel="next"')
+        links.append(f'<{base.update_query(page=str(last))}>; rel="last"')
+    return chunk, ({"Link": ", ".join(links)} if links else {})
