@@ -85,18 +85,29 @@ def parse_github(headers: Mapping[str, str], body: bytes, secret: str | None) ->
         gidgethub.sansio.validate_event(body, signature=headers["x-hub-signature-256"], secret=secret)
     except gidgethub.ValidationFailure:
         raise Reject(401, "signature does not match") from None
-    if _media_type(headers) not in JSON_TYPES:
+    media_type = _media_type(headers)
+    if media_type not in JSON_TYPES:
         raise Reject(415, "expected a content-type of application/json or application/x-www-form-urlencoded")
+    if media_type == "application/json":
+        # The signature is checked above with gidgethub's own validate_event; orjson parses the body at about
+        # four times the speed of the stdlib json that Event.from_http uses, which matters at thousands/s.
+        try:
+            data = orjson.loads(body)
+        except orjson.JSONDecodeError:
+            raise Reject(400, "body is not valid JSON") from None
+        if not isinstance(data, dict):
+            raise Reject(400, "body must be a JSON object")
+        event = gidgethub.sansio.Event(data, event=headers["x-github-event"], delivery_id=headers["x-github-delivery"])
+        return event, body
     try:
         event = gidgethub.sansio.Event.from_http(headers, body, secret=secret)
     except gidgethub.ValidationFailure:
         raise Reject(401, "signature does not match") from None
     except (gidgethub.BadRequest, ValueError, KeyError):
-        raise Reject(400, "body is not valid JSON") from None
+        raise Reject(400, "body is not valid form data with a JSON payload") from None
     if not isinstance(event.data, dict):
         raise Reject(400, "body must be a JSON object")
-    stored = body if _media_type(headers) == "application/json" else orjson.dumps(event.data)
-    return event, stored
+    return event, orjson.dumps(event.data)
 
 
 def parse_gitlab(headers: Mapping[str, str], body: bytes, secret: str | None) -> tuple[gidgetlab.sansio.Event, str]:
@@ -144,7 +155,11 @@ async def _record_and_answer(request: web.Request, delivery: NewDelivery, has_ha
     app = request.app
     if not has_handlers:
         delivery.status = IGNORED
-    recorded = await app[SERVICES].db.writer.record(delivery)
+    try:
+        recorded = await app[SERVICES].db.writer.record(delivery)
+    except Exception:  # storage is down or full: say so, so the sender (or a person) redelivers it
+        log.exception("could not record %s delivery %s", delivery.provider, delivery.delivery_id)
+        return _answer(503, error="the delivery could not be recorded; redeliver it later")
     if recorded.duplicate:
         return _answer(200, status="duplicate", delivery=delivery.delivery_id)
     status = "queued" if has_handlers else "ignored"
