@@ -48,6 +48,13 @@ class TokenSet:
     expires_at: dt.datetime | None = None
     refresh_expires_at: dt.datetime | None = None
     scopes: list[str] = field(default_factory=list)
+    expires_in: int | None = None
+    refresh_expires_in: int | None = None
+
+    def restamp(self, now: dt.datetime) -> None:
+        """Recompute the expiries from the lifetimes relative to `now` (the caller's clock)."""
+        self.expires_at = _after(now, self.expires_in)
+        self.refresh_expires_at = _after(now, self.refresh_expires_in)
 
     @classmethod
     def from_answer(cls, data: dict[str, Any], now: dt.datetime | None = None) -> TokenSet:
@@ -63,6 +70,8 @@ class TokenSet:
             expires_at=_after(now, data.get("expires_in")),
             refresh_expires_at=_after(now, data.get("refresh_token_expires_in")),
             scopes=[s for s in str(scope).replace(",", " ").split() if s],
+            expires_in=_seconds(data.get("expires_in")),
+            refresh_expires_in=_seconds(data.get("refresh_token_expires_in")),
         )
 
 
@@ -96,11 +105,16 @@ class OAuthProvider(Protocol):
     async def user(self, access_token: str) -> ProviderUser: ...
 
 
-def _after(now: dt.datetime, seconds: object) -> dt.datetime | None:
-    if isinstance(seconds, bool) or not isinstance(seconds, int | float | str):
+def _seconds(value: object) -> int | None:
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
         return None
     try:
-        value = int(seconds)
+        seconds = int(value)
     except ValueError:
         return None
-    return now + dt.timedelta(seconds=value) if value > 0 else None
+    return seconds if seconds > 0 else None
+
+
+def _after(now: dt.datetime, seconds: object) -> dt.datetime | None:
+    value = _seconds(seconds)
+    return now + dt.timedelta(seconds=value) if value else None

@@ -125,6 +125,7 @@ class UserTokens:
         except BaseException:
             await self.db.connections.release_lease(row.id, generation)
             raise
+        fresh.restamp(self._clock())
         saved = await self.db.connections.save_refreshed(
             row.id, generation,
             access_token_enc=self.cipher.encrypt(fresh.access_token),

@@ -20,6 +20,7 @@ from bot.web.sessions import (
     check_csrf,
     fail,
     services_of,
+    set_browser_cookie,
     sha256,
     signed_in,
     signing_key,
@@ -57,21 +58,24 @@ def _authorize(provider_name: str) -> web.Handler:
         assert services.cipher is not None
         verifier, challenge = pkce_pair()
         uri = redirect_uri(request, services, provider_name)
-        response = web.HTTPFound(location="/")
-        browser = browser_id(request, response)
+        browser, new_browser = browser_id(request)
         state = await states.issue(
             services.db, signing_key(services), provider=provider_name,
             purpose="connect" if who else "signin", browser_hash=sha256(browser),
             ttl=services.settings.oauth_state_ttl, redirect_uri=uri, user_id=who.user.id if who else None,
             code_verifier_enc=services.cipher.encrypt(verifier),
         )
-        response.location = provider.authorize_url(state=state, code_challenge=challenge, redirect_uri=uri)
+        location = provider.authorize_url(state=state, code_challenge=challenge, redirect_uri=uri)
+        response: web.StreamResponse
         if request.method == "POST" and "application/json" in request.headers.get("Accept", ""):
-            json_response = web.json_response({"authorize_url": response.location})
-            for cookie in response.cookies.values():
-                json_response.cookies[cookie.key] = cookie
-            return json_response
-        raise response
+            response = web.json_response({"authorize_url": location})
+        else:
+            response = web.HTTPFound(location=location)
+        if new_browser:
+            set_browser_cookie(request, response, browser)
+        if isinstance(response, web.HTTPException):
+            raise response
+        return response
 
     return authorize
 

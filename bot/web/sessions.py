@@ -34,7 +34,7 @@ def sha256(value: str) -> str:
 
 def fail(status: int, message: str, **extra: Any) -> NoReturn:
     """Raise an HTTP error with a JSON body `{"error": message, ...}` (the server lets HTTP errors through)."""
-    body = orjson.dumps({"error": message, **extra})
+    body = orjson.dumps({"error": message, **extra}).decode()
     classes: dict[int, type[web.HTTPException]] = {
         400: web.HTTPBadRequest, 401: web.HTTPUnauthorized, 403: web.HTTPForbidden, 404: web.HTTPNotFound,
         409: web.HTTPConflict, 413: web.HTTPRequestEntityTooLarge, 415: web.HTTPUnsupportedMediaType,
@@ -42,8 +42,8 @@ def fail(status: int, message: str, **extra: Any) -> NoReturn:
     }
     cls = classes.get(status, web.HTTPBadRequest)
     if cls is web.HTTPRequestEntityTooLarge:
-        raise web.HTTPRequestEntityTooLarge(max_size=0, actual_size=0, body=body, content_type="application/json")
-    raise cls(body=body, content_type="application/json")
+        raise web.HTTPRequestEntityTooLarge(max_size=0, actual_size=0, text=body, content_type="application/json")
+    raise cls(text=body, content_type="application/json")
 
 
 def services_of(request: web.Request) -> Services:
@@ -80,14 +80,16 @@ def _cookie(request: web.Request, name: str) -> str | None:
     return value
 
 
-def browser_id(request: web.Request, response: web.StreamResponse | None = None) -> str:
-    """The browser's binding value, set as a cookie on `response` if the browser has none yet."""
+def browser_id(request: web.Request) -> tuple[str, bool]:
+    """The browser's binding value, and whether it is new (then set it with `set_browser_cookie`)."""
     value = _cookie(request, BROWSER_COOKIE)
     if value is None:
-        value = secrets.token_urlsafe(32)
-        if response is not None:
-            set_cookie(response, request, BROWSER_COOKIE, value, max_age=24 * 3600)
-    return value
+        return secrets.token_urlsafe(32), True
+    return value, False
+
+
+def set_browser_cookie(request: web.Request, response: web.StreamResponse, value: str) -> None:
+    set_cookie(response, request, BROWSER_COOKIE, value, max_age=24 * 3600)
 
 
 @dataclass

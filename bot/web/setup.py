@@ -23,7 +23,16 @@ from aiohttp import web
 
 from bot.services import Services
 from bot.web import states
-from bot.web.sessions import BROWSER_COOKIE, browser_id, fail, services_of, sha256, signed_in, signing_key
+from bot.web.sessions import (
+    BROWSER_COOKIE,
+    browser_id,
+    fail,
+    services_of,
+    set_browser_cookie,
+    sha256,
+    signed_in,
+    signing_key,
+)
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +77,9 @@ async def index(request: web.Request) -> web.StreamResponse:
                                    "<a href='/api/v1/oauth/connections'>Your connections</a></p>")
     base = base_url(request, services)
     response = _page("Set up DevFlowFix", "")
-    browser = browser_id(request, response)
+    browser, new_browser = browser_id(request)
+    if new_browser:
+        set_browser_cookie(request, response, browser)
     state = await states.issue(
         services.db, signing_key(services), provider="github", purpose="manifest", browser_hash=sha256(browser),
         ttl=3600,
