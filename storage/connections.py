@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.models import OAuthConnection, OAuthState, RepositoryConnection, new_id
@@ -188,6 +188,15 @@ class ConnectionStore:
                 .values(is_active=False, deactivated_reason=reason[:255], updated_at=utcnow())
             )
             return _rowcount(result)
+
+    async def kind_counts(self) -> dict[str, int]:
+        """How many connections of each kind, active and not (`github_pat` and `github_pat:inactive`)."""
+        async with self._sessions() as session:
+            result = await session.execute(
+                select(OAuthConnection.kind, OAuthConnection.is_active, func.count())
+                .group_by(OAuthConnection.kind, OAuthConnection.is_active)
+            )
+            return {f"{kind}" if active else f"{kind}:inactive": int(n) for kind, active, n in result.all()}
 
     async def touch(self, connection_id: str) -> None:
         async with self._sessions.begin() as session:

@@ -102,12 +102,12 @@ class UserStore:
             )
 
     async def for_migration(self, statuses: Sequence[str], limit: int, after: str | None = None) -> list[User]:
-        """Up to `limit` users in `statuses`, in id order after `after` (keyset paging for batches)."""
+        """Up to `limit` users in `statuses`, least recently updated first (so a batch moves on)."""
         async with self._sessions() as session:
             query = select(User).where(User.token_migration_status.in_(list(statuses)))
             if after is not None:
                 query = query.where(User.id > after)
-            result = await session.execute(query.order_by(User.id).limit(limit))
+            result = await session.execute(query.order_by(User.updated_at, User.id).limit(limit))
             return list(result.scalars())
 
     async def migration_counts(self) -> dict[str, int]:

@@ -66,13 +66,17 @@ async def _callback_parts(client: TestClient, fake: FakeGitHub) -> tuple[str, st
     return query["code"][0], query["state"][0]
 
 
+def flip(text: str) -> str:
+    return text[:-1] + ("B" if text[-1] == "A" else "A")
+
+
 async def test_tampered_state_is_refused(id_client: TestClient, fake_github: FakeGitHub) -> None:
     code, state = await _callback_parts(id_client, fake_github)
     prefix, nonce, expires, sig = state.split(".")
     for forged in (
         f"{prefix}.{nonce}.{int(expires) + 3600}.{sig}",  # extended expiry
-        f"{prefix}.{nonce[:-1]}A.{expires}.{sig}",  # other nonce
-        f"{prefix}.{nonce}.{expires}.{sig[:-2]}AA",  # other signature
+        f"{prefix}.{flip(nonce)}.{expires}.{sig}",  # other nonce
+        f"{prefix}.{nonce}.{expires}.{flip(sig)}",  # other signature
         "garbage", "v1.a.b.c", "x" * 600,
     ):
         resp = await id_client.get("/api/v1/oauth/github/callback", params={"code": code, "state": forged})
