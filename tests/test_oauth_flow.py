@@ -218,3 +218,12 @@ async def test_gitlab_connect_refresh_rotation_and_redirect_uri(
         assert "invalid_grant" in exc.reason
     else:
         raise AssertionError("a dead refresh token must ask for reconnection")
+
+
+async def test_post_authorize_needs_csrf_once_signed_in(id_client: TestClient, fake_github: FakeGitHub) -> None:
+    csrf = await sign_in(id_client, fake_github, "octocat", 1)
+    assert (await id_client.post("/api/v1/oauth/gitlab/authorize")).status == 403
+    resp = await id_client.post("/api/v1/oauth/gitlab/authorize",
+                                headers={"X-CSRF-Token": csrf, "Accept": "application/json"})
+    assert resp.status == 200
+    assert "/oauth/authorize?" in (await resp.json())["authorize_url"]

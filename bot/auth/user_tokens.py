@@ -171,9 +171,14 @@ class ConnectionTokenProvider:
         self.connection_id = connection.id
         self.user_id = connection.user_id
         self.kind = connection.kind
+        self._touched = False
 
     async def token(self) -> str:
-        return await self._tokens.access_token(self.connection_id)
+        token = await self._tokens.access_token(self.connection_id)
+        if not self._touched:  # last_used_at, once per provider (not once per call)
+            self._touched = True
+            await self._tokens.db.connections.touch(self.connection_id)
+        return token
 
     async def invalidate(self, token: str) -> None:
         await self._tokens.invalidate(self.connection_id, token)

@@ -11,6 +11,7 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.auth.crypto import DecryptError
 from bot.auth.fallback import LEGACY_KINDS, NoIdentity, deprecation_notice
 from bot.auth.oauth_common import OAuthError, OAuthUnavailable, ProviderUser
 from bot.auth.user_tokens import ReconnectRequired
@@ -80,6 +81,8 @@ async def refresh_connection(request: web.Request) -> web.Response:
         fail(409, exc.reason, reconnect_url=f"/api/v1/oauth/{row.provider}/authorize")
     except OAuthUnavailable as exc:
         fail(502, str(exc))
+    except DecryptError as exc:
+        fail(409, f"{exc}; reconnect", reconnect_url=f"/api/v1/oauth/{row.provider}/authorize")
     fresh = await services.db.connections.get(row.id)
     assert fresh is not None
     return web.json_response({"connection": describe(fresh, request)})
@@ -103,6 +106,9 @@ async def validate_connection(request: web.Request) -> web.Response:
                                   "reconnect_url": f"/api/v1/oauth/{row.provider}/authorize"})
     except OAuthError as exc:
         return web.json_response({**answer, "valid": False, "reason": f"the provider refused the token ({exc.error})",
+                                  "reconnect_url": f"/api/v1/oauth/{row.provider}/authorize"})
+    except DecryptError as exc:
+        return web.json_response({**answer, "valid": False, "reason": str(exc),
                                   "reconnect_url": f"/api/v1/oauth/{row.provider}/authorize"})
     except OAuthUnavailable as exc:
         fail(502, str(exc))

@@ -11,6 +11,7 @@ import logging
 
 from aiohttp import web
 
+from bot.auth.crypto import DecryptError
 from bot.auth.oauth_common import OAuthError, OAuthProvider, OAuthUnavailable, pkce_pair
 from bot.services import Services
 from bot.web import states
@@ -103,17 +104,21 @@ def _callback(provider_name: str) -> web.Handler:
         assert services.cipher is not None and services.user_tokens is not None
         if row.code_verifier_enc is None:
             fail(400, "this state carries no PKCE verifier; start again")
+        who = await signed_in(request)
+        if row.user_id is not None and (who is None or who.user.id != row.user_id):
+            fail(400, "this connection was started by another signed-in user; start again")
         try:
-            tokens = await provider.exchange(
-                code=code, code_verifier=services.cipher.decrypt(row.code_verifier_enc), redirect_uri=row.redirect_uri
-            )
+            verifier = services.cipher.decrypt(row.code_verifier_enc)
+        except DecryptError:
+            fail(400, "this sign-in can no longer be completed (the encryption key changed); start again")
+        try:
+            tokens = await provider.exchange(code=code, code_verifier=verifier, redirect_uri=row.redirect_uri)
             account = await provider.user(tokens.access_token)
         except OAuthError as exc:
             log.info("oauth code refused", extra={"provider": provider_name, "error": exc.error})
             fail(400, f"{provider_name} refused the authorization code ({exc.error}); start again")
         except OAuthUnavailable as exc:
             fail(502, str(exc))
-        who = await signed_in(request)
         user = await _account_user(services, provider_name, who.user if who else None, account.id, account.login)
         connection = await services.user_tokens.store_grant(
             user_id=user.id, provider=provider_name, kind=provider.connection_kind, tokens=tokens, account=account

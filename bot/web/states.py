@@ -18,6 +18,7 @@ from storage.database import Database
 from storage.models import OAuthState
 
 MAX_STATE = 512
+PURGE_AFTER = 24 * 3600  # expired attempts are deleted a day after they expire
 
 
 class StateError(Exception):
@@ -34,7 +35,9 @@ async def issue(
     user_id: str | None = None, code_verifier_enc: bytes | None = None, now: float | None = None,
 ) -> str:
     nonce = secrets.token_urlsafe(24)
-    expires = int(now if now is not None else time.time()) + ttl
+    current = now if now is not None else time.time()
+    expires = int(current) + ttl
+    await db.oauth_states.purge(dt.datetime.fromtimestamp(current - PURGE_AFTER, dt.UTC))
     await db.oauth_states.create(
         nonce=nonce, provider=provider, purpose=purpose, browser_hash=browser_hash, redirect_uri=redirect_uri,
         user_id=user_id, code_verifier_enc=code_verifier_enc,
