@@ -178,6 +178,7 @@ async def test_unconfigured_provider_answers_503(
 async def test_gitlab_connect_refresh_rotation_and_redirect_uri(
     id_client: TestClient, fake_github: FakeGitHub, fake_gitlab: FakeGitLab, id_services: Services
 ) -> None:
+    id_services.settings.public_url = str(id_client.make_url("")).rstrip("/")  # redirect_uri from PUBLIC_URL
     await sign_in(id_client, fake_github, "octocat", 1)
     fake_gitlab.add_user("octo", 77)
     fake_gitlab.approve_as = 77
@@ -202,9 +203,10 @@ async def test_gitlab_connect_refresh_rotation_and_redirect_uri(
         f"{fake_gitlab.url}/api/v4/user", headers={"Authorization": f"Bearer {third}"}
     ) as r:
         assert (await r.json())["username"] == "octo"
-    code_call = fake_gitlab.token_calls[0]
+    code_call, *refresh_calls = fake_gitlab.token_calls
     assert code_call["grant_type"] == "authorization_code"
     assert code_call["redirect_uri"].endswith("/api/v1/oauth/gitlab/callback")
+    assert [c["redirect_uri"] for c in refresh_calls] == [code_call["redirect_uri"]] * 2  # kept identical
     # The spent refresh token is dead: a replayed old grant is refused with GitLab's invalid_grant.
     fake_gitlab.refresh_tokens = {k: v for k, v in fake_gitlab.refresh_tokens.items() if v.used}
     current = await id_services.db.connections.get(conn.id)

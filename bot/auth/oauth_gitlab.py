@@ -27,7 +27,14 @@ class GitLabOAuth:
         self._client_id = settings.gitlab_client_id
         self._secret = settings.gitlab_client_secret
         self._scopes = settings.gitlab_oauth_scopes
+        self._settings = settings
         self.base = settings.gitlab_base
+
+    @property
+    def default_redirect_uri(self) -> str | None:
+        """The callback under PUBLIC_URL: sent again on every refresh, identical to the authorization's."""
+        public = self._settings.public_url
+        return f"{public.rstrip('/')}/api/v1/oauth/gitlab/callback" if public else None
 
     @property
     def configured(self) -> bool:
@@ -49,6 +56,7 @@ class GitLabOAuth:
 
     async def refresh(self, refresh_token: str, *, redirect_uri: str | None = None) -> TokenSet:
         form = {"grant_type": "refresh_token", "refresh_token": refresh_token}
+        redirect_uri = redirect_uri or self.default_redirect_uri
         if redirect_uri:
             form["redirect_uri"] = redirect_uri
         return TokenSet.from_answer(await self._token_call(form))
