@@ -17,6 +17,8 @@ from aiohttp import web
 from pydantic import SecretStr
 
 from bot import logs
+from bot.auth import commands as tokens_commands
+from bot.auth.crypto import require_key
 from bot.settings import ConfigError, Settings, load_settings
 
 log = logging.getLogger("bot")
@@ -46,6 +48,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise ConfigError(
             "configuration error: WEBHOOK_SECRET: required to verify deliveries (or run with --dev)"
         )
+    require_key(settings)
     host = args.host or settings.host
     port = args.port or settings.port
     log.info("serving on http://%s:%d (database: %s)", host, port, settings.database_url.split("://", 1)[0])
@@ -135,6 +138,8 @@ def build_parser() -> argparse.ArgumentParser:
     receive.add_argument("--timeout", type=float, default=300.0)
     receive.add_argument("--dev", action="store_true")
     receive.set_defaults(func=cmd_receive)
+
+    tokens_commands.register(sub)
 
     analyze = sub.add_parser("analyze", help="find the lines that explain a failed CI log", add_help=False)
     analyze.set_defaults(func=cmd_analyze)

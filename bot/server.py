@@ -11,6 +11,7 @@ from bot.appkeys import OWN_SERVICES, QUEUE, SERVICES, SETTINGS
 from bot.queue import InProcessQueue
 from bot.services import Services
 from bot.settings import Settings
+from bot.web import add_routes as add_web_routes
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +54,7 @@ def create_app(settings: Settings, *, services: Services | None = None, migrate:
     app[SETTINGS] = settings
     app[OWN_SERVICES] = services is None
     webhooks.add_routes(app)
+    add_web_routes(app)
     app.router.add_get("/ping", ping)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)

@@ -8,7 +8,12 @@ from dataclasses import dataclass, field
 import aiohttp
 
 from bot.auth.app_jwt import AppJWT
+from bot.auth.crypto import TokenCipher
+from bot.auth.fallback import IdentityResolver, Resolved
 from bot.auth.installation_tokens import InstallationTokens
+from bot.auth.oauth_github import GitHubOAuth
+from bot.auth.oauth_gitlab import GitLabOAuth
+from bot.auth.user_tokens import UserTokens
 from bot.forges.github_client import USER_AGENT, GitHubClient
 from bot.settings import Settings
 from storage.database import Database
@@ -29,6 +34,11 @@ class Services:
     http: aiohttp.ClientSession
     app_jwt: AppJWT | None = None
     installation_tokens: InstallationTokens | None = None
+    cipher: TokenCipher | None = None
+    github_oauth: GitHubOAuth | None = None
+    gitlab_oauth: GitLabOAuth | None = None
+    user_tokens: UserTokens | None = None
+    identities: IdentityResolver | None = None
     extras: dict[str, object] = field(default_factory=dict)
 
     @classmethod
@@ -42,7 +52,28 @@ class Services:
             assert settings.private_key is not None and settings.app_id is not None
             services.app_jwt = AppJWT(settings.app_id, settings.private_key.get_secret_value())
             services.installation_tokens = InstallationTokens(http, services.app_jwt, settings.github_api_base)
+        services.setup_identities()
         return services
+
+    def setup_identities(self) -> None:
+        """The user-token side: encryption, the OAuth clients, the refresher and the fallback resolver."""
+        self.cipher = TokenCipher.from_settings(self.settings)
+        self.github_oauth = GitHubOAuth(self.http, self.settings)
+        self.gitlab_oauth = GitLabOAuth(self.http, self.settings)
+        if self.cipher is not None:
+            providers = {"github": self.github_oauth, "gitlab": self.gitlab_oauth}
+            self.user_tokens = UserTokens(self.db, self.cipher, providers)
+        self.identities = IdentityResolver(self.settings, self.db, self.user_tokens, self.installation_tokens)
+
+    async def identity_for(self, user_id: str | None, repository: str | None = None) -> Resolved:
+        """Who acts: a person (App user token, then legacy OAuth, then PAT), or the repository's installation."""
+        assert self.identities is not None
+        return await self.identities.identity_for(user_id, repository)
+
+    async def user_client(self, user_id: str | None, repo: str | None = None) -> GitHubClient:
+        """A GitHub client acting for the person `user_id` (or, without one, the installation on `repo`)."""
+        resolved = await self.identity_for(user_id, repo)
+        return GitHubClient(self.http, resolved.provider, self.settings.github_api_base)
 
     def installation_client(self, installation_id: int) -> GitHubClient:
         """A GitHub client acting as the App's installation `installation_id`."""

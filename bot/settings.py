@@ -91,6 +91,7 @@ class Settings(BaseSettings):
     gitlab_token: SecretStr | None = None
     gitlab_client_id: str | None = None
     gitlab_client_secret: SecretStr | None = None
+    gitlab_oauth_scopes: str = "api read_user"
 
     # LLM (any OpenAI-compatible server).
     openai_api_key: SecretStr | None = None
@@ -103,6 +104,9 @@ class Settings(BaseSettings):
     github_app_tokens_enabled: bool = True
     user_migration_batch_size: int = Field(default=100, ge=1, le=10_000)
     oauth_token_deprecation_date: dt.date | None = None
+    session_max_age: int = Field(default=14 * 24 * 3600, ge=300)
+    oauth_state_ttl: int = Field(default=600, ge=60, le=3600)
+    env_file_path: Path = Path(".env")
 
     @field_validator("devflowfix_env", "log_level", "log_format", mode="before")
     @classmethod

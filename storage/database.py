@@ -8,9 +8,12 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from storage import migrate
+from storage.connections import ConnectionStore
 from storage.db import create_engine, session_factory
 from storage.deliveries import DeliveryStore, DeliveryWriter
 from storage.installations import InstallationStore
+from storage.sign_in import OAuthStateStore, WebSessionStore
+from storage.users import UserStore
 
 
 @dataclass
@@ -23,6 +26,10 @@ class Database:
     writer: DeliveryWriter
     deliveries: DeliveryStore
     installations: InstallationStore
+    users: UserStore
+    connections: ConnectionStore
+    oauth_states: OAuthStateStore
+    web_sessions: WebSessionStore
     extras: dict[str, object] = field(default_factory=dict)
 
     @classmethod
@@ -36,6 +43,10 @@ class Database:
             writer=DeliveryWriter(engine),
             deliveries=DeliveryStore(sessions),
             installations=InstallationStore(sessions),
+            users=UserStore(sessions),
+            connections=ConnectionStore(sessions),
+            oauth_states=OAuthStateStore(sessions),
+            web_sessions=WebSessionStore(sessions),
         )
 
     async def migrate(self) -> None:

@@ -112,6 +112,8 @@ class OAuthConnection(Timestamps, Base):
     deactivated_reason: Mapped[str | None] = mapped_column(String(255))
     migrated_from_pat: Mapped[bool] = mapped_column(Boolean, default=False)
     last_used_at: Mapped[dt.datetime | None]
+    # While set and in the future, one process holds the right to spend the refresh token (see storage.connections).
+    refresh_lease_until: Mapped[dt.datetime | None]
 
 
 class RepositoryConnection(Timestamps, Base):
@@ -228,3 +230,33 @@ class WebhookDelivery(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     next_attempt_at: Mapped[dt.datetime | None]
     finished_at: Mapped[dt.datetime | None]
+
+
+class OAuthState(Base):
+    """One authorization attempt: its single-use nonce, the browser it is bound to and its PKCE verifier.
+
+    purpose: signin | connect | manifest
+    """
+
+    __tablename__ = "oauth_states"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # the nonce carried inside the signed state
+    provider: Mapped[str] = mapped_column(String(20))
+    purpose: Mapped[str] = mapped_column(String(16))
+    browser_hash: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[str | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    code_verifier_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    redirect_uri: Mapped[str] = mapped_column(String(1024), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(index=True)
+    consumed_at: Mapped[dt.datetime | None]
+
+
+class WebSession(Base):
+    """A signed-in browser: the row is keyed by the SHA-256 of the cookie value, never the value itself."""
+
+    __tablename__ = "web_sessions"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime]
+    last_seen_at: Mapped[dt.datetime | None]

@@ -132,3 +132,6 @@ def app_settings(database_url: str, fake_github: object) -> Settings:
     pem, _ = app_key()
     url = fake_github.url  # type: ignore[attr-defined]
     return make_settings(database_url, app_id=APP_ID, private_key=pem, github_api_url=url, github_url=url)
+
+
+pytest_plugins = ["tests.identities"]  # fixtures of the identity tests (fake GitLab, settings with OAuth clients)

@@ -20,6 +20,8 @@ from aiohttp.test_utils import TestServer
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from tests.fakes.github_oauth import add_identity_routes
+
 APP_ID = 4242
 
 
@@ -87,6 +89,7 @@ class FakeGitHub:
         self.router.add_get("/app", self.get_app)
         self.router.add_get("/rate_limit", self.get_rate_limit)
         self.router.add_get("/installation/repositories", self.list_installation_repositories)
+        add_identity_routes(self)  # OAuth web flow, refresh, /user, manifest conversion (tests/fakes/github_oauth.py)
 
     # ---- life cycle
     async def start(self) -> str:

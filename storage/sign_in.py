@@ -1,0 +1,67 @@
+"""Sign-in state: single-use OAuth authorization attempts and signed-in browser sessions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage.models import OAuthState, WebSession
+from storage.types import utcnow
+
+
+class OAuthStateStore:
+    """Queries on `oauth_states`: create an attempt, consume it exactly once."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    async def create(
+        self, *, nonce: str, provider: str, purpose: str, browser_hash: str, expires_at: dt.datetime,
+        redirect_uri: str = "", user_id: str | None = None, code_verifier_enc: bytes | None = None,
+    ) -> None:
+        async with self._sessions.begin() as session:
+            session.add(OAuthState(
+                id=nonce, provider=provider, purpose=purpose, browser_hash=browser_hash, expires_at=expires_at,
+                redirect_uri=redirect_uri, user_id=user_id, code_verifier_enc=code_verifier_enc,
+            ))
+
+    async def consume(self, nonce: str) -> OAuthState | None:
+        """Mark the attempt used and return it; None if it never existed or was used already (replay)."""
+        async with self._sessions.begin() as session:
+            result = await session.execute(
+                update(OAuthState)
+                .where(OAuthState.id == nonce, OAuthState.consumed_at.is_(None))
+                .values(consumed_at=utcnow())
+            )
+            if int(getattr(result, "rowcount", 0) or 0) != 1:
+                return None
+            return await session.get(OAuthState, nonce)
+
+    async def purge(self, older_than: dt.datetime) -> int:
+        async with self._sessions.begin() as session:
+            result = await session.execute(delete(OAuthState).where(OAuthState.expires_at < older_than))
+            return int(getattr(result, "rowcount", 0) or 0)
+
+
+class WebSessionStore:
+    """Queries on `web_sessions` (keyed by the SHA-256 of the cookie)."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    async def create(self, session_hash: str, user_id: str, expires_at: dt.datetime) -> None:
+        async with self._sessions.begin() as session:
+            session.add(WebSession(id=session_hash, user_id=user_id, expires_at=expires_at, last_seen_at=utcnow()))
+
+    async def get(self, session_hash: str) -> WebSession | None:
+        async with self._sessions() as session:
+            result = await session.execute(
+                select(WebSession).where(WebSession.id == session_hash, WebSession.expires_at > utcnow())
+            )
+            return result.scalar_one_or_none()
+
+    async def delete(self, session_hash: str) -> None:
+        async with self._sessions.begin() as session:
+            await session.execute(delete(WebSession).where(WebSession.id == session_hash))
