@@ -11,12 +11,18 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field
 
-from .patterns import CONTINUATION, LineInfo, classify
+import re
+
+from .patterns import BACK_CONTINUATION, CONTINUATION, LineInfo, classify
 from .scanner import ScanResult
 from .text import clean
 
 MAX_BLOCK = 400
 TAIL_LINES = 5
+ZONE_GAP = 200
+"""In a log without steps, blocks closer than this to the final error belong to the same failure."""
+STEP_END_REACH = 12
+"""A block this close to the end of the failing step takes the step's remaining lines too."""
 
 
 @dataclass
@@ -156,10 +162,13 @@ def build_blocks(lines: dict[int, Line], region: tuple[int, int]) -> list[Block]
         steps_back = 0
         while (
             prev is not None
-            and no - 1 - steps_back > covered_to
-            and steps_back < 3
+            and prev.no > covered_to
+            and steps_back < 25
             and not prev.echo
-            and (prev.info.role == "header" or (prev.info.role == "anchor" and prev.info.score >= 1))
+            and (
+                (steps_back < 3 and (prev.info.role == "header" or (prev.info.role == "anchor" and prev.info.score >= 1)))
+                or (prev.info.role not in ("noise", "exit", "step") and BACK_CONTINUATION.search(prev.text))
+            )
         ):
             start = prev.no
             steps_back += 1
@@ -227,14 +236,87 @@ def select(
         best = max(b.score for b in blocks)
         floor = max(2.0, best - 1.5)
         chosen = [b for b in blocks if b.score >= floor]
+        if has_steps and not any(begin <= b.start <= end for b in chosen):
+            # The failing step printed nothing useful: the cause is often in the step before it.
+            prev_begin = max((no for no, _ in scan.steps if no < begin), default=None)
+            if prev_begin is not None:
+                before = [b for b in blocks if prev_begin <= b.start < begin and b.score + 2 >= 2]
+                if before:
+                    chosen = before
+            if chosen and not any(prev_begin is not None and prev_begin <= b.start < begin for b in chosen):
+                chosen = [b for b in chosen if b.start <= end]
+        if not has_steps and chosen:
+            chosen = _final_zone(chosen, lines)
     from_tail = False
     if not chosen:
         tail = _tail_range(lines, begin, end)
         from_tail = True
         ranges = [tail] if tail else []
     else:
+        if has_steps:
+            _reach_step_end(chosen, lines, begin, end)
         ranges = _budget(chosen, max_lines)
     return Selection(ranges, lines, step_name, from_tail)
+
+
+_IDENT = re.compile(r"[A-Za-z_][\w$]*(?:\.[A-Za-z_][\w$]*)+|[\w\-]+\.(?:java|kt|py|go|rs|js|ts|c|cpp|rb|cs|scala)\b")
+_COMMON_IDENT = re.compile(r"^(?:java|javax|sun|jdk|org\.junit|org\.apache\.maven|org\.codehaus|hudson|jenkins|kotlin"
+                           r"|scala|python|builtins|node|go|runtime|testing|com\.sun)\b|^\w+\.(?:lang|io|util|nio)\b")
+
+
+def _identifiers(lines: dict[int, Line], block: Block) -> set[str]:
+    out: set[str] = set()
+    for no in range(block.start, min(block.end, block.start + 5) + 1):
+        line = lines.get(no)
+        if line is None:
+            continue
+        if line.info.test:
+            out.add(line.info.test.split("(")[0].strip())
+        for m in _IDENT.finditer(line.text):
+            ident = m.group(0)
+            if len(ident) >= 8 and not _COMMON_IDENT.match(ident) and ident.count(".") <= 6:
+                out.add(ident.rsplit(".", 1)[-1] if ident.count(".") >= 2 else ident)
+    return out
+
+
+def _final_zone(blocks: list[Block], lines: dict[int, Line]) -> list[Block]:
+    """Without steps: the last cluster of blocks, plus earlier blocks that the final ones refer to."""
+    ordered = sorted(blocks, key=lambda b: b.start)
+    zone = [ordered[-1]]
+    for b in reversed(ordered[:-1]):
+        if zone[0].start - b.end <= ZONE_GAP:
+            zone.insert(0, b)
+        else:
+            break
+    if len(zone) == len(ordered):
+        return ordered
+    zone_text = "\n".join(lines[no].text for b in zone for no in range(b.start, b.end + 1) if no in lines)
+    kept = []
+    for b in ordered[: len(ordered) - len(zone)]:
+        idents = _identifiers(lines, b)
+        if any(ident in zone_text for ident in idents):
+            kept.append(b)
+    return kept + zone
+
+
+def _reach_step_end(blocks: list[Block], lines: dict[int, Line], begin: int, end: int) -> None:
+    """Let the last block in the failing step run on to the step's end when only a few lines remain."""
+    inside = [b for b in blocks if begin <= b.start <= end]
+    if not inside:
+        return
+    last = max(inside, key=lambda b: b.end)
+    if end - last.end > STEP_END_REACH or end <= last.end:
+        return
+    new_end = last.end
+    for no in range(last.end + 1, end + 1):
+        line = lines.get(no)
+        if line is None or line.info.role in ("noise", "exit", "step") or line.echo:
+            break
+        if line.info.rule == "go_pkg_fail" or line.text.startswith("##["):
+            break
+        if line.text.strip():
+            new_end = no
+    last.end = new_end
 
 
 def _budget(blocks: list[Block], max_lines: int) -> list[tuple[int, int]]:
@@ -271,7 +353,7 @@ def _tail_range(lines: dict[int, Line], begin: int, end: int) -> tuple[int, int]
             or line.info.role in ("step", "exit")
             or text.startswith(("##[", "[command]", "shell:", "env:", "Post job cleanup", "Cleaning up"))
         )
-        if line.info.role == "step":
+        if line.info.role == "step" or text == "##[endgroup]":
             break
         if not boring:
             picked.append(no)

@@ -22,7 +22,7 @@ _PREFILTER_SOURCE = (
     rb"|unreachable|exceeded|canceled|cancelled|unresolv|unsatisf|resolutionimpossible|conflict"
     rb"|npm err|exit code|exit status|non-zero|command not found|not supplied|invalid workflow"
     rb"|bad credentials|not accessible|service unavailable|bad gateway|lost communication|shutdown signal"
-    rb"|version solving|no solution found|would reformat|problems? \()"
+    rb"|version solving|no solution found|would reformat|problems? \(|does not exist|went wrong|^# \S)"
     rb"|##\[(?:group\]Run |error)|section_(?:start|end):|--- FAIL|\bE {2,}\S|\x{25cf}|\x{2715}|\x{2717}"
     rb"|\x{2716}|\x{2577}|\*\*\*|<<< |Caused by|Post job cleanup|_{3,} \S|\bERR_|\d+:\d+ +error "
     rb"|\.pyi?:\d+:\d+: [A-Z]+\d+ |\d+ failing|Tests: +\d+"
@@ -56,7 +56,7 @@ _NOISE = re.compile(
     r"|Download |Progress \(|Collecting |Requirement already satisfied|Using cached|Installing |Fetching "
     r"|Get:\d+|Unpacking |Setting up |Selecting previously|Preparing to unpack|\[command\]|shell: |Compiling "
     r"|Checking |Processing |Building |Resolving |Resolved |Prepared |Installed |Uninstalled |Audited "
-    r"|hint: |remote: |Receiving objects|Resolving deltas|warning: |WARNING: |\[WARN\]|npm WARN |npm warn "
+    r"|hint: |remote: |Receiving objects|Resolving deltas|warning: |WARNING: |\[WARN\]|\[WARNING\]|npm WARN |npm warn "
     r"|=== (?:RUN|PAUSE|CONT|NAME)|--- (?:PASS|SKIP)|ok\s+\S|PASS\s|\?\s+\S+\s+\[no test files\]"
     r"|::(?:debug|notice|warning|group|endgroup|add-mask|set-output)::)"
 )
@@ -84,6 +84,12 @@ CONTINUATION = re.compile(
     r"|^\S+\(.*\)$|^E(?:\s|$)|^>\s|^\s*-->\s|^\s*\d*\s*\|(?:\s|$)|^\s*= (?:note|help):|^\s*[\u2502\u2577\u2575\u256d\u2570\u251c\u2514\u250c]"
     r"|^\s*-{4,}\s*$|^\s*>\s*\[|^\s*>>>\s|^\s*\^[~^]*\s*$|^\s+\d+:\d+\s+(?:error|warning)\s|^\s*(?:symbol|location|required|found|reason)\s*:"
     r"|^\s*(?:Expected|Received|expected|received|actual|Actual|but was|but got)\b"
+    r"|^During handling of the above exception|^The above exception was the direct cause|^#\d+ CANCELED"
+    r"|^\S*Dockerfile\S*:\d+$"
+)
+BACK_CONTINUATION = re.compile(
+    r"^\s*-{4,}\s*$|^\s*>\s*\[|^\s*\d+\s*\|(?:\s|$)|^\s*>>>\s|^\S*Dockerfile\S*:\d+$|^#\d+ CANCELED"
+    r"|^\s*[\u2502\u2577\u256d]"
 )
 STACK_FRAME = re.compile(r"^\s+at\s+\S|^\s*\.\.\. ?\d+ more|^\s+File \"|^\s+\S+\.go:\d+|^\s*\(?[\w$.<>]+\)? \(")
 
@@ -107,7 +113,7 @@ _rule("timeout_generic", r"(?i)\btimed out after\b|\btimeout of \d+\S* exceeded|
       r"|\btest timed out\b|\bpanic: test timed out", "anchor", 3, "timeout")
 _rule("runner_lost", r"(?i)lost communication with the server|runner has received a shutdown signal"
       r"|runner .* did not respond|no space left on device|out of memory|oomkilled|cannot allocate memory"
-      r"|java\.lang\.OutOfMemoryError|std::bad_alloc|\bKilled\b|exit code 137", "anchor", 3, "infrastructure")
+      r"|java\.lang\.OutOfMemoryError|std::bad_alloc|(?:^|: )Killed$|: \d+ Killed\s|\bKilled\s+\(?signal|exit code 137", "anchor", 3, "infrastructure")
 _rule("config_gh", r"(?i)invalid workflow file|input required and not supplied|resource not accessible by integration"
       r"|bad credentials|secret .*(?:not set|not found|missing|empty)|unable to locate executable file"
       r"|permission denied \(publickey\)|must have admin rights|refusing to allow .* to create or update workflow",
@@ -142,7 +148,7 @@ _rule("js_cross", r"^\s*(?:\u2715|\u2717|\u00d7|\u2716)\s+(?P<test>\S.*?)(?:\s+\
 _rule("mocha_failing", r"^\s*\d+ failing$", "anchor", 2, "test")
 _rule("js_totals", r"^\s*Tests?:\s+\d+ failed", "trailer", 1, "test")
 _rule("gradle_test", r"^(?P<test>\S+ > .+) FAILED$", "anchor", 3, "test")
-_rule("gradle_counts", r"^\d+ tests? completed, \d+ failed", "anchor", 2, "test")
+_rule("gradle_counts", r"^\d+ tests? completed, \d+ failed", "trailer", 1, "test")
 
 # Compilers, type checkers, linters.
 _rule("tsc", r"\.(?:[cm]?tsx?|vue)(?:\(\d+,\d+\)|:\d+:\d+)(?::| -) error TS\d+", "anchor", 3, "typecheck")
@@ -161,10 +167,10 @@ _rule("compiler", r"^(?:In file included from )?\S+\.(?:c|cc|cpp|cxx|h|hh|hpp|m|
       r"(?::\d+(?::\d+)?|\(\d+(?:,\d+)?\)):? *(?:fatal )?error\b", "anchor", 3, "compile")
 _rule("rustc", r"^error(?:\[E\d+\])?: ", "anchor", 3, "compile")
 _rule("linker", r"undefined reference to|\bld(?:\.\w+)?: .*error|collect2: error|linker command failed", "anchor", 3, "compile")
-_rule("gradle_wrong", r"^\* What went wrong:", "header", 1)
+_rule("gradle_wrong", r"^\* What went wrong:", "noise", 0)
 _rule("gradle_task", r"^Execution failed for task", "anchor", 3)
 _rule("gradle_failure", r"^FAILURE: Build failed with an exception", "anchor", 2)
-_rule("gradle_task_failed", r"^> Task \S+ FAILED", "header", 1)
+_rule("gradle_task_failed", r"^> Task \S+ FAILED", "noise", 0)
 
 # Dependencies.
 _rule("pip_resolve", r"^ERROR: (?:Could not find a version|No matching distribution|Cannot install|ResolutionImpossible"
@@ -182,7 +188,8 @@ _rule("docker_step_error", r"^#\d+ (?:\d+\.\d+ )?ERROR\b", "anchor", 3)
 _rule("docker_failed", r"(?i)^(?:ERROR|error): failed to (?:solve|build)|returned a non-zero code: \d+", "anchor", 3)
 _rule("terraform", r"^\s*(?:\u2502\s*)?Error: ", "anchor", 3)
 _rule("make", r"^(?:g?make|mingw32-make|ninja)(?:\[\d+\])?: \*\*\* |^ninja: build stopped", "trailer", 1.5)
-_rule("jenkins_step", r"^Build step '.*' marked build as failure|^ERROR: Step .* (?:failed|aborted)", "trailer", 1.5)
+_rule("jenkins_step", r"^Build step '.*' marked build as failure", "trailer", 1.5)
+_rule("jenkins_post_step", r"^ERROR: Step .* (?:failed|aborted)", "anchor", 2)
 _rule("yarn_error", r"^error (?:Command failed|An unexpected error|.*exited with)", "trailer", 1.5)
 _rule("npm_lifecycle", r"^\s*(?:npm ERR! )?(?:code ELIFECYCLE|errno \d+|Exit status \d+)$", "trailer", 1)
 _rule("exit_status", r"^(?:exit status \d+|Error: Process completed with exit code \d+\.?|Command exited with code \d+)$",
@@ -198,12 +205,13 @@ _rule("network", r"(?i)could not resolve host|temporary failure in name resoluti
 _rule("exception_line", r"^\s*(?:Exception in thread \"[^\"]*\" )?(?:[a-z_$][\w$]*\.)*[A-Z][\w$]*(?:Exception|Error|Failure"
       r"|Failed|Fault)(?::|$|\s)", "anchor", 3)
 _rule("traceback", r"^\s*Traceback \(most recent call last\):", "header", 2)
+_rule("go_pkg_header", r"^# [\w.\-/]+(?: \[[\w.\-/]+\])?$", "header", 1)
 _rule("error_prefix", r"^(?:\S+: )?(?:ERROR|FATAL|Error|error|fatal|FAILED|FAILURE)\b\s*[:!\]]", "anchor", 3)
 _rule("error_word", r"\b(?:ERROR|FATAL)\b|\b[Ee]rror:|\bException\b|\bfatal:", "anchor", 2)
 _rule("failed_word", r"\b(?:[Ff]ailed|FAILED|FAILURE)\b|\bcommand not found\b|\bPermission denied\b|\bSegmentation fault\b"
       r"|\bcore dumped\b|\bpanic\b|\bAborted\b|\bNo such file or directory\b", "anchor", 1.5)
 _rule("weak_word", r"(?i)\bcannot\b|\bcan't\b|\bcould not\b|\bunable to\b|\bundefined\b|\bnot found\b|\bdenied\b"
-      r"|\bforbidden\b|\bunauthori[sz]ed\b|\bassert", "anchor", 1)
+      r"|\bforbidden\b|\bunauthori[sz]ed\b|\bassert|\bdoes not exist\b|\bwent wrong\b", "anchor", 1)
 
 _EXIT_CODE = re.compile(r"Process completed with exit code (\d+)")
 _LOWER_HINTS = ("error", "fail", "fatal", "panic", "exception")
