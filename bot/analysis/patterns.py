@@ -52,7 +52,7 @@ NOISE = LineInfo("noise")
 
 # ---------------------------------------------------------------- noise: looks like an error, is not
 _NOISE = re.compile(
-    r"^(?:\[INFO\]|INFO[: ]|\[DEBUG\]|DEBUG[: ]|go: (?:downloading|finding|extracting)|Downloading|Downloaded"
+    r"^\s*(?:\[INFO\]|INFO[: ]|\[DEBUG\]|DEBUG[: ]|go: (?:downloading|finding|extracting)|Downloading|Downloaded"
     r"|Download |Progress \(|Collecting |Requirement already satisfied|Using cached|Installing |Fetching "
     r"|Get:\d+|Unpacking |Setting up |Selecting previously|Preparing to unpack|\[command\]|shell: |Compiling "
     r"|Checking |Processing |Building |Resolving |Resolved |Prepared |Installed |Uninstalled |Audited "
