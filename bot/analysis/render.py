@@ -12,10 +12,13 @@ def render_text(analysis: Analysis) -> str:
         f"Category:    {analysis.category}",
         f"Signature:   {analysis.signature}",
         f"Summary:     {analysis.summary}",
-        f"Lines:       {analysis.lines_total} in the log, {sum(s.end - s.start + 1 for s in analysis.spans)} shown",
+        f"Lines:       {analysis.lines_total} in the log, {sum(s.end - s.start + 1 for s in "
+        f"analysis.spans)} shown",
     ]
     if analysis.tests:
-        out.append("Tests:       " + ", ".join(analysis.tests[:10]) + (" …" if len(analysis.tests) > 10 else ""))
+        out.append(
+            "Tests:       " + ", ".join(analysis.tests[:10]) + (" …" if len(analysis.tests) > 10 else "")
+        )
     if analysis.files:
         shown = [f.path + (f":{f.line}" if f.line else "") for f in analysis.files[:10]]
         out.append("Files:       " + ", ".join(shown) + (" …" if len(analysis.files) > 10 else ""))
