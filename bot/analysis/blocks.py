@@ -85,10 +85,8 @@ def _failing_region(scan: ScanResult, lines: dict[int, Line]) -> tuple[int, int,
             continue
         exit_line = no
         break
-    if exit_line is None:
-        for no, info in reversed(scan.exits):
-            exit_line = no
-            break
+    if exit_line is None and scan.exits:
+        exit_line = scan.exits[-1][0]
     if exit_line is None:
         # Without an exit marker the failure is at the end: before the post-job steps, if any.
         post = [no for no, name in scan.steps if name == "Post job cleanup"]

@@ -7,13 +7,13 @@ from .model import Analysis
 
 def render_text(analysis: Analysis) -> str:
     """The failing step, the category, the summary and the span lines with their numbers."""
+    shown_lines = sum(s.end - s.start + 1 for s in analysis.spans)
     out = [
         f"Failed step: {analysis.failed_step or 'unknown'}",
         f"Category:    {analysis.category}",
         f"Signature:   {analysis.signature}",
         f"Summary:     {analysis.summary}",
-        f"Lines:       {analysis.lines_total} in the log, {sum(s.end - s.start + 1 for s in "
-        f"analysis.spans)} shown",
+        f"Lines:       {analysis.lines_total} in the log, {shown_lines} shown",
     ]
     if analysis.tests:
         out.append(
