@@ -80,10 +80,11 @@ def _failing_region(scan: ScanResult, lines: dict[int, Line]) -> tuple[int, int,
     """First and last line of the failing step (the whole log when unknown), and its name."""
     last = scan.lines_total
     exit_line = None
+    exit_rule = None
     for no, info in reversed(scan.exits):
         if info.rule == "gh_exit" and info.exit_code in (0, None):
             continue
-        exit_line = no
+        exit_line, exit_rule = no, info.rule
         break
     if exit_line is None and scan.exits:
         exit_line = scan.exits[-1][0]
@@ -98,6 +99,17 @@ def _failing_region(scan: ScanResult, lines: dict[int, Line]) -> tuple[int, int,
     name = None
     if starts:
         begin = starts[-1]
+        if exit_rule == "gitlab_job_failed":
+            # GitLab reports the failure after all sections closed: the failing section is the last
+            # one with errors in it (after_script and cleanup sections come later).
+            bounds = [*starts[1:], end + 1]
+            for first, after in reversed(list(zip(starts, bounds, strict=True))):
+                if any(
+                    first <= no < after and ln.info.role == "anchor" and ln.info.score >= 2
+                    for no, ln in lines.items()
+                ):
+                    begin, end = first, after - 1
+                    break
         name = next(n for no, n in reversed(scan.steps) if no == begin)
     if end in lines and lines[end].step and not scan.steps:
         name = lines[end].step  # the `gh run view --log` format names the step on every line

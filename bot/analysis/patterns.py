@@ -168,8 +168,16 @@ _rule(
 _rule("maven_error", r"^\[(?:ERROR|FATAL)\] ", "anchor", 3)
 _rule("surefire_fail", r"<<< (?:FAILURE|ERROR)!", "anchor", 3, "test")
 _rule("junit_counts", r"Tests run: \d+, Failures: \d+, Errors: \d+", "anchor", 2, "test")
+_rule(
+    "npm_resolve_code",
+    r"^npm (?:ERR!|error) (?:code )?(?:ERESOLVE|ETARGET|E404|EINTEGRITY|ENOTFOUND)\b",
+    "anchor",
+    3,
+    "dependency",
+)
 _rule("npm_err", r"^npm (?:ERR!|error)(?: |$)", "anchor", 2)
-_rule("pnpm_err", r"\bERR_PNPM_\w+", "anchor", 3)
+_rule("pnpm_run_err", r"\bERR_PNPM_(?:RECURSIVE_RUN_FIRST_FAIL|\w*LIFECYCLE\w*|\w*SCRIPT\w*)", "anchor", 2)
+_rule("pnpm_err", r"\bERR_PNPM_\w+", "anchor", 3, "dependency")
 
 # Tests.
 _rule("pytest_e", r"^E(?: {2,}\S| *$)", "anchor", 3, "test")
