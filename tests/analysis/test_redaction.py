@@ -21,7 +21,7 @@ SECRETS = {
     "slack webhook": "posting to https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX",
     "stripe": "sk_live_51H8abcdefghijklmnopqrstuvwxyz0123",
     "openai": "OPENAI key sk-proj-abcdefghijklmnopqrstuvwxyz0123456789ABCD",
-    "jwt": "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
+    "jwt": "session eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0",
     "basic auth url": "git clone https://deploy:s3cr3tP4ss@git.example.com/acme/widgets.git",
     "password": "mysql -u root password=hunter2hunter2",
     "token=": "curl https://api.example.com/?token=abc123def456&x=1",
