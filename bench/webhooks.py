@@ -132,7 +132,10 @@ def main() -> None:
     port = free_port()
     tmp = tempfile.TemporaryDirectory()
     database_url = args.database_url or f"sqlite:///{tmp.name}/bench.sqlite3"
+    from cryptography.fernet import Fernet
+
     env = dict(os.environ, WEBHOOK_SECRET=SECRET, DATABASE_URL=database_url, LOG_LEVEL="WARNING",
+               OAUTH_TOKEN_ENCRYPTION_KEY=Fernet.generate_key().decode(),
                PORT=str(port), HOST="127.0.0.1", DEVFLOWFIX_ENV="production")
     if not database_url.startswith("sqlite"):
         subprocess.run([sys.executable, "-m", "bot", "migrate"], env=env, check=True, cwd=ROOT)
