@@ -132,8 +132,6 @@ def _continues(line: Line, base_indent: int, family: str | None) -> bool:
     info = line.info
     if info.role in ("noise", "exit", "step") or line.echo:
         return False
-    if info.rule == "go_pkg_fail":
-        return False
     if info.role in ("anchor", "cont", "trailer") and (info.score >= 1 or info.role == "cont"):
         return True
     if info.role == "header":
@@ -224,6 +222,8 @@ def build_blocks(lines: dict[int, Line], region: tuple[int, int]) -> list[Block]
                 score = max(score, nxt.info.score)
             end = cur
             cur += 1
+            if nxt.info.rule == "go_pkg_fail":
+                break  # "FAIL\tpkg 0.1s" closes the package's output
         blocks.append(Block(start, end, score, anchors))
         covered_to = end
     return blocks
@@ -282,7 +282,8 @@ def select(
         from_tail = True
         ranges = [tail] if tail else []
     else:
-        if has_steps:
+        if has_steps or scan.exits:
+            # Without steps, the job's own end marker ("Finished: FAILURE") closes the failing part.
             _reach_step_end(chosen, lines, begin, end)
         ranges = _budget(chosen, max_lines)
     return Selection(ranges, lines, step_name, from_tail)
@@ -341,12 +342,21 @@ def _reach_step_end(blocks: list[Block], lines: dict[int, Line], begin: int, end
     if end - last.end > STEP_END_REACH:
         return
     new_end = last.end
+    noise_run = 0
     for no in range(last.end + 1, end + 1):
         line = lines.get(no)
-        if line is None or line.info.role in ("noise", "exit", "step") or line.echo:
+        if line is None or line.info.role in ("exit", "step") or line.echo:
             break
-        if line.info.rule == "go_pkg_fail" or line.text.startswith("##["):
+        if line.text.startswith("##[") and not line.text.startswith("##[error]"):
             break
+        # The step's verdict lines ("FAIL", "FAIL pkg", "make: *** Error 1") may be interleaved with
+        # a lone progress line ("ok  pkg"); a run of such lines is just the rest of the output.
+        if line.info.role == "noise":
+            noise_run += 1
+            if noise_run >= 2:
+                break
+            continue
+        noise_run = 0
         if line.text.strip():
             new_end = no
     last.end = new_end
@@ -356,7 +366,7 @@ def _reach_step_end(blocks: list[Block], lines: dict[int, Line], begin: int, end
         and new_end >= end
         and marker is not None
         and marker.info.role == "exit"
-        and marker.info.exit_code
+        and (marker.info.exit_code or marker.info.rule == "jenkins_finished")
     ):
         last.end = end + 1  # "Process completed with exit code N" closes the explanation
 

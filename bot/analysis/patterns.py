@@ -18,7 +18,7 @@ _PREFILTER_SOURCE = (
     rb"(?m)^[^\n]*?(?:"
     # "error" but not a path ("pkg/errors") nor a zero count ("Errors: 0"); "fail" but not "Failures: 0"
     rb"(?:^|[^/])(?i:error)(?:[^s]|s[^:]|s:[^ ]|s: [^0]|$)"
-    rb"|(?i:fail)(?:ed|ing|s\b|\b|ure[^s]|ure$|ures?: ?[1-9])"
+    rb"|(?i:fail(?:ed|ing|s\b|\b|ure[^s]|ure$|ures?: ?[1-9]))"
     rb"|(?i:fatal|panic|exception|traceback|abort|killed|timed out|timeout|denied|forbidden"
     rb"|unauthori[sz]ed|no such file|not found|cannot |can't|could not|couldn't|unable to|undefined"
     rb"|assert|segmentation|core dumped|out of memory|oomkill|no space left|refused|reset by peer"
