@@ -21,6 +21,10 @@ MAX_BLOCK = 400
 TAIL_LINES = 5
 ZONE_GAP = 200
 """In a log without steps, blocks closer than this to the final error belong to the same failure."""
+_FAILING_VERDICT = re.compile(r"<<< (?:FAILURE|ERROR)!|Tests run: \d+, Failures: (?:[1-9]|0, Errors: [1-9])")
+_COMPILER_SHAPE = re.compile(r"\.\w+(?::\[\d+,\d+\]|:\d+:\d+:|\(\d+,\d+\))")
+PASS_REACH = 400
+"""A test class's verdict this close after a block tells whose output the block is."""
 STEP_END_REACH = 12
 """A block this close to the end of the failing step takes the step's remaining lines too."""
 
@@ -254,6 +258,7 @@ def select(
                 b.score -= 1.0 * known / len(b.anchors)
         if b.start > end + 1 and scan.exits:
             b.score -= 3  # after the failure: cleanup steps
+    _demote_passing_test_output(blocks, lines, scan.passes)
     last_block_end = max((b.end for b in blocks if b.start <= end and b.score >= 2), default=None)
     for b in blocks:
         if last_block_end is not None and b.end == last_block_end:
@@ -300,7 +305,9 @@ _COMMON_IDENT = re.compile(
 
 def _identifiers(lines: dict[int, Line], block: Block) -> set[str]:
     out: set[str] = set()
-    for no in range(block.start, min(block.end, block.start + 5) + 1):
+    # the block's first lines, and its strong lines (a failing test's verdict names its class)
+    nos = sorted({*range(block.start, min(block.end, block.start + 5) + 1), *block.anchors[:20]})
+    for no in nos:
         line = lines.get(no)
         if line is None:
             continue
@@ -311,6 +318,24 @@ def _identifiers(lines: dict[int, Line], block: Block) -> set[str]:
             if len(ident) >= 8 and not _COMMON_IDENT.match(ident) and ident.count(".") <= 6:
                 out.add(ident.rsplit(".", 1)[-1] if ident.count(".") >= 2 else ident)
     return out
+
+
+def _demote_passing_test_output(blocks: list[Block], lines: dict[int, Line], passes: list[int]) -> None:
+    """Output printed by a test class that then reported no failure (surefire's "Tests run: 3, Failures: 0,
+    Errors: 0 ... - in X") is noise from passing tests: a logged exception, not the failure."""
+    if not passes:
+        return
+    for b in blocks:
+        i = bisect.bisect_right(passes, b.end)
+        if i == len(passes) or passes[i] - b.end > PASS_REACH:
+            continue
+        verdict = passes[i]
+        if any(_COMPILER_SHAPE.search(lines[no].text) for no in b.anchors[:20]):
+            continue  # a compiler's error in another module, not a test's output
+        # a failing verdict in between means the block belongs to a failing class
+        if any(_FAILING_VERDICT.search(lines[no].text) for no in range(b.start, verdict) if no in lines):
+            continue
+        b.score -= 2
 
 
 def _final_zone(blocks: list[Block], lines: dict[int, Line]) -> list[Block]:

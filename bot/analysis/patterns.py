@@ -28,7 +28,7 @@ _PREFILTER_SOURCE = (
     rb"|version solving|no solution found|would reformat|problems? \(|does not exist|went wrong|^# \S)"
     rb"|##\[(?:group\]Run |error)|section_(?:start|end):|--- FAIL|\bE {2,}\S|\x{25cf}|\x{2715}|\x{2717}"
     rb"|\x{2716}|\x{2577}|\*\*\*|<<< |Caused by|Post job cleanup|_{3,} \S|\bERR_|\d+:\d+ +error "
-    rb"|\.pyi?:\d+:\d+: [A-Z]+\d+ |\d+ failing|Tests: +\d+"
+    rb"|\.pyi?:\d+:\d+: [A-Z]+\d+ |\d+ failing|Tests: +\d+|Tests run: [^\n]* - in "
     rb")[^\n]*"
 )
 
@@ -142,7 +142,7 @@ _rule(
     r"|java\.lang\.OutOfMemoryError|std::bad_alloc|(?:^|: )Killed$|: \d+ Killed\s|\bKilled\s+\(?signal"
     r"|exit code 137",
     "anchor",
-    3,
+    3.5,
     "infrastructure",
 )
 _rule(
@@ -164,6 +164,13 @@ _rule(
     r"|\[Help \d+\]|After correcting the problems|mvn <\w+> |\s*$|COMPILATION ERROR :?\s*$)",
     "cont",
     0.5,
+)
+_rule(
+    "surefire_summary",
+    r"^(?:\[ERROR\] )?(?:Failures|Errors|Failed tests|Tests in error|Flaked tests): *$",
+    "anchor",
+    3.5,
+    "test",
 )
 _rule("maven_error", r"^\[(?:ERROR|FATAL)\] ", "anchor", 3)
 _rule("surefire_fail", r"<<< (?:FAILURE|ERROR)!", "anchor", 3, "test")
@@ -352,6 +359,9 @@ _rule(
     1,
 )
 
+_SUREFIRE_PASS = re.compile(r"Tests run: [1-9]\d*, Failures: 0, Errors: 0, Skipped: \d+, .*\bin \S+$")
+TEST_CLASS_PASSED = LineInfo("noise", 0, None, "test_class_passed")
+"""Surefire's verdict on one test class that passed: output printed before it came from passing tests."""
 _EXIT_CODE = re.compile(r"Process completed with exit code (\d+)")
 _LOWER_HINTS = ("error", "fail", "fatal", "panic", "exception")
 
@@ -375,6 +385,8 @@ def classify(text: str, *, script_echo: bool = False) -> LineInfo:
         return NOISE
     if text == "Post job cleanup.":
         return LineInfo("step", 0, None, "gh_post", step="Post job cleanup")
+    if "Tests run: " in text and _SUREFIRE_PASS.search(text):
+        return TEST_CLASS_PASSED
     if _NOISE.match(text) or (_PASSING.search(text) and "FAIL" not in text):
         lowered = text.lower()
         if text.startswith("[WARNING]") and ("error" in lowered or "exception" in lowered):

@@ -10,7 +10,7 @@ import heapq
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .patterns import PREFILTER, LineInfo, classify
+from .patterns import PREFILTER, TEST_CLASS_PASSED, LineInfo, classify
 from .text import clean
 
 MAX_LINE_BYTES = 64 * 1024
@@ -28,6 +28,8 @@ class ScanResult:
     lines_total: int
     truncated_windows: int = 0
     candidates: int = 0
+    passes: list[int] = field(default_factory=list)
+    """Lines where a test class reported that all its tests passed (surefire's per-class verdict)."""
 
 
 @dataclass(order=True)
@@ -61,6 +63,7 @@ class Scanner:
         self.infos: dict[int, LineInfo] = {}
         self.steps: list[tuple[int, str]] = []
         self.exits: list[tuple[int, LineInfo]] = []
+        self.passes: list[int] = []
         self._windows: list[_Window] = []
         self._seq = 0
         self._next_line = 1  # number of the first line of the next block
@@ -118,6 +121,7 @@ class Scanner:
             lines_total=total,
             truncated_windows=self._dropped,
             candidates=self._candidates,
+            passes=self.passes,
         )
 
     # ------------------------------------------------------------------ work
@@ -149,6 +153,11 @@ class Scanner:
             if role == "exit":
                 self.exits.append((line_no, info))
                 self._window(block, start, line_no, base, last_line, self.exit_before, 2, 2.5)
+                continue
+            if info is TEST_CLASS_PASSED:
+                self.passes.append(line_no)
+                if len(self.passes) > self.max_steps:
+                    del self.passes[: len(self.passes) - self.max_steps]
                 continue
             if role in ("noise", "plain") or info.score <= 0:
                 continue
