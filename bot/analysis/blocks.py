@@ -23,6 +23,11 @@ ZONE_GAP = 200
 """In a log without steps, blocks closer than this to the final error belong to the same failure."""
 _FAILING_VERDICT = re.compile(r"<<< (?:FAILURE|ERROR)!|Tests run: \d+, Failures: (?:[1-9]|0, Errors: [1-9])")
 _COMPILER_SHAPE = re.compile(r"\.\w+(?::\[\d+,\d+\]|:\d+:\d+:|\(\d+,\d+\))")
+LEAD_REACH = 20
+"""An error block this close after the echo of its step's command takes the step's whole output."""
+_LEAD_IN = re.compile(r"^=== (?:RUN|CONT|NAME)\s+\S|^=+> \S|^-{3,}> \S")
+"""A line announcing what runs next (a Go test resuming, a Makefile's "==> Checking ..."): heads a block."""
+_RULE_LINE = re.compile(r"^\s*(?:-{10,}|={10,}|\*{10,}|#{10,})\s*$")
 PASS_REACH = 400
 """A test class's verdict this close after a block tells whose output the block is."""
 STEP_END_REACH = 12
@@ -188,6 +193,7 @@ def build_blocks(lines: dict[int, Line], region: tuple[int, int]) -> list[Block]
             start = prev.no
             steps_back += 1
             prev = lines.get(prev.no - 1)
+        start = _lead_in(lines, start, covered_to)
         base_indent = line.indent
         family = _family(line.text)
         end = no
@@ -231,6 +237,54 @@ def build_blocks(lines: dict[int, Line], region: tuple[int, int]) -> list[Block]
         blocks.append(Block(start, end, score, anchors))
         covered_to = end
     return blocks
+
+
+def _lead_in(lines: dict[int, Line], start: int, covered_to: int) -> int:
+    """Take the line that announces the block ("=== CONT TestX", "==> Checking ...") or the banner
+    ("-----" / title / "-----") a script printed just before the stage that failed."""
+    prev = lines.get(start - 1)
+    if prev is None or prev.no <= covered_to:
+        return start
+    if _LEAD_IN.match(prev.text):
+        head = lines.get(start)
+        verdict = head is not None and head.text.lstrip().startswith("--- ")
+        # "=== RUN X" heads X's output, not the verdict of another test
+        if not (prev.text.startswith("=== ") and verdict):
+            return start - 1
+    first = start - 1 if not prev.text.strip() else start
+    top, title, bottom = (lines.get(first - k) for k in (3, 2, 1))
+    if (
+        top is not None
+        and title is not None
+        and bottom is not None
+        and top.no > covered_to
+        and _RULE_LINE.match(top.text)
+        and _RULE_LINE.match(bottom.text)
+        and title.text.strip()
+        and not _RULE_LINE.match(title.text)
+    ):
+        return top.no
+    return start
+
+
+def _command_output(blocks: list[Block], lines: dict[int, Line], commands: list[int]) -> None:
+    """A block shortly after the echo of its build step's command takes the step's whole output: what
+    the command printed before failing explains the error (Jenkins "[job] $ python script.py")."""
+    if not commands:
+        return
+    starts = sorted(b.start for b in blocks)
+    for b in blocks:
+        i = bisect.bisect_left(commands, b.start) - 1
+        if i < 0:
+            continue
+        cmd = commands[i]
+        if b.start - cmd > LEAD_REACH or b.start - cmd <= 1:
+            continue
+        j = bisect.bisect_left(starts, b.start) - 1
+        if j >= 0 and starts[j] > cmd:
+            continue  # another block is the first error of this step
+        if all(no in lines for no in range(cmd + 1, b.start)):
+            b.start = cmd + 1
 
 
 def select(
@@ -281,6 +335,7 @@ def select(
             chosen = picked or [b for b in chosen if b.start <= end]
         if not has_steps and chosen:
             chosen = _final_zone(chosen, lines)
+            _command_output(chosen, lines, scan.commands)
     from_tail = False
     if not chosen:
         tail = _tail_range(lines, begin, end)

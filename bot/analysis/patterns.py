@@ -17,7 +17,7 @@ except ImportError:  # pragma: no cover - exercised only without the optional sp
 _PREFILTER_SOURCE = (
     rb"(?m)^[^\n]*?(?:"
     # "error" but not a path ("pkg/errors") nor a zero count ("Errors: 0"); "fail" but not "Failures: 0"
-    rb"(?:^|[^/])(?i:error)(?:[^s]|s[^:]|s:[^ ]|s: [^0]|$)"
+    rb"(?:^|[^/])(?i:error)(?:[^s]|s[^:]|s:[^ ]|s: [^0]|s?$)"
     rb"|(?i:fail(?:ed|ing|s\b|\b|ure[^s]|ure$|ures?: ?[1-9]))"
     rb"|(?i:fatal|panic|exception|traceback|abort|killed|timed out|timeout|denied|forbidden"
     rb"|unauthori[sz]ed|no such file|not found|cannot |can't|could not|couldn't|unable to|undefined"
@@ -28,7 +28,7 @@ _PREFILTER_SOURCE = (
     rb"|version solving|no solution found|would reformat|problems? \(|does not exist|went wrong|^# \S)"
     rb"|##\[(?:group\]Run |error)|section_(?:start|end):|--- FAIL|\bE {2,}\S|\x{25cf}|\x{2715}|\x{2717}"
     rb"|\x{2716}|\x{2577}|\*\*\*|<<< |Caused by|Post job cleanup|_{3,} \S|\bERR_|\d+:\d+ +error "
-    rb"|\.pyi?:\d+:\d+: [A-Z]+\d+ |\d+ failing|Tests: +\d+|Tests run: [^\n]* - in "
+    rb"|\.pyi?:\d+:\d+: [A-Z]+\d+ |\d+ failing|Tests: +\d+|Tests run: [^\n]* - in |^\[[^\]\n]{1,80}\] \$ \S"
     rb")[^\n]*"
 )
 
@@ -359,6 +359,12 @@ _rule(
     1,
 )
 
+_MAVEN_ERROR_COUNT = re.compile(r"^\[INFO\] \d+ errors?\s*$")
+MAVEN_ERROR_COUNT = LineInfo("trailer", 1, "compile", "maven_error_count")
+"""The compiler plugin's count after its list of errors ("[INFO] 30 errors"): closes that list."""
+_JENKINS_COMMAND = re.compile(r"^\[[^\]]{1,80}\] \$ \S")
+SHELL_COMMAND = LineInfo("noise", 0, None, "shell_command")
+"""Jenkins' echo of a build step's command ("[job] $ /bin/sh -xe /tmp/jenkins1.sh"): a step starts."""
 _SUREFIRE_PASS = re.compile(r"Tests run: [1-9]\d*, Failures: 0, Errors: 0, Skipped: \d+, .*\bin \S+$")
 TEST_CLASS_PASSED = LineInfo("noise", 0, None, "test_class_passed")
 """Surefire's verdict on one test class that passed: output printed before it came from passing tests."""
@@ -385,6 +391,10 @@ def classify(text: str, *, script_echo: bool = False) -> LineInfo:
         return NOISE
     if text == "Post job cleanup.":
         return LineInfo("step", 0, None, "gh_post", step="Post job cleanup")
+    if text.startswith("[") and _JENKINS_COMMAND.match(text):
+        return SHELL_COMMAND
+    if text.startswith("[INFO] ") and _MAVEN_ERROR_COUNT.match(text):
+        return MAVEN_ERROR_COUNT
     if "Tests run: " in text and _SUREFIRE_PASS.search(text):
         return TEST_CLASS_PASSED
     if _NOISE.match(text) or (_PASSING.search(text) and "FAIL" not in text):
