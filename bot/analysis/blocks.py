@@ -267,12 +267,14 @@ def _lead_in(lines: dict[int, Line], start: int, covered_to: int) -> int:
     return start
 
 
-def _command_output(blocks: list[Block], lines: dict[int, Line], commands: list[int]) -> None:
+def _command_output(
+    blocks: list[Block], lines: dict[int, Line], commands: list[int], every: list[Block]
+) -> None:
     """A block shortly after the echo of its build step's command takes the step's whole output: what
     the command printed before failing explains the error (Jenkins "[job] $ python script.py")."""
     if not commands:
         return
-    starts = sorted(b.start for b in blocks)
+    starts = sorted(b.start for b in every)
     for b in blocks:
         i = bisect.bisect_left(commands, b.start) - 1
         if i < 0:
@@ -335,7 +337,7 @@ def select(
             chosen = picked or [b for b in chosen if b.start <= end]
         if not has_steps and chosen:
             chosen = _final_zone(chosen, lines)
-            _command_output(chosen, lines, scan.commands)
+            _command_output(chosen, lines, scan.commands, blocks)
     from_tail = False
     if not chosen:
         tail = _tail_range(lines, begin, end)

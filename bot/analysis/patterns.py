@@ -17,8 +17,9 @@ except ImportError:  # pragma: no cover - exercised only without the optional sp
 _PREFILTER_SOURCE = (
     rb"(?m)^[^\n]*?(?:"
     # "error" but not a path ("pkg/errors") nor a zero count ("Errors: 0"); "fail" but not "Failures: 0"
-    rb"(?:^|[^/])(?i:error)(?:[^s]|s[^:]|s:[^ ]|s: [^0]|s?$)"
-    rb"|(?i:fail(?:ed|ing|s\b|\b|ure[^s]|ure$|ures?: ?[1-9]))"
+    # (no class may match the newline: a candidate is one whole line)
+    rb"(?:^|[^/\n])(?i:error)(?:[^s\n]|s[^:\n]|s:[^ \n]|s: [^0\n]|s?$)"
+    rb"|(?i:fail(?:ed|ing|s\b|\b|ure[^s\n]|ure$|ures?: ?[1-9]))"
     rb"|(?i:fatal|panic|exception|traceback|abort|killed|timed out|timeout|denied|forbidden"
     rb"|unauthori[sz]ed|no such file|not found|cannot |can't|could not|couldn't|unable to|undefined"
     rb"|assert|segmentation|core dumped|out of memory|oomkill|no space left|refused|reset by peer"
