@@ -16,7 +16,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from storage.models import WebhookDelivery
-from storage.types import utcnow
+from storage.types import compress, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -172,7 +172,7 @@ class _SqliteBatchWriter:
             for d in deliveries:
                 row = conn.execute(
                     _SQLITE_INSERT,
-                    (d.provider, d.delivery_id, d.event, d.action, d.installation_id, d.repository, d.body,
+                    (d.provider, d.delivery_id, d.event, d.action, d.installation_id, d.repository, compress(d.body),
                      d.status, _sqlite_time(d.received_at)),
                 ).fetchone()
                 if row is not None:

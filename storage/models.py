@@ -24,7 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from storage.types import UTCDateTime, utcnow
+from storage.types import CompressedBytes, UTCDateTime, utcnow
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -224,7 +224,7 @@ class WebhookDelivery(Base):
     installation_id: Mapped[int | None] = mapped_column(BigInteger)
     repository: Mapped[str | None] = mapped_column(String(255))
     received_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    body: Mapped[bytes] = mapped_column(LargeBinary)
+    body: Mapped[bytes] = mapped_column(CompressedBytes())  # zlib at rest, plain bytes in Python
     status: Mapped[str] = mapped_column(String(16), default="pending")  # pending running done failed ignored
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
