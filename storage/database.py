@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from storage import migrate
 from storage.db import create_engine, session_factory
 from storage.deliveries import DeliveryStore, DeliveryWriter
+from storage.incidents import IncidentStore
 from storage.installations import InstallationStore
 
 
@@ -23,6 +24,7 @@ class Database:
     writer: DeliveryWriter
     deliveries: DeliveryStore
     installations: InstallationStore
+    incidents: IncidentStore
     extras: dict[str, object] = field(default_factory=dict)
 
     @classmethod
@@ -36,6 +38,7 @@ class Database:
             writer=DeliveryWriter(engine),
             deliveries=DeliveryStore(sessions),
             installations=InstallationStore(sessions),
+            incidents=IncidentStore(sessions),
         )
 
     async def migrate(self) -> None:
