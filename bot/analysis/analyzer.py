@@ -1,0 +1,145 @@
+"""The analyzer's entry point: one streaming pass over a log, then the choice of lines and the facts."""
+
+from __future__ import annotations
+
+from .blocks import Line, Selection, build_lines, select
+from .facts import categorize, extract_files, extract_tests
+from .model import Analysis, Span
+from .normalize import baseline_key
+from .patterns import PREFILTER, LineInfo
+from .redaction import redact
+from .scanner import Scanner
+from .signature import make_signature
+from .source import LogSource, iter_chunks
+from .text import clean
+
+SUMMARY_MAX = 300
+
+
+def analyze(source: LogSource, *, baseline: LogSource | None = None, max_span_lines: int = 300) -> Analysis:
+    """Find the lines that explain why a job failed, its category and a stable signature.
+
+    ``source`` and ``baseline`` (the last passing run's log of the same job) may be ``bytes``, ``str``
+    (the log's text), a binary file object, a ``pathlib.Path`` or an iterable of ``bytes`` chunks.
+    The log is streamed; memory stays bounded whatever its size.
+    """
+    max_span_lines = max(1, int(max_span_lines))
+    scanner = Scanner()
+    scanner.feed_all(iter_chunks(source))
+    scan = scanner.finish()
+    if scan.lines_total == 0:
+        return Analysis([], "unknown", make_signature("unknown", [], []), "The log is empty.", [], [], 0)
+    lines = build_lines(scan)
+    hits = _baseline_hits(lines, baseline) if baseline is not None else None
+    selection = select(scan, lines, max_lines=max_span_lines, baseline_hits=hits)
+    return _result(scan.lines_total, selection, scan.exits)
+
+
+def _baseline_hits(lines: dict[int, Line], baseline: LogSource) -> set[int]:
+    """Numbers of the fail-log lines whose normalised text also occurs in the baseline log."""
+    wanted: dict[str, list[int]] = {}
+    for no, line in lines.items():
+        if line.info.role in ("anchor", "header", "trailer") and line.text.strip():
+            wanted.setdefault(baseline_key(line.text), []).append(no)
+    hits: set[int] = set()
+    if not wanted:
+        return hits
+    carry = b""
+    for chunk in iter_chunks(baseline):
+        buf = carry + chunk if carry else chunk
+        cut = buf.rfind(b"\n")
+        if cut < 0:
+            carry = buf[-65536:]
+            continue
+        carry = buf[cut + 1 :][-65536:]
+        _match_baseline(buf[: cut + 1], wanted, hits)
+    if carry:
+        _match_baseline(carry, wanted, hits)
+    return hits
+
+
+def _match_baseline(block: bytes, wanted: dict[str, list[int]], hits: set[int]) -> None:
+    for m in PREFILTER.finditer(block):
+        key = baseline_key(clean(m.group()).text)
+        nos = wanted.get(key)
+        if nos:
+            hits.update(nos)
+
+
+def _result(total: int, sel: Selection, exits: list[tuple[int, LineInfo]]) -> Analysis:
+    lines = sel.lines
+    spans: list[Span] = []
+    excerpt: list[tuple[int, str]] = []
+    items: list[tuple[str, LineInfo]] = []
+    for start, end in _merge(sel.ranges):
+        step = lines[start].step if start in lines else sel.failed_step
+        if step == "Post job cleanup":
+            step = None
+        spans.append(Span(start, end, step))
+        nos = [no for no in range(start, end + 1) if no in lines]
+        block_text = redact("\n".join(lines[no].text for no in nos))
+        for no, text in zip(nos, block_text.split("\n"), strict=True):
+            excerpt.append((no, text))
+            items.append((lines[no].text, lines[no].info))
+    category = categorize(items) if items else "unknown"
+    if category == "unknown" and any(info.category == "timeout" for _, info in exits):
+        category = "timeout"
+    texts = [t for t, _ in items]
+    strong = [t for t, i in items if i.role in ("anchor", "header") and i.score >= 2]
+    files = extract_files(strong + texts)
+    tests = extract_tests(items)
+    key_lines = strong or [t for t in texts if t.strip()]
+    signature = make_signature(category, key_lines, tests)
+    summary = _summary(category, sel, strong or key_lines, tests, exits)
+    failed_step = sel.failed_step or (spans[-1].step if spans else None)
+    return Analysis(spans, category, signature, summary, files, tests, total, excerpt, failed_step)
+
+
+def _merge(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for start, end in sorted(ranges):
+        if out and start <= out[-1][1] + 1:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
+
+
+def _summary(
+    category: str,
+    sel: Selection,
+    key_lines: list[str],
+    tests: list[str],
+    exits: list[tuple[int, LineInfo]],
+) -> str:
+    what = {
+        "test": "Tests failed",
+        "lint": "Lint errors",
+        "typecheck": "Type errors",
+        "compile": "Build failed",
+        "dependency": "Dependency problem",
+        "infrastructure": "Infrastructure problem",
+        "timeout": "Timed out",
+        "configuration": "Configuration problem",
+        "unknown": "Failed",
+    }[category]
+    parts = [what]
+    if sel.failed_step:
+        parts.append(f" in step '{sel.failed_step}'")
+    codes = [info.exit_code for _, info in exits if info.exit_code]
+    if codes:
+        parts.append(f" (exit code {codes[-1]})")
+    first = next((t.strip() for t in key_lines if t.strip()), "")
+    if tests:
+        more = f" and {len(tests) - 1} more" if len(tests) > 1 else ""
+        parts.append(f": {tests[0]}{more}")
+        if first and first not in tests[0]:
+            parts.append(f" — {first}")
+    elif first:
+        parts.append(f": {first}")
+    elif not sel.ranges:
+        parts.append(": no explaining lines found")
+    summary = "".join(parts)
+    if len(summary) > SUMMARY_MAX:
+        summary = summary[: SUMMARY_MAX - 1] + "…"
+    return redact(summary).replace("\n", " ")

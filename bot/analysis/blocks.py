@@ -1,0 +1,365 @@
+"""Choosing the lines that explain a failure: error blocks, the failing step, the step's tail.
+
+Works on the sparse lines the scanner kept. A block starts at a strong line (an anchor), runs on
+through the lines that belong to it (stack frames, indented detail, the tool's own prefix) and
+takes the header just before it. Blocks in the failing step, near its end, and not also present in
+the baseline (passing) log win; the budget caps how many lines are returned.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+
+import re
+
+from .patterns import BACK_CONTINUATION, CONTINUATION, LineInfo, classify
+from .scanner import ScanResult
+from .text import clean
+
+MAX_BLOCK = 400
+TAIL_LINES = 5
+ZONE_GAP = 200
+"""In a log without steps, blocks closer than this to the final error belong to the same failure."""
+STEP_END_REACH = 12
+"""A block this close to the end of the failing step takes the step's remaining lines too."""
+
+
+@dataclass
+class Line:
+    no: int
+    text: str
+    info: LineInfo
+    step: str | None
+    echo: bool
+    indent: int
+
+
+@dataclass
+class Block:
+    start: int
+    end: int
+    score: float
+    anchors: list[int] = field(default_factory=list)
+    in_baseline: int = 0
+
+    @property
+    def size(self) -> int:
+        return self.end - self.start + 1
+
+
+@dataclass
+class Selection:
+    ranges: list[tuple[int, int]]
+    lines: dict[int, Line]
+    failed_step: str | None
+    from_tail: bool
+
+
+def build_lines(scan: ScanResult) -> dict[int, Line]:
+    """Clean and classify every retained line, and give each its step."""
+    out: dict[int, Line] = {}
+    starts = [no for no, _ in scan.steps]
+    names = [name for _, name in scan.steps]
+    for no in sorted(scan.lines):
+        cl = clean(scan.lines[no])
+        info = scan.infos.get(no)
+        if info is None:
+            info = classify(cl.text, script_echo=cl.script_echo)
+        step = cl.step
+        if step is None and starts:
+            i = bisect.bisect_right(starts, no) - 1
+            step = names[i] if i >= 0 else None
+        text = cl.text
+        indent = len(text) - len(text.lstrip(" \t"))
+        out[no] = Line(no, text, info, step, cl.script_echo, indent)
+    return out
+
+
+def _failing_region(scan: ScanResult, lines: dict[int, Line]) -> tuple[int, int, str | None]:
+    """First and last line of the failing step (the whole log when unknown), and its name."""
+    last = scan.lines_total
+    exit_line = None
+    for no, info in reversed(scan.exits):
+        if info.rule == "gh_exit" and info.exit_code in (0, None):
+            continue
+        exit_line = no
+        break
+    if exit_line is None:
+        for no, info in reversed(scan.exits):
+            exit_line = no
+            break
+    if exit_line is None:
+        # Without an exit marker the failure is at the end: before the post-job steps, if any.
+        post = [no for no, name in scan.steps if name == "Post job cleanup"]
+        end = post[0] - 1 if post else last
+    else:
+        end = exit_line - 1
+    starts = [no for no, name in scan.steps if no <= end]
+    begin = 1
+    name = None
+    if starts:
+        begin = starts[-1]
+        name = next(n for no, n in reversed(scan.steps) if no == begin)
+    if end in lines and lines[end].step and not scan.steps:
+        name = lines[end].step  # the `gh run view --log` format names the step on every line
+        begin = _step_start_by_name(lines, end, name)
+    if name == "Post job cleanup":
+        name = None
+    return begin, max(begin, end), name
+
+
+def _step_start_by_name(lines: dict[int, Line], end: int, name: str) -> int:
+    first = end
+    for no in sorted((n for n in lines if n <= end), reverse=True):
+        if lines[no].step != name:
+            break
+        first = no
+    return first
+
+
+def _continues(line: Line, base_indent: int, family: str | None) -> bool:
+    info = line.info
+    if info.role in ("noise", "exit", "step") or line.echo:
+        return False
+    if info.rule == "go_pkg_fail":
+        return False
+    if info.role in ("anchor", "cont", "trailer") and (info.score >= 1 or info.role == "cont"):
+        return True
+    if info.role == "header":
+        return True
+    text = line.text
+    if not text.strip():
+        return False
+    if family and text.startswith(family):
+        return True
+    if CONTINUATION.search(text):
+        return True
+    return line.indent > base_indent
+
+
+def _family(text: str) -> str | None:
+    for prefix in ("[ERROR]", "npm ERR!", "npm error", "E ", "##[error]"):
+        if text.startswith(prefix):
+            return prefix
+    return None
+
+
+def build_blocks(lines: dict[int, Line], region: tuple[int, int]) -> list[Block]:
+    """Blocks around the strong lines, each extended over the lines that belong to it."""
+    blocks: list[Block] = []
+    covered_to = 0
+    for no in sorted(lines):
+        line = lines[no]
+        info = line.info
+        if no <= covered_to:
+            continue
+        if not ((info.role == "anchor" and info.score >= 2) or (info.role == "header" and info.score >= 2)):
+            continue
+        start = no
+        # take headers and weak anchors right before
+        prev = lines.get(no - 1)
+        steps_back = 0
+        while (
+            prev is not None
+            and prev.no > covered_to
+            and steps_back < 25
+            and not prev.echo
+            and (
+                (steps_back < 3 and (prev.info.role == "header" or (prev.info.role == "anchor" and prev.info.score >= 1)))
+                or (prev.info.role not in ("noise", "exit", "step") and BACK_CONTINUATION.search(prev.text))
+            )
+        ):
+            start = prev.no
+            steps_back += 1
+            prev = lines.get(prev.no - 1)
+        base_indent = line.indent
+        family = _family(line.text)
+        end = no
+        anchors = [no]
+        score = info.score
+        cur = no + 1
+        while cur in lines and cur - start < MAX_BLOCK:
+            nxt = lines[cur]
+            if not nxt.text.strip():
+                # a blank line belongs to the block only if the block goes on after it
+                after = lines.get(cur + 1)
+                if after is None or not after.text.strip() or not _continues(after, base_indent, family):
+                    break
+                if after.info.role == "header":
+                    break
+                cur += 1
+                continue
+            if not _continues(nxt, base_indent, family):
+                break
+            if nxt.info.role == "anchor" and nxt.info.score >= 2:
+                anchors.append(cur)
+                score = max(score, nxt.info.score)
+            end = cur
+            cur += 1
+        blocks.append(Block(start, end, score, anchors))
+        covered_to = end
+    return blocks
+
+
+def select(
+    scan: ScanResult,
+    lines: dict[int, Line],
+    *,
+    max_lines: int,
+    baseline_hits: set[int] | None = None,
+) -> Selection:
+    """Pick the ranges of lines to report."""
+    begin, end, step_name = _failing_region(scan, lines)
+    blocks = build_blocks(lines, (begin, end))
+    has_steps = bool(scan.steps) or any(line.step for line in lines.values())
+    baseline_hits = baseline_hits or set()
+    for b in blocks:
+        inside = begin <= b.start <= end
+        if has_steps:
+            b.score += 2 if inside else -2
+        if b.anchors and baseline_hits:
+            known = sum(1 for a in b.anchors if a in baseline_hits)
+            b.in_baseline = known
+            if known == len(b.anchors):
+                b.score -= 2.5
+            elif known:
+                b.score -= 1.0 * known / len(b.anchors)
+        if b.start > end + 1 and scan.exits:
+            b.score -= 3  # after the failure: cleanup steps
+    last_block_end = max((b.end for b in blocks if b.start <= end and b.score >= 2), default=None)
+    for b in blocks:
+        if last_block_end is not None and b.end == last_block_end:
+            b.score += 0.5
+    chosen: list[Block] = []
+    if blocks:
+        best = max(b.score for b in blocks)
+        floor = max(2.0, best - 1.5)
+        chosen = [b for b in blocks if b.score >= floor]
+        if has_steps and not any(begin <= b.start <= end for b in chosen):
+            # The failing step printed nothing useful: the cause is often in the step before it.
+            prev_begin = max((no for no, _ in scan.steps if no < begin), default=None)
+            if prev_begin is not None:
+                before = [b for b in blocks if prev_begin <= b.start < begin and b.score + 2 >= 2]
+                if before:
+                    chosen = before
+            if chosen and not any(prev_begin is not None and prev_begin <= b.start < begin for b in chosen):
+                chosen = [b for b in chosen if b.start <= end]
+        if not has_steps and chosen:
+            chosen = _final_zone(chosen, lines)
+    from_tail = False
+    if not chosen:
+        tail = _tail_range(lines, begin, end)
+        from_tail = True
+        ranges = [tail] if tail else []
+    else:
+        if has_steps:
+            _reach_step_end(chosen, lines, begin, end)
+        ranges = _budget(chosen, max_lines)
+    return Selection(ranges, lines, step_name, from_tail)
+
+
+_IDENT = re.compile(r"[A-Za-z_][\w$]*(?:\.[A-Za-z_][\w$]*)+|[\w\-]+\.(?:java|kt|py|go|rs|js|ts|c|cpp|rb|cs|scala)\b")
+_COMMON_IDENT = re.compile(r"^(?:java|javax|sun|jdk|org\.junit|org\.apache\.maven|org\.codehaus|hudson|jenkins|kotlin"
+                           r"|scala|python|builtins|node|go|runtime|testing|com\.sun)\b|^\w+\.(?:lang|io|util|nio)\b")
+
+
+def _identifiers(lines: dict[int, Line], block: Block) -> set[str]:
+    out: set[str] = set()
+    for no in range(block.start, min(block.end, block.start + 5) + 1):
+        line = lines.get(no)
+        if line is None:
+            continue
+        if line.info.test:
+            out.add(line.info.test.split("(")[0].strip())
+        for m in _IDENT.finditer(line.text):
+            ident = m.group(0)
+            if len(ident) >= 8 and not _COMMON_IDENT.match(ident) and ident.count(".") <= 6:
+                out.add(ident.rsplit(".", 1)[-1] if ident.count(".") >= 2 else ident)
+    return out
+
+
+def _final_zone(blocks: list[Block], lines: dict[int, Line]) -> list[Block]:
+    """Without steps: the last cluster of blocks, plus earlier blocks that the final ones refer to."""
+    ordered = sorted(blocks, key=lambda b: b.start)
+    zone = [ordered[-1]]
+    for b in reversed(ordered[:-1]):
+        if zone[0].start - b.end <= ZONE_GAP:
+            zone.insert(0, b)
+        else:
+            break
+    if len(zone) == len(ordered):
+        return ordered
+    zone_text = "\n".join(lines[no].text for b in zone for no in range(b.start, b.end + 1) if no in lines)
+    kept = []
+    for b in ordered[: len(ordered) - len(zone)]:
+        idents = _identifiers(lines, b)
+        if any(ident in zone_text for ident in idents):
+            kept.append(b)
+    return kept + zone
+
+
+def _reach_step_end(blocks: list[Block], lines: dict[int, Line], begin: int, end: int) -> None:
+    """Let the last block in the failing step run on to the step's end when only a few lines remain."""
+    inside = [b for b in blocks if begin <= b.start <= end]
+    if not inside:
+        return
+    last = max(inside, key=lambda b: b.end)
+    if end - last.end > STEP_END_REACH or end <= last.end:
+        return
+    new_end = last.end
+    for no in range(last.end + 1, end + 1):
+        line = lines.get(no)
+        if line is None or line.info.role in ("noise", "exit", "step") or line.echo:
+            break
+        if line.info.rule == "go_pkg_fail" or line.text.startswith("##["):
+            break
+        if line.text.strip():
+            new_end = no
+    last.end = new_end
+
+
+def _budget(blocks: list[Block], max_lines: int) -> list[tuple[int, int]]:
+    order = sorted(blocks, key=lambda b: (-b.score, -b.end))
+    left = max_lines
+    ranges: list[tuple[int, int]] = []
+    for b in order:
+        if left <= 0:
+            break
+        if b.size <= left:
+            ranges.append((b.start, b.end))
+            left -= b.size
+        elif left >= 5 or not ranges:
+            ranges.append((b.start, b.start + left - 1))
+            left = 0
+    return sorted(ranges)
+
+
+def _tail_range(lines: dict[int, Line], begin: int, end: int) -> tuple[int, int] | None:
+    """The last few meaningful lines of the failing step: its output just before it failed."""
+    picked: list[int] = []
+    no = end
+    while no >= begin and len(picked) < TAIL_LINES:
+        line = lines.get(no)
+        if line is None:
+            if picked:
+                break
+            no -= 1
+            continue
+        text = line.text.strip()
+        boring = (
+            not text
+            or line.echo
+            or line.info.role in ("step", "exit")
+            or text.startswith(("##[", "[command]", "shell:", "env:", "Post job cleanup", "Cleaning up"))
+        )
+        if line.info.role == "step" or text == "##[endgroup]":
+            break
+        if not boring:
+            picked.append(no)
+        elif picked and line.info.role == "noise":
+            break
+        no -= 1
+    if not picked:
+        return None
+    return min(picked), max(picked)

@@ -1,0 +1,169 @@
+"""Facts drawn from the chosen lines: the repository files and failing tests they name, the category."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+from .model import FileRef
+from .patterns import LineInfo
+
+MAX_FILES = 30
+MAX_TESTS = 50
+
+_EXT = (
+    r"(?:py|pyi|pyx|js|jsx|mjs|cjs|ts|tsx|mts|cts|vue|svelte|go|rs|java|kt|kts|scala|groovy|c|cc|cpp|cxx|h|hh|hpp"
+    r"|m|mm|swift|cs|fs|vb|rb|php|ex|exs|erl|hs|ml|dart|lua|pl|sh|bash|zsh|ps1|tf|hcl|yml|yaml|json|toml|ini|cfg"
+    r"|xml|gradle|cmake|mk|proto|sql|md|rst|txt|lock|mod|sum|zig|nim|cr|jl|r|R|clj|elm|sol|f90)"
+)
+_PATH = rf"(?P<path>(?:[A-Za-z]:)?[\w.@+~-]*(?:[/\\][\w.@+~-]+)*\.{_EXT})"
+_FILE_PATTERNS = [
+    re.compile(rf"File \"{_PATH}\", line (?P<line>\d+)"),
+    re.compile(rf"-->\s+{_PATH}:(?P<line>\d+)(?::\d+)?"),
+    re.compile(rf"{_PATH}:\[(?P<line>\d+),\d+\]"),
+    re.compile(rf"{_PATH}\((?P<line>\d+)(?:,\d+)?\)"),
+    re.compile(rf"(?<![\w(]){_PATH}:(?P<line>\d+)(?::\d+)?"),
+    re.compile(rf"^(?:\S+: )?{_PATH}$"),
+]
+# CI workspaces: what comes before the repository's own paths.
+_WORKSPACE = re.compile(
+    r"^(?:.*?/home/runner/work/[^/]+/[^/]+/|.*?/__w/[^/]+/[^/]+/|.*?/github/workspace/|.*?/builds/workspace/[^/]+/"
+    r"|.*?/workspace/[^/]+/|.*?/builds/[^/]+/[^/]+/|.*?/Users/runner/work/[^/]+/[^/]+/|[A-Za-z]:\\a\\[^\\]+\\[^\\]+\\"
+    r"|.*?/src/app/|.*?/app/|\./)"
+)
+_FOREIGN = re.compile(
+    r"(?:^|/)(?:site-packages|dist-packages|node_modules|\.m2|\.gradle|\.cargo|\.rustup|go/pkg/mod|hostedtoolcache"
+    r"|\.pyenv|\.venv|venv|lib/python\d|usr/(?:lib|include|local)|opt/|Library/|rustc/|\$GOROOT|GOROOT|<frozen)"
+    r"|^/(?:usr|opt|lib|etc|proc|tmp|var|private|nix)/|^<|^\.\./\.\./"
+)
+
+
+def extract_files(texts: Iterable[str]) -> list[FileRef]:
+    """Repository paths (relative, with line when known) that error lines point at, in order of mention."""
+    seen: dict[tuple[str, int | None], None] = {}
+    for text in texts:
+        if len(seen) >= MAX_FILES:
+            break
+        for pattern in _FILE_PATTERNS:
+            for m in pattern.finditer(text):
+                path = m.group("path").replace("\\", "/") if "\\" in m.group("path") else m.group("path")
+                if _FOREIGN.search(path):
+                    continue
+                rel = _WORKSPACE.sub("", path)
+                if rel.startswith("/") or "://" in text[max(0, m.start() - 8) : m.start() + 1]:
+                    continue
+                if not re.search(r"[/\w]", rel) or rel.startswith("."):
+                    rel = rel.lstrip("./") if rel.startswith("./") else rel
+                if not rel or rel.startswith("."):
+                    continue
+                groups = m.groupdict()
+                line = int(groups["line"]) if groups.get("line") else None
+                key = (rel, line)
+                if key not in seen and (rel, None) not in seen:
+                    seen[key] = None
+            if len(seen) >= MAX_FILES:
+                break
+    return [FileRef(p, ln) for p, ln in seen]
+
+
+_UNITTEST_ID = re.compile(r"^(\w+) \(([\w.]+)\)$")
+_SUREFIRE = re.compile(
+    r"^(?:\[ERROR\]\s+)?(?:(?P<m1>\w+)\((?P<c1>[\w.$]+)\)|(?P<c2>[\w.$]+)\.(?P<m2>\w+))\s+Time elapsed:.*<<< (?:FAILURE|ERROR)!"
+)
+
+
+def extract_tests(items: Iterable[tuple[str, LineInfo]]) -> list[str]:
+    """Ids of the failing tests named in the chosen lines."""
+    found: dict[str, None] = {}
+    for text, info in items:
+        test = info.test
+        if info.rule == "surefire_fail":
+            m = _SUREFIRE.match(text)
+            if not m:
+                continue
+            test = f"{m.group('c1')}.{m.group('m1')}" if m.group("m1") else f"{m.group('c2')}.{m.group('m2')}"
+        if not test:
+            continue
+        if info.rule == "unittest_fail":
+            um = _UNITTEST_ID.match(test)
+            if um:
+                cls = um.group(2)
+                test = cls if cls.endswith("." + um.group(1)) else f"{cls}.{um.group(1)}"
+        elif info.rule == "gradle_test":
+            cls, _, name = test.partition(" > ")
+            test = f"{cls}.{name.strip().removesuffix('()')}" if name else cls
+        elif info.rule == "pytest_header":
+            test = test.removeprefix("ERROR collecting ").strip()
+            if "::" not in test and "." in test and "/" not in test:
+                test = test  # "TestClass.test_name" as pytest prints it
+        elif info.rule == "pytest_summary":
+            test = test.split(" - ")[0]
+        test = test.strip()
+        if test and test not in found:
+            found[test] = None
+            if len(found) >= MAX_TESTS:
+                break
+    return list(found)
+
+
+# What a failure is, in the words of its lines. The first group that matches decides.
+_CATEGORY_WORDS: list[tuple[str, re.Pattern[str]]] = [
+    ("timeout", re.compile(r"(?i)exceeded the maximum execution time|execution took longer than|\btimed out\b"
+                           r"|deadline exceeded|timeout of \d+\S* exceeded|operation was canceled")),
+    ("infrastructure", re.compile(r"(?i)no space left on device|out of memory|oomkill|cannot allocate memory"
+                                  r"|OutOfMemoryError|\bKilled\b|lost communication with the server|shutdown signal"
+                                  r"|could not resolve host|name resolution|connection (?:refused|reset|timed out)"
+                                  r"|reset by peer|tls handshake timeout|service unavailable|bad gateway|\b50[234]\b"
+                                  r"|rate limit|network is unreachable|i/o timeout|ECONNRESET|ETIMEDOUT|docker daemon"
+                                  r"|error cloning remote repo|unable to access 'https?://")),
+    ("configuration", re.compile(r"(?i)invalid workflow file|input required and not supplied|not accessible by integration"
+                                 r"|bad credentials|secret|permission denied|unauthori[sz]ed|forbidden|403\b"
+                                 r"|command not found|unable to locate executable|unsafe repository|safe\.directory"
+                                 r"|no such file or directory.*\b(?:action|workflow)\b|not a git repository")),
+]
+_RULE_CATEGORY_WEIGHT = {"test": 1.0, "lint": 1.2, "typecheck": 1.2, "compile": 1.1, "dependency": 1.3}
+_MAVEN_HINTS: list[tuple[str, re.Pattern[str]]] = [
+    ("test", re.compile(r"There are test failures|maven-surefire|maven-failsafe|Tests run:.*Failures")),
+    ("compile", re.compile(r"COMPILATION ERROR|Compilation failure|maven-compiler-plugin|cannot find symbol")),
+    ("dependency", re.compile(r"Could not resolve dependencies|could not be resolved|Failed to collect dependencies"
+                              r"|Non-resolvable")),
+    ("lint", re.compile(r"checkstyle|spotless|pmd|spotbugs|animal-sniffer|enforcer|revapi|japicmp", re.I)),
+]
+
+
+def categorize(items: list[tuple[str, LineInfo]]) -> str:
+    """The failure's category from the chosen lines and the rules they matched."""
+    anchors = [(t, i) for t, i in items if i.role in ("anchor", "header") and i.score >= 2]
+    texts = [t for t, i in anchors] or [t for t, _ in items]
+    joined = "\n".join(texts)
+    for category, pattern in _CATEGORY_WORDS:
+        if category == "configuration":
+            break
+        if pattern.search(joined):
+            return category
+    votes: Counter[str] = Counter()
+    for text, info in anchors:
+        if info.category in ("timeout", "infrastructure", "configuration"):
+            votes[info.category] += 3
+        elif info.category:
+            votes[info.category] += _RULE_CATEGORY_WEIGHT.get(info.category, 1.0) * info.score
+        if info.rule in ("maven_error", "gh_error", "error_prefix", "error_word", "exception_line", "npm_err"):
+            for category, pattern in _MAVEN_HINTS:
+                if pattern.search(text):
+                    votes[category] += 2
+                    break
+    if _CATEGORY_WORDS[2][1].search(joined) and not votes:
+        return "configuration"
+    if votes:
+        best, weight = votes.most_common(1)[0]
+        if _CATEGORY_WORDS[2][1].search(joined) and weight < 4:
+            return "configuration"
+        return best
+    if _CATEGORY_WORDS[2][1].search(joined):
+        return "configuration"
+    if re.search(r"(?i)\bassert|\btests? failed|\bFAIL\b", joined):
+        return "test"
+    if re.search(r"(?i)\berror\b.*\bcompil|\bcompil\w* (?:error|failed)|\bsyntax ?error", joined):
+        return "compile"
+    return "unknown"

@@ -1,0 +1,274 @@
+"""What error output looks like: the byte prefilter for candidate lines and the per-line rules.
+
+The prefilter is one alternation run over multi-MiB chunks (google-re2 when installed, else ``re``)
+to find the few lines worth a closer look; the rules then say what each such line is.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+try:  # google-re2 runs the prefilter as a DFA, about 70x faster than ``re`` here.
+    import re2 as _re2  # type: ignore[import-not-found]
+except ImportError:  # pragma: no cover - exercised only without the optional speed-up
+    _re2 = None
+
+_PREFILTER_SOURCE = (
+    rb"(?m)^[^\n]*?(?:"
+    rb"(?i:error|fail|fatal|panic|exception|traceback|abort|killed|timed out|timeout|denied|forbidden"
+    rb"|unauthori[sz]ed|no such file|not found|cannot |can't|could not|couldn't|unable to|undefined"
+    rb"|assert|segmentation|core dumped|out of memory|oomkill|no space left|refused|reset by peer"
+    rb"|unreachable|exceeded|canceled|cancelled|unresolv|unsatisf|resolutionimpossible|conflict"
+    rb"|npm err|exit code|exit status|non-zero|command not found|not supplied|invalid workflow"
+    rb"|bad credentials|not accessible|service unavailable|bad gateway|lost communication|shutdown signal"
+    rb"|version solving|no solution found|would reformat|problems? \(|does not exist|went wrong|^# \S)"
+    rb"|##\[(?:group\]Run |error)|section_(?:start|end):|--- FAIL|\bE {2,}\S|\x{25cf}|\x{2715}|\x{2717}"
+    rb"|\x{2716}|\x{2577}|\*\*\*|<<< |Caused by|Post job cleanup|_{3,} \S|\bERR_|\d+:\d+ +error "
+    rb"|\.pyi?:\d+:\d+: [A-Z]+\d+ |\d+ failing|Tests: +\d+"
+    rb")[^\n]*"
+)
+
+PREFILTER = (_re2.compile(_PREFILTER_SOURCE) if _re2 is not None else re.compile(_PREFILTER_SOURCE))
+"""Finds whole candidate lines (one match per line) in a chunk of bytes."""
+
+
+@dataclass(frozen=True)
+class LineInfo:
+    """What one line is: its role in a block, how strongly it signals the failure, and hints."""
+
+    role: str
+    """anchor | cont | header | trailer | exit | step | noise | plain"""
+    score: float = 0.0
+    category: str | None = None
+    rule: str = ""
+    test: str | None = None
+    exit_code: int | None = None
+    step: str | None = None
+
+
+PLAIN = LineInfo("plain")
+NOISE = LineInfo("noise")
+
+# ---------------------------------------------------------------- noise: looks like an error, is not
+_NOISE = re.compile(
+    r"^(?:\[INFO\]|INFO[: ]|\[DEBUG\]|DEBUG[: ]|go: (?:downloading|finding|extracting)|Downloading|Downloaded"
+    r"|Download |Progress \(|Collecting |Requirement already satisfied|Using cached|Installing |Fetching "
+    r"|Get:\d+|Unpacking |Setting up |Selecting previously|Preparing to unpack|\[command\]|shell: |Compiling "
+    r"|Checking |Processing |Building |Resolving |Resolved |Prepared |Installed |Uninstalled |Audited "
+    r"|hint: |remote: |Receiving objects|Resolving deltas|warning: |WARNING: |\[WARN\]|\[WARNING\]|npm WARN |npm warn "
+    r"|=== (?:RUN|PAUSE|CONT|NAME)|--- (?:PASS|SKIP)|ok\s+\S|PASS\s|\?\s+\S+\s+\[no test files\]"
+    r"|::(?:debug|notice|warning|group|endgroup|add-mask|set-output)::)"
+)
+_ZERO_COUNTS = re.compile(
+    r"(?i)\b(?:0|no) (?:failed|failures?|errors?|problems?)\b|Failures: 0, Errors: 0|\berrors?: 0\b|\bfailed: 0\b"
+    r"|\bwith 0 errors\b"
+)
+_PASSING = re.compile(r"(?:\bPASSED|\bPASS|\bok|\u2713|\u2714|\bSUCCESS(?:FUL)?)\s*(?:\(\d.*\))?$")
+_HARMLESS_TOKENS = re.compile(
+    r"(?i)-W(?:no-)?error\S*|error[-_]?prone|continue-on-error|on[-_]error|ignore[-_]errors?|fail[-_]fast"
+    r"|fail[-_]under|failure\(\)|--no-fail\S*|allow[-_]failure|max[-_]?fail\S*|\berrors?\.(?:go|rs|py|js|ts|h|c|java)\b"
+    r"|\w+errors?(?:\.\w+)+|exit[-_]code|error_log\S*|timeout[-_=]\S*|fail_on\S*"
+)
+_KEYWORD = re.compile(
+    r"(?i)error|fail|fatal|panic|exception|traceback|abort|killed|timed out|denied|forbidden|unauthori|"
+    r"no such file|not found|cannot |can't|could not|couldn't|unable to|undefined|assert|segmentation|"
+    r"core dumped|out of memory|oomkill|no space left|refused|reset by peer|unreachable|exceeded|cancel|"
+    r"unresolv|unsatisf|conflict|not supplied|bad credentials|not accessible|unavailable|bad gateway"
+)
+
+# ---------------------------------------------------------------- continuation shapes
+CONTINUATION = re.compile(
+    r"^\s+at\s+\S|^\s*\.\.\. ?\d+ (?:more|common frames omitted)|^\s*(?:Caused by|Caused|Suppressed|Also)\b:?"
+    r"|^\s+File \"[^\"]+\", line \d+|^goroutine \d+ \[|^\s*created by |^\[signal |^\s*(?:\S+/)?\S+\.go:\d+(?: \+0x|$)"
+    r"|^\S+\(.*\)$|^E(?:\s|$)|^>\s|^\s*-->\s|^\s*\d*\s*\|(?:\s|$)|^\s*= (?:note|help):|^\s*[\u2502\u2577\u2575\u256d\u2570\u251c\u2514\u250c]"
+    r"|^\s*-{4,}\s*$|^\s*>\s*\[|^\s*>>>\s|^\s*\^[~^]*\s*$|^\s+\d+:\d+\s+(?:error|warning)\s|^\s*(?:symbol|location|required|found|reason)\s*:"
+    r"|^\s*(?:Expected|Received|expected|received|actual|Actual|but was|but got)\b"
+    r"|^During handling of the above exception|^The above exception was the direct cause|^#\d+ CANCELED"
+    r"|^\S*Dockerfile\S*:\d+$"
+)
+BACK_CONTINUATION = re.compile(
+    r"^\s*-{4,}\s*$|^\s*>\s*\[|^\s*\d+\s*\|(?:\s|$)|^\s*>>>\s|^\S*Dockerfile\S*:\d+$|^#\d+ CANCELED"
+    r"|^\s*[\u2502\u2577\u256d]"
+)
+STACK_FRAME = re.compile(r"^\s+at\s+\S|^\s*\.\.\. ?\d+ more|^\s+File \"|^\s+\S+\.go:\d+|^\s*\(?[\w$.<>]+\)? \(")
+
+# ---------------------------------------------------------------- the rules, most specific first
+_RULES: list[tuple[str, re.Pattern[str], str, float, str | None]] = []
+
+
+def _rule(name: str, pattern: str, role: str, score: float, category: str | None = None) -> None:
+    _RULES.append((name, re.compile(pattern), role, score, category))
+
+
+# Structure markers.
+_rule("gh_group_run", r"^##\[group\]Run (?P<step>.+)$", "step", 0)
+_rule("gh_post", r"^Post job cleanup\.$", "step", 0)
+_rule("gitlab_job_failed", r"^ERROR: Job failed(?:: exit code (?P<code>\d+)|: (?P<msg>.*))?", "exit", 0)
+_rule("jenkins_finished", r"^Finished: (?:FAILURE|ABORTED|UNSTABLE)", "exit", 0)
+
+# Timeouts, cancellation, runner and resource problems.
+_rule("gh_timeout", r"has exceeded the maximum execution time|execution took longer than", "anchor", 4, "timeout")
+_rule("timeout_generic", r"(?i)\btimed out after\b|\btimeout of \d+\S* exceeded|\bdeadline exceeded\b"
+      r"|\btest timed out\b|\bpanic: test timed out", "anchor", 3, "timeout")
+_rule("runner_lost", r"(?i)lost communication with the server|runner has received a shutdown signal"
+      r"|runner .* did not respond|no space left on device|out of memory|oomkilled|cannot allocate memory"
+      r"|java\.lang\.OutOfMemoryError|std::bad_alloc|(?:^|: )Killed$|: \d+ Killed\s|\bKilled\s+\(?signal|exit code 137", "anchor", 3, "infrastructure")
+_rule("config_gh", r"(?i)invalid workflow file|input required and not supplied|resource not accessible by integration"
+      r"|bad credentials|secret .*(?:not set|not found|missing|empty)|unable to locate executable file"
+      r"|permission denied \(publickey\)|must have admin rights|refusing to allow .* to create or update workflow",
+      "anchor", 3, "configuration")
+
+# Annotations and block-like tool prefixes.
+_rule("gh_error", r"^##\[error\](?P<msg>.*)$", "anchor", 3)
+_rule("maven_boiler", r"^\[ERROR\]\s*(?:$|-> \[Help|To see the full stack trace|Re-run Maven|For more information"
+      r"|\[Help \d+\]|After correcting the problems|mvn <\w+> |\s*$|COMPILATION ERROR :?\s*$)", "cont", 0.5)
+_rule("maven_error", r"^\[(?:ERROR|FATAL)\] ", "anchor", 3)
+_rule("surefire_fail", r"<<< (?:FAILURE|ERROR)!", "anchor", 3, "test")
+_rule("junit_counts", r"Tests run: \d+, Failures: \d+, Errors: \d+", "anchor", 2, "test")
+_rule("npm_err", r"^npm (?:ERR!|error)(?: |$)", "anchor", 2)
+_rule("pnpm_err", r"\bERR_PNPM_\w+", "anchor", 3)
+
+# Tests.
+_rule("pytest_e", r"^E(?: {2,}\S| *$)", "anchor", 3, "test")
+_rule("pytest_summary", r"^(?:FAILED|ERROR) (?P<test>\S+::\S+|\S+\.py)\b", "anchor", 3, "test")
+_rule("pytest_header", r"^_{3,} (?P<test>(?:ERROR collecting )?\S.*?) _{3,}$", "header", 2, "test")
+_rule("pytest_totals", r"^=+ .*\b\d+ (?:failed|errors?)\b.* =+$", "trailer", 1, "test")
+_rule("unittest_fail", r"^(?:FAIL|ERROR): (?P<test>\w+ \([\w.]+\))", "anchor", 3, "test")
+_rule("go_fail", r"^\s*--- FAIL: (?P<test>\S+)", "anchor", 3, "test")
+_rule("go_build_failed", r"^FAIL\s+\S+\s+\[(?:build|setup) failed\]", "anchor", 2, "compile")
+_rule("go_pkg_fail", r"^FAIL(?:\s+\S+\s+[\d.]+s)?\s*$", "trailer", 1, "test")
+_rule("panic", r"^(?:panic|fatal error): ", "anchor", 3)
+_rule("rust_panic", r"^thread '.*' panicked at", "anchor", 3, "test")
+_rule("cargo_test_fail", r"^test (?P<test>\S+) \.\.\. FAILED", "anchor", 3, "test")
+_rule("cargo_result", r"^test result: FAILED", "trailer", 1, "test")
+_rule("jest_bullet", r"^\s*\u25cf (?P<test>.+)$", "anchor", 3, "test")
+_rule("jest_fail_file", r"^\s*FAIL\s+(?P<test>\S+\.(?:[cm]?[jt]sx?|vue|svelte))\b(?:\s+>\s+(?P<name>.+))?", "anchor", 2, "test")
+_rule("js_cross", r"^\s*(?:\u2715|\u2717|\u00d7|\u2716)\s+(?P<test>\S.*?)(?:\s+\(\d+\s*m?s\))?$", "anchor", 2, "test")
+_rule("mocha_failing", r"^\s*\d+ failing$", "anchor", 2, "test")
+_rule("js_totals", r"^\s*Tests?:\s+\d+ failed", "trailer", 1, "test")
+_rule("gradle_test", r"^(?P<test>\S+ > .+) FAILED$", "anchor", 3, "test")
+_rule("gradle_counts", r"^\d+ tests? completed, \d+ failed", "trailer", 1, "test")
+
+# Compilers, type checkers, linters.
+_rule("tsc", r"\.(?:[cm]?tsx?|vue)(?:\(\d+,\d+\)|:\d+:\d+)(?::| -) error TS\d+", "anchor", 3, "typecheck")
+_rule("mypy", r"^\S+\.pyi?:\d+(?::\d+)?: error: ", "anchor", 3, "typecheck")
+_rule("pyright", r"^\s*\S+\.pyi?:\d+:\d+ - error: ", "anchor", 3, "typecheck")
+_rule("typecheck_total", r"^Found \d+ errors? in \d+ files?", "trailer", 1.5, "typecheck")
+_rule("pylint_ruff", r"^\S+\.pyi?:\d+:\d+: (?:[A-Z]{1,4}\d{2,4}|[CRWEF]\d{4})\b", "anchor", 3, "lint")
+_rule("eslint", r"^\s+\d+:\d+\s+error\s+", "anchor", 3, "lint")
+_rule("lint_totals", r"^(?:\u2716 \d+ problems?|Found \d+ errors?\.|\d+ files? would be reformatted)", "trailer", 1.5, "lint")
+_rule("black", r"^would reformat ", "anchor", 3, "lint")
+_rule("go_vet_lint", r"^\S+\.go:\d+:\d+: .*\((?:[A-Z]{1,3}\d{3,4}|errcheck|unused|gosimple|govet|ineffassign|staticcheck"
+      r"|revive|gofmt|goimports|misspell|stylecheck|gocritic)\)$", "anchor", 3, "lint")
+_rule("go_compile", r"^(?:\S+\.go):\d+:\d+: ", "anchor", 3, "compile")
+_rule("javac_maven", r"\.(?:java|kt|scala|groovy):\[\d+,\d+\]", "anchor", 3, "compile")
+_rule("compiler", r"^(?:In file included from )?\S+\.(?:c|cc|cpp|cxx|h|hh|hpp|m|mm|rs|java|kt|scala|swift|cs|zig|f90)"
+      r"(?::\d+(?::\d+)?|\(\d+(?:,\d+)?\)):? *(?:fatal )?error\b", "anchor", 3, "compile")
+_rule("rustc", r"^error(?:\[E\d+\])?: ", "anchor", 3, "compile")
+_rule("linker", r"undefined reference to|\bld(?:\.\w+)?: .*error|collect2: error|linker command failed", "anchor", 3, "compile")
+_rule("gradle_wrong", r"^\* What went wrong:", "noise", 0)
+_rule("gradle_task", r"^Execution failed for task", "anchor", 3)
+_rule("gradle_failure", r"^FAILURE: Build failed with an exception", "anchor", 2)
+_rule("gradle_task_failed", r"^> Task \S+ FAILED", "noise", 0)
+
+# Dependencies.
+_rule("pip_resolve", r"^ERROR: (?:Could not find a version|No matching distribution|Cannot install|ResolutionImpossible"
+      r"|Could not install packages|Failed building wheel|pip's dependency resolver)", "anchor", 3, "dependency")
+_rule("uv_resolve", r"No solution found when resolving|version solving failed|SolverProblemError|Because .* depends on",
+      "anchor", 3, "dependency")
+_rule("module_missing", r"^(?:ModuleNotFoundError|ImportError): |Cannot find module '|Module not found: ", "anchor", 3,
+      "dependency")
+_rule("npm_resolve", r"\b(?:ERESOLVE|ETARGET|E404|ENOTFOUND|EINTEGRITY)\b|Could not resolve dependenc|could not be resolved"
+      r"|Could not resolve all (?:files|dependencies)|failed to select a version|unable to resolve dependency"
+      r"|not up-to-date\. Run 'go mod tidy'|missing go\.sum entry", "anchor", 3, "dependency")
+
+# Containers, infrastructure as code, build drivers.
+_rule("docker_step_error", r"^#\d+ (?:\d+\.\d+ )?ERROR\b", "anchor", 3)
+_rule("docker_failed", r"(?i)^(?:ERROR|error): failed to (?:solve|build)|returned a non-zero code: \d+", "anchor", 3)
+_rule("terraform", r"^\s*(?:\u2502\s*)?Error: ", "anchor", 3)
+_rule("make", r"^(?:g?make|mingw32-make|ninja)(?:\[\d+\])?: \*\*\* |^ninja: build stopped", "trailer", 1.5)
+_rule("jenkins_step", r"^Build step '.*' marked build as failure", "trailer", 1.5)
+_rule("jenkins_post_step", r"^ERROR: Step .* (?:failed|aborted)", "anchor", 2)
+_rule("yarn_error", r"^error (?:Command failed|An unexpected error|.*exited with)", "trailer", 1.5)
+_rule("npm_lifecycle", r"^\s*(?:npm ERR! )?(?:code ELIFECYCLE|errno \d+|Exit status \d+)$", "trailer", 1)
+_rule("exit_status", r"^(?:exit status \d+|Error: Process completed with exit code \d+\.?|Command exited with code \d+)$",
+      "trailer", 1)
+
+# Network trouble in any tool's words.
+_rule("network", r"(?i)could not resolve host|temporary failure in name resolution|connection refused|connection reset"
+      r"|connection timed out|tls handshake timeout|\b50[234] (?:service unavailable|bad gateway|gateway time-?out)"
+      r"|service unavailable|rate limit exceeded|network is unreachable|i/o timeout|econnreset|etimedout|econnrefused",
+      "anchor", 2.5, "infrastructure")
+
+# Generic shapes any tool uses.
+_rule("exception_line", r"^\s*(?:Exception in thread \"[^\"]*\" )?(?:[a-z_$][\w$]*\.)*[A-Z][\w$]*(?:Exception|Error|Failure"
+      r"|Failed|Fault)(?::|$|\s)", "anchor", 3)
+_rule("traceback", r"^\s*Traceback \(most recent call last\):", "header", 2)
+_rule("go_pkg_header", r"^# [\w.\-/]+(?: \[[\w.\-/]+\])?$", "header", 1)
+_rule("error_prefix", r"^(?:\S+: )?(?:ERROR|FATAL|Error|error|fatal|FAILED|FAILURE)\b\s*[:!\]]", "anchor", 3)
+_rule("error_word", r"\b(?:ERROR|FATAL)\b|\b[Ee]rror:|\bException\b|\bfatal:", "anchor", 2)
+_rule("failed_word", r"\b(?:[Ff]ailed|FAILED|FAILURE)\b|\bcommand not found\b|\bPermission denied\b|\bSegmentation fault\b"
+      r"|\bcore dumped\b|\bpanic\b|\bAborted\b|\bNo such file or directory\b", "anchor", 1.5)
+_rule("weak_word", r"(?i)\bcannot\b|\bcan't\b|\bcould not\b|\bunable to\b|\bundefined\b|\bnot found\b|\bdenied\b"
+      r"|\bforbidden\b|\bunauthori[sz]ed\b|\bassert|\bdoes not exist\b|\bwent wrong\b", "anchor", 1)
+
+_EXIT_CODE = re.compile(r"Process completed with exit code (\d+)")
+_LOWER_HINTS = ("error", "fail", "fatal", "panic", "exception")
+
+
+def classify(text: str, *, script_echo: bool = False) -> LineInfo:
+    """Say what a cleaned line is. Cheap for the common case of a line without any signal."""
+    if not text or script_echo:
+        return PLAIN
+    if text.startswith("##["):
+        if text.startswith("##[error]"):
+            m = _EXIT_CODE.search(text)
+            if m:
+                return LineInfo("exit", 0, None, "gh_exit", exit_code=int(m.group(1)))
+            if "The operation was canceled" in text:
+                return LineInfo("exit", 0, "timeout", "gh_canceled", exit_code=None)
+            inner = classify(text[9:])
+            category = inner.category
+            return LineInfo("anchor", max(3.0, inner.score), category, "gh_error", test=inner.test)
+        if text.startswith("##[group]Run "):
+            return LineInfo("step", 0, None, "gh_group_run", step=text[9:].strip()[:120])
+        return NOISE
+    if text == "Post job cleanup.":
+        return LineInfo("step", 0, None, "gh_post", step="Post job cleanup")
+    if _NOISE.match(text) or (_PASSING.search(text) and "FAIL" not in text):
+        lowered = text.lower()
+        if text.startswith("[WARNING]") and ("error" in lowered or "exception" in lowered):
+            return LineInfo("anchor", 1, None, "warning_error")
+        return NOISE
+    if _ZERO_COUNTS.search(text):
+        if not re.search(r"\b[1-9]\d* (?:failed|errors?|failures?)\b|Failures: [1-9]|Errors: [1-9]", text):
+            return NOISE
+    for name, pattern, role, score, category in _RULES:
+        m = pattern.search(text)
+        if m is None:
+            continue
+        if role in ("anchor", "trailer") and score <= 3 and name in _GENERIC_RULES:
+            residue = _HARMLESS_TOKENS.sub(" ", text)
+            if not pattern.search(residue):
+                continue
+        groups = m.groupdict()
+        test = groups.get("test")
+        if name == "jest_fail_file" and groups.get("name"):
+            test = f"{test} > {groups['name']}"
+        if name == "gh_group_run":
+            return LineInfo("step", 0, None, name, step=groups["step"].strip()[:120])
+        if role == "exit":
+            code = groups.get("code")
+            cat = "timeout" if name == "gitlab_job_failed" and "longer than" in (groups.get("msg") or "") else None
+            return LineInfo("exit", 0, cat, name, exit_code=int(code) if code else None)
+        return LineInfo(role, score, category, name, test=test)
+    return PLAIN
+
+
+_GENERIC_RULES = frozenset({"error_prefix", "error_word", "failed_word", "weak_word", "exception_line", "timeout_generic"})
+
+
+def has_keyword(text: str) -> bool:
+    """Whether a line mentions any failure word at all (used for tails and summaries)."""
+    return bool(_KEYWORD.search(text))

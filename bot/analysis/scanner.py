@@ -1,0 +1,273 @@
+"""The streaming pass over a log: numbers its lines and keeps only the lines around candidate errors.
+
+Memory stays bounded whatever the log's size: one chunk at a time, plus at most ``max_lines``
+retained lines (the lowest-priority, oldest windows are dropped first when that is exceeded).
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from .patterns import PREFILTER, LineInfo, classify
+from .text import clean
+
+MAX_LINE_BYTES = 64 * 1024
+"""Longer lines are cut to this many bytes (their numbering is unaffected)."""
+
+
+@dataclass
+class ScanResult:
+    """The sparse view of a log the analysis works on."""
+
+    lines: dict[int, bytes]
+    infos: dict[int, LineInfo]
+    steps: list[tuple[int, str]]
+    exits: list[tuple[int, LineInfo]]
+    lines_total: int
+    truncated_windows: int = 0
+    candidates: int = 0
+
+
+@dataclass(order=True)
+class _Window:
+    priority: float
+    seq: int
+    first: int = field(compare=False)
+    last: int = field(compare=False)
+
+
+class Scanner:
+    """Feed byte chunks in order, then call :meth:`finish`."""
+
+    def __init__(
+        self,
+        *,
+        before: int = 8,
+        after: int = 120,
+        exit_before: int = 40,
+        tail: int = 60,
+        max_lines: int = 50_000,
+        max_steps: int = 5_000,
+    ) -> None:
+        self.before = before
+        self.after = after
+        self.exit_before = exit_before
+        self.tail = tail
+        self.max_lines = max_lines
+        self.max_steps = max_steps
+        self.lines: dict[int, bytes] = {}
+        self.infos: dict[int, LineInfo] = {}
+        self.steps: list[tuple[int, str]] = []
+        self.exits: list[tuple[int, LineInfo]] = []
+        self._windows: list[_Window] = []
+        self._seq = 0
+        self._next_line = 1  # number of the first line of the next block
+        self._carry = b""
+        self._skip_long = False
+        self._retained_upto = 0  # highest line number already retained
+        self._pending_after = 0  # lines still wanted from the next block
+        self._pending_priority = 0.0
+        self._prev_tail: list[tuple[int, bytes]] = []
+        self._dropped = 0
+        self._candidates = 0
+
+    # ------------------------------------------------------------------ input
+    def feed(self, chunk: bytes) -> None:
+        if not chunk:
+            return
+        if self._skip_long:
+            cut = chunk.find(b"\n")
+            if cut < 0:
+                return
+            self._skip_long = False
+            chunk = chunk[cut:]  # keep the newline: it ends the long line
+        buf = self._carry + chunk if self._carry else chunk
+        cut = buf.rfind(b"\n")
+        if cut < 0:
+            self._carry = buf
+            if len(self._carry) > MAX_LINE_BYTES:
+                self._carry = self._carry[:MAX_LINE_BYTES]
+                self._skip_long = True
+            return
+        self._carry = buf[cut + 1 :]
+        if len(self._carry) > MAX_LINE_BYTES:
+            self._carry = self._carry[:MAX_LINE_BYTES]
+            self._skip_long = True
+        self._process(buf[: cut + 1])
+
+    def feed_all(self, chunks: Iterable[bytes]) -> None:
+        for chunk in chunks:
+            self.feed(chunk)
+
+    def finish(self) -> ScanResult:
+        if self._carry:
+            self._process(self._carry + b"\n")
+            self._carry = b""
+        total = self._next_line - 1
+        # The end of the log always stays: the failing step's tail is a strong signal.
+        for no, raw in self._prev_tail:
+            if no not in self.lines:
+                self.lines[no] = raw
+        return ScanResult(
+            lines=self.lines,
+            infos=self.infos,
+            steps=self.steps,
+            exits=self.exits,
+            lines_total=total,
+            truncated_windows=self._dropped,
+            candidates=self._candidates,
+        )
+
+    # ------------------------------------------------------------------ work
+    def _process(self, block: bytes) -> None:
+        """Scan a block of whole lines (ending with a newline) starting at line ``self._next_line``."""
+        base = self._next_line
+        n_lines = block.count(b"\n")
+        last_line = base + n_lines - 1
+        if self._pending_after:
+            take = min(self._pending_after, n_lines)
+            self._retain_forward(block, 0, base, base + take - 1, self._pending_priority)
+            self._pending_after -= take
+        line_no = base
+        pos = 0
+        for m in PREFILTER.finditer(block):
+            start = m.start()
+            line_no += block.count(b"\n", pos, start)
+            pos = start
+            raw = m.group()
+            self._candidates += 1
+            cl = clean(raw[:MAX_LINE_BYTES])
+            if cl.gitlab_section and cl.gitlab_section[0] == "start":
+                self._add_step(line_no, cl.gitlab_section[1])
+            info = classify(cl.text, script_echo=cl.script_echo)
+            role = info.role
+            if role == "step":
+                self._add_step(line_no, info.step or "")
+                continue
+            if role == "exit":
+                self.exits.append((line_no, info))
+                self._window(block, start, line_no, base, last_line, self.exit_before, 2, 2.5)
+                continue
+            if role in ("noise", "plain") or info.score <= 0:
+                continue
+            self.infos[line_no] = info
+            after = self.after if info.score >= 2 or role == "header" else 3
+            before = self.before if info.score >= 2 else 2
+            self._window(block, start, line_no, base, last_line, before, after, info.score)
+        self._next_line = last_line + 1
+        self._remember_tail(block, base, last_line)
+        if len(self.lines) > self.max_lines:
+            self._evict()
+
+    def _add_step(self, line_no: int, name: str) -> None:
+        self.steps.append((line_no, name))
+        if len(self.steps) > self.max_steps:
+            del self.steps[: len(self.steps) - self.max_steps]
+
+    def _window(
+        self,
+        block: bytes,
+        start: int,
+        line_no: int,
+        base: int,
+        last_line: int,
+        before: int,
+        after: int,
+        priority: float,
+    ) -> None:
+        first = line_no - before
+        if first <= self._retained_upto:
+            first = self._retained_upto + 1
+        # Lines before this block come from the previous block's remembered tail.
+        if first < base:
+            for no, raw in self._prev_tail:
+                if first <= no < base and no not in self.lines:
+                    self.lines[no] = raw
+            first = base
+        if first <= line_no:
+            off = start
+            for _ in range(line_no - first):
+                off = block.rfind(b"\n", 0, off - 1) + 1
+            begin_off = off
+            begin_line = first
+        else:  # everything up to past this line is retained already
+            begin_line = self._retained_upto + 1
+            if begin_line > line_no + after:
+                return
+            begin_off = start
+            for _ in range(begin_line - line_no):
+                nxt = block.find(b"\n", begin_off)
+                if nxt < 0:
+                    return
+                begin_off = nxt + 1
+        end_line = line_no + after
+        if end_line > last_line:
+            self._pending_after = max(self._pending_after, end_line - last_line)
+            self._pending_priority = max(self._pending_priority, priority)
+            end_line = last_line
+        self._retain_forward(block, begin_off, begin_line, end_line, priority)
+
+    def _retain_forward(self, block: bytes, off: int, first: int, last: int, priority: float) -> None:
+        if last < first:
+            return
+        if first <= self._retained_upto:
+            # skip lines we already hold
+            skip = self._retained_upto - first + 1
+            for _ in range(skip):
+                nxt = block.find(b"\n", off)
+                if nxt < 0:
+                    return
+                off = nxt + 1
+            first = self._retained_upto + 1
+            if last < first:
+                return
+        end = off
+        for _ in range(last - first + 1):
+            nxt = block.find(b"\n", end)
+            if nxt < 0:
+                break
+            end = nxt + 1
+        parts = block[off:end].split(b"\n")
+        if parts and parts[-1] == b"":
+            parts.pop()
+        lines = self.lines
+        no = first
+        for raw in parts:
+            lines[no] = raw[:MAX_LINE_BYTES]
+            no += 1
+        if no > first:
+            self._retained_upto = max(self._retained_upto, no - 1)
+            self._seq += 1
+            heapq.heappush(self._windows, _Window(priority, self._seq, first, no - 1))
+
+    def _remember_tail(self, block: bytes, base: int, last_line: int) -> None:
+        want = max(self.tail, self.exit_before, self.before)
+        off = len(block) - 1  # the final newline
+        count = 0
+        while count < want and off > 0:
+            prev = block.rfind(b"\n", 0, off)
+            count += 1
+            if prev < 0:
+                off = 0
+                break
+            off = prev
+        start = 0 if off <= 0 else off + 1
+        if off == 0 and block[:1] == b"\n" and count < want:
+            start = 0
+        parts = block[start:-1].split(b"\n")
+        first = last_line - len(parts) + 1
+        tail = [(first + i, p[:MAX_LINE_BYTES]) for i, p in enumerate(parts)]
+        if len(tail) < want and self._prev_tail:
+            keep = want - len(tail)
+            tail = self._prev_tail[-keep:] + tail
+        self._prev_tail = tail[-want:]
+
+    def _evict(self) -> None:
+        while len(self.lines) > self.max_lines and self._windows:
+            w = heapq.heappop(self._windows)
+            self._dropped += 1
+            for no in range(w.first, w.last + 1):
+                self.lines.pop(no, None)
+                self.infos.pop(no, None)
