@@ -186,7 +186,8 @@ class IncidentStore:
                 update(Incident)
                 .where(
                     Incident.id == incident_id,
-                    or_(Incident.fix_state.is_(None), and_(Incident.fix_state == "creating", Incident.fix_claim == owner)),
+                    or_(Incident.fix_state.is_(None),
+                        and_(Incident.fix_state == "creating", Incident.fix_claim == owner)),
                     ~busy,
                 )
                 .values(fix_state="creating", fix_claim=owner, fix_target_branch=target_branch)
@@ -274,6 +275,17 @@ class IncidentStore:
                 values["status"] = FIXED
             await session.execute(update(Incident).where(Incident.id == attempt.incident_id).values(**values))
             return True
+
+    async def close_fix(self, repository: str, branch: str) -> int:
+        """The fix PR was closed (merged or not): the branch is free for another fix."""
+        async with self._sessions.begin() as session:
+            result = await session.execute(
+                update(Incident)
+                .where(Incident.repository_full_name == repository, Incident.fix_branch == branch,
+                       Incident.fix_state.in_(LIVE_FIX_STATES))
+                .values(fix_state="closed")
+            )
+            return _rows(result)
 
     # ---- the one comment per pull request
     async def claim_pr_comment(self, repository: str, pr_number: int, owner: str) -> tuple[int | None, bool]:

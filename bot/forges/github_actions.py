@@ -169,7 +169,7 @@ async def _log_location(client: GitHubClient, api_url: str) -> str | None:
 
 
 async def _spool(resp: aiohttp.ClientResponse, max_bytes: int) -> JobLog:
-    out: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=1024 * 1024)  # noqa: SIM115 - returned to the caller
+    out: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=1024 * 1024)
     size = 0
     head_limit = max(max_bytes - TAIL_BYTES, 0)
     tail: collections.deque[bytes] = collections.deque()

@@ -20,6 +20,8 @@ from aiohttp.test_utils import TestServer
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from tests.fakes import github_repos
+
 APP_ID = 4242
 
 
@@ -87,6 +89,7 @@ class FakeGitHub:
         self.router.add_get("/app", self.get_app)
         self.router.add_get("/rate_limit", self.get_rate_limit)
         self.router.add_get("/installation/repositories", self.list_installation_repositories)
+        github_repos.install(self)  # repositories: Actions, contents, Git Data, pulls, comments, check runs
 
     # ---- life cycle
     async def start(self) -> str:
