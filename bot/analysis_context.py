@@ -177,11 +177,10 @@ async def _baseline_run(gh: GitHubClient, run: RunInfo, pull: PullRef | None) ->
     if run.workflow_id is None:
         return None
     branches = [run.head_branch if not run.from_fork else None, pull.base_ref if pull else None, run.default_branch]
-    for branch in dict.fromkeys(b for b in branches if b):
-        found = await actions.last_successful_run(gh, run.repo, run.workflow_id, branch, before_run=run.run_id)
-        if found is not None:
-            return found
-    return None
+    wanted = list(dict.fromkeys(b for b in branches if b))
+    if not wanted:
+        return None
+    return await actions.last_successful_run(gh, run.repo, run.workflow_id, wanted, before_run=run.run_id)
 
 
 async def _diff(

@@ -101,17 +101,18 @@ async def run_jobs(client: GitHubClient, repo: str, run_id: int) -> list[Job]:
 
 
 async def last_successful_run(
-    client: GitHubClient, repo: str, workflow_id: int | str, branch: str, *, before_run: int | None = None
+    client: GitHubClient, repo: str, workflow_id: int | str, branches: list[str], *, before_run: int | None = None
 ) -> dict[str, Any] | None:
-    """The newest successful run of the workflow on `branch` (older than `before_run` when given)."""
-    url = (
-        f"{repo_path(repo)}/actions/workflows/{quote(str(workflow_id), safe='')}/runs"
-        f"?branch={quote(branch, safe='')}&status=success&per_page=5"
-    )
+    """The newest successful run of the workflow on the first of `branches` that has one, in one call
+    (the workflow's last 50 green runs; older ones are not worth a second call).
+    """
+    url = f"{repo_path(repo)}/actions/workflows/{quote(str(workflow_id), safe='')}/runs?status=success&per_page=50"
     data = await client.getitem(url)
-    for run in data.get("workflow_runs") or []:
-        if before_run is None or int(run["id"]) < before_run:
-            return dict(run)
+    runs = [r for r in data.get("workflow_runs") or [] if before_run is None or int(r["id"]) < before_run]
+    for branch in branches:
+        for run in runs:
+            if run.get("head_branch") == branch:
+                return dict(run)
     return None
 
 

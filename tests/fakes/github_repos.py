@@ -13,6 +13,7 @@ import difflib
 import hashlib
 import hmac
 import itertools
+import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -186,7 +187,8 @@ def install(fake: FakeGitHub) -> None:
                 repo = repos._repo(request)
                 if isinstance(repo, web.Response):
                     return repo
-                body = await request.json() if request.can_read_body else {}
+                raw = await request.read()
+                body = json.loads(raw) if raw else {}
                 return await handler(request, repo, body)
 
             r.add_route(method, base + path, wrapped)
@@ -457,8 +459,9 @@ def install(fake: FakeGitHub) -> None:
                                                           "code": "invalid"}])
         owner = repo.full_name.split("/")[0]
         if any(p["head"]["label"] == f"{owner}:{branch}" and p["state"] == "open" for p in repo.pulls.values()):
+            exists = f"A pull request already exists for {owner}:{branch}."
             return error422("Validation Failed", errors=[{"resource": "PullRequest", "code": "custom",
-                                                          "message": f"A pull request already exists for {owner}:{branch}."}])
+                                                          "message": exists}])
         number = max([0, *repo.pulls]) + 1
         pr = repos.add_pull(repo, number=number, head_branch=branch, head_sha=repo.refs[f"heads/{branch}"],
                             base_branch=base, base_sha=repo.refs[f"heads/{base}"])

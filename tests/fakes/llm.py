@@ -51,8 +51,8 @@ class FakeLLM:
 
     async def completions(self, request: web.Request) -> web.Response:
         if request.headers.get("Authorization") != f"Bearer {API_KEY}":
-            return web.json_response({"error": {"message": "Incorrect API key provided", "type": "invalid_request_error",
-                                                 "code": "invalid_api_key"}}, status=401)
+            error = {"message": "Incorrect API key provided", "type": "invalid_request_error", "code": "invalid_api_key"}
+            return web.json_response({"error": error}, status=401)
         body = await request.json()
         self.received.append(body)
         item = self.script.pop(0) if self.script else self.default
