@@ -13,10 +13,12 @@ from dataclasses import dataclass, field
 
 import re
 
-from .patterns import BACK_CONTINUATION, CONTINUATION, LineInfo, classify
+from .patterns import BACK_CONTINUATION, CONTINUATION, STACK_FRAME, LineInfo, classify
 from .scanner import ScanResult
 from .text import clean
 
+import os
+INCLUDE_EXIT = True
 MAX_BLOCK = 400
 TAIL_LINES = 5
 ZONE_GAP = 200
@@ -182,16 +184,30 @@ def build_blocks(lines: dict[int, Line], region: tuple[int, int]) -> list[Block]
         while cur in lines and cur - start < MAX_BLOCK:
             nxt = lines[cur]
             if not nxt.text.strip():
-                # a blank line belongs to the block only if the block goes on after it
-                after = lines.get(cur + 1)
+                # blank lines belong to the block only if the block goes on after them
+                ahead = cur + 1
+                while ahead in lines and not lines[ahead].text.strip() and ahead - cur < 2:
+                    ahead += 1
+                after = lines.get(ahead)
                 if after is None or not after.text.strip() or not _continues(after, base_indent, family):
                     break
                 if after.info.role == "header":
                     break
-                cur += 1
+                cur = ahead
                 continue
             if not _continues(nxt, base_indent, family):
-                break
+                # A lone unclassified line inside a block belongs to it (an exception's message before
+                # its frames, "stdout:" before the output it labels).
+                after = lines.get(cur + 1)
+                if (
+                    after is None
+                    or nxt.info.role in ("noise", "exit", "step")
+                    or nxt.echo
+                    or not after.text.strip()
+                    or not (STACK_FRAME.search(after.text) or _continues(after, base_indent, family))
+                    or after.info.role in ("header", "exit", "step", "noise")
+                ):
+                    break
             if nxt.info.role == "anchor" and nxt.info.score >= 2:
                 anchors.append(cur)
                 score = max(score, nxt.info.score)
@@ -238,13 +254,15 @@ def select(
         chosen = [b for b in blocks if b.score >= floor]
         if has_steps and not any(begin <= b.start <= end for b in chosen):
             # The failing step printed nothing useful: the cause is often in the step before it.
-            prev_begin = max((no for no, _ in scan.steps if no < begin), default=None)
-            if prev_begin is not None:
-                before = [b for b in blocks if prev_begin <= b.start < begin and b.score + 2 >= 2]
-                if before:
-                    chosen = before
-            if chosen and not any(prev_begin is not None and prev_begin <= b.start < begin for b in chosen):
-                chosen = [b for b in chosen if b.start <= end]
+            earlier = sorted({no for no, _ in scan.steps if no < begin}, reverse=True)[:5]
+            step_end = begin
+            picked: list[Block] = []
+            for prev_begin in earlier:
+                picked = [b for b in blocks if prev_begin <= b.start < step_end and b.score + 2 >= 2]
+                if picked:
+                    break
+                step_end = prev_begin
+            chosen = picked or [b for b in chosen if b.start <= end]
         if not has_steps and chosen:
             chosen = _final_zone(chosen, lines)
     from_tail = False
@@ -305,7 +323,7 @@ def _reach_step_end(blocks: list[Block], lines: dict[int, Line], begin: int, end
     if not inside:
         return
     last = max(inside, key=lambda b: b.end)
-    if end - last.end > STEP_END_REACH or end <= last.end:
+    if end - last.end > STEP_END_REACH:
         return
     new_end = last.end
     for no in range(last.end + 1, end + 1):
@@ -317,10 +335,16 @@ def _reach_step_end(blocks: list[Block], lines: dict[int, Line], begin: int, end
         if line.text.strip():
             new_end = no
     last.end = new_end
+    marker = lines.get(end + 1)
+    if INCLUDE_EXIT and new_end >= end and marker is not None and marker.info.role == "exit" and marker.info.exit_code:
+        last.end = end + 1  # "Process completed with exit code N" closes the explanation
 
 
 def _budget(blocks: list[Block], max_lines: int) -> list[tuple[int, int]]:
-    order = sorted(blocks, key=lambda b: (-b.score, -b.end))
+    # Highest score first; among equals the final block (where the job gave up), then the earliest
+    # ones (the first error is most often the cause, later ones its consequences).
+    last_end = max(b.end for b in blocks)
+    order = sorted(blocks, key=lambda b: (-b.score, b.end != last_end, b.start))
     left = max_lines
     ranges: list[tuple[int, int]] = []
     for b in order:

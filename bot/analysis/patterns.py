@@ -16,7 +16,10 @@ except ImportError:  # pragma: no cover - exercised only without the optional sp
 
 _PREFILTER_SOURCE = (
     rb"(?m)^[^\n]*?(?:"
-    rb"(?i:error|fail|fatal|panic|exception|traceback|abort|killed|timed out|timeout|denied|forbidden"
+    # "error" but not a path ("pkg/errors") nor a zero count ("Errors: 0"); "fail" but not "Failures: 0"
+    rb"(?:^|[^/])(?i:error)(?:[^s]|s[^:]|s:[^ ]|s: [^0]|$)"
+    rb"|(?i:fail)(?:ed|ing|s\b|\b|ure[^s]|ure$|ures?: ?[1-9])"
+    rb"|(?i:fatal|panic|exception|traceback|abort|killed|timed out|timeout|denied|forbidden"
     rb"|unauthori[sz]ed|no such file|not found|cannot |can't|could not|couldn't|unable to|undefined"
     rb"|assert|segmentation|core dumped|out of memory|oomkill|no space left|refused|reset by peer"
     rb"|unreachable|exceeded|canceled|cancelled|unresolv|unsatisf|resolutionimpossible|conflict"
@@ -52,7 +55,7 @@ NOISE = LineInfo("noise")
 
 # ---------------------------------------------------------------- noise: looks like an error, is not
 _NOISE = re.compile(
-    r"^(?:\[INFO\]|INFO[: ]|\[DEBUG\]|DEBUG[: ]|go: (?:downloading|finding|extracting)|Downloading|Downloaded"
+    r"^\s*(?:\[INFO\]|INFO[: ]|\[DEBUG\]|DEBUG[: ]|go: (?:downloading|finding|extracting)|Downloading|Downloaded"
     r"|Download |Progress \(|Collecting |Requirement already satisfied|Using cached|Installing |Fetching "
     r"|Get:\d+|Unpacking |Setting up |Selecting previously|Preparing to unpack|\[command\]|shell: |Compiling "
     r"|Checking |Processing |Building |Resolving |Resolved |Prepared |Installed |Uninstalled |Audited "
