@@ -51,7 +51,7 @@ class FakeLLM:
 
     async def completions(self, request: web.Request) -> web.Response:
         if request.headers.get("Authorization") != f"Bearer {API_KEY}":
-            error = {"message": "Incorrect API key provided", "type": "invalid_request_error", "code": "invalid_api_key"}
+            error = {"message": "Incorrect API key provided", "code": "invalid_api_key"}
             return web.json_response({"error": error}, status=401)
         body = await request.json()
         self.received.append(body)
