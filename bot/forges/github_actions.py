@@ -192,7 +192,9 @@ async def _spool(resp: aiohttp.ClientResponse, max_bytes: int) -> JobLog:
             skipped += len(dropped)
     truncated = skipped > 0
     if truncated:
-        first = tail[0] if tail else b""
+        excess = max(tail_size - (max_bytes - size), 0)  # the cap is strict: head + tail <= max_bytes
+        first = tail[0][excess:] if tail else b""
+        skipped += excess
         cut = first.find(b"\n") + 1  # start the tail on a whole line
         skipped += cut
         tail[0] = first[cut:]
