@@ -405,6 +405,18 @@ async def test_github_error_or_rate_limit_is_retried_later_not_lost(world: World
     assert len(await world.incidents()) == 1
 
 
+async def test_publishing_retried_later_keeps_the_decisions(world: World) -> None:
+    world.llm.answer(fix_answer())
+    world.fake.fail_next("POST", f"/repos/{REPO}/issues/7/comments", 502)
+    row = await world.deliver(world.payload(world.failed_run()))
+    assert row.status == "pending"
+    assert await run_delivery(world.services, row.id) == "done"
+    assert len(world.llm.received) == 1  # not asked again
+    assert len(world.repo.pulls) == 2  # one fix PR
+    [comment] = world.comments()
+    assert "Opened #8" in comment["body"]
+
+
 async def test_a_secret_in_the_log_never_reaches_the_llm(world: World) -> None:
     lines = (DATA / "gradle_test_fail.log").read_bytes().splitlines(keepends=True)
     prefix = b"build-test-deploy\tbuild cidiff\t2021-12-01T13:01:04.3807000Z "

@@ -144,7 +144,15 @@ class IncidentService:
 
         status = "open"
         root_cause: str | None = None
-        if analysis.category == "infrastructure" and run.run_attempt == 1 and not _code_to_blame(fctx):
+        prior = dict(incident.analysis or {})
+        if prior.get("run_attempt") == run.run_attempt and prior.get("outcome"):
+            # a retry after a failure to publish: what was decided stands (no second LLM call, no second fix)
+            for key in ("llm", "llm_note", "outcome", "suggestion"):
+                if key in prior:
+                    data[key] = prior[key]
+            status = incident.status if incident.status in ("open", "rerun") else "open"
+            root_cause = incident.root_cause
+        elif analysis.category == "infrastructure" and run.run_attempt == 1 and not _code_to_blame(fctx):
             await actions.rerun_failed_jobs(gh, run.repo, run.run_id)
             status = "rerun"
             data["outcome"] = (
@@ -312,6 +320,7 @@ def _analysis_data(fctx: FailureContext, primary: JobFailure) -> dict[str, Any]:
         "refs": [[p, line] for p, line in fctx.refs],
         "other_jobs": [f.job.name for f in fctx.failures if f is not primary] + fctx.other_failed_jobs,
         "log_truncated": primary.log_truncated, "baseline_used": primary.baseline_used,
+        "run_attempt": fctx.run.run_attempt,
     })
     return data
 

@@ -61,7 +61,7 @@ def build_messages(inp: PromptInput, *, budget_tokens: int) -> list[dict[str, st
         f"Repository: {inp.repository}\nWorkflow: {inp.workflow}\nJob: {inp.job}\n"
         f"Failed step: {inp.failed_step or 'unknown'}\nHeuristic category: {inp.category}\n"
     )
-    parts = [head, _data("Heuristic summary", _fit(inp.summary, 2_000))]
+    parts = [_data("The failed run", _fit(head, 2_000)), _data("Heuristic summary", _fit(inp.summary, 2_000))]
     left = budget - sum(len(p) for p in parts)
     sections: list[tuple[str, str, float]] = [
         ("Log excerpt (line: text)", inp.excerpt, 0.45),
