@@ -35,8 +35,24 @@ print(json.dumps({"seconds": elapsed, "peak_kib": peak, "start_kib": before, "li
                   "spans": [[s.start, s.end] for s in result.spans], "category": result.category}))
 """
 
-_PACKAGES = ["requests", "urllib3", "numpy", "pandas", "pytest", "attrs", "pydantic", "sqlalchemy", "click", "rich"]
-_GO_PKGS = ["github.com/stretchr/testify", "golang.org/x/sys", "github.com/pkg/errors", "google.golang.org/grpc"]
+_PACKAGES = [
+    "requests",
+    "urllib3",
+    "numpy",
+    "pandas",
+    "pytest",
+    "attrs",
+    "pydantic",
+    "sqlalchemy",
+    "click",
+    "rich",
+]
+_GO_PKGS = [
+    "github.com/stretchr/testify",
+    "golang.org/x/sys",
+    "github.com/pkg/errors",
+    "google.golang.org/grpc",
+]
 
 
 def _lines(rng: random.Random, step: int):
@@ -52,14 +68,15 @@ def _lines(rng: random.Random, step: int):
             v = f"{rng.randint(0, 9)}.{rng.randint(0, 30)}.{rng.randint(0, 9)}"
             yield f"Collecting {p}=={v}"
             yield f"  Downloading {p}-{v}-py3-none-any.whl ({rng.randint(10, 900)} kB)"
-            yield "     \x1b[90m━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━\x1b[0m \x1b[32m1.2/1.2 MB\x1b[0m 45.1 MB/s eta 0:00:00"
+            yield "     \x1b[90m" + "━" * 40 + "\x1b[0m \x1b[32m1.2/1.2 MB\x1b[0m 45.1 MB/s eta 0:00:00"
         yield "Successfully installed " + " ".join(f"{p}-1.0" for p in _PACKAGES)
     elif kind == 1:
         for _ in range(30):
             yield f"go: downloading {rng.choice(_GO_PKGS)} v0.{rng.randint(0, 40)}.{rng.randint(0, 9)}"
     elif kind == 2:
         for i in range(60):
-            yield f"tests/test_module_{step}.py::test_case_{i} PASSED{' ' * rng.randint(1, 20)}[{i % 100:3d}%]"
+            pad = " " * rng.randint(1, 20)
+            yield f"tests/test_module_{step}.py::test_case_{i} PASSED{pad}[{i % 100:3d}%]"
     elif kind == 3:
         for i in range(40):
             yield f"=== RUN   TestThing{i}"
@@ -67,9 +84,10 @@ def _lines(rng: random.Random, step: int):
         yield f"ok  \tgithub.com/acme/project/pkg{step}\t{rng.random() * 3:.3f}s"
     elif kind == 4:
         for i in range(30):
-            yield f"[INFO] Compiling {rng.randint(1, 80)} source files to /home/runner/work/p/p/module{i}/target/classes"
+            yield f"[INFO] Compiling {rng.randint(1, 80)} source files to /home/runner/work/p/p/m{i}/target"
             yield f"[INFO] --- maven-surefire-plugin:3.0.0:test (default-test) @ module{i} ---"
-            yield f"[INFO] Tests run: {rng.randint(1, 50)}, Failures: 0, Errors: 0, Skipped: 0, Time elapsed: 0.{i} s"
+            runs = rng.randint(1, 50)
+            yield f"[INFO] Tests run: {runs}, Failures: 0, Errors: 0, Skipped: 0, Time elapsed: 0.{i} s"
         yield "[WARNING] Some deprecated API is used; see the compiler output"
     else:
         for i in range(40):
@@ -159,8 +177,10 @@ def main(argv: list[str] | None = None) -> int:
             res = measure(path)
             print(
                 f"{real:8.1f} MiB log: {real / res['seconds']:7.1f} MiB/s ({res['seconds']:.2f}s), "
-                f"peak RSS {res['peak_kib'] / 1024:6.1f} MB (interpreter at start {res['start_kib'] / 1024:.1f} MB), "
-                f"{res['lines']} lines, spans {res['spans']}, category {res['category']}  [generated in {gen:.1f}s]"
+                f"peak RSS {res['peak_kib'] / 1024:6.1f} MB "
+                f"(interpreter at start {res['start_kib'] / 1024:.1f} MB), "
+                f"{res['lines']} lines, spans {res['spans']}, category {res['category']} "
+                f"[generated in {gen:.1f}s]"
             )
             if not args.keep:
                 path.unlink()

@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.analysis import analyze  # noqa: E402
+from bot.analysis import analyze
 
 DEFAULT_ROOT = Path(__file__).resolve().parent.parent.parent / "shared" / "logs" / "cidiff"
 
@@ -69,7 +69,7 @@ def run(root: Path, max_span_lines: int, baseline: bool, verbose: bool) -> dict[
         rows.append((case.relative_to(root), precision, recall, len(got), len(truth), tp, result.category))
         if verbose:
             print(
-                f"  {str(case.relative_to(root)):52s} P={precision:.2f} R={recall:.2f} "
+                f"  {case.relative_to(root)!s:52s} P={precision:.2f} R={recall:.2f} "
                 f"returned={len(got):4d} truth={len(truth):4d} {result.category}"
             )
     elapsed = time.perf_counter() - t0
@@ -102,7 +102,8 @@ def summarize(rows: list[tuple], elapsed: float) -> dict[str, float]:
 def report(title: str, res: dict) -> None:
     print(f"{title}")
     print(
-        f"  per case (macro):  precision {res['precision']:.3f}  recall {res['recall']:.3f}  F1 {res['f1']:.3f}"
+        f"  per case (macro):  precision {res['precision']:.3f}  recall {res['recall']:.3f}  F1 "
+        f"{res['f1']:.3f}"
     )
     print(f"  all E lines found: {res['all_found']:.1%} of {res['cases']} cases")
     print(f"  mean lines returned: {res['mean_lines']:.1f}")

@@ -9,15 +9,13 @@ the baseline (passing) log win; the budget caps how many lines are returned.
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass, field
-
 import re
+from dataclasses import dataclass, field
 
 from .patterns import BACK_CONTINUATION, CONTINUATION, STACK_FRAME, LineInfo, classify
 from .scanner import ScanResult
 from .text import clean
 
-import os
 INCLUDE_EXIT = True
 MAX_BLOCK = 400
 TAIL_LINES = 5
@@ -87,10 +85,8 @@ def _failing_region(scan: ScanResult, lines: dict[int, Line]) -> tuple[int, int,
             continue
         exit_line = no
         break
-    if exit_line is None:
-        for no, info in reversed(scan.exits):
-            exit_line = no
-            break
+    if exit_line is None and scan.exits:
+        exit_line = scan.exits[-1][0]
     if exit_line is None:
         # Without an exit marker the failure is at the end: before the post-job steps, if any.
         post = [no for no, name in scan.steps if name == "Post job cleanup"]
@@ -168,7 +164,10 @@ def build_blocks(lines: dict[int, Line], region: tuple[int, int]) -> list[Block]
             and steps_back < 25
             and not prev.echo
             and (
-                (steps_back < 3 and (prev.info.role == "header" or (prev.info.role == "anchor" and prev.info.score >= 1)))
+                (
+                    steps_back < 3
+                    and (prev.info.role == "header" or (prev.info.role == "anchor" and prev.info.score >= 1))
+                )
                 or (prev.info.role not in ("noise", "exit", "step") and BACK_CONTINUATION.search(prev.text))
             )
         ):
@@ -277,9 +276,13 @@ def select(
     return Selection(ranges, lines, step_name, from_tail)
 
 
-_IDENT = re.compile(r"[A-Za-z_][\w$]*(?:\.[A-Za-z_][\w$]*)+|[\w\-]+\.(?:java|kt|py|go|rs|js|ts|c|cpp|rb|cs|scala)\b")
-_COMMON_IDENT = re.compile(r"^(?:java|javax|sun|jdk|org\.junit|org\.apache\.maven|org\.codehaus|hudson|jenkins|kotlin"
-                           r"|scala|python|builtins|node|go|runtime|testing|com\.sun)\b|^\w+\.(?:lang|io|util|nio)\b")
+_IDENT = re.compile(
+    r"[A-Za-z_][\w$]*(?:\.[A-Za-z_][\w$]*)+|[\w\-]+\.(?:java|kt|py|go|rs|js|ts|c|cpp|rb|cs|scala)\b"
+)
+_COMMON_IDENT = re.compile(
+    r"^(?:java|javax|sun|jdk|org\.junit|org\.apache\.maven|org\.codehaus|hudson|jenkins|kotlin"
+    r"|scala|python|builtins|node|go|runtime|testing|com\.sun)\b|^\w+\.(?:lang|io|util|nio)\b"
+)
 
 
 def _identifiers(lines: dict[int, Line], block: Block) -> set[str]:
@@ -336,7 +339,13 @@ def _reach_step_end(blocks: list[Block], lines: dict[int, Line], begin: int, end
             new_end = no
     last.end = new_end
     marker = lines.get(end + 1)
-    if INCLUDE_EXIT and new_end >= end and marker is not None and marker.info.role == "exit" and marker.info.exit_code:
+    if (
+        INCLUDE_EXIT
+        and new_end >= end
+        and marker is not None
+        and marker.info.role == "exit"
+        and marker.info.exit_code
+    ):
         last.end = end + 1  # "Process completed with exit code N" closes the explanation
 
 

@@ -1,4 +1,5 @@
-"""``python -m bot analyze PATH|- [--baseline PASS_LOG] [--format json|text]``: the analyzer on the command line."""
+"""``python -m bot analyze PATH|- [--baseline PASS_LOG] [--format json"
+"|text]``: the analyzer on the command line."""
 
 from __future__ import annotations
 
@@ -14,10 +15,18 @@ from .render import render_text
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the ``analyze`` options to ``parser``."""
     parser.add_argument("path", metavar="PATH|-", help="the failed job's log file, or - for standard input")
-    parser.add_argument("--baseline", metavar="PASS_LOG", help="the log of the last passing run of the same job")
-    parser.add_argument("--format", choices=("json", "text"), default="text", help="output format (default: text)")
     parser.add_argument(
-        "--max-span-lines", type=int, default=300, metavar="N", help="at most this many span lines (default: 300)"
+        "--baseline", metavar="PASS_LOG", help="the log of the last passing run of the same job"
+    )
+    parser.add_argument(
+        "--format", choices=("json", "text"), default="text", help="output format (default: text)"
+    )
+    parser.add_argument(
+        "--max-span-lines",
+        type=int,
+        default=300,
+        metavar="N",
+        help="at most this many span lines (default: 300)",
     )
 
 
@@ -39,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _analyze(source: object, args: argparse.Namespace):  # noqa: ANN202 - internal helper
+def _analyze(source: object, args: argparse.Namespace):
     baseline = Path(args.baseline) if args.baseline else None
     return analyze(source, baseline=baseline, max_span_lines=args.max_span_lines)  # type: ignore[arg-type]
 

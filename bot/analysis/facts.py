@@ -13,8 +13,10 @@ MAX_FILES = 30
 MAX_TESTS = 50
 
 _EXT = (
-    r"(?:py|pyi|pyx|js|jsx|mjs|cjs|ts|tsx|mts|cts|vue|svelte|go|rs|java|kt|kts|scala|groovy|c|cc|cpp|cxx|h|hh|hpp"
-    r"|m|mm|swift|cs|fs|vb|rb|php|ex|exs|erl|hs|ml|dart|lua|pl|sh|bash|zsh|ps1|tf|hcl|yml|yaml|json|toml|ini|cfg"
+    r"(?:py|pyi|pyx|js|jsx|mjs|cjs|ts|tsx|mts|cts|vue|svelte|go|rs|java|kt|kts|scala|groovy|c|cc|cpp|cxx|h"
+    r"|hh|hpp"
+    r"|m|mm|swift|cs|fs|vb|rb|php|ex|exs|erl|hs|ml|dart|lua|pl|sh|bash|zsh|ps1|tf|hcl|yml|yaml|json|toml"
+    r"|ini|cfg"
     r"|xml|gradle|cmake|mk|proto|sql|md|rst|txt|lock|mod|sum|zig|nim|cr|jl|r|R|clj|elm|sol|f90)"
 )
 _PATH = rf"(?P<path>(?:[A-Za-z]:)?[\w.@+~-]*(?:[/\\][\w.@+~-]+)*\.{_EXT})"
@@ -28,13 +30,17 @@ _FILE_PATTERNS = [
 ]
 # CI workspaces: what comes before the repository's own paths.
 _WORKSPACE = re.compile(
-    r"^(?:.*?/home/runner/work/[^/]+/[^/]+/|.*?/__w/[^/]+/[^/]+/|.*?/github/workspace/|.*?/builds/workspace/[^/]+/"
-    r"|.*?/workspace/[^/]+/|.*?/builds/[^/]+/[^/]+/|.*?/Users/runner/work/[^/]+/[^/]+/|[A-Za-z]:\\a\\[^\\]+\\[^\\]+\\"
+    r"^(?:.*?/home/runner/work/[^/]+/[^/]+/|.*?/__w/[^/]+/[^/]+/|.*?/github/workspace/"
+    r"|.*?/builds/workspace/[^/]+/"
+    r"|.*?/workspace/[^/]+/|.*?/builds/[^/]+/[^/]+/|.*?/Users/runner/work/[^/]+/[^/]+/"
+    r"|[A-Za-z]:\\a\\[^\\]+\\[^\\]+\\"
     r"|.*?/src/app/|.*?/app/|\./)"
 )
 _FOREIGN = re.compile(
-    r"(?:^|/)(?:site-packages|dist-packages|node_modules|\.m2|\.gradle|\.cargo|\.rustup|go/pkg/mod|hostedtoolcache"
-    r"|\.pyenv|\.venv|venv|lib/python\d|usr/(?:lib|include|local)|opt/|Library/|rustc/|\$GOROOT|GOROOT|<frozen)"
+    r"(?:^|/)(?:site-packages|dist-packages|node_modules|\.m2|\.gradle|\.cargo|\.rustup|go/pkg/mod"
+    r"|hostedtoolcache"
+    r"|\.pyenv|\.venv|venv|lib/python\d|usr/(?:lib|include|local)|opt/|Library/|rustc/|\$GOROOT|GOROOT"
+    r"|<frozen)"
     r"|^/(?:usr|opt|lib|etc|proc|tmp|var|private|nix)/|^<|^\.\./\.\./"
 )
 
@@ -69,7 +75,8 @@ def extract_files(texts: Iterable[str]) -> list[FileRef]:
 
 _UNITTEST_ID = re.compile(r"^(\w+) \(([\w.]+)\)$")
 _SUREFIRE = re.compile(
-    r"^(?:\[ERROR\]\s+)?(?:(?P<m1>\w+)\((?P<c1>[\w.$]+)\)|(?P<c2>[\w.$]+)\.(?P<m2>\w+))\s+Time elapsed:.*<<< (?:FAILURE|ERROR)!"
+    r"^(?:\[ERROR\]\s+)?(?:(?P<m1>\w+)\((?P<c1>[\w.$]+)\)"
+    r"|(?P<c2>[\w.$]+)\.(?P<m2>\w+))\s+Time elapsed:.*<<< (?:FAILURE|ERROR)!"
 )
 
 
@@ -109,25 +116,48 @@ def extract_tests(items: Iterable[tuple[str, LineInfo]]) -> list[str]:
 
 # What a failure is, in the words of its lines. The first group that matches decides.
 _CATEGORY_WORDS: list[tuple[str, re.Pattern[str]]] = [
-    ("timeout", re.compile(r"(?i)exceeded the maximum execution time|execution took longer than|\btimed out\b"
-                           r"|deadline exceeded|timeout of \d+\S* exceeded|operation was canceled")),
-    ("infrastructure", re.compile(r"(?i)no space left on device|out of memory|oomkill|cannot allocate memory"
-                                  r"|OutOfMemoryError|\bKilled\b|lost communication with the server|shutdown signal"
-                                  r"|could not resolve host|name resolution|connection (?:refused|reset|timed out)"
-                                  r"|reset by peer|tls handshake timeout|service unavailable|bad gateway|\b50[234]\b"
-                                  r"|rate limit|network is unreachable|i/o timeout|ECONNRESET|ETIMEDOUT|docker daemon"
-                                  r"|error cloning remote repo|unable to access 'https?://")),
-    ("configuration", re.compile(r"(?i)invalid workflow file|input required and not supplied|not accessible by integration"
-                                 r"|bad credentials|secret|permission denied|unauthori[sz]ed|forbidden|403\b"
-                                 r"|command not found|unable to locate executable|unsafe repository|safe\.directory"
-                                 r"|no such file or directory.*\b(?:action|workflow)\b|not a git repository")),
+    (
+        "timeout",
+        re.compile(
+            r"(?i)exceeded the maximum execution time|execution took longer than|\btimed out\b"
+            r"|deadline exceeded|timeout of \d+\S* exceeded|operation was canceled"
+        ),
+    ),
+    (
+        "infrastructure",
+        re.compile(
+            r"(?i)no space left on device|out of memory|oomkill|cannot allocate memory"
+            r"|OutOfMemoryError|\bKilled\b|lost communication with the server|shutdown signal"
+            r"|could not resolve host|name resolution|connection (?:refused|reset|timed out)"
+            r"|reset by peer|tls handshake timeout|service unavailable|bad gateway|\b50[234]\b"
+            r"|rate limit|network is unreachable|i/o timeout|ECONNRESET|ETIMEDOUT|docker daemon"
+            r"|error cloning remote repo|unable to access 'https?://"
+        ),
+    ),
+    (
+        "configuration",
+        re.compile(
+            r"(?i)invalid workflow file|input required and not supplied|not accessible by integration"
+            r"|bad credentials|secret|permission denied|unauthori[sz]ed|forbidden|403\b"
+            r"|command not found|unable to locate executable|unsafe repository|safe\.directory"
+            r"|no such file or directory.*\b(?:action|workflow)\b|not a git repository"
+        ),
+    ),
 ]
 _RULE_CATEGORY_WEIGHT = {"test": 1.0, "lint": 1.2, "typecheck": 1.2, "compile": 1.1, "dependency": 1.3}
 _MAVEN_HINTS: list[tuple[str, re.Pattern[str]]] = [
     ("test", re.compile(r"There are test failures|maven-surefire|maven-failsafe|Tests run:.*Failures")),
-    ("compile", re.compile(r"COMPILATION ERROR|Compilation failure|maven-compiler-plugin|cannot find symbol")),
-    ("dependency", re.compile(r"Could not resolve dependencies|could not be resolved|Failed to collect dependencies"
-                              r"|Non-resolvable")),
+    (
+        "compile",
+        re.compile(r"COMPILATION ERROR|Compilation failure|maven-compiler-plugin|cannot find symbol"),
+    ),
+    (
+        "dependency",
+        re.compile(
+            r"Could not resolve dependencies|could not be resolved|Failed to collect dependencies"
+            r"|Non-resolvable"
+        ),
+    ),
     ("lint", re.compile(r"checkstyle|spotless|pmd|spotbugs|animal-sniffer|enforcer|revapi|japicmp", re.I)),
 ]
 
@@ -148,7 +178,14 @@ def categorize(items: list[tuple[str, LineInfo]]) -> str:
             votes[info.category] += 3
         elif info.category:
             votes[info.category] += _RULE_CATEGORY_WEIGHT.get(info.category, 1.0) * info.score
-        if info.rule in ("maven_error", "gh_error", "error_prefix", "error_word", "exception_line", "npm_err"):
+        if info.rule in (
+            "maven_error",
+            "gh_error",
+            "error_prefix",
+            "error_word",
+            "exception_line",
+            "npm_err",
+        ):
             for category, pattern in _MAVEN_HINTS:
                 if pattern.search(text):
                     votes[category] += 2

@@ -15,9 +15,18 @@ _SUBS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", re.I), "<uuid>"),
     (re.compile(r"\b0x[0-9a-f]+\b", re.I), "<hex>"),
     (re.compile(r"\b[0-9a-f]{7,64}\b"), "<hex>"),
-    (re.compile(r"(?:/tmp|/var/folders|/private/var|/home/runner/work/_temp|C:\\Users\\[^\\\s]+\\AppData\\Local\\Temp"
-                r"|/dev/shm|\$TMPDIR)(?:[/\\][^\s:'\"),\]]*)?"), "<tmp>"),
-    (re.compile(r"\b\d+(?:\.\d+)?\s?(?:ns|us|µs|ms|s|sec|secs|seconds?|m|min|mins|minutes?|h|hours?)\b"), "<dur>"),
+    (
+        re.compile(
+            r"(?:/tmp|/var/folders|/private/var|/home/runner/work/_temp"
+            r"|C:\\Users\\[^\\\s]+\\AppData\\Local\\Temp"
+            r"|/dev/shm|\$TMPDIR)(?:[/\\][^\s:'\"),\]]*)?"
+        ),
+        "<tmp>",
+    ),
+    (
+        re.compile(r"\b\d+(?:\.\d+)?\s?(?:ns|us|µs|ms|s|sec|secs|seconds?|m|min|mins|minutes?|h|hours?)\b"),
+        "<dur>",
+    ),
     (re.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?\b"), "<ip>"),
     (re.compile(r"(?<=[\w\])])(?::\d+){1,2}\b|(?<=\w)\(\d+(?:,\d+)?\)|:\[\d+,\d+\]"), ":<n>"),
     (re.compile(r"\bline \d+\b"), "line <n>"),

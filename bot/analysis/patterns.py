@@ -32,7 +32,7 @@ _PREFILTER_SOURCE = (
     rb")[^\n]*"
 )
 
-PREFILTER = (_re2.compile(_PREFILTER_SOURCE) if _re2 is not None else re.compile(_PREFILTER_SOURCE))
+PREFILTER = _re2.compile(_PREFILTER_SOURCE) if _re2 is not None else re.compile(_PREFILTER_SOURCE)
 """Finds whole candidate lines (one match per line) in a chunk of bytes."""
 
 
@@ -55,22 +55,26 @@ NOISE = LineInfo("noise")
 
 # ---------------------------------------------------------------- noise: looks like an error, is not
 _NOISE = re.compile(
-    r"^\s*(?:\[INFO\]|INFO[: ]|\[DEBUG\]|DEBUG[: ]|go: (?:downloading|finding|extracting)|Downloading|Downloaded"
+    r"^\s*(?:\[INFO\]|INFO[: ]|\[DEBUG\]|DEBUG[: ]|go: (?:downloading|finding|extracting)|Downloading"
+    r"|Downloaded"
     r"|Download |Progress \(|Collecting |Requirement already satisfied|Using cached|Installing |Fetching "
     r"|Get:\d+|Unpacking |Setting up |Selecting previously|Preparing to unpack|\[command\]|shell: |Compiling "
     r"|Checking |Processing |Building |Resolving |Resolved |Prepared |Installed |Uninstalled |Audited "
-    r"|hint: |remote: |Receiving objects|Resolving deltas|warning: |WARNING: |\[WARN\]|\[WARNING\]|npm WARN |npm warn "
+    r"|hint: |remote: |Receiving objects|Resolving deltas|warning: |WARNING: |\[WARN\]|\[WARNING\]"
+    r"|npm WARN |npm warn "
     r"|=== (?:RUN|PAUSE|CONT|NAME)|--- (?:PASS|SKIP)|ok\s+\S|PASS\s|\?\s+\S+\s+\[no test files\]"
     r"|::(?:debug|notice|warning|group|endgroup|add-mask|set-output)::)"
 )
 _ZERO_COUNTS = re.compile(
-    r"(?i)\b(?:0|no) (?:failed|failures?|errors?|problems?)\b|Failures: 0, Errors: 0|\berrors?: 0\b|\bfailed: 0\b"
+    r"(?i)\b(?:0|no) (?:failed|failures?|errors?|problems?)\b|Failures: 0, Errors: 0|\berrors?: 0\b"
+    r"|\bfailed: 0\b"
     r"|\bwith 0 errors\b"
 )
 _PASSING = re.compile(r"(?:\bPASSED|\bPASS|\bok|\u2713|\u2714|\bSUCCESS(?:FUL)?)\s*(?:\(\d.*\))?$")
 _HARMLESS_TOKENS = re.compile(
     r"(?i)-W(?:no-)?error\S*|error[-_]?prone|continue-on-error|on[-_]error|ignore[-_]errors?|fail[-_]fast"
-    r"|fail[-_]under|failure\(\)|--no-fail\S*|allow[-_]failure|max[-_]?fail\S*|\berrors?\.(?:go|rs|py|js|ts|h|c|java)\b"
+    r"|fail[-_]under|failure\(\)|--no-fail\S*|allow[-_]failure|max[-_]?fail\S*|\berrors?\.(?:go|rs|py|js|ts"
+    r"|h|c|java)\b"
     r"|\w+errors?(?:\.\w+)+|exit[-_]code|error_log\S*|timeout[-_=]\S*|fail_on\S*"
 )
 _KEYWORD = re.compile(
@@ -83,9 +87,12 @@ _KEYWORD = re.compile(
 # ---------------------------------------------------------------- continuation shapes
 CONTINUATION = re.compile(
     r"^\s+at\s+\S|^\s*\.\.\. ?\d+ (?:more|common frames omitted)|^\s*(?:Caused by|Caused|Suppressed|Also)\b:?"
-    r"|^\s+File \"[^\"]+\", line \d+|^goroutine \d+ \[|^\s*created by |^\[signal |^\s*(?:\S+/)?\S+\.go:\d+(?: \+0x|$)"
-    r"|^\S+\(.*\)$|^E(?:\s|$)|^>\s|^\s*-->\s|^\s*\d*\s*\|(?:\s|$)|^\s*= (?:note|help):|^\s*[\u2502\u2577\u2575\u256d\u2570\u251c\u2514\u250c]"
-    r"|^\s*-{4,}\s*$|^\s*>\s*\[|^\s*>>>\s|^\s*\^[~^]*\s*$|^\s+\d+:\d+\s+(?:error|warning)\s|^\s*(?:symbol|location|required|found|reason)\s*:"
+    r"|^\s+File \"[^\"]+\", line \d+|^goroutine \d+ \[|^\s*created by |^\[signal "
+    r"|^\s*(?:\S+/)?\S+\.go:\d+(?: \+0x|$)"
+    r"|^\S+\(.*\)$|^E(?:\s|$)|^>\s|^\s*-->\s|^\s*\d*\s*\|(?:\s|$)|^\s*= (?:note|help):"
+    r"|^\s*[\u2502\u2577\u2575\u256d\u2570\u251c\u2514\u250c]"
+    r"|^\s*-{4,}\s*$|^\s*>\s*\[|^\s*>>>\s|^\s*\^[~^]*\s*$|^\s+\d+:\d+\s+(?:error|warning)\s|^\s*(?:symbol"
+    r"|location|required|found|reason)\s*:"
     r"|^\s*(?:Expected|Received|expected|received|actual|Actual|but was|but got)\b"
     r"|^During handling of the above exception|^The above exception was the direct cause|^#\d+ CANCELED"
     r"|^\S*Dockerfile\S*:\d+$"
@@ -94,7 +101,9 @@ BACK_CONTINUATION = re.compile(
     r"^\s*-{4,}\s*$|^\s*>\s*\[|^\s*\d+\s*\|(?:\s|$)|^\s*>>>\s|^\S*Dockerfile\S*:\d+$|^#\d+ CANCELED"
     r"|^\s*[\u2502\u2577\u256d]"
 )
-STACK_FRAME = re.compile(r"^\s+at\s+\S|^\s*\.\.\. ?\d+ more|^\s+File \"|^\s+\S+\.go:\d+|^\s*\(?[\w$.<>]+\)? \(")
+STACK_FRAME = re.compile(
+    r"^\s+at\s+\S|^\s*\.\.\. ?\d+ more|^\s+File \"|^\s+\S+\.go:\d+|^\s*\(?[\w$.<>]+\)? \("
+)
 
 # ---------------------------------------------------------------- the rules, most specific first
 _RULES: list[tuple[str, re.Pattern[str], str, float, str | None]] = []
@@ -111,21 +120,51 @@ _rule("gitlab_job_failed", r"^ERROR: Job failed(?:: exit code (?P<code>\d+)|: (?
 _rule("jenkins_finished", r"^Finished: (?:FAILURE|ABORTED|UNSTABLE)", "exit", 0)
 
 # Timeouts, cancellation, runner and resource problems.
-_rule("gh_timeout", r"has exceeded the maximum execution time|execution took longer than", "anchor", 4, "timeout")
-_rule("timeout_generic", r"(?i)\btimed out after\b|\btimeout of \d+\S* exceeded|\bdeadline exceeded\b"
-      r"|\btest timed out\b|\bpanic: test timed out", "anchor", 3, "timeout")
-_rule("runner_lost", r"(?i)lost communication with the server|runner has received a shutdown signal"
-      r"|runner .* did not respond|no space left on device|out of memory|oomkilled|cannot allocate memory"
-      r"|java\.lang\.OutOfMemoryError|std::bad_alloc|(?:^|: )Killed$|: \d+ Killed\s|\bKilled\s+\(?signal|exit code 137", "anchor", 3, "infrastructure")
-_rule("config_gh", r"(?i)invalid workflow file|input required and not supplied|resource not accessible by integration"
-      r"|bad credentials|secret .*(?:not set|not found|missing|empty)|unable to locate executable file"
-      r"|permission denied \(publickey\)|must have admin rights|refusing to allow .* to create or update workflow",
-      "anchor", 3, "configuration")
+_rule(
+    "gh_timeout",
+    r"has exceeded the maximum execution time|execution took longer than",
+    "anchor",
+    4,
+    "timeout",
+)
+_rule(
+    "timeout_generic",
+    r"(?i)\btimed out after\b|\btimeout of \d+\S* exceeded|\bdeadline exceeded\b"
+    r"|\btest timed out\b|\bpanic: test timed out",
+    "anchor",
+    3,
+    "timeout",
+)
+_rule(
+    "runner_lost",
+    r"(?i)lost communication with the server|runner has received a shutdown signal"
+    r"|runner .* did not respond|no space left on device|out of memory|oomkilled|cannot allocate memory"
+    r"|java\.lang\.OutOfMemoryError|std::bad_alloc|(?:^|: )Killed$|: \d+ Killed\s|\bKilled\s+\(?signal"
+    r"|exit code 137",
+    "anchor",
+    3,
+    "infrastructure",
+)
+_rule(
+    "config_gh",
+    r"(?i)invalid workflow file|input required and not supplied|resource not accessible by integration"
+    r"|bad credentials|secret .*(?:not set|not found|missing|empty)|unable to locate executable file"
+    r"|permission denied \(publickey\)|must have admin rights"
+    r"|refusing to allow .* to create or update workflow",
+    "anchor",
+    3,
+    "configuration",
+)
 
 # Annotations and block-like tool prefixes.
 _rule("gh_error", r"^##\[error\](?P<msg>.*)$", "anchor", 3)
-_rule("maven_boiler", r"^\[ERROR\]\s*(?:$|-> \[Help|To see the full stack trace|Re-run Maven|For more information"
-      r"|\[Help \d+\]|After correcting the problems|mvn <\w+> |\s*$|COMPILATION ERROR :?\s*$)", "cont", 0.5)
+_rule(
+    "maven_boiler",
+    r"^\[ERROR\]\s*(?:$|-> \[Help|To see the full stack trace|Re-run Maven|For more information"
+    r"|\[Help \d+\]|After correcting the problems|mvn <\w+> |\s*$|COMPILATION ERROR :?\s*$)",
+    "cont",
+    0.5,
+)
 _rule("maven_error", r"^\[(?:ERROR|FATAL)\] ", "anchor", 3)
 _rule("surefire_fail", r"<<< (?:FAILURE|ERROR)!", "anchor", 3, "test")
 _rule("junit_counts", r"Tests run: \d+, Failures: \d+, Errors: \d+", "anchor", 2, "test")
@@ -146,8 +185,20 @@ _rule("rust_panic", r"^thread '.*' panicked at", "anchor", 3, "test")
 _rule("cargo_test_fail", r"^test (?P<test>\S+) \.\.\. FAILED", "anchor", 3, "test")
 _rule("cargo_result", r"^test result: FAILED", "trailer", 1, "test")
 _rule("jest_bullet", r"^\s*\u25cf (?P<test>.+)$", "anchor", 3, "test")
-_rule("jest_fail_file", r"^\s*FAIL\s+(?P<test>\S+\.(?:[cm]?[jt]sx?|vue|svelte))\b(?:\s+>\s+(?P<name>.+))?", "anchor", 2, "test")
-_rule("js_cross", r"^\s*(?:\u2715|\u2717|\u00d7|\u2716)\s+(?P<test>\S.*?)(?:\s+\(\d+\s*m?s\))?$", "anchor", 2, "test")
+_rule(
+    "jest_fail_file",
+    r"^\s*FAIL\s+(?P<test>\S+\.(?:[cm]?[jt]sx?|vue|svelte))\b(?:\s+>\s+(?P<name>.+))?",
+    "anchor",
+    2,
+    "test",
+)
+_rule(
+    "js_cross",
+    r"^\s*(?:\u2715|\u2717|\u00d7|\u2716)\s+(?P<test>\S.*?)(?:\s+\(\d+\s*m?s\))?$",
+    "anchor",
+    2,
+    "test",
+)
 _rule("mocha_failing", r"^\s*\d+ failing$", "anchor", 2, "test")
 _rule("js_totals", r"^\s*Tests?:\s+\d+ failed", "trailer", 1, "test")
 _rule("gradle_test", r"^(?P<test>\S+ > .+) FAILED$", "anchor", 3, "test")
@@ -160,61 +211,138 @@ _rule("pyright", r"^\s*\S+\.pyi?:\d+:\d+ - error: ", "anchor", 3, "typecheck")
 _rule("typecheck_total", r"^Found \d+ errors? in \d+ files?", "trailer", 1.5, "typecheck")
 _rule("pylint_ruff", r"^\S+\.pyi?:\d+:\d+: (?:[A-Z]{1,4}\d{2,4}|[CRWEF]\d{4})\b", "anchor", 3, "lint")
 _rule("eslint", r"^\s+\d+:\d+\s+error\s+", "anchor", 3, "lint")
-_rule("lint_totals", r"^(?:\u2716 \d+ problems?|Found \d+ errors?\.|\d+ files? would be reformatted)", "trailer", 1.5, "lint")
+_rule(
+    "lint_totals",
+    r"^(?:\u2716 \d+ problems?|Found \d+ errors?\.|\d+ files? would be reformatted)",
+    "trailer",
+    1.5,
+    "lint",
+)
 _rule("black", r"^would reformat ", "anchor", 3, "lint")
-_rule("go_vet_lint", r"^\S+\.go:\d+:\d+: .*\((?:[A-Z]{1,3}\d{3,4}|errcheck|unused|gosimple|govet|ineffassign|staticcheck"
-      r"|revive|gofmt|goimports|misspell|stylecheck|gocritic)\)$", "anchor", 3, "lint")
+_rule(
+    "go_vet_lint",
+    r"^\S+\.go:\d+:\d+: .*\((?:[A-Z]{1,3}\d{3,4}|errcheck|unused|gosimple|govet|ineffassign|staticcheck"
+    r"|revive|gofmt|goimports|misspell|stylecheck|gocritic)\)$",
+    "anchor",
+    3,
+    "lint",
+)
 _rule("go_compile", r"^(?:\S+\.go):\d+:\d+: ", "anchor", 3, "compile")
 _rule("javac_maven", r"\.(?:java|kt|scala|groovy):\[\d+,\d+\]", "anchor", 3, "compile")
-_rule("compiler", r"^(?:In file included from )?\S+\.(?:c|cc|cpp|cxx|h|hh|hpp|m|mm|rs|java|kt|scala|swift|cs|zig|f90)"
-      r"(?::\d+(?::\d+)?|\(\d+(?:,\d+)?\)):? *(?:fatal )?error\b", "anchor", 3, "compile")
+_rule(
+    "compiler",
+    r"^(?:In file included from )?\S+\.(?:c|cc|cpp|cxx|h|hh|hpp|m|mm|rs|java|kt|scala|swift|cs|zig|f90)"
+    r"(?::\d+(?::\d+)?|\(\d+(?:,\d+)?\)):? *(?:fatal )?error\b",
+    "anchor",
+    3,
+    "compile",
+)
 _rule("rustc", r"^error(?:\[E\d+\])?: ", "anchor", 3, "compile")
-_rule("linker", r"undefined reference to|\bld(?:\.\w+)?: .*error|collect2: error|linker command failed", "anchor", 3, "compile")
+_rule(
+    "linker",
+    r"undefined reference to|\bld(?:\.\w+)?: .*error|collect2: error|linker command failed",
+    "anchor",
+    3,
+    "compile",
+)
 _rule("gradle_wrong", r"^\* What went wrong:", "noise", 0)
 _rule("gradle_task", r"^Execution failed for task", "anchor", 3)
 _rule("gradle_failure", r"^FAILURE: Build failed with an exception", "anchor", 2)
 _rule("gradle_task_failed", r"^> Task \S+ FAILED", "noise", 0)
 
 # Dependencies.
-_rule("pip_resolve", r"^ERROR: (?:Could not find a version|No matching distribution|Cannot install|ResolutionImpossible"
-      r"|Could not install packages|Failed building wheel|pip's dependency resolver)", "anchor", 3, "dependency")
-_rule("uv_resolve", r"No solution found when resolving|version solving failed|SolverProblemError|Because .* depends on",
-      "anchor", 3, "dependency")
-_rule("module_missing", r"^(?:ModuleNotFoundError|ImportError): |Cannot find module '|Module not found: ", "anchor", 3,
-      "dependency")
-_rule("npm_resolve", r"\b(?:ERESOLVE|ETARGET|E404|ENOTFOUND|EINTEGRITY)\b|Could not resolve dependenc|could not be resolved"
-      r"|Could not resolve all (?:files|dependencies)|failed to select a version|unable to resolve dependency"
-      r"|not up-to-date\. Run 'go mod tidy'|missing go\.sum entry", "anchor", 3, "dependency")
+_rule(
+    "pip_resolve",
+    r"^ERROR: (?:Could not find a version|No matching distribution|Cannot install|ResolutionImpossible"
+    r"|Could not install packages|Failed building wheel|pip's dependency resolver)",
+    "anchor",
+    3,
+    "dependency",
+)
+_rule(
+    "uv_resolve",
+    r"No solution found when resolving|version solving failed|SolverProblemError|Because .* depends on",
+    "anchor",
+    3,
+    "dependency",
+)
+_rule(
+    "module_missing",
+    r"^(?:ModuleNotFoundError|ImportError): |Cannot find module '|Module not found: ",
+    "anchor",
+    3,
+    "dependency",
+)
+_rule(
+    "npm_resolve",
+    r"\b(?:ERESOLVE|ETARGET|E404|ENOTFOUND|EINTEGRITY)\b|Could not resolve dependenc|could not be resolved"
+    r"|Could not resolve all (?:files|dependencies)|failed to select a version|unable to resolve dependency"
+    r"|not up-to-date\. Run 'go mod tidy'|missing go\.sum entry",
+    "anchor",
+    3,
+    "dependency",
+)
 
 # Containers, infrastructure as code, build drivers.
 _rule("docker_step_error", r"^#\d+ (?:\d+\.\d+ )?ERROR\b", "anchor", 3)
-_rule("docker_failed", r"(?i)^(?:ERROR|error): failed to (?:solve|build)|returned a non-zero code: \d+", "anchor", 3)
+_rule(
+    "docker_failed",
+    r"(?i)^(?:ERROR|error): failed to (?:solve|build)|returned a non-zero code: \d+",
+    "anchor",
+    3,
+)
 _rule("terraform", r"^\s*(?:\u2502\s*)?Error: ", "anchor", 3)
 _rule("make", r"^(?:g?make|mingw32-make|ninja)(?:\[\d+\])?: \*\*\* |^ninja: build stopped", "trailer", 1.5)
 _rule("jenkins_step", r"^Build step '.*' marked build as failure", "trailer", 1.5)
 _rule("jenkins_post_step", r"^ERROR: Step .* (?:failed|aborted)", "anchor", 2)
 _rule("yarn_error", r"^error (?:Command failed|An unexpected error|.*exited with)", "trailer", 1.5)
 _rule("npm_lifecycle", r"^\s*(?:npm ERR! )?(?:code ELIFECYCLE|errno \d+|Exit status \d+)$", "trailer", 1)
-_rule("exit_status", r"^(?:exit status \d+|Error: Process completed with exit code \d+\.?|Command exited with code \d+)$",
-      "trailer", 1)
+_rule(
+    "exit_status",
+    r"^(?:exit status \d+|Error: Process completed with exit code \d+\.?|Command exited with code \d+)$",
+    "trailer",
+    1,
+)
 
 # Network trouble in any tool's words.
-_rule("network", r"(?i)could not resolve host|temporary failure in name resolution|connection refused|connection reset"
-      r"|connection timed out|tls handshake timeout|\b50[234] (?:service unavailable|bad gateway|gateway time-?out)"
-      r"|service unavailable|rate limit exceeded|network is unreachable|i/o timeout|econnreset|etimedout|econnrefused",
-      "anchor", 2.5, "infrastructure")
+_rule(
+    "network",
+    r"(?i)could not resolve host|temporary failure in name resolution|connection refused|connection reset"
+    r"|connection timed out|tls handshake timeout|\b50[234] (?:service unavailable|bad gateway"
+    r"|gateway time-?out)"
+    r"|service unavailable|rate limit exceeded|network is unreachable|i/o timeout|econnreset|etimedout"
+    r"|econnrefused",
+    "anchor",
+    2.5,
+    "infrastructure",
+)
 
 # Generic shapes any tool uses.
-_rule("exception_line", r"^\s*(?:Exception in thread \"[^\"]*\" )?(?:[a-z_$][\w$]*\.)*[A-Z][\w$]*(?:Exception|Error|Failure"
-      r"|Failed|Fault)(?::|$|\s)", "anchor", 3)
+_rule(
+    "exception_line",
+    r"^\s*(?:Exception in thread \"[^\"]*\" )?(?:[a-z_$][\w$]*\.)*[A-Z][\w$]*(?:Exception|Error|Failure"
+    r"|Failed|Fault)(?::|$|\s)",
+    "anchor",
+    3,
+)
 _rule("traceback", r"^\s*Traceback \(most recent call last\):", "header", 2)
 _rule("go_pkg_header", r"^# [\w.\-/]+(?: \[[\w.\-/]+\])?$", "header", 1)
 _rule("error_prefix", r"^(?:\S+: )?(?:ERROR|FATAL|Error|error|fatal|FAILED|FAILURE)\b\s*[:!\]]", "anchor", 3)
 _rule("error_word", r"\b(?:ERROR|FATAL)\b|\b[Ee]rror:|\bException\b|\bfatal:", "anchor", 2)
-_rule("failed_word", r"\b(?:[Ff]ailed|FAILED|FAILURE)\b|\bcommand not found\b|\bPermission denied\b|\bSegmentation fault\b"
-      r"|\bcore dumped\b|\bpanic\b|\bAborted\b|\bNo such file or directory\b", "anchor", 1.5)
-_rule("weak_word", r"(?i)\bcannot\b|\bcan't\b|\bcould not\b|\bunable to\b|\bundefined\b|\bnot found\b|\bdenied\b"
-      r"|\bforbidden\b|\bunauthori[sz]ed\b|\bassert|\bdoes not exist\b|\bwent wrong\b", "anchor", 1)
+_rule(
+    "failed_word",
+    r"\b(?:[Ff]ailed|FAILED|FAILURE)\b|\bcommand not found\b|\bPermission denied\b|\bSegmentation fault\b"
+    r"|\bcore dumped\b|\bpanic\b|\bAborted\b|\bNo such file or directory\b",
+    "anchor",
+    1.5,
+)
+_rule(
+    "weak_word",
+    r"(?i)\bcannot\b|\bcan't\b|\bcould not\b|\bunable to\b|\bundefined\b|\bnot found\b|\bdenied\b"
+    r"|\bforbidden\b|\bunauthori[sz]ed\b|\bassert|\bdoes not exist\b|\bwent wrong\b",
+    "anchor",
+    1,
+)
 
 _EXIT_CODE = re.compile(r"Process completed with exit code (\d+)")
 _LOWER_HINTS = ("error", "fail", "fatal", "panic", "exception")
@@ -263,13 +391,19 @@ def classify(text: str, *, script_echo: bool = False) -> LineInfo:
             return LineInfo("step", 0, None, name, step=groups["step"].strip()[:120])
         if role == "exit":
             code = groups.get("code")
-            cat = "timeout" if name == "gitlab_job_failed" and "longer than" in (groups.get("msg") or "") else None
+            cat = (
+                "timeout"
+                if name == "gitlab_job_failed" and "longer than" in (groups.get("msg") or "")
+                else None
+            )
             return LineInfo("exit", 0, cat, name, exit_code=int(code) if code else None)
         return LineInfo(role, score, category, name, test=test)
     return PLAIN
 
 
-_GENERIC_RULES = frozenset({"error_prefix", "error_word", "failed_word", "weak_word", "exception_line", "timeout_generic"})
+_GENERIC_RULES = frozenset(
+    {"error_prefix", "error_word", "failed_word", "weak_word", "exception_line", "timeout_generic"}
+)
 
 
 def has_keyword(text: str) -> bool:

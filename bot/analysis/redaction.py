@@ -50,16 +50,20 @@ _TOKEN_PATTERNS: list[re.Pattern[str]] = [
 _URL_CREDENTIALS = re.compile(r"(?i)\b([a-z][a-z0-9+.\-]*://)([^/\s:@]+):([^/\s@]+)@")
 _URL_TOKEN_USER = re.compile(r"(?i)\b(https?://)([A-Za-z0-9_\-]{20,})@")
 _KEY_VALUE = re.compile(
-    r"(?i)(?P<key>[\w.\-]*(?:password|passwd|pwd|token|secret|api[_\-]?key|apikey|access[_\-]?key|private[_\-]?key"
+    r"(?i)(?P<key>[\w.\-]*(?:password|passwd|pwd|token|secret|api[_\-]?key|apikey|access[_\-]?key"
+    r"|private[_\-]?key"
     r"|client[_\-]?secret|auth[_\-]?key|credentials?)[\w.\-]*[\"']?)(?P<sep>\s*[=:]\s*|\s+)(?P<q>[\"']?)"
     r"(?P<value>[^\s\"'&,;<>]{3,})"
 )
 _KEY_VALUE_SAFE = re.compile(
-    r"^(?:\*+|\[REDACTED\]|\$\{\{.*|\$\{?\w+\}?|%\w+%|<[^>]*>|null|none|true|false|required|optional|string|str|"
+    r"^(?:\*+|\[REDACTED\]|\$\{\{.*|\$\{?\w+\}?|%\w+%|<[^>]*>|null|none|true|false|required|optional|string"
+    r"|str|"
     r"bool|int|yes|no|\(.*|\{|\[|=)$",
     re.I,
 )
-_FILE_KEY = re.compile(r"\.(?:go|py|pyi|js|jsx|ts|tsx|java|kt|rb|rs|c|h|cc|cpp|hpp|cs|php|json|ya?ml|xml|txt|md|sh|tf)$")
+_FILE_KEY = re.compile(
+    r"\.(?:go|py|pyi|js|jsx|ts|tsx|java|kt|rb|rs|c|h|cc|cpp|hpp|cs|php|json|ya?ml|xml|txt|md|sh|tf)$"
+)
 _PEM_BEGIN = re.compile(r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----")
 _PEM_END = re.compile(r"-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----")
 _CANDIDATE = re.compile(r"[A-Za-z0-9+/_\-]{32,}={0,2}")

@@ -7,15 +7,18 @@ from .model import Analysis
 
 def render_text(analysis: Analysis) -> str:
     """The failing step, the category, the summary and the span lines with their numbers."""
+    shown_lines = sum(s.end - s.start + 1 for s in analysis.spans)
     out = [
         f"Failed step: {analysis.failed_step or 'unknown'}",
         f"Category:    {analysis.category}",
         f"Signature:   {analysis.signature}",
         f"Summary:     {analysis.summary}",
-        f"Lines:       {analysis.lines_total} in the log, {sum(s.end - s.start + 1 for s in analysis.spans)} shown",
+        f"Lines:       {analysis.lines_total} in the log, {shown_lines} shown",
     ]
     if analysis.tests:
-        out.append("Tests:       " + ", ".join(analysis.tests[:10]) + (" …" if len(analysis.tests) > 10 else ""))
+        out.append(
+            "Tests:       " + ", ".join(analysis.tests[:10]) + (" …" if len(analysis.tests) > 10 else "")
+        )
     if analysis.files:
         shown = [f.path + (f":{f.line}" if f.line else "") for f in analysis.files[:10]]
         out.append("Files:       " + ", ".join(shown) + (" …" if len(analysis.files) > 10 else ""))

@@ -5,9 +5,9 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, Union
+from typing import IO
 
-LogSource = Union[bytes, bytearray, memoryview, str, Path, IO[bytes], IO[str], Iterable[bytes]]
+LogSource = bytes | bytearray | memoryview | str | Path | IO[bytes] | IO[str] | Iterable[bytes]
 
 READ_SIZE = 4 * 1024 * 1024
 """How much is read from a file at a time."""
