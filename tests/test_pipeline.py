@@ -459,6 +459,28 @@ async def test_limits_daily_llm_cap_and_attempts(aiohttp_client: Any, database_u
         assert "daily LLM budget" in world.comments()[0]["body"]
 
 
+async def test_attempts_per_pr_are_limited(aiohttp_client: Any, database_url: str, db: Database) -> None:
+    async for world in make_world(aiohttp_client, database_url, db, max_fix_attempts_per_pr=0):
+        world.llm.answer(fix_answer())
+        await world.deliver(world.payload(world.failed_run()))
+        assert "limit of 0 attempts" in world.comments()[0]["body"]
+        assert not world.fake.calls("POST", f"/repos/{REPO}/pulls")
+
+
+async def test_closing_the_fix_pr_frees_the_branch(world: World) -> None:
+    world.llm.answer(fix_answer())
+    await world.deliver(world.payload(world.failed_run()))
+    branch = f"devflowfix/{world.head_sha[:7]}-build-test-deploy"
+    closed = copy.deepcopy(load("github/pull_request/closed.payload.json"))
+    closed["pull_request"]["head"] = {"ref": branch}
+    closed["repository"] = {"full_name": REPO, "id": world.repo.id}
+    status, _ = await send_github(world.client, "pull_request", closed)
+    assert status == 202
+    await world.client.app[QUEUE].join(timeout=30)
+    [incident] = await world.incidents()
+    assert incident.fix_state == "closed"
+
+
 async def test_monitoring_switched_off_for_the_repository(world: World) -> None:
     from sqlalchemy import update
 
