@@ -11,9 +11,12 @@ import posixpath
 from dataclasses import dataclass, field
 from typing import Any
 
+import gidgethub
+
 from bot.analysis import Analysis, analyze
 from bot.forges import github_actions as actions
 from bot.forges import github_repos as repos
+from bot.forges.errors import RetryLater
 from bot.forges.github_actions import Job, JobLog, Step
 from bot.forges.github_client import GitHubClient
 from bot.forges.github_repos import ChangedFile, Tree
@@ -134,7 +137,10 @@ async def gather_failure(
         base_log: JobLog | None = None
         twin = baseline_jobs.get(job.name)
         if job_log is not None and twin is not None:
-            base_log = await actions.download_job_log(gh, run.repo, twin.id, max_bytes=settings.max_log_bytes)
+            try:  # the baseline only sharpens the analysis: its loss is no reason to wait
+                base_log = await actions.download_job_log(gh, run.repo, twin.id, max_bytes=settings.max_log_bytes)
+            except (RetryLater, gidgethub.BadRequest) as exc:
+                log.info("baseline log of job %s not used: %s", twin.id, exc)
         try:
             analysis = await asyncio.to_thread(
                 analyze, job_log.file if job_log else b"", baseline=base_log.file if base_log else None

@@ -139,8 +139,12 @@ class IncidentStore:
         async with self._sessions.begin() as session:
             target = await session.get(Incident, target_id, with_for_update=True)
             assert target is not None
-            target.occurrences = (target.occurrences or 1) + 1
             links = dict(target.links or {})
+            merged = list(links.get("merged_runs") or [])
+            if run.get("run_id") in merged:  # the same run merged again (a retried delivery): count it once
+                return target
+            target.occurrences = (target.occurrences or 1) + 1
+            links["merged_runs"] = [*merged, run.get("run_id")][-50:]
             links["latest_run"] = dict(run)
             target.links = links
             if run.get("head_sha"):

@@ -50,6 +50,9 @@ def test_fix_checks() -> None:
     big = ProposedFix.model_validate({"files": [{"path": "src/a.py", "content": "y" * 20_000}]})
     with pytest.raises(EditRejected, match="limit"):
         apply_fix(big, {"src/a.py": "x"}, LIMITS)
+    redacted = ProposedFix.model_validate({"files": [{"path": "src/a.py", "content": "KEY = '[REDACTED]'\n"}]})
+    with pytest.raises(EditRejected, match="redacted placeholder"):
+        apply_fix(redacted, {"src/a.py": "KEY = 'AKIAIOSFODNN7EXAMPLE'\n"}, LIMITS)
     many = ProposedFix.model_validate({"files": [{"path": f"f{i}", "content": "x"} for i in range(4)]})
     with pytest.raises(EditRejected, match="touches 4 files"):
         check_paths(many, {f"f{i}": None for i in range(4)}, LIMITS)

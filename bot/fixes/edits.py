@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from bot.llm.answer import ProposedFix
 
 WORKFLOWS_DIR = ".github/workflows/"
+REDACTED = "[REDACTED]"
 
 
 class EditRejected(Exception):
@@ -75,6 +76,9 @@ def apply_fix(fix: ProposedFix, originals: dict[str, str], limits: Limits) -> di
             raise EditRejected(f"an edit to `{edit.path}` does not apply: its search text {where}")
         result[edit.path] = text.replace(edit.search, edit.replace, 1)
     changed = {p: t for p, t in result.items() if t != originals[p]}
+    for path, text in changed.items():  # the model saw redacted text: it must not write the placeholder back
+        if text.count(REDACTED) > originals[path].count(REDACTED):
+            raise EditRejected(f"the fix to `{path}` would write a redacted placeholder into the file")
     if not changed:
         raise EditRejected("the fix leaves every file as it was")
     written = sum(len(t.encode()) for t in changed.values())

@@ -184,9 +184,9 @@ class IncidentService:
     async def _merge(self, incident: Incident, other: Incident, run: RunInfo, data: dict[str, Any]) -> str:
         """Same failure as an open incident on this branch: count it there and refresh what people see."""
         store = self.db.incidents
-        await store.finish(
-            incident.id, self.owner, run.run_attempt, status="merged", merged_into_id=other.id,
-            category=data.get("category"), signature=data.get("signature"), analysis=data,
+        await store.update(
+            incident.id, status="merged", merged_into_id=other.id, category=data.get("category"),
+            signature=data.get("signature"), analysis=data,
         )
         old_sha = other.head_sha
         target = await store.merge_into(other.id, {"run_id": run.run_id, "run_attempt": run.run_attempt,
@@ -199,6 +199,7 @@ class IncidentService:
         pr_number = target.pr_number or incident.pr_number
         if pr_number:
             await publish.upsert_pr_comment(gh, self.db, run.repo, pr_number, self.owner)
+        await store.finish(incident.id, self.owner, run.run_attempt)
         return "merged"
 
     async def _publish(self, incident_id: str, pr_number: int | None) -> None:
