@@ -123,7 +123,8 @@ async def gather_failure(
 ) -> FailureContext:
     """Everything the explanation needs; `want_sources` fetches the tree and the referenced files too."""
     jobs = await actions.run_jobs(gh, run.repo, run.run_id)
-    failed = [j for j in jobs if j.failed]
+    # a job cancelled by a failing sibling (fail-fast) is not the failure; it is looked at only if nothing failed
+    failed = [j for j in jobs if j.failed] or [j for j in jobs if j.conclusion == "cancelled"]
     ctx = FailureContext(run, [], other_failed_jobs=[j.name for j in failed[MAX_FAILED_JOBS:]])
     if not failed:
         return ctx

@@ -459,6 +459,29 @@ async def test_limits_daily_llm_cap_and_attempts(aiohttp_client: Any, database_u
         assert "daily LLM budget" in world.comments()[0]["body"]
 
 
+async def test_failed_push_with_no_pr_gets_a_check_run_and_a_fix_pr_into_its_branch(world: World) -> None:
+    world.llm.answer(fix_answer())
+    run = world.failed_run(branch="main", head_sha=world.main_sha, event="push")
+    row = await world.deliver(world.payload(run, pulls=[]))
+    assert row.status == "done", row.last_error
+    assert world.repo.comments == {}
+    [check] = world.repo.check_runs.values()
+    assert check["head_sha"] == world.main_sha and check["output"]["annotations"]
+    [fix] = [p for p in world.repo.pulls.values() if p["head"]["ref"].startswith("devflowfix/")]
+    assert fix["base"]["ref"] == "main"
+    assert world.fake.calls("GET", f"/repos/{REPO}/commits/{world.main_sha}")  # no green run before: its own diff
+
+
+async def test_startup_failure_without_jobs_is_still_explained(world: World) -> None:
+    run = world.repos.add_run(world.repo, head_sha=world.head_sha, branch="feature", conclusion="startup_failure",
+                              jobs=[])
+    row = await world.deliver(world.payload(run))
+    assert row.status == "done", row.last_error
+    assert "did not start" in world.comments()[0]["body"]
+    [incident] = await world.incidents()
+    assert incident.category == "configuration"
+
+
 async def test_attempts_per_pr_are_limited(aiohttp_client: Any, database_url: str, db: Database) -> None:
     async for world in make_world(aiohttp_client, database_url, db, max_fix_attempts_per_pr=0):
         world.llm.answer(fix_answer())

@@ -131,9 +131,16 @@ class IncidentService:
 
         fctx = await gather_failure(gh, run, settings, pull=pull, want_sources=settings.llm_enabled)
         primary = fctx.primary
-        if primary is None:
-            await store.finish(incident.id, self.owner, run.run_attempt, status="open",
-                               analysis={"summary": "no failed job was found in the run"})
+        if primary is None:  # e.g. startup_failure: the workflow file did not even start a job
+            summary = (f"The workflow did not start a failing job (conclusion `{run.conclusion}`): "
+                       f"its file `{run.workflow_path or '?'}` may be invalid, or a job was never scheduled.")
+            await store.update(
+                incident.id, status="open", category="configuration", signature=f"no-job-{run.workflow_path}",
+                root_cause=summary, analysis={"summary": summary, "category": "configuration",
+                                              "run_attempt": run.run_attempt, "outcome": "Explained from the run."},
+            )
+            await self._publish(incident.id, pr_number)
+            await store.finish(incident.id, self.owner, run.run_attempt)
             return "no failed job"
         analysis = primary.analysis
         data = _analysis_data(fctx, primary)

@@ -20,7 +20,7 @@ from bot.forges.github_client import USER_AGENT, GitHubClient
 
 log = logging.getLogger(__name__)
 
-FAILED_CONCLUSIONS = ("failure", "timed_out", "startup_failure", "cancelled")
+FAILED_CONCLUSIONS = ("failure", "timed_out", "startup_failure")
 TAIL_BYTES = 1024 * 1024  # past the cap, the last MiB of a log is kept: that is where failures are told
 CHUNK = 64 * 1024
 
@@ -47,7 +47,8 @@ class Job:
 
     @property
     def failed_steps(self) -> list[Step]:
-        return [s for s in self.steps if s.conclusion in FAILED_CONCLUSIONS]
+        failed = [s for s in self.steps if s.conclusion in FAILED_CONCLUSIONS]
+        return failed or [s for s in self.steps if s.conclusion == "cancelled"]
 
     @classmethod
     def from_api(cls, data: dict[str, Any]) -> Job:
