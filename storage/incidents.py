@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy import and_, exists, func, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -180,6 +180,10 @@ class IncidentStore:
         async with self._sessions.begin() as session:
             me = await session.get(Incident, incident_id)
             assert me is not None
+            if session.bind.dialect.name == "postgresql":
+                # two incidents claiming the same branch at once: serialise them (SQLite serialises writers itself)
+                key = f"fix:{me.repository_full_name}:{target_branch}"
+                await session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": key})
             busy = exists().where(
                 other.repository_full_name == me.repository_full_name,
                 other.fix_target_branch == target_branch,

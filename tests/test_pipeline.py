@@ -320,6 +320,22 @@ async def test_duplicate_and_concurrent_deliveries_make_one_incident_and_one_pr(
     assert len(world.llm.received) == 1
 
 
+async def test_two_workflows_failing_at_once_on_one_pr_share_one_comment_and_one_fix_pr(world: World) -> None:
+    world.llm.answer(fix_answer(), fix_answer())
+    lint = (DATA / "maven_lint_fail.log").read_bytes()
+    first = world.payload(world.failed_run())
+    second = world.payload(world.failed_run(log=lint))
+    second["workflow_run"]["name"] = "Lint"
+    await asyncio.gather(send_github(world.client, "workflow_run", first),
+                         send_github(world.client, "workflow_run", second))
+    await world.client.app[QUEUE].join(timeout=60)
+    assert len(await world.incidents()) == 2
+    [comment] = world.comments()
+    assert "Lint" in comment["body"] and "CI" in comment["body"]
+    fixes = [p for p in world.repo.pulls.values() if p["head"]["ref"].startswith("devflowfix/")]
+    assert len(fixes) == 1  # one live fix PR per branch
+
+
 async def test_same_failure_again_updates_the_open_incident(world: World) -> None:
     world.llm.answer(fix_answer(confidence=0.2))
     await world.deliver(world.payload(world.failed_run()))
