@@ -261,6 +261,14 @@ async def test_malformed_answer_is_asked_again_once_then_explanation_alone(world
     assert await world.db.incidents.llm_calls(REPO) == 2
 
 
+async def test_a_server_without_json_mode_is_asked_plainly(world: World) -> None:
+    world.llm.json_mode = False
+    world.llm.answer(fix_answer())
+    await world.deliver(world.payload(world.failed_run()))
+    assert [("response_format" in r) for r in world.llm.received] == [True, False]
+    assert "Opened #8" in world.comments()[0]["body"]
+
+
 async def test_edits_that_do_not_apply_open_nothing(world: World) -> None:
     world.llm.answer(fix_answer(search="this text is not in the file"))
     await world.deliver(world.payload(world.failed_run()))

@@ -39,16 +39,28 @@ async def ask(
     requests = 0
     error: str | None = None
     conversation = list(messages)
+    json_mode = True
+    tries = 2
     try:
-        for _ in (1, 2):
+        while tries > 0:
+            tries -= 1
             if not await take_budget():
                 return LLMResult(None, requests, error or "the repository's daily LLM budget is spent")
             requests += 1
+            extra: dict[str, object] = {"response_format": {"type": "json_object"}} if json_mode else {}
             try:
                 completion = await client.chat.completions.create(
                     model=settings.openai_model, messages=conversation,  # type: ignore[arg-type]
-                    response_format={"type": "json_object"}, temperature=0,
+                    temperature=0, **extra,  # type: ignore[arg-type]
                 )
+            except openai.BadRequestError as exc:
+                if json_mode and "response_format" in str(exc):  # a server without JSON mode: ask plainly
+                    log.info("the LLM server refuses response_format; asking without it")
+                    json_mode = False
+                    tries += 1
+                    continue
+                log.warning("LLM request refused: %s", type(exc).__name__)
+                return LLMResult(None, requests, f"the LLM refused the request ({type(exc).__name__})")
             except openai.OpenAIError as exc:
                 log.warning("LLM request failed: %s", type(exc).__name__)
                 return LLMResult(None, requests, f"the LLM could not be reached ({type(exc).__name__})")

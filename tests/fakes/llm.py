@@ -20,6 +20,7 @@ class FakeLLM:
     default: str = '{"root_cause": "unknown", "confidence": 0.1, "explanation": "", "fix": null}'
     script: list[str | int] = field(default_factory=list)  # each: the content to answer, or an HTTP status
     received: list[dict[str, Any]] = field(default_factory=list)
+    json_mode: bool = True  # False: answer 400 to `response_format`, as some llama.cpp and Ollama builds do
     server: TestServer | None = None
 
     def __post_init__(self) -> None:
@@ -55,6 +56,9 @@ class FakeLLM:
             return web.json_response({"error": error}, status=401)
         body = await request.json()
         self.received.append(body)
+        if not self.json_mode and "response_format" in body:
+            error = {"message": "Unrecognized request argument supplied: response_format", "type": "invalid_request"}
+            return web.json_response({"error": error}, status=400)
         item = self.script.pop(0) if self.script else self.default
         if isinstance(item, int):
             return web.json_response({"error": {"message": "overloaded", "type": "server_error"}}, status=item)
