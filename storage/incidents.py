@@ -152,12 +152,13 @@ class IncidentStore:
         return target
 
     async def resolve_open(self, repository: str, branch: str | None) -> int:
-        """A green run on the branch: its open incidents went away on their own."""
+        """A green run on the branch: its open incidents went away (a fix PR still open keeps its incident open)."""
         async with self._sessions.begin() as session:
             result = await session.execute(
                 update(Incident)
                 .where(Incident.repository_full_name == repository, Incident.head_branch == branch,
-                       Incident.status == OPEN, Incident.fix_state.is_(None))
+                       Incident.status.in_((OPEN, "rerun")),
+                       or_(Incident.fix_state.is_(None), Incident.fix_state.not_in(LIVE_FIX_STATES)))
                 .values(status=RESOLVED)
             )
             return _rows(result)

@@ -475,6 +475,15 @@ async def test_flaky_infrastructure_failure_on_a_push_is_rerun_once(world: World
     assert incident.status == "open" and incident.processed_attempt == 2
 
 
+async def test_a_green_rerun_resolves_the_incident(world: World) -> None:
+    run = world.failed_run(log=(DATA / "jenkins_clone_fail.log").read_bytes(), branch="main",
+                           head_sha=world.main_sha, event="push")
+    await world.deliver(world.payload(run, pulls=[]))
+    await world.deliver(world.payload(dict(run, run_attempt=2, conclusion="success"), pulls=[]))
+    [incident] = await world.incidents()
+    assert incident.status == "resolved"
+
+
 async def test_limits_daily_llm_cap_and_attempts(aiohttp_client: Any, database_url: str, db: Database) -> None:
     async for world in make_world(aiohttp_client, database_url, db, llm_daily_cap_per_repo=0,
                                   max_fix_attempts_per_pr=0):
