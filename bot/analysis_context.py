@@ -155,11 +155,13 @@ async def gather_failure(
             JobFailure(job, step, analysis, bool(job_log and job_log.truncated), base_log is not None)
         )
 
-    if run.workflow_path:
+    # the workflow file and the diff feed the LLM; without one, the diff is needed only to tell a flaky failure
+    if want_sources and run.workflow_path:
         ctx.workflow_file = await repos.get_file(
             gh, run.repo, run.workflow_path, run.head_sha, max_bytes=settings.max_context_file_bytes
         )
-    ctx.diff = await _diff(gh, run, pull, ctx.baseline_run)
+    if want_sources or any(f.analysis.category == "infrastructure" for f in ctx.failures):
+        ctx.diff = await _diff(gh, run, pull, ctx.baseline_run)
 
     primary = ctx.primary
     wanted = [(f.path, f.line) for f in primary.analysis.files] if primary else []

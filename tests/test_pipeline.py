@@ -247,6 +247,9 @@ async def test_no_llm_explains_with_the_analyzer(world_no_llm: World) -> None:
     assert not world.fake.calls("POST", f"/repos/{REPO}/git/")
     assert not world.fake.calls("GET", f"/repos/{REPO}/contents/{TEST_PATH}")  # no source needed without an LLM
     assert world.llm.received == []
+    calls = world.api_calls()
+    assert not [c for c in calls if "/contents/" in c or "/compare/" in c], calls  # only the LLM needs them
+    assert len(calls) <= 9, calls
 
 
 async def test_malformed_answer_is_asked_again_once_then_explanation_alone(world: World) -> None:
@@ -484,12 +487,12 @@ async def test_a_green_rerun_resolves_the_incident(world: World) -> None:
     assert incident.status == "resolved"
 
 
-async def test_limits_daily_llm_cap_and_attempts(aiohttp_client: Any, database_url: str, db: Database) -> None:
-    async for world in make_world(aiohttp_client, database_url, db, llm_daily_cap_per_repo=0,
-                                  max_fix_attempts_per_pr=0):
+async def test_daily_llm_cap_per_repository(aiohttp_client: Any, database_url: str, db: Database) -> None:
+    async for world in make_world(aiohttp_client, database_url, db, llm_daily_cap_per_repo=0):
         await world.deliver(world.payload(world.failed_run()))
         assert world.llm.received == []
         assert "daily LLM budget" in world.comments()[0]["body"]
+        assert not world.fake.calls("GET", f"/repos/{REPO}/contents/")
 
 
 async def test_failed_push_with_no_pr_gets_a_check_run_and_a_fix_pr_into_its_branch(world: World) -> None:

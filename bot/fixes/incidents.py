@@ -129,7 +129,10 @@ class IncidentService:
             await store.finish(incident.id, self.owner, run.run_attempt, status="skipped")
             return "skipped (label)"
 
-        fctx = await gather_failure(gh, run, settings, pull=pull, want_sources=settings.llm_enabled)
+        llm_budget_left = settings.llm_enabled and (
+            await store.llm_calls(run.repo) < settings.llm_daily_cap_per_repo
+        )  # the sources only feed the LLM: no budget, no calls for them
+        fctx = await gather_failure(gh, run, settings, pull=pull, want_sources=llm_budget_left)
         primary = fctx.primary
         if primary is None:  # e.g. startup_failure: the workflow file did not even start a job
             summary = (f"The workflow did not start a failing job (conclusion `{run.conclusion}`): "
