@@ -336,15 +336,17 @@ class IncidentStore:
                 .values(claimed_by=None)
             )
 
-    async def reclaim_pr_comment(self, repository: str, pr_number: int, owner: str) -> bool:
-        """Take over a claim nobody holds (its creator gave it up)."""
+    async def reclaim_pr_comment(self, repository: str, pr_number: int, owner: str, stale: int = 120) -> bool:
+        """Take over a claim nobody holds: its creator gave it up, or took more than `stale` seconds (died)."""
+        stale_before = utcnow() - dt.timedelta(seconds=stale)
         async with self._sessions.begin() as session:
             result = await session.execute(
                 update(PullRequestComment)
                 .where(PullRequestComment.repository_full_name == repository,
                        PullRequestComment.pr_number == pr_number, PullRequestComment.comment_id.is_(None),
-                       or_(PullRequestComment.claimed_by.is_(None), PullRequestComment.claimed_by == owner))
-                .values(claimed_by=owner)
+                       or_(PullRequestComment.claimed_by.is_(None), PullRequestComment.claimed_by == owner,
+                           PullRequestComment.updated_at < stale_before))
+                .values(claimed_by=owner, updated_at=utcnow())
             )
             return _rows(result) == 1
 

@@ -22,10 +22,10 @@ async def upsert_pr_comment(gh: GitHubClient, db: Database, repo: str, pr_number
     body = render.pr_comment(incidents, attempts)
     comment_id, may_create = await store.claim_pr_comment(repo, pr_number, owner)
     waited = 0
-    while comment_id is None and not may_create:  # another delivery is creating it right now
+    while comment_id is None and not may_create:  # another delivery is creating it, or gave up, or died
+        if await store.reclaim_pr_comment(repo, pr_number, owner):
+            break
         if waited >= 40:
-            if await store.reclaim_pr_comment(repo, pr_number, owner):
-                break
             raise RetryLater(f"the comment on PR #{pr_number} is being created by another delivery")
         await asyncio.sleep(0.25)
         waited += 1
