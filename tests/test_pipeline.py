@@ -226,6 +226,7 @@ async def test_failed_pr_run_is_explained_commented_annotated_and_fixed(world: W
     assert (incident.status, incident.category, incident.fix_state, incident.fix_pr_number) == ("open", "test",
                                                                                                 "open", 8)
     assert incident.pr_number == 7 and incident.run_id == run["id"]
+    assert incident.analysis["github_calls"] == len(world.api_calls())
 
     # few API calls, none repeated
     calls = world.api_calls()

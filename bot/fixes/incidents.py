@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import gidgethub
+
 from bot.analysis import redact
 from bot.analysis_context import FailureContext, JobFailure, PullRef, RunInfo, gather_failure
 from bot.fixes import publish
@@ -163,12 +165,18 @@ class IncidentService:
             status = incident.status if incident.status in ("open", "rerun") else "open"
             root_cause = incident.root_cause
         elif analysis.category == "infrastructure" and run.run_attempt == 1 and not _code_to_blame(fctx):
-            await actions.rerun_failed_jobs(gh, run.repo, run.run_id)
-            status = "rerun"
-            data["outcome"] = (
-                "This looks like an infrastructure failure with no code change to blame, "
-                "so I re-ran the failed jobs once instead of proposing a fix."
-            )
+            try:
+                await actions.rerun_failed_jobs(gh, run.repo, run.run_id)
+                status = "rerun"
+                data["outcome"] = (
+                    "This looks like an infrastructure failure with no code change to blame, "
+                    "so I re-ran the failed jobs once instead of proposing a fix."
+                )
+            except gidgethub.BadRequest as exc:  # no `actions: write`, or the run is too old to re-run
+                data["outcome"] = (
+                    "This looks like an infrastructure failure with no code change to blame; re-running its "
+                    f"failed jobs was refused (HTTP {int(exc.status_code)}), so please re-run them."
+                )
         else:
             answer: LLMAnswer | None = None
             if settings.llm_enabled:
@@ -188,7 +196,8 @@ class IncidentService:
                    **data.pop("links", {})},
         )
         await self._publish(incident.id, pr_number)
-        await store.finish(incident.id, self.owner, run.run_attempt)
+        data["github_calls"] = gh.calls  # this delivery's API calls, kept with the incident
+        await store.finish(incident.id, self.owner, run.run_attempt, analysis=data)
         return status
 
     async def _merge(self, incident: Incident, other: Incident, run: RunInfo, data: dict[str, Any]) -> str:
@@ -216,7 +225,10 @@ class IncidentService:
         incident = await self.db.incidents.get(incident_id)
         assert incident is not None
         gh = self.github()
-        await publish.upsert_check_run(gh, self.db, incident)
+        try:
+            await publish.upsert_check_run(gh, self.db, incident)
+        except gidgethub.BadRequest as exc:  # e.g. the App lacks `checks: write`: the comment still goes out
+            log.warning("check run not written for %s: HTTP %s", incident.repository_full_name, exc.status_code)
         if pr_number:  # a push with no PR gets the check run only
             await publish.upsert_pr_comment(gh, self.db, incident.repository_full_name, pr_number, self.owner)
 

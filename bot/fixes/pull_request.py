@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
+
+import gidgethub
 
 from bot.forges import github_repos as repos
 from bot.forges.github_client import GitHubClient
 from bot.forges.github_repos import Tree
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -35,5 +40,8 @@ async def open_fix_pr(
     pr = await repos.create_pull(gh, repo, title=title, head=branch, base=base, body=body)
     number = int(pr["number"])
     if label and not any(lb.get("name") == label for lb in pr.get("labels") or []):
-        await repos.add_labels(gh, repo, number, [label])
+        try:
+            await repos.add_labels(gh, repo, number, [label])
+        except gidgethub.BadRequest as exc:  # no `issues: write`: the PR stands without its label
+            log.warning("label not added to %s#%s: HTTP %s", repo, number, exc.status_code)
     return OpenedFix(branch, commit, number, pr.get("html_url"))
