@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from .blocks import Line, Selection, build_lines, select
 from .facts import categorize, extract_files, extract_tests
 from .model import Analysis, Span
@@ -95,6 +97,14 @@ def _result(total: int, sel: Selection, exits: list[tuple[int, LineInfo]]) -> An
     return Analysis(spans, category, signature, summary, files, tests, total, excerpt, failed_step)
 
 
+_TOOL_PREFIX = re.compile(r"^(?:##\[error\]|\[(?:ERROR|FATAL)\]\s*|npm ERR!\s*|E\s+)")
+
+
+def _plain(text: str) -> str:
+    """A key line without the tool prefix that only says "error"."""
+    return _TOOL_PREFIX.sub("", text.strip()).strip()
+
+
 def _merge(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     for start, end in sorted(ranges):
@@ -129,7 +139,7 @@ def _summary(
     codes = [info.exit_code for _, info in exits if info.exit_code]
     if codes:
         parts.append(f" (exit code {codes[-1]})")
-    first = next((t.strip() for t in key_lines if t.strip()), "")
+    first = next((_plain(t) for t in key_lines if t.strip()), "")
     if tests:
         more = f" and {len(tests) - 1} more" if len(tests) > 1 else ""
         parts.append(f": {tests[0]}{more}")

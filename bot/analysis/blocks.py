@@ -21,6 +21,15 @@ MAX_BLOCK = 400
 TAIL_LINES = 5
 ZONE_GAP = 200
 """In a log without steps, blocks closer than this to the final error belong to the same failure."""
+_FAILING_VERDICT = re.compile(r"<<< (?:FAILURE|ERROR)!|Tests run: \d+, Failures: (?:[1-9]|0, Errors: [1-9])")
+_COMPILER_SHAPE = re.compile(r"\.\w+(?::\[\d+,\d+\]|:\d+:\d+:|\(\d+,\d+\))")
+LEAD_REACH = 20
+"""An error block this close after the echo of its step's command takes the step's whole output."""
+_LEAD_IN = re.compile(r"^=== (?:RUN|CONT|NAME)\s+\S|^=+> \S|^-{3,}> \S")
+"""A line announcing what runs next (a Go test resuming, a Makefile's "==> Checking ..."): heads a block."""
+_RULE_LINE = re.compile(r"^\s*(?:-{10,}|={10,}|\*{10,}|#{10,})\s*$")
+PASS_REACH = 400
+"""A test class's verdict this close after a block tells whose output the block is."""
 STEP_END_REACH = 12
 """A block this close to the end of the failing step takes the step's remaining lines too."""
 
@@ -80,10 +89,11 @@ def _failing_region(scan: ScanResult, lines: dict[int, Line]) -> tuple[int, int,
     """First and last line of the failing step (the whole log when unknown), and its name."""
     last = scan.lines_total
     exit_line = None
+    exit_rule = None
     for no, info in reversed(scan.exits):
         if info.rule == "gh_exit" and info.exit_code in (0, None):
             continue
-        exit_line = no
+        exit_line, exit_rule = no, info.rule
         break
     if exit_line is None and scan.exits:
         exit_line = scan.exits[-1][0]
@@ -98,6 +108,17 @@ def _failing_region(scan: ScanResult, lines: dict[int, Line]) -> tuple[int, int,
     name = None
     if starts:
         begin = starts[-1]
+        if exit_rule == "gitlab_job_failed":
+            # GitLab reports the failure after all sections closed: the failing section is the last
+            # one with errors in it (after_script and cleanup sections come later).
+            bounds = [*starts[1:], end + 1]
+            for first, after in reversed(list(zip(starts, bounds, strict=True))):
+                if any(
+                    first <= no < after and ln.info.role == "anchor" and ln.info.score >= 2
+                    for no, ln in lines.items()
+                ):
+                    begin, end = first, after - 1
+                    break
         name = next(n for no, n in reversed(scan.steps) if no == begin)
     if end in lines and lines[end].step and not scan.steps:
         name = lines[end].step  # the `gh run view --log` format names the step on every line
@@ -119,8 +140,6 @@ def _step_start_by_name(lines: dict[int, Line], end: int, name: str) -> int:
 def _continues(line: Line, base_indent: int, family: str | None) -> bool:
     info = line.info
     if info.role in ("noise", "exit", "step") or line.echo:
-        return False
-    if info.rule == "go_pkg_fail":
         return False
     if info.role in ("anchor", "cont", "trailer") and (info.score >= 1 or info.role == "cont"):
         return True
@@ -174,6 +193,7 @@ def build_blocks(lines: dict[int, Line], region: tuple[int, int]) -> list[Block]
             start = prev.no
             steps_back += 1
             prev = lines.get(prev.no - 1)
+        start = _lead_in(lines, start, covered_to)
         base_indent = line.indent
         family = _family(line.text)
         end = no
@@ -212,9 +232,61 @@ def build_blocks(lines: dict[int, Line], region: tuple[int, int]) -> list[Block]
                 score = max(score, nxt.info.score)
             end = cur
             cur += 1
+            if nxt.info.rule == "go_pkg_fail":
+                break  # "FAIL\tpkg 0.1s" closes the package's output
         blocks.append(Block(start, end, score, anchors))
         covered_to = end
     return blocks
+
+
+def _lead_in(lines: dict[int, Line], start: int, covered_to: int) -> int:
+    """Take the line that announces the block ("=== CONT TestX", "==> Checking ...") or the banner
+    ("-----" / title / "-----") a script printed just before the stage that failed."""
+    prev = lines.get(start - 1)
+    if prev is None or prev.no <= covered_to:
+        return start
+    if _LEAD_IN.match(prev.text):
+        head = lines.get(start)
+        verdict = head is not None and head.text.lstrip().startswith("--- ")
+        # "=== RUN X" heads X's output, not the verdict of another test
+        if not (prev.text.startswith("=== ") and verdict):
+            return start - 1
+    first = start - 1 if not prev.text.strip() else start
+    top, title, bottom = (lines.get(first - k) for k in (3, 2, 1))
+    if (
+        top is not None
+        and title is not None
+        and bottom is not None
+        and top.no > covered_to
+        and _RULE_LINE.match(top.text)
+        and _RULE_LINE.match(bottom.text)
+        and title.text.strip()
+        and not _RULE_LINE.match(title.text)
+    ):
+        return top.no
+    return start
+
+
+def _command_output(
+    blocks: list[Block], lines: dict[int, Line], commands: list[int], every: list[Block]
+) -> None:
+    """A block shortly after the echo of its build step's command takes the step's whole output: what
+    the command printed before failing explains the error (Jenkins "[job] $ python script.py")."""
+    if not commands:
+        return
+    starts = sorted(b.start for b in every)
+    for b in blocks:
+        i = bisect.bisect_left(commands, b.start) - 1
+        if i < 0:
+            continue
+        cmd = commands[i]
+        if b.start - cmd > LEAD_REACH or b.start - cmd <= 1:
+            continue
+        j = bisect.bisect_left(starts, b.start) - 1
+        if j >= 0 and starts[j] > cmd:
+            continue  # another block is the first error of this step
+        if all(no in lines for no in range(cmd + 1, b.start)):
+            b.start = cmd + 1
 
 
 def select(
@@ -242,6 +314,7 @@ def select(
                 b.score -= 1.0 * known / len(b.anchors)
         if b.start > end + 1 and scan.exits:
             b.score -= 3  # after the failure: cleanup steps
+    _demote_passing_test_output(blocks, lines, scan.passes)
     last_block_end = max((b.end for b in blocks if b.start <= end and b.score >= 2), default=None)
     for b in blocks:
         if last_block_end is not None and b.end == last_block_end:
@@ -264,13 +337,15 @@ def select(
             chosen = picked or [b for b in chosen if b.start <= end]
         if not has_steps and chosen:
             chosen = _final_zone(chosen, lines)
+            _command_output(chosen, lines, scan.commands, blocks)
     from_tail = False
     if not chosen:
         tail = _tail_range(lines, begin, end)
         from_tail = True
         ranges = [tail] if tail else []
     else:
-        if has_steps:
+        if has_steps or scan.exits:
+            # Without steps, the job's own end marker ("Finished: FAILURE") closes the failing part.
             _reach_step_end(chosen, lines, begin, end)
         ranges = _budget(chosen, max_lines)
     return Selection(ranges, lines, step_name, from_tail)
@@ -287,7 +362,9 @@ _COMMON_IDENT = re.compile(
 
 def _identifiers(lines: dict[int, Line], block: Block) -> set[str]:
     out: set[str] = set()
-    for no in range(block.start, min(block.end, block.start + 5) + 1):
+    # the block's first lines, and its strong lines (a failing test's verdict names its class)
+    nos = sorted({*range(block.start, min(block.end, block.start + 5) + 1), *block.anchors[:20]})
+    for no in nos:
         line = lines.get(no)
         if line is None:
             continue
@@ -298,6 +375,24 @@ def _identifiers(lines: dict[int, Line], block: Block) -> set[str]:
             if len(ident) >= 8 and not _COMMON_IDENT.match(ident) and ident.count(".") <= 6:
                 out.add(ident.rsplit(".", 1)[-1] if ident.count(".") >= 2 else ident)
     return out
+
+
+def _demote_passing_test_output(blocks: list[Block], lines: dict[int, Line], passes: list[int]) -> None:
+    """Output printed by a test class that then reported no failure (surefire's "Tests run: 3, Failures: 0,
+    Errors: 0 ... - in X") is noise from passing tests: a logged exception, not the failure."""
+    if not passes:
+        return
+    for b in blocks:
+        i = bisect.bisect_right(passes, b.end)
+        if i == len(passes) or passes[i] - b.end > PASS_REACH:
+            continue
+        verdict = passes[i]
+        if any(_COMPILER_SHAPE.search(lines[no].text) for no in b.anchors[:20]):
+            continue  # a compiler's error in another module, not a test's output
+        # a failing verdict in between means the block belongs to a failing class
+        if any(_FAILING_VERDICT.search(lines[no].text) for no in range(b.start, verdict) if no in lines):
+            continue
+        b.score -= 2
 
 
 def _final_zone(blocks: list[Block], lines: dict[int, Line]) -> list[Block]:
@@ -329,12 +424,21 @@ def _reach_step_end(blocks: list[Block], lines: dict[int, Line], begin: int, end
     if end - last.end > STEP_END_REACH:
         return
     new_end = last.end
+    noise_run = 0
     for no in range(last.end + 1, end + 1):
         line = lines.get(no)
-        if line is None or line.info.role in ("noise", "exit", "step") or line.echo:
+        if line is None or line.info.role in ("exit", "step") or line.echo:
             break
-        if line.info.rule == "go_pkg_fail" or line.text.startswith("##["):
+        if line.text.startswith("##[") and not line.text.startswith("##[error]"):
             break
+        # The step's verdict lines ("FAIL", "FAIL pkg", "make: *** Error 1") may be interleaved with
+        # a lone progress line ("ok  pkg"); a run of such lines is just the rest of the output.
+        if line.info.role == "noise":
+            noise_run += 1
+            if noise_run >= 2:
+                break
+            continue
+        noise_run = 0
         if line.text.strip():
             new_end = no
     last.end = new_end
@@ -344,7 +448,7 @@ def _reach_step_end(blocks: list[Block], lines: dict[int, Line], begin: int, end
         and new_end >= end
         and marker is not None
         and marker.info.role == "exit"
-        and marker.info.exit_code
+        and (marker.info.exit_code or marker.info.rule == "jenkins_finished")
     ):
         last.end = end + 1  # "Process completed with exit code N" closes the explanation
 

@@ -17,8 +17,9 @@ except ImportError:  # pragma: no cover - exercised only without the optional sp
 _PREFILTER_SOURCE = (
     rb"(?m)^[^\n]*?(?:"
     # "error" but not a path ("pkg/errors") nor a zero count ("Errors: 0"); "fail" but not "Failures: 0"
-    rb"(?:^|[^/])(?i:error)(?:[^s]|s[^:]|s:[^ ]|s: [^0]|$)"
-    rb"|(?i:fail)(?:ed|ing|s\b|\b|ure[^s]|ure$|ures?: ?[1-9])"
+    # (no class may match the newline: a candidate is one whole line)
+    rb"(?:^|[^/\n])(?i:error)(?:[^s\n]|s[^:\n]|s:[^ \n]|s: [^0\n]|s?$)"
+    rb"|(?i:fail(?:ed|ing|s\b|\b|ure[^s\n]|ure$|ures?: ?[1-9]))"
     rb"|(?i:fatal|panic|exception|traceback|abort|killed|timed out|timeout|denied|forbidden"
     rb"|unauthori[sz]ed|no such file|not found|cannot |can't|could not|couldn't|unable to|undefined"
     rb"|assert|segmentation|core dumped|out of memory|oomkill|no space left|refused|reset by peer"
@@ -28,7 +29,7 @@ _PREFILTER_SOURCE = (
     rb"|version solving|no solution found|would reformat|problems? \(|does not exist|went wrong|^# \S)"
     rb"|##\[(?:group\]Run |error)|section_(?:start|end):|--- FAIL|\bE {2,}\S|\x{25cf}|\x{2715}|\x{2717}"
     rb"|\x{2716}|\x{2577}|\*\*\*|<<< |Caused by|Post job cleanup|_{3,} \S|\bERR_|\d+:\d+ +error "
-    rb"|\.pyi?:\d+:\d+: [A-Z]+\d+ |\d+ failing|Tests: +\d+"
+    rb"|\.pyi?:\d+:\d+: [A-Z]+\d+ |\d+ failing|Tests: +\d+|Tests run: [^\n]* - in |^\[[^\]\n]{1,80}\] \$ \S"
     rb")[^\n]*"
 )
 
@@ -142,7 +143,7 @@ _rule(
     r"|java\.lang\.OutOfMemoryError|std::bad_alloc|(?:^|: )Killed$|: \d+ Killed\s|\bKilled\s+\(?signal"
     r"|exit code 137",
     "anchor",
-    3,
+    3.5,
     "infrastructure",
 )
 _rule(
@@ -165,11 +166,26 @@ _rule(
     "cont",
     0.5,
 )
+_rule(
+    "surefire_summary",
+    r"^(?:\[ERROR\] )?(?:Failures|Errors|Failed tests|Tests in error|Flaked tests): *$",
+    "anchor",
+    3.5,
+    "test",
+)
 _rule("maven_error", r"^\[(?:ERROR|FATAL)\] ", "anchor", 3)
 _rule("surefire_fail", r"<<< (?:FAILURE|ERROR)!", "anchor", 3, "test")
 _rule("junit_counts", r"Tests run: \d+, Failures: \d+, Errors: \d+", "anchor", 2, "test")
+_rule(
+    "npm_resolve_code",
+    r"^npm (?:ERR!|error) (?:code )?(?:ERESOLVE|ETARGET|E404|EINTEGRITY|ENOTFOUND)\b",
+    "anchor",
+    3,
+    "dependency",
+)
 _rule("npm_err", r"^npm (?:ERR!|error)(?: |$)", "anchor", 2)
-_rule("pnpm_err", r"\bERR_PNPM_\w+", "anchor", 3)
+_rule("pnpm_run_err", r"\bERR_PNPM_(?:RECURSIVE_RUN_FIRST_FAIL|\w*LIFECYCLE\w*|\w*SCRIPT\w*)", "anchor", 2)
+_rule("pnpm_err", r"\bERR_PNPM_\w+", "anchor", 3, "dependency")
 
 # Tests.
 _rule("pytest_e", r"^E(?: {2,}\S| *$)", "anchor", 3, "test")
@@ -344,6 +360,15 @@ _rule(
     1,
 )
 
+_MAVEN_ERROR_COUNT = re.compile(r"^\[INFO\] \d+ errors?\s*$")
+MAVEN_ERROR_COUNT = LineInfo("trailer", 1, "compile", "maven_error_count")
+"""The compiler plugin's count after its list of errors ("[INFO] 30 errors"): closes that list."""
+_JENKINS_COMMAND = re.compile(r"^\[[^\]]{1,80}\] \$ \S")
+SHELL_COMMAND = LineInfo("noise", 0, None, "shell_command")
+"""Jenkins' echo of a build step's command ("[job] $ /bin/sh -xe /tmp/jenkins1.sh"): a step starts."""
+_SUREFIRE_PASS = re.compile(r"Tests run: [1-9]\d*, Failures: 0, Errors: 0, Skipped: \d+, .*\bin \S+$")
+TEST_CLASS_PASSED = LineInfo("noise", 0, None, "test_class_passed")
+"""Surefire's verdict on one test class that passed: output printed before it came from passing tests."""
 _EXIT_CODE = re.compile(r"Process completed with exit code (\d+)")
 _LOWER_HINTS = ("error", "fail", "fatal", "panic", "exception")
 
@@ -367,6 +392,12 @@ def classify(text: str, *, script_echo: bool = False) -> LineInfo:
         return NOISE
     if text == "Post job cleanup.":
         return LineInfo("step", 0, None, "gh_post", step="Post job cleanup")
+    if text.startswith("[") and _JENKINS_COMMAND.match(text):
+        return SHELL_COMMAND
+    if text.startswith("[INFO] ") and _MAVEN_ERROR_COUNT.match(text):
+        return MAVEN_ERROR_COUNT
+    if "Tests run: " in text and _SUREFIRE_PASS.search(text):
+        return TEST_CLASS_PASSED
     if _NOISE.match(text) or (_PASSING.search(text) and "FAIL" not in text):
         lowered = text.lower()
         if text.startswith("[WARNING]") and ("error" in lowered or "exception" in lowered):

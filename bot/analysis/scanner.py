@@ -10,11 +10,13 @@ import heapq
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .patterns import PREFILTER, LineInfo, classify
+from .patterns import PREFILTER, SHELL_COMMAND, TEST_CLASS_PASSED, LineInfo, classify
 from .text import clean
 
 MAX_LINE_BYTES = 64 * 1024
 """Longer lines are cut to this many bytes (their numbering is unaffected)."""
+COMMAND_OUTPUT = 20
+"""A build step's output this short is kept whole when it ends in an error (see blocks.LEAD_REACH)."""
 
 
 @dataclass
@@ -28,6 +30,10 @@ class ScanResult:
     lines_total: int
     truncated_windows: int = 0
     candidates: int = 0
+    commands: list[int] = field(default_factory=list)
+    """Lines where a step-less log (Jenkins) echoes the command of a build step."""
+    passes: list[int] = field(default_factory=list)
+    """Lines where a test class reported that all its tests passed (surefire's per-class verdict)."""
 
 
 @dataclass(order=True)
@@ -61,6 +67,8 @@ class Scanner:
         self.infos: dict[int, LineInfo] = {}
         self.steps: list[tuple[int, str]] = []
         self.exits: list[tuple[int, LineInfo]] = []
+        self.passes: list[int] = []
+        self.commands: list[int] = []
         self._windows: list[_Window] = []
         self._seq = 0
         self._next_line = 1  # number of the first line of the next block
@@ -118,6 +126,8 @@ class Scanner:
             lines_total=total,
             truncated_windows=self._dropped,
             candidates=self._candidates,
+            passes=self.passes,
+            commands=self.commands,
         )
 
     # ------------------------------------------------------------------ work
@@ -149,6 +159,17 @@ class Scanner:
             if role == "exit":
                 self.exits.append((line_no, info))
                 self._window(block, start, line_no, base, last_line, self.exit_before, 2, 2.5)
+                continue
+            if info is SHELL_COMMAND:
+                self.commands.append(line_no)
+                if len(self.commands) > self.max_steps:
+                    del self.commands[: len(self.commands) - self.max_steps]
+                self._window(block, start, line_no, base, last_line, 0, COMMAND_OUTPUT, 1)
+                continue
+            if info is TEST_CLASS_PASSED:
+                self.passes.append(line_no)
+                if len(self.passes) > self.max_steps:
+                    del self.passes[: len(self.passes) - self.max_steps]
                 continue
             if role in ("noise", "plain") or info.score <= 0:
                 continue

@@ -1,0 +1,30 @@
+"""Helpers shared by the analyzer tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.analysis import Analysis
+
+DATA = Path(__file__).parent / "data"
+
+
+def gh(lines: list[str], start: str = "2024-05-01T10:00:00") -> str:
+    """A GitHub Actions job log: every line gets a timestamp prefix."""
+    return "".join(f"{start}.{i:07d}Z {line}\n" for i, line in enumerate(lines))
+
+
+def chosen(analysis: Analysis) -> set[int]:
+    return {n for s in analysis.spans for n in range(s.start, s.end + 1)}
+
+
+def line_no(text: str, needle: str) -> int:
+    """1-based number of the first line containing ``needle``."""
+    for i, line in enumerate(text.split("\n"), 1):
+        if needle in line:
+            return i
+    raise AssertionError(f"{needle!r} not in log")
+
+
+def chosen_text(analysis: Analysis) -> str:
+    return "\n".join(t for _, t in analysis.excerpt)
