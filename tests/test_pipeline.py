@@ -237,6 +237,21 @@ async def test_failed_pr_run_is_explained_commented_annotated_and_fixed(world: W
     assert len(world.fake.calls("POST", "/app/installations")) == 1
 
 
+async def test_a_leftover_fix_branch_is_moved_not_duplicated(world: World) -> None:
+    branch = f"devflowfix/{world.head_sha[:7]}-build-test-deploy"
+    world.repo.refs[f"heads/{branch}"] = world.main_sha  # left by an earlier try that died before its PR
+    world.llm.answer(fix_answer())
+    row = await world.deliver(world.payload(world.failed_run()))
+    assert row.status == "done", row.last_error
+    [create] = world.fake.calls("POST", f"/repos/{REPO}/git/refs")
+    assert create.json()["ref"] == f"refs/heads/{branch}"  # answered 422 "Reference already exists"
+    [move] = world.fake.calls("PATCH", f"/repos/{REPO}/git/refs/heads/{branch}")
+    assert move.json()["force"] is True
+    commit = world.repo.refs[f"heads/{branch}"]
+    assert world.repo.commits[commit]["parents"] == [world.head_sha]
+    assert world.repo.pulls[8]["head"]["ref"] == branch
+
+
 async def test_no_llm_explains_with_the_analyzer(world_no_llm: World) -> None:
     world = world_no_llm
     row = await world.deliver(world.payload(world.failed_run()))
