@@ -18,13 +18,14 @@ MAX_COMMENT = 60_000
 ICONS = {"open": "❌", "merged": "❌", "fixed": "✅", "resolved": "✅", "rerun": "🔁", "skipped": "⏭️"}
 
 
-def clean(text: str | None, limit: int = 2_000) -> str:
-    """Redacted, one paragraph, no mentions or HTML from hostile text (logs, the LLM's answer)."""
+def clean(text: str | None, limit: int = 2_000, *, html: bool = True) -> str:
+    """Redacted, no mentions, and (for Markdown) no HTML, from hostile text (logs, the LLM's answer)."""
     if not text:
         return ""
     text = redact(str(text))
     text = re.sub(r"@(?=\w)", "@\u200b", text)
-    text = text.replace("<", "&lt;").replace(">", "&gt;")
+    if html:
+        text = text.replace("<", "&lt;").replace(">", "&gt;")
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -101,19 +102,19 @@ def pr_comment(incidents: list[Incident], attempts: dict[str, list[FixAttempt]])
 def check_run_output(incident: Incident, attempts: list[FixAttempt]) -> tuple[str, str, str, list[dict[str, Any]]]:
     """(title, summary, text, annotations) of the incident's check run."""
     data = dict(incident.analysis or {})
-    title = clean(f"{incident.category or 'unknown'}: {data.get('summary') or 'CI failure'}", 240)
+    title = clean(f"{incident.category or 'unknown'}: {data.get('summary') or 'CI failure'}", 240, html=False)
     summary = incident_section(incident, attempts)
     text = ""
     if data.get("tests"):
         text = "Failing tests:\n" + "\n".join(f"- `{clean(t, 300)}`" for t in data["tests"][:50])
-    message = clean(incident.root_cause or data.get("summary") or "CI failure", 1_000)
     annotations = []
     for path, line in data.get("refs") or []:
         if not line:
             continue
         annotations.append({
             "path": path, "start_line": int(line), "end_line": int(line), "annotation_level": "failure",
-            "title": clean(f"{incident.workflow_name} · {data.get('job') or ''}", 200), "message": message,
+            "title": clean(f"{incident.workflow_name} · {data.get('job') or ''}", 200, html=False),
+            "message": clean(incident.root_cause or data.get("summary") or "CI failure", 1_000, html=False),
         })
     return title, summary, text, annotations[:50]
 
