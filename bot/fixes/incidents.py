@@ -310,7 +310,8 @@ class IncidentService:
                 gh, run.repo, tree=tree, head_sha=run.head_sha, changed=changed, branch=branch, base=target,
                 title=f"Fix {run.workflow_name}: {clean(answer.root_cause, 120, html=False)}",
                 body=fix_pr_body(_with(refreshed, answer, data), sorted(changed)),
-                message=f"Fix failing {run.workflow_name} ({primary.job.name})\n\n{clean(answer.root_cause, 500, html=False)}",
+                message=(f"Fix failing {run.workflow_name} ({primary.job.name})\n\n"
+                         f"{clean(answer.root_cause, 500, html=False)}"),
                 label=settings.fix_label,
             )
         except BaseException:
