@@ -97,6 +97,21 @@ class Settings(BaseSettings):
     openai_api_key: SecretStr | None = None
     openai_base_url: str | None = None
     openai_model: str = "gpt-4o-mini"
+    llm_timeout: float = Field(default=60.0, gt=0, le=600)
+    llm_max_retries: int = Field(default=2, ge=0, le=10)
+    llm_prompt_tokens: int = Field(default=12_000, ge=1_000, le=1_000_000)
+    llm_daily_cap_per_repo: int = Field(default=50, ge=0)
+
+    # The failure pipeline: logs, context, fixes and their limits.
+    max_log_bytes: int = Field(default=32 * 1024 * 1024, ge=64 * 1024)
+    max_context_files: int = Field(default=5, ge=0, le=50)
+    max_context_file_bytes: int = Field(default=200_000, ge=1_000)
+    fix_min_confidence: float = Field(default=0.7, ge=0, le=1)
+    max_fix_attempts_per_pr: int = Field(default=3, ge=0)
+    max_fix_files: int = Field(default=5, ge=1)
+    max_fix_bytes: int = Field(default=100_000, ge=100)
+    fix_label: str = "devflowfix"
+    skip_label: str = "devflowfix-skip"
 
     # Identities and the token migration.
     oauth_token_encryption_key: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list)

@@ -11,6 +11,7 @@ from storage import migrate
 from storage.connections import ConnectionStore
 from storage.db import create_engine, session_factory
 from storage.deliveries import DeliveryStore, DeliveryWriter
+from storage.incidents import IncidentStore
 from storage.installations import InstallationStore
 from storage.sign_in import OAuthStateStore, WebSessionStore
 from storage.users import UserStore
@@ -30,6 +31,7 @@ class Database:
     connections: ConnectionStore
     oauth_states: OAuthStateStore
     web_sessions: WebSessionStore
+    incidents: IncidentStore
     extras: dict[str, object] = field(default_factory=dict)
 
     @classmethod
@@ -47,6 +49,7 @@ class Database:
             connections=ConnectionStore(sessions),
             oauth_states=OAuthStateStore(sessions),
             web_sessions=WebSessionStore(sessions),
+            incidents=IncidentStore(sessions),
         )
 
     async def migrate(self) -> None:

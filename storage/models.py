@@ -206,6 +206,17 @@ class Incident(Timestamps, Base):
     fix_branch: Mapped[str | None] = mapped_column(String(255))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     occurrences: Mapped[int] = mapped_column(Integer, default=1)
+    # pipeline: who is working on it, what was done, and the one fix PR it may have
+    pr_number: Mapped[int | None] = mapped_column(Integer)
+    is_fork: Mapped[bool] = mapped_column(Boolean, default=False)
+    merged_into_id: Mapped[str | None] = mapped_column(String(36))
+    processed_attempt: Mapped[int] = mapped_column(Integer, default=0)
+    lease_owner: Mapped[str | None] = mapped_column(String(100))
+    lease_until: Mapped[dt.datetime | None]
+    fix_state: Mapped[str | None] = mapped_column(String(16))  # creating | open | fixed | failed | closed
+    fix_claim: Mapped[str | None] = mapped_column(String(100))
+    fix_target_branch: Mapped[str | None] = mapped_column(String(255))
+    rerun_requested: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class WebhookDelivery(Base):
@@ -260,3 +271,43 @@ class WebSession(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[dt.datetime]
     last_seen_at: Mapped[dt.datetime | None]
+class FixAttempt(Timestamps, Base):
+    """One fix pull request the bot opened for an incident, and how its own CI run ended (the history)."""
+
+    __tablename__ = "fix_attempts"
+    __table_args__ = (UniqueConstraint("repository_full_name", "branch", "commit_sha", name="uq_fix_attempts_commit"),)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    incident_id: Mapped[str] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
+    repository_full_name: Mapped[str] = mapped_column(String(255))
+    source_pr_number: Mapped[int | None] = mapped_column(Integer)  # the PR whose failure it fixes, if any
+    target_branch: Mapped[str] = mapped_column(String(255))
+    branch: Mapped[str] = mapped_column(String(255), index=True)
+    commit_sha: Mapped[str] = mapped_column(String(64))
+    pr_number: Mapped[int | None] = mapped_column(Integer)
+    pr_url: Mapped[str | None] = mapped_column(String(1024))
+    status: Mapped[str] = mapped_column(String(16), default="open")  # open | fixed | failed
+    verify_run_id: Mapped[int | None] = mapped_column(BigInteger)
+    files: Mapped[list[Any]] = mapped_column(default=list)
+
+
+class PullRequestComment(Timestamps, Base):
+    """The one comment the bot keeps up to date on a pull request."""
+
+    __tablename__ = "pr_comments"
+    __table_args__ = (UniqueConstraint("repository_full_name", "pr_number", name="uq_pr_comments_pr"),)
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    repository_full_name: Mapped[str] = mapped_column(String(255))
+    pr_number: Mapped[int] = mapped_column(Integer)
+    comment_id: Mapped[int | None] = mapped_column(BigInteger)
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+
+
+class LLMUsage(Base):
+    """LLM calls per repository per UTC day, for the daily cap."""
+
+    __tablename__ = "llm_usage"
+    __table_args__ = (UniqueConstraint("repository_full_name", "day", name="uq_llm_usage_day"),)
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    repository_full_name: Mapped[str] = mapped_column(String(255))
+    day: Mapped[str] = mapped_column(String(10))
+    calls: Mapped[int] = mapped_column(Integer, default=0)

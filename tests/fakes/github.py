@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from tests.fakes.github_oauth import add_identity_routes
+from tests.fakes import github_repos
 
 APP_ID = 4242
 
@@ -90,6 +91,7 @@ class FakeGitHub:
         self.router.add_get("/rate_limit", self.get_rate_limit)
         self.router.add_get("/installation/repositories", self.list_installation_repositories)
         add_identity_routes(self)  # OAuth web flow, refresh, /user, manifest conversion (tests/fakes/github_oauth.py)
+        github_repos.install(self)  # repositories: Actions, contents, Git Data, pulls, comments, check runs
 
     # ---- life cycle
     async def start(self) -> str:

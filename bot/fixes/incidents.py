@@ -1,0 +1,374 @@
+"""The incident service: a failed run becomes one incident, explained (analyzer, then the LLM if configured),
+deduplicated, re-run when flaky, published (PR comment, check run) and, when allowed, fixed with a PR; the fix
+PR's own run verifies it. Every decision that concurrent deliveries could race on is made in the database.
+"""
+
+from __future__ import annotations
+
+import logging
+import posixpath
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import gidgethub
+
+from bot.analysis import redact
+from bot.analysis_context import FailureContext, JobFailure, PullRef, RunInfo, gather_failure
+from bot.fixes import publish
+from bot.fixes.edits import EditRejected, Limits, apply_fix, check_paths, unified_diff
+from bot.fixes.pull_request import branch_name, open_fix_pr
+from bot.fixes.render import clean, fix_pr_body
+from bot.forges import github_actions as actions
+from bot.forges import github_repos as repos
+from bot.forges.github_client import GitHubClient
+from bot.llm.answer import LLMAnswer
+from bot.llm.client import ask
+from bot.llm.prompt import PromptInput, build_messages
+from bot.settings import Settings
+from storage.database import Database
+from storage.models import Incident, RepositoryConnection
+
+log = logging.getLogger(__name__)
+
+FAILING = ("failure", "timed_out", "startup_failure")
+DEPENDENCY_FILES = {
+    "requirements.txt", "pyproject.toml", "poetry.lock", "uv.lock", "Pipfile.lock", "package.json",
+    "package-lock.json", "yarn.lock", "pnpm-lock.yaml", "go.mod", "go.sum", "Cargo.toml", "Cargo.lock", "pom.xml",
+    "build.gradle", "build.gradle.kts", "Gemfile", "Gemfile.lock", "Dockerfile", "docker-compose.yml",
+}
+MAX_DIFF_CHARS = 60_000
+
+
+@dataclass
+class IncidentService:
+    """One delivery's work on incidents; `owner` (the delivery id) names its leases and claims."""
+
+    db: Database
+    settings: Settings
+    github: Callable[[], GitHubClient]
+    owner: str
+
+    # ---- entry points
+    async def handle_failure(self, run: RunInfo) -> str:
+        """Explain and maybe fix a failed run; returns what happened (for logs and tests)."""
+        if run.on_bot_branch:  # the loop guard: the bot's own branches are only ever verified
+            return await self.verify(run)
+        conn = await self.db.installations.repository(run.repo)
+        if conn is not None and (not conn.is_enabled or conn.removed_at is not None):
+            return "monitoring disabled"
+        store = self.db.incidents
+        pull = run.pull_requests[0] if run.pull_requests else None
+        incident = await store.claim_run({
+            "provider": "github", "repository_full_name": run.repo, "run_id": run.run_id,
+            "run_attempt": run.run_attempt, "workflow_name": run.workflow_name, "head_branch": run.head_branch,
+            "head_sha": run.head_sha, "installation_id": run.installation_id,
+            "repository_connection_id": conn.id if conn else None, "pr_number": pull.number if pull else None,
+            "pull_requests": [p.number for p in run.pull_requests], "links": {"run": run.html_url},
+        })
+        await store.record_run({
+            "provider": "github", "repository_full_name": run.repo, "run_id": run.run_id,
+            "run_attempt": run.run_attempt, "run_number": run.run_number, "workflow_name": run.workflow_name,
+            "workflow_path": run.workflow_path, "event": run.event, "head_branch": run.head_branch,
+            "head_sha": run.head_sha, "status": "completed", "conclusion": run.conclusion,
+            "html_url": run.html_url, "incident_id": incident.id,
+            "repository_connection_id": conn.id if conn else None,
+        })
+        if not await store.lease(incident.id, self.owner, run.run_attempt):
+            return "already handled"
+        try:
+            return await self._process(incident, run, conn, pull)
+        except BaseException:
+            await store.release(incident.id, self.owner)
+            raise
+
+    async def verify(self, run: RunInfo) -> str:
+        """The fix PR's own run ended: the incident is fixed, or the attempt failed (history kept)."""
+        store = self.db.incidents
+        attempt = await store.attempt_for_branch(run.repo, run.head_branch or "")
+        if attempt is None or attempt.commit_sha != run.head_sha:
+            return "not a fix of ours"
+        incident = await store.get(attempt.incident_id)
+        if incident is None or incident.workflow_name != run.workflow_name:
+            return "another workflow"
+        success = run.conclusion == "success"
+        if not success and run.conclusion not in FAILING:
+            return "inconclusive"
+        if not await store.verify_attempt(attempt.id, success=success, run_id=run.run_id):
+            return "already verified"
+        incident = await store.get(attempt.incident_id)
+        assert incident is not None
+        gh = self.github()
+        if incident.check_run_id:
+            await publish.upsert_check_run(gh, self.db, incident)
+        if incident.pr_number:
+            await publish.upsert_pr_comment(gh, self.db, incident.repository_full_name, incident.pr_number, self.owner)
+        return "fixed" if success else "fix failed"
+
+    # ---- the work
+    async def _process(
+        self, incident: Incident, run: RunInfo, conn: RepositoryConnection | None, pull: PullRef | None
+    ) -> str:
+        store = self.db.incidents
+        settings = self.settings
+        gh = self.github()
+
+        pr_data: dict[str, Any] | None = None
+        is_fork = run.from_fork
+        if pull is None and run.from_fork and run.head_repo and run.head_branch:
+            owner = run.head_repo.split("/", 1)[0]
+            pr_data = await repos.find_pull(gh, run.repo, f"{owner}:{run.head_branch}")
+        elif pull is not None:
+            pr_data = await repos.get_pull(gh, run.repo, pull.number)
+        if pr_data is not None:
+            head, base = pr_data.get("head") or {}, pr_data.get("base") or {}
+            pull = PullRef(int(pr_data["number"]), head.get("ref"), head.get("sha"), base.get("ref"), base.get("sha"))
+            is_fork = ((head.get("repo") or {}).get("full_name") or run.repo) != run.repo
+        labels = {str(lb.get("name")) for lb in (pr_data or {}).get("labels") or []}
+        pr_number = pull.number if pull else None
+        await store.update(incident.id, pr_number=pr_number, is_fork=is_fork)
+        if settings.skip_label in labels:
+            await store.finish(incident.id, self.owner, run.run_attempt, status="skipped")
+            return "skipped (label)"
+
+        llm_budget_left = settings.llm_enabled and (
+            await store.llm_calls(run.repo) < settings.llm_daily_cap_per_repo
+        )  # the sources only feed the LLM: no budget, no calls for them
+        fctx = await gather_failure(gh, run, settings, pull=pull, want_sources=llm_budget_left)
+        primary = fctx.primary
+        if primary is None:  # e.g. startup_failure: the workflow file did not even start a job
+            summary = (f"The workflow did not start a failing job (conclusion `{run.conclusion}`): "
+                       f"its file `{run.workflow_path or '?'}` may be invalid, or a job was never scheduled.")
+            await store.update(
+                incident.id, status="open", category="configuration", signature=f"no-job-{run.workflow_path}",
+                root_cause=summary, analysis={"summary": summary, "category": "configuration",
+                                              "run_attempt": run.run_attempt, "outcome": "Explained from the run."},
+            )
+            await self._publish(incident.id, pr_number)
+            await store.finish(incident.id, self.owner, run.run_attempt)
+            return "no failed job"
+        analysis = primary.analysis
+        data = _analysis_data(fctx, primary)
+
+        other = await store.open_with_signature(run.repo, run.head_branch, analysis.signature, incident.id)
+        if other is not None:
+            return await self._merge(incident, other, run, data)
+
+        status = "open"
+        root_cause: str | None = None
+        prior = dict(incident.analysis or {})
+        if prior.get("run_attempt") == run.run_attempt and prior.get("outcome"):
+            # a retry after a failure to publish: what was decided stands (no second LLM call, no second fix)
+            for key in ("llm", "llm_note", "outcome", "suggestion"):
+                if key in prior:
+                    data[key] = prior[key]
+            status = incident.status if incident.status in ("open", "rerun") else "open"
+            root_cause = incident.root_cause
+        elif analysis.category == "infrastructure" and run.run_attempt == 1 and not _code_to_blame(fctx):
+            try:
+                await actions.rerun_failed_jobs(gh, run.repo, run.run_id)
+                status = "rerun"
+                data["outcome"] = (
+                    "This looks like an infrastructure failure with no code change to blame, "
+                    "so I re-ran the failed jobs once instead of proposing a fix."
+                )
+            except gidgethub.BadRequest as exc:  # no `actions: write`, or the run is too old to re-run
+                data["outcome"] = (
+                    "This looks like an infrastructure failure with no code change to blame; re-running its "
+                    f"failed jobs was refused (HTTP {int(exc.status_code)}), so please re-run them."
+                )
+        else:
+            answer: LLMAnswer | None = None
+            if settings.llm_enabled:
+                answer, note = await self._ask_llm(run, fctx, primary)
+                if answer is not None:
+                    root_cause = answer.root_cause
+                    data["llm"] = {"root_cause": answer.root_cause, "confidence": answer.confidence,
+                                   "explanation": answer.explanation}
+                if note:
+                    data["llm_note"] = note
+            data["outcome"] = await self._maybe_fix(incident, run, conn, pull, is_fork, fctx, primary, answer, data)
+
+        await store.update(
+            incident.id, status=status, category=analysis.category, signature=analysis.signature,
+            analysis=data, root_cause=root_cause or analysis.summary, pr_number=pr_number,
+            links={**(incident.links or {}), "run": run.html_url, "job": primary.job.html_url,
+                   **data.pop("links", {})},
+        )
+        await self._publish(incident.id, pr_number)
+        data["github_calls"] = gh.calls  # this delivery's API calls, kept with the incident
+        await store.finish(incident.id, self.owner, run.run_attempt, analysis=data)
+        return status
+
+    async def _merge(self, incident: Incident, other: Incident, run: RunInfo, data: dict[str, Any]) -> str:
+        """Same failure as an open incident on this branch: count it there and refresh what people see."""
+        store = self.db.incidents
+        await store.update(
+            incident.id, status="merged", merged_into_id=other.id, category=data.get("category"),
+            signature=data.get("signature"), analysis=data,
+        )
+        old_sha = other.head_sha
+        target = await store.merge_into(other.id, {"run_id": run.run_id, "run_attempt": run.run_attempt,
+                                                    "head_sha": run.head_sha, "html_url": run.html_url})
+        gh = self.github()
+        if run.head_sha != old_sha:  # a new commit: it gets its own check run
+            await store.update(target.id, check_run_id=None)
+            target.check_run_id = None
+        await publish.upsert_check_run(gh, self.db, target)
+        pr_number = target.pr_number or incident.pr_number
+        if pr_number:
+            await publish.upsert_pr_comment(gh, self.db, run.repo, pr_number, self.owner)
+        await store.finish(incident.id, self.owner, run.run_attempt)
+        return "merged"
+
+    async def _publish(self, incident_id: str, pr_number: int | None) -> None:
+        incident = await self.db.incidents.get(incident_id)
+        assert incident is not None
+        gh = self.github()
+        try:
+            await publish.upsert_check_run(gh, self.db, incident)
+        except gidgethub.BadRequest as exc:  # e.g. the App lacks `checks: write`: the comment still goes out
+            log.warning("check run not written for %s: HTTP %s", incident.repository_full_name, exc.status_code)
+        if pr_number:  # a push with no PR gets the check run only
+            await publish.upsert_pr_comment(gh, self.db, incident.repository_full_name, pr_number, self.owner)
+
+    async def _ask_llm(self, run: RunInfo, fctx: FailureContext, primary: JobFailure) -> tuple[LLMAnswer | None, str]:
+        excerpt = "\n".join(f"{n}: {t}" for n, t in primary.analysis.excerpt)
+        for extra in fctx.failures:
+            if extra is not primary and extra.analysis.excerpt:
+                excerpt += f"\n\n(job {extra.job.name})\n" + "\n".join(f"{n}: {t}" for n, t in extra.analysis.excerpt)
+        inp = PromptInput(
+            repository=run.repo, workflow=run.workflow_name, job=primary.job.name,
+            failed_step=primary.analysis.failed_step or (primary.step.name if primary.step else None),
+            category=primary.analysis.category, summary=redact(primary.analysis.summary), excerpt=redact(excerpt),
+            workflow_path=run.workflow_path, workflow_file=redact(fctx.workflow_file) if fctx.workflow_file else None,
+            diff=_diff_text(fctx), files={p: redact(t) for p, t in fctx.files.items()},
+        )
+        messages = build_messages(inp, budget_tokens=self.settings.llm_prompt_tokens)
+
+        async def take_budget() -> bool:
+            return await self.db.incidents.take_llm_call(run.repo, self.settings.llm_daily_cap_per_repo)
+
+        result = await ask(self.settings, messages, take_budget=take_budget)
+        return result.answer, result.error or ""
+
+    async def _maybe_fix(
+        self, incident: Incident, run: RunInfo, conn: RepositoryConnection | None, pull: PullRef | None,
+        is_fork: bool, fctx: FailureContext, primary: JobFailure, answer: LLMAnswer | None, data: dict[str, Any],
+    ) -> str:
+        """Check and write the proposed fix; returns the sentence that tells what was done."""
+        settings = self.settings
+        store = self.db.incidents
+        if answer is None:
+            note = data.get("llm_note")
+            return "Explained from the log" + (f" ({note})." if note else ".") if settings.llm_enabled else (
+                "Explained from the log (no LLM is configured)."
+            )
+        if answer.fix is None or answer.fix.empty:
+            return "Explained; the LLM proposed no fix."
+        if answer.confidence < settings.fix_min_confidence:
+            return (f"Explained; the proposed fix was not used (confidence {answer.confidence:.2f} "
+                    f"is below {settings.fix_min_confidence:.2f}).")
+        if not is_fork and conn is not None and not conn.auto_pr_enabled:
+            return "Explained; fix PRs are turned off for this repository."
+        limits = Limits(settings.max_fix_files, settings.max_fix_bytes,
+                        allow_workflow_edits=bool(conn and conn.allow_workflow_edits))
+        gh = self.github()
+        try:
+            tree = fctx.tree or await repos.get_tree(gh, run.repo, run.head_sha)
+            if tree is None:
+                raise EditRejected("the failing commit's files could not be listed")
+            paths = check_paths(answer.fix, tree.entries, limits)
+            originals: dict[str, str] = {}
+            for path in paths:
+                text = fctx.files.get(path)
+                if text is None:
+                    text = await repos.get_file(gh, run.repo, path, run.head_sha, max_bytes=settings.max_fix_bytes)
+                if text is not None:
+                    originals[path] = text
+            changed = apply_fix(answer.fix, originals, limits)
+        except EditRejected as exc:
+            return f"Explained; the proposed fix was not applied: {clean(str(exc), 300)}."
+        if is_fork:
+            data["suggestion"] = redact(unified_diff(originals, changed))
+            return "This PR comes from a fork, so I do not push to it: the suggested change is below."
+        target = pull.head_ref if pull and pull.head_ref else run.head_branch
+        if not target:
+            return "Explained; the failing branch is unknown, so no fix PR."
+        if incident.fix_state in ("open", "fixed") and incident.fix_pr_number:
+            return f"Opened #{incident.fix_pr_number} with a fix (branch `{incident.fix_branch}`)."
+        used = await store.attempts_count(run.repo, pr_number=pull.number if pull else None, target_branch=target)
+        if used >= settings.max_fix_attempts_per_pr:
+            return f"Explained; no new fix PR: the limit of {settings.max_fix_attempts_per_pr} attempts is reached."
+        if not await store.claim_fix(incident.id, self.owner, target):
+            return f"Explained; a fix PR for `{clean(target, 200)}` is already open."
+        branch = branch_name(run.head_sha, primary.job.name)
+        refreshed = await store.get(incident.id)
+        assert refreshed is not None
+        try:
+            opened = await open_fix_pr(
+                gh, run.repo, tree=tree, head_sha=run.head_sha, changed=changed, branch=branch, base=target,
+                title=f"Fix {run.workflow_name}: {clean(answer.root_cause, 120, html=False)}",
+                body=fix_pr_body(_with(refreshed, answer, data), sorted(changed)),
+                message=(f"Fix failing {run.workflow_name} ({primary.job.name})\n\n"
+                         f"{clean(answer.root_cause, 500, html=False)}"),
+                label=settings.fix_label,
+            )
+        except BaseException:
+            await store.release_fix(incident.id, self.owner)
+            raise
+        await store.fix_opened(incident.id, {
+            "repository_full_name": run.repo, "source_pr_number": pull.number if pull else None,
+            "target_branch": target, "branch": opened.branch, "commit_sha": opened.commit_sha,
+            "pr_number": opened.pr_number, "pr_url": opened.pr_url, "files": sorted(changed),
+        })
+        data.setdefault("links", {})["fix_pr"] = opened.pr_url
+        return f"Opened #{opened.pr_number} with a fix (branch `{opened.branch}`, into `{clean(target, 200)}`)."
+
+
+def _with(incident: Incident, answer: LLMAnswer, data: dict[str, Any]) -> Incident:
+    incident.root_cause = answer.root_cause
+    incident.analysis = data
+    incident.category = data.get("category")
+    return incident
+
+
+def _analysis_data(fctx: FailureContext, primary: JobFailure) -> dict[str, Any]:
+    analysis = primary.analysis
+    data = analysis.to_dict()
+    data.update({
+        "excerpt": [[n, t] for n, t in analysis.excerpt[:60]],
+        "failed_step": analysis.failed_step or (primary.step.name if primary.step else None),
+        "step_number": primary.step.number if primary.step else None,
+        "job": primary.job.name, "job_id": primary.job.id, "job_url": primary.job.html_url,
+        "refs": [[p, line] for p, line in fctx.refs],
+        "other_jobs": [f.job.name for f in fctx.failures if f is not primary] + fctx.other_failed_jobs,
+        "log_truncated": primary.log_truncated, "baseline_used": primary.baseline_used,
+        "run_attempt": fctx.run.run_attempt,
+    })
+    return data
+
+
+def _code_to_blame(fctx: FailureContext) -> bool:
+    """Does the diff touch what the failure names, the CI configuration or the dependencies?"""
+    referenced = {p for p, _ in fctx.refs}
+    for changed in fctx.diff or []:
+        name = changed.filename
+        if name in referenced or name.startswith(".github/") or posixpath.basename(name) in DEPENDENCY_FILES:
+            return True
+    return False
+
+
+def _diff_text(fctx: FailureContext) -> str | None:
+    if not fctx.diff:
+        return None
+    parts = []
+    size = 0
+    for changed in fctx.diff:
+        piece = f"--- {changed.filename} ({changed.status})\n{changed.patch or '(no textual patch)'}\n"
+        size += len(piece)
+        if size > MAX_DIFF_CHARS:
+            parts.append("[... more files ...]")
+            break
+        parts.append(piece)
+    return redact("".join(parts))

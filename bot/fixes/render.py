@@ -1,0 +1,140 @@
+"""What people read: the one comment per pull request, the check run (with annotations) and the fix PR's body.
+
+Everything rendered comes from storage (so any delivery renders the same comment) and is redacted and
+neutralised: log lines inside fences that cannot be closed from inside, no @mentions from the log or the LLM.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from bot.analysis import redact
+from storage.models import FixAttempt, Incident
+
+MARKER = "<!-- devflowfix:pr-comment -->"
+MAX_EXCERPT_LINES = 30
+MAX_COMMENT = 60_000
+ICONS = {"open": "❌", "merged": "❌", "fixed": "✅", "resolved": "✅", "rerun": "🔁", "skipped": "⏭️"}
+
+
+def clean(text: str | None, limit: int = 2_000, *, html: bool = True) -> str:
+    """Redacted, no mentions, and (for Markdown) no HTML, from hostile text (logs, the LLM's answer)."""
+    if not text:
+        return ""
+    text = redact(str(text))
+    text = re.sub(r"@(?=\w)", "@\u200b", text)
+    if html:
+        text = text.replace("<", "&lt;").replace(">", "&gt;")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _fenced(lines: list[tuple[int, str]]) -> str:
+    body = "\n".join(f"{n:>6} | {redact(t)}" for n, t in lines[:MAX_EXCERPT_LINES])
+    body = body.replace("```", "ʼʼʼ")
+    more = f"\n… {len(lines) - MAX_EXCERPT_LINES} more lines" if len(lines) > MAX_EXCERPT_LINES else ""
+    return f"```text\n{body}{more}\n```"
+
+
+def step_link(data: dict[str, Any]) -> str | None:
+    url = data.get("job_url")
+    if not url:
+        return None
+    number = data.get("step_number")
+    return f"{url}#step:{number}:1" if number else str(url)
+
+
+def incident_section(incident: Incident, attempts: list[FixAttempt]) -> str:
+    data = dict(incident.analysis or {})
+    links = dict(incident.links or {})
+    icon = ICONS.get(incident.status, "❌")
+    job = clean(data.get("job"), 200) or "job"
+    step = clean(data.get("failed_step"), 200)
+    head = f"### {icon} {clean(incident.workflow_name, 200)} · {job}" + (f" · step `{step}`" if step else "")
+    lines = [head, ""]
+    facts = [f"**Category:** {clean(incident.category, 40) or 'unknown'}", f"**Status:** {incident.status}"]
+    if (incident.occurrences or 1) > 1:
+        facts.append(f"**Seen:** {incident.occurrences} times")
+    if links.get("run"):
+        facts.append(f"[run]({links['run']})")
+    lines += [" · ".join(facts), ""]
+    root = incident.root_cause or data.get("summary")
+    if root:
+        lines += [f"**Root cause:** {clean(root)}", ""]
+    llm = data.get("llm") or {}
+    if llm.get("explanation"):
+        lines += [clean(llm["explanation"], 4_000), ""]
+    excerpt = [(int(n), str(t)) for n, t in data.get("excerpt") or []]
+    if excerpt:
+        link = step_link(data)
+        lines += ["<details open><summary>The lines that matter</summary>", "", _fenced(excerpt), ""]
+        if link:
+            lines += [f"[See them in the run]({link})", ""]
+        lines += ["</details>", ""]
+    if data.get("other_jobs"):
+        lines += ["Also failed: " + ", ".join(clean(j, 100) for j in data["other_jobs"]), ""]
+    if data.get("outcome"):
+        lines += [f"**What I did:** {data['outcome']}", ""]
+    if data.get("suggestion"):
+        lines += [
+            "<details><summary>Suggested change (this PR comes from a fork, so I do not push to it)</summary>", "",
+            "```diff", str(data["suggestion"]).replace("```", "ʼʼʼ"), "```", "", "</details>", "",
+        ]
+    for attempt in attempts:
+        state = {"open": "waiting for its checks", "fixed": "its checks passed ✅",
+                 "failed": "its checks failed ❌ (recorded)"}.get(attempt.status, attempt.status)
+        ref = f"#{attempt.pr_number}" if attempt.pr_number else f"`{attempt.branch}`"
+        lines.append(f"- Fix attempt {ref}: {state}")
+    if attempts:
+        lines.append("")
+    return "\n".join(lines)
+
+
+def pr_comment(incidents: list[Incident], attempts: dict[str, list[FixAttempt]]) -> str:
+    parts = [MARKER, "## DevFlowFix: CI failures on this pull request", ""]
+    for incident in incidents:
+        parts.append(incident_section(incident, attempts.get(incident.id, [])))
+    parts.append("<sub>Updated on every failure. Add the label `devflowfix-skip` to opt this PR out.</sub>")
+    body = "\n".join(parts)
+    return body if len(body) <= MAX_COMMENT else body[: MAX_COMMENT - 20] + "\n\n… (trimmed)"
+
+
+def check_run_output(incident: Incident, attempts: list[FixAttempt]) -> tuple[str, str, str, list[dict[str, Any]]]:
+    """(title, summary, text, annotations) of the incident's check run."""
+    data = dict(incident.analysis or {})
+    title = clean(f"{incident.category or 'unknown'}: {data.get('summary') or 'CI failure'}", 240, html=False)
+    summary = incident_section(incident, attempts)
+    text = ""
+    if data.get("tests"):
+        text = "Failing tests:\n" + "\n".join(f"- `{clean(t, 300)}`" for t in data["tests"][:50])
+    annotations = []
+    for path, line in data.get("refs") or []:
+        if not line:
+            continue
+        annotations.append({
+            "path": path, "start_line": int(line), "end_line": int(line), "annotation_level": "failure",
+            "title": clean(f"{incident.workflow_name} · {data.get('job') or ''}", 200, html=False),
+            "message": clean(incident.root_cause or data.get("summary") or "CI failure", 1_000, html=False),
+        })
+    return title, summary, text, annotations[:50]
+
+
+def fix_pr_body(incident: Incident, files: list[str]) -> str:
+    data = dict(incident.analysis or {})
+    links = dict(incident.links or {})
+    llm = data.get("llm") or {}
+    lines = [
+        f"DevFlowFix proposes this change to fix the failing **{clean(incident.workflow_name, 200)}** run"
+        + (f" ([run]({links['run']}))" if links.get("run") else "") + ".",
+        "",
+        f"**Root cause:** {clean(incident.root_cause or data.get('summary'))}",
+        "",
+        clean(llm.get("explanation"), 4_000),
+        "",
+        f"**Category:** {clean(incident.category, 40)} · **Confidence:** {llm.get('confidence', '?')}",
+        "",
+        "Files changed: " + ", ".join(f"`{p}`" for p in files),
+        "",
+        "Review it like any other change: it was written by a model from the failing log.",
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,219 @@
+"""Typed GitHub repository calls: contents, trees, compare, Git Data (tree, commit, ref), pulls, issue comments,
+labels and check runs. Thin functions over `GitHubClient`; every one is one API call.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+import gidgethub
+
+from bot.forges.github_actions import repo_path
+from bot.forges.github_client import GitHubClient
+
+MAX_ANNOTATIONS = 50  # GitHub's limit per check-run request
+
+
+@dataclass(frozen=True)
+class TreeEntry:
+    path: str
+    mode: str
+    sha: str
+    size: int | None
+
+
+@dataclass(frozen=True)
+class Tree:
+    sha: str
+    entries: dict[str, TreeEntry]
+    truncated: bool
+
+
+@dataclass(frozen=True)
+class ChangedFile:
+    filename: str
+    status: str
+    patch: str | None
+
+
+def _is_status(exc: gidgethub.BadRequest, *codes: int) -> bool:
+    return int(exc.status_code) in codes
+
+
+async def get_tree(client: GitHubClient, repo: str, commit_sha: str) -> Tree | None:
+    """The whole tree at a commit (its blobs only), in one call."""
+    try:
+        data = await client.getitem(f"{repo_path(repo)}/git/trees/{quote(commit_sha, safe='')}?recursive=1")
+    except gidgethub.BadRequest as exc:
+        if _is_status(exc, 404, 409, 422):
+            return None
+        raise
+    entries = {
+        e["path"]: TreeEntry(e["path"], str(e.get("mode") or "100644"), e["sha"], e.get("size"))
+        for e in data.get("tree") or [] if e.get("type") == "blob"
+    }
+    return Tree(str(data["sha"]), entries, bool(data.get("truncated")))
+
+
+async def get_file(client: GitHubClient, repo: str, path: str, ref: str, *, max_bytes: int) -> str | None:
+    """A text file's content at `ref`; None when missing, too large or not text."""
+    url = f"{repo_path(repo)}/contents/{quote(path)}?ref={quote(ref, safe='')}"
+    try:
+        data = await client.getitem(url)
+    except gidgethub.BadRequest as exc:
+        if _is_status(exc, 404, 403):
+            return None
+        raise
+    if not isinstance(data, dict) or data.get("type") != "file" or int(data.get("size") or 0) > max_bytes:
+        return None
+    try:
+        raw = base64.b64decode(data.get("content") or "")
+        return raw.decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+
+
+async def compare(client: GitHubClient, repo: str, base: str, head: str) -> list[ChangedFile] | None:
+    """The files changed between two commits (three-dot compare); None if GitHub cannot tell."""
+    url = f"{repo_path(repo)}/compare/{quote(base, safe='')}...{quote(head, safe='')}?per_page=100"
+    try:
+        data = await client.getitem(url)
+    except gidgethub.BadRequest as exc:
+        if _is_status(exc, 404, 422):
+            return None
+        raise
+    return [ChangedFile(f["filename"], str(f.get("status") or ""), f.get("patch")) for f in data.get("files") or []]
+
+
+async def commit_files(client: GitHubClient, repo: str, sha: str) -> list[ChangedFile] | None:
+    """The files one commit changed (for a push whose before is unknown)."""
+    try:
+        data = await client.getitem(f"{repo_path(repo)}/commits/{quote(sha, safe='')}")
+    except gidgethub.BadRequest as exc:
+        if _is_status(exc, 404, 422):
+            return None
+        raise
+    return [ChangedFile(f["filename"], str(f.get("status") or ""), f.get("patch")) for f in data.get("files") or []]
+
+
+# ---- Git Data
+async def create_tree(client: GitHubClient, repo: str, base_tree: str, files: dict[str, tuple[str, str]]) -> str:
+    """A tree on top of `base_tree` with `files` ({path: (mode, text)}) written inline."""
+    entries = [{"path": p, "mode": mode, "type": "blob", "content": text} for p, (mode, text) in sorted(files.items())]
+    data = await client.post(f"{repo_path(repo)}/git/trees", data={"base_tree": base_tree, "tree": entries})
+    return str(data["sha"])
+
+
+async def create_commit(client: GitHubClient, repo: str, message: str, tree: str, parent: str) -> str:
+    data = await client.post(
+        f"{repo_path(repo)}/git/commits", data={"message": message, "tree": tree, "parents": [parent]}
+    )
+    return str(data["sha"])
+
+
+async def create_or_move_branch(client: GitHubClient, repo: str, branch: str, sha: str) -> bool:
+    """Create `refs/heads/{branch}` at `sha`; if it exists (the bot's own, from an earlier try) move it.
+
+    Returns True when it was created.
+    """
+    try:
+        await client.post(f"{repo_path(repo)}/git/refs", data={"ref": f"refs/heads/{branch}", "sha": sha})
+        return True
+    except gidgethub.BadRequest as exc:
+        if not _is_status(exc, 422):
+            raise
+    await client.patch(f"{repo_path(repo)}/git/refs/heads/{quote(branch)}", data={"sha": sha, "force": True})
+    return False
+
+
+# ---- pulls, comments, labels
+async def get_pull(client: GitHubClient, repo: str, number: int) -> dict[str, Any] | None:
+    try:
+        data = await client.getitem(f"{repo_path(repo)}/pulls/{int(number)}")
+    except gidgethub.BadRequest as exc:
+        if _is_status(exc, 404):
+            return None
+        raise
+    return dict(data)
+
+
+async def find_pull(client: GitHubClient, repo: str, head: str, *, state: str = "open") -> dict[str, Any] | None:
+    """The PR whose head is `owner:branch` (how a fork's PR is found: the run event does not name it)."""
+    data = await client.getitem(f"{repo_path(repo)}/pulls?head={quote(head, safe='')}&state={state}&per_page=5")
+    return dict(data[0]) if data else None
+
+
+async def create_pull(
+    client: GitHubClient, repo: str, *, title: str, head: str, base: str, body: str
+) -> dict[str, Any]:
+    """Open a PR; if one already exists from `head` (an earlier try), return that one."""
+    try:
+        data = await client.post(
+            f"{repo_path(repo)}/pulls",
+            data={"title": title, "head": head, "base": base, "body": body, "maintainer_can_modify": True},
+        )
+        return dict(data)
+    except gidgethub.BadRequest as exc:
+        if not _is_status(exc, 422):
+            raise
+        owner = repo.split("/", 1)[0]
+        found = await find_pull(client, repo, f"{owner}:{head}")
+        if found is None:
+            raise
+        return found
+
+
+async def add_labels(client: GitHubClient, repo: str, number: int, labels: list[str]) -> None:
+    await client.post(f"{repo_path(repo)}/issues/{int(number)}/labels", data={"labels": labels})
+
+
+async def create_comment(client: GitHubClient, repo: str, number: int, body: str) -> int:
+    data = await client.post(f"{repo_path(repo)}/issues/{int(number)}/comments", data={"body": body})
+    return int(data["id"])
+
+
+async def update_comment(client: GitHubClient, repo: str, comment_id: int, body: str) -> bool:
+    """Edit the comment; False if it is gone (someone deleted it)."""
+    try:
+        await client.patch(f"{repo_path(repo)}/issues/comments/{int(comment_id)}", data={"body": body})
+    except gidgethub.BadRequest as exc:
+        if _is_status(exc, 404, 410):
+            return False
+        raise
+    return True
+
+
+# ---- check runs
+async def create_check_run(
+    client: GitHubClient, repo: str, *, name: str, head_sha: str, conclusion: str, title: str, summary: str,
+    text: str, annotations: list[dict[str, Any]], details_url: str | None = None,
+) -> int:
+    output = {"title": title, "summary": summary, "text": text, "annotations": annotations[:MAX_ANNOTATIONS]}
+    data: dict[str, Any] = {
+        "name": name, "head_sha": head_sha, "status": "completed", "conclusion": conclusion, "output": output,
+    }
+    if details_url:
+        data["details_url"] = details_url
+    result = await client.post(f"{repo_path(repo)}/check-runs", data=data)
+    return int(result["id"])
+
+
+async def update_check_run(
+    client: GitHubClient, repo: str, check_run_id: int, *, conclusion: str, title: str, summary: str, text: str,
+    annotations: list[dict[str, Any]],
+) -> bool:
+    output = {"title": title, "summary": summary, "text": text, "annotations": annotations[:MAX_ANNOTATIONS]}
+    try:
+        await client.patch(
+            f"{repo_path(repo)}/check-runs/{int(check_run_id)}",
+            data={"status": "completed", "conclusion": conclusion, "output": output},
+        )
+    except gidgethub.BadRequest as exc:
+        if _is_status(exc, 404):
+            return False
+        raise
+    return True

@@ -1,0 +1,51 @@
+"""`workflow_run` completed: a failed run becomes an incident (explained, published, maybe fixed); the bot's own
+fix branches are only verified; a green run resolves the branch's open incidents. `pull_request` closed frees
+the branch of a fix PR.
+"""
+
+from __future__ import annotations
+
+from gidgethub.routing import Router
+from gidgethub.sansio import Event
+
+from bot.analysis_context import BOT_BRANCH_PREFIX, RunInfo
+from bot.context import HandlerContext
+from bot.fixes.incidents import FAILING, IncidentService
+
+router = Router()
+
+
+@router.register("workflow_run", action="completed")
+async def on_workflow_run_completed(event: Event, ctx: HandlerContext) -> None:
+    run = RunInfo.from_event(event.data)
+    if run.conclusion == "success" and not run.on_bot_branch:
+        resolved = await ctx.db.incidents.resolve_open(run.repo, run.head_branch)
+        if resolved:
+            ctx.log.info("green run resolved %d incidents", resolved, extra={"repository": run.repo})
+        return
+    if run.conclusion not in FAILING and not run.on_bot_branch:
+        return
+    if not ctx.settings.app_configured or run.installation_id is None:
+        ctx.log.info("failed run not handled: no GitHub App installation to act as", extra={"repository": run.repo})
+        return
+    service = IncidentService(ctx.db, ctx.settings, ctx.github, owner=ctx.delivery.delivery_id)
+    if run.on_bot_branch:
+        outcome = await service.verify(run)
+    else:
+        outcome = await service.handle_failure(run)
+    calls = ctx._github.calls if ctx._github is not None else 0
+    ctx.log.info(
+        "workflow run %s: %s", run.run_id, outcome,
+        extra={"repository": run.repo, "run_id": run.run_id, "github_calls": calls},
+    )
+    ctx.data["incident_outcome"] = outcome
+    ctx.data["github_calls"] = calls
+
+
+@router.register("pull_request", action="closed")
+async def on_pull_request_closed(event: Event, ctx: HandlerContext) -> None:
+    head = event.data.get("pull_request", {}).get("head") or {}
+    branch = str(head.get("ref") or "")
+    repo = (event.data.get("repository") or {}).get("full_name")
+    if branch.startswith(BOT_BRANCH_PREFIX) and repo:
+        await ctx.db.incidents.close_fix(repo, branch)

@@ -1,0 +1,373 @@
+"""Incidents, their runs, fix attempts, the per-PR comment and the LLM budget: every decision made in SQL.
+
+Concurrent deliveries are settled here, never in memory: the incident of a run is one row (`uq_incidents_run`),
+the work on it is a lease taken with a conditional UPDATE, the fix PR is claimed with another, the per-PR comment
+with an INSERT .. ON CONFLICT DO NOTHING, and the LLM's daily cap with a guarded increment.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import and_, exists, func, or_, select, text, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import aliased
+
+from storage.models import FixAttempt, Incident, LLMUsage, PullRequestComment, WorkflowRun, new_id
+from storage.types import utcnow
+
+OPEN = "open"
+MERGED = "merged"
+FIXED = "fixed"
+RESOLVED = "resolved"
+SKIPPED = "skipped"
+LIVE_FIX_STATES = ("creating", "open")
+
+
+def _insert(session: AsyncSession) -> Any:
+    return sqlite_insert if session.bind.dialect.name == "sqlite" else pg_insert
+
+
+def _rows(result: Any) -> int:
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+class IncidentStore:
+    """Queries for the incident aggregate (incidents, workflow_runs, fix_attempts, pr_comments, llm_usage)."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    # ---- the incident of a run
+    async def claim_run(self, values: Mapping[str, Any]) -> Incident:
+        """The incident of this run: created once whatever the number of deliveries (ON CONFLICT DO NOTHING)."""
+        now = utcnow()
+        row = {"id": new_id(), "created_at": now, "updated_at": now, "status": "analyzing", **values}
+        async with self._sessions.begin() as session:
+            stmt = _insert(session)(Incident.__table__).values(**row)
+            await session.execute(
+                stmt.on_conflict_do_nothing(index_elements=["provider", "repository_full_name", "run_id"])
+            )
+            found = await session.execute(
+                select(Incident).where(
+                    Incident.provider == row.get("provider", "github"),
+                    Incident.repository_full_name == row["repository_full_name"],
+                    Incident.run_id == row["run_id"],
+                )
+            )
+            return found.scalar_one()
+
+    async def record_run(self, values: Mapping[str, Any]) -> None:
+        """Remember the run (one row per run attempt) and the incident it belongs to."""
+        now = utcnow()
+        row = {"id": new_id(), "created_at": now, "updated_at": now, **values}
+        async with self._sessions.begin() as session:
+            stmt = _insert(session)(WorkflowRun.__table__).values(**row)
+            await session.execute(
+                stmt.on_conflict_do_update(
+                    index_elements=["provider", "repository_full_name", "run_id", "run_attempt"],
+                    set_={"incident_id": stmt.excluded.incident_id, "conclusion": stmt.excluded.conclusion,
+                          "updated_at": now},
+                )
+            )
+
+    async def get(self, incident_id: str) -> Incident | None:
+        async with self._sessions() as session:
+            return await session.get(Incident, incident_id)
+
+    async def lease(self, incident_id: str, owner: str, attempt: int, seconds: int = 600) -> bool:
+        """Take the work on this run attempt: no one else holds it and it was not done yet (or it is ours)."""
+        now = utcnow()
+        async with self._sessions.begin() as session:
+            result = await session.execute(
+                update(Incident)
+                .where(
+                    Incident.id == incident_id,
+                    Incident.processed_attempt < attempt,
+                    or_(Incident.lease_until.is_(None), Incident.lease_until < now, Incident.lease_owner == owner),
+                )
+                .values(lease_owner=owner, lease_until=now + dt.timedelta(seconds=seconds), run_attempt=attempt)
+            )
+            return _rows(result) == 1
+
+    async def release(self, incident_id: str, owner: str) -> None:
+        async with self._sessions.begin() as session:
+            await session.execute(
+                update(Incident)
+                .where(Incident.id == incident_id, Incident.lease_owner == owner)
+                .values(lease_owner=None, lease_until=None)
+            )
+
+    async def finish(self, incident_id: str, owner: str, attempt: int, **values: Any) -> None:
+        """The work on this attempt is done: record it and let go of the lease."""
+        async with self._sessions.begin() as session:
+            await session.execute(
+                update(Incident)
+                .where(Incident.id == incident_id)
+                .values(processed_attempt=attempt, lease_owner=None, lease_until=None, **values)
+            )
+
+    async def update(self, incident_id: str, **values: Any) -> None:
+        async with self._sessions.begin() as session:
+            await session.execute(update(Incident).where(Incident.id == incident_id).values(**values))
+
+    async def open_with_signature(
+        self, repository: str, branch: str | None, signature: str, exclude_id: str
+    ) -> Incident | None:
+        """The oldest open incident on the same branch with the same failure signature (deduplication)."""
+        async with self._sessions() as session:
+            result = await session.execute(
+                select(Incident)
+                .where(
+                    Incident.repository_full_name == repository,
+                    Incident.head_branch == branch,
+                    Incident.signature == signature,
+                    Incident.status == OPEN,
+                    Incident.id != exclude_id,
+                )
+                .order_by(Incident.created_at)
+                .limit(1)
+            )
+            return result.scalar_one_or_none()
+
+    async def merge_into(self, target_id: str, run: Mapping[str, Any]) -> Incident:
+        """Count one more occurrence on `target_id` and remember the latest run that showed it."""
+        async with self._sessions.begin() as session:
+            target = await session.get(Incident, target_id, with_for_update=True)
+            assert target is not None
+            links = dict(target.links or {})
+            merged = list(links.get("merged_runs") or [])
+            if run.get("run_id") in merged:  # the same run merged again (a retried delivery): count it once
+                return target
+            target.occurrences = (target.occurrences or 1) + 1
+            links["merged_runs"] = [*merged, run.get("run_id")][-50:]
+            links["latest_run"] = dict(run)
+            target.links = links
+            if run.get("head_sha"):
+                target.head_sha = str(run["head_sha"])
+        return target
+
+    async def resolve_open(self, repository: str, branch: str | None) -> int:
+        """A green run on the branch: its open incidents went away (a fix PR still open keeps its incident open)."""
+        async with self._sessions.begin() as session:
+            result = await session.execute(
+                update(Incident)
+                .where(Incident.repository_full_name == repository, Incident.head_branch == branch,
+                       Incident.status.in_((OPEN, "rerun")),
+                       or_(Incident.fix_state.is_(None), Incident.fix_state.not_in(LIVE_FIX_STATES)))
+                .values(status=RESOLVED)
+            )
+            return _rows(result)
+
+    async def for_pull_request(self, repository: str, pr_number: int, limit: int = 10) -> list[Incident]:
+        async with self._sessions() as session:
+            result = await session.execute(
+                select(Incident)
+                .where(Incident.repository_full_name == repository, Incident.pr_number == pr_number,
+                       Incident.status != MERGED)
+                .order_by(Incident.created_at.desc())
+                .limit(limit)
+            )
+            return list(result.scalars())
+
+    # ---- the fix PR
+    async def claim_fix(self, incident_id: str, owner: str, target_branch: str) -> bool:
+        """Claim the fix PR of this incident: none yet (or our own unfinished one), none open on the branch."""
+        other = aliased(Incident)
+        async with self._sessions.begin() as session:
+            me = await session.get(Incident, incident_id)
+            assert me is not None
+            if session.bind.dialect.name == "postgresql":
+                # two incidents claiming the same branch at once: serialise them (SQLite serialises writers itself)
+                key = f"fix:{me.repository_full_name}:{target_branch}"
+                await session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": key})
+            busy = exists().where(
+                other.repository_full_name == me.repository_full_name,
+                other.fix_target_branch == target_branch,
+                other.fix_state.in_(LIVE_FIX_STATES),
+                other.id != incident_id,
+            )
+            result = await session.execute(
+                update(Incident)
+                .where(
+                    Incident.id == incident_id,
+                    or_(Incident.fix_state.is_(None),
+                        and_(Incident.fix_state == "creating", Incident.fix_claim == owner)),
+                    ~busy,
+                )
+                .values(fix_state="creating", fix_claim=owner, fix_target_branch=target_branch)
+                .execution_options(synchronize_session=False)
+            )
+            return _rows(result) == 1
+
+    async def release_fix(self, incident_id: str, owner: str) -> None:
+        async with self._sessions.begin() as session:
+            await session.execute(
+                update(Incident)
+                .where(Incident.id == incident_id, Incident.fix_state == "creating", Incident.fix_claim == owner)
+                .values(fix_state=None, fix_claim=None)
+            )
+
+    async def fix_opened(self, incident_id: str, attempt: Mapping[str, Any]) -> FixAttempt:
+        """The fix PR exists: record the attempt (idempotent on its commit) and mark the incident."""
+        now = utcnow()
+        async with self._sessions.begin() as session:
+            row = {"id": new_id(), "created_at": now, "updated_at": now, "incident_id": incident_id, **attempt}
+            stmt = _insert(session)(FixAttempt.__table__).values(**row)
+            await session.execute(
+                stmt.on_conflict_do_update(
+                    index_elements=["repository_full_name", "branch", "commit_sha"],
+                    set_={"pr_number": stmt.excluded.pr_number, "pr_url": stmt.excluded.pr_url, "updated_at": now},
+                )
+            )
+            await session.execute(
+                update(Incident)
+                .where(Incident.id == incident_id)
+                .values(fix_state="open", fix_pr_number=attempt.get("pr_number"), fix_branch=attempt["branch"],
+                        attempts=Incident.attempts + 1)
+            )
+            found = await session.execute(
+                select(FixAttempt).where(FixAttempt.repository_full_name == attempt["repository_full_name"],
+                                         FixAttempt.branch == attempt["branch"],
+                                         FixAttempt.commit_sha == attempt["commit_sha"])
+            )
+            return found.scalar_one()
+
+    async def attempts_count(self, repository: str, *, pr_number: int | None, target_branch: str) -> int:
+        """Fix PRs already opened for this pull request (or, with no PR, for this branch)."""
+        async with self._sessions() as session:
+            query = select(func.count()).select_from(FixAttempt).where(FixAttempt.repository_full_name == repository)
+            if pr_number is not None:
+                query = query.where(FixAttempt.source_pr_number == pr_number)
+            else:
+                query = query.where(FixAttempt.target_branch == target_branch, FixAttempt.source_pr_number.is_(None))
+            return int((await session.execute(query)).scalar_one())
+
+    async def attempt_for_branch(self, repository: str, branch: str) -> FixAttempt | None:
+        async with self._sessions() as session:
+            result = await session.execute(
+                select(FixAttempt)
+                .where(FixAttempt.repository_full_name == repository, FixAttempt.branch == branch)
+                .order_by(FixAttempt.created_at.desc())
+                .limit(1)
+            )
+            return result.scalar_one_or_none()
+
+    async def attempts_of(self, incident_id: str) -> list[FixAttempt]:
+        async with self._sessions() as session:
+            result = await session.execute(
+                select(FixAttempt).where(FixAttempt.incident_id == incident_id).order_by(FixAttempt.created_at)
+            )
+            return list(result.scalars())
+
+    async def verify_attempt(self, attempt_id: str, *, success: bool, run_id: int) -> bool:
+        """Record how the fix PR's own run ended; False if that was already recorded (a repeated delivery)."""
+        status = FIXED if success else "failed"
+        async with self._sessions.begin() as session:
+            attempt = await session.get(FixAttempt, attempt_id)
+            assert attempt is not None
+            result = await session.execute(
+                update(FixAttempt)
+                .where(FixAttempt.id == attempt_id,
+                       or_(FixAttempt.verify_run_id.is_(None), FixAttempt.verify_run_id != run_id,
+                           FixAttempt.status != status))
+                .values(status=status, verify_run_id=run_id)
+            )
+            if _rows(result) != 1:
+                return False
+            values: dict[str, Any] = {"fix_state": FIXED if success else "failed"}
+            if success:
+                values["status"] = FIXED
+            await session.execute(update(Incident).where(Incident.id == attempt.incident_id).values(**values))
+            return True
+
+    async def close_fix(self, repository: str, branch: str) -> int:
+        """The fix PR was closed (merged or not): the branch is free for another fix."""
+        async with self._sessions.begin() as session:
+            result = await session.execute(
+                update(Incident)
+                .where(Incident.repository_full_name == repository, Incident.fix_branch == branch,
+                       Incident.fix_state.in_(LIVE_FIX_STATES))
+                .values(fix_state="closed")
+            )
+            return _rows(result)
+
+    # ---- the one comment per pull request
+    async def claim_pr_comment(self, repository: str, pr_number: int, owner: str) -> tuple[int | None, bool]:
+        """(comment id if it exists, whether we may create it). Only one delivery ever creates it."""
+        now = utcnow()
+        async with self._sessions.begin() as session:
+            stmt = _insert(session)(PullRequestComment.__table__).values(
+                repository_full_name=repository, pr_number=pr_number, claimed_by=owner, created_at=now,
+                updated_at=now,
+            )
+            await session.execute(stmt.on_conflict_do_nothing(index_elements=["repository_full_name", "pr_number"]))
+            row = (
+                await session.execute(
+                    select(PullRequestComment).where(
+                        PullRequestComment.repository_full_name == repository,
+                        PullRequestComment.pr_number == pr_number,
+                    )
+                )
+            ).scalar_one()
+            return row.comment_id, (row.comment_id is None and row.claimed_by == owner)
+
+    async def set_pr_comment(self, repository: str, pr_number: int, comment_id: int | None, owner: str) -> None:
+        async with self._sessions.begin() as session:
+            await session.execute(
+                update(PullRequestComment)
+                .where(PullRequestComment.repository_full_name == repository,
+                       PullRequestComment.pr_number == pr_number)
+                .values(comment_id=comment_id, claimed_by=owner, updated_at=utcnow())
+            )
+
+    async def release_pr_comment(self, repository: str, pr_number: int, owner: str) -> None:
+        """Give the claim up (the creation failed) so the next delivery may try."""
+        async with self._sessions.begin() as session:
+            await session.execute(
+                update(PullRequestComment)
+                .where(PullRequestComment.repository_full_name == repository,
+                       PullRequestComment.pr_number == pr_number, PullRequestComment.comment_id.is_(None),
+                       PullRequestComment.claimed_by == owner)
+                .values(claimed_by=None)
+            )
+
+    async def reclaim_pr_comment(self, repository: str, pr_number: int, owner: str, stale: int = 120) -> bool:
+        """Take over a claim nobody holds: its creator gave it up, or took more than `stale` seconds (died)."""
+        stale_before = utcnow() - dt.timedelta(seconds=stale)
+        async with self._sessions.begin() as session:
+            result = await session.execute(
+                update(PullRequestComment)
+                .where(PullRequestComment.repository_full_name == repository,
+                       PullRequestComment.pr_number == pr_number, PullRequestComment.comment_id.is_(None),
+                       or_(PullRequestComment.claimed_by.is_(None), PullRequestComment.claimed_by == owner,
+                           PullRequestComment.updated_at < stale_before))
+                .values(claimed_by=owner, updated_at=utcnow())
+            )
+            return _rows(result) == 1
+
+    # ---- the LLM's daily cap
+    async def take_llm_call(self, repository: str, cap: int, *, day: str | None = None) -> bool:
+        """Count one LLM call for the repository today, unless the cap is reached (then False)."""
+        day = day or utcnow().strftime("%Y-%m-%d")
+        async with self._sessions.begin() as session:
+            stmt = _insert(session)(LLMUsage.__table__).values(repository_full_name=repository, day=day, calls=0)
+            await session.execute(stmt.on_conflict_do_nothing(index_elements=["repository_full_name", "day"]))
+            result = await session.execute(
+                update(LLMUsage)
+                .where(LLMUsage.repository_full_name == repository, LLMUsage.day == day, LLMUsage.calls < cap)
+                .values(calls=LLMUsage.calls + 1)
+            )
+            return _rows(result) == 1
+
+    async def llm_calls(self, repository: str, *, day: str | None = None) -> int:
+        day = day or utcnow().strftime("%Y-%m-%d")
+        async with self._sessions() as session:
+            result = await session.execute(
+                select(LLMUsage.calls).where(LLMUsage.repository_full_name == repository, LLMUsage.day == day)
+            )
+            return int(result.scalar_one_or_none() or 0)
