@@ -20,8 +20,8 @@ from aiohttp.test_utils import TestServer
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from tests.fakes.github_oauth import add_identity_routes
 from tests.fakes import github_repos
+from tests.fakes.github_oauth import add_identity_routes
 
 APP_ID = 4242
 
