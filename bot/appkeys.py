@@ -9,10 +9,10 @@ from aiohttp import web
 from bot.settings import Settings
 
 if TYPE_CHECKING:
-    from bot.queue import InProcessQueue
+    from bot.queue import DeliveryQueue, RecordOnlyQueue
     from bot.services import Services
 
 SETTINGS = web.AppKey("settings", Settings)
 SERVICES: web.AppKey[Services] = web.AppKey("services")
-QUEUE: web.AppKey[InProcessQueue] = web.AppKey("queue")
+QUEUE: web.AppKey[DeliveryQueue | RecordOnlyQueue] = web.AppKey("queue")
 OWN_SERVICES = web.AppKey("own_services", bool)

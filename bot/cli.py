@@ -56,6 +56,37 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+async def _work(settings: Settings) -> None:
+    import signal
+
+    from bot.queue import DeliveryQueue
+    from bot.services import Services
+
+    services = await Services.create(settings)
+    queue = DeliveryQueue(
+        services, concurrency=settings.worker_concurrency, poll_seconds=settings.worker_poll_seconds, shared=True
+    )
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    await queue.start()
+    log.info("worker running (%d at a time, polling every %.1fs)", settings.worker_concurrency,
+             settings.worker_poll_seconds)
+    try:
+        await stop.wait()
+    finally:
+        await queue.stop(grace=30)
+        await services.close()
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    settings = settings_for(args)
+    require_key(settings)
+    asyncio.run(_work(settings))
+    return 0
+
+
 def cmd_migrate(args: argparse.Namespace) -> int:
     from storage.migrate import upgrade_sync
 
@@ -127,6 +158,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int)
     serve.add_argument("--dev", action="store_true", help="development mode: relaxed checks, said loudly")
     serve.set_defaults(func=cmd_serve)
+
+    worker = sub.add_parser("worker", help="run recorded deliveries (for QUEUE_MODE=external; run as many as needed)")
+    worker.add_argument("--dev", action="store_true")
+    worker.set_defaults(func=cmd_worker)
 
     migrate = sub.add_parser("migrate", help="upgrade the database schema (Alembic)")
     migrate.add_argument("revision", nargs="?", default="head")

@@ -41,10 +41,11 @@ def handlers_for(
     return routers.github_handlers(event)
 
 
-async def run_delivery(services: Services, delivery_pk: int) -> str | None:
-    """Run the delivery if it is still unfinished; return its new status (None if someone else has it)."""
+async def run_delivery(services: Services, delivery_pk: int, *, steal: bool = False) -> str | None:
+    """Run the delivery if it is still unfinished; return its new status (None if another worker has it)."""
     store = services.db.deliveries
-    delivery = await store.claim(delivery_pk)
+    lease = dt.timedelta(seconds=services.settings.delivery_lease_seconds)
+    delivery = await store.claim(delivery_pk, lease=lease, steal=steal)
     if delivery is None:
         return None
     logger = logging.LoggerAdapter(

@@ -8,7 +8,7 @@ from aiohttp import web
 
 from bot import webhooks
 from bot.appkeys import OWN_SERVICES, QUEUE, SERVICES, SETTINGS
-from bot.queue import InProcessQueue
+from bot.queue import DeliveryQueue, RecordOnlyQueue
 from bot.services import Services
 from bot.settings import Settings
 from bot.web import add_routes as add_web_routes
@@ -66,7 +66,12 @@ def create_app(settings: Settings, *, services: Services | None = None, migrate:
         if should_migrate:
             await svc.db.migrate()
         svc.db.writer.start()
-        queue = InProcessQueue(svc, concurrency=settings.worker_concurrency)
+        queue: DeliveryQueue | RecordOnlyQueue
+        if settings.queue_mode == "external":
+            queue = RecordOnlyQueue()
+            log.info("QUEUE_MODE=external: this process records deliveries; `python -m bot worker` runs them")
+        else:
+            queue = DeliveryQueue(svc, concurrency=settings.worker_concurrency)
         app[QUEUE] = queue
         await queue.start()
         if not settings.app_configured:

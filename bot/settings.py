@@ -83,6 +83,11 @@ class Settings(BaseSettings):
     # Storage and work.
     database_url: str = DEFAULT_DATABASE_URL
     worker_concurrency: int = Field(default=4, ge=1, le=256)
+    # embedded: the web process runs the recorded work itself. external: it only records; `python -m bot
+    # worker` processes (any number, on any host sharing DATABASE_URL) run it, each holding a lease per delivery.
+    queue_mode: Literal["embedded", "external"] = "embedded"
+    delivery_lease_seconds: int = Field(default=120, ge=5, le=3600)
+    worker_poll_seconds: float = Field(default=1.0, gt=0, le=60)
     max_delivery_attempts: int = Field(default=5, ge=1, le=50)
 
     # GitLab.

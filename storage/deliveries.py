@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import or_, select, true, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -212,25 +212,50 @@ class DeliveryStore:
         async with self._sessions() as session:
             return await session.get(WebhookDelivery, delivery_pk)
 
-    async def claim(self, delivery_pk: int) -> WebhookDelivery | None:
-        """Mark a pending (or crashed-while-running) delivery running and count the attempt; None if not ours."""
+    async def claim(
+        self, delivery_pk: int, *, lease: dt.timedelta, steal: bool = False
+    ) -> WebhookDelivery | None:
+        """Take a delivery to run: mark it running with a lease and count the attempt; None if it isn't ours.
+
+        A pending delivery that is due can be taken; a running one only once its lease ran out (its worker
+        died), or with `steal` when this process is the only worker (the embedded queue after a restart).
+        """
+        now = utcnow()
+        takeable = or_(
+            (WebhookDelivery.status == PENDING)
+            & or_(WebhookDelivery.next_attempt_at.is_(None), WebhookDelivery.next_attempt_at <= now),
+            (WebhookDelivery.status == RUNNING)
+            & (true() if steal else or_(WebhookDelivery.lease_until.is_(None), WebhookDelivery.lease_until < now)),
+        )
         async with self._sessions.begin() as session:
             result = await session.execute(
                 update(WebhookDelivery)
-                .where(WebhookDelivery.id == delivery_pk, WebhookDelivery.status.in_(UNFINISHED))
-                .values(status=RUNNING, attempts=WebhookDelivery.attempts + 1, next_attempt_at=None)
+                .where(WebhookDelivery.id == delivery_pk, takeable)
+                .values(status=RUNNING, attempts=WebhookDelivery.attempts + 1, next_attempt_at=None,
+                        lease_until=now + lease)
                 .returning(WebhookDelivery.id)
             )
             if result.scalar_one_or_none() is None:
                 return None
             return await session.get(WebhookDelivery, delivery_pk)
 
+    async def renew(self, delivery_pks: list[int], lease: dt.timedelta) -> None:
+        """Extend the leases of deliveries this worker is still running (its heartbeat)."""
+        if not delivery_pks:
+            return
+        async with self._sessions.begin() as session:
+            await session.execute(
+                update(WebhookDelivery)
+                .where(WebhookDelivery.id.in_(delivery_pks), WebhookDelivery.status == RUNNING)
+                .values(lease_until=utcnow() + lease)
+            )
+
     async def finish(self, delivery_pk: int, status: str, error: str | None = None) -> None:
         async with self._sessions.begin() as session:
             await session.execute(
                 update(WebhookDelivery)
                 .where(WebhookDelivery.id == delivery_pk)
-                .values(status=status, last_error=error, finished_at=utcnow())
+                .values(status=status, last_error=error, finished_at=utcnow(), lease_until=None)
             )
 
     async def retry_later(self, delivery_pk: int, when: dt.datetime, error: str) -> None:
@@ -238,18 +263,27 @@ class DeliveryStore:
             await session.execute(
                 update(WebhookDelivery)
                 .where(WebhookDelivery.id == delivery_pk)
-                .values(status=PENDING, last_error=error, next_attempt_at=when)
+                .values(status=PENDING, last_error=error, next_attempt_at=when, lease_until=None)
             )
 
-    async def unfinished(self, *, now: dt.datetime | None = None, limit: int = 1000) -> list[int]:
-        """Deliveries recorded but not finished (pending and due, or left running by a crash), oldest first."""
+    async def unfinished(
+        self, *, now: dt.datetime | None = None, limit: int = 1000, expired_only: bool = False
+    ) -> list[int]:
+        """Deliveries recorded but not finished, oldest first: pending and due, and running ones (all of them,
+        or with `expired_only` just those whose worker's lease ran out)."""
         now = now or utcnow()
+        running = WebhookDelivery.status == RUNNING
+        if expired_only:
+            running = running & or_(WebhookDelivery.lease_until.is_(None), WebhookDelivery.lease_until < now)
         async with self._sessions() as session:
             result = await session.execute(
                 select(WebhookDelivery.id)
                 .where(
-                    WebhookDelivery.status.in_(UNFINISHED),
-                    or_(WebhookDelivery.next_attempt_at.is_(None), WebhookDelivery.next_attempt_at <= now),
+                    or_(
+                        (WebhookDelivery.status == PENDING)
+                        & or_(WebhookDelivery.next_attempt_at.is_(None), WebhookDelivery.next_attempt_at <= now),
+                        running,
+                    )
                 )
                 .order_by(WebhookDelivery.id)
                 .limit(limit)

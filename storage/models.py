@@ -240,6 +240,7 @@ class WebhookDelivery(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     next_attempt_at: Mapped[dt.datetime | None]
+    lease_until: Mapped[dt.datetime | None]  # a running delivery's worker holds it until then (heartbeat)
     finished_at: Mapped[dt.datetime | None]
 
 

@@ -24,6 +24,7 @@ from bot.server import create_app
 from bot.services import Services
 from storage.database import Database
 from storage.models import FixAttempt, Incident, WebhookDelivery
+from storage.types import utcnow
 from tests.conftest import make_settings
 from tests.fakes.github import APP_ID, FakeGitHub, app_key
 from tests.fakes.github_repos import FakeRepo, FakeRepos
@@ -443,6 +444,8 @@ async def test_github_error_or_rate_limit_is_retried_later_not_lost(world: World
     assert row.status == "pending" and row.next_attempt_at is not None
     assert "rate limit" in (row.last_error or "") if status == 403 else "500" in (row.last_error or "")
     assert world.comments() == []
+    assert await run_delivery(world.services, row.id) is None  # not before it comes due
+    await world.services.db.deliveries.retry_later(row.id, utcnow(), row.last_error or "")  # time passes
     assert await run_delivery(world.services, row.id) == "done"  # the retry, when it comes due
     assert len(world.comments()) == 1 and 8 in world.repo.pulls
     assert len(await world.incidents()) == 1
@@ -453,6 +456,7 @@ async def test_publishing_retried_later_keeps_the_decisions(world: World) -> Non
     world.fake.fail_next("POST", f"/repos/{REPO}/issues/7/comments", 502)
     row = await world.deliver(world.payload(world.failed_run()))
     assert row.status == "pending"
+    await world.services.db.deliveries.retry_later(row.id, utcnow(), row.last_error or "")  # time passes
     assert await run_delivery(world.services, row.id) == "done"
     assert len(world.llm.received) == 1  # not asked again
     assert len(world.repo.pulls) == 2  # one fix PR

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import uuid
 from pathlib import Path
@@ -237,7 +238,7 @@ async def test_crash_between_recording_and_finishing_is_rerun_on_start(
     for delivery_id in ("crash-pending", "crash-running"):
         await db.writer.record(NewDelivery("github", delivery_id, "installation", "created", 1, None, body))
     running = await delivery(db, "crash-running")
-    assert await db.deliveries.claim(running.id) is not None
+    assert await db.deliveries.claim(running.id, lease=dt.timedelta(minutes=2)) is not None
 
     services = await Services.create(settings, db=db)  # type: ignore[arg-type]
     client: TestClient = await aiohttp_client(create_app(settings, services=services, migrate=False))  # type: ignore[arg-type,operator]
