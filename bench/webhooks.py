@@ -125,6 +125,11 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0, help="how long each concurrency level runs")
     parser.add_argument("--levels", default="1,32")
     parser.add_argument("--database-url", help="default: a SQLite file in a temp dir")
+    parser.add_argument(
+        "--queue-mode", choices=["external", "embedded"], default="external",
+        help="external: the web process only records (workers would run the work); embedded: it also runs the "
+        "handlers after each answer, on the same core",
+    )
     args = parser.parse_args()
 
     body = PAYLOAD.read_bytes()
@@ -136,7 +141,7 @@ def main() -> None:
 
     env = dict(os.environ, WEBHOOK_SECRET=SECRET, DATABASE_URL=database_url, LOG_LEVEL="WARNING",
                OAUTH_TOKEN_ENCRYPTION_KEY=Fernet.generate_key().decode(),
-               PORT=str(port), HOST="127.0.0.1", DEVFLOWFIX_ENV="production")
+               PORT=str(port), HOST="127.0.0.1", DEVFLOWFIX_ENV="production", QUEUE_MODE=args.queue_mode)
     if not database_url.startswith("sqlite"):
         subprocess.run([sys.executable, "-m", "bot", "migrate"], env=env, check=True, cwd=ROOT)
     cores = sorted(os.sched_getaffinity(0))
@@ -150,7 +155,7 @@ def main() -> None:
         asyncio.run(wait_ready(port, proc))
         head, tail = request_bytes(port, body, signature)
         print(f"payload {len(body)} bytes; server on core {server_core}, load on core {client_core}; "
-              f"database {database_url.split(':', 1)[0]}")
+              f"database {database_url.split(':', 1)[0]}; queue mode {args.queue_mode}")
         total_ok = 0
         for level in [int(x) for x in args.levels.split(",")]:
             client0, server0 = cpu_seconds(), cpu_seconds(proc.pid)

@@ -35,6 +35,11 @@ class HandlerContext:
     def installation_id(self) -> int | None:
         return self.delivery.installation_id
 
+    @property
+    def github_calls(self) -> int:
+        """How many GitHub API calls this delivery's work has made so far."""
+        return self._github.calls if self._github is not None else 0
+
     def github(self) -> GitHubClient:
         """A client acting as the installation that sent this event (one per delivery, so calls are counted)."""
         if self._github is None:

@@ -6,9 +6,11 @@ import asyncio
 
 import aiohttp
 import jwt
+import pytest
 
 from bot.auth.app_jwt import AppJWT
 from bot.auth.installation_tokens import InstallationTokens
+from bot.forges.errors import RetryLater
 from bot.forges.github_client import GitHubClient
 from tests.fakes.github import APP_ID, FakeGitHub, app_key
 
@@ -71,7 +73,13 @@ async def test_a_401_drops_the_token_and_retries_once(fake_github: FakeGitHub) -
         assert first["total_count"] == 2
         fake_github.revoke_all("installation")  # e.g. the installation's permissions changed
         assert await client.getitem("/installation/repositories") == first
+        before = client.calls
         names = [r["full_name"] async for r in client.getiter("/installation/repositories?per_page=1",
                                                                iterable_key="repositories")]
         assert names == ["octo-org/a", "octo-org/b"]  # followed the Link header
+        assert client.calls - before == 2  # each page is a counted call
+
+        fake_github.fail_next("GET", "/installation/repositories", 403)
+        with pytest.raises(RetryLater):  # a rate limit on any page: the work runs again later
+            [r async for r in client.getiter("/installation/repositories", iterable_key="repositories")]
     assert tokens.minted == 2

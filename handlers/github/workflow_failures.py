@@ -33,7 +33,7 @@ async def on_workflow_run_completed(event: Event, ctx: HandlerContext) -> None:
         outcome = await service.verify(run)
     else:
         outcome = await service.handle_failure(run)
-    calls = ctx._github.calls if ctx._github is not None else 0
+    calls = ctx.github_calls
     ctx.log.info(
         "workflow run %s: %s", run.run_id, outcome,
         extra={"repository": run.repo, "run_id": run.run_id, "github_calls": calls},
