@@ -9,6 +9,9 @@ import secrets
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+import aiohttp
+import orjson
+
 from storage.types import utcnow
 
 
@@ -118,3 +121,28 @@ def _seconds(value: object) -> int | None:
 def _after(now: dt.datetime, seconds: object) -> dt.datetime | None:
     value = _seconds(seconds)
     return now + dt.timedelta(seconds=value) if value else None
+
+
+async def post_token_form(
+    http: aiohttp.ClientSession, url: str, form: dict[str, str], provider: str
+) -> tuple[int, dict[str, Any]]:
+    """POST a form to a provider's token endpoint; the status and the JSON object it answered.
+
+    Unreachable, 5xx, 429, or an answer that is not a JSON object raise OAuthUnavailable (try later); what the
+    answer means (an `error` field, a 4xx) is for the provider to judge.
+    """
+    try:
+        async with http.post(url, data=form, headers={"Accept": "application/json"}) as resp:
+            body = await resp.read()
+            status = resp.status
+    except (aiohttp.ClientError, TimeoutError) as exc:
+        raise OAuthUnavailable(f"{provider}'s token endpoint is unreachable ({type(exc).__name__})") from None
+    if status >= 500 or status == 429:
+        raise OAuthUnavailable(f"{provider}'s token endpoint answered HTTP {status}")
+    try:
+        answer = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        raise OAuthUnavailable(f"{provider}'s token endpoint answered HTTP {status} without JSON") from None
+    if not isinstance(answer, dict):
+        raise OAuthUnavailable(f"{provider}'s token endpoint answered something other than an object")
+    return status, answer

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 import aiohttp
 import orjson
 
-from bot.auth.oauth_common import OAuthError, OAuthUnavailable, ProviderUser, TokenSet
+from bot.auth.oauth_common import OAuthError, OAuthUnavailable, ProviderUser, TokenSet, post_token_form
 from bot.settings import Settings
 
 
@@ -55,22 +55,7 @@ class GitHubOAuth:
             raise OAuthError("not_configured", "GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET are not set")
         assert self._secret is not None and self._client_id is not None
         data = {"client_id": self._client_id, "client_secret": self._secret.get_secret_value(), **form}
-        try:
-            async with self._http.post(
-                f"{self.web_base}/login/oauth/access_token", data=data, headers={"Accept": "application/json"}
-            ) as resp:
-                body = await resp.read()
-                status = resp.status
-        except (aiohttp.ClientError, TimeoutError) as exc:
-            raise OAuthUnavailable(f"GitHub's token endpoint is unreachable ({type(exc).__name__})") from None
-        if status >= 500 or status == 429:
-            raise OAuthUnavailable(f"GitHub's token endpoint answered HTTP {status}")
-        try:
-            answer = orjson.loads(body)
-        except orjson.JSONDecodeError:
-            raise OAuthUnavailable(f"GitHub's token endpoint answered HTTP {status} without JSON") from None
-        if not isinstance(answer, dict):
-            raise OAuthUnavailable("GitHub's token endpoint answered something other than an object")
+        status, answer = await post_token_form(self._http, f"{self.web_base}/login/oauth/access_token", data, "GitHub")
         if "error" in answer:
             raise OAuthError(str(answer["error"])[:100], str(answer.get("error_description") or "")[:300])
         if status != 200:

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 import aiohttp
 import orjson
 
-from bot.auth.oauth_common import OAuthError, OAuthUnavailable, ProviderUser, TokenSet
+from bot.auth.oauth_common import OAuthError, OAuthUnavailable, ProviderUser, TokenSet, post_token_form
 from bot.settings import Settings
 
 
@@ -66,22 +66,7 @@ class GitLabOAuth:
             raise OAuthError("not_configured", "GITLAB_CLIENT_ID and GITLAB_CLIENT_SECRET are not set")
         assert self._secret is not None and self._client_id is not None
         data = {"client_id": self._client_id, "client_secret": self._secret.get_secret_value(), **form}
-        try:
-            async with self._http.post(
-                f"{self.base}/oauth/token", data=data, headers={"Accept": "application/json"}
-            ) as resp:
-                body = await resp.read()
-                status = resp.status
-        except (aiohttp.ClientError, TimeoutError) as exc:
-            raise OAuthUnavailable(f"GitLab's token endpoint is unreachable ({type(exc).__name__})") from None
-        if status >= 500 or status == 429:
-            raise OAuthUnavailable(f"GitLab's token endpoint answered HTTP {status}")
-        try:
-            answer = orjson.loads(body)
-        except orjson.JSONDecodeError:
-            raise OAuthUnavailable(f"GitLab's token endpoint answered HTTP {status} without JSON") from None
-        if not isinstance(answer, dict):
-            raise OAuthUnavailable("GitLab's token endpoint answered something other than an object")
+        status, answer = await post_token_form(self._http, f"{self.base}/oauth/token", data, "GitLab")
         if status != 200 or "error" in answer:
             raise OAuthError(str(answer.get("error") or f"http_{status}")[:100],
                              str(answer.get("error_description") or "")[:300])
