@@ -57,16 +57,27 @@ def _media_type(headers: Mapping[str, str]) -> str:
     return headers.get("content-type", "").split(";", 1)[0].strip().lower()
 
 
+def _text(value: object, limit: int) -> str | None:
+    """A string field fit for a column: a string, without NUL (PostgreSQL refuses it), cut to `limit`."""
+    if not isinstance(value, str):
+        return None
+    return value.replace("\x00", "")[:limit] or None
+
+
+def _bigint(value: object) -> int | None:
+    """An id fit for a BIGINT column, else None (a hostile 10**30 must not fail the batch it is written in)."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**63:
+        return value
+    return None
+
+
 def _summary(data: Mapping[str, Any]) -> tuple[str | None, int | None, str | None]:
-    action = data.get("action")
     installation = data.get("installation")
-    installation_id = installation.get("id") if isinstance(installation, dict) else None
     repo = data.get("repository")
-    full_name = repo.get("full_name") if isinstance(repo, dict) else None
     return (
-        action if isinstance(action, str) else None,
-        installation_id if isinstance(installation_id, int) and not isinstance(installation_id, bool) else None,
-        full_name if isinstance(full_name, str) else None,
+        _text(data.get("action"), 100),
+        _bigint(installation.get("id")) if isinstance(installation, dict) else None,
+        _text(repo.get("full_name"), 255) if isinstance(repo, dict) else None,
     )
 
 
@@ -148,7 +159,7 @@ def _gitlab_summary(data: Mapping[str, Any]) -> tuple[str | None, str | None]:
         status = data["build_status"]
     project = data.get("project")
     path = project.get("path_with_namespace") if isinstance(project, dict) else data.get("project_name")
-    return (status if isinstance(status, str) else None, path if isinstance(path, str) else None)
+    return _text(status, 100), _text(path, 255)
 
 
 async def _record_and_answer(request: web.Request, delivery: NewDelivery, has_handlers: bool) -> web.StreamResponse:
@@ -185,9 +196,9 @@ async def github_webhook(request: web.Request) -> web.StreamResponse:
         provider="github",
         delivery_id=str(event.delivery_id)[:100],
         event=event.event[:100],
-        action=action[:100] if action else None,
+        action=action,
         installation_id=installation_id,
-        repository=repository[:255] if repository else None,
+        repository=repository,
         body=stored,
     )
     return await _record_and_answer(request, delivery, bool(routers.github_handlers(event)))
@@ -207,9 +218,9 @@ async def gitlab_webhook(request: web.Request) -> web.StreamResponse:
         provider="gitlab",
         delivery_id=delivery_id,
         event=event.event[:100],
-        action=action[:100] if action else None,
+        action=action,
         installation_id=None,
-        repository=repository[:255] if repository else None,
+        repository=repository,
         body=body,
     )
     return await _record_and_answer(request, delivery, bool(routers.gitlab_handlers(event)))

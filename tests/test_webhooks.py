@@ -263,3 +263,21 @@ async def test_form_encoded_delivery(client: TestClient, db: Database) -> None:
     row = await delivery(db, "form-1")
     assert json.loads(row.body) == json.loads(payload)
     assert row.status == "done"
+
+
+async def test_hostile_field_values_are_recorded_without_failing_anyone(client: TestClient, db: Database) -> None:
+    hostile = {
+        "action": "created\u0000; DROP TABLE webhook_deliveries",
+        "installation": {"id": 10**30},
+        "repository": {"full_name": "x" * 10_000},
+    }
+    good = load("github/ping/payload.json")
+    answers = await asyncio.gather(
+        send_github(client, "ping", hostile, delivery="hostile-1"),
+        *[send_github(client, "ping", good, delivery=f"good-{i}") for i in range(5)],
+    )
+    assert [status for status, _ in answers] == [202] * 6
+    row = await delivery(db, "hostile-1")
+    assert row.action == "created; DROP TABLE webhook_deliveries"
+    assert row.installation_id is None and row.repository == "x" * 255
+    assert await count_deliveries(db) == 6
