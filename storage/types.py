@@ -6,6 +6,7 @@ import datetime as dt
 import zlib
 from typing import Any
 
+import zstandard
 from sqlalchemy import DateTime, LargeBinary
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
@@ -38,18 +39,27 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
         return value.astimezone(dt.UTC)
 
 
+_ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
+_zstd_compressor = zstandard.ZstdCompressor(level=1)
+_zstd_decompressor = zstandard.ZstdDecompressor()
+
+
 def compress(data: bytes) -> bytes:
-    """zlib level 1: a 22 KB webhook body becomes ~3.5 KB for ~70 µs, and the durable write gets much cheaper."""
-    return zlib.compress(data, 1)
+    """zstd level 1: a 22 KB webhook body becomes ~3 KB in ~20 µs, which makes the durable write much cheaper
+    (fewer pages to write and sync) and the delivery log about seven times smaller."""
+    return _zstd_compressor.compress(data)
 
 
 def decompress(data: bytes) -> bytes:
-    """The original bytes; data that is not zlib (a JSON body starts with `{`) is returned as it is."""
-    if data[:1] == b"\x78":
-        try:
+    """The original bytes: zstd frames and zlib streams are inflated; anything else (a JSON body starts with
+    `{`) is returned as it is, so rows written before compression still read back."""
+    try:
+        if data[:4] == _ZSTD_MAGIC:
+            return _zstd_decompressor.decompress(data)
+        if data[:1] == b"\x78":
             return zlib.decompress(data)
-        except zlib.error:
-            return data
+    except (zstandard.ZstdError, zlib.error):
+        return data
     return data
 
 
