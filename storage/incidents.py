@@ -165,6 +165,22 @@ class IncidentStore:
                 target.head_sha = str(run["head_sha"])
         return target
 
+    async def supersede(self, old_id: str, new_id: str) -> bool:
+        """The open incident `old_id` is the same failure as `new_id`, which takes over: the old one is merged into
+        it and its occurrences move over (the reverse of `merge_into`, used when a person asks for a fix).
+        """
+        async with self._sessions.begin() as session:
+            old = await session.get(Incident, old_id, with_for_update=True)
+            if old is None or old.status != OPEN:
+                return False
+            new = await session.get(Incident, new_id, with_for_update=True)
+            assert new is not None
+            counted = new.merged_into_id == old_id  # it was merged there before: the old count includes it
+            new.occurrences = (old.occurrences or 1) + (0 if counted else (new.occurrences or 1))
+            new.merged_into_id = None
+            old.status, old.merged_into_id = MERGED, new_id
+            return True
+
     async def resolve_open(
         self, repository: str, branch: str | None, workflow_name: str | None, run: Mapping[str, Any]
     ) -> list[Incident]:

@@ -300,3 +300,37 @@ async def test_a_green_run_of_another_workflow_resolves_nothing(world: World) ->
     await world.deliver(world.payload(lint))
     [incident] = await world.incidents()
     assert incident.status == "open" and len(world.api_calls()) == calls
+
+
+async def test_fix_on_a_repeated_failure_takes_the_open_incident_over(world: World) -> None:
+    """The same failure on a newer commit was counted with the first one; `fix` starts from the newer commit."""
+    await auto_pr_off(world)
+    world.llm.answer(fix_answer(), fix_answer())
+    await world.deliver(world.payload(world.failed_run()))
+    newer = world.repo.commit({"README.md": "cidiff again\n"}, parent=world.head_sha, branch="feature")
+    world.repo.pulls[7]["head"]["sha"] = newer
+    run = world.failed_run(head_sha=newer)
+    await world.deliver(world.payload(run))
+    first, second = await world.incidents()
+    assert (first.status, first.occurrences, second.status) == ("open", 2, "merged")
+
+    _, row = await say(world, "/devflowfix fix")
+    assert row.status == "done", row.last_error
+    first, second = await world.incidents()
+    assert (first.status, first.merged_into_id) == ("merged", second.id)
+    assert (second.status, second.occurrences, second.fix_pr_number) == ("open", 2, 8)
+    fix = world.repo.pulls[8]
+    assert world.repo.commits[world.repo.refs[f"heads/{fix['head']['ref']}"]]["parents"] == [newer]
+    body = incident_comment(world)
+    assert body.count("### ") == 1 and "Opened #8" in body and "**Seen:** 2 times" in body
+
+
+async def test_explain_of_a_flaky_failure_explains_and_does_not_rerun_again(world: World) -> None:
+    run = world.failed_run(log=(DATA / "jenkins_clone_fail.log").read_bytes())
+    await world.deliver(world.payload(run))
+    assert world.repo.reruns == [run["id"]] and world.llm.received == []  # the automatic re-run, once
+    await say(world, "/devflowfix explain")
+    assert world.repo.reruns == [run["id"]]
+    assert len(world.llm.received) == 1
+    [incident] = await world.incidents()
+    assert incident.status == "open"

@@ -181,7 +181,10 @@ class IncidentService:
             data["requested_by"] = self.owner  # this command's own retry keeps its decisions; a new command doesn't
 
         other = await store.open_with_signature(run.repo, run.head_branch, analysis.signature, incident.id)
-        if other is not None:
+        if other is not None and fix_requested and other.fix_state not in ("creating", "open", "fixed"):
+            # `fix` asked on a repeat of an open failure: this newer run takes over (a fix starts from its commit)
+            await store.supersede(other.id, incident.id)
+        elif other is not None:
             return await self._merge(incident, other, run, data)
 
         status = "open"
@@ -195,7 +198,8 @@ class IncidentService:
                     data[key] = prior[key]
             status = incident.status if incident.status in ("open", "rerun") else "open"
             root_cause = incident.root_cause
-        elif analysis.category == "infrastructure" and run.run_attempt == 1 and not _code_to_blame(fctx):
+        elif (not again and analysis.category == "infrastructure" and run.run_attempt == 1
+              and not _code_to_blame(fctx)):  # asked for by a person: explained, never re-run behind their back
             try:
                 await actions.rerun_failed_jobs(gh, run.repo, run.run_id)
                 status = "rerun"
