@@ -228,7 +228,7 @@ class IncidentService:
 
         await store.update(
             incident.id, status=status, category=analysis.category, signature=analysis.signature,
-            analysis=data, root_cause=root_cause or analysis.summary, pr_number=pr_number,
+            analysis=data, root_cause=root_cause or analysis.summary, pr_number=pr_number, merged_into_id=None,
             links={**(incident.links or {}), "run": run.html_url, "job": primary.job.html_url,
                    **data.pop("links", {})},
         )

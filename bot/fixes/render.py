@@ -128,7 +128,8 @@ def pr_comment(incidents: list[Incident], attempts: dict[str, list[FixAttempt]])
         parts += ["✅ All the failures below are resolved.", ""]
     for incident in incidents:
         parts.append(incident_section(incident, attempts.get(incident.id, [])))
-    parts.append("<sub>Updated on every failure. Add the label `devflowfix-skip` to opt this PR out.</sub>")
+    parts.append("<sub>Updated on every failure. Comment `/devflowfix help` for what I can do; "
+                 "add the label `devflowfix-skip` to opt this PR out.</sub>")
     body = "\n".join(parts)
     return body if len(body) <= MAX_COMMENT else body[: MAX_COMMENT - 20] + "\n\n… (trimmed)"
 
