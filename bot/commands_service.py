@@ -105,7 +105,11 @@ class CommandService:
         for name in names:
             if name in results:  # done by an earlier run of this delivery
                 continue
-            results[name] = await self._run(name, event)
+            try:
+                results[name] = await self._run(name, event)
+            except gidgethub.BadRequest as exc:  # a refusal is an answer too (RetryLater still retries)
+                log.error("command %s on %s#%s failed", name, event.repo, event.pr_number, exc_info=True)
+                results[name] = f"That did not work: GitHub answered HTTP {int(exc.status_code)}."
             await self.db.commands.record(row.id, self.owner, name, results[name])
         reply_id = row.reply_comment_id
         if reply_id is None:

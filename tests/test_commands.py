@@ -334,3 +334,11 @@ async def test_explain_of_a_flaky_failure_explains_and_does_not_rerun_again(worl
     assert len(world.llm.received) == 1
     [incident] = await world.incidents()
     assert incident.status == "open"
+
+
+async def test_a_github_refusal_is_answered_not_lost(world: World) -> None:
+    world.fake.fail_next("POST", f"/repos/{REPO}/issues/7/labels", 404)
+    _, row = await say(world, "/devflowfix skip\n/devflowfix help")
+    assert row.status == "done", row.last_error
+    [reply] = replies(world)
+    assert "GitHub answered HTTP 404" in reply and help_text() in reply
