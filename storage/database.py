@@ -8,6 +8,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from storage import migrate
+from storage.commands import CommandStore
 from storage.connections import ConnectionStore
 from storage.db import create_engine, session_factory
 from storage.deliveries import DeliveryStore, DeliveryWriter
@@ -32,6 +33,7 @@ class Database:
     oauth_states: OAuthStateStore
     web_sessions: WebSessionStore
     incidents: IncidentStore
+    commands: CommandStore
     extras: dict[str, object] = field(default_factory=dict)
 
     @classmethod
@@ -50,6 +52,7 @@ class Database:
             oauth_states=OAuthStateStore(sessions),
             web_sessions=WebSessionStore(sessions),
             incidents=IncidentStore(sessions),
+            commands=CommandStore(sessions),
         )
 
     async def migrate(self) -> None:

@@ -75,19 +75,33 @@ class IncidentStore:
                 )
             )
 
+    async def for_run(self, repository: str, run_id: int, provider: str = "github") -> Incident | None:
+        async with self._sessions() as session:
+            result = await session.execute(
+                select(Incident).where(Incident.provider == provider, Incident.repository_full_name == repository,
+                                       Incident.run_id == run_id)
+            )
+            return result.scalar_one_or_none()
+
     async def get(self, incident_id: str) -> Incident | None:
         async with self._sessions() as session:
             return await session.get(Incident, incident_id)
 
-    async def lease(self, incident_id: str, owner: str, attempt: int, seconds: int = 600) -> bool:
-        """Take the work on this run attempt: no one else holds it and it was not done yet (or it is ours)."""
+    async def lease(
+        self, incident_id: str, owner: str, attempt: int, seconds: int = 600, *, again: bool = False
+    ) -> bool:
+        """Take the work on this run attempt: no one else holds it and it was not done yet (or it is ours).
+
+        `again` (someone asked for it with a command) takes an attempt that was done already, not an older one.
+        """
         now = utcnow()
+        done = Incident.processed_attempt <= attempt if again else Incident.processed_attempt < attempt
         async with self._sessions.begin() as session:
             result = await session.execute(
                 update(Incident)
                 .where(
                     Incident.id == incident_id,
-                    Incident.processed_attempt < attempt,
+                    done,
                     or_(Incident.lease_until.is_(None), Incident.lease_until < now, Incident.lease_owner == owner),
                 )
                 .values(lease_owner=owner, lease_until=now + dt.timedelta(seconds=seconds), run_attempt=attempt)
@@ -151,17 +165,49 @@ class IncidentStore:
                 target.head_sha = str(run["head_sha"])
         return target
 
-    async def resolve_open(self, repository: str, branch: str | None) -> int:
-        """A green run on the branch: its open incidents went away (a fix PR still open keeps its incident open)."""
+    async def supersede(self, old_id: str, new_id: str) -> bool:
+        """The open incident `old_id` is the same failure as `new_id`, which takes over: the old one is merged into
+        it and its occurrences move over (the reverse of `merge_into`, used when a person asks for a fix).
+        """
         async with self._sessions.begin() as session:
-            result = await session.execute(
-                update(Incident)
-                .where(Incident.repository_full_name == repository, Incident.head_branch == branch,
-                       Incident.status.in_((OPEN, "rerun")),
-                       or_(Incident.fix_state.is_(None), Incident.fix_state.not_in(LIVE_FIX_STATES)))
-                .values(status=RESOLVED)
-            )
-            return _rows(result)
+            old = await session.get(Incident, old_id, with_for_update=True)
+            if old is None or old.status != OPEN:
+                return False
+            new = await session.get(Incident, new_id, with_for_update=True)
+            assert new is not None
+            counted = new.merged_into_id == old_id  # it was merged there before: the old count includes it
+            new.occurrences = (old.occurrences or 1) + (0 if counted else (new.occurrences or 1))
+            new.merged_into_id = None
+            old.status, old.merged_into_id = MERGED, new_id
+            return True
+
+    async def resolve_open(
+        self, repository: str, branch: str | None, workflow_name: str | None, run: Mapping[str, Any]
+    ) -> list[Incident]:
+        """A green run of the workflow on the branch: its open incidents went away (a fix PR still open keeps its
+        incident open). Each is resolved by one conditional UPDATE, so of concurrent deliveries of green runs
+        exactly one gets it back (and publishes it); `run` is remembered as `links["resolved_by"]`.
+        """
+        live_fix = or_(Incident.fix_state.is_(None), Incident.fix_state.not_in(LIVE_FIX_STATES))
+        conditions = (
+            Incident.repository_full_name == repository, Incident.head_branch == branch,
+            Incident.workflow_name == workflow_name, Incident.status.in_((OPEN, "rerun")), live_fix,
+        )
+        async with self._sessions() as session:
+            candidates = list((await session.execute(select(Incident).where(*conditions))).scalars())
+        resolved: list[Incident] = []
+        for incident in candidates:
+            links = {**(incident.links or {}), "resolved_by": dict(run)}
+            async with self._sessions.begin() as session:
+                result = await session.execute(
+                    update(Incident).where(Incident.id == incident.id, *conditions)
+                    .values(status=RESOLVED, links=links)
+                    .execution_options(synchronize_session=False)
+                )
+                if _rows(result) == 1:
+                    incident.status, incident.links = RESOLVED, links
+                    resolved.append(incident)
+        return resolved
 
     async def for_pull_request(self, repository: str, pr_number: int, limit: int = 10) -> list[Incident]:
         async with self._sessions() as session:

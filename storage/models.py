@@ -312,3 +312,28 @@ class LLMUsage(Base):
     repository_full_name: Mapped[str] = mapped_column(String(255))
     day: Mapped[str] = mapped_column(String(10))
     calls: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class CommandComment(Timestamps, Base):
+    """A pull request comment that commanded the bot (`/devflowfix …`): handled once whatever the deliveries.
+
+    status: running | done; `results` maps each command done so far to its one-line answer, so a delivery run
+    again resumes where it stopped instead of re-running jobs twice; `reply_comment_id` is the bot's one reply.
+    """
+
+    __tablename__ = "command_comments"
+    __table_args__ = (
+        UniqueConstraint("provider", "repository_full_name", "comment_id", name="uq_command_comments_comment"),
+    )
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    provider: Mapped[str] = mapped_column(String(20), default="github")
+    repository_full_name: Mapped[str] = mapped_column(String(255))
+    comment_id: Mapped[int] = mapped_column(BigInteger)
+    pr_number: Mapped[int] = mapped_column(Integer)
+    author: Mapped[str | None] = mapped_column(String(255))
+    commands: Mapped[list[Any]] = mapped_column(default=list)
+    status: Mapped[str] = mapped_column(String(16), default="running")
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+    lease_until: Mapped[dt.datetime | None]
+    results: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    reply_comment_id: Mapped[int | None] = mapped_column(BigInteger)

@@ -50,8 +50,13 @@ class IncidentService:
     owner: str
 
     # ---- entry points
-    async def handle_failure(self, run: RunInfo) -> str:
-        """Explain and maybe fix a failed run; returns what happened (for logs and tests)."""
+    async def handle_failure(self, run: RunInfo, *, again: bool = False, fix_requested: bool = False) -> str:
+        """Explain and maybe fix a failed run; returns what happened (for logs and tests).
+
+        `again`: someone asked for it (`/devflowfix explain`): a run attempt handled already is analyzed anew.
+        `fix_requested` (`/devflowfix fix`): a fix PR may be opened even with `auto_pr_enabled` off; every other
+        rule (confidence, edit checks, fork, attempts, the LLM's cap, the loop guard) still applies.
+        """
         if run.on_bot_branch:  # the loop guard: the bot's own branches are only ever verified
             return await self.verify(run)
         conn = await self.db.installations.repository(run.repo)
@@ -74,10 +79,10 @@ class IncidentService:
             "html_url": run.html_url, "incident_id": incident.id,
             "repository_connection_id": conn.id if conn else None,
         })
-        if not await store.lease(incident.id, self.owner, run.run_attempt):
+        if not await store.lease(incident.id, self.owner, run.run_attempt, again=again):
             return "already handled"
         try:
-            return await self._process(incident, run, conn, pull)
+            return await self._process(incident, run, conn, pull, again=again, fix_requested=fix_requested)
         except BaseException:
             await store.release(incident.id, self.owner)
             raise
@@ -105,9 +110,32 @@ class IncidentService:
             await publish.upsert_pr_comment(gh, self.db, incident.repository_full_name, incident.pr_number, self.owner)
         return "fixed" if success else "fix failed"
 
+    async def resolve(self, run: RunInfo, *, notify: bool = True) -> list[str]:
+        """A green run: the branch's open incidents of this workflow are resolved, and what people see says so
+        (the PR's comment; the check run on the failing commit, green only if the same commit passed now).
+        Returns the ids resolved; a green run with nothing open makes no API call (nor does `notify=False`).
+        """
+        resolved = await self.db.incidents.resolve_open(run.repo, run.head_branch, run.workflow_name, {
+            "run_id": run.run_id, "run_attempt": run.run_attempt, "run_number": run.run_number,
+            "head_sha": run.head_sha, "html_url": run.html_url,
+        })
+        if not resolved or not notify:
+            return [i.id for i in resolved]
+        gh = self.github()
+        for incident in resolved:
+            if incident.check_run_id:
+                try:
+                    await publish.upsert_check_run(gh, self.db, incident)
+                except gidgethub.BadRequest as exc:
+                    log.warning("check run of %s not updated: HTTP %s", incident.id, exc.status_code)
+        for pr_number in sorted({i.pr_number for i in resolved if i.pr_number}):
+            await publish.upsert_pr_comment(gh, self.db, run.repo, pr_number, self.owner)
+        return [i.id for i in resolved]
+
     # ---- the work
     async def _process(
-        self, incident: Incident, run: RunInfo, conn: RepositoryConnection | None, pull: PullRef | None
+        self, incident: Incident, run: RunInfo, conn: RepositoryConnection | None, pull: PullRef | None, *,
+        again: bool = False, fix_requested: bool = False,
     ) -> str:
         store = self.db.incidents
         settings = self.settings
@@ -149,22 +177,29 @@ class IncidentService:
             return "no failed job"
         analysis = primary.analysis
         data = _analysis_data(fctx, primary)
+        if again:
+            data["requested_by"] = self.owner  # this command's own retry keeps its decisions; a new command doesn't
 
         other = await store.open_with_signature(run.repo, run.head_branch, analysis.signature, incident.id)
-        if other is not None:
+        if other is not None and fix_requested and other.fix_state not in ("creating", "open", "fixed"):
+            # `fix` asked on a repeat of an open failure: this newer run takes over (a fix starts from its commit)
+            await store.supersede(other.id, incident.id)
+        elif other is not None:
             return await self._merge(incident, other, run, data)
 
         status = "open"
         root_cause: str | None = None
         prior = dict(incident.analysis or {})
-        if prior.get("run_attempt") == run.run_attempt and prior.get("outcome"):
+        if (prior.get("run_attempt") == run.run_attempt and prior.get("outcome")
+                and (not again or prior.get("requested_by") == self.owner)):
             # a retry after a failure to publish: what was decided stands (no second LLM call, no second fix)
             for key in ("llm", "llm_note", "outcome", "suggestion"):
                 if key in prior:
                     data[key] = prior[key]
             status = incident.status if incident.status in ("open", "rerun") else "open"
             root_cause = incident.root_cause
-        elif analysis.category == "infrastructure" and run.run_attempt == 1 and not _code_to_blame(fctx):
+        elif (not again and analysis.category == "infrastructure" and run.run_attempt == 1
+              and not _code_to_blame(fctx)):  # asked for by a person: explained, never re-run behind their back
             try:
                 await actions.rerun_failed_jobs(gh, run.repo, run.run_id)
                 status = "rerun"
@@ -187,11 +222,13 @@ class IncidentService:
                                    "explanation": answer.explanation}
                 if note:
                     data["llm_note"] = note
-            data["outcome"] = await self._maybe_fix(incident, run, conn, pull, is_fork, fctx, primary, answer, data)
+            data["outcome"] = await self._maybe_fix(
+                incident, run, conn, pull, is_fork, fctx, primary, answer, data, fix_requested=fix_requested
+            )
 
         await store.update(
             incident.id, status=status, category=analysis.category, signature=analysis.signature,
-            analysis=data, root_cause=root_cause or analysis.summary, pr_number=pr_number,
+            analysis=data, root_cause=root_cause or analysis.summary, pr_number=pr_number, merged_into_id=None,
             links={**(incident.links or {}), "run": run.html_url, "job": primary.job.html_url,
                    **data.pop("links", {})},
         )
@@ -255,6 +292,7 @@ class IncidentService:
     async def _maybe_fix(
         self, incident: Incident, run: RunInfo, conn: RepositoryConnection | None, pull: PullRef | None,
         is_fork: bool, fctx: FailureContext, primary: JobFailure, answer: LLMAnswer | None, data: dict[str, Any],
+        *, fix_requested: bool = False,
     ) -> str:
         """Check and write the proposed fix; returns the sentence that tells what was done."""
         settings = self.settings
@@ -269,7 +307,7 @@ class IncidentService:
         if answer.confidence < settings.fix_min_confidence:
             return (f"Explained; the proposed fix was not used (confidence {answer.confidence:.2f} "
                     f"is below {settings.fix_min_confidence:.2f}).")
-        if not is_fork and conn is not None and not conn.auto_pr_enabled:
+        if not is_fork and conn is not None and not conn.auto_pr_enabled and not fix_requested:
             return "Explained; fix PRs are turned off for this repository."
         limits = Limits(settings.max_fix_files, settings.max_fix_bytes,
                         allow_workflow_edits=bool(conn and conn.allow_workflow_edits))

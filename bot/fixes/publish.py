@@ -47,7 +47,7 @@ async def upsert_check_run(gh: GitHubClient, db: Database, incident: Incident, *
     """The incident's check run on its head commit: created once, then updated."""
     attempts = await db.incidents.attempts_of(incident.id)
     title, summary, text, annotations = render.check_run_output(incident, attempts)
-    conclusion = "success" if incident.status in ("fixed", "resolved") else "neutral"
+    conclusion = "success" if incident.status == "fixed" or render.resolved_here(incident) else "neutral"
     sha = head_sha or incident.head_sha
     if incident.check_run_id and sha == incident.head_sha:
         updated = await repos.update_check_run(

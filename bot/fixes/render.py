@@ -44,6 +44,35 @@ def step_link(data: dict[str, Any]) -> str | None:
     return f"{url}#step:{number}:1" if number else str(url)
 
 
+def resolved_by(incident: Incident) -> dict[str, Any] | None:
+    """The green run that resolved the incident, if it is resolved and we know which."""
+    run = (incident.links or {}).get("resolved_by")
+    return dict(run) if incident.status == "resolved" and isinstance(run, dict) else None
+
+
+def resolved_here(incident: Incident) -> bool:
+    """Resolved by a green run of the very commit that failed (a re-run passed): that commit's check is green.
+
+    A later commit's green run does not make the failing commit good, and a check run cannot move to another
+    commit: its check stays neutral and says which run resolved it.
+    """
+    run = resolved_by(incident)
+    if incident.status != "resolved":
+        return False
+    return run is None or not run.get("head_sha") or run.get("head_sha") == incident.head_sha
+
+
+def resolved_line(incident: Incident) -> str | None:
+    run = resolved_by(incident)
+    if run is None:
+        return None
+    name = f"run #{run['run_number']}" if run.get("run_number") else "a later run"
+    link = f"[{name}]({run['html_url']})" if run.get("html_url") else name
+    sha = str(run.get("head_sha") or "")
+    where = " of the same commit (a re-run)" if resolved_here(incident) else (f" on `{sha[:7]}`" if sha else "")
+    return f"**Resolved:** {link}{where} passed."
+
+
 def incident_section(incident: Incident, attempts: list[FixAttempt]) -> str:
     data = dict(incident.analysis or {})
     links = dict(incident.links or {})
@@ -58,6 +87,9 @@ def incident_section(incident: Incident, attempts: list[FixAttempt]) -> str:
     if links.get("run"):
         facts.append(f"[run]({links['run']})")
     lines += [" · ".join(facts), ""]
+    resolution = resolved_line(incident)
+    if resolution:
+        lines += [resolution, ""]
     root = incident.root_cause or data.get("summary")
     if root:
         lines += [f"**Root cause:** {clean(root)}", ""]
@@ -92,9 +124,12 @@ def incident_section(incident: Incident, attempts: list[FixAttempt]) -> str:
 
 def pr_comment(incidents: list[Incident], attempts: dict[str, list[FixAttempt]]) -> str:
     parts = [MARKER, "## DevFlowFix: CI failures on this pull request", ""]
+    if incidents and all(i.status in ("resolved", "fixed") for i in incidents):
+        parts += ["✅ All the failures below are resolved.", ""]
     for incident in incidents:
         parts.append(incident_section(incident, attempts.get(incident.id, [])))
-    parts.append("<sub>Updated on every failure. Add the label `devflowfix-skip` to opt this PR out.</sub>")
+    parts.append("<sub>Updated on every failure. Comment `/devflowfix help` for what I can do; "
+                 "add the label `devflowfix-skip` to opt this PR out.</sub>")
     body = "\n".join(parts)
     return body if len(body) <= MAX_COMMENT else body[: MAX_COMMENT - 20] + "\n\n… (trimmed)"
 
@@ -103,6 +138,10 @@ def check_run_output(incident: Incident, attempts: list[FixAttempt]) -> tuple[st
     """(title, summary, text, annotations) of the incident's check run."""
     data = dict(incident.analysis or {})
     title = clean(f"{incident.category or 'unknown'}: {data.get('summary') or 'CI failure'}", 240, html=False)
+    run = resolved_by(incident)
+    if run is not None:
+        when = "passed on a re-run" if resolved_here(incident) else "resolved by a later commit"
+        title = clean(f"Resolved ({when}): {title}", 240, html=False)
     summary = incident_section(incident, attempts)
     text = ""
     if data.get("tests"):

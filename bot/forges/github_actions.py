@@ -117,6 +117,13 @@ async def last_successful_run(
     return None
 
 
+async def runs_for_sha(client: GitHubClient, repo: str, head_sha: str, *, max_pages: int = 3) -> list[dict[str, Any]]:
+    """The workflow runs of a commit (every workflow, every event), newest first."""
+    url = f"{repo_path(repo)}/actions/runs?head_sha={quote(head_sha, safe='')}"
+    runs = await get_pages(client, url, "workflow_runs", max_pages=max_pages)
+    return sorted(runs, key=lambda r: int(r["id"]), reverse=True)
+
+
 async def rerun_failed_jobs(client: GitHubClient, repo: str, run_id: int) -> None:
     await client.post(f"{repo_path(repo)}/actions/runs/{int(run_id)}/rerun-failed-jobs", data={})
 

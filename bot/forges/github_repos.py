@@ -171,6 +171,22 @@ async def add_labels(client: GitHubClient, repo: str, number: int, labels: list[
     await client.post(f"{repo_path(repo)}/issues/{int(number)}/labels", data={"labels": labels})
 
 
+async def remove_label(client: GitHubClient, repo: str, number: int, label: str) -> bool:
+    """Take the label off; False if it was not on (GitHub answers 404)."""
+    try:
+        await client.delete(f"{repo_path(repo)}/issues/{int(number)}/labels/{quote(label, safe='')}")
+    except gidgethub.BadRequest as exc:
+        if _is_status(exc, 404):
+            return False
+        raise
+    return True
+
+
+async def add_reaction(client: GitHubClient, repo: str, comment_id: int, content: str) -> None:
+    """React to an issue (or PR) comment; an existing reaction of ours is fine (GitHub answers 200)."""
+    await client.post(f"{repo_path(repo)}/issues/comments/{int(comment_id)}/reactions", data={"content": content})
+
+
 async def create_comment(client: GitHubClient, repo: str, number: int, body: str) -> int:
     data = await client.post(f"{repo_path(repo)}/issues/{int(number)}/comments", data={"body": body})
     return int(data["id"])

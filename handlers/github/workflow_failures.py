@@ -18,17 +18,18 @@ router = Router()
 @router.register("workflow_run", action="completed")
 async def on_workflow_run_completed(event: Event, ctx: HandlerContext) -> None:
     run = RunInfo.from_event(event.data)
+    can_act = ctx.settings.app_configured and run.installation_id is not None
+    service = IncidentService(ctx.db, ctx.settings, ctx.github, owner=ctx.delivery.delivery_id)
     if run.conclusion == "success" and not run.on_bot_branch:
-        resolved = await ctx.db.incidents.resolve_open(run.repo, run.head_branch)
+        resolved = await service.resolve(run, notify=can_act)
         if resolved:
-            ctx.log.info("green run resolved %d incidents", resolved, extra={"repository": run.repo})
+            ctx.log.info("green run resolved %d incidents", len(resolved), extra={"repository": run.repo})
         return
     if run.conclusion not in FAILING and not run.on_bot_branch:
         return
-    if not ctx.settings.app_configured or run.installation_id is None:
+    if not can_act:
         ctx.log.info("failed run not handled: no GitHub App installation to act as", extra={"repository": run.repo})
         return
-    service = IncidentService(ctx.db, ctx.settings, ctx.github, owner=ctx.delivery.delivery_id)
     if run.on_bot_branch:
         outcome = await service.verify(run)
     else:

@@ -1,0 +1,206 @@
+"""Slash commands in pull request comments (`/devflowfix explain|fix|retry|skip|unskip|help`): who may command,
+the acknowledgement (a reaction), the work (through the incident service, as a `workflow_run` delivery would),
+one reply per commanding comment, and exactly-once handling of a comment whatever the deliveries.
+
+Only command names reach the work: the rest of a comment is never read, stored or sent to the LLM.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import gidgethub
+
+from bot.analysis_context import BOT_BRANCH_PREFIX, PullRef, RunInfo
+from bot.fixes.incidents import FAILING, IncidentService
+from bot.fixes.render import clean
+from bot.forges import github_actions as actions
+from bot.forges import github_repos as repos
+from bot.forges.github_client import GitHubClient
+from bot.settings import Settings
+from bot.slash_commands import help_text, parse_commands
+from storage.database import Database
+
+log = logging.getLogger(__name__)
+
+WRITE_ASSOCIATIONS = ("OWNER", "MEMBER", "COLLABORATOR")  # people who may command the bot
+REFUSED_REACTION = "-1"  # anyone else gets this reaction, no reply (the bot never amplifies strangers' comments)
+REPLY_MARKER = "<!-- devflowfix:command-reply -->"
+
+
+@dataclass(frozen=True)
+class CommentEvent:
+    """The facts of an `issue_comment` event the commands use."""
+
+    action: str
+    repo: str
+    repository: dict[str, Any]
+    installation: dict[str, Any] | None
+    pr_number: int
+    on_pull_request: bool
+    comment_id: int
+    body: str
+    author: str
+    association: str
+    from_bot: bool
+
+    @classmethod
+    def from_event(cls, data: dict[str, Any]) -> CommentEvent:
+        issue = data.get("issue") or {}
+        comment = data.get("comment") or {}
+        sender = data.get("sender") or {}
+        user = comment.get("user") or {}
+        logins = [str(sender.get("login") or ""), str(user.get("login") or "")]
+        return cls(
+            action=str(data.get("action") or ""), repo=str((data.get("repository") or {}).get("full_name") or ""),
+            repository=dict(data.get("repository") or {}), installation=data.get("installation"),
+            pr_number=int(issue.get("number") or 0), on_pull_request="pull_request" in issue,
+            comment_id=int(comment.get("id") or 0), body=str(comment.get("body") or ""),
+            author=str(user.get("login") or sender.get("login") or ""),
+            association=str(comment.get("author_association") or "NONE").upper(),
+            from_bot="Bot" in (sender.get("type"), user.get("type")) or any(x.endswith("[bot]") for x in logins),
+        )
+
+    @property
+    def commandable(self) -> bool:
+        """A new comment by a person on a pull request: the only comments that may command."""
+        return (self.action == "created" and self.on_pull_request and not self.from_bot
+                and bool(self.repo) and self.pr_number > 0 and self.comment_id > 0)
+
+
+@dataclass
+class CommandService:
+    """One delivery's handling of a commanding comment; `owner` (the delivery id) names its claims."""
+
+    db: Database
+    settings: Settings
+    github: Callable[[], GitHubClient]
+    owner: str
+
+    async def handle(self, event: CommentEvent) -> str:
+        """Run the comment's commands once; returns what happened (for logs and tests)."""
+        if not event.commandable:
+            return "ignored"
+        names = [c.name for c in parse_commands(event.body)]
+        if "fix" in names and "explain" in names:  # fix explains too: one analysis, not two
+            names.remove("explain")
+        if not names:
+            return "no command"
+        gh = self.github()
+        if event.association not in WRITE_ASSOCIATIONS:
+            await repos.add_reaction(gh, event.repo, event.comment_id, REFUSED_REACTION)  # 200 if already there
+            return "refused"
+        row = await self.db.commands.claim(
+            event.repo, event.comment_id, self.owner, pr_number=event.pr_number, author=event.author,
+            commands=names,
+        )
+        if row is None:
+            return "already handled"
+        await repos.add_reaction(gh, event.repo, event.comment_id, "eyes")
+        results = dict(row.results or {})
+        for name in names:
+            if name in results:  # done by an earlier run of this delivery
+                continue
+            try:
+                results[name] = await self._run(name, event)
+            except gidgethub.BadRequest as exc:  # a refusal is an answer too (RetryLater still retries)
+                log.error("command %s on %s#%s failed", name, event.repo, event.pr_number, exc_info=True)
+                results[name] = f"That did not work: GitHub answered HTTP {int(exc.status_code)}."
+            await self.db.commands.record(row.id, self.owner, name, results[name])
+        reply_id = row.reply_comment_id
+        if reply_id is None:
+            reply_id = await repos.create_comment(gh, event.repo, event.pr_number, reply_body(names, results))
+            await self.db.commands.set_reply(row.id, reply_id)
+        await self.db.commands.finish(row.id, self.owner)
+        return "done: " + ", ".join(names)
+
+    # ---- the commands
+    async def _run(self, name: str, event: CommentEvent) -> str:
+        if name == "help":
+            return help_text()
+        if name == "skip":
+            await repos.add_labels(self.github(), event.repo, event.pr_number, [self.settings.skip_label])
+            return (f"Added the `{self.settings.skip_label}` label: I will leave this pull request alone "
+                    "until `/devflowfix unskip`.")
+        if name == "unskip":
+            removed = await repos.remove_label(self.github(), event.repo, event.pr_number, self.settings.skip_label)
+            if removed:
+                return f"Removed the `{self.settings.skip_label}` label: I will look at this pull request's failures."
+            return f"The `{self.settings.skip_label}` label was not on this pull request."
+        if name in ("explain", "fix", "retry"):
+            return await self._on_latest_failed_run(name, event)
+        raise ValueError(f"unknown command {name!r}")  # parse_commands yields known names only
+
+    async def _on_latest_failed_run(self, name: str, event: CommentEvent) -> str:
+        gh = self.github()
+        pr = await repos.get_pull(gh, event.repo, event.pr_number)
+        if pr is None:
+            return "I could not read this pull request."
+        head, base = pr.get("head") or {}, pr.get("base") or {}
+        head_sha = str(head.get("sha") or "")
+        head_repo = (head.get("repo") or {}).get("full_name") or event.repo
+        if name != "retry" and head_repo == event.repo and str(head.get("ref") or "").startswith(BOT_BRANCH_PREFIX):
+            return "This is a DevFlowFix fix pull request: its runs are only verified, never explained or fixed."
+        run = await latest_failed_run(gh, event.repo, head_sha)
+        if run is None:
+            return f"No failed workflow run of the head commit `{head_sha[:7]}` to {name}."
+        link = run_link(run)
+        if name == "retry":
+            try:
+                await actions.rerun_failed_jobs(gh, event.repo, int(run["id"]))
+            except gidgethub.BadRequest as exc:
+                return (f"GitHub refused to re-run the failed jobs of {link} (HTTP {int(exc.status_code)}): it may "
+                        "be running already, or be too old to re-run.")
+            return f"Re-running the failed jobs of {link}."
+        info = RunInfo.from_event(
+            {"workflow_run": run, "repository": event.repository, "installation": event.installation}
+        )
+        if all(p.number != event.pr_number for p in info.pull_requests):
+            pull = PullRef(event.pr_number, head.get("ref"), head_sha, base.get("ref"), base.get("sha"))
+            info = dataclasses.replace(info, pull_requests=(pull, *info.pull_requests))
+        service = IncidentService(self.db, self.settings, self.github, owner=self.owner)
+        outcome = await service.handle_failure(info, again=True, fix_requested=name == "fix")
+        return await self._say(outcome, info, link)
+
+    async def _say(self, outcome: str, run: RunInfo, link: str) -> str:
+        if outcome == "monitoring disabled":
+            return "DevFlowFix is turned off for this repository."
+        if outcome == "already handled":
+            return f"{link} is being analyzed right now; the comment above will show what was found."
+        if outcome == "skipped (label)":
+            return (f"This pull request has the `{self.settings.skip_label}` label, so I left {link} alone: "
+                    "`/devflowfix unskip` first.")
+        if outcome == "merged":
+            return (f"{link} failed the same way as an earlier failure on this branch: I counted it there and "
+                    "updated the comment above.")
+        incident = await self.db.incidents.for_run(run.repo, run.run_id)
+        did = str((incident.analysis or {}).get("outcome") or "") if incident else ""
+        return f"Explained {link} in the comment above." + (f" {did}" if did else "")
+
+
+async def latest_failed_run(gh: GitHubClient, repo: str, head_sha: str) -> dict[str, Any] | None:
+    """The newest failed run of the commit, whatever its workflow (the bot's own branches excluded)."""
+    if not head_sha:
+        return None
+    for run in await actions.runs_for_sha(gh, repo, head_sha):
+        if (run.get("conclusion") in FAILING and run.get("head_sha") == head_sha
+                and not str(run.get("head_branch") or "").startswith(BOT_BRANCH_PREFIX)):
+            return run
+    return None
+
+
+def run_link(run: dict[str, Any]) -> str:
+    name = clean(str(run.get("name") or "workflow"), 100)
+    label = f"**{name}** run #{run['run_number']}" if run.get("run_number") else f"**{name}** run"
+    return f"{label} ([logs]({run['html_url']}))" if run.get("html_url") else label
+
+
+def reply_body(names: list[str], results: dict[str, str]) -> str:
+    parts = [REPLY_MARKER]
+    for name in names:
+        parts += [f"> /devflowfix {name}", "", results.get(name, "Not done."), ""]
+    return "\n".join(parts).rstrip() + "\n"
