@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 
 from aiohttp import web
@@ -74,6 +75,9 @@ def create_app(settings: Settings, *, services: Services | None = None, migrate:
             queue = DeliveryQueue(svc, concurrency=settings.worker_concurrency)
         app[QUEUE] = queue
         await queue.start()
+        # Everything loaded so far lives as long as the process: keep the collector from walking it again and
+        # again (a full collection over SQLAlchemy's and the libraries' objects is a latency spike).
+        gc.freeze()
         if not settings.app_configured:
             log.warning("no GitHub App configured (APP_ID, PRIVATE_KEY): webhooks are recorded, API work is not done")
 

@@ -114,6 +114,7 @@ class DeliveryWriter:
             try:
                 if self._sqlite is not None:
                     ids = await self._sqlite.write(list(rows.values()))
+                    self._sqlite.maybe_checkpoint()
                 else:
                     ids = await self._write(list(rows.values()))
             except Exception as exc:  # the callers get the error (a 503 for the sender to retry); we go on
@@ -148,21 +149,51 @@ _SQLITE_INSERT = (
 
 
 class _SqliteBatchWriter:
-    """One sqlite3 connection on one thread of its own: a whole batch is one call, one transaction."""
+    """One sqlite3 connection on one thread of its own: a whole batch is one call, one transaction.
+
+    The WAL is checkpointed by a second thread and connection (PASSIVE, at most once a second) instead of
+    inside whichever commit crosses SQLite's auto-checkpoint threshold, so no answer waits for a checkpoint.
+    """
+
+    CHECKPOINT_EVERY = 1.0  # seconds
 
     def __init__(self, path: str) -> None:
         self._path = path
         self._conn: sqlite3.Connection | None = None
+        self._checkpoint_conn: sqlite3.Connection | None = None
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="delivery-writer")
+        self._checkpointer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wal-checkpoint")
+        self._checkpoint: asyncio.Future[None] | None = None
+        self._last_checkpoint = 0.0
+
+    def _open(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self._path, timeout=10, isolation_level=None, check_same_thread=False)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=FULL")
+        conn.execute("PRAGMA busy_timeout=10000")
+        return conn
 
     def _connect(self) -> sqlite3.Connection:
         if self._conn is None:
-            conn = sqlite3.connect(self._path, timeout=10, isolation_level=None, check_same_thread=False)
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=FULL")
-            conn.execute("PRAGMA busy_timeout=10000")
-            self._conn = conn
+            self._conn = self._open()
+            self._conn.execute("PRAGMA wal_autocheckpoint=0")  # the checkpoint thread does it
         return self._conn
+
+    def _checkpoint_sync(self) -> None:
+        if self._checkpoint_conn is None:
+            self._checkpoint_conn = self._open()
+        self._checkpoint_conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+
+    def maybe_checkpoint(self) -> None:
+        """Start a checkpoint in the background if the last one is done and a second has passed."""
+        loop = asyncio.get_running_loop()
+        if (self._checkpoint is not None and not self._checkpoint.done()) or (
+            loop.time() - self._last_checkpoint < self.CHECKPOINT_EVERY
+        ):
+            return
+        self._last_checkpoint = loop.time()
+        self._checkpoint = loop.run_in_executor(self._checkpointer, self._checkpoint_sync)
+        self._checkpoint.add_done_callback(_log_checkpoint_error)
 
     def _write_sync(self, deliveries: list[NewDelivery]) -> dict[tuple[str, str], int]:
         conn = self._connect()
@@ -192,9 +223,23 @@ class _SqliteBatchWriter:
                 self._conn.close()
                 self._conn = None
 
+        def _close_checkpointer() -> None:
+            if self._checkpoint_conn is not None:
+                self._checkpoint_conn.close()
+                self._checkpoint_conn = None
+
+        self._checkpointer.submit(_close_checkpointer).result(timeout=30)
         self._executor.submit(_close).result(timeout=10)
         self._executor.shutdown(wait=True)
+        self._checkpointer.shutdown(wait=True)
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="delivery-writer")
+        self._checkpointer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wal-checkpoint")
+        self._checkpoint = None
+
+
+def _log_checkpoint_error(future: asyncio.Future[None]) -> None:
+    if not future.cancelled() and future.exception() is not None:
+        log.warning("WAL checkpoint failed: %s", type(future.exception()).__name__)
 
 
 def _sqlite_time(value: dt.datetime) -> str:
