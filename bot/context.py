@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.forges.github_client import GitHubClient
+from bot.forges.gitlab_client import GitLabClient
 from bot.services import Services
 from bot.settings import Settings
 from storage.database import Database
@@ -22,6 +23,7 @@ class HandlerContext:
     log: logging.LoggerAdapter[logging.Logger]
     data: dict[str, Any] = field(default_factory=dict)
     _github: GitHubClient | None = None
+    _gitlab: GitLabClient | None = None
 
     @property
     def settings(self) -> Settings:
@@ -47,3 +49,9 @@ class HandlerContext:
                 raise LookupError("this event names no installation")
             self._github = self.services.installation_client(self.installation_id)
         return self._github
+
+    def gitlab(self) -> GitLabClient | None:
+        """A GitLab client acting as the bot account (one per delivery, so calls are counted); None without one."""
+        if self._gitlab is None:
+            self._gitlab = self.services.gitlab_client()
+        return self._gitlab

@@ -15,6 +15,7 @@ from bot.auth.oauth_github import GitHubOAuth
 from bot.auth.oauth_gitlab import GitLabOAuth
 from bot.auth.user_tokens import UserTokens
 from bot.forges.github_client import USER_AGENT, GitHubClient
+from bot.forges.gitlab_client import GitLabClient, StaticToken
 from bot.settings import Settings
 from storage.database import Database
 
@@ -81,6 +82,13 @@ class Services:
             raise NotConfigured("the GitHub App is not configured (APP_ID and PRIVATE_KEY); see README")
         provider = self.installation_tokens.provider(installation_id)
         return GitHubClient(self.http, provider, self.settings.github_api_base)
+
+    def gitlab_client(self) -> GitLabClient | None:
+        """A GitLab client acting as the bot account (`GITLAB_TOKEN`); None when no token is configured."""
+        if self.settings.gitlab_token is None or not self.settings.gitlab_token.get_secret_value():
+            return None
+        provider = StaticToken(self.settings.gitlab_token.get_secret_value())
+        return GitLabClient(self.http, provider, self.settings.gitlab_base)
 
     async def close(self) -> None:
         await self.http.close()

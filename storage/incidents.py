@@ -11,13 +11,13 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import and_, exists, func, or_, select, text, update
+from sqlalchemy import and_, exists, func, or_, select, text, true, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 
-from storage.models import FixAttempt, Incident, LLMUsage, PullRequestComment, WorkflowRun, new_id
+from storage.models import FixAttempt, ForgeNote, Incident, LLMUsage, PullRequestComment, WorkflowRun, new_id
 from storage.types import utcnow
 
 OPEN = "open"
@@ -130,13 +130,14 @@ class IncidentStore:
             await session.execute(update(Incident).where(Incident.id == incident_id).values(**values))
 
     async def open_with_signature(
-        self, repository: str, branch: str | None, signature: str, exclude_id: str
+        self, repository: str, branch: str | None, signature: str, exclude_id: str, *, provider: str | None = None
     ) -> Incident | None:
         """The oldest open incident on the same branch with the same failure signature (deduplication)."""
         async with self._sessions() as session:
             result = await session.execute(
                 select(Incident)
                 .where(
+                    Incident.provider == provider if provider else true(),
                     Incident.repository_full_name == repository,
                     Incident.head_branch == branch,
                     Incident.signature == signature,
@@ -182,7 +183,8 @@ class IncidentStore:
             return True
 
     async def resolve_open(
-        self, repository: str, branch: str | None, workflow_name: str | None, run: Mapping[str, Any]
+        self, repository: str, branch: str | None, workflow_name: str | None, run: Mapping[str, Any], *,
+        provider: str | None = None,
     ) -> list[Incident]:
         """A green run of the workflow on the branch: its open incidents went away (a fix PR still open keeps its
         incident open). Each is resolved by one conditional UPDATE, so of concurrent deliveries of green runs
@@ -192,6 +194,7 @@ class IncidentStore:
         conditions = (
             Incident.repository_full_name == repository, Incident.head_branch == branch,
             Incident.workflow_name == workflow_name, Incident.status.in_((OPEN, "rerun")), live_fix,
+            Incident.provider == provider if provider else true(),
         )
         async with self._sessions() as session:
             candidates = list((await session.execute(select(Incident).where(*conditions))).scalars())
@@ -417,3 +420,68 @@ class IncidentStore:
                 select(LLMUsage.calls).where(LLMUsage.repository_full_name == repository, LLMUsage.day == day)
             )
             return int(result.scalar_one_or_none() or 0)
+
+    # ---- GitLab: the incidents of a merge request, and the notes the bot writes
+    async def for_merge_request(
+        self, repository: str, iid: int, *, provider: str = "gitlab", limit: int = 10
+    ) -> list[Incident]:
+        async with self._sessions() as session:
+            result = await session.execute(
+                select(Incident)
+                .where(Incident.provider == provider, Incident.repository_full_name == repository,
+                       Incident.pr_number == iid, Incident.status != MERGED)
+                .order_by(Incident.created_at.desc())
+                .limit(limit)
+            )
+            return list(result.scalars())
+
+    async def claim_note(self, provider: str, repository: str, target: str, owner: str) -> tuple[ForgeNote, bool]:
+        """(the note's row, whether we may write it first). Only one delivery ever creates a note."""
+        now = utcnow()
+        where = (ForgeNote.provider == provider, ForgeNote.repository_full_name == repository,
+                 ForgeNote.target == target)
+        async with self._sessions.begin() as session:
+            stmt = _insert(session)(ForgeNote.__table__).values(
+                provider=provider, repository_full_name=repository, target=target, claimed_by=owner, posted=False,
+                created_at=now, updated_at=now,
+            )
+            await session.execute(
+                stmt.on_conflict_do_nothing(index_elements=["provider", "repository_full_name", "target"])
+            )
+            row = (await session.execute(select(ForgeNote).where(*where))).scalar_one()
+            return row, (not row.posted and row.claimed_by == owner)
+
+    async def set_note(
+        self, provider: str, repository: str, target: str, owner: str, *, note_id: int | None, posted: bool
+    ) -> None:
+        async with self._sessions.begin() as session:
+            await session.execute(
+                update(ForgeNote)
+                .where(ForgeNote.provider == provider, ForgeNote.repository_full_name == repository,
+                       ForgeNote.target == target)
+                .values(note_id=note_id, posted=posted, claimed_by=owner, updated_at=utcnow())
+            )
+
+    async def release_note(self, provider: str, repository: str, target: str, owner: str) -> None:
+        """Give the claim up (writing failed) so the next delivery may try."""
+        async with self._sessions.begin() as session:
+            await session.execute(
+                update(ForgeNote)
+                .where(ForgeNote.provider == provider, ForgeNote.repository_full_name == repository,
+                       ForgeNote.target == target, ForgeNote.posted.is_(False), ForgeNote.claimed_by == owner)
+                .values(claimed_by=None)
+            )
+
+    async def reclaim_note(self, provider: str, repository: str, target: str, owner: str, stale: int = 120) -> bool:
+        """Take over a claim nobody holds: its writer gave it up, or took more than `stale` seconds (died)."""
+        stale_before = utcnow() - dt.timedelta(seconds=stale)
+        async with self._sessions.begin() as session:
+            result = await session.execute(
+                update(ForgeNote)
+                .where(ForgeNote.provider == provider, ForgeNote.repository_full_name == repository,
+                       ForgeNote.target == target, ForgeNote.posted.is_(False),
+                       or_(ForgeNote.claimed_by.is_(None), ForgeNote.claimed_by == owner,
+                           ForgeNote.updated_at < stale_before))
+                .values(claimed_by=owner, updated_at=utcnow())
+            )
+            return _rows(result) == 1

@@ -337,3 +337,20 @@ class CommandComment(Timestamps, Base):
     lease_until: Mapped[dt.datetime | None]
     results: Mapped[dict[str, Any]] = mapped_column(default=dict)
     reply_comment_id: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class ForgeNote(Timestamps, Base):
+    """A note the bot writes on GitLab: the one note per merge request (`target` "mr:<iid>", kept up to date) or
+    the one comment per pipeline on a commit with no merge request (`target` "pipeline:<id>", written once).
+    Claimed by one delivery (INSERT .. ON CONFLICT DO NOTHING), so concurrent deliveries write it once.
+    """
+
+    __tablename__ = "forge_notes"
+    __table_args__ = (UniqueConstraint("provider", "repository_full_name", "target", name="uq_forge_notes_target"),)
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    provider: Mapped[str] = mapped_column(String(20), default="gitlab")
+    repository_full_name: Mapped[str] = mapped_column(String(255))
+    target: Mapped[str] = mapped_column(String(100))
+    note_id: Mapped[int | None] = mapped_column(BigInteger)
+    posted: Mapped[bool] = mapped_column(Boolean, default=False)
+    claimed_by: Mapped[str | None] = mapped_column(String(100))

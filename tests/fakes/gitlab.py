@@ -1,13 +1,22 @@
-"""A fake GitLab (OAuth 2 provider and `GET /api/v4/user`) served by aiohttp on loopback, with GitLab's shapes:
+"""A fake GitLab (OAuth 2 provider, `GET /api/v4/user`, and the CI and notes API of its projects) served by aiohttp
+on loopback, with GitLab's shapes:
 
 `POST /oauth/token` (grant_type authorization_code / refresh_token) answers 200 with `access_token`,
 `token_type` "Bearer", `expires_in` 7200, `refresh_token`, `scope`, `created_at`; errors are 400
 `{"error": "invalid_grant", ...}` and 401 `{"error": "invalid_client", ...}`. Refresh tokens rotate, codes are
 single-use, the redirect_uri must be the authorization's, PKCE S256 is checked.
+
+Projects (`add_project`) answer with `API_TOKEN` as a bearer token (else 401): a pipeline's jobs
+(`scope[]`, paged with `Link` and `X-Next-Page`), a project's pipelines (`ref`, `status`, newest first), a job's
+trace (a 302 to `/_objects/...` first, as object storage does, then text/plain), merge request notes (POST 201,
+PUT 200) and commit comments (POST 201, no id, as GitLab). Unknown projects and jobs are 404
+`{"message": "404 Project Not Found"}`; `fail_next` answers the next matching call with an error (a 429 carries
+`RateLimit-*` and `Retry-After`).
 """
 
 from __future__ import annotations
 
+import itertools
 import secrets
 import time
 from dataclasses import dataclass, field
@@ -21,6 +30,7 @@ from tests.fakes.github_oauth import s256
 
 GITLAB_CLIENT_ID = "gitlab-app-id-0000"
 GITLAB_CLIENT_SECRET = "gitlab-app-secret-0000"
+API_TOKEN = "glpat-bot-token-00000000"
 ACCESS_LIFETIME = 7200
 INVALID_GRANT = (
     "The provided authorization grant is invalid, expired, revoked, does not match the redirection URI used in "
@@ -38,6 +48,28 @@ class GLGrant:
 
 
 @dataclass
+class FakeProject:
+    id: int
+    path: str
+    pipelines: dict[int, dict[str, Any]] = field(default_factory=dict)
+    jobs: dict[int, dict[str, Any]] = field(default_factory=dict)  # job id -> job (with its pipeline id)
+    traces: dict[int, bytes] = field(default_factory=dict)
+    notes: dict[int, dict[int, dict[str, Any]]] = field(default_factory=dict)  # MR iid -> note id -> note
+    commit_comments: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+    def mr_notes(self, iid: int) -> list[dict[str, Any]]:
+        return list(self.notes.get(iid, {}).values())
+
+
+@dataclass
+class Call:
+    method: str
+    path: str
+    query: dict[str, str]
+    body: Any
+
+
+@dataclass
 class FakeGitLab:
     now: Any = time.time
     client_id: str = GITLAB_CLIENT_ID
@@ -49,12 +81,174 @@ class FakeGitLab:
     access_tokens: dict[str, GLGrant] = field(default_factory=dict)
     token_calls: list[dict[str, str]] = field(default_factory=list)
     server: TestServer | None = None
+    projects: dict[int, FakeProject] = field(default_factory=dict)
+    calls: list[Call] = field(default_factory=list)
+    failures: list[tuple[str, str, int]] = field(default_factory=list)
+    trace_redirect: bool = True
 
     def __post_init__(self) -> None:
-        self.app = web.Application()
+        self._ids = itertools.count(1000)
+        self.app = web.Application(middlewares=[self._api_middleware])
         self.app.router.add_get("/oauth/authorize", self.authorize)
         self.app.router.add_post("/oauth/token", self.token)
         self.app.router.add_get("/api/v4/user", self.user)
+        p = "/api/v4/projects/{project}"
+        self.app.router.add_get(p + "/pipelines", self.list_pipelines)
+        self.app.router.add_get(p + "/pipelines/{pipeline}/jobs", self.pipeline_jobs)
+        self.app.router.add_get(p + "/jobs/{job}/trace", self.trace)
+        self.app.router.add_get("/_objects/traces/{job}", self.object_trace)
+        self.app.router.add_post(p + "/merge_requests/{iid}/notes", self.create_note)
+        self.app.router.add_put(p + "/merge_requests/{iid}/notes/{note}", self.update_note)
+        self.app.router.add_post(p + "/repository/commits/{sha}/comments", self.commit_comment)
+
+    # ---- projects, pipelines and jobs the tests set up
+    def add_project(self, project_id: int, path: str) -> FakeProject:
+        self.projects[project_id] = FakeProject(project_id, path)
+        return self.projects[project_id]
+
+    def add_pipeline(self, project: FakeProject, *, status: str, ref: str, sha: str, pipeline_id: int | None = None,
+                     jobs: list[dict[str, Any]] = ()) -> dict[str, Any]:
+        """A pipeline and its jobs: each `{"name", "status", "stage"?, "trace"?: bytes, "allow_failure"?}`."""
+        pid = pipeline_id or next(self._ids)
+        web = f"https://gitlab.example/{project.path}"
+        pipeline = {"id": pid, "iid": pid % 1000, "project_id": project.id, "sha": sha, "ref": ref,
+                    "status": status, "source": "push", "web_url": f"{web}/-/pipelines/{pid}"}
+        project.pipelines[pid] = pipeline
+        for job in jobs:
+            job_id = next(self._ids)
+            project.jobs[job_id] = {
+                "id": job_id, "name": job["name"], "stage": job.get("stage", "test"), "status": job["status"],
+                "allow_failure": job.get("allow_failure", False), "web_url": f"{web}/-/jobs/{job_id}",
+                "failure_reason": "script_failure" if job["status"] == "failed" else None,
+                "pipeline": {"id": pid, "ref": ref, "sha": sha, "status": status}, "ref": ref,
+            }
+            if "trace" in job:
+                project.traces[job_id] = job["trace"]
+        return pipeline
+
+    def fail_next(self, method: str, path: str, status: int) -> None:
+        """The next `method` call whose path starts with `path` answers `status`."""
+        self.failures.append((method, path, status))
+
+    def api_calls(self) -> list[str]:
+        return [f"{c.method} {c.path}" for c in self.calls if c.path.startswith("/api/v4/projects")]
+
+    @web.middleware
+    async def _api_middleware(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        path = request.path
+        if not path.startswith(("/api/v4/projects", "/_objects")):
+            return await handler(request)
+        body: Any = None
+        if request.can_read_body:
+            body = await request.json()
+        self.calls.append(Call(request.method, path, dict(request.query), body))
+        for failure in self.failures:
+            method, prefix, status = failure
+            if method == request.method and path.startswith(prefix):
+                self.failures.remove(failure)
+                return self._error(status)
+        if path.startswith("/api/v4/") and request.headers.get("Authorization") != f"Bearer {API_TOKEN}":
+            return web.json_response({"message": "401 Unauthorized"}, status=401)
+        return await handler(request)
+
+    def _error(self, status: int) -> web.Response:
+        if status == 429:
+            reset = int(self.now()) + 30
+            headers = {"RateLimit-Limit": "600", "RateLimit-Observed": "601", "RateLimit-Remaining": "0",
+                       "RateLimit-Reset": str(reset), "Retry-After": "30"}
+            return web.Response(status=429, text="Retry later", headers=headers, content_type="text/plain")
+        return web.json_response({"message": f"{status} Error"}, status=status)
+
+    def _project(self, request: web.Request) -> FakeProject:
+        project = self.projects.get(int(request.match_info["project"])) if request.match_info[
+            "project"].isdigit() else None
+        if project is None:
+            raise web.HTTPNotFound(text='{"message": "404 Project Not Found"}', content_type="application/json")
+        return project
+
+    @staticmethod
+    def _page(request: web.Request, items: list[dict[str, Any]]) -> web.Response:
+        per_page = min(int(request.query.get("per_page", "20")), 100)
+        page = int(request.query.get("page", "1"))
+        chunk = items[(page - 1) * per_page: page * per_page]
+        headers = {"X-Page": str(page), "X-Per-Page": str(per_page), "X-Total": str(len(items))}
+        if page * per_page < len(items):
+            query = [(k, v) for k, v in request.query.items() if k != "page"] + [("page", str(page + 1))]
+            url = request.url.with_query(query)
+            headers["X-Next-Page"] = str(page + 1)
+            headers["Link"] = f'<{url}>; rel="next"'
+        else:
+            headers["X-Next-Page"] = ""
+        return web.json_response(chunk, headers=headers)
+
+    async def list_pipelines(self, request: web.Request) -> web.Response:
+        project = self._project(request)
+        q = request.query
+        found = [p for p in project.pipelines.values()
+                 if (not q.get("ref") or p["ref"] == q["ref"]) and (not q.get("status") or p["status"] == q["status"])]
+        found.sort(key=lambda p: p["id"], reverse=q.get("sort", "desc") == "desc")
+        return self._page(request, found)
+
+    async def pipeline_jobs(self, request: web.Request) -> web.Response:
+        project = self._project(request)
+        pid = int(request.match_info["pipeline"])
+        if pid not in project.pipelines:
+            return web.json_response({"message": "404 Not found"}, status=404)
+        scopes = request.query.getall("scope[]", [])
+        jobs = [j for j in project.jobs.values()
+                if j["pipeline"]["id"] == pid and (not scopes or j["status"] in scopes)]
+        return self._page(request, sorted(jobs, key=lambda j: j["id"], reverse=True))
+
+    async def trace(self, request: web.Request) -> web.StreamResponse:
+        project = self._project(request)
+        job_id = int(request.match_info["job"])
+        if job_id not in project.jobs or job_id not in project.traces:
+            return web.json_response({"message": "404 Not found"}, status=404)
+        if self.trace_redirect:
+            raise web.HTTPFound(f"/_objects/traces/{project.id}-{job_id}?X-Amz-Signature={secrets.token_hex(8)}")
+        return web.Response(body=project.traces[job_id], content_type="text/plain", charset="utf-8")
+
+    async def object_trace(self, request: web.Request) -> web.Response:
+        project_id, _, job_id = request.match_info["job"].partition("-")
+        project = self.projects.get(int(project_id))
+        if project is None or int(job_id) not in project.traces:
+            return web.Response(status=404, text="NoSuchKey")
+        return web.Response(body=project.traces[int(job_id)], content_type="text/plain", charset="utf-8")
+
+    def _note(self, body: str) -> dict[str, Any]:
+        return {"id": next(self._ids), "type": None, "body": body, "author": {"id": 99, "username": "devflowfix"},
+                "system": False, "noteable_type": "MergeRequest", "resolvable": False,
+                "created_at": "2026-11-21T18:00:00.000Z", "updated_at": "2026-11-21T18:00:00.000Z"}
+
+    async def create_note(self, request: web.Request) -> web.Response:
+        project = self._project(request)
+        body = (await request.json()).get("body")
+        if not body:
+            return web.json_response({"message": "400 Bad request - body is missing"}, status=400)
+        note = self._note(body)
+        note["noteable_iid"] = int(request.match_info["iid"])
+        project.notes.setdefault(int(request.match_info["iid"]), {})[note["id"]] = note
+        return web.json_response(note, status=201)
+
+    async def update_note(self, request: web.Request) -> web.Response:
+        project = self._project(request)
+        notes = project.notes.get(int(request.match_info["iid"]), {})
+        note = notes.get(int(request.match_info["note"]))
+        if note is None:
+            return web.json_response({"message": "404 Note Not Found"}, status=404)
+        note["body"] = (await request.json())["body"]
+        note["updated_at"] = "2026-11-21T18:05:00.000Z"
+        return web.json_response(note)
+
+    async def commit_comment(self, request: web.Request) -> web.Response:
+        project = self._project(request)
+        note = (await request.json()).get("note")
+        if not note:
+            return web.json_response({"message": "400 Bad request - note is missing"}, status=400)
+        comment = {"note": note, "path": None, "line": None, "line_type": None,
+                   "author": {"id": 99, "username": "devflowfix"}, "created_at": "2026-11-21T18:00:00.000Z"}
+        project.commit_comments.setdefault(request.match_info["sha"], []).append(comment)
+        return web.json_response(comment, status=201)
 
     async def start(self) -> str:
         self.server = TestServer(self.app, host="127.0.0.1")
