@@ -7,6 +7,8 @@ import re
 import pytest
 from aiohttp.test_utils import TestClient
 
+from tests.identities import sign_in
+
 VALUES = ["0", "-1", "99999999999999999999999999", "..%2F..%2Fetc%2Fpasswd", "%00", "'%20OR%201=1", "x" * 300]
 BODIES: list[tuple[bytes, str]] = [
     (b"", "application/json"),
@@ -23,9 +25,7 @@ def expand(path: str, value: str) -> str:
     return re.sub(r"\{[^}]+\}", value, path)
 
 
-@pytest.mark.parametrize("cookies", COOKIES, ids=["signed-out", "forged-cookies"])
-async def test_no_route_answers_5xx_to_hostile_input(client: TestClient, cookies: dict[str, str]) -> None:
-    client.session.cookie_jar.update_cookies(cookies)
+async def hammer(client: TestClient, csrf: str = "forged") -> None:
     routes = {
         (route.method, route.resource.canonical)
         for route in client.app.router.routes()
@@ -37,7 +37,7 @@ async def test_no_route_answers_5xx_to_hostile_input(client: TestClient, cookies
             url = expand(path, value)
             for body, content_type in BODIES if method != "GET" else [(b"", "application/json")]:
                 resp = await client.request(
-                    method, url, data=body, headers={"Content-Type": content_type, "X-CSRF-Token": "forged"},
+                    method, url, data=body, headers={"Content-Type": content_type, "X-CSRF-Token": csrf},
                     allow_redirects=False,
                 )
                 text = await resp.text()
@@ -45,3 +45,14 @@ async def test_no_route_answers_5xx_to_hostile_input(client: TestClient, cookies
                 assert resp.status < 500 or (resp.status == 503 and "not configured" in text), (
                     method, url, body, resp.status, text,
                 )
+
+
+@pytest.mark.parametrize("cookies", COOKIES, ids=["signed-out", "forged-cookies"])
+async def test_no_route_answers_5xx_to_hostile_input(client: TestClient, cookies: dict[str, str]) -> None:
+    client.session.cookie_jar.update_cookies(cookies)
+    await hammer(client)
+
+
+async def test_no_route_answers_5xx_to_a_signed_in_user_either(id_client: TestClient, fake_github: object) -> None:
+    csrf = await sign_in(id_client, fake_github, "mona", 583231)  # type: ignore[arg-type]
+    await hammer(id_client, csrf)
