@@ -417,3 +417,17 @@ class IncidentStore:
                 select(LLMUsage.calls).where(LLMUsage.repository_full_name == repository, LLMUsage.day == day)
             )
             return int(result.scalar_one_or_none() or 0)
+
+    # ---- history for the API
+    async def for_repository(
+        self, repository: str, *, offset: int = 0, limit: int = 30, provider: str = "github"
+    ) -> tuple[int, list[Incident]]:
+        """(how many, one page newest first) of a repository's incidents."""
+        where = (Incident.provider == provider, Incident.repository_full_name == repository)
+        async with self._sessions() as session:
+            total = (await session.execute(select(func.count()).select_from(Incident).where(*where))).scalar()
+            rows = await session.execute(
+                select(Incident).where(*where).order_by(Incident.created_at.desc(), Incident.id)
+                .offset(offset).limit(limit)
+            )
+            return int(total or 0), list(rows.scalars())
