@@ -338,3 +338,17 @@ async def test_signed_out_answers_401_and_a_legacy_token_cannot_list(world: Worl
                                                   token=world.fake.oauth.legacy_token("oauth", 1))  # type: ignore
     resp = await world.client.get("/api/v1/repositories")
     assert resp.status == 409 and (await resp.json())["reconnect_url"]
+
+
+async def test_many_repositories_are_read_page_by_page_from_github(world: World) -> None:
+    names = [f"big-org/r{i:03d}" for i in range(130)]
+    world.fake.add_installation(33, "big-org", names, first_repo_id=9000)
+    await world.db.installations.upsert({"id": 33, "account": {"login": "big-org", "id": 33}})
+    await world.db.installations.add_repositories(33, world.fake.installations[33]["repositories"])
+    await sign_in(world.client, world.fake, "octocat", 1)
+    for name in names:
+        world.fake.oauth.grant_repo(1, name, "push")  # type: ignore[attr-defined]
+    body = await (await world.client.get("/api/v1/repositories?per_page=100&page=2")).json()
+    assert body["total"] == 130 and [r["full_name"] for r in body["repositories"]] == names[100:]
+    assert not any(r["can_change_settings"] for r in body["repositories"])  # push is not enough
+    assert len(world.fake.calls("GET", "/user/installations/33/repositories")) == 2  # followed the Link header
