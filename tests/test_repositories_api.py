@@ -14,8 +14,10 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from bot.appkeys import QUEUE
+from bot.dispatch import run_delivery
 from bot.server import create_app
 from bot.services import Services
+from bot.web.repositories import ACCESS_KEY
 from storage.database import Database
 from storage.deliveries import FAILED
 from storage.models import RepositoryConnection
@@ -352,3 +354,32 @@ async def test_many_repositories_are_read_page_by_page_from_github(world: World)
     assert body["total"] == 130 and [r["full_name"] for r in body["repositories"]] == names[100:]
     assert not any(r["can_change_settings"] for r in body["repositories"])  # push is not enough
     assert len(world.fake.calls("GET", "/user/installations/33/repositories")) == 2  # followed the Link header
+
+
+async def test_github_refusing_or_failing_answers_409_or_502_and_nothing_is_cached(world: World) -> None:
+    await octocat(world)
+    world.fake.fail_next("GET", "/user/installations", 500)
+    resp = await world.client.get("/api/v1/repositories")
+    assert resp.status == 502 and "error" in await resp.json()
+    assert (await world.client.get("/api/v1/repositories")).status == 200  # the failure was not cached
+
+    world.client.app[ACCESS_KEY].forget((await world.db.users.by_github_id(1)).id)  # type: ignore[union-attr]
+    world.fake.revoke_all("user")
+    world.fake.oauth.revoke_refresh_tokens()  # type: ignore[attr-defined]
+    resp = await world.client.get("/api/v1/repositories")
+    assert resp.status == 409 and (await resp.json())["reconnect_url"] == "/api/v1/oauth/github/authorize"
+
+
+async def test_redeliver_in_the_external_mode_leaves_it_to_the_workers(
+    aiohttp_client: Any, world: World
+) -> None:
+    settings = world.services.settings.model_copy(update={"queue_mode": "external"})
+    client = await aiohttp_client(create_app(settings, services=world.services, migrate=False))
+    csrf = await sign_in(client, world.fake, "octocat", 1)
+    world.fake.oauth.grant_repo(1, "octo-org/app", "admin")  # type: ignore[attr-defined]
+    pk = await world.deliver("ping", ping_payload("octo-org/app"))
+    await world.db.deliveries.finish(pk, FAILED, "boom")
+    resp = await client.post(f"/api/v1/deliveries/{pk}/redeliver", headers={"X-CSRF-Token": csrf})
+    assert resp.status == 202 and (await resp.json())["delivery"]["status"] == "pending"
+    assert pk in await world.db.deliveries.unfinished()  # what a worker polls for
+    assert await run_delivery(world.services, pk) == "done"
