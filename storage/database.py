@@ -14,6 +14,7 @@ from storage.db import create_engine, session_factory
 from storage.deliveries import DeliveryStore, DeliveryWriter
 from storage.incidents import IncidentStore
 from storage.installations import InstallationStore
+from storage.repositories import RepositoryStore
 from storage.sign_in import OAuthStateStore, WebSessionStore
 from storage.users import UserStore
 
@@ -34,6 +35,7 @@ class Database:
     web_sessions: WebSessionStore
     incidents: IncidentStore
     commands: CommandStore
+    repositories: RepositoryStore
     extras: dict[str, object] = field(default_factory=dict)
 
     @classmethod
@@ -53,6 +55,7 @@ class Database:
             web_sessions=WebSessionStore(sessions),
             incidents=IncidentStore(sessions),
             commands=CommandStore(sessions),
+            repositories=RepositoryStore(sessions),
         )
 
     async def migrate(self) -> None:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from sqlalchemy import or_, select, true, update
+from sqlalchemy import func, or_, select, true, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -51,6 +51,28 @@ class NewDelivery:
             "attempts": 0,
             "received_at": self.received_at,
         }
+
+
+@dataclass(slots=True, frozen=True)
+class DeliverySummary:
+    """A delivery as the history shows it: everything but the body."""
+
+    id: int
+    provider: str
+    delivery_id: str
+    event: str
+    action: str | None
+    installation_id: int | None
+    repository: str | None
+    received_at: dt.datetime
+    status: str
+    attempts: int
+    last_error: str | None
+    next_attempt_at: dt.datetime | None
+    finished_at: dt.datetime | None
+
+
+_SUMMARY_COLUMNS = tuple(getattr(WebhookDelivery, name) for name in DeliverySummary.__slots__)
 
 
 @dataclass(slots=True, frozen=True)
@@ -360,3 +382,31 @@ class DeliveryStore:
                 )
             )
             return result.scalar_one_or_none()
+
+    # ---- history (never the body)
+    async def summary(self, delivery_pk: int) -> DeliverySummary | None:
+        async with self._sessions() as session:
+            row = (await session.execute(select(*_SUMMARY_COLUMNS).where(WebhookDelivery.id == delivery_pk))).first()
+            return DeliverySummary(*row) if row is not None else None
+
+    async def for_repository(
+        self, repository: str, *, offset: int = 0, limit: int = 30, provider: str = "github"
+    ) -> tuple[int, list[DeliverySummary]]:
+        """(how many, one page newest first) of the deliveries about one repository."""
+        where = (WebhookDelivery.provider == provider, WebhookDelivery.repository == repository)
+        async with self._sessions() as session:
+            total = (await session.execute(select(func.count()).select_from(WebhookDelivery).where(*where))).scalar()
+            rows = await session.execute(
+                select(*_SUMMARY_COLUMNS).where(*where).order_by(WebhookDelivery.id.desc()).offset(offset).limit(limit)
+            )
+            return int(total or 0), [DeliverySummary(*row) for row in rows.all()]
+
+    async def redeliver(self, delivery_pk: int) -> bool:
+        """Put a failed delivery back to pending, due now, with a fresh retry budget; False unless it was failed."""
+        async with self._sessions.begin() as session:
+            result = await session.execute(
+                update(WebhookDelivery)
+                .where(WebhookDelivery.id == delivery_pk, WebhookDelivery.status == FAILED)
+                .values(status=PENDING, attempts=0, next_attempt_at=None, lease_until=None, finished_at=None)
+            )
+            return int(getattr(result, "rowcount", 0) or 0) == 1

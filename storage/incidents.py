@@ -485,3 +485,17 @@ class IncidentStore:
                 .values(claimed_by=owner, updated_at=utcnow())
             )
             return _rows(result) == 1
+
+    # ---- history for the API
+    async def for_repository(
+        self, repository: str, *, offset: int = 0, limit: int = 30, provider: str = "github"
+    ) -> tuple[int, list[Incident]]:
+        """(how many, one page newest first) of a repository's incidents."""
+        where = (Incident.provider == provider, Incident.repository_full_name == repository)
+        async with self._sessions() as session:
+            total = (await session.execute(select(func.count()).select_from(Incident).where(*where))).scalar()
+            rows = await session.execute(
+                select(Incident).where(*where).order_by(Incident.created_at.desc(), Incident.id)
+                .offset(offset).limit(limit)
+            )
+            return int(total or 0), list(rows.scalars())

@@ -38,6 +38,7 @@ def fail(status: int, message: str, **extra: Any) -> NoReturn:
     classes: dict[int, type[web.HTTPException]] = {
         400: web.HTTPBadRequest, 401: web.HTTPUnauthorized, 403: web.HTTPForbidden, 404: web.HTTPNotFound,
         409: web.HTTPConflict, 413: web.HTTPRequestEntityTooLarge, 415: web.HTTPUnsupportedMediaType,
+        422: web.HTTPUnprocessableEntity,
         502: web.HTTPBadGateway, 503: web.HTTPServiceUnavailable,
     }
     cls = classes.get(status, web.HTTPBadRequest)

@@ -110,11 +110,13 @@ class FakeGitHub:
         return str(self.server.make_url("")).rstrip("/")
 
     # ---- helpers for tests
-    def add_installation(self, installation_id: int, account: str = "octo-org", repos: list[str] = ()) -> None:
+    def add_installation(
+        self, installation_id: int, account: str = "octo-org", repos: list[str] = (), *, first_repo_id: int = 5000
+    ) -> None:
         self.installations[installation_id] = {
             "id": installation_id, "account": {"login": account, "id": 1},
             "repositories": [
-                {"id": 5000 + i, "name": name.split("/")[-1], "full_name": name, "private": False}
+                {"id": first_repo_id + i, "name": name.split("/")[-1], "full_name": name, "private": False}
                 for i, name in enumerate(repos)
             ],
         }

@@ -57,6 +57,12 @@ class FakeGitHubIdentity:
     refresh_tokens: dict[str, Grant] = field(default_factory=dict)
     manifest_codes: set[str] = field(default_factory=set)
     refresh_calls: int = 0
+    # user id -> repository full name -> the person's role there ("admin", "maintain", "push", "triage", "pull")
+    repo_roles: dict[int, dict[str, str]] = field(default_factory=dict)
+
+    def grant_repo(self, user_id: int, full_name: str, role: str = "admin") -> None:
+        """The person can access `full_name` with `role` (what `/user/installations/{id}/repositories` shows)."""
+        self.repo_roles.setdefault(user_id, {})[full_name] = role
 
     def add_user(self, login: str, user_id: int) -> dict[str, Any]:
         user = {"login": login, "id": user_id, "node_id": f"U_{user_id}", "type": "User", "site_admin": False,
@@ -86,6 +92,10 @@ def add_identity_routes(fake: FakeGitHub) -> None:
     fake.router.add_get("/login/oauth/authorize", functools.partial(authorize, fake))
     fake.router.add_post("/login/oauth/access_token", functools.partial(access_token, fake))
     fake.router.add_get("/user", functools.partial(get_user, fake))
+    fake.router.add_get("/user/installations", functools.partial(user_installations, fake))
+    fake.router.add_get(
+        "/user/installations/{installation_id}/repositories", functools.partial(user_installation_repos, fake)
+    )
     fake.router.add_post("/app-manifests/{code}/conversions", functools.partial(manifest_conversion, fake))
 
 
@@ -179,3 +189,75 @@ async def manifest_conversion(fake: FakeGitHub, request: web.Request) -> web.Res
         "client_id": "Iv1.manifestclient", "client_secret": "manifest-client-secret",
         "webhook_secret": "manifest-webhook-secret", "pem": pem,
     }, status=201)
+
+
+ROLES = ("pull", "triage", "push", "maintain", "admin")
+
+
+def permissions_of(role: str) -> dict[str, bool]:
+    """GitHub's `permissions` object of a repository for a person with `role`."""
+    rank = ROLES.index(role)
+    return {name: rank >= i for i, name in enumerate(ROLES)}
+
+
+def _user_repos(fake: FakeGitHub, user_id: int) -> dict[int, list[dict[str, Any]]]:
+    """installation id -> the repositories of that installation the person can access, with their permissions."""
+    oauth: FakeGitHubIdentity = fake.oauth  # type: ignore[attr-defined]
+    roles = oauth.repo_roles.get(user_id, {})
+    found: dict[int, list[dict[str, Any]]] = {}
+    for installation_id, installation in sorted(fake.installations.items()):
+        repos = [
+            {**repo, "permissions": permissions_of(roles[repo["full_name"]])}
+            for repo in installation["repositories"] if repo["full_name"] in roles
+        ]
+        if repos:
+            found[installation_id] = repos
+    return found
+
+
+def _user_token(fake: FakeGitHub, request: web.Request) -> Any:
+    token = fake.check_token(request)
+    if isinstance(token, web.Response):
+        return token
+    if token.kind != "user":  # an installation token, a classic OAuth token or a PAT
+        return fake.error(403, "You must authenticate with an access token authorized to a GitHub App in order to "
+                               "list installations")
+    return token
+
+
+async def user_installations(fake: FakeGitHub, request: web.Request) -> web.Response:
+    """`GET /user/installations`: the App's installations the person can reach through some repository."""
+    token = _user_token(fake, request)
+    if isinstance(token, web.Response):
+        return token
+    from tests.fakes.github import paginate
+
+    installations = [
+        {"id": iid, "account": fake.installations[iid]["account"], "app_id": fake.app_id, "app_slug": "devflowfix",
+         "target_type": "Organization", "repository_selection": "selected",
+         "permissions": fake.installations[iid].get("permissions", {"metadata": "read"}),
+         "events": fake.installations[iid].get("events", []), "suspended_at": None}
+        for iid in _user_repos(fake, int(token.subject))
+    ]
+    chunk, headers = paginate(request, installations)
+    return web.json_response({"total_count": len(installations), "installations": chunk}, headers=headers)
+
+
+async def user_installation_repos(fake: FakeGitHub, request: web.Request) -> web.Response:
+    """`GET /user/installations/{id}/repositories`: that installation's repositories the person can access."""
+    token = _user_token(fake, request)
+    if isinstance(token, web.Response):
+        return token
+    from tests.fakes.github import paginate
+
+    try:
+        installation_id = int(request.match_info["installation_id"])
+    except ValueError:
+        return fake.error(404, "Not Found")
+    repos = _user_repos(fake, int(token.subject)).get(installation_id)
+    if repos is None:
+        return fake.error(404, "Not Found")
+    chunk, headers = paginate(request, repos)
+    return web.json_response(
+        {"total_count": len(repos), "repository_selection": "selected", "repositories": chunk}, headers=headers
+    )

@@ -1,0 +1,97 @@
+"""Watched repositories as the web API sees them: look-ups by GitHub id, per-repository settings, and the
+per-repository figures of a list page (open incidents, last event) in one query each.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Mapping
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage.models import Incident, RepositoryConnection, WebhookDelivery
+from storage.types import utcnow
+
+SETTINGS = ("is_enabled", "auto_pr_enabled", "allow_workflow_edits")
+OPEN_INCIDENT_STATES = ("analyzing", "open", "rerun")
+CHUNK = 500  # ids per IN (...) list: far below SQLite's and asyncpg's bound-parameter limits
+
+
+def _chunks(values: list[str], size: int = CHUNK) -> list[list[str]]:
+    return [values[i : i + size] for i in range(0, len(values), size)]
+
+
+class RepositoryStore:
+    """Queries on `repository_connections` for the repositories API."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    async def get(self, connection_id: str) -> RepositoryConnection | None:
+        async with self._sessions() as session:
+            return await session.get(RepositoryConnection, connection_id)
+
+    async def watched(self, repository_ids: Collection[str], provider: str = "github") -> list[RepositoryConnection]:
+        """The connected (not removed) repositories among these provider repository ids, by full name."""
+        rows: list[RepositoryConnection] = []
+        async with self._sessions() as session:
+            for chunk in _chunks(sorted(set(repository_ids))):
+                result = await session.execute(
+                    select(RepositoryConnection).where(
+                        RepositoryConnection.provider == provider,
+                        RepositoryConnection.repository_id.in_(chunk),
+                        RepositoryConnection.removed_at.is_(None),
+                    )
+                )
+                rows.extend(result.scalars())
+        return sorted(rows, key=lambda r: (r.full_name.lower(), r.id))
+
+    async def update_settings(self, connection_id: str, values: Mapping[str, bool]) -> RepositoryConnection | None:
+        """Set some of `SETTINGS` on one repository; the row as it is afterwards (None if it is gone)."""
+        changes = {k: bool(v) for k, v in values.items() if k in SETTINGS}
+        async with self._sessions.begin() as session:
+            if changes:
+                await session.execute(
+                    update(RepositoryConnection)
+                    .where(RepositoryConnection.id == connection_id)
+                    .values(**changes, updated_at=utcnow())
+                )
+        return await self.get(connection_id)
+
+    async def open_incidents(self, full_names: Collection[str], provider: str = "github") -> dict[str, int]:
+        """Open (or being analyzed / re-run) incidents per repository full name."""
+        names = sorted(set(full_names))
+        counts: dict[str, int] = {}
+        async with self._sessions() as session:
+            for chunk in _chunks(names):
+                result = await session.execute(
+                    select(Incident.repository_full_name, func.count())
+                    .where(Incident.provider == provider, Incident.repository_full_name.in_(chunk),
+                           Incident.status.in_(OPEN_INCIDENT_STATES))
+                    .group_by(Incident.repository_full_name)
+                )
+                counts.update({name: int(n) for name, n in result.all()})
+        return counts
+
+    async def last_events(self, full_names: Collection[str], provider: str = "github") -> dict[str, dt.datetime]:
+        """When each repository's last webhook delivery was received."""
+        names = sorted(set(full_names))
+        last: dict[str, dt.datetime] = {}
+        async with self._sessions() as session:
+            for chunk in _chunks(names):
+                result = await session.execute(
+                    select(WebhookDelivery.repository, func.max(WebhookDelivery.id))
+                    .where(WebhookDelivery.provider == provider, WebhookDelivery.repository.in_(chunk))
+                    .group_by(WebhookDelivery.repository)
+                )
+                newest = [pk for _, pk in result.all()]
+                if not newest:
+                    continue
+                times = await session.execute(
+                    select(WebhookDelivery.repository, WebhookDelivery.received_at).where(
+                        WebhookDelivery.id.in_(newest)
+                    )
+                )
+                last.update({name: received for name, received in times.all() if name is not None})
+        return last
