@@ -226,6 +226,7 @@ class WebhookDelivery(Base):
     __table_args__ = (
         UniqueConstraint("provider", "delivery_id", name="uq_webhook_deliveries_delivery"),
         Index("ix_webhook_deliveries_status_due", "status", "next_attempt_at"),
+        Index("ix_webhook_deliveries_repository", "provider", "repository", "id"),  # per-repository history
     )
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     provider: Mapped[str] = mapped_column(String(20))
