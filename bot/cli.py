@@ -40,6 +40,15 @@ def settings_for(args: argparse.Namespace) -> Settings:
     return settings
 
 
+def new_event_loop() -> asyncio.AbstractEventLoop:
+    """uvloop where it is installed (Linux, macOS): the same asyncio API with a faster loop under the server."""
+    try:
+        import uvloop
+    except ImportError:  # pragma: no cover - platforms without uvloop
+        return asyncio.new_event_loop()
+    return uvloop.new_event_loop()
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from bot.server import create_app
 
@@ -52,7 +61,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     host = args.host or settings.host
     port = args.port or settings.port
     log.info("serving on http://%s:%d (database: %s)", host, port, settings.database_url.split("://", 1)[0])
-    web.run_app(create_app(settings), host=host, port=port, print=None, access_log=None)
+    web.run_app(create_app(settings), host=host, port=port, print=None, access_log=None, loop=new_event_loop())
     return 0
 
 
