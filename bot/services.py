@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import aiohttp
 
@@ -40,7 +40,6 @@ class Services:
     gitlab_oauth: GitLabOAuth | None = None
     user_tokens: UserTokens | None = None
     identities: IdentityResolver | None = None
-    extras: dict[str, object] = field(default_factory=dict)
 
     @classmethod
     async def create(cls, settings: Settings, db: Database | None = None) -> Services:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -36,7 +36,6 @@ class Database:
     incidents: IncidentStore
     commands: CommandStore
     repositories: RepositoryStore
-    extras: dict[str, object] = field(default_factory=dict)
 
     @classmethod
     def connect(cls, url: str) -> Database:
