@@ -51,7 +51,15 @@ class HandlerContext:
         return self._github
 
     def gitlab(self) -> GitLabClient | None:
-        """A GitLab client acting as the bot account (one per delivery, so calls are counted); None without one."""
+        """A GitLab client acting as the bot account, or as whoever `gitlab_for` chose (one per delivery, so calls
+        are counted); None without one."""
         if self._gitlab is None:
             self._gitlab = self.services.gitlab_client()
+        return self._gitlab
+
+    async def gitlab_for(self, project_id: int) -> GitLabClient | None:
+        """The client acting on `project_id`: `GITLAB_TOKEN`, else the person who connected the project (raises
+        ReconnectRequired if their connection is dead); None when nobody can act."""
+        if self._gitlab is None:
+            self._gitlab = await self.services.gitlab_project_client(project_id)
         return self._gitlab

@@ -13,9 +13,10 @@ from bot.auth.fallback import IdentityResolver, Resolved
 from bot.auth.installation_tokens import InstallationTokens
 from bot.auth.oauth_github import GitHubOAuth
 from bot.auth.oauth_gitlab import GitLabOAuth
-from bot.auth.user_tokens import UserTokens
+from bot.auth.user_tokens import ConnectionTokenProvider, ReconnectRequired, UserTokens
 from bot.forges.github_client import USER_AGENT, GitHubClient
 from bot.forges.gitlab_client import GitLabClient, StaticToken
+from bot.forges.gitlab_hooks import HookSecrets
 from bot.settings import Settings
 from storage.database import Database
 
@@ -40,6 +41,7 @@ class Services:
     gitlab_oauth: GitLabOAuth | None = None
     user_tokens: UserTokens | None = None
     identities: IdentityResolver | None = None
+    gitlab_hooks: HookSecrets | None = None
 
     @classmethod
     async def create(cls, settings: Settings, db: Database | None = None) -> Services:
@@ -64,6 +66,7 @@ class Services:
             providers = {"github": self.github_oauth, "gitlab": self.gitlab_oauth}
             self.user_tokens = UserTokens(self.db, self.cipher, providers)
         self.identities = IdentityResolver(self.settings, self.db, self.user_tokens, self.installation_tokens)
+        self.gitlab_hooks = HookSecrets(self.db, self.cipher)
 
     async def identity_for(self, user_id: str | None, repository: str | None = None) -> Resolved:
         """Who acts: a person (App user token, then legacy OAuth, then PAT), or the repository's installation."""
@@ -88,6 +91,28 @@ class Services:
             return None
         provider = StaticToken(self.settings.gitlab_token.get_secret_value())
         return GitLabClient(self.http, provider, self.settings.gitlab_base)
+
+    def gitlab_user_client(self, provider: ConnectionTokenProvider) -> GitLabClient:
+        """A GitLab client acting as a person (their `gitlab_oauth` connection, refreshed as needed)."""
+        return GitLabClient(self.http, provider, self.settings.gitlab_base)
+
+    async def gitlab_project_client(self, project_id: int) -> GitLabClient | None:
+        """Who acts on a GitLab project: `GITLAB_TOKEN` if set, else the person who connected the project (their
+        OAuth token, refreshed as needed); None when neither. Raises ReconnectRequired if that person's connection
+        is dead."""
+        client = self.gitlab_client()
+        if client is not None:
+            return client
+        row = await self.db.repositories.by_provider_id("gitlab", str(project_id))
+        if row is None or row.removed_at is not None or self.user_tokens is None:
+            return None
+        if row.oauth_connection_id is None:  # the person deleted the connection that connected the project
+            raise ReconnectRequired("-", "the connection that connected the project no longer exists")
+        connection = await self.db.connections.get(row.oauth_connection_id)
+        if connection is None or not connection.is_active:
+            reason = connection.deactivated_reason if connection else "the connection no longer exists"
+            raise ReconnectRequired(row.oauth_connection_id, reason or "the connection is inactive")
+        return self.gitlab_user_client(ConnectionTokenProvider(self.user_tokens, connection))
 
     async def close(self) -> None:
         await self.http.close()

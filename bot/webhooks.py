@@ -20,6 +20,7 @@ from aiohttp import web
 
 from bot import routers
 from bot.appkeys import QUEUE, SERVICES, SETTINGS
+from bot.forges.gitlab_hooks import project_id_of
 from bot.settings import Settings
 from storage.deliveries import IGNORED, NewDelivery
 
@@ -121,10 +122,12 @@ def parse_github(headers: Mapping[str, str], body: bytes, secret: str | None) ->
     return event, orjson.dumps(event.data)
 
 
-def parse_gitlab(headers: Mapping[str, str], body: bytes, secret: str | None) -> tuple[gidgetlab.sansio.Event, str]:
+def parse_gitlab(
+    headers: Mapping[str, str], body: bytes, secret: str | None, *, expected_from: str = "GITLAB_WEBHOOK_SECRET"
+) -> tuple[gidgetlab.sansio.Event, str]:
     """Verify (constant time) and parse a GitLab delivery; return the event and its delivery id."""
     if secret is None:
-        raise Reject(401, "no GITLAB_WEBHOOK_SECRET is configured, so no delivery can be verified")
+        raise Reject(401, f"no {expected_from} is configured, so no delivery can be verified")
     token = headers.get("x-gitlab-token")
     if token is None:
         raise Reject(401, "missing X-Gitlab-Token header")
@@ -209,7 +212,20 @@ async def gitlab_webhook(request: web.Request) -> web.StreamResponse:
     try:
         body = await read_body(request, settings.max_webhook_body)
         secret = settings.gitlab_webhook_secret.get_secret_value() if settings.gitlab_webhook_secret else None
-        event, delivery_id = parse_gitlab(request.headers, body, secret)
+        expected_from = "GITLAB_WEBHOOK_SECRET"
+        # A project connected by OAuth signs with its own secret: the claimed project id (read only after the size
+        # check, and trusted for nothing else) says which secret the token must match.
+        project_id = project_id_of(body)
+        hooks = request.app[SERVICES].gitlab_hooks
+        if project_id is not None and hooks is not None:
+            try:
+                entry = await hooks.for_delivery(project_id, request.headers.get("x-gitlab-token"), secret)
+            except Exception:  # storage is down: the sender (or a person) redelivers it
+                log.exception("could not look up the webhook secret of gitlab project %s", project_id)
+                return _answer(503, error="the delivery could not be verified; redeliver it later")
+            if entry.connected:
+                secret, expected_from = entry.secret, "readable webhook secret for this connected project"
+        event, delivery_id = parse_gitlab(request.headers, body, secret, expected_from=expected_from)
     except Reject as exc:
         log.info("gitlab delivery refused: %s", exc.message, extra={"status": exc.status})
         return _answer(exc.status, error=exc.message)

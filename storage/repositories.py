@@ -1,5 +1,6 @@
-"""Watched repositories as the web API sees them: look-ups by GitHub id, per-repository settings, and the
-per-repository figures of a list page (open incidents, last event) in one query each.
+"""Watched repositories as the web API sees them: look-ups by GitHub id, per-repository settings, the
+per-repository figures of a list page (open incidents, last event) in one query each, and GitLab projects
+connected by a person's OAuth token (their webhook id and encrypted secret).
 """
 
 from __future__ import annotations
@@ -10,8 +11,9 @@ from collections.abc import Collection, Mapping
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from storage.models import Incident, RepositoryConnection, WebhookDelivery
+from storage.models import Incident, RepositoryConnection, WebhookDelivery, new_id
 from storage.types import utcnow
+from storage.upsert import upsert
 
 SETTINGS = ("is_enabled", "auto_pr_enabled", "allow_workflow_edits")
 OPEN_INCIDENT_STATES = ("analyzing", "open", "rerun")
@@ -46,6 +48,46 @@ class RepositoryStore:
                 )
                 rows.extend(result.scalars())
         return sorted(rows, key=lambda r: (r.full_name.lower(), r.id))
+
+    async def by_provider_id(self, provider: str, repository_id: str) -> RepositoryConnection | None:
+        """The row of a provider's repository (or GitLab project) id, removed or not."""
+        async with self._sessions() as session:
+            result = await session.execute(
+                select(RepositoryConnection).where(
+                    RepositoryConnection.provider == provider, RepositoryConnection.repository_id == repository_id
+                )
+            )
+            return result.scalar_one_or_none()
+
+    async def connect_gitlab(
+        self, *, project_id: str, full_name: str, user_id: str, oauth_connection_id: str, webhook_id: str,
+        webhook_secret_enc: bytes, is_private: bool | None, default_branch: str | None,
+    ) -> RepositoryConnection:
+        """Insert or revive the row of a GitLab project connected by a person (one row per project)."""
+        now = utcnow()
+        values = {
+            "id": new_id(), "provider": "gitlab", "repository_id": project_id, "full_name": full_name,
+            "user_id": user_id, "oauth_connection_id": oauth_connection_id, "webhook_id": webhook_id,
+            "webhook_secret_enc": webhook_secret_enc, "is_private": is_private, "default_branch": default_branch,
+            "removed_at": None, "created_at": now, "updated_at": now,
+        }
+        changed = ("full_name", "user_id", "oauth_connection_id", "webhook_id", "webhook_secret_enc", "is_private",
+                   "default_branch", "removed_at", "updated_at")
+        async with self._sessions.begin() as session:
+            await upsert(session, RepositoryConnection.__table__, values, conflict=("provider", "repository_id"),
+                         update=changed)
+        row = await self.by_provider_id("gitlab", project_id)
+        assert row is not None
+        return row
+
+    async def remove_gitlab(self, connection_id: str) -> None:
+        """A disconnected GitLab project: removed, its hook id and secret forgotten."""
+        async with self._sessions.begin() as session:
+            await session.execute(
+                update(RepositoryConnection)
+                .where(RepositoryConnection.id == connection_id)
+                .values(removed_at=utcnow(), webhook_id=None, webhook_secret_enc=None, updated_at=utcnow())
+            )
 
     async def update_settings(self, connection_id: str, values: Mapping[str, bool]) -> RepositoryConnection | None:
         """Set some of `SETTINGS` on one repository; the row as it is afterwards (None if it is gone)."""

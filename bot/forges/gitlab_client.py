@@ -130,3 +130,6 @@ class GitLabClient:
 
     async def put(self, url: str, *, data: Any) -> Any:
         return await self._call(f"PUT {url}", lambda: self._gl.put(url, data=data))
+
+    async def delete(self, url: str) -> None:
+        await self._call(f"DELETE {url}", lambda: self._gl.delete(url))

@@ -1,11 +1,11 @@
-"""The web console and `/api/v1`: sign-in, connections, repositories and their history, and first-run setup
-(beside the webhook path)."""
+"""The web console and `/api/v1`: sign-in, connections, repositories and their history, GitLab projects, and
+first-run setup (beside the webhook path)."""
 
 from __future__ import annotations
 
 from aiohttp import web
 
-from bot.web import connections, history, oauth, repositories, sessions, setup
+from bot.web import connections, gitlab_projects, history, oauth, repositories, sessions, setup
 
 
 def add_routes(app: web.Application) -> None:
@@ -14,6 +14,7 @@ def add_routes(app: web.Application) -> None:
     connections.add_routes(app)
     repositories.add_routes(app)
     history.add_routes(app)
+    gitlab_projects.add_routes(app)
     setup.add_routes(app)
     app.router.add_get("/api/v1/session", sessions.session_info)
     app.router.add_post("/api/v1/session/logout", sessions.logout)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from gidgetlab.routing import Router
 from gidgetlab.sansio import Event
 
+from bot.auth.user_tokens import ReconnectRequired
 from bot.context import HandlerContext
 from bot.fixes.gitlab_incidents import GitLabIncidentService, PipelineInfo
 
@@ -17,11 +18,17 @@ router = Router()
 async def on_pipeline_failed(event: Event, ctx: HandlerContext) -> None:
     pipeline = PipelineInfo.from_event(event.data)
     where = {"project": pipeline.project, "pipeline_id": pipeline.pipeline_id}
-    if ctx.gitlab() is None:
-        ctx.log.info("failed gitlab pipeline not handled: no GITLAB_TOKEN to act with", extra=where)
+    try:
+        if await ctx.gitlab_for(pipeline.project_id) is None:
+            ctx.log.info("failed gitlab pipeline not handled: no GITLAB_TOKEN and the project is not connected",
+                         extra=where)
+            return
+        service = GitLabIncidentService(ctx.db, ctx.settings, ctx.gitlab, owner=ctx.delivery.delivery_id)
+        outcome = await service.handle_failure(pipeline)
+    except ReconnectRequired as exc:
+        ctx.log.warning("failed gitlab pipeline not handled: reconnect needed (%s)", exc.reason, extra=where)
+        ctx.data["incident_outcome"] = "reconnect needed"
         return
-    service = GitLabIncidentService(ctx.db, ctx.settings, ctx.gitlab, owner=ctx.delivery.delivery_id)
-    outcome = await service.handle_failure(pipeline)
     client = ctx.gitlab()
     calls = client.calls if client is not None else 0
     ctx.log.info("gitlab pipeline %s: %s", pipeline.pipeline_id, outcome, extra={**where, "gitlab_calls": calls})
@@ -33,7 +40,18 @@ async def on_pipeline_failed(event: Event, ctx: HandlerContext) -> None:
 async def on_pipeline_succeeded(event: Event, ctx: HandlerContext) -> None:
     pipeline = PipelineInfo.from_event(event.data)
     service = GitLabIncidentService(ctx.db, ctx.settings, ctx.gitlab, owner=ctx.delivery.delivery_id)
-    resolved = await service.resolve(pipeline, notify=ctx.gitlab() is not None)
+    try:
+        notify = await ctx.gitlab_for(pipeline.project_id) is not None
+    except ReconnectRequired as exc:
+        ctx.log.warning("gitlab notes not updated: reconnect needed (%s)", exc.reason,
+                        extra={"project": pipeline.project})
+        notify = False
+    try:
+        resolved = await service.resolve(pipeline, notify=notify)
+    except ReconnectRequired as exc:  # resolved in the database already; only the notes could not be edited
+        ctx.log.warning("gitlab notes not updated: reconnect needed (%s)", exc.reason,
+                        extra={"project": pipeline.project})
+        return
     if resolved:
         ctx.log.info("green pipeline resolved %d incidents", len(resolved), extra={"project": pipeline.project})
 

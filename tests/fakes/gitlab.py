@@ -12,6 +12,14 @@ trace (a 302 to `/_objects/...` first, as object storage does, then text/plain),
 PUT 200) and commit comments (POST 201, no id, as GitLab). Unknown projects and jobs are 404
 `{"message": "404 Project Not Found"}`; `fail_next` answers the next matching call with an error (a 429 carries
 `RateLimit-*` and `Retry-After`).
+
+People's OAuth access tokens work too (401 when unknown or expired): such a caller sees only the projects they are a
+member of (`add_project(..., members={user_id: access_level})`; anything else is 404 as on GitLab), lists them
+(`GET /projects?min_access_level=&simple=`, paged), reads one with `permissions`
+(`{"project_access": {"access_level": 40, ...}, "group_access": null}`), and, as Maintainer (40) or Owner (50),
+manages its hooks: list, create (201 with the id; the token is kept but never shown), edit (200), delete (204, 404 if
+absent) and test (`POST .../hooks/:id/test/pipeline_events`: 201 `{"message": "201 Created"}`, 422 if the project
+has no pipelines). Each recorded call says who made it (`as_user`: the user id, None for `API_TOKEN`).
 """
 
 from __future__ import annotations
@@ -32,6 +40,7 @@ GITLAB_CLIENT_ID = "gitlab-app-id-0000"
 GITLAB_CLIENT_SECRET = "gitlab-app-secret-0000"
 API_TOKEN = "glpat-bot-token-00000000"
 ACCESS_LIFETIME = 7200
+AS_USER = web.RequestKey("as_user", object)  # the person a user token belongs to; None for API_TOKEN
 INVALID_GRANT = (
     "The provided authorization grant is invalid, expired, revoked, does not match the redirection URI used in "
     "the authorization request, or was issued to another client."
@@ -56,6 +65,9 @@ class FakeProject:
     traces: dict[int, bytes] = field(default_factory=dict)
     notes: dict[int, dict[int, dict[str, Any]]] = field(default_factory=dict)  # MR iid -> note id -> note
     commit_comments: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    members: dict[int, int] = field(default_factory=dict)  # user id -> access level (10..50)
+    hooks: dict[int, dict[str, Any]] = field(default_factory=dict)  # hook id -> hook, with its `token`
+    visibility: str = "private"
 
     def mr_notes(self, iid: int) -> list[dict[str, Any]]:
         return list(self.notes.get(iid, {}).values())
@@ -67,6 +79,7 @@ class Call:
     path: str
     query: dict[str, str]
     body: Any
+    as_user: int | None = None  # who called: a person's user id, None for the bot's API_TOKEN
 
 
 @dataclass
@@ -100,10 +113,18 @@ class FakeGitLab:
         self.app.router.add_post(p + "/merge_requests/{iid}/notes", self.create_note)
         self.app.router.add_put(p + "/merge_requests/{iid}/notes/{note}", self.update_note)
         self.app.router.add_post(p + "/repository/commits/{sha}/comments", self.commit_comment)
+        self.app.router.add_get("/api/v4/projects", self.list_projects)
+        self.app.router.add_get(p, self.get_project)
+        self.app.router.add_get(p + "/hooks", self.list_hooks)
+        self.app.router.add_post(p + "/hooks", self.create_hook)
+        self.app.router.add_get(p + "/hooks/{hook}", self.get_hook)
+        self.app.router.add_put(p + "/hooks/{hook}", self.update_hook)
+        self.app.router.add_delete(p + "/hooks/{hook}", self.delete_hook)
+        self.app.router.add_post(p + "/hooks/{hook}/test/{trigger}", self.test_hook)
 
     # ---- projects, pipelines and jobs the tests set up
-    def add_project(self, project_id: int, path: str) -> FakeProject:
-        self.projects[project_id] = FakeProject(project_id, path)
+    def add_project(self, project_id: int, path: str, *, members: dict[int, int] | None = None) -> FakeProject:
+        self.projects[project_id] = FakeProject(project_id, path, members=dict(members or {}))
         return self.projects[project_id]
 
     def add_pipeline(self, project: FakeProject, *, status: str, ref: str, sha: str, pipeline_id: int | None = None,
@@ -141,14 +162,19 @@ class FakeGitLab:
         body: Any = None
         if request.can_read_body:
             body = await request.json()
-        self.calls.append(Call(request.method, path, dict(request.query), body))
+        auth = request.headers.get("Authorization", "")
+        grant = self.access_tokens.get(auth[7:]) if auth.startswith("Bearer ") else None
+        as_user = grant.user_id if grant is not None else None
+        self.calls.append(Call(request.method, path, dict(request.query), body, as_user))
         for failure in self.failures:
             method, prefix, status = failure
             if method == request.method and path.startswith(prefix):
                 self.failures.remove(failure)
                 return self._error(status)
-        if path.startswith("/api/v4/") and request.headers.get("Authorization") != f"Bearer {API_TOKEN}":
-            return web.json_response({"message": "401 Unauthorized"}, status=401)
+        request[AS_USER] = as_user
+        if path.startswith("/api/v4/") and auth != f"Bearer {API_TOKEN}":
+            if grant is None or grant.expires_at <= self.now():
+                return web.json_response({"message": "401 Unauthorized"}, status=401)
         return await handler(request)
 
     def _error(self, status: int) -> web.Response:
@@ -159,12 +185,89 @@ class FakeGitLab:
             return web.Response(status=429, text="Retry later", headers=headers, content_type="text/plain")
         return web.json_response({"message": f"{status} Error"}, status=status)
 
-    def _project(self, request: web.Request) -> FakeProject:
+    def _project(self, request: web.Request, min_level: int = 0) -> FakeProject:
         project = self.projects.get(int(request.match_info["project"])) if request.match_info[
             "project"].isdigit() else None
-        if project is None:
+        as_user = request.get(AS_USER)
+        if project is None or (as_user is not None and as_user not in project.members):
             raise web.HTTPNotFound(text='{"message": "404 Project Not Found"}', content_type="application/json")
+        if as_user is not None and project.members[as_user] < min_level:
+            raise web.HTTPForbidden(text='{"message": "403 Forbidden"}', content_type="application/json")
         return project
+
+    def _project_json(self, project: FakeProject, as_user: int | None, *, simple: bool) -> dict[str, Any]:
+        web_url = f"https://gitlab.example/{project.path}"
+        data: dict[str, Any] = {
+            "id": project.id, "name": project.path.rsplit("/", 1)[-1], "path": project.path.rsplit("/", 1)[-1],
+            "path_with_namespace": project.path, "name_with_namespace": project.path.replace("/", " / "),
+            "default_branch": "main", "web_url": web_url, "created_at": "2026-01-01T00:00:00.000Z",
+        }
+        if not simple:
+            level = project.members.get(as_user) if as_user is not None else 50
+            data.update(visibility=project.visibility, permissions={
+                "project_access": {"access_level": level, "notification_level": 3} if level else None,
+                "group_access": None,
+            })
+        return data
+
+    async def list_projects(self, request: web.Request) -> web.Response:
+        as_user = request.get(AS_USER)
+        least = int(request.query.get("min_access_level", "0") or 0)
+        found = [p for p in sorted(self.projects.values(), key=lambda p: p.id)
+                 if as_user is None or p.members.get(as_user, 0) >= max(least, 1)]
+        simple = request.query.get("simple") == "true"
+        return self._page(request, [self._project_json(p, as_user, simple=simple) for p in found])
+
+    async def get_project(self, request: web.Request) -> web.Response:
+        project = self._project(request)
+        return web.json_response(self._project_json(project, request.get(AS_USER), simple=False))
+
+    @staticmethod
+    def _hook_json(hook: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in hook.items() if k != "token"}  # GitLab never shows a hook's token
+
+    def _hook(self, request: web.Request) -> tuple[FakeProject, dict[str, Any]]:
+        project = self._project(request, 40)
+        hook = project.hooks.get(int(request.match_info["hook"])) if request.match_info["hook"].isdigit() else None
+        if hook is None:
+            raise web.HTTPNotFound(text='{"message": "404 Not found"}', content_type="application/json")
+        return project, hook
+
+    async def list_hooks(self, request: web.Request) -> web.Response:
+        project = self._project(request, 40)
+        return self._page(request, [self._hook_json(h) for h in project.hooks.values()])
+
+    async def create_hook(self, request: web.Request) -> web.Response:
+        project = self._project(request, 40)
+        data = await request.json()
+        if not data.get("url"):
+            return web.json_response({"error": "url is missing"}, status=400)
+        hook = {"id": next(self._ids), "project_id": project.id, "created_at": "2026-11-21T18:00:00.000Z",
+                "push_events": True, "merge_requests_events": False, "pipeline_events": False, "job_events": False,
+                "enable_ssl_verification": True, "token": None, **data}
+        project.hooks[hook["id"]] = hook
+        return web.json_response(self._hook_json(hook), status=201)
+
+    async def get_hook(self, request: web.Request) -> web.Response:
+        return web.json_response(self._hook_json(self._hook(request)[1]))
+
+    async def update_hook(self, request: web.Request) -> web.Response:
+        _, hook = self._hook(request)
+        hook.update(await request.json())
+        return web.json_response(self._hook_json(hook))
+
+    async def delete_hook(self, request: web.Request) -> web.Response:
+        project, hook = self._hook(request)
+        del project.hooks[hook["id"]]
+        return web.Response(status=204)
+
+    async def test_hook(self, request: web.Request) -> web.Response:
+        project, _ = self._hook(request)
+        if request.match_info["trigger"] != "pipeline_events":
+            return web.json_response({"message": "400 Bad request"}, status=400)
+        if not project.pipelines:
+            return web.json_response({"message": "Ensure the project has CI pipelines."}, status=422)
+        return web.json_response({"message": "201 Created"}, status=201)
 
     @staticmethod
     def _page(request: web.Request, items: list[dict[str, Any]]) -> web.Response:
@@ -226,6 +329,9 @@ class FakeGitLab:
         if not body:
             return web.json_response({"message": "400 Bad request - body is missing"}, status=400)
         note = self._note(body)
+        who = request.get(AS_USER)
+        if who is not None:
+            note["author"] = {"id": who, "username": self.users[who]["username"]}
         note["noteable_iid"] = int(request.match_info["iid"])
         project.notes.setdefault(int(request.match_info["iid"]), {})[note["id"]] = note
         return web.json_response(note, status=201)
