@@ -15,6 +15,7 @@ from pydantic import SecretStr
 from sqlalchemy import func, select
 
 from bot.appkeys import QUEUE
+from bot.forges.gitlab_hooks import NOT_CONNECTED, HookSecrets
 from bot.services import Services
 from storage.models import RepositoryConnection, WebhookDelivery
 from tests.conftest import GITLAB_SECRET
@@ -285,3 +286,22 @@ async def test_test_hook_relays_what_gitlab_said(
     resp = await id_client.post("/api/v1/gitlab/projects/1/test", headers=headers)
     assert resp.status == 409 and "connect the project again" in (await resp.json())["error"]
 
+
+
+async def test_the_secret_cache_follows_what_another_process_did(
+    id_client: TestClient, id_services: Services, fake_gitlab: FakeGitLab, world: dict[int, FakeProject],
+) -> None:
+    """Two processes on one database: the other one's cache honours a connect and a disconnect made here."""
+    other = HookSecrets(id_services.db, id_services.cipher, reload_every=0.0)
+    assert await other.for_delivery(1, GITLAB_SECRET, GITLAB_SECRET) == NOT_CONNECTED
+    csrf = await gitlab_sign_in(id_client, fake_gitlab, "alice", ALICE)
+    assert (await connect(id_client, csrf, 1))[0] == 201
+    secret = hook_token(world[1])
+    entry = await other.for_delivery(1, secret, GITLAB_SECRET)  # refused by the cached entry: read again
+    assert entry.connected and entry.secret == secret
+    loads = other.loads
+    assert (await other.for_delivery(1, secret, GITLAB_SECRET)).secret == secret
+    assert other.loads == loads  # served from the cache: no database round trip
+    resp = await id_client.delete("/api/v1/gitlab/projects/1", headers={"X-CSRF-Token": csrf})
+    assert resp.status == 204
+    assert await other.for_delivery(1, GITLAB_SECRET, GITLAB_SECRET) == NOT_CONNECTED

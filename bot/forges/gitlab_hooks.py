@@ -1,10 +1,11 @@
-"""GitLab project hooks installed for the people who connect a project by OAuth: the hook's settings, who acts on
-a connected project, and the per-project secret its deliveries must carry.
+"""GitLab project hooks installed for the people who connect a project by OAuth: the hook's settings, and the
+per-project secret its deliveries must carry.
 
-`HookSecrets` keeps project id -> decrypted secret in a small TTL cache, so a delivery is verified without a
-database round trip. Correctness first: an entry that does not accept the delivery's token is read again from the
-database (at most once a second per project) before the delivery is refused, so a project connected or
-reconnected by another process is honoured at once; connect and disconnect in this process update the cache.
+`HookSecrets` keeps project id -> decrypted secret in a small TTL cache (30 s; "not connected" only 5 s), so a
+delivery is verified without a database round trip. Correctness first: an entry that does not accept the
+delivery's token is read again from the database (at most once a second per project) before the delivery is
+refused, so a project connected or reconnected by another process is honoured at once; connect and disconnect in
+this process update the cache.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ log = logging.getLogger(__name__)
 
 HOOK_PATH = "/api/gitlab/webhooks"
 SECRET_TTL = 30.0  # seconds an entry is trusted without asking the database
+NOT_CONNECTED_TTL = 5.0  # seconds "this project is not connected" is trusted
 RELOAD_EVERY = 1.0  # at most one re-read per project and second for tokens the cached entry refuses
 MAX_PROJECTS = 10_000
 
@@ -74,9 +76,14 @@ def _accepts(entry: HookSecret, token: str | None, global_secret: str | None) ->
 class HookSecrets:
     """Project id -> the secret its deliveries must carry; one instance per process."""
 
-    def __init__(self, db: Database, cipher: TokenCipher | None, *, ttl: float = SECRET_TTL) -> None:
+    def __init__(
+        self, db: Database, cipher: TokenCipher | None, *, ttl: float = SECRET_TTL, reload_every: float = RELOAD_EVERY,
+        not_connected_ttl: float = NOT_CONNECTED_TTL,
+    ) -> None:
         self.db = db
         self.cipher = cipher
+        self.reload_every = reload_every
+        self.not_connected_ttl = not_connected_ttl
         self._cache: TTLCache[int, tuple[HookSecret, float]] = TTLCache(maxsize=MAX_PROJECTS, ttl=ttl)
         self.loads = 0
 
@@ -100,8 +107,13 @@ class HookSecrets:
         """The entry to verify a delivery of `project_id` against (the caller compares, in constant time)."""
         cached = self._cache.get(project_id)
         now = time.monotonic()
-        if cached is not None and (_accepts(cached[0], token, global_secret) or now - cached[1] < RELOAD_EVERY):
-            return cached[0]
+        if cached is not None:
+            entry, loaded = cached
+            # "not connected" is trusted briefly: a project connected by another process must stop taking the
+            # global secret soon; a connected one's secret for the whole TTL.
+            current = entry.connected or now - loaded < self.not_connected_ttl
+            if current and (_accepts(entry, token, global_secret) or now - loaded < self.reload_every):
+                return entry
         fresh = await self._load(project_id)
         self._cache[project_id] = (fresh, now)
         return fresh
