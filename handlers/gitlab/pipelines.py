@@ -7,6 +7,7 @@ from __future__ import annotations
 from gidgetlab.routing import Router
 from gidgetlab.sansio import Event
 
+from bot.auth.crypto import DecryptError
 from bot.auth.user_tokens import ReconnectRequired
 from bot.context import HandlerContext
 from bot.fixes.gitlab_incidents import GitLabIncidentService, PipelineInfo
@@ -25,8 +26,9 @@ async def on_pipeline_failed(event: Event, ctx: HandlerContext) -> None:
             return
         service = GitLabIncidentService(ctx.db, ctx.settings, ctx.gitlab, owner=ctx.delivery.delivery_id)
         outcome = await service.handle_failure(pipeline)
-    except ReconnectRequired as exc:
-        ctx.log.warning("failed gitlab pipeline not handled: reconnect needed (%s)", exc.reason, extra=where)
+    except (ReconnectRequired, DecryptError) as exc:
+        reason = exc.reason if isinstance(exc, ReconnectRequired) else str(exc)
+        ctx.log.warning("failed gitlab pipeline not handled: reconnect needed (%s)", reason, extra=where)
         ctx.data["incident_outcome"] = "reconnect needed"
         return
     client = ctx.gitlab()
