@@ -305,3 +305,33 @@ async def test_the_secret_cache_follows_what_another_process_did(
     resp = await id_client.delete("/api/v1/gitlab/projects/1", headers={"X-CSRF-Token": csrf})
     assert resp.status == 204
     assert await other.for_delivery(1, GITLAB_SECRET, GITLAB_SECRET) == NOT_CONNECTED
+
+
+async def test_a_project_secret_cannot_steer_notes_into_another_project(
+    id_client: TestClient, id_services: Services, fake_gitlab: FakeGitLab, world: dict[int, FakeProject],
+) -> None:
+    csrf = await gitlab_sign_in(id_client, fake_gitlab, "alice", ALICE)
+    assert (await connect(id_client, csrf, 1))[0] == 201
+    payload = failed_pipeline(fake_gitlab, world[1])
+    payload["merge_request"]["target_project_id"] = world[2].id  # claims an MR of another project
+    status, _ = await send_gitlab(id_client, "Pipeline Hook", payload, token=hook_token(world[1]))
+    assert status == 202
+    await id_client.app[QUEUE].join(timeout=60)
+    assert world[2].mr_notes(1) == [] and world[1].mr_notes(1) == []
+    assert world[1].commit_comments.get(HEAD)  # explained where the verified project is: on its commit
+
+
+async def test_monitoring_switched_off_for_a_connected_project(
+    id_client: TestClient, id_services: Services, fake_gitlab: FakeGitLab, world: dict[int, FakeProject],
+) -> None:
+    csrf = await gitlab_sign_in(id_client, fake_gitlab, "alice", ALICE)
+    assert (await connect(id_client, csrf, 1))[0] == 201
+    row = await id_services.db.repositories.by_provider_id("gitlab", "1")
+    assert row is not None
+    async with id_services.db.sessions.begin() as s:
+        (await s.get(type(row), row.id)).is_enabled = False  # type: ignore[union-attr]
+    fake_gitlab.calls.clear()
+    payload = failed_pipeline(fake_gitlab, world[1])
+    assert (await send_gitlab(id_client, "Pipeline Hook", payload, token=hook_token(world[1])))[0] == 202
+    await id_client.app[QUEUE].join(timeout=60)
+    assert world[1].mr_notes(1) == [] and fake_gitlab.calls == []

@@ -61,12 +61,17 @@ class PipelineInfo:
         attributes = data.get("object_attributes") or {}
         project = data.get("project") or {}
         mr = data.get("merge_request") or {}
+        # Only a merge request of the pipeline's own project is written to: the delivery was verified for that
+        # project, and its secret must not steer notes into another one (a fork's MR pipeline therefore gets
+        # a commit comment in the fork instead of a note on the parent's MR).
+        if mr and int(mr.get("target_project_id") or project["id"]) != int(project["id"]):
+            mr = {}
         return cls(
             project_id=int(project["id"]), project=str(project["path_with_namespace"]),
             project_url=project.get("web_url"), pipeline_id=int(attributes["id"]), ref=attributes.get("ref"),
             sha=str(attributes.get("sha") or ""), status=attributes.get("status"), source=attributes.get("source"),
             mr_iid=int(mr["iid"]) if mr.get("iid") is not None else None,
-            mr_project_id=int(mr.get("target_project_id") or project["id"]) if mr else None,
+            mr_project_id=int(project["id"]) if mr else None,
         )
 
 
@@ -94,6 +99,9 @@ class GitLabIncidentService:
 
     # ---- entry points
     async def handle_failure(self, p: PipelineInfo) -> str:
+        conn = await self.db.repositories.by_provider_id(PROVIDER, str(p.project_id))
+        if conn is not None and conn.removed_at is None and not conn.is_enabled:
+            return "monitoring disabled"
         store = self.db.incidents
         incident = await store.claim_run({
             "provider": PROVIDER, "repository_full_name": p.project, "run_id": p.pipeline_id, "run_attempt": 1,
