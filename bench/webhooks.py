@@ -167,7 +167,8 @@ def main() -> None:
                 f"concurrency {level:>3}: {len(latencies) / elapsed:8.0f} deliveries/s  "
                 f"p50 {pct(latencies, 0.50):6.2f} ms  p99 {pct(latencies, 0.99):6.2f} ms  "
                 f"mean {statistics.fmean(latencies) * 1000:6.2f} ms  answers {statuses}  "
-                f"cpu: server {server_cpu:.0f}% client {client_cpu:.0f}%"
+                f"cpu: server {server_cpu:.0f}% client {client_cpu:.0f}%; "
+                f"server CPU per delivery {server_cpu * 10_000 / max(len(latencies) / elapsed, 1):.0f} µs"
             )
         rows = count_rows(database_url)
         if rows is not None:
