@@ -297,6 +297,21 @@ async def test_edits_that_do_not_apply_open_nothing(world: World) -> None:
     assert not world.fake.calls("POST", f"/repos/{REPO}/git/") and not world.fake.calls("POST", f"/repos/{REPO}/pulls")
 
 
+async def test_a_permission_403_on_the_fix_pr_still_explains(world: World) -> None:
+    """A plain 403 (the App lacks `pull_requests: write`), not a rate limit: the explanation still goes out,
+    the comment says why there is no fix PR, and a later run may try again (the claim is released)."""
+    world.llm.answer(fix_answer())
+    world.fake.fail_next("POST", f"/repos/{REPO}/pulls", (403, "Resource not accessible by integration"))
+    row = await world.deliver(world.payload(world.failed_run()))
+    assert row.status == "done", row.last_error
+    [comment] = world.comments()
+    assert "could not be opened" in comment["body"] and "403" in comment["body"]
+    assert "Resource not accessible by integration" in comment["body"]
+    assert world.repo.check_runs  # the check run went out too
+    [incident] = await world.incidents()
+    assert incident.fix_pr_number is None
+
+
 async def test_edit_to_a_workflow_is_refused(world: World) -> None:
     world.llm.answer(fix_answer(path=WORKFLOW, search="./gradlew build", replace="./gradlew build -x test"))
     await world.deliver(world.payload(world.failed_run()))

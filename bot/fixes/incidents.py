@@ -352,6 +352,11 @@ class IncidentService:
                          f"{clean(answer.root_cause, 500, html=False)}"),
                 label=settings.fix_label,
             )
+        except gidgethub.BadRequest as exc:  # e.g. no `pull_requests: write`: the explanation still goes out
+            await store.release_fix(incident.id, self.owner)
+            log.warning("fix PR not opened for %s: HTTP %s", run.repo, exc.status_code)
+            return (f"Explained; the fix PR could not be opened: GitHub answered {exc.status_code} "
+                    f"({clean(str(exc), 200)}). Check the App's permissions on this repository.")
         except BaseException:
             await store.release_fix(incident.id, self.owner)
             raise

@@ -77,7 +77,8 @@ class FakeGitHub:
     requests: list[Recorded] = field(default_factory=list)
     tokens: dict[str, IssuedToken] = field(default_factory=dict)
     installations: dict[int, dict[str, Any]] = field(default_factory=dict)
-    failures: dict[tuple[str, str], list[int]] = field(default_factory=dict)  # (method, path) -> statuses to answer
+    # (method, path) -> what to answer: a status (403 = the rate-limit kind), or (status, message) for a plain one
+    failures: dict[tuple[str, str], list[int | tuple[int, str]]] = field(default_factory=dict)
     token_lifetime: int = 3600
     rate_limit_remaining: int = 4999
     ids: Any = field(default_factory=lambda: itertools.count(1000))
@@ -121,8 +122,9 @@ class FakeGitHub:
             ],
         }
 
-    def fail_next(self, method: str, path: str, *statuses: int) -> None:
-        """Answer the next calls to (method, path) with these statuses, one each, before serving it normally."""
+    def fail_next(self, method: str, path: str, *statuses: int | tuple[int, str]) -> None:
+        """Answer the next calls to (method, path) with these statuses, one each, before serving it normally.
+        A bare 403 is GitHub's rate-limit answer; `(403, "Resource not accessible by integration")` a plain one."""
         self.failures.setdefault((method.upper(), path), []).extend(statuses)
 
     def calls(self, method: str | None = None, path_prefix: str = "") -> list[Recorded]:
@@ -190,6 +192,8 @@ class FakeGitHub:
         queued = self.failures.get((request.method, request.path))
         if queued:
             status = queued.pop(0)
+            if isinstance(status, tuple):
+                return self.error(status[0], status[1])
             if status == 403:
                 return self.error(
                     403, "API rate limit exceeded for installation.",
