@@ -45,10 +45,21 @@ async def test_list_validate_refresh_delete(
     assert (await id_client.delete(f"/api/v1/oauth/connections/{app_id}")).status == 403
     assert (await id_client.delete(f"/api/v1/oauth/connections/{app_id}",
                                    headers={"X-CSRF-Token": "wrong"})).status == 403
-    assert (await id_client.delete(f"/api/v1/oauth/connections/{app_id}",
-                                   headers={"X-CSRF-Token": csrf})).status == 204
+    app_token = id_services.cipher.decrypt(  # type: ignore[union-attr]
+        (await id_services.db.connections.get(app_id)).access_token_enc  # type: ignore[union-attr]
+    )
+    resp = await id_client.delete(f"/api/v1/oauth/connections/{app_id}", headers={"X-CSRF-Token": csrf})
+    assert resp.status == 200
+    assert (await resp.json()) == {"deleted": True, "revoked_at_provider": True, "note": None}
+    assert fake_github.tokens[app_token].revoked  # revoked at GitHub, not only forgotten here
     ident = await (await id_client.get("/api/v1/identity")).json()
     assert ident["kind"] == "github_oauth" and "deprecated" in ident["deprecation"]
+
+    # a legacy OAuth App's token isn't ours to revoke: it is forgotten, and the answer says what to do
+    resp = await id_client.delete(f"/api/v1/oauth/connections/{kinds['github_oauth']['id']}",
+                                  headers={"X-CSRF-Token": csrf})
+    answer = await resp.json()
+    assert resp.status == 200 and answer["revoked_at_provider"] is False and "settings" in answer["note"]
 
 
 async def test_one_user_cannot_read_or_change_anothers_connection(

@@ -335,3 +335,17 @@ async def test_monitoring_switched_off_for_a_connected_project(
     assert (await send_gitlab(id_client, "Pipeline Hook", payload, token=hook_token(world[1])))[0] == 202
     await id_client.app[QUEUE].join(timeout=60)
     assert world[1].mr_notes(1) == [] and fake_gitlab.calls == []
+
+
+async def test_disconnecting_gitlab_revokes_the_token_at_gitlab(
+    id_client: TestClient, id_services: Services, fake_gitlab: FakeGitLab,
+) -> None:
+    csrf = await gitlab_sign_in(id_client, fake_gitlab, "alice", ALICE)
+    [conn] = (await (await id_client.get("/api/v1/oauth/connections")).json())["connections"]
+    assert conn["kind"] == "gitlab_oauth"
+    row = await id_services.db.connections.get(conn["id"])
+    token = id_services.cipher.decrypt(row.access_token_enc)  # type: ignore[union-attr]
+    assert token in fake_gitlab.access_tokens
+    resp = await id_client.delete(f"/api/v1/oauth/connections/{conn['id']}", headers={"X-CSRF-Token": csrf})
+    assert resp.status == 200 and (await resp.json())["revoked_at_provider"] is True
+    assert token not in fake_gitlab.access_tokens

@@ -107,6 +107,8 @@ class OAuthProvider(Protocol):
 
     async def user(self, access_token: str) -> ProviderUser: ...
 
+    async def revoke(self, access_token: str) -> bool: ...
+
 
 def _seconds(value: object) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int | float | str):

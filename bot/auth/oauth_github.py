@@ -6,6 +6,7 @@ body decides, not the status. Works against GitHub Enterprise through GHE_HOST /
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 from urllib.parse import urlencode
 
@@ -61,6 +62,23 @@ class GitHubOAuth:
         if status != 200:
             raise OAuthError("http_error", f"HTTP {status}")
         return answer
+
+    async def revoke(self, access_token: str) -> bool:
+        """Revoke a token this App issued (`DELETE /applications/{client_id}/token`, basic auth with the App's
+        OAuth credentials). True when GitHub revoked it or no longer knew it (404)."""
+        if not self.configured:
+            return False
+        assert self._client_id is not None and self._secret is not None
+        credentials = base64.b64encode(f"{self._client_id}:{self._secret.get_secret_value()}".encode()).decode()
+        try:
+            async with self._http.delete(
+                f"{self.api_base}/applications/{self._client_id}/token", json={"access_token": access_token},
+                headers={"Authorization": f"Basic {credentials}", "Accept": "application/vnd.github+json",
+                         "X-GitHub-Api-Version": "2022-11-28"},
+            ) as resp:
+                return resp.status in (204, 404)
+        except (aiohttp.ClientError, TimeoutError):
+            return False
 
     async def user(self, access_token: str) -> ProviderUser:
         headers = {

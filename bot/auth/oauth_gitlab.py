@@ -72,6 +72,18 @@ class GitLabOAuth:
                              str(answer.get("error_description") or "")[:300])
         return answer
 
+    async def revoke(self, access_token: str) -> bool:
+        """Revoke a token (`POST /oauth/revoke`, RFC 7009: 200 whether or not GitLab still knew it)."""
+        if not self.configured:
+            return False
+        assert self._client_id is not None and self._secret is not None
+        form = {"token": access_token, "client_id": self._client_id, "client_secret": self._secret.get_secret_value()}
+        try:
+            async with self._http.post(f"{self.base}/oauth/revoke", data=form) as resp:
+                return resp.status == 200
+        except (aiohttp.ClientError, TimeoutError):
+            return False
+
     async def user(self, access_token: str) -> ProviderUser:
         try:
             async with self._http.get(

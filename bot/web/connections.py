@@ -6,6 +6,7 @@ Another person's connection answers 404 (never 403, so ids cannot be probed). No
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 from typing import Any
 
@@ -17,6 +18,8 @@ from bot.auth.oauth_common import OAuthError, OAuthUnavailable, ProviderUser
 from bot.auth.user_tokens import ReconnectRequired
 from bot.web.sessions import fail, require_user, services_of
 from storage.models import OAuthConnection
+
+log = logging.getLogger(__name__)
 
 ID_PATTERN = re.compile(r"^[0-9a-fA-F-]{1,36}$")
 REPO_PATTERN = re.compile(r"^[A-Za-z0-9_.-]{1,100}/[A-Za-z0-9_.-]{1,100}$")
@@ -60,11 +63,33 @@ async def list_connections(request: web.Request) -> web.Response:
     })
 
 
+# The kinds whose tokens our own OAuth clients issued, and so can revoke; a legacy OAuth App's token belongs to
+# another client, and a PAT can only be revoked by its owner on GitHub.
+REVOCABLE = {"github_app_user": "github", "gitlab_oauth": "gitlab"}
+
+
 async def delete_connection(request: web.Request) -> web.Response:
+    """Forget a connection, and first revoke its token at the provider where we can (best effort: the row goes
+    either way, and the answer says whether the provider revoked it)."""
     who = await require_user(request)
     row = await _owned(request, who.user.id)
-    await services_of(request).db.connections.delete_owned(who.user.id, row.id)
-    return web.Response(status=204)
+    services = services_of(request)
+    revoked = False
+    provider_name = REVOCABLE.get(row.kind)
+    provider = {"github": services.github_oauth, "gitlab": services.gitlab_oauth}.get(provider_name or "")
+    if provider is not None and services.cipher is not None:
+        try:
+            revoked = await provider.revoke(services.cipher.decrypt(row.access_token_enc))
+        except DecryptError:
+            revoked = False
+        if not revoked:
+            log.warning("token not revoked at the provider", extra={"connection_id": row.id, "token_kind": row.kind})
+    await services.db.connections.delete_owned(who.user.id, row.id)
+    note = None if revoked else (
+        f"revoke it yourself in your {row.provider} settings" if provider_name is None
+        else "the provider could not be reached or refused; revoke it in your account settings"
+    )
+    return web.json_response({"deleted": True, "revoked_at_provider": revoked, "note": note})
 
 
 async def refresh_connection(request: web.Request) -> web.Response:

@@ -92,6 +92,7 @@ def add_identity_routes(fake: FakeGitHub) -> None:
     fake.router.add_get("/login/oauth/authorize", functools.partial(authorize, fake))
     fake.router.add_post("/login/oauth/access_token", functools.partial(access_token, fake))
     fake.router.add_get("/user", functools.partial(get_user, fake))
+    fake.router.add_delete("/applications/{client_id}/token", functools.partial(delete_app_token, fake))
     fake.router.add_get("/user/installations", functools.partial(user_installations, fake))
     fake.router.add_get(
         "/user/installations/{installation_id}/repositories", functools.partial(user_installation_repos, fake)
@@ -261,3 +262,24 @@ async def user_installation_repos(fake: FakeGitHub, request: web.Request) -> web
     return web.json_response(
         {"total_count": len(repos), "repository_selection": "selected", "repositories": chunk}, headers=headers
     )
+
+
+async def delete_app_token(fake: FakeGitHub, request: web.Request) -> web.Response:
+    """`DELETE /applications/{client_id}/token`: basic auth with the App's OAuth credentials; 204, or 404 for
+    a token this client didn't issue, 422 without one."""
+    import base64
+
+    oauth: FakeGitHubIdentity = fake.oauth  # type: ignore[attr-defined]
+    auth = request.headers.get("Authorization", "")
+    expected = "Basic " + base64.b64encode(f"{oauth.client_id}:{oauth.client_secret}".encode()).decode()
+    if request.match_info["client_id"] != oauth.client_id or auth != expected:
+        return fake.error(404, "Not Found")
+    try:
+        body = await request.json()
+    except ValueError:
+        return fake.error(422, "Validation Failed")
+    token = fake.tokens.get(str(body.get("access_token") or ""))
+    if token is None or token.kind != "user":
+        return fake.error(404, "Not Found")
+    token.revoked = True
+    return web.Response(status=204)

@@ -104,6 +104,7 @@ class FakeGitLab:
         self.app = web.Application(middlewares=[self._api_middleware])
         self.app.router.add_get("/oauth/authorize", self.authorize)
         self.app.router.add_post("/oauth/token", self.token)
+        self.app.router.add_post("/oauth/revoke", self.revoke)
         self.app.router.add_get("/api/v4/user", self.user)
         p = "/api/v4/projects/{project}"
         self.app.router.add_get(p + "/pipelines", self.list_pipelines)
@@ -392,6 +393,14 @@ class FakeGitLab:
         self.codes[code] = GLGrant(self.approve_as, self.now() + 600, redirect_uri=q.get("redirect_uri", ""),
                                    challenge=q.get("code_challenge"))
         raise web.HTTPFound(f"{q.get('redirect_uri')}?{urlencode({'code': code, 'state': q.get('state', '')})}")
+
+    async def revoke(self, request: web.Request) -> web.Response:
+        """RFC 7009 as GitLab does it: 200 `{}` whether or not the token was known; 403 for a wrong client."""
+        form = {k: str(v) for k, v in (await request.post()).items()}
+        if form.get("client_id") != self.client_id or form.get("client_secret") != self.client_secret:
+            return web.json_response({"error": "unauthorized_client"}, status=403)
+        self.access_tokens.pop(form.get("token", ""), None)
+        return web.json_response({})
 
     async def token(self, request: web.Request) -> web.Response:
         form = {k: str(v) for k, v in (await request.post()).items()}
