@@ -227,9 +227,16 @@ class ConnectionStore:
                 )
             return len(pats)
 
-    async def reencrypt_all(self, rotate: Callable[[bytes], bytes], batch: int = 200) -> int:
-        """Re-encrypt every stored secret (tokens, refresh tokens, PKCE verifiers, webhook secrets)."""
+    async def reencrypt_all(
+        self, rotate: Callable[[bytes], bytes | None], batch: int = 200
+    ) -> tuple[int, list[str]]:
+        """Re-encrypt every stored secret (tokens, refresh tokens, PKCE verifiers, webhook secrets).
+
+        `rotate` answers None for a value no configured key opens: that row is left as it is and named in the
+        second element (`table:id`), so one unreadable row never stops the rotation of all the others.
+        """
         count = 0
+        unreadable: list[str] = []
         targets: list[tuple[Any, Any, list[Any]]] = [
             (OAuthConnection, OAuthConnection.id,
              [OAuthConnection.access_token_enc, OAuthConnection.refresh_token_enc]),
@@ -247,10 +254,13 @@ class ConnectionStore:
                         values = {
                             col.key: rotate(row[i + 1]) for i, col in enumerate(columns) if row[i + 1] is not None
                         }
+                        if any(v is None for v in values.values()):
+                            unreadable.append(f"{model.__tablename__}:{row[0]}")
+                            continue
                         if values:
                             await session.execute(update(model).where(pk == row[0]).values(**values))
                             count += len(values)
                 if len(rows) < batch:
                     break
                 after = rows[-1][0]
-        return count
+        return count, unreadable

@@ -125,8 +125,23 @@ def cmd_rotate_key(args: argparse.Namespace) -> int:
         assert isinstance(services, Services)
         if services.cipher is None or services.cipher.ephemeral:
             raise ConfigError("configuration error: OAUTH_TOKEN_ENCRYPTION_KEY: set the new key first, then the old")
-        count = await services.db.connections.reencrypt_all(services.cipher.rotate)
-        print(f"re-encrypted {count} stored secrets under the first key; the other keys can now be removed")
+        from bot.auth.crypto import DecryptError
+
+        cipher = services.cipher
+
+        def rotate(value: bytes) -> bytes | None:
+            try:
+                return cipher.rotate(value)
+            except DecryptError:
+                return None
+
+        count, unreadable = await services.db.connections.reencrypt_all(rotate)
+        print(f"re-encrypted {count} stored secrets under the first key")
+        if unreadable:
+            print(f"{len(unreadable)} rows no configured key opens, left as they are (their owners must reconnect; "
+                  "keep the old key until they have): " + ", ".join(unreadable[:50]), file=sys.stderr)
+            return 1
+        print("the other keys can now be removed")
         return 0
 
     return _run(args, job)
