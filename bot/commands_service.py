@@ -27,7 +27,8 @@ from storage.database import Database
 
 log = logging.getLogger(__name__)
 
-WRITE_ASSOCIATIONS = ("OWNER", "MEMBER", "COLLABORATOR")  # people who may command the bot
+WRITE_ASSOCIATIONS = ("OWNER", "MEMBER", "COLLABORATOR")  # may be able to write; GitHub's permission decides
+WRITE_PERMISSIONS = ("admin", "maintain", "write")  # `GET …/collaborators/{login}/permission` role names
 REFUSED_REACTION = "-1"  # anyone else gets this reaction, no reply (the bot never amplifies strangers' comments)
 REPLY_MARKER = "<!-- devflowfix:command-reply -->"
 
@@ -91,7 +92,11 @@ class CommandService:
         if not names:
             return "no command"
         gh = self.github()
-        if event.association not in WRITE_ASSOCIATIONS:
+        # An association is only a hint (an org MEMBER may have read access only): anyone but the owner is checked
+        # against the repository permission GitHub reports, one call per commanding comment.
+        if event.association not in WRITE_ASSOCIATIONS or (
+            event.association != "OWNER" and not await can_write(gh, event.repo, event.author)
+        ):
             await repos.add_reaction(gh, event.repo, event.comment_id, REFUSED_REACTION)  # 200 if already there
             return "refused"
         row = await self.db.commands.claim(
@@ -180,6 +185,11 @@ class CommandService:
         incident = await self.db.incidents.for_run(run.repo, run.run_id)
         did = str((incident.analysis or {}).get("outcome") or "") if incident else ""
         return f"Explained {link} in the comment above." + (f" {did}" if did else "")
+
+
+async def can_write(gh: GitHubClient, repo: str, login: str) -> bool:
+    """Whether `login` may push to `repo` (admin, maintain or write), as GitHub says."""
+    return await repos.collaborator_role(gh, repo, login) in WRITE_PERMISSIONS
 
 
 async def latest_failed_run(gh: GitHubClient, repo: str, head_sha: str) -> dict[str, Any] | None:

@@ -233,6 +233,24 @@ async def test_people_without_write_access_get_a_thumbs_down_and_nothing_else(
     ]
 
 
+@pytest.mark.parametrize(("role", "allowed"), [("read", False), ("triage", False), ("none", False),
+                                              ("write", True), ("maintain", True), ("admin", True)])
+async def test_an_association_is_a_hint_the_repository_permission_decides(
+    world: World, role: str, allowed: bool
+) -> None:
+    """An org MEMBER may have read access only: GitHub's permission for the person decides."""
+    world.failed_run()
+    cmds(world).roles["member-x"] = role
+    comment, row = await say(world, "/devflowfix skip", association="MEMBER", login="member-x")
+    assert row.status == "done", row.last_error
+    assert world.fake.calls("GET", f"/repos/{REPO}/collaborators/member-x/permission")
+    if allowed:
+        assert "eyes" in cmds(world).reactions_on(comment["id"]) and world.repo.pulls[7]["labels"]
+    else:
+        assert cmds(world).reactions_on(comment["id"]) == ["-1"] and world.repo.pulls[7]["labels"] == []
+        assert replies(world) == []
+
+
 async def test_bots_edits_deletions_plain_issues_and_chatter_make_no_call(world: World) -> None:
     world.failed_run()
     await say(world, "/devflowfix retry", login="dependabot[bot]")

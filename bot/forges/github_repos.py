@@ -233,3 +233,14 @@ async def update_check_run(
             return False
         raise
     return True
+
+
+async def collaborator_role(client: GitHubClient, repo: str, login: str) -> str | None:
+    """The person's role on the repository (admin, maintain, write, triage, read), None without access (404)."""
+    try:
+        answer = await client.getitem(f"{repo_path(repo)}/collaborators/{quote(login, safe='')}/permission")
+    except gidgethub.BadRequest as exc:
+        if exc.status_code == 404:
+            return None
+        raise
+    return str(answer.get("role_name") or answer.get("permission") or "") or None

@@ -28,6 +28,8 @@ class FakeCommands:
 
     fake: FakeGitHub
     reactions: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
+    # login -> role on every repository of the fake; anyone not listed has "write" (the usual commander)
+    roles: dict[str, str] = field(default_factory=dict)
 
     def add_comment(self, repo: FakeRepo, number: int, body: str, *, login: str = "octocat",
                     association: str = "OWNER", user_type: str = "User") -> dict[str, Any]:
@@ -73,6 +75,15 @@ def install(fake: FakeGitHub) -> None:
             return handler
 
         return register
+
+    @route("GET", "/collaborators/{login}/permission")
+    async def collaborator_permission(request: web.Request, repo: FakeRepo, _: Any) -> web.Response:
+        login = request.match_info["login"]
+        role = commands.roles.get(login, "write")
+        if role == "none":
+            return fake.error(404, "Not Found")
+        legacy = {"maintain": "write", "triage": "read"}.get(role, role)
+        return web.json_response({"permission": legacy, "role_name": role, "user": {"login": login}})
 
     @route("GET", "/actions/runs")
     async def list_runs(request: web.Request, repo: FakeRepo, _: Any) -> web.Response:
