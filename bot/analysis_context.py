@@ -5,7 +5,6 @@ under test, and the source files the analysis points at. Then runs the analyzer 
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import posixpath
 from dataclasses import dataclass, field
@@ -13,13 +12,14 @@ from typing import Any
 
 import gidgethub
 
-from bot.analysis import Analysis, analyze
+from bot.analysis import Analysis
 from bot.forges import github_actions as actions
 from bot.forges import github_repos as repos
 from bot.forges.errors import RetryLater
-from bot.forges.github_actions import Job, JobLog, Step
+from bot.forges.github_actions import Job, Step
 from bot.forges.github_client import GitHubClient
 from bot.forges.github_repos import ChangedFile, Tree
+from bot.job_logs import analyze_job_log
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -134,25 +134,14 @@ async def gather_failure(
         baseline_jobs = {j.name: j for j in await actions.run_jobs(gh, run.repo, int(ctx.baseline_run["id"]))}
 
     for job in failed[:MAX_FAILED_JOBS]:
-        job_log = await actions.download_job_log(gh, run.repo, job.id, max_bytes=settings.max_log_bytes)
-        base_log: JobLog | None = None
         twin = baseline_jobs.get(job.name)
-        if job_log is not None and twin is not None:
-            try:  # the baseline only sharpens the analysis: its loss is no reason to wait
-                base_log = await actions.download_job_log(gh, run.repo, twin.id, max_bytes=settings.max_log_bytes)
-            except (RetryLater, gidgethub.BadRequest) as exc:
-                log.info("baseline log of job %s not used: %s", twin.id, exc)
-        try:
-            analysis = await asyncio.to_thread(
-                analyze, job_log.file if job_log else b"", baseline=base_log.file if base_log else None
-            )
-        finally:
-            for item in (job_log, base_log):
-                if item is not None:
-                    item.close()
+        analyzed = await analyze_job_log(
+            lambda job_id: actions.download_job_log(gh, run.repo, job_id, max_bytes=settings.max_log_bytes),
+            job.id, twin.id if twin is not None else None, baseline_errors=(RetryLater, gidgethub.BadRequest),
+        )
         step = job.failed_steps[0] if job.failed_steps else None
         ctx.failures.append(
-            JobFailure(job, step, analysis, bool(job_log and job_log.truncated), base_log is not None)
+            JobFailure(job, step, analyzed.analysis, analyzed.truncated, analyzed.baseline_used)
         )
 
     # the workflow file and the diff feed the LLM; without one, the diff is needed only to tell a flaky failure

@@ -15,12 +15,12 @@ from typing import Any
 
 import gidgetlab
 
-from bot.analysis import Analysis, analyze, redact
+from bot.analysis import Analysis, redact
 from bot.fixes import gitlab_render as render
 from bot.forges import gitlab_ci as ci
 from bot.forges.errors import RetryLater
-from bot.forges.github_actions import JobLog
 from bot.forges.gitlab_client import GitLabClient, project_path
+from bot.job_logs import analyze_job_log
 from bot.llm.answer import LLMAnswer
 from bot.llm.client import ask
 from bot.llm.prompt import PromptInput, build_messages
@@ -213,23 +213,12 @@ class GitLabIncidentService:
         results = []
         cap = self.settings.max_log_bytes
         for job in jobs[:MAX_FAILED_JOBS]:
-            trace = await ci.download_trace(client, p.project_id, job.id, max_bytes=cap)
-            base: JobLog | None = None
             twin = twins.get(job.name)
-            if trace is not None and twin is not None:
-                try:  # the baseline only sharpens the analysis: its loss is no reason to wait
-                    base = await ci.download_trace(client, p.project_id, twin.id, max_bytes=cap)
-                except (RetryLater, gidgetlab.BadRequest) as exc:
-                    log.info("baseline trace of job %s not used: %s", twin.id, exc)
-            try:
-                analysis = await asyncio.to_thread(
-                    analyze, trace.file if trace else b"", baseline=base.file if base else None
-                )
-            finally:
-                for item in (trace, base):
-                    if item is not None:
-                        item.close()
-            results.append(JobResult(job, analysis, bool(trace and trace.truncated), base is not None))
+            analyzed = await analyze_job_log(
+                lambda job_id: ci.download_trace(client, p.project_id, job_id, max_bytes=cap),
+                job.id, twin.id if twin is not None else None, baseline_errors=(RetryLater, gidgetlab.BadRequest),
+            )
+            results.append(JobResult(job, analyzed.analysis, analyzed.truncated, analyzed.baseline_used))
         return results, [j.name for j in jobs[MAX_FAILED_JOBS:]]
 
     async def _ask_llm(self, p: PipelineInfo, failures: list[JobResult], primary: JobResult
