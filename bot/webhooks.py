@@ -122,10 +122,24 @@ def parse_github(headers: Mapping[str, str], body: bytes, secret: str | None) ->
     return event, orjson.dumps(event.data)
 
 
+MALFORMED = object()  # what load_json gives for a body that is not JSON
+
+
+def load_json(body: bytes) -> object:
+    """The body parsed with orjson, or MALFORMED; parsed once, before the token is known to match, and trusted
+    for nothing until it does."""
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return MALFORMED
+
+
 def parse_gitlab(
-    headers: Mapping[str, str], body: bytes, secret: str | None, *, expected_from: str = "GITLAB_WEBHOOK_SECRET"
+    headers: Mapping[str, str], body: bytes, secret: str | None, *, data: object = MALFORMED,
+    expected_from: str = "GITLAB_WEBHOOK_SECRET",
 ) -> tuple[gidgetlab.sansio.Event, str]:
-    """Verify (constant time) and parse a GitLab delivery; return the event and its delivery id."""
+    """Verify (constant time) and parse a GitLab delivery; return the event and its delivery id. `data` is the
+    body as `load_json` parsed it (a JSON body is not parsed again)."""
     if secret is None:
         raise Reject(401, f"no {expected_from} is configured, so no delivery can be verified")
     token = headers.get("x-gitlab-token")
@@ -135,8 +149,15 @@ def parse_gitlab(
         raise Reject(401, "X-Gitlab-Token does not match")
     if not headers.get("x-gitlab-event"):
         raise Reject(400, "missing X-Gitlab-Event header")
-    if _media_type(headers) not in JSON_TYPES:
+    media_type = _media_type(headers)
+    if media_type not in JSON_TYPES:
         raise Reject(415, "expected a content-type of application/json")
+    if media_type == "application/json":
+        if data is MALFORMED:
+            raise Reject(400, "body is not valid JSON")
+        if not isinstance(data, dict):
+            raise Reject(400, "body must be a JSON object")
+        return gidgetlab.sansio.Event(data, event=headers["x-gitlab-event"]), _gitlab_delivery_id(headers, body)
     unverified = {k.lower(): v for k, v in headers.items() if k.lower() != "x-gitlab-token"}
     try:
         event = gidgetlab.sansio.Event.from_http(unverified, body)
@@ -144,13 +165,17 @@ def parse_gitlab(
         raise Reject(400, "body is not valid JSON") from None
     if not isinstance(event.data, dict):
         raise Reject(400, "body must be a JSON object")
+    return event, _gitlab_delivery_id(headers, body)
+
+
+def _gitlab_delivery_id(headers: Mapping[str, str], body: bytes) -> str:
     delivery_id = (
         headers.get("idempotency-key")
         or headers.get("x-gitlab-event-uuid")
         or headers.get("x-gitlab-webhook-uuid")
         or "sha256:" + hashlib.sha256(body).hexdigest()
     )
-    return event, delivery_id[:100]
+    return delivery_id[:100]
 
 
 def _gitlab_summary(data: Mapping[str, Any]) -> tuple[str | None, str | None]:
@@ -215,7 +240,8 @@ async def gitlab_webhook(request: web.Request) -> web.StreamResponse:
         expected_from = "GITLAB_WEBHOOK_SECRET"
         # A project connected by OAuth signs with its own secret: the claimed project id (read only after the size
         # check, and trusted for nothing else) says which secret the token must match.
-        project_id = project_id_of(body)
+        data = load_json(body) if _media_type(request.headers) == "application/json" else MALFORMED
+        project_id = project_id_of(data)
         hooks = request.app[SERVICES].gitlab_hooks
         if project_id is not None and hooks is not None:
             try:
@@ -225,7 +251,7 @@ async def gitlab_webhook(request: web.Request) -> web.StreamResponse:
                 return _answer(503, error="the delivery could not be verified; redeliver it later")
             if entry.connected:
                 secret, expected_from = entry.secret, "readable webhook secret for this connected project"
-        event, delivery_id = parse_gitlab(request.headers, body, secret, expected_from=expected_from)
+        event, delivery_id = parse_gitlab(request.headers, body, secret, data=data, expected_from=expected_from)
     except Reject as exc:
         log.info("gitlab delivery refused: %s", exc.message, extra={"status": exc.status})
         return _answer(exc.status, error=exc.message)

@@ -16,7 +16,6 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-import orjson
 from cachetools import TTLCache
 
 from bot.auth.crypto import DecryptError, TokenCipher
@@ -39,15 +38,10 @@ def hook_settings(url: str, secret: str) -> dict[str, Any]:
     }
 
 
-def project_id_of(body: bytes) -> int | None:
-    """The project a delivery claims to come from (`project.id`, else top-level `project_id`), before any check.
-
-    Used only to choose which secret the delivery must carry; nothing else in the body is trusted before that.
+def project_id_of(data: object) -> int | None:
+    """The project a parsed delivery claims to come from (`project.id`, else top-level `project_id`), before any
+    check. Used only to choose which secret the delivery must carry; nothing else in it is trusted before that.
     """
-    try:
-        data = orjson.loads(body)
-    except orjson.JSONDecodeError:
-        return None
     if not isinstance(data, dict):
         return None
     project = data.get("project")
