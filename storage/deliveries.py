@@ -367,13 +367,6 @@ class DeliveryStore:
             )
             return result.scalar_one_or_none()
 
-    async def recent(self, *, limit: int = 50, status: str | None = None) -> list[WebhookDelivery]:
-        async with self._sessions() as session:
-            query = select(WebhookDelivery).order_by(WebhookDelivery.id.desc()).limit(limit)
-            if status:
-                query = query.where(WebhookDelivery.status == status)
-            return list((await session.execute(query)).scalars())
-
     async def by_delivery_id(self, provider: str, delivery_id: str) -> WebhookDelivery | None:
         async with self._sessions() as session:
             result = await session.execute(
