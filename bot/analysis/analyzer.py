@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import re
-
+from . import rx
 from .blocks import Line, Selection, build_lines, select
 from .facts import categorize, extract_files, extract_tests
 from .model import Analysis, Span
@@ -97,7 +96,7 @@ def _result(total: int, sel: Selection, exits: list[tuple[int, LineInfo]]) -> An
     return Analysis(spans, category, signature, summary, files, tests, total, excerpt, failed_step)
 
 
-_TOOL_PREFIX = re.compile(r"^(?:##\[error\]|\[(?:ERROR|FATAL)\]\s*|npm ERR!\s*|E\s+)")
+_TOOL_PREFIX = rx.compile(r"^(?:##\[error\]|\[(?:ERROR|FATAL)\]\s*|npm ERR!\s*|E\s+)")
 
 
 def _plain(text: str) -> str:

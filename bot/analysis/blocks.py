@@ -9,9 +9,9 @@ the baseline (passing) log win; the budget caps how many lines are returned.
 from __future__ import annotations
 
 import bisect
-import re
 from dataclasses import dataclass, field
 
+from . import rx
 from .patterns import BACK_CONTINUATION, CONTINUATION, STACK_FRAME, LineInfo, classify
 from .scanner import ScanResult
 from .text import clean
@@ -21,13 +21,13 @@ MAX_BLOCK = 400
 TAIL_LINES = 5
 ZONE_GAP = 200
 """In a log without steps, blocks closer than this to the final error belong to the same failure."""
-_FAILING_VERDICT = re.compile(r"<<< (?:FAILURE|ERROR)!|Tests run: \d+, Failures: (?:[1-9]|0, Errors: [1-9])")
-_COMPILER_SHAPE = re.compile(r"\.\w+(?::\[\d+,\d+\]|:\d+:\d+:|\(\d+,\d+\))")
+_FAILING_VERDICT = rx.compile(r"<<< (?:FAILURE|ERROR)!|Tests run: \d+, Failures: (?:[1-9]|0, Errors: [1-9])")
+_COMPILER_SHAPE = rx.compile(r"\.\w+(?::\[\d+,\d+\]|:\d+:\d+:|\(\d+,\d+\))")
 LEAD_REACH = 20
 """An error block this close after the echo of its step's command takes the step's whole output."""
-_LEAD_IN = re.compile(r"^=== (?:RUN|CONT|NAME)\s+\S|^=+> \S|^-{3,}> \S")
+_LEAD_IN = rx.compile(r"^=== (?:RUN|CONT|NAME)\s+\S|^=+> \S|^-{3,}> \S")
 """A line announcing what runs next (a Go test resuming, a Makefile's "==> Checking ..."): heads a block."""
-_RULE_LINE = re.compile(r"^\s*(?:-{10,}|={10,}|\*{10,}|#{10,})\s*$")
+_RULE_LINE = rx.compile(r"^\s*(?:-{10,}|={10,}|\*{10,}|#{10,})\s*$")
 PASS_REACH = 400
 """A test class's verdict this close after a block tells whose output the block is."""
 STEP_END_REACH = 12
@@ -351,10 +351,10 @@ def select(
     return Selection(ranges, lines, step_name, from_tail)
 
 
-_IDENT = re.compile(
+_IDENT = rx.compile(
     r"[A-Za-z_][\w$]*(?:\.[A-Za-z_][\w$]*)+|[\w\-]+\.(?:java|kt|py|go|rs|js|ts|c|cpp|rb|cs|scala)\b"
 )
-_COMMON_IDENT = re.compile(
+_COMMON_IDENT = rx.compile(
     r"^(?:java|javax|sun|jdk|org\.junit|org\.apache\.maven|org\.codehaus|hudson|jenkins|kotlin"
     r"|scala|python|builtins|node|go|runtime|testing|com\.sun)\b|^\w+\.(?:lang|io|util|nio)\b"
 )

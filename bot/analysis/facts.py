@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterable
 
+from . import rx
 from .model import FileRef
 from .patterns import LineInfo
 
@@ -21,22 +21,22 @@ _EXT = (
 )
 _PATH = rf"(?P<path>(?:[A-Za-z]:)?[\w.@+~-]*(?:[/\\][\w.@+~-]+)*\.{_EXT})"
 _FILE_PATTERNS = [
-    re.compile(rf"File \"{_PATH}\", line (?P<line>\d+)"),
-    re.compile(rf"-->\s+{_PATH}:(?P<line>\d+)(?::\d+)?"),
-    re.compile(rf"{_PATH}:\[(?P<line>\d+),\d+\]"),
-    re.compile(rf"{_PATH}\((?P<line>\d+)(?:,\d+)?\)"),
-    re.compile(rf"(?<![\w(]){_PATH}:(?P<line>\d+)(?::\d+)?"),
-    re.compile(rf"^(?:\S+: )?{_PATH}$"),
+    rx.compile(rf"File \"{_PATH}\", line (?P<line>\d+)"),
+    rx.compile(rf"-->\s+{_PATH}:(?P<line>\d+)(?::\d+)?"),
+    rx.compile(rf"{_PATH}:\[(?P<line>\d+),\d+\]"),
+    rx.compile(rf"{_PATH}\((?P<line>\d+)(?:,\d+)?\)"),
+    rx.compile(rf"(?:^|[^\w(]){_PATH}:(?P<line>\d+)(?::\d+)?"),
+    rx.compile(rf"^(?:\S+: )?{_PATH}$"),
 ]
 # CI workspaces: what comes before the repository's own paths.
-_WORKSPACE = re.compile(
+_WORKSPACE = rx.compile(
     r"^(?:.*?/home/runner/work/[^/]+/[^/]+/|.*?/__w/[^/]+/[^/]+/|.*?/github/workspace/"
     r"|.*?/builds/workspace/[^/]+/"
     r"|.*?/workspace/[^/]+/|.*?/builds/[^/]+/[^/]+/|.*?/Users/runner/work/[^/]+/[^/]+/"
     r"|[A-Za-z]:\\a\\[^\\]+\\[^\\]+\\"
     r"|.*?/src/app/|.*?/app/|\./)"
 )
-_FOREIGN = re.compile(
+_FOREIGN = rx.compile(
     r"(?:^|/)(?:site-packages|dist-packages|node_modules|\.m2|\.gradle|\.cargo|\.rustup|go/pkg/mod"
     r"|hostedtoolcache"
     r"|\.pyenv|\.venv|venv|lib/python\d|usr/(?:lib|include|local)|opt/|Library/|rustc/|\$GOROOT|GOROOT"
@@ -59,7 +59,7 @@ def extract_files(texts: Iterable[str]) -> list[FileRef]:
                 rel = _WORKSPACE.sub("", path)
                 if rel.startswith("/") or "://" in text[max(0, m.start() - 8) : m.start() + 1]:
                     continue
-                if not re.search(r"[/\w]", rel) or rel.startswith("."):
+                if not _WORDISH.search(rel) or rel.startswith("."):
                     rel = rel.lstrip("./") if rel.startswith("./") else rel
                 if not rel or rel.startswith("."):
                     continue
@@ -73,8 +73,8 @@ def extract_files(texts: Iterable[str]) -> list[FileRef]:
     return [FileRef(p, ln) for p, ln in seen]
 
 
-_UNITTEST_ID = re.compile(r"^(\w+) \(([\w.]+)\)$")
-_SUREFIRE = re.compile(
+_UNITTEST_ID = rx.compile(r"^(\w+) \(([\w.]+)\)$")
+_SUREFIRE = rx.compile(
     r"^(?:\[ERROR\]\s+)?(?:(?P<m1>\w+)\((?P<c1>[\w.$]+)\)"
     r"|(?P<c2>[\w.$]+)\.(?P<m2>\w+))\s+Time elapsed:.*<<< (?:FAILURE|ERROR)!"
 )
@@ -117,17 +117,17 @@ def extract_tests(items: Iterable[tuple[str, LineInfo]]) -> list[str]:
 
 
 # What a failure is, in the words of its lines. The first group that matches decides.
-_CATEGORY_WORDS: list[tuple[str, re.Pattern[str]]] = [
+_CATEGORY_WORDS: list[tuple[str, rx.Pattern]] = [
     (
         "timeout",
-        re.compile(
+        rx.compile(
             r"(?i)exceeded the maximum execution time|execution took longer than|\btimed out\b"
             r"|deadline exceeded|timeout of \d+\S* exceeded|operation was canceled"
         ),
     ),
     (
         "infrastructure",
-        re.compile(
+        rx.compile(
             r"(?i)no space left on device|out of memory|oomkill|cannot allocate memory"
             r"|OutOfMemoryError|\bKilled\b|lost communication with the server|shutdown signal"
             r"|could not resolve host|name resolution|connection (?:refused|reset|timed out)"
@@ -138,7 +138,7 @@ _CATEGORY_WORDS: list[tuple[str, re.Pattern[str]]] = [
     ),
     (
         "configuration",
-        re.compile(
+        rx.compile(
             r"(?i)invalid workflow file|input required and not supplied|not accessible by integration"
             r"|bad credentials|secret|permission denied|unauthori[sz]ed|forbidden|403\b"
             r"|command not found|unable to locate executable|unsafe repository|safe\.directory"
@@ -147,20 +147,20 @@ _CATEGORY_WORDS: list[tuple[str, re.Pattern[str]]] = [
     ),
 ]
 _RULE_CATEGORY_WEIGHT = {"test": 1.0, "lint": 1.2, "typecheck": 1.2, "compile": 1.1, "dependency": 1.3}
-_MAVEN_HINTS: list[tuple[str, re.Pattern[str]]] = [
-    ("test", re.compile(r"There are test failures|maven-surefire|maven-failsafe|Tests run:.*Failures")),
+_MAVEN_HINTS: list[tuple[str, rx.Pattern]] = [
+    ("test", rx.compile(r"There are test failures|maven-surefire|maven-failsafe|Tests run:.*Failures")),
     (
         "compile",
-        re.compile(r"COMPILATION ERROR|Compilation failure|maven-compiler-plugin|cannot find symbol"),
+        rx.compile(r"COMPILATION ERROR|Compilation failure|maven-compiler-plugin|cannot find symbol"),
     ),
     (
         "dependency",
-        re.compile(
+        rx.compile(
             r"Could not resolve dependencies|could not be resolved|Failed to collect dependencies"
             r"|Non-resolvable"
         ),
     ),
-    ("lint", re.compile(r"checkstyle|spotless|pmd|spotbugs|animal-sniffer|enforcer|revapi|japicmp", re.I)),
+    ("lint", rx.compile(r"(?i)checkstyle|spotless|pmd|spotbugs|animal-sniffer|enforcer|revapi|japicmp")),
 ]
 
 
@@ -201,8 +201,13 @@ def categorize(items: list[tuple[str, LineInfo]]) -> str:
         return best
     if _CATEGORY_WORDS[2][1].search(joined):
         return "configuration"
-    if re.search(r"(?i)\bassert|\btests? failed|\bFAIL\b", joined):
+    if _TEST_WORDS.search(joined):
         return "test"
-    if re.search(r"(?i)\berror\b.*\bcompil|\bcompil\w* (?:error|failed)|\bsyntax ?error", joined):
+    if _COMPILE_WORDS.search(joined):
         return "compile"
     return "unknown"
+
+
+_WORDISH = rx.compile(r"[/\w]")
+_TEST_WORDS = rx.compile(r"(?i)\bassert|\btests? failed|\bFAIL\b")
+_COMPILE_WORDS = rx.compile(r"(?i)\berror\b.*\bcompil|\bcompil\w* (?:error|failed)|\bsyntax ?error")

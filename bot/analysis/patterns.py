@@ -6,13 +6,11 @@ to find the few lines worth a closer look; the rules then say what each such lin
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-try:  # google-re2 runs the prefilter as a DFA, about 70x faster than ``re`` here.
-    import re2 as _re2  # type: ignore[import-not-found]
-except ImportError:  # pragma: no cover - exercised only without the optional speed-up
-    _re2 = None
+import re2 as _re2
+
+from . import rx
 
 _PREFILTER_SOURCE = (
     rb"(?m)^[^\n]*?(?:"
@@ -33,7 +31,7 @@ _PREFILTER_SOURCE = (
     rb")[^\n]*"
 )
 
-PREFILTER = _re2.compile(_PREFILTER_SOURCE) if _re2 is not None else re.compile(_PREFILTER_SOURCE)
+PREFILTER = _re2.compile(_PREFILTER_SOURCE)
 """Finds whole candidate lines (one match per line) in a chunk of bytes."""
 
 
@@ -55,7 +53,7 @@ PLAIN = LineInfo("plain")
 NOISE = LineInfo("noise")
 
 # ---------------------------------------------------------------- noise: looks like an error, is not
-_NOISE = re.compile(
+_NOISE = rx.compile(
     r"^\s*(?:\[INFO\]|INFO[: ]|\[DEBUG\]|DEBUG[: ]|go: (?:downloading|finding|extracting)|Downloading"
     r"|Downloaded"
     r"|Download |Progress \(|Collecting |Requirement already satisfied|Using cached|Installing |Fetching "
@@ -66,19 +64,19 @@ _NOISE = re.compile(
     r"|=== (?:RUN|PAUSE|CONT|NAME)|--- (?:PASS|SKIP)|ok\s+\S|PASS\s|\?\s+\S+\s+\[no test files\]"
     r"|::(?:debug|notice|warning|group|endgroup|add-mask|set-output)::)"
 )
-_ZERO_COUNTS = re.compile(
+_ZERO_COUNTS = rx.compile(
     r"(?i)\b(?:0|no) (?:failed|failures?|errors?|problems?)\b|Failures: 0, Errors: 0|\berrors?: 0\b"
     r"|\bfailed: 0\b"
     r"|\bwith 0 errors\b"
 )
-_PASSING = re.compile(r"(?:\bPASSED|\bPASS|\bok|\u2713|\u2714|\bSUCCESS(?:FUL)?)\s*(?:\(\d.*\))?$")
-_HARMLESS_TOKENS = re.compile(
+_PASSING = rx.compile(r"(?:\bPASSED|\bPASS|\bok|\u2713|\u2714|\bSUCCESS(?:FUL)?)\s*(?:\(\d.*\))?$")
+_HARMLESS_TOKENS = rx.compile(
     r"(?i)-W(?:no-)?error\S*|error[-_]?prone|continue-on-error|on[-_]error|ignore[-_]errors?|fail[-_]fast"
     r"|fail[-_]under|failure\(\)|--no-fail\S*|allow[-_]failure|max[-_]?fail\S*|\berrors?\.(?:go|rs|py|js|ts"
     r"|h|c|java)\b"
     r"|\w+errors?(?:\.\w+)+|exit[-_]code|error_log\S*|timeout[-_=]\S*|fail_on\S*"
 )
-_KEYWORD = re.compile(
+_KEYWORD = rx.compile(
     r"(?i)error|fail|fatal|panic|exception|traceback|abort|killed|timed out|denied|forbidden|unauthori|"
     r"no such file|not found|cannot |can't|could not|couldn't|unable to|undefined|assert|segmentation|"
     r"core dumped|out of memory|oomkill|no space left|refused|reset by peer|unreachable|exceeded|cancel|"
@@ -86,7 +84,7 @@ _KEYWORD = re.compile(
 )
 
 # ---------------------------------------------------------------- continuation shapes
-CONTINUATION = re.compile(
+CONTINUATION = rx.compile(
     r"^\s+at\s+\S|^\s*\.\.\. ?\d+ (?:more|common frames omitted)|^\s*(?:Caused by|Caused|Suppressed|Also)\b:?"
     r"|^\s+File \"[^\"]+\", line \d+|^goroutine \d+ \[|^\s*created by |^\[signal "
     r"|^\s*(?:\S+/)?\S+\.go:\d+(?: \+0x|$)"
@@ -98,20 +96,22 @@ CONTINUATION = re.compile(
     r"|^During handling of the above exception|^The above exception was the direct cause|^#\d+ CANCELED"
     r"|^\S*Dockerfile\S*:\d+$"
 )
-BACK_CONTINUATION = re.compile(
+BACK_CONTINUATION = rx.compile(
     r"^\s*-{4,}\s*$|^\s*>\s*\[|^\s*\d+\s*\|(?:\s|$)|^\s*>>>\s|^\S*Dockerfile\S*:\d+$|^#\d+ CANCELED"
     r"|^\s*[\u2502\u2577\u256d]"
 )
-STACK_FRAME = re.compile(
+STACK_FRAME = rx.compile(
     r"^\s+at\s+\S|^\s*\.\.\. ?\d+ more|^\s+File \"|^\s+\S+\.go:\d+|^\s*\(?[\w$.<>]+\)? \("
 )
 
 # ---------------------------------------------------------------- the rules, most specific first
-_RULES: list[tuple[str, re.Pattern[str], str, float, str | None]] = []
+_RULES: list[tuple[str, rx.Pattern, str, float, str | None]] = []
+_SOURCES: list[str] = []
 
 
 def _rule(name: str, pattern: str, role: str, score: float, category: str | None = None) -> None:
-    _RULES.append((name, re.compile(pattern), role, score, category))
+    _RULES.append((name, rx.compile(pattern), role, score, category))
+    _SOURCES.append(pattern)
 
 
 # Structure markers.
@@ -360,16 +360,17 @@ _rule(
     1,
 )
 
-_MAVEN_ERROR_COUNT = re.compile(r"^\[INFO\] \d+ errors?\s*$")
+_MAVEN_ERROR_COUNT = rx.compile(r"^\[INFO\] \d+ errors?\s*$")
 MAVEN_ERROR_COUNT = LineInfo("trailer", 1, "compile", "maven_error_count")
 """The compiler plugin's count after its list of errors ("[INFO] 30 errors"): closes that list."""
-_JENKINS_COMMAND = re.compile(r"^\[[^\]]{1,80}\] \$ \S")
+_JENKINS_COMMAND = rx.compile(r"^\[[^\]]{1,80}\] \$ \S")
 SHELL_COMMAND = LineInfo("noise", 0, None, "shell_command")
 """Jenkins' echo of a build step's command ("[job] $ /bin/sh -xe /tmp/jenkins1.sh"): a step starts."""
-_SUREFIRE_PASS = re.compile(r"Tests run: [1-9]\d*, Failures: 0, Errors: 0, Skipped: \d+, .*\bin \S+$")
+_SUREFIRE_PASS = rx.compile(r"Tests run: [1-9]\d*, Failures: 0, Errors: 0, Skipped: \d+, .*\bin \S+$")
 TEST_CLASS_PASSED = LineInfo("noise", 0, None, "test_class_passed")
 """Surefire's verdict on one test class that passed: output printed before it came from passing tests."""
-_EXIT_CODE = re.compile(r"Process completed with exit code (\d+)")
+_EXIT_CODE = rx.compile(r"Process completed with exit code (\d+)")
+_NONZERO_COUNTS = rx.compile(r"\b[1-9]\d* (?:failed|errors?|failures?)\b|Failures: [1-9]|Errors: [1-9]")
 _LOWER_HINTS = ("error", "fail", "fatal", "panic", "exception")
 
 
@@ -404,11 +405,15 @@ def classify(text: str, *, script_echo: bool = False) -> LineInfo:
             return LineInfo("anchor", 1, None, "warning_error")
         return NOISE
     if _ZERO_COUNTS.search(text):
-        if not re.search(r"\b[1-9]\d* (?:failed|errors?|failures?)\b|Failures: [1-9]|Errors: [1-9]", text):
+        if not _NONZERO_COUNTS.search(text):
             return NOISE
-    for name, pattern, role, score, category in _RULES:
+    hits = _RULE_SET.Match(text)
+    if not hits:
+        return PLAIN
+    for index in sorted(hits):
+        name, pattern, role, score, category = _RULES[index]
         m = pattern.search(text)
-        if m is None:
+        if m is None:  # pragma: no cover - the set said it matches
             continue
         if role in ("anchor", "trailer") and score <= 3 and name in _GENERIC_RULES:
             residue = _HARMLESS_TOKENS.sub(" ", text)
@@ -431,6 +436,9 @@ def classify(text: str, *, script_echo: bool = False) -> LineInfo:
         return LineInfo(role, score, category, name, test=test)
     return PLAIN
 
+
+_RULE_SET = rx.pattern_set(_SOURCES)
+"""All the rules at once: one pass over a line says which of them match it."""
 
 _GENERIC_RULES = frozenset(
     {"error_prefix", "error_word", "failed_word", "weak_word", "exception_line", "timeout_generic"}
