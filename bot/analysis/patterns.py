@@ -22,7 +22,7 @@ _PREFILTER_SOURCE = (
     rb"|unauthori[sz]ed|no such file|not found|cannot |can't|could not|couldn't|unable to|undefined"
     rb"|assert|segmentation|core dumped|out of memory|oomkill|no space left|refused|reset by peer"
     rb"|unreachable|exceeded|canceled|cancelled|unresolv|unsatisf|resolutionimpossible|conflict"
-    rb"|npm err|exit code|exit status|non-zero|command not found|not supplied|invalid workflow"
+    rb"|npm err|exit code|exit status|exited with|non-zero|^\$ \S|command not found|not supplied|invalid workflow"
     rb"|bad credentials|not accessible|service unavailable|bad gateway|lost communication|shutdown signal"
     rb"|version solving|no solution found|would reformat|problems? \(|does not exist|went wrong|^# \S)"
     rb"|##\[(?:group\]Run |error)|section_(?:start|end):|--- FAIL|\bE {2,}\S|\x{25cf}|\x{2715}|\x{2717}"
@@ -119,6 +119,16 @@ _rule("gh_group_run", r"^##\[group\]Run (?P<step>.+)$", "step", 0)
 _rule("gh_post", r"^Post job cleanup\.$", "step", 0)
 _rule("gitlab_job_failed", r"^ERROR: Job failed(?:: exit code (?P<code>\d+)|: (?P<msg>.*))?", "exit", 0)
 _rule("jenkins_finished", r"^Finished: (?:FAILURE|ABORTED|UNSTABLE)", "exit", 0)
+# Travis: each command of a phase ends with its verdict; the build's verdict comes last.
+_rule(
+    "travis_command_exit",
+    r"^The command \"(?P<step>.{1,400})\" (?:exited with|failed and exited with) (?P<code>\d+)",
+    "exit",
+    0,
+)
+_rule("travis_build_exit", r"^Done\. Your build exited with (?P<code>\d+)\.", "exit", 0)
+# Shell echoes of the command about to run: GitLab and Travis print "$ cmd" (a step of the job).
+_rule("shell_echo", r"^\$ (?P<step>\S.{0,300})$", "step", 0)
 
 # Timeouts, cancellation, runner and resource problems.
 _rule(
@@ -140,7 +150,7 @@ _rule(
     "runner_lost",
     r"(?i)lost communication with the server|runner has received a shutdown signal"
     r"|runner .* did not respond|no space left on device|out of memory|oomkilled|cannot allocate memory"
-    r"|java\.lang\.OutOfMemoryError|std::bad_alloc|(?:^|: )Killed$|: \d+ Killed\s|\bKilled\s+\(?signal"
+    r"|java\.lang\.OutOfMemoryError|std::bad_alloc|(?:^|: )Killed$|:\s+\d+ Killed\s|\bKilled\s+\(?signal"
     r"|exit code 137",
     "anchor",
     3.5,
@@ -369,7 +379,7 @@ SHELL_COMMAND = LineInfo("noise", 0, None, "shell_command")
 _SUREFIRE_PASS = rx.compile(r"Tests run: [1-9]\d*, Failures: 0, Errors: 0, Skipped: \d+, .*\bin \S+$")
 TEST_CLASS_PASSED = LineInfo("noise", 0, None, "test_class_passed")
 """Surefire's verdict on one test class that passed: output printed before it came from passing tests."""
-_EXIT_CODE = rx.compile(r"Process completed with exit code (\d+)")
+_EXIT_CODE = rx.compile(r"(?:Process completed|exited) with (?:exit )?code '?(\d+)")
 _NONZERO_COUNTS = rx.compile(r"\b[1-9]\d* (?:failed|errors?|failures?)\b|Failures: [1-9]|Errors: [1-9]")
 _LOWER_HINTS = ("error", "fail", "fatal", "panic", "exception")
 
@@ -415,7 +425,7 @@ def classify(text: str, *, script_echo: bool = False) -> LineInfo:
         m = pattern.search(text)
         if m is None:  # pragma: no cover - the set said it matches
             continue
-        if role in ("anchor", "trailer") and score <= 3 and name in _GENERIC_RULES:
+        if role in ("anchor", "trailer") and score <= 3 and name in GENERIC_RULES:
             residue = _HARMLESS_TOKENS.sub(" ", text)
             if not pattern.search(residue):
                 continue
@@ -424,6 +434,8 @@ def classify(text: str, *, script_echo: bool = False) -> LineInfo:
         if name == "jest_fail_file" and groups.get("name"):
             test = f"{test} > {groups['name']}"
         if name == "gh_group_run":
+            return LineInfo("step", 0, None, name, step=groups["step"].strip()[:120])
+        if role == "step":
             return LineInfo("step", 0, None, name, step=groups["step"].strip()[:120])
         if role == "exit":
             code = groups.get("code")
@@ -440,7 +452,7 @@ def classify(text: str, *, script_echo: bool = False) -> LineInfo:
 _RULE_SET = rx.pattern_set(_SOURCES)
 """All the rules at once: one pass over a line says which of them match it."""
 
-_GENERIC_RULES = frozenset(
+GENERIC_RULES = frozenset(
     {"error_prefix", "error_word", "failed_word", "weak_word", "exception_line", "timeout_generic"}
 )
 

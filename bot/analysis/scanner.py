@@ -15,6 +15,8 @@ from .text import clean
 
 MAX_LINE_BYTES = 64 * 1024
 """Longer lines are cut to this many bytes (their numbering is unaffected)."""
+STEP_HEADER = 8
+"""Lines kept after a step's start: its command, as the CI echoed it."""
 COMMAND_OUTPUT = 20
 """A build step's output this short is kept whole when it ends in an error (see blocks.LEAD_REACH)."""
 
@@ -52,8 +54,8 @@ class Scanner:
         *,
         before: int = 8,
         after: int = 120,
-        exit_before: int = 40,
-        tail: int = 60,
+        exit_before: int = 80,
+        tail: int = 100,
         max_lines: int = 50_000,
         max_steps: int = 5_000,
     ) -> None:
@@ -155,6 +157,8 @@ class Scanner:
             role = info.role
             if role == "step":
                 self._add_step(line_no, info.step or "")
+                # the step's header (its command): kept cheaply, dropped first when memory is short
+                self._window(block, start, line_no, base, last_line, 0, STEP_HEADER, 0.5)
                 continue
             if role == "exit":
                 self.exits.append((line_no, info))
@@ -174,8 +178,8 @@ class Scanner:
             if role in ("noise", "plain") or info.score <= 0:
                 continue
             self.infos[line_no] = info
-            after = self.after if info.score >= 2 or role == "header" else 3
-            before = self.before if info.score >= 2 else 2
+            after = self.after if info.score >= 2 or role == "header" else 8
+            before = self.before if info.score >= 2 else 3
             self._window(block, start, line_no, base, last_line, before, after, info.score)
         self._next_line = last_line + 1
         self._remember_tail(block, base, last_line)
