@@ -105,6 +105,19 @@ def _failing_exit(exits: list[tuple[int, LineInfo]]) -> tuple[int, str] | None:
     return None
 
 
+GITLAB_SCRIPT_SECTIONS = ("step_script", "build_script")
+
+
+def _gitlab_script_section(scan: ScanResult, end: int) -> tuple[int, int] | None:
+    """First and last line of the job script's section (GitLab), when the log has one before ``end``."""
+    starts = [no for no, name in scan.steps if name in GITLAB_SCRIPT_SECTIONS and no <= end]
+    if not starts:
+        return None
+    first = starts[-1]
+    closing = [no for no, name in scan.section_ends if name in GITLAB_SCRIPT_SECTIONS and no > first]
+    return first, (closing[0] - 1 if closing else end)
+
+
 def _failing_region(scan: ScanResult, lines: dict[int, Line]) -> tuple[int, int, str | None]:
     """First and last line of the failing step (the whole log when unknown), and its name."""
     last = scan.lines_total
@@ -121,7 +134,15 @@ def _failing_region(scan: ScanResult, lines: dict[int, Line]) -> tuple[int, int,
     name = None
     if starts:
         begin = starts[-1]
-        if exit_rule in ("gitlab_job_failed", "travis_build_exit"):
+        script = _gitlab_script_section(scan, end)
+        if exit_rule == "gitlab_job_failed" and script is not None:
+            # The job failed in its script (after_script and the artifact upload don't fail a job): the
+            # script stops at the command that failed, the last one it echoed ("$ make test").
+            first, last_line = script
+            end = last_line
+            echoed = [no for no, _ in scan.steps if first <= no <= end]
+            begin = echoed[-1]
+        elif exit_rule in ("gitlab_job_failed", "travis_build_exit"):
             # The job's verdict comes after every section closed: the failing section is the last one
             # with errors in it (after_script and cleanup sections come later).
             strong = sorted(no for no, ln in lines.items() if ln.info.role == "anchor" and ln.info.score >= 2)

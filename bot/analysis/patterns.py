@@ -22,7 +22,7 @@ _PREFILTER_SOURCE = (
     rb"|unauthori[sz]ed|no such file|not found|cannot |can't|could not|couldn't|unable to|undefined"
     rb"|assert|segmentation|core dumped|out of memory|oomkill|no space left|refused|reset by peer"
     rb"|unreachable|exceeded|canceled|cancelled|unresolv|unsatisf|resolutionimpossible|conflict"
-    rb"|npm err|exit code|exit status|exited with|non-zero|^\$ \S|command not found|not supplied|invalid workflow"
+    rb"|npm err|exit code|exit status|exited with|non-zero|(?:^|[m ])\$ \S|command not found|not supplied|invalid workflow"
     rb"|bad credentials|not accessible|service unavailable|bad gateway|lost communication|shutdown signal"
     rb"|version solving|no solution found|would reformat|problems? \(|does not exist|went wrong|^# \S)"
     rb"|##\[(?:group\]Run |error)|section_(?:start|end):|--- FAIL|\bE {2,}\S|\x{25cf}|\x{2715}|\x{2717}"

@@ -36,6 +36,8 @@ class ScanResult:
     """Lines where a step-less log (Jenkins) echoes the command of a build step."""
     passes: list[int] = field(default_factory=list)
     """Lines where a test class reported that all its tests passed (surefire's per-class verdict)."""
+    section_ends: list[tuple[int, str]] = field(default_factory=list)
+    """GitLab's ``section_end`` markers: (line, section name)."""
 
 
 @dataclass(order=True)
@@ -71,6 +73,7 @@ class Scanner:
         self.exits: list[tuple[int, LineInfo]] = []
         self.passes: list[int] = []
         self.commands: list[int] = []
+        self.section_ends: list[tuple[int, str]] = []
         self._windows: list[_Window] = []
         self._seq = 0
         self._next_line = 1  # number of the first line of the next block
@@ -130,6 +133,7 @@ class Scanner:
             candidates=self._candidates,
             passes=self.passes,
             commands=self.commands,
+            section_ends=self.section_ends,
         )
 
     # ------------------------------------------------------------------ work
@@ -151,8 +155,12 @@ class Scanner:
             raw = m.group()
             self._candidates += 1
             cl = clean(raw[:MAX_LINE_BYTES])
-            if cl.gitlab_section and cl.gitlab_section[0] == "start":
-                self._add_step(line_no, cl.gitlab_section[1])
+            if cl.gitlab_section:
+                kind, name = cl.gitlab_section
+                if kind == "start":
+                    self._add_step(line_no, name)
+                elif len(self.section_ends) < self.max_steps:
+                    self.section_ends.append((line_no, name))
             info = classify(cl.text, script_echo=cl.script_echo)
             role = info.role
             if role == "step":

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_GH_TIMESTAMP = re.compile(r"^\ufeff?\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z ?")
+# GitHub: "<ts> "; GitLab (16.5+ with timestamps): "<ts> 00O " (stream O/E, "+" when the line goes on)
+_GH_TIMESTAMP = re.compile(r"^\ufeff?\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z(?: [0-9a-f]{2}[OE]\+?)? ?")
 # `gh run view --log` output: "<job>\t<step>\t<timestamp> <message>"
 _GH_CLI_PREFIX = re.compile(r"^([^\t\n]{1,200})\t([^\t\n]{1,200})\t(?=\ufeff?\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)")
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[()][A-Z0-9]|\x1b[=>]")

@@ -568,6 +568,6 @@ def test_gitlab_trace_sections() -> None:
     lines = chosen(result)
     assert line_no(log, "E       assert 1 == 2") in lines
     assert line_no(log, "FAILED tests/test_x.py::test_one") in lines
-    assert result.failed_step == "step_script"
+    assert result.failed_step == "pytest -q"  # the command the script stopped at, inside step_script
     assert result.category == "test"
     assert "tests/test_x.py::test_one" in result.tests
