@@ -267,9 +267,31 @@ def build_blocks(lines: dict[int, Line], region: tuple[int, int]) -> list[Block]
             cur += 1
             if nxt.info.rule == "go_pkg_fail":
                 break  # "FAIL\tpkg 0.1s" closes the package's output
+        if info.rule == "pytest_header":
+            # pytest's report of one test runs from its "____ name ____" header to the next header or
+            # banner: the source it shows, the ">" line, the "E" lines and each "path:line:" frame
+            end = max(end, _pytest_section_end(lines, no))
+            anchors.extend(n for n in range(no + 1, end + 1) if n in lines and lines[n].info.role == "anchor")
         blocks.append(Block(start, end, score, anchors))
         covered_to = end
     return blocks
+
+
+_PYTEST_BOUNDARY = rx.compile(r"^(?:={3,} .*={3,}|-{3,} (?:Captured|live log) .*-{3,}|_{3,} \S.* _{3,})$")
+PYTEST_SECTION = 150
+"""At most this many lines of one test's report in pytest's FAILURES section."""
+
+
+def _pytest_section_end(lines: dict[int, Line], header: int) -> int:
+    """The last line of the test report headed at ``header`` (before the next header or banner)."""
+    end = header
+    for no in range(header + 1, header + PYTEST_SECTION):
+        line = lines.get(no)
+        if line is None or line.info.role in ("step", "exit") or _PYTEST_BOUNDARY.match(line.text):
+            break
+        if line.text.strip():
+            end = no
+    return end
 
 
 def _lead_in(lines: dict[int, Line], start: int, covered_to: int) -> int:
