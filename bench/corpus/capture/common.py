@@ -49,6 +49,22 @@ def project_tree(project: Path) -> list[str]:
     return out
 
 
+def _work_parent() -> str | None:
+    """Where the temporary work dirs go: /var/tmp when usable, so they share no parent with tool
+    installs under /tmp (tools such as pytest print a path relative to the work dir when that is
+    shorter, which a CI runner, whose tools live elsewhere, would not show)."""
+    parent = Path("/var/tmp")
+    return str(parent) if parent.is_dir() and os.access(parent, os.W_OK) else None
+
+
+def loc(project: Path, path: str, needle: str) -> dict:
+    """``{"path", "line"}`` of the first line of ``project/path`` that contains ``needle`` (1-based)."""
+    for number, line in enumerate((project / path).read_text().split("\n"), start=1):
+        if needle in line:
+            return {"path": path, "line": number}
+    raise ValueError(f"{project.name}/{path}: no line contains {needle!r}")
+
+
 def _run(command: str, cwd: Path, env: dict[str, str], timeout: float) -> tuple[int, bytes]:
     proc = subprocess.Popen(
         ["bash", "-c", command],
@@ -101,7 +117,7 @@ def capture(
         else:
             full_env[key] = str(value)
     tree = project_tree(project)
-    with tempfile.TemporaryDirectory(prefix="corpus-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="corpus-", dir=_work_parent()) as tmp:
         work = Path(tmp) / "repo"
         shutil.copytree(project, work, ignore=shutil.ignore_patterns("__pycache__", ".mypy_cache", ".ruff_cache"))
         if setup:
