@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         meta = json.loads((CORPUS / "logs" / f"{args.name}.json").read_text())
         rec = meta
-        lines = (CORPUS / "logs" / f"{args.name}.log").read_text(encoding="utf-8").split("\n")
+        lines = (CORPUS / "logs" / f"{args.name}.log").read_bytes().decode("utf-8").split("\n")
         marked = set(meta["lines"])
     keep = set(range(1, len(lines) + 1))
     if args.only:
