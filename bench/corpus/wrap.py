@@ -563,7 +563,7 @@ def pytest_pass(ctx: Ctx, n: int) -> list[str]:
     tail = (
         f"{n - skipped} passed"
         + (f", {skipped} skipped" if skipped else "")
-        + (f", {warns} warnings" if warns else "")
+        + (f", {warns} warning{'s' if warns > 1 else ''}" if warns else "")
         + f" in {rng.uniform(2, 90):.2f}s"
     )
     out.append(f" {tail} ".center(80, "="))
@@ -829,6 +829,11 @@ class Step:
     output: list[str]
     uses: dict[str, str] | None = None  # with: inputs of an action step
     commands: list[str] | None = None  # script lines of a run step
+    per_command: list[list[str]] | None = None  # the output of each command, when they differ (GitLab echoes each)
+
+    def __post_init__(self) -> None:
+        if self.per_command is not None:
+            self.output = [line for part in self.per_command for line in part]
 
 
 def setup_steps(ctx: Ctx) -> list[Step]:
@@ -1015,7 +1020,95 @@ def setup_steps(ctx: Ctx) -> list[Step]:
         )
     else:
         steps.append(apt_step(ctx, n_install, "Install tools"))
+    # decoy steps (lines that mention errors, failures or warnings and are none), at seeded places
+    for decoy in rng.sample(DECOYS, rng.randint(1, 3)):
+        step = decoy(ctx)
+        at = rng.randint(1 if steps and steps[0].uses is not None else 0, len(steps))
+        steps.insert(at, step)
     return steps
+
+
+def decoy_pre_commit(ctx: Ctx) -> Step:
+    rng = ctx.rng
+    hooks = [
+        "check for added large files",
+        "check for merge conflicts",
+        "check toml",
+        "check yaml",
+        "debug statements (python)",
+        "detect private key",
+        "fix end of files",
+        "mixed line ending",
+        "trim trailing whitespace",
+        "codespell",
+        "detect error-prone regex patterns",
+        "shellcheck",
+    ]
+    out = []
+    if rng.random() < 0.5:
+        out += [
+            "[INFO] Initializing environment for https://github.com/pre-commit/pre-commit-hooks.",
+            "[INFO] Installing environment for https://github.com/pre-commit/pre-commit-hooks.",
+            "[INFO] Once installed this environment will be reused.",
+            "[INFO] This may take a few minutes...",
+        ]
+    for hook in rng.sample(hooks, rng.randint(5, len(hooks))):
+        status = "Passed" if rng.random() < 0.85 else "(no files to check)Skipped"
+        out.append(hook + "." * max(3, 79 - len(hook) - len(status)) + status)
+    return Step("pre-commit run --all-files --show-diff-on-failure", out)
+
+
+def decoy_download(ctx: Ctx) -> Step:
+    rng = ctx.rng
+    url = f"https://downloads.example.org/fixtures/{ctx.repo}-fixtures-{rng.randint(1, 9)}.tar.gz"
+    per_command = [
+        ["Warning: Problem : timeout. Will retry in 1 seconds. 3 retries left."],
+        [f"fixtures/: extracted {rng.randint(20, 400)} files"],
+        ["Retrying (1/3) checksum verification of fixtures.tar.gz ... succeeded"],
+    ]
+    return Step(
+        "Download fixtures",
+        [],
+        per_command=per_command,
+        commands=[
+            f"curl --retry 3 -fsSL -o fixtures.tar.gz {url}",
+            'tar -xzf fixtures.tar.gz && echo "fixtures/: extracted $(ls fixtures | wc -l) files"',
+            "scripts/verify-checksum.sh fixtures.tar.gz",
+        ],
+    )
+
+
+def decoy_checks(ctx: Ctx) -> Step:
+    rng = ctx.rng
+    n = rng.randint(50, 400)
+    out = [
+        f"checked {n} links: ok: {n}, failed: 0, skipped: {rng.randint(0, 9)}",
+        "docs/errors.md: ok",
+        "docs/troubleshooting/failed-builds.md: ok",
+        "pkg/errors/errors.go: license header ok",
+        "warning: docs/_build/latest is a broken symlink, ignored",
+        "0 errors, 0 warnings",
+    ]
+    if ctx.platform == "github":
+        out.insert(5, "##[warning]docs/_build/latest is a broken symlink (ignored)")
+    return Step("make check-docs", out)
+
+
+def decoy_config(ctx: Ctx) -> Step:
+    rng = ctx.rng
+    out = [
+        "Validating .github/workflows/ci.yml ... ok",
+        "  jobs.test.strategy.fail-fast: false",
+        "  jobs.test.continue-on-error: false",
+        "  error_handler: default (set ERROR_HANDLER to override)",
+        f"Found 0 errors in {rng.randint(2, 9)} workflow files",
+        "DEPRECATION WARNING: the 'set-output' command is deprecated and will be disabled soon. "
+        "Please upgrade to using Environment Files.",
+    ]
+    return Step("Validate CI config", out, commands=["python scripts/validate_workflows.py --fail-fast"])
+
+
+DECOYS = [decoy_pre_commit, decoy_download, decoy_checks, decoy_config]
 
 
 def after_steps(ctx: Ctx) -> list[Step]:
@@ -1407,10 +1500,10 @@ def wrap_gitlab(ctx: Ctx, output: list[str], must_read: set[int], post: bool) ->
         if s.uses is not None:  # GitHub actions have no GitLab counterpart: the image provides the toolchain
             continue
         cmds = s.commands or [s.name]
-        for c in cmds[:-1]:
+        outputs = s.per_command or [[] for _ in cmds[:-1]] + [s.output]
+        for c, part in zip(cmds, outputs, strict=True):
             log.add(f"{GREEN}$ {c}{GL_RESET}")
-        log.add(f"{GREEN}$ {cmds[-1]}{GL_RESET}")
-        log.extend(ctx.fill(x) for x in s.output)
+            log.extend(ctx.fill(x) for x in part)
     commands = rec["command"].split("\n")
     if len(commands) > 1:
         log.add(f"{GREEN}$ {commands[0]} # collapsed multi-line command{GL_RESET}")
