@@ -53,6 +53,7 @@ def _env(**extra: str | None) -> dict[str, str | None]:
         "FORCE_COLOR": None,
         "NO_COLOR": None,
         "CI": "true",
+        "TERM": None,  # as on a CI runner: rustfmt and others colour through terminfo when TERM is set
     }
     env.update(extra)
     return env
@@ -153,41 +154,84 @@ def label_rustc(lines: list[str]) -> list[int]:
 
 # ---------------------------------------------------------------- label rules: C
 
+_MAKE_ERROR = re.compile(r"^g?make(\[\d+\])?: \*\*\* \[.*\] Error \d+")
+
 
 def label_cc(lines: list[str]) -> list[int]:
-    """gcc / clang: each ``file:L:C: error: ...`` line with the source line quoted under it, and the
-    ``note:`` lines that follow an error (with their source line). Not warnings, not make's
-    ``*** [...] Error 1``, not ``N errors generated``."""
+    """gcc / g++ / clang: each ``file:L:C: error: ...`` line with the source line quoted under it, the
+    ``note:`` lines that follow an error (not their quoted source), a template error's ``required from
+    here`` lines (the user's code that instantiated it), and make's ``*** [...] Error N`` lines (which
+    target failed). Not warnings, not ``In instantiation of`` / ``In file included from`` context, not
+    ``N errors generated``."""
     out: list[int] = []
     in_error = False
+    diag = re.compile(r"^\S+:\d+:\d+: (fatal error|error|warning|note): ")
     for i, line in enumerate(lines):
         t = plain(line)
-        m = re.match(r"^\S+:\d+:\d+: (fatal error|error|warning|note): ", t)
-        if m:
-            kind = m.group(1)
-            if kind in ("error", "fatal error"):
-                in_error = True
-            elif kind == "warning":
-                in_error = False
+        m = diag.match(t)
+        if m and m.group(1) in ("error", "fatal error"):
+            in_error = True
+            out.append(i)
+            nxt = plain(lines[i + 1]) if i + 1 < len(lines) else ""
+            if nxt.strip() and not diag.match(nxt) and not re.match(r"^\S+: In |^In file included|^g?make", nxt):
+                out.append(i + 1)
+        elif m and m.group(1) == "note":
             if in_error:
                 out.append(i)
-                if i + 1 < len(lines) and re.match(r"^\s*(\d+ \| )?\S", plain(lines[i + 1])):
-                    nxt = plain(lines[i + 1])
-                    if not re.match(r"^\S+:\d+:\d+: |^\S+: In |^make", nxt):
-                        out.append(i + 1)
-        elif re.match(r"^\S+: In |^In file included|^make|^\d+ errors? generated", t):
+        elif m:
             in_error = False
-    return sorted(set(out))
+        elif re.search(r":\d+:\d+:\s+required from here$", t):
+            out.append(i)
+        elif _MAKE_ERROR.match(t):
+            out.append(i)
+            in_error = False
+        elif re.match(r"^\d+ errors? generated|^\d+ warnings? generated", t):
+            in_error = False
+    return out
 
 
 def label_ld(lines: list[str]) -> list[int]:
     """The linker through the compiler driver: ``in function`` context lines, each ``undefined
-    reference to`` (or ``multiple definition of``) line and ``collect2: error: ld returned ...``."""
+    reference to`` (or ``multiple definition of``) line, ``collect2: error: ld returned ...`` and make's
+    ``*** [...] Error N``."""
     return matching(
         lines,
         r"(/ld|^ld)(\.\w+)?: .*in function |undefined reference to |multiple definition of |"
-        r"^collect2: error: |^clang: error: linker command failed",
+        r"^collect2: error: |^clang: error: linker command failed|" + _MAKE_ERROR.pattern,
     )
+
+
+def label_ctest(lines: list[str]) -> list[int]:
+    """ctest --output-on-failure: each failing ``N/M Test #N: name ...***Failed`` (or ``Subprocess
+    aborted``, ``Timeout``, ...) line and the test's own output under it, the ``The following tests
+    FAILED:`` list and ``Errors while running CTest``."""
+    out: list[int] = []
+    status = re.compile(r"^\s*\d+/\d+ Test\s+#\d+: \S+ \.+\s*(\*\*\*|Failed|Subprocess|Timeout|Exception|Not Run)")
+    for i, line in enumerate(lines):
+        t = plain(line)
+        if status.match(t):
+            out.append(i)
+            k = i + 1
+            while k < len(lines):
+                u = plain(lines[k])
+                if not u.strip() or re.match(r"^\s+Start\s+\d+: |^\s*\d+/\d+ Test\s+#", u):
+                    break
+                out.append(k)
+                k += 1
+        elif t.startswith("The following tests FAILED:"):
+            out.append(i)
+            k = i + 1
+            while k < len(lines) and re.match(r"^\s+\d+ - ", plain(lines[k])):
+                out.append(k)
+                k += 1
+        elif t.startswith("Errors while running CTest"):
+            out.append(i)
+    return out
+
+
+def label_rustfmt(lines: list[str]) -> list[int]:
+    """cargo fmt --check: each ``Diff in path:line:`` line (not the diff itself)."""
+    return matching(lines, r"^Diff in \S+:\d+:")
 
 
 # ---------------------------------------------------------------- label rules: Java
@@ -312,8 +356,9 @@ class Case:
     """One capture: the project ``projects/<name>``, the command, its label rule and the known answers.
 
     ``at`` lists ``(path, text)``: the file and the first line containing ``text`` that the error points
-    at (code first, test second); ``text`` None for a file the error names without a line. ``needs``
-    names the executables the case needs."""
+    at (code first, test second); ``text`` None for a file the error names without a line, or the line
+    number itself where the tool reports a line without text of its own (a diff hunk's first line).
+    ``needs`` names the executables the case needs."""
 
     name: str
     tool: str
@@ -321,7 +366,7 @@ class Case:
     command: str
     label: Callable[[list[str]], list[int]]
     category: str
-    at: list[tuple[str, str | None]] = field(default_factory=list)
+    at: list[tuple[str, str | int | None]] = field(default_factory=list)
     tests: list[str] = field(default_factory=list)
     needs: tuple[str, ...] = ()
     env: dict[str, str | None] = field(default_factory=dict)
@@ -329,7 +374,15 @@ class Case:
 
     def files(self) -> list[dict]:
         project = PROJECTS / self.name
-        return [nofile(path) if text is None else loc(project, path, text) for path, text in self.at]
+        out = []
+        for path, where in self.at:
+            if where is None:
+                out.append(nofile(path))
+            elif isinstance(where, int):
+                out.append({"path": path, "line": where})
+            else:
+                out.append(loc(project, path, where))
+        return out
 
 
 JAVA = "src/main/java/com/acme"
@@ -359,6 +412,8 @@ CASES = [
     Case("cargo-build-error", "cargo", "compile_error", "cargo build", label_rustc, "compile",
          needs=("cargo",), env={"CARGO_TERM_COLOR": "always"},
          at=[("src/count.rs", "+ missing"), ("src/main.rs", "let top: u32"), ("src/main.rs", "for (word, n) in top")]),
+    Case("cargo-fmt-check", "rustfmt", "format", "cargo fmt --check", label_rustfmt, "lint",
+         needs=("cargo", "cargo-fmt"), at=[("src/lib.rs", 2), ("src/lib.rs", 12)]),
     Case("cargo-clippy", "clippy", "lint_error", "cargo clippy --all-targets -- -D warnings", label_rustc, "lint",
          needs=("cargo", "cargo-clippy"),
          at=[("src/lib.rs", "return joined;"), ("src/lib.rs", "pub fn normalize(path: &String)"),
@@ -370,6 +425,13 @@ CASES = [
          at=[("src/cli.c", "uint32_t h = fnv1a(word)"), ("src/cli.c", "words hashed")]),
     Case("make-linker-error", "ld", "link_error", "make", label_ld, "compile", needs=("gcc", "make"),
          at=[("src/main.c", "parse_duration(argv[1])"), ("src/main.c", "round(seconds")]),
+    Case("cmake-gxx-error", "g++", "compile_error", "cmake -S . -B build && cmake --build build", label_cc,
+         "compile", needs=("cmake", "g++", "make"),
+         at=[("src/main.cpp", "std::make_unique<Rect>(2.0)"), ("src/main.cpp", "copy = shapes")]),
+    Case("ctest-failure", "ctest", "assertion",
+         "cmake -S . -B build && cmake --build build && ctest --test-dir build --output-on-failure", label_ctest,
+         "test", needs=("cmake", "ctest", "cc", "make"),
+         at=[("tests/test_trim.c", 'assert(strcmp(sb.data, "padded") == 0)')], tests=["trim"]),
     # Java
     Case("javac-compile-error", "javac", "compile_error",
          "mkdir -p build/classes && javac -d build/classes $(find src/main/java -name '*.java')", label_javac,
