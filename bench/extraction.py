@@ -279,10 +279,10 @@ def print_file_table(figures: dict[str, dict[str, float]]) -> None:
 
     width = max(12, *(len(g) for g in figures))
     print("corpus: files, tests, category (analyzer; files as path+line unless 'paths')")
-    print(f"{'':{width}}  n  files-all% paths-all% first-file% mean-files tests-found%(of n) category%")
+    print(f"{'':{width}}  n  files-all%(of n) paths-all% first-file% mean-files tests-found%(of n) category%")
     for group, f in figures.items():
         print(
-            f"{group:{width}}{f['logs']:3d}  {pct(f['files_all']):>10} {pct(f['paths_all']):>10}"
+            f"{group:{width}}{f['logs']:3d}  {pct(f['files_all']):>10}({f['with_files']:3d})  {pct(f['paths_all']):>9}"
             f" {pct(f['first_file']):>11} {f['mean_files']:10.1f} {pct(f['tests_found']):>8}({f['tests_labelled']:4d})"
             f" {pct(f['category']):>9}"
         )
