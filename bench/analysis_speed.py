@@ -567,7 +567,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--hostile-kib", default=",".join(map(str, HOSTILE_KIB)), help="hostile line sizes, KiB (20,200,1024)"
     )
-    parser.add_argument("--hostile-timeout", type=float, default=30, help="CPU seconds per hostile shape and form")
+    parser.add_argument("--hostile-timeout", type=float, default=15, help="CPU seconds per hostile shape and form")
     parser.add_argument("--keep", action="store_true", help="keep the generated logs")
     parser.add_argument("--child-analyze", help=argparse.SUPPRESS)
     parser.add_argument("--child-hostile", nargs=4, help=argparse.SUPPRESS)
