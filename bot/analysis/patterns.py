@@ -404,21 +404,25 @@ def classify(text: str, *, script_echo: bool = False) -> LineInfo:
         return NOISE
     if text == "Post job cleanup.":
         return LineInfo("step", 0, None, "gh_post", step="Post job cleanup")
-    if text.startswith("[") and _JENKINS_COMMAND.match(text):
+    hits = _ALL.Match(text)
+    if not hits:
+        return PLAIN
+    found = frozenset(hits)
+    if _JENKINS_COMMAND_ID in found:
         return SHELL_COMMAND
-    if text.startswith("[INFO] ") and _MAVEN_ERROR_COUNT.match(text):
+    if _MAVEN_ERROR_COUNT_ID in found:
         return MAVEN_ERROR_COUNT
-    if "Tests run: " in text and _SUREFIRE_PASS.search(text):
+    if _SUREFIRE_PASS_ID in found:
         return TEST_CLASS_PASSED
-    if _NOISE.match(text) or (_PASSING.search(text) and "FAIL" not in text):
-        lowered = text.lower()
-        if text.startswith("[WARNING]") and ("error" in lowered or "exception" in lowered):
-            return LineInfo("anchor", 1, None, "warning_error")
+    if _NOISE_ID in found or (_PASSING_ID in found and "FAIL" not in text):
+        if text.startswith("[WARNING]"):
+            lowered = text.lower()
+            if "error" in lowered or "exception" in lowered:
+                return LineInfo("anchor", 1, None, "warning_error")
         return NOISE
-    if _ZERO_COUNTS.search(text):
-        if not _NONZERO_COUNTS.search(text):
-            return NOISE
-    hits = _RULE_SET.Match(text)
+    if _ZERO_COUNTS_ID in found and _NONZERO_COUNTS_ID not in found:
+        return NOISE
+    hits = [i for i in hits if i < _RULE_COUNT]
     if not hits:
         return PLAIN
     for index in sorted(hits):
@@ -450,8 +454,27 @@ def classify(text: str, *, script_echo: bool = False) -> LineInfo:
     return PLAIN
 
 
-_RULE_SET = rx.pattern_set(_SOURCES)
-"""All the rules at once: one pass over a line says which of them match it."""
+_RULE_COUNT = len(_SOURCES)
+_SHAPES = [
+    _NOISE.pattern,
+    _PASSING.pattern,
+    _ZERO_COUNTS.pattern,
+    _NONZERO_COUNTS.pattern,
+    _JENKINS_COMMAND.pattern,
+    _MAVEN_ERROR_COUNT.pattern,
+    _SUREFIRE_PASS.pattern,
+]
+(
+    _NOISE_ID,
+    _PASSING_ID,
+    _ZERO_COUNTS_ID,
+    _NONZERO_COUNTS_ID,
+    _JENKINS_COMMAND_ID,
+    _MAVEN_ERROR_COUNT_ID,
+    _SUREFIRE_PASS_ID,
+) = range(_RULE_COUNT, _RULE_COUNT + len(_SHAPES))
+_ALL = rx.pattern_set([*_SOURCES, *_SHAPES])
+"""Every rule and every shape at once: one pass over a line says which of them match it."""
 
 GENERIC_RULES = frozenset(
     {"error_prefix", "error_word", "failed_word", "weak_word", "exception_line", "timeout_generic"}
