@@ -180,7 +180,7 @@ def extract_tests(items: Iterable[tuple[str, LineInfo]]) -> list[str]:
             if not m:
                 continue
             test = f"{m.group('c1')}.{m.group('m1')}" if m.group("m1") else f"{m.group('c2')}.{m.group('m2')}"
-        if not test:
+        if not test or (info.rule == "rust_panic" and test == "main"):
             continue
         if info.rule == "unittest_fail":
             um = _UNITTEST_ID.match(test)

@@ -23,7 +23,7 @@ _PREFILTER_SOURCE = (
     rb"|assert|segmentation|core dumped|out of memory|oomkill|no space left|refused|reset by peer"
     rb"|unreachable|exceeded|canceled|cancelled|unresolv|unsatisf|resolutionimpossible|conflict"
     rb"|npm err|exit code|exit status|exited with|non-zero|(?:^|[m ])\$ \S|command not found|not supplied"
-    rb"|invalid workflow"
+    rb"|invalid workflow|(?:^|[ m])[A-Z]{1,4}\d{3,4} (?:\[\*\] )?\S"
     rb"|bad credentials|not accessible|service unavailable|bad gateway|lost communication|shutdown signal"
     rb"|version solving|no solution found|would reformat|problems? \(|does not exist|went wrong|^# \S)"
     rb"|##\[(?:group\]Run |error)|section_(?:start|end):|--- FAIL|\bE {2,}\S|\x{25cf}|\x{2715}|\x{2717}"
@@ -90,7 +90,7 @@ CONTINUATION = rx.compile(
     r"|^\s+File \"[^\"]+\", line \d+|^goroutine \d+ \[|^\s*created by |^\[signal "
     r"|^\s*(?:\S+/)?\S+\.go:\d+(?: \+0x|$)"
     r"|^\S+\(.*\)$|^E(?:\s|$)|^>\s|^\s*-->\s|^\s*\d*\s*\|(?:\s|$)|^\s*= (?:note|help):"
-    r"|^\s*[\u2502\u2577\u2575\u256d\u2570\u251c\u2514\u250c]"
+    r"|^\s*[\u2502\u2577\u2575\u256d\u2570\u251c\u2514\u250c]|^\S+:\d+(?::\d+)?: note: |^\s+\d+: [\w<]"
     r"|^\s*-{4,}\s*$|^\s*>\s*\[|^\s*>>>\s|^\s*\^[~^]*\s*$|^\s+\d+:\d+\s+(?:error|warning)\s|^\s*(?:symbol"
     r"|location|required|found|reason)\s*:"
     r"|^\s*(?:Expected|Received|expected|received|actual|Actual|but was|but got)\b"
@@ -208,7 +208,8 @@ _rule("go_fail", r"^\s*--- FAIL: (?P<test>\S+)", "anchor", 3, "test")
 _rule("go_build_failed", r"^FAIL\s+\S+\s+\[(?:build|setup) failed\]", "anchor", 2, "compile")
 _rule("go_pkg_fail", r"^FAIL(?:\s+\S+\s+[\d.]+s)?\s*$", "trailer", 1, "test")
 _rule("panic", r"^(?:panic|fatal error): ", "anchor", 3)
-_rule("rust_panic", r"^thread '.*' panicked at", "anchor", 3, "test")
+_rule("rust_panic", r"^thread '(?P<test>[^']{1,300})'(?: \(\d+\))? panicked at", "anchor", 3, "test")
+_rule("cargo_rerun", r"^error: test failed, to rerun pass ", "trailer", 1, "test")
 _rule("cargo_test_fail", r"^test (?P<test>\S+) \.\.\. FAILED", "anchor", 3, "test")
 _rule("cargo_result", r"^test result: FAILED", "trailer", 1, "test")
 _rule("jest_bullet", r"^\s*\u25cf (?P<test>.+)$", "anchor", 3, "test")
@@ -236,6 +237,7 @@ _rule("tsc", r"\.(?:[cm]?tsx?|vue)(?:\(\d+,\d+\)|:\d+:\d+)(?::| -) error TS\d+",
 _rule("mypy", r"^\S+\.pyi?:\d+(?::\d+)?: error: ", "anchor", 3, "typecheck")
 _rule("pyright", r"^\s*\S+\.pyi?:\d+:\d+ - error: ", "anchor", 3, "typecheck")
 _rule("typecheck_total", r"^Found \d+ errors? in \d+ files?", "trailer", 1.5, "typecheck")
+_rule("ruff_rule", r"^[A-Z]{1,4}\d{3,4} (?:\[\*\] )?\S", "anchor", 3, "lint")
 _rule("pylint_ruff", r"^\S+\.pyi?:\d+:\d+: (?:[A-Z]{1,4}\d{2,4}|[CRWEF]\d{4})\b", "anchor", 3, "lint")
 _rule("eslint", r"^\s+\d+:\d+\s+error\s+", "anchor", 3, "lint")
 _rule(
