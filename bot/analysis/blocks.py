@@ -267,6 +267,9 @@ def build_blocks(lines: dict[int, Line], region: tuple[int, int]) -> list[Block]
             cur += 1
             if nxt.info.rule == "go_pkg_fail":
                 break  # "FAIL\tpkg 0.1s" closes the package's output
+        if info.rule in ("rust_panic", "panic"):
+            # a panic's message and its backtrace run to the first blank line
+            end = max(end, _paragraph_end(lines, no))
         if info.rule == "pytest_header":
             # pytest's report of one test runs from its "____ name ____" header to the next header or
             # banner: the source it shows, the ">" line, the "E" lines and each "path:line:" frame
@@ -291,6 +294,17 @@ def _pytest_section_end(lines: dict[int, Line], header: int) -> int:
             break
         if line.text.strip():
             end = no
+    return end
+
+
+def _paragraph_end(lines: dict[int, Line], first: int) -> int:
+    """The last line before the first blank line after ``first`` (at most PYTEST_SECTION lines on)."""
+    end = first
+    for no in range(first + 1, first + PYTEST_SECTION):
+        line = lines.get(no)
+        if line is None or not line.text.strip() or line.info.role in ("step", "exit"):
+            break
+        end = no
     return end
 
 

@@ -45,7 +45,7 @@ _FOREIGN = rx.compile(
 )
 
 
-_PY_FRAMES = (rx.compile(rf"^\s*File \"{_PATH}\", line (?P<line>\d+)"), rx.compile(rf"^{_PATH}:(?P<line>\d+): "))
+_PY_FRAMES = (rx.compile(rf"^\s*File \"{_PATH}\", line (?P<line>\d+)"), rx.compile(rf"^{_PATH}:(?P<line>\d+):(?: |$)"))
 """A frame of a Python traceback (``File "x.py", line 3``) or of pytest's report (``x.py:3: in f``)."""
 _JVM_FRAME = rx.compile(
     r"^\s*at (?P<cls>[\w$.]+)\.[\w$<>]+\((?P<file>[\w$-]+\.(?:java|kt|scala|groovy)):(?P<line>\d+)\)"
@@ -155,7 +155,12 @@ def extract_files(groups: Iterable[Iterable[str]], tree: RepoTree | None = None)
                 (frames if is_frame else plain).append((rel, line))
         if len(frames) > 1:
             frames = [frames[-1], frames[0], *frames[1:-1]]
-        for key in [*frames, *plain]:
+        refs = [*frames, *plain]
+        # where the error was raised first, then the test that called it
+        caller = next((i for i, (path, _) in enumerate(refs[1:], 1) if _TEST_PATH.search(path)), None)
+        if caller is not None and not _TEST_PATH.search(refs[0][0]):
+            refs.insert(1, refs.pop(caller))
+        for key in refs:
             if key not in seen and (key[0], None) not in seen:
                 seen[key] = None
             if len(seen) >= MAX_FILES:
@@ -299,5 +304,9 @@ def categorize(items: list[tuple[str, LineInfo]]) -> str:
 
 
 _WORDISH = rx.compile(r"[/\w]")
+_TEST_PATH = rx.compile(
+    r"(?i)(?:^|/)(?:tests?|spec|__tests__)/|(?:^|/|_)tests?_|_test\.|\.(?:test|spec)\.|Tests?\.\w+$"
+)
+"""A path that holds tests (tests/x.py, x_test.go, x.test.js, FooTest.java)."""
 _TEST_WORDS = rx.compile(r"(?i)\bassert|\btests? failed|\bFAIL\b")
 _COMPILE_WORDS = rx.compile(r"(?i)\berror\b.*\bcompil|\bcompil\w* (?:error|failed)|\bsyntax ?error")
