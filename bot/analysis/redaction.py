@@ -134,14 +134,14 @@ def _entropy(m: Match) -> str:
 
 
 _RULES: list[tuple[str, Callable[[Match], str]]] = [
-    *((source, _keep_key if re2.compile(source).groups else _token) for source in _TOKEN_SOURCES),
+    *((source, _keep_key if Pattern(source).groups else _token) for source in _TOKEN_SOURCES),
     (_URL_CREDENTIALS_SOURCE, _url_user),
     (_URL_AS_USER_SOURCE, _url_user),
     (_KEY_VALUE_SOURCE, _key_value),
     (_CANDIDATE_SOURCE, _entropy),
 ]
 """Every redaction, in the order it is applied: its pattern and what a match becomes."""
-_COMPILED = [(re2.compile(source), repl) for source, repl in _RULES]
+_COMPILED = [(Pattern(source, linear_only=True), repl) for source, repl in _RULES]
 _ANY = re2.compile("|".join(f"(?:{source})" for source, _ in _RULES))
 """Matches where any rule would: a line it does not match is left as it is."""
 _WHICH = re2.Set.SearchSet()
