@@ -34,18 +34,18 @@ __all__ = ["Reject", "add_routes", "parse_github", "parse_gitlab"]
 # Every header each endpoint reads, checked before anything else reads it (bot/front_door.py): a value that is not
 # UTF-8, holds control characters or does not fit its column is that request's 400 (401 for the credential).
 GITHUB_HEADERS = (
-    Header("x-github-event", 100),
-    Header("x-github-delivery", 100),
-    Header("content-type", 200),
-    Header("x-hub-signature-256", 100, credential=True),
+    Header("X-GitHub-Event", 100),
+    Header("X-GitHub-Delivery", 100),
+    Header("Content-Type", 200),
+    Header("X-Hub-Signature-256", 100, credential=True),
 )
 GITLAB_HEADERS = (
-    Header("x-gitlab-event", 100),
-    Header("idempotency-key", 100),
-    Header("x-gitlab-event-uuid", 100),
-    Header("x-gitlab-webhook-uuid", 100),
-    Header("content-type", 200),
-    Header("x-gitlab-token", 4096, credential=True),
+    Header("X-Gitlab-Event", 100),
+    Header("Idempotency-Key", 100),
+    Header("X-Gitlab-Event-UUID", 100),
+    Header("X-Gitlab-Webhook-UUID", 100),
+    Header("Content-Type", 200),
+    Header("X-Gitlab-Token", 4096, credential=True),
 )
 
 
