@@ -4,7 +4,7 @@ In order, for `POST /api/github/webhooks` and `/api/gitlab/webhooks`:
 
 1. `FrontDoor.admit`: a token bucket per client address (`WEBHOOK_RATE_LIMIT` per second, `WEBHOOK_RATE_BURST`
    at once): past it 429 with `Retry-After`. The address is the peer's, or with `TRUST_PROXY` the one the
-   trusted proxies wrote into `X-Forwarded-For`. The buckets live in a bounded TTL table.
+   trusted proxies wrote into `X-Forwarded-For`. The bucket table is bounded.
 2. `check_headers`: every header value the endpoint reads is one value, valid UTF-8 (aiohttp decodes header bytes
    with surrogateescape, so invalid bytes show up as surrogates), free of control characters and short enough
    for its column: else 400 for that request alone (401 for the signature or token), never a failed batch.
@@ -18,7 +18,6 @@ In order, for `POST /api/github/webhooks` and `/api/gitlab/webhooks`:
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import ctypes
 import ctypes.util
 import ipaddress
@@ -26,12 +25,11 @@ import logging
 import math
 import re
 import time
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
-from cachetools import TTLCache
 from multidict import CIMultiDictProxy
 
 from bot.settings import Settings
@@ -120,6 +118,8 @@ def client_address(request: web.BaseRequest, trusted_proxies: int) -> str:
     outermost trusted proxy saw, which is that many entries from the right of X-Forwarded-For (each proxy appends
     the address it was connected from, so anything further left is whatever the client wrote)."""
     peer = request.remote or ""
+    if trusted_proxies == 0 and ":" not in peer:
+        return peer  # IPv4, as the socket gave it: nothing to parse
     if trusted_proxies > 0:
         hops = [hop.strip() for value in request.headers.getall("X-Forwarded-For", ()) for hop in value.split(",")]
         hops = [hop for hop in hops if hop]
@@ -132,31 +132,51 @@ def client_address(request: web.BaseRequest, trusted_proxies: int) -> str:
 
 
 class RateLimiter:
-    """Token buckets per key: `rate` tokens a second, at most `burst` saved. A bucket unused for as long as it takes
-    to fill up is dropped (it would be full again), so the table holds only recent clients, at most `max_clients`;
-    past that the least recently seen one is forgotten, which can only make the limit more lenient."""
+    """Token buckets per key: `rate` tokens a second, at most `burst` saved.
+
+    The table is a dict bounded by `max_clients`: when it is full, the buckets that have filled up again are dropped
+    (a client seen again starts with a full bucket, which is what it would have), and if that frees less than a
+    quarter of the table, the older half by first sight goes too. Forgetting a bucket can only make the limit more
+    lenient, and the sweep costs O(1) per new client over time, so many addresses cannot make it expensive.
+    """
 
     def __init__(
         self, rate: float, burst: int, *, max_clients: int = MAX_RATE_CLIENTS,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.rate = rate
-        self.burst = burst
+        self.burst = float(burst)
+        self.max_clients = max_clients
         self._clock = clock
-        self._buckets: TTLCache[str, tuple[float, float]] = TTLCache(
-            maxsize=max_clients, ttl=burst / rate + 1.0, timer=clock
-        )
+        self._buckets: dict[str, list[float]] = {}  # key -> [tokens, when they were counted]
 
     def take(self, key: str) -> float:
         """Spend a token of `key`'s bucket: 0.0 if there was one, else the seconds until there will be."""
         now = self._clock()
-        saved = self._buckets.get(key)
-        tokens = self.burst if saved is None else min(self.burst, saved[0] + (now - saved[1]) * self.rate)
-        if tokens >= 1.0:
-            self._buckets[key] = (tokens - 1.0, now)  # set again: the entry's time to live starts over
+        bucket = self._buckets.get(key)
+        if bucket is None:
+            if len(self._buckets) >= self.max_clients:
+                self._sweep(now)
+            self._buckets[key] = [self.burst - 1.0, now]
             return 0.0
-        self._buckets[key] = (tokens, now)
+        tokens = bucket[0] + (now - bucket[1]) * self.rate
+        if tokens > self.burst:
+            tokens = self.burst
+        bucket[1] = now
+        if tokens >= 1.0:
+            bucket[0] = tokens - 1.0
+            return 0.0
+        bucket[0] = tokens
         return (1.0 - tokens) / self.rate
+
+    def _sweep(self, now: float) -> None:
+        rate, burst = self.rate, self.burst
+        full = [key for key, (tokens, then) in self._buckets.items() if tokens + (now - then) * rate >= burst]
+        for key in full:
+            del self._buckets[key]
+        if len(self._buckets) > self.max_clients * 3 // 4:
+            for key in list(self._buckets)[: len(self._buckets) // 2]:
+                del self._buckets[key]
 
     def __len__(self) -> int:
         return len(self._buckets)
@@ -252,54 +272,78 @@ class FrontDoor:
             headers={"Retry-After": _seconds(self.body_timeout)},
         )
 
-    @contextlib.asynccontextmanager
-    async def body(self, request: web.BaseRequest) -> AsyncIterator[bytes]:
-        """The body, read within the limits; its bytes count against the budget until the block is left."""
+    def body(self, request: web.BaseRequest) -> _Body:
+        """`async with door.body(request) as body`: the body, read within the limits; its bytes count against the
+        budget of unverified bytes until the block is left."""
+        return _Body(self, request)
+
+    async def _read(self, request: web.BaseRequest, body: _Body) -> bytes:
         declared = request.content_length
         if declared is not None:
             if declared > self.max_body:
                 raise Reject(413, f"body larger than {self.max_body} bytes")
             if not self.budget.fits(declared):
                 raise self._busy()
-        held = 0
+        content = request.content
         try:
-            content = request.content
+            if content.is_eof():  # all of it came with the headers (most deliveries): no timer, no copy
+                return self._take(body, content.read_nowait())
             loop = asyncio.get_running_loop()
             deadline = loop.time() + self.body_timeout
-            buffer: bytearray | None = None
+            chunks: bytearray | None = None
             first = b""
-            try:
-                async with asyncio.timeout(None) as timeout:
-                    while True:
-                        timeout.reschedule(min(deadline, loop.time() + self.read_timeout))
-                        chunk = await content.readany()
-                        if not chunk:
-                            break
-                        if held + len(chunk) > self.max_body:
-                            raise Reject(413, f"body larger than {self.max_body} bytes")
-                        if not self.budget.reserve(len(chunk)):
-                            raise self._busy()
-                        held += len(chunk)
-                        if held == len(chunk):
-                            first = chunk  # most bodies arrive in one chunk: no copy for them
-                        else:
-                            if buffer is None:
-                                buffer = bytearray(first)
-                                first = b""
-                            buffer += chunk
-            except TimeoutError:
-                raise Reject(408, "the body was not received in time", close=True) from None
-            except (ConnectionError, HttpProcessingError) as exc:
-                raise Reject(400, f"the body could not be read ({type(exc).__name__})", close=True) from None
-            if buffer is None:
-                yield first
-            else:
-                body, buffer = bytes(buffer), None
-                yield body
-        finally:
-            self.budget.release(held)
-            if held >= LARGE_BODY:
-                self._trim.large_body_done()
+            async with asyncio.timeout(min(deadline, loop.time() + self.read_timeout)) as timeout:
+                while chunk := await content.readany():
+                    self._take(body, chunk)
+                    if not first:
+                        first = chunk
+                    elif chunks is None:
+                        chunks = bytearray(first)  # one buffer that grows, not a list of chunks to join
+                        chunks += chunk
+                    else:
+                        chunks += chunk
+                    timeout.reschedule(min(deadline, loop.time() + self.read_timeout))
+        except TimeoutError:
+            raise Reject(408, "the body was not received in time", close=True) from None
+        except (ConnectionError, HttpProcessingError) as exc:
+            raise Reject(400, f"the body could not be read ({type(exc).__name__})", close=True) from None
+        if chunks is None:
+            return first
+        whole = bytes(chunks)
+        del chunks
+        return whole
+
+    def _take(self, body: _Body, chunk: bytes) -> bytes:
+        if body.held + len(chunk) > self.max_body:
+            raise Reject(413, f"body larger than {self.max_body} bytes")
+        if not self.budget.reserve(len(chunk)):
+            raise self._busy()
+        body.held += len(chunk)
+        return chunk
+
+    def _done(self, held: int) -> None:
+        self.budget.release(held)
+        if held >= LARGE_BODY:
+            self._trim.large_body_done()
+
+
+class _Body:
+    __slots__ = ("door", "held", "request")
+
+    def __init__(self, door: FrontDoor, request: web.BaseRequest) -> None:
+        self.door, self.request, self.held = door, request, 0
+
+    async def __aenter__(self) -> bytes:
+        try:
+            return await self.door._read(self.request, self)
+        except BaseException:
+            self.door._done(self.held)
+            self.held = 0
+            raise
+
+    async def __aexit__(self, *_: object) -> None:
+        self.door._done(self.held)
+        self.held = 0
 
 
 def _seconds(wait: float) -> str:

@@ -406,19 +406,23 @@ def test_the_default_bucket_takes_github_sized_bursts_and_rates() -> None:
     assert limiter.take("140.82.115.2") == 0.0  # another address has a bucket of its own
 
 
-def test_the_bucket_table_is_bounded_and_forgets_full_buckets() -> None:
+def test_the_bucket_table_is_bounded_and_forgets_full_buckets_first() -> None:
     now = [0.0]
     limiter = RateLimiter(10, 20, max_clients=100, clock=lambda: now[0])
-    for i in range(1000):
+    for i in range(1000):  # a thousand addresses at once: the table stays bounded
         limiter.take(f"10.0.{i // 256}.{i % 256}")
-    assert len(limiter) <= 100
-    while limiter.take("10.9.9.9") == 0.0:
+        assert len(limiter) <= 100
+    while limiter.take("10.9.9.9") == 0.0:  # one client spends its whole burst
         pass
-    wait = limiter.take("10.9.9.9")
-    assert 0 < wait <= 0.1
-    now[0] += 20 / 10 + 1.5  # long enough to fill up: the entry is dropped, and the bucket is full again
-    assert limiter.take("10.0.0.0") == 0.0
-    assert len(limiter) == 1
+    assert 0 < limiter.take("10.9.9.9") <= 0.1
+    now[0] += 1.0  # the others' buckets are full again by now, its bucket is not: they go first
+    for i in range(60):
+        limiter.take(f"192.0.2.{i}")
+        assert len(limiter) <= 100
+    assert limiter.take("10.9.9.9") == 0.0  # ten tokens back after a second
+    for _ in range(9):
+        assert limiter.take("10.9.9.9") == 0.0
+    assert limiter.take("10.9.9.9") > 0  # still counted: its bucket was not the one forgotten
 
 
 def mocked(peer: str, forwarded: str | None = None) -> object:
