@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import asyncio
 import ctypes
-import ctypes.util
 import ipaddress
 import logging
 import math
@@ -205,6 +204,14 @@ class BodyBudget:
         self.held -= size
 
 
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's malloc_trim, from the symbols already loaded into the process; None elsewhere (musl, macOS)."""
+    try:
+        return ctypes.CDLL(None).malloc_trim  # type: ignore[no-any-return]
+    except (OSError, AttributeError):  # pragma: no cover - not glibc
+        return None
+
+
 class _MemoryTrim:
     """Gives freed heap memory back to the system after large bodies (glibc keeps it otherwise: the process grew by
     the bodies of 16 slow connections and stayed that big). `malloc_trim(0)` runs in a thread, at most once per
@@ -214,13 +221,8 @@ class _MemoryTrim:
         self.every = every
         self._pending = False
         self._running = False
-        self._trim: Callable[[int], int] | None = None
-        name = ctypes.util.find_library("c")
-        try:
-            libc = ctypes.CDLL(name) if name else None
-            self._trim = libc.malloc_trim if libc is not None else None  # type: ignore[union-attr]
-        except (OSError, AttributeError):  # pragma: no cover - not glibc
-            self._trim = None
+        self._task: asyncio.Task[None] | None = None
+        self._trim: Callable[[int], int] | None = _malloc_trim()
 
     def large_body_done(self) -> None:
         if self._trim is None:
@@ -228,7 +230,7 @@ class _MemoryTrim:
         self._pending = True
         if not self._running:
             self._running = True
-            asyncio.get_running_loop().create_task(self._run(), name="malloc-trim")
+            self._task = asyncio.get_running_loop().create_task(self._run(), name="malloc-trim")  # held: not GC'd
 
     async def _run(self) -> None:
         loop = asyncio.get_running_loop()
