@@ -29,7 +29,6 @@ from storage.deliveries import IGNORED, NewDelivery
 log = logging.getLogger(__name__)
 
 JSON_TYPES = ("application/json", "application/x-www-form-urlencoded")
-__all__ = ["Reject", "add_routes", "parse_github", "parse_gitlab"]
 
 # Every header each endpoint reads, checked before anything else reads it (bot/front_door.py): a value that is not
 # UTF-8, holds control characters or does not fit its column is that request's 400 (401 for the credential).
