@@ -17,7 +17,7 @@ from bot.context import HandlerContext
 from bot.forges.errors import RetryLater
 from bot.logs import SECRETS
 from bot.services import NotConfigured, Services
-from storage.deliveries import DONE, FAILED, IGNORED, PENDING
+from storage.deliveries import DONE, FAILED, IGNORED, PENDING, ClaimedDelivery
 from storage.models import WebhookDelivery
 from storage.types import utcnow
 
@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 BACKOFF = (30, 120, 600, 1800, 3600)  # seconds before attempt 2, 3, ...
 
 
-def parse_event(delivery: WebhookDelivery) -> gidgethub.sansio.Event | gidgetlab.sansio.Event:
+def parse_event(delivery: ClaimedDelivery | WebhookDelivery) -> gidgethub.sansio.Event | gidgetlab.sansio.Event:
     data = orjson.loads(delivery.body)
     if delivery.provider == "gitlab":
         return gidgetlab.sansio.Event(data, event=delivery.event)
@@ -76,7 +76,7 @@ def record_outcome(services: Services, delivery_pk: int, outcome: Outcome) -> as
     return writer.finish_soon(delivery_pk, outcome.status, outcome.error)
 
 
-async def run_handlers(services: Services, delivery: WebhookDelivery) -> Outcome:
+async def run_handlers(services: Services, delivery: ClaimedDelivery) -> Outcome:
     """Run every matching handler of a claimed delivery, each one isolated; writes nothing about the delivery."""
     try:
         event = parse_event(delivery)

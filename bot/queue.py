@@ -19,8 +19,7 @@ import time
 
 from bot.dispatch import record_outcome, run_handlers
 from bot.services import Services
-from storage.deliveries import NewDelivery
-from storage.models import WebhookDelivery
+from storage.deliveries import ClaimedDelivery, NewDelivery
 from storage.types import utcnow
 
 log = logging.getLogger(__name__)
@@ -144,15 +143,16 @@ class DeliveryQueue:
                 if ending is None:
                     self._ended(pk)
 
-    async def _take(self, pk: int) -> WebhookDelivery | None:
+    async def _take(self, pk: int) -> ClaimedDelivery | None:
         """The delivery to run: as recorded (ours since its commit: no claim, no read), or claimed now."""
         fresh = self._fresh.pop(pk, None)
         if fresh is not None:
             delivery, _ = fresh
             if delivery is not None:
                 self._fresh_bytes -= len(delivery.body)
-                return delivery.as_delivery(pk)
-            return await self._services.db.deliveries.get(pk)  # past the memory cap: read it back
+                return delivery.as_claimed(pk)
+            row = await self._services.db.deliveries.get(pk)  # past the memory cap: read it back
+            return None if row is None else ClaimedDelivery.of(row)
         steal = pk in self._steal
         self._steal.discard(pk)
         return await self._services.db.writer.claim(pk, lease=self._lease, steal=steal)
