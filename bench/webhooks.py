@@ -407,7 +407,7 @@ def main() -> None:
               f"load on core {client_core}; DevFlowFix: database {database_url.split(':', 1)[0]}, queue mode "
               f"{args.queue_mode}" + (f"; Probot {version} (node {node_version()})" if version else ""), flush=True)
         results: dict[int, dict[str, Samples]] = {}
-        for level in [int(x) for x in args.levels.split(",")]:
+        for level in [int(x) for x in args.levels.split(",") if x]:
             totals = {name: Samples() for name in servers}
             backlog: list[tuple[int, float]] = []
             order = list(servers)
