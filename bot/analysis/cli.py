@@ -90,14 +90,15 @@ def call_analyze(
     source: LogSource,
     *,
     baseline: LogSource | None = None,
-    max_lines: int = DEFAULT_MAX_LINES,
+    max_lines: int | None = None,
     tree: Iterable[str] | None = None,
 ) -> Analysis:
     """``analyze()`` with the options of the issue-8 API, also while the analyzer still has the old ones
-    (``max_span_lines``, no ``tree``: the tree is then not used)."""
+    (``max_span_lines``, no ``tree``: the tree is then not used). ``max_lines=None``: the analyzer's default."""
     kwargs: dict[str, Any] = {"baseline": baseline}
     accepted = _analyze_keywords()
-    kwargs["max_lines" if "max_lines" in accepted else "max_span_lines"] = max_lines
+    if max_lines is not None:
+        kwargs["max_lines" if "max_lines" in accepted else "max_span_lines"] = max_lines
     if tree is not None and "tree" in accepted:
         kwargs["tree"] = tree
     return analyze(source, **kwargs)
