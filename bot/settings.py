@@ -117,6 +117,8 @@ class Settings(BaseSettings):
 
     # The failure pipeline: logs, context, fixes and their limits.
     max_log_bytes: int = Field(default=32 * 1024 * 1024, ge=64 * 1024)
+    analysis_workers: int = Field(default=1, ge=1, le=64)  # processes analyzing logs, apart from the server's
+    analysis_timeout: float = Field(default=300.0, gt=0, le=3600)  # CPU seconds one log's analysis may take
     max_context_files: int = Field(default=5, ge=0, le=50)
     max_context_file_bytes: int = Field(default=200_000, ge=1_000)
     fix_min_confidence: float = Field(default=0.7, ge=0, le=1)

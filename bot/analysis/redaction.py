@@ -133,20 +133,19 @@ def _entropy(m: Match) -> str:
     return s
 
 
-_RULES: list[tuple[str, Callable[[Match], str]]] = [
-    *((source, _keep_key if Pattern(source).groups else _token) for source in _TOKEN_SOURCES),
-    (_URL_CREDENTIALS_SOURCE, _url_user),
-    (_URL_AS_USER_SOURCE, _url_user),
-    (_KEY_VALUE_SOURCE, _key_value),
-    (_CANDIDATE_SOURCE, _entropy),
+_RULES: list[tuple[Pattern, Callable[[Match], str]]] = [
+    *((p, _keep_key if p.groups else _token) for p in (Pattern(s, linear_only=True) for s in _TOKEN_SOURCES)),
+    (Pattern(_URL_CREDENTIALS_SOURCE, linear_only=True), _url_user),
+    (Pattern(_URL_AS_USER_SOURCE, linear_only=True), _url_user),
+    (Pattern(_KEY_VALUE_SOURCE, linear_only=True), _key_value),
+    (Pattern(_CANDIDATE_SOURCE, linear_only=True), _entropy),
 ]
 """Every redaction, in the order it is applied: its pattern and what a match becomes."""
-_COMPILED = [(Pattern(source, linear_only=True), repl) for source, repl in _RULES]
-_ANY = re2.compile("|".join(f"(?:{source})" for source, _ in _RULES))
+_ANY = re2.compile("|".join(f"(?:{p.pattern})" for p, _ in _RULES))
 """Matches where any rule would: a line it does not match is left as it is."""
 _WHICH = re2.Set.SearchSet()
-for _source, _ in _RULES:
-    _WHICH.Add(_source)
+for _pattern, _ in _RULES:
+    _WHICH.Add(_pattern.pattern)
 _WHICH.Compile()
 
 
@@ -186,7 +185,7 @@ def redact_line(line: str) -> str:
         return line
     which = _WHICH.Match(line)
     # the set's DFA can give up on a hostile line (it then names nothing): every rule is applied instead
-    for index in sorted(which) if which else range(len(_COMPILED)):
-        pattern, repl = _COMPILED[index]
+    for index in sorted(which) if which else range(len(_RULES)):
+        pattern, repl = _RULES[index]
         line = pattern.sub(repl, line)
     return line
