@@ -140,8 +140,10 @@ def _failing_region(scan: ScanResult, lines: dict[int, Line]) -> tuple[int, int,
             # script stops at the command that failed, the last one it echoed ("$ make test").
             first, last_line = script
             end = last_line
-            echoed = [no for no, _ in scan.steps if first <= no <= end]
-            begin = echoed[-1]
+            echoed = [
+                no for no, _ in scan.steps if first < no <= end and no in lines and lines[no].info.rule == "shell_echo"
+            ]
+            begin = echoed[-1] if echoed else first
         elif exit_rule in ("gitlab_job_failed", "travis_build_exit"):
             # The job's verdict comes after every section closed: the failing section is the last one
             # with errors in it (after_script and cleanup sections come later).
