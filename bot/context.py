@@ -11,7 +11,7 @@ from bot.forges.gitlab_client import GitLabClient
 from bot.services import Services
 from bot.settings import Settings
 from storage.database import Database
-from storage.models import WebhookDelivery
+from storage.deliveries import ClaimedDelivery
 
 
 @dataclass
@@ -19,7 +19,7 @@ class HandlerContext:
     """Passed as `ctx` to every handler: `async def on_x(event, ctx)`."""
 
     services: Services
-    delivery: WebhookDelivery
+    delivery: ClaimedDelivery
     log: logging.LoggerAdapter[logging.Logger]
     data: dict[str, Any] = field(default_factory=dict)
     _github: GitHubClient | None = None

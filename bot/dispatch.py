@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 import traceback
+from dataclasses import dataclass
 
 import gidgethub.sansio
 import gidgetlab.sansio
@@ -15,7 +17,7 @@ from bot.context import HandlerContext
 from bot.forges.errors import RetryLater
 from bot.logs import SECRETS
 from bot.services import NotConfigured, Services
-from storage.deliveries import DONE, FAILED, IGNORED
+from storage.deliveries import DONE, FAILED, IGNORED, PENDING, ClaimedDelivery
 from storage.models import WebhookDelivery
 from storage.types import utcnow
 
@@ -24,7 +26,7 @@ log = logging.getLogger(__name__)
 BACKOFF = (30, 120, 600, 1800, 3600)  # seconds before attempt 2, 3, ...
 
 
-def parse_event(delivery: WebhookDelivery) -> gidgethub.sansio.Event | gidgetlab.sansio.Event:
+def parse_event(delivery: ClaimedDelivery | WebhookDelivery) -> gidgethub.sansio.Event | gidgetlab.sansio.Event:
     data = orjson.loads(delivery.body)
     if delivery.provider == "gitlab":
         return gidgetlab.sansio.Event(data, event=delivery.event)
@@ -41,26 +43,52 @@ def handlers_for(
     return routers.github_handlers(event)
 
 
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """How running a delivery ended: its new status, the error to keep, and when to try again (pending)."""
+
+    status: str
+    error: str | None = None
+    retry_at: dt.datetime | None = None
+
+
 async def run_delivery(services: Services, delivery_pk: int, *, steal: bool = False) -> str | None:
-    """Run the delivery if it is still unfinished; return its new status (None if another worker has it)."""
-    store = services.db.deliveries
+    """Run the delivery if it is still unfinished; return its new status (None if another worker has it).
+
+    The claim and the end are marks in the recorder's group commit (`DeliveryWriter`), not transactions of their
+    own."""
+    writer = services.db.writer
     lease = dt.timedelta(seconds=services.settings.delivery_lease_seconds)
-    delivery = await store.claim(delivery_pk, lease=lease, steal=steal)
+    delivery = await writer.claim(delivery_pk, lease=lease, steal=steal)
     if delivery is None:
         return None
-    logger = logging.LoggerAdapter(
-        log, {"delivery": delivery.delivery_id, "event": delivery.event, "action": delivery.action}
-    )
+    outcome = await run_handlers(services, delivery)
+    await record_outcome(services, delivery_pk, outcome)
+    return outcome.status
+
+
+def record_outcome(services: Services, delivery_pk: int, outcome: Outcome) -> asyncio.Future[None]:
+    """Write how the delivery ended in the next group commit; the future is done once that is durable."""
+    writer = services.db.writer
+    if outcome.status == PENDING:
+        assert outcome.retry_at is not None
+        return writer.retry_later_soon(delivery_pk, outcome.retry_at, outcome.error or "")
+    return writer.finish_soon(delivery_pk, outcome.status, outcome.error)
+
+
+async def run_handlers(services: Services, delivery: ClaimedDelivery) -> Outcome:
+    """Run every matching handler of a claimed delivery, each one isolated; writes nothing about the delivery."""
     try:
         event = parse_event(delivery)
     except (orjson.JSONDecodeError, TypeError) as exc:
-        await store.finish(delivery.id, FAILED, f"stored body is not a JSON object: {exc}")
-        return FAILED
+        return Outcome(FAILED, f"stored body is not a JSON object: {exc}")
     handlers = handlers_for(delivery.provider, event)
     if not handlers:
-        await store.finish(delivery.id, IGNORED)
-        return IGNORED
+        return Outcome(IGNORED)
 
+    logger = logging.LoggerAdapter(
+        log, {"delivery": delivery.delivery_id, "event": delivery.event, "action": delivery.action}
+    )
     ctx = HandlerContext(services=services, delivery=delivery, log=logger)
     errors: list[str] = []
     retry: RetryLater | None = None
@@ -81,15 +109,12 @@ async def run_delivery(services: Services, delivery_pk: int, *, steal: bool = Fa
     if retry is not None and delivery.attempts < services.settings.max_delivery_attempts:
         delay = BACKOFF[min(delivery.attempts - 1, len(BACKOFF) - 1)]
         when = retry.at or utcnow() + dt.timedelta(seconds=delay)
-        await store.retry_later(delivery.id, when, SECRETS.scrub(str(retry)))
-        return "pending"
+        return Outcome(PENDING, SECRETS.scrub(str(retry)), when)
     if retry is not None:
         errors.append(f"gave up after {delivery.attempts} attempts: {retry}")
     if errors:
-        await store.finish(delivery.id, FAILED, SECRETS.scrub("\n".join(errors))[:20_000])
-        return FAILED
-    await store.finish(delivery.id, DONE)
-    return DONE
+        return Outcome(FAILED, SECRETS.scrub("\n".join(errors))[:20_000])
+    return Outcome(DONE)
 
 
 def _tail(exc: BaseException) -> str:

@@ -52,7 +52,9 @@ class Database:
             connections=ConnectionStore(sessions),
             oauth_states=OAuthStateStore(sessions),
             web_sessions=WebSessionStore(sessions),
-            incidents=IncidentStore(sessions),
+            incidents=IncidentStore(
+                sessions, sqlite_path=engine.url.database if engine.dialect.name == "sqlite" else None
+            ),
             commands=CommandStore(sessions),
             repositories=RepositoryStore(sessions),
         )
@@ -69,4 +71,5 @@ class Database:
 
     async def close(self) -> None:
         await self.writer.close()
+        self.incidents.close()
         await self.engine.dispose()

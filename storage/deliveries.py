@@ -7,21 +7,25 @@ import contextlib
 import datetime as dt
 import logging
 import sqlite3
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import func, or_, select, true, update
+from sqlalchemy import exc as sa_exc
+from sqlalchemy import false, func, or_, select, true, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from storage.models import WebhookDelivery
-from storage.types import compress, utcnow
+from storage.types import compress, decompress, utcnow
 
 log = logging.getLogger(__name__)
 
 PENDING, RUNNING, DONE, FAILED, IGNORED = "pending", "running", "done", "failed", "ignored"
 UNFINISHED = (PENDING, RUNNING)
+MARK_LINGER = 0.02  # seconds the end of a delivery may wait to share the commit of the next recorded one
 
 
 @dataclass(slots=True)
@@ -37,6 +41,8 @@ class NewDelivery:
     body: bytes
     status: str = PENDING
     received_at: dt.datetime = field(default_factory=utcnow)
+    attempts: int = 0
+    lease_until: dt.datetime | None = None  # recorded as running: claimed by the process that recorded it
 
     def row(self) -> dict[str, object]:
         return {
@@ -48,9 +54,40 @@ class NewDelivery:
             "repository": self.repository,
             "body": self.body,
             "status": self.status,
-            "attempts": 0,
+            "attempts": self.attempts,
             "received_at": self.received_at,
+            "lease_until": self.lease_until,
         }
+
+    def as_claimed(self, delivery_pk: int) -> ClaimedDelivery:
+        """The row as it was written: what the handlers get, without reading it back."""
+        return ClaimedDelivery(
+            delivery_pk, self.provider, self.delivery_id, self.event, self.action, self.installation_id,
+            self.repository, self.body, self.attempts, self.received_at, self.lease_until,
+        )
+
+
+@dataclass(slots=True)
+class ClaimedDelivery:
+    """A delivery being run, as the dispatcher and the handlers see it (a plain value, no session behind it)."""
+
+    id: int
+    provider: str
+    delivery_id: str
+    event: str
+    action: str | None
+    installation_id: int | None
+    repository: str | None
+    body: bytes
+    attempts: int
+    received_at: dt.datetime
+    lease_until: dt.datetime | None = None
+    status: str = RUNNING
+
+    @classmethod
+    def of(cls, row: WebhookDelivery) -> ClaimedDelivery:
+        return cls(row.id, row.provider, row.delivery_id, row.event, row.action, row.installation_id,
+                   row.repository, row.body, row.attempts, row.received_at, row.lease_until, row.status)
 
 
 @dataclass(slots=True, frozen=True)
@@ -86,6 +123,31 @@ class Recorded:
         return self.id is None
 
 
+@dataclass(slots=True)
+class _Mark:
+    """A change to a recorded delivery, written in the writer's next group commit.
+
+    claim: take it to run (the conditional UPDATE of `DeliveryStore.claim`; the future gets the row, or None);
+    finish: its end (done, failed, ignored); retry: pending again, due at `when`.
+    """
+
+    kind: str
+    pk: int
+    future: asyncio.Future[Any]
+    status: str | None = None
+    error: str | None = None
+    when: dt.datetime | None = None  # claim: the lease's end; retry: when it is due
+    steal: bool = False
+
+
+def _column_text(value: str | None) -> str | None:
+    """An error fit for a text column: PostgreSQL refuses NUL, and one refused mark would fail its batch."""
+    return None if value is None else value.replace("\x00", "\\0")
+
+
+OnRecorded = Callable[[list[tuple[int, "NewDelivery"]]], None]
+
+
 class DeliveryWriter:
     """Writes deliveries durably, committing the inserts of concurrent requests together (group commit).
 
@@ -93,14 +155,21 @@ class DeliveryWriter:
     writes it in one transaction, so one commit (one fsync) serves many requests. On SQLite the batch runs
     on a dedicated sqlite3 connection in one thread hop (SQLAlchemy's per-statement hops cost more than the
     write); on PostgreSQL it is one multi-row INSERT .. ON CONFLICT DO NOTHING RETURNING.
+
+    The queue's marks on recorded deliveries (claim, finish, retry later) ride in the same transactions, so
+    running a delivery costs no commit of its own. In the embedded mode (`claim_on_record`) a delivery is
+    written already claimed by this process (running, attempt 1, with a lease), and the queue is told the rows
+    it now holds: a delivery that needs no work then costs its record and its finish, both group-committed.
     """
 
     def __init__(self, engine: AsyncEngine, *, max_batch: int = 256) -> None:
         self._engine = engine
         self._max_batch = max_batch
-        self._queue: asyncio.Queue[tuple[NewDelivery, asyncio.Future[Recorded]]] = asyncio.Queue()
+        self._queue: asyncio.Queue[tuple[NewDelivery, asyncio.Future[Recorded]] | _Mark] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
         self._sqlite: _SqliteBatchWriter | None = None
+        self._claim_lease: dt.timedelta | None = None
+        self._on_recorded: OnRecorded | None = None
         if engine.dialect.name == "sqlite":
             self._sqlite = _SqliteBatchWriter(str(engine.url.database))
 
@@ -117,57 +186,285 @@ class DeliveryWriter:
         if self._sqlite is not None:
             self._sqlite.close()
 
+    def claim_on_record(self, lease: dt.timedelta | None, on_recorded: OnRecorded | None = None) -> None:
+        """From now on write each pending delivery as running, claimed by this process (the embedded queue is
+        its only worker), and after each commit call `on_recorded` with the (row id, delivery) pairs written so.
+        `None` turns it off."""
+        self._claim_lease = lease
+        self._on_recorded = on_recorded if lease is not None else None
+
     async def record(self, delivery: NewDelivery) -> Recorded:
         """Write `delivery` and return once it is committed."""
         if self._task is None:
             self.start()
+        if self._claim_lease is not None and delivery.status == PENDING:
+            delivery.status, delivery.attempts = RUNNING, 1
+            delivery.lease_until = delivery.received_at + self._claim_lease
         future: asyncio.Future[Recorded] = asyncio.get_running_loop().create_future()
         self._queue.put_nowait((delivery, future))
         return await future
 
+    # ---- marks on recorded deliveries, group-committed with the inserts
+    def _mark(self, mark: _Mark) -> asyncio.Future[Any]:
+        if self._task is None:
+            self.start()
+        self._queue.put_nowait(mark)
+        return mark.future
+
+    async def claim(self, delivery_pk: int, *, lease: dt.timedelta, steal: bool = False) -> ClaimedDelivery | None:
+        """`DeliveryStore.claim` in the next group commit: the claimed delivery, or None if it isn't ours."""
+        future: asyncio.Future[ClaimedDelivery | None] = asyncio.get_running_loop().create_future()
+        return await self._mark(_Mark("claim", delivery_pk, future, when=utcnow() + lease, steal=steal))
+
+    def finish_soon(self, delivery_pk: int, status: str, error: str | None = None) -> asyncio.Future[None]:
+        """Mark the delivery finished in the next group commit; the future is done once that is durable."""
+        future = asyncio.get_running_loop().create_future()
+        return self._mark(_Mark("finish", delivery_pk, future, status=status, error=_column_text(error)))
+
+    def retry_later_soon(self, delivery_pk: int, when: dt.datetime, error: str) -> asyncio.Future[None]:
+        future = asyncio.get_running_loop().create_future()
+        return self._mark(_Mark("retry", delivery_pk, future, when=when, error=_column_text(error)))
+
+    async def finish(self, delivery_pk: int, status: str, error: str | None = None) -> None:
+        await self.finish_soon(delivery_pk, status, error)
+
+    async def retry_later(self, delivery_pk: int, when: dt.datetime, error: str) -> None:
+        await self.retry_later_soon(delivery_pk, when, error)
+
+    async def _take(self) -> tuple[list[tuple[NewDelivery, asyncio.Future[Recorded]]], list[_Mark]]:
+        """Everything queued while the previous commit ran: the inserts (at most `max_batch`) and the marks.
+
+        Ends of deliveries alone don't make a commit at once: they need not be durable before anything else (a
+        crash only runs the delivery again), so they wait up to `MARK_LINGER` for the next recorded delivery or
+        claim to share its commit; one fsync then serves both (at one client, half the commits)."""
+        batch: list[tuple[NewDelivery, asyncio.Future[Recorded]]] = []
+        marks: list[_Mark] = []
+        urgent = False  # an insert or a claim: someone waits for this commit
+        item = await self._queue.get()
+        while True:
+            if isinstance(item, _Mark):
+                marks.append(item)
+                urgent = urgent or item.kind == "claim"
+            else:
+                batch.append(item)
+                urgent = True
+            if len(batch) >= self._max_batch or len(marks) >= self._max_batch * 4:
+                break
+            if self._queue.empty():
+                if urgent:
+                    break
+                try:
+                    item = await asyncio.wait_for(self._queue.get(), MARK_LINGER)
+                except TimeoutError:
+                    break
+                continue
+            item = self._queue.get_nowait()
+        # One lock order for every transaction (PostgreSQL: two workers' batches can't deadlock on each other)
+        marks.sort(key=lambda m: m.pk)
+        return batch, marks
+
     async def _run(self) -> None:
         while True:
-            batch = [await self._queue.get()]
-            while len(batch) < self._max_batch and not self._queue.empty():
-                batch.append(self._queue.get_nowait())
+            batch, marks = await self._take()
             rows: dict[tuple[str, str], NewDelivery] = {}
             for d, _ in batch:  # the same id twice in one batch: the first one wins, as across batches
                 rows.setdefault((d.provider, d.delivery_id), d)
             try:
                 if self._sqlite is not None:
-                    ids = await self._sqlite.write(list(rows.values()))
+                    ids, marked = await self._sqlite.write(list(rows.values()), marks)
                     self._sqlite.maybe_checkpoint()
                 else:
-                    ids = await self._write(list(rows.values()))
-            except Exception as exc:  # the callers get the error (a 503 for the sender to retry); we go on
+                    ids, marked = await self._write(list(rows.values()), marks)
+            except Exception as exc:
+                if marks:  # the marks must not be lost with a batch one bad insert failed: alone, once more
+                    await self._marks_alone(marks)
+                    marks = []
+                if not batch:
+                    continue
+                # the callers get the error (a 503 for the sender to retry); we go on
                 log.error("recording %d deliveries failed: %s", len(batch), type(exc).__name__)
+                if len(rows) > 1 and not _storage_down(exc):
+                    await self._write_one_by_one(batch, list(rows.values()))
+                    continue
                 for _, future in batch:
                     if not future.done():
                         future.set_exception(exc)
                 continue
+            _settle(marks, marked)
+            if self._on_recorded is not None:
+                claimed = [(ids[key], d) for key, d in rows.items() if key in ids and d.status == RUNNING]
+                if claimed:
+                    try:
+                        self._on_recorded(claimed)
+                    except Exception:  # the rows are durable and running: recovery would still find them
+                        log.exception("on_recorded callback")
             for delivery, future in batch:
                 # pop: a second copy of one delivery id in the same batch is a duplicate, like across batches
                 row_id = ids.pop((delivery.provider, delivery.delivery_id), None)
                 if not future.done():
                     future.set_result(Recorded(row_id))
 
-    async def _write(self, deliveries: Sequence[NewDelivery]) -> dict[tuple[str, str], int]:
+    async def _write_one_by_one(
+        self, batch: list[tuple[NewDelivery, asyncio.Future[Recorded]]], deliveries: list[NewDelivery]
+    ) -> None:
+        """After a failed batch: each row in a transaction of its own, so one row the database refuses fails alone
+        and the others are recorded. Stops (failing the rest) once the database itself looks down, or after a few
+        rows in a row failed, so a dead database is not asked hundreds of times."""
+        ids: dict[tuple[str, str], int] = {}
+        failed: dict[tuple[str, str], Exception] = {}
+        streak: Exception | None = None
+        in_a_row = 0
+        for d in deliveries:
+            key = (d.provider, d.delivery_id)
+            if streak is not None and (in_a_row >= MAX_FAILURES_IN_A_ROW or _storage_down(streak)):
+                failed[key] = streak
+                continue
+            try:
+                written, _ = await (self._sqlite.write([d], []) if self._sqlite is not None else self._write([d]))
+            except Exception as exc:
+                failed[key], streak, in_a_row = exc, exc, in_a_row + 1
+                continue
+            ids.update(written)
+            streak, in_a_row = None, 0
+        refused = sum(1 for key in failed if not _storage_down(failed[key]))
+        log.error("recorded %d of %d deliveries one by one; %d refused by the database",
+                  len(ids), len(deliveries), refused)
+        for delivery, future in batch:
+            key = (delivery.provider, delivery.delivery_id)
+            if future.done():
+                continue
+            if key in failed:
+                future.set_exception(failed[key])
+            else:
+                future.set_result(Recorded(ids.pop(key, None)))
+
+    async def _marks_alone(self, marks: list[_Mark]) -> None:
+        try:
+            if self._sqlite is not None:
+                _, marked = await self._sqlite.write([], marks)
+            else:
+                _, marked = await self._write([], marks)
+        except Exception as exc:  # storage is down: the deliveries stay unfinished and run again later
+            log.error("marking %d deliveries failed: %s", len(marks), type(exc).__name__)
+            for mark in marks:
+                if not mark.future.done():
+                    mark.future.set_exception(exc)
+            return
+        _settle(marks, marked)
+
+    async def _write(
+        self, deliveries: Sequence[NewDelivery], marks: Sequence[_Mark] = ()
+    ) -> tuple[dict[tuple[str, str], int], list[Any]]:
         table = WebhookDelivery.__table__
-        stmt = (
-            pg_insert(table)
-            .on_conflict_do_nothing(index_elements=["provider", "delivery_id"])
-            .returning(table.c.id, table.c.provider, table.c.delivery_id)
-        )
         async with self._engine.begin() as conn:
-            result = await conn.execute(stmt, [d.row() for d in deliveries])
-            return {(r.provider, r.delivery_id): r.id for r in result}
+            inserted: dict[tuple[str, str], int] = {}
+            if deliveries:
+                stmt = (
+                    pg_insert(table)
+                    .on_conflict_do_nothing(index_elements=["provider", "delivery_id"])
+                    .returning(table.c.id, table.c.provider, table.c.delivery_id)
+                )
+                result = await conn.execute(stmt, [d.row() for d in deliveries])
+                inserted = {(r.provider, r.delivery_id): r.id for r in result}
+            return inserted, [await _pg_mark(conn, mark) for mark in marks]
+
+
+def _settle(marks: Sequence[_Mark], results: Sequence[Any]) -> None:
+    for mark, result in zip(marks, results, strict=True):
+        if mark.kind == "claim" and result is not None:  # the claimed row, as the handlers get it
+            result = ClaimedDelivery(id=mark.pk, **result)
+        if not mark.future.done():
+            mark.future.set_result(result)
+
+
+_CLAIMED_COLUMNS = ("provider", "delivery_id", "event", "action", "installation_id", "repository", "body",
+                    "attempts", "received_at", "lease_until")
+
+
+def _takeable(now: dt.datetime, steal: bool) -> Any:
+    """What a claim may take: a pending delivery that is due; a running one only once its lease ran out (its
+    worker died), or with `steal` when this process is the only worker (the embedded queue after a restart)."""
+    return or_(
+        (WebhookDelivery.status == PENDING)
+        & or_(WebhookDelivery.next_attempt_at.is_(None), WebhookDelivery.next_attempt_at <= now),
+        (WebhookDelivery.status == RUNNING)
+        & (true() if steal else or_(WebhookDelivery.lease_until.is_(None), WebhookDelivery.lease_until < now)),
+    )
+
+
+async def _pg_mark(conn: AsyncConnection, mark: _Mark) -> Any:
+    now = utcnow()
+    where = WebhookDelivery.id == mark.pk
+    if mark.kind == "claim":
+        result = await conn.execute(
+            update(WebhookDelivery)
+            .where(where, _takeable(now, mark.steal))
+            .values(status=RUNNING, attempts=WebhookDelivery.attempts + 1, next_attempt_at=None,
+                    lease_until=mark.when)
+            .returning(*(getattr(WebhookDelivery, c) for c in _CLAIMED_COLUMNS))
+        )
+        row = result.first()
+        return None if row is None else dict(zip(_CLAIMED_COLUMNS, row, strict=True))
+    if mark.kind == "finish":
+        values: dict[str, Any] = {"status": mark.status, "last_error": mark.error, "finished_at": now,
+                                  "lease_until": None}
+    else:
+        values = {"status": PENDING, "last_error": mark.error, "next_attempt_at": mark.when, "lease_until": None}
+    await conn.execute(update(WebhookDelivery).where(where).values(**values))
+    return None
+
+
+MAX_FAILURES_IN_A_ROW = 3
+
+
+def _storage_down(exc: BaseException) -> bool:
+    """An error of the database rather than of a row in it (locked, full, unreachable): retrying row by row would
+    only fail every row again, more slowly."""
+    if isinstance(exc, sqlite3.OperationalError | OSError | TimeoutError):
+        return True
+    if isinstance(exc, sa_exc.OperationalError | sa_exc.InterfaceError | sa_exc.DisconnectionError):
+        return True
+    return isinstance(exc, sa_exc.DBAPIError) and exc.connection_invalidated
 
 
 _SQLITE_INSERT = (
     "INSERT INTO webhook_deliveries (provider, delivery_id, event, action, installation_id, repository, body,"
-    " status, attempts, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?)"
+    " status, attempts, received_at, lease_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     " ON CONFLICT (provider, delivery_id) DO NOTHING RETURNING id"
 )
+_SQLITE_CLAIM = (
+    "UPDATE webhook_deliveries SET status = 'running', attempts = attempts + 1, next_attempt_at = NULL,"
+    " lease_until = ?1 WHERE id = ?2 AND ((status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?3))"
+    " OR (status = 'running' AND (?4 OR lease_until IS NULL OR lease_until < ?3)))"
+    " RETURNING provider, delivery_id, event, action, installation_id, repository, body, attempts, received_at,"
+    " lease_until"
+)
+_SQLITE_FINISH = (
+    "UPDATE webhook_deliveries SET status = ?, last_error = ?, finished_at = ?, lease_until = NULL WHERE id = ?"
+)
+_SQLITE_RETRY = (
+    "UPDATE webhook_deliveries SET status = 'pending', last_error = ?, next_attempt_at = ?, lease_until = NULL"
+    " WHERE id = ?"
+)
+
+
+def _sqlite_mark(conn: sqlite3.Connection, mark: _Mark, now: str) -> Any:
+    if mark.kind == "claim":
+        assert mark.when is not None
+        row = conn.execute(_SQLITE_CLAIM, (_sqlite_time(mark.when), mark.pk, now, int(mark.steal))).fetchone()
+        if row is None:
+            return None
+        values = dict(zip(_CLAIMED_COLUMNS, row, strict=True))
+        values["body"] = decompress(bytes(values["body"]))
+        values["received_at"] = _from_sqlite_time(values["received_at"])
+        values["lease_until"] = _from_sqlite_time(values["lease_until"])
+        return values
+    if mark.kind == "finish":
+        conn.execute(_SQLITE_FINISH, (mark.status, mark.error, now, mark.pk))
+    else:
+        assert mark.when is not None
+        conn.execute(_SQLITE_RETRY, (mark.error, _sqlite_time(mark.when), mark.pk))
+    return None
 
 
 class _SqliteBatchWriter:
@@ -217,27 +514,34 @@ class _SqliteBatchWriter:
         self._checkpoint = loop.run_in_executor(self._checkpointer, self._checkpoint_sync)
         self._checkpoint.add_done_callback(_log_checkpoint_error)
 
-    def _write_sync(self, deliveries: list[NewDelivery]) -> dict[tuple[str, str], int]:
+    def _write_sync(
+        self, deliveries: list[NewDelivery], marks: Sequence[_Mark] = ()
+    ) -> tuple[dict[tuple[str, str], int], list[Any]]:
         conn = self._connect()
         inserted: dict[tuple[str, str], int] = {}
-        conn.execute("BEGIN IMMEDIATE")
+        _begin_immediate(conn)
         try:
             for d in deliveries:
                 row = conn.execute(
                     _SQLITE_INSERT,
                     (d.provider, d.delivery_id, d.event, d.action, d.installation_id, d.repository, compress(d.body),
-                     d.status, _sqlite_time(d.received_at)),
+                     d.status, d.attempts, _sqlite_time(d.received_at),
+                     None if d.lease_until is None else _sqlite_time(d.lease_until)),
                 ).fetchone()
                 if row is not None:
                     inserted[(d.provider, d.delivery_id)] = int(row[0])
+            now = _sqlite_time(utcnow())
+            marked = [_sqlite_mark(conn, mark, now) for mark in marks]
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
             raise
-        return inserted
+        return inserted, marked
 
-    async def write(self, deliveries: list[NewDelivery]) -> dict[tuple[str, str], int]:
-        return await asyncio.get_running_loop().run_in_executor(self._executor, self._write_sync, deliveries)
+    async def write(
+        self, deliveries: list[NewDelivery], marks: Sequence[_Mark] = ()
+    ) -> tuple[dict[tuple[str, str], int], list[Any]]:
+        return await asyncio.get_running_loop().run_in_executor(self._executor, self._write_sync, deliveries, marks)
 
     def close(self) -> None:
         def _close() -> None:
@@ -259,6 +563,35 @@ class _SqliteBatchWriter:
         self._checkpoint = None
 
 
+BUSY_POLL = (0.0002, 0.002)  # first and longest sleep between tries for the write lock (seconds)
+BUSY_TIMEOUT = 10.0
+
+
+def _begin_immediate(conn: sqlite3.Connection) -> None:
+    """Take SQLite's write lock, trying again every millisecond or so while another connection holds it.
+
+    SQLite's own busy handler sleeps 1, 2, 5, 10, 20, 25, 50, 100 ms between tries: a handler's transaction that
+    held the lock for 10 ms made every answer in the batch wait for 20 to 40 ms. This waits at most ~2 ms past
+    the release (in the writer's thread; the event loop goes on)."""
+    deadline = time.monotonic() + BUSY_TIMEOUT
+    delay = BUSY_POLL[0]
+    conn.execute("PRAGMA busy_timeout=0")
+    try:
+        while True:
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if exc.sqlite_errorcode & 0xFF not in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) or (
+                    time.monotonic() > deadline
+                ):
+                    raise
+            time.sleep(delay)
+            delay = min(delay * 2, BUSY_POLL[1])
+    finally:
+        conn.execute("PRAGMA busy_timeout=10000")  # the statements inside the transaction keep the usual wait
+
+
 def _log_checkpoint_error(future: asyncio.Future[None]) -> None:
     if not future.cancelled() and future.exception() is not None:
         log.warning("WAL checkpoint failed: %s", type(future.exception()).__name__)
@@ -267,6 +600,10 @@ def _log_checkpoint_error(future: asyncio.Future[None]) -> None:
 def _sqlite_time(value: dt.datetime) -> str:
     """The text SQLAlchemy's SQLite DateTime stores, so both paths read back the same values."""
     return value.astimezone(dt.UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+
+
+def _from_sqlite_time(value: str | None) -> dt.datetime | None:
+    return None if value is None else dt.datetime.fromisoformat(value).replace(tzinfo=dt.UTC)
 
 
 class DeliveryStore:
@@ -288,12 +625,7 @@ class DeliveryStore:
         died), or with `steal` when this process is the only worker (the embedded queue after a restart).
         """
         now = utcnow()
-        takeable = or_(
-            (WebhookDelivery.status == PENDING)
-            & or_(WebhookDelivery.next_attempt_at.is_(None), WebhookDelivery.next_attempt_at <= now),
-            (WebhookDelivery.status == RUNNING)
-            & (true() if steal else or_(WebhookDelivery.lease_until.is_(None), WebhookDelivery.lease_until < now)),
-        )
+        takeable = _takeable(now, steal)
         async with self._sessions.begin() as session:
             result = await session.execute(
                 update(WebhookDelivery)
@@ -334,14 +666,17 @@ class DeliveryStore:
             )
 
     async def unfinished(
-        self, *, now: dt.datetime | None = None, limit: int = 1000, expired_only: bool = False
+        self, *, now: dt.datetime | None = None, limit: int = 1000, expired_only: bool = False,
+        pending_only: bool = False,
     ) -> list[int]:
         """Deliveries recorded but not finished, oldest first: pending and due, and running ones (all of them,
-        or with `expired_only` just those whose worker's lease ran out)."""
+        with `expired_only` just those whose worker's lease ran out, with `pending_only` none)."""
         now = now or utcnow()
         running = WebhookDelivery.status == RUNNING
         if expired_only:
             running = running & or_(WebhookDelivery.lease_until.is_(None), WebhookDelivery.lease_until < now)
+        if pending_only:
+            running = false()
         async with self._sessions() as session:
             result = await session.execute(
                 select(WebhookDelivery.id)

@@ -15,6 +15,8 @@ from .text import clean
 
 MAX_LINE_BYTES = 64 * 1024
 """Longer lines are cut to this many bytes (their numbering is unaffected)."""
+STEP_HEADER = 8
+"""Lines kept after a step's start: its command, as the CI echoed it."""
 COMMAND_OUTPUT = 20
 """A build step's output this short is kept whole when it ends in an error (see blocks.LEAD_REACH)."""
 
@@ -34,6 +36,8 @@ class ScanResult:
     """Lines where a step-less log (Jenkins) echoes the command of a build step."""
     passes: list[int] = field(default_factory=list)
     """Lines where a test class reported that all its tests passed (surefire's per-class verdict)."""
+    section_ends: list[tuple[int, str]] = field(default_factory=list)
+    """GitLab's ``section_end`` markers: (line, section name)."""
 
 
 @dataclass(order=True)
@@ -52,8 +56,8 @@ class Scanner:
         *,
         before: int = 8,
         after: int = 120,
-        exit_before: int = 40,
-        tail: int = 60,
+        exit_before: int = 80,
+        tail: int = 100,
         max_lines: int = 50_000,
         max_steps: int = 5_000,
     ) -> None:
@@ -69,6 +73,7 @@ class Scanner:
         self.exits: list[tuple[int, LineInfo]] = []
         self.passes: list[int] = []
         self.commands: list[int] = []
+        self.section_ends: list[tuple[int, str]] = []
         self._windows: list[_Window] = []
         self._seq = 0
         self._next_line = 1  # number of the first line of the next block
@@ -128,6 +133,7 @@ class Scanner:
             candidates=self._candidates,
             passes=self.passes,
             commands=self.commands,
+            section_ends=self.section_ends,
         )
 
     # ------------------------------------------------------------------ work
@@ -149,12 +155,18 @@ class Scanner:
             raw = m.group()
             self._candidates += 1
             cl = clean(raw[:MAX_LINE_BYTES])
-            if cl.gitlab_section and cl.gitlab_section[0] == "start":
-                self._add_step(line_no, cl.gitlab_section[1])
+            if cl.gitlab_section:
+                kind, name = cl.gitlab_section
+                if kind == "start":
+                    self._add_step(line_no, name)
+                elif len(self.section_ends) < self.max_steps:
+                    self.section_ends.append((line_no, name))
             info = classify(cl.text, script_echo=cl.script_echo)
             role = info.role
             if role == "step":
                 self._add_step(line_no, info.step or "")
+                # the step's header (its command): kept cheaply, dropped first when memory is short
+                self._window(block, start, line_no, base, last_line, 0, STEP_HEADER, 0.5)
                 continue
             if role == "exit":
                 self.exits.append((line_no, info))
@@ -174,8 +186,8 @@ class Scanner:
             if role in ("noise", "plain") or info.score <= 0:
                 continue
             self.infos[line_no] = info
-            after = self.after if info.score >= 2 or role == "header" else 3
-            before = self.before if info.score >= 2 else 2
+            after = self.after if info.score >= 2 or role == "header" else 8
+            before = self.before if info.score >= 2 else 3
             self._window(block, start, line_no, base, last_line, before, after, info.score)
         self._next_line = last_line + 1
         self._remember_tail(block, base, last_line)

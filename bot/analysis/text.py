@@ -12,7 +12,8 @@ from typing import NamedTuple
 from .regex import SHORT, Pattern
 
 _TIMESTAMP = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d"
-_GH_TIMESTAMP = Pattern("\ufeff?" + _TIMESTAMP + r"(?:\.\d+)?Z ?")
+# GitHub: "<ts> "; GitLab (16.5+, timestamps on): "<ts> 00O " (stream O/E; "+" when the line goes on)
+_GH_TIMESTAMP = Pattern("\ufeff?" + _TIMESTAMP + r"(?:\.\d+)?Z(?: [0-9a-f]{2}[OE]\+?)? ?")
 _GH_TIMESTAMP_REACH = 64
 """The timestamp prefix is looked for in this many leading characters."""
 # `gh run view --log` output: "<job>\t<step>\t<timestamp> <message>"

@@ -32,7 +32,6 @@ from bot.analysis.text import clean
 
 KB = 1000
 MB = 1000 * KB
-LEAD = "extraction core being rewritten"
 
 # What a hostile line repeats (the issue's list, and a few shapes of our own).
 SHAPES: dict[str, bytes] = {
@@ -283,16 +282,6 @@ def test_mixed_hostile_lines_stay_linear(parts: list[bytes], size: int) -> None:
 
 # ------------------------------------------------------------------------------ the whole analyzer
 
-SUPER_LINEAR_IN_CORE = {
-    # facts.py's path pattern "[\w.@+~-]*(?:[/\\][\w.@+~-]+)*\.(?:py|…)" backtracks on runs of path characters
-    "a/": "facts.py _FILE_PATTERNS (the path pattern)",
-    "dots": "facts.py _FILE_PATTERNS (the path pattern)",
-    "a/.../a.py:1": "facts.py _FILE_PATTERNS (the path pattern)",
-    "base64": "facts.py _FILE_PATTERNS (the path pattern, on a run of word characters)",
-    "ansi": "facts.py _FILE_PATTERNS (the path pattern, on the run of word characters left once cleaned)",
-    # patterns.py CONTINUATION's "^\S+\(.*\)$" backtracks on a run of "(" (blocks._continues)
-    "(((": "patterns.py CONTINUATION",
-}
 
 
 def _log(line: bytes) -> bytes:
@@ -303,15 +292,7 @@ def _log(line: bytes) -> bytes:
     )
 
 
-@pytest.mark.parametrize(
-    "shape",
-    [
-        pytest.param(s, marks=pytest.mark.xfail(strict=False, reason=f"{LEAD}: {SUPER_LINEAR_IN_CORE[s]}"))
-        if s in SUPER_LINEAR_IN_CORE
-        else s
-        for s in sorted(SHAPES)
-    ],
-)
+@pytest.mark.parametrize("shape", sorted(SHAPES))
 def test_analyze_stays_linear(shape: str) -> None:
     small_log, large_log = _log(hostile_line(shape, 100 * KB)), _log(hostile_line(shape, MB))
     small = measure(lambda: analyze(small_log), budget_seconds=1)  # takes ~0.2 s when linear
@@ -319,11 +300,10 @@ def test_analyze_stays_linear(shape: str) -> None:
     assert_linear(small, large, len(small_log), len(large_log))
 
 
-@pytest.mark.xfail(strict=False, reason=f"{LEAD}: the scanner hands lines of up to 64 KiB to Python re patterns")
 def test_analyze_gives_python_re_bounded_lines() -> None:
     """No Python re pattern sees more than 4 KiB of a line, whatever the line's length."""
     seen: dict[str, int] = {}
-    for shape in sorted(set(SHAPES) - set(SUPER_LINEAR_IN_CORE)):
+    for shape in sorted(SHAPES):
         work = measure(lambda s=shape: analyze(_log(hostile_line(s, 10 * KB))), budget_seconds=2)
         seen.update(work.unbounded_re)
     places: dict[str, list[int]] = {}
