@@ -148,18 +148,19 @@ def _analyze_files(
     log_path: str, baseline_path: str | None, tree: tuple[str, ...] | None, max_lines: int | None, timeout: float
 ) -> Analysis:
     """In a worker: the analysis of the files, stopped after ``timeout`` seconds of CPU."""
-    from bot.analysis.cli import call_analyze
+    from bot.analysis import analyze
 
     def out_of_time(signum: int, frame: object) -> None:
         raise AnalysisTimeout(f"used more than {timeout:g}s of CPU and was stopped")
 
     baseline = Path(baseline_path) if baseline_path is not None else None
+    options = {} if max_lines is None else {"max_lines": max_lines}
     if not hasattr(signal, "setitimer"):  # pragma: no cover - Windows: no CPU timer
-        return call_analyze(Path(log_path), baseline=baseline, max_lines=max_lines, tree=tree)
+        return analyze(Path(log_path), baseline=baseline, tree=tree, **options)
     previous = signal.signal(signal.SIGPROF, out_of_time)
     signal.setitimer(signal.ITIMER_PROF, timeout)
     try:
-        return call_analyze(Path(log_path), baseline=baseline, max_lines=max_lines, tree=tree)
+        return analyze(Path(log_path), baseline=baseline, tree=tree, **options)
     finally:
         signal.setitimer(signal.ITIMER_PROF, 0)
         signal.signal(signal.SIGPROF, previous)

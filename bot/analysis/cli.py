@@ -4,18 +4,14 @@ the analyzer on the command line, with a progress bar on a terminal for logs ove
 from __future__ import annotations
 
 import argparse
-import functools
-import inspect
 import json
 import os
 import stat
 import sys
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TextIO
 
 from .analyzer import analyze
-from .model import Analysis
 from .render import render_text
 from .source import LogSource, counted, iter_chunks
 
@@ -65,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
         if progress is not None:
             source = counted(iter_chunks(source), progress.update)
         try:
-            analysis = call_analyze(source, baseline=baseline, max_lines=args.max_lines, tree=tree)
+            analysis = analyze(source, baseline=baseline, max_lines=args.max_lines, tree=tree)
         finally:
             if progress is not None:
                 progress.close()
@@ -84,29 +80,6 @@ def read_tree(path: Path) -> list[str]:
     """The repository paths listed in ``path``, one per line (blank lines and a leading ``./`` dropped)."""
     with path.open(encoding="utf-8", errors="replace") as fh:
         return [p.removeprefix("./") for p in (line.strip() for line in fh) if p]
-
-
-def call_analyze(
-    source: LogSource,
-    *,
-    baseline: LogSource | None = None,
-    max_lines: int | None = None,
-    tree: Iterable[str] | None = None,
-) -> Analysis:
-    """``analyze()`` with the options of the issue-8 API, also while the analyzer still has the old ones
-    (``max_span_lines``, no ``tree``: the tree is then not used). ``max_lines=None``: the analyzer's default."""
-    kwargs: dict[str, Any] = {"baseline": baseline}
-    accepted = _analyze_keywords()
-    if max_lines is not None:
-        kwargs["max_lines" if "max_lines" in accepted else "max_span_lines"] = max_lines
-    if tree is not None and "tree" in accepted:
-        kwargs["tree"] = tree
-    return analyze(source, **kwargs)
-
-
-@functools.cache
-def _analyze_keywords() -> frozenset[str]:
-    return frozenset(inspect.signature(analyze).parameters)
 
 
 def _regular_file_size(fd: int) -> int | None:

@@ -40,6 +40,8 @@ _LINE_NO = Pattern(r"\bline \d+\b")
 _ISSUE_NO = Pattern(r"#\d+\b")
 _NUM = Pattern(r"\b\d{3,}\b")
 _DIGIT = Pattern(r"\d")
+_DATE_OR_TIME = Pattern(r"\d\d[-:]\d\d")
+_COLON_DIGIT = Pattern(r":\d")
 _DIGITS = Pattern(r"\d+")
 
 
@@ -53,19 +55,19 @@ def normalize(text: str) -> str:
     if len(text) > MAX_CHARS:
         text = text[:MAX_CHARS]
     if _DIGIT.search(text):
-        if "-" in text:
-            if ":" in text:
+        if _DATE_OR_TIME.search(text):  # what _TS, _TIME and _DATE all need
+            if "-" in text and ":" in text:
                 text = _TS.sub("<ts>", text)
-        if ":" in text:
-            text = _TIME.sub("<time>", text)
-        if "-" in text:
-            text = _DATE.sub("<date>", text)
-    if "-" in text:
+            if ":" in text:
+                text = _TIME.sub("<time>", text)
+            if "-" in text:
+                text = _DATE.sub("<date>", text)
+    if text.count("-") >= 4:
         text = _UUID.sub("<uuid>", text)
     if "0x" in text or "0X" in text:
         text = _HEX_0X.sub("<hex>", text)
     text = _HEX.sub("<hex>", text)
-    if any(root in text for root in _TMP_ROOTS):
+    if _has_tmp_root(text):
         text = _TMP.sub("<tmp>", text)
     if _DIGIT.search(text):
         text = _DUR.sub("<dur>", text)
@@ -74,8 +76,9 @@ def normalize(text: str) -> str:
         if "(" in text:
             text = _PAREN_POS.sub(lambda m: m.group(1) + ":<n>", text)
         if ":" in text:
-            text = _COLON_POS.sub(_colon_pos, text)
-            if "[" in text:
+            if _COLON_DIGIT.search(text):
+                text = _COLON_POS.sub(_colon_pos, text)
+            if ":[" in text:
                 text = _BRACKET_POS.sub(":<n>", text)
         if "line " in text:
             text = _LINE_NO.sub("line <n>", text)
@@ -83,6 +86,13 @@ def normalize(text: str) -> str:
             text = _ISSUE_NO.sub("#<n>", text)
         text = _NUM.sub("<num>", text)
     return " ".join(text.split())
+
+
+def _has_tmp_root(text: str) -> bool:
+    """Whether the text holds one of the temporary directories _TMP replaces (cheaply)."""
+    if "/" not in text and "\\" not in text and "$" not in text:
+        return False
+    return any(root in text for root in _TMP_ROOTS)
 
 
 def baseline_key(text: str) -> str:

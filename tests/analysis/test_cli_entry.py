@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from bot.analysis import analyze
-from bot.analysis.cli import _Progress, call_analyze, main, read_tree
+from bot.analysis.cli import _Progress, main, read_tree
 from bot.analysis.source import counted, iter_chunks
 
 from .helpers import DATA
@@ -99,20 +99,26 @@ def test_max_span_lines_is_not_advertised(capsys: pytest.CaptureFixture[str]) ->
 
 
 def test_json_is_the_analysis_to_dict(capsys: pytest.CaptureFixture[str]) -> None:
-    """The stable fields stay; each span carries whatever Span.to_dict gives (its text, once it has one)."""
+    """The stable fields stay, and each span carries its text."""
     assert main([str(LOG), "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert {"spans", "category", "signature", "summary", "files", "tests", "lines_total"} <= set(data)
-    assert all({"start", "end", "step"} <= set(span) for span in data["spans"])
-    assert data == json.loads(json.dumps(call_analyze(LOG, max_lines=200).to_dict()))
+    assert all(set(span) == {"start", "end", "step", "text"} for span in data["spans"])
+    assert data == json.loads(json.dumps(analyze(LOG, max_lines=200).to_dict()))
 
 
 def test_tree_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The listed paths reach the analyzer: a base name in an error becomes the repository's path."""
+    log = tmp_path / "job.log"
+    log.write_text("go build ./...\n# example.com/m/internal/util\nutil.go:9:2: undefined: x\n"
+                   "##[error]Process completed with exit code 1.\n")
     tree = tmp_path / "tree.txt"
-    tree.write_text("./internal/command/cliconfig/credentials_test.go\n\n  go.mod \nREADME.md\n")
-    assert read_tree(tree) == ["internal/command/cliconfig/credentials_test.go", "go.mod", "README.md"]
-    assert main([str(LOG), "--tree", str(tree), "--format", "json"]) == 0
-    assert json.loads(capsys.readouterr().out)["files"]
+    tree.write_text("./internal/util/util.go\n\n  go.mod \nREADME.md\n")
+    assert read_tree(tree) == ["internal/util/util.go", "go.mod", "README.md"]
+    assert main([str(log), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["files"] == [{"path": "util.go", "line": 9}]
+    assert main([str(log), "--tree", str(tree), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["files"] == [{"path": "internal/util/util.go", "line": 9}]
 
 
 def test_a_missing_tree_file_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

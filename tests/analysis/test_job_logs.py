@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot import job_logs
-from bot.analysis.cli import call_analyze
+from bot.analysis import analyze
 from bot.forges.github_actions import JobLog
 from bot.job_logs import AnalysisFailed, AnalysisPool, analyze_job_log
 from tests.conftest import make_settings
@@ -81,7 +81,7 @@ async def test_a_job_log_is_analyzed_in_a_worker_process(
         return logs[job_id]
 
     result = await analyze_job_log(download, 1, 2, baseline_errors=(), analysis_pool=pool)
-    expected = call_analyze(FAILED_LOG, baseline=GREEN_LOG)
+    expected = analyze(FAILED_LOG, baseline=GREEN_LOG)
     assert result.analysis == expected
     assert result.baseline_used and not result.truncated
     assert all(log.file.closed for log in logs.values())
@@ -105,7 +105,7 @@ async def test_a_baseline_that_cannot_be_had_is_skipped(pool: AnalysisPool) -> N
         return _spooled(FAILED_LOG)
 
     result = await analyze_job_log(download, 1, 2, baseline_errors=(PermissionError,), analysis_pool=pool)
-    assert result.analysis == call_analyze(FAILED_LOG)
+    assert result.analysis == analyze(FAILED_LOG)
     assert not result.baseline_used
 
 
@@ -113,7 +113,7 @@ async def test_the_tree_is_passed_to_the_worker(tmp_path: Path, pool: AnalysisPo
     log = tmp_path / "job.log"
     log.write_bytes(FAILED_LOG)
     tree = ["internal/command/cliconfig/credentials_test.go", "go.mod"]
-    assert await pool.analyze(log, tree=tree) == call_analyze(log, tree=tree)
+    assert await pool.analyze(log, tree=tree) == analyze(log, tree=tree)
 
 
 async def test_a_worker_killed_mid_analysis_fails_that_analysis_and_the_pool_is_remade(
@@ -164,7 +164,7 @@ async def test_an_analysis_out_of_cpu_time_is_stopped_and_its_worker_lives_on(bi
         assert _worker_pid(quick) == pid
         small = tmp_path / "small.log"
         small.write_bytes(FAILED_LOG)
-        assert (await quick.analyze(small)).category == call_analyze(FAILED_LOG).category
+        assert (await quick.analyze(small)).category == analyze(FAILED_LOG).category
     finally:
         quick.close()
 
