@@ -29,7 +29,7 @@ _PREFILTER_SOURCE = (
     rb"|could not resolve|unable to (?:locate|resolve|access)|undefined reference|cannot find module"
     rb"|invalid workflow|bad credentials|not accessible|service unavailable|bad gateway|lost communication"
     rb"|shutdown signal|version solving|no solution found|would reformat|went wrong|deadline)"
-    rb"|(?:^|[m ])\$ \S|(?:^|[ m])[A-Z]{1,4}\d{3,4} (?:\[\*\] )?\S|problems? \(|(?:^|Z )# \S"
+    rb"|(?:^|[mK ])\$ \S|(?:^|[ m])[A-Z]{1,4}\d{3,4} (?:\[\*\] )?\S|problems? \(|(?:^|Z )# \S"
     rb"|\.go:\d+:\d+: |\.(?:java|kt|scala|groovy):\[\d+,\d+\]|##\[(?:group\]Run |error)|section_(?:start|end):"
     rb"|--- FAIL|(?:\b|m)E {2,}\S|\x{25cf}|\x{2715}|\x{2717}|\x{2716}|\x{2577}|\*\*\*|<<< |Caused by"
     rb"|Post job cleanup|_{3,} \S|\.pyi?:\d+:\d+: [A-Z]+\d+[: ]|\d+ failing|Tests: +\d+|Tests run: [^\n]* - in "
@@ -68,7 +68,7 @@ _NOISE = rx.compile(
     r"|hint: |remote: |Receiving objects|Resolving deltas|warning: |WARNING: |\[WARN\]|\[WARNING\]"
     r"|npm WARN |npm warn "
     r"|=== (?:RUN|PAUSE|CONT|NAME)|--- (?:PASS|SKIP)|ok\s+\S|PASS\s|\?\s+\S+\s+\[no test files\]"
-    r"|::(?:debug|notice|warning|group|endgroup|add-mask|set-output)::)"
+    r"|::(?:debug|notice|warning|group|endgroup|add-mask|set-output)::|travis_(?:time|fold):)"
 )
 _ZERO_COUNTS = rx.compile(
     r"(?i)\b(?:0|no) (?:failed|failures?|errors?|problems?)\b|Failures: 0, Errors: 0|\berrors?: 0\b"
