@@ -434,6 +434,8 @@ FILL_BEFORE, FILL_AFTER = 3, 8
 FILL_SHARE = 0.10
 """Past the error blocks, the context added is at most this share of the log (and the budget)."""
 FILL_MIN = 40
+TELLING_EXITS = frozenset({124, 137, 143})
+"""Exit codes that are the message themselves: timeout(1), SIGKILL (the OOM killer), SIGTERM."""
 
 
 def fill_budget(max_lines: int, total: int, *, sure: bool) -> int:
@@ -478,6 +480,12 @@ def _fill(
     head = lines.get(begin)
     if head is not None and head.info.role == "step":
         offers.append([begin])  # the step's own header: which command failed ("Run pytest", "$ make")
+    if sure:
+        # the step's verdict lines ("FAIL pkg", "make: *** [all] Error 2", "Found 3 errors"), one line each
+        offers.extend([n] for n in sorted(lines) if begin <= n <= end and lines[n].info.role == "trailer")
+    exit_line = lines.get(end + 1)
+    if exit_line is not None and exit_line.info.role == "exit" and exit_line.info.exit_code in TELLING_EXITS:
+        offers.insert(0, [end + 1])  # killed (137: out of memory), terminated (143), timed out (124)
     inside = [] if sure else sorted((n for n in lines if begin <= n <= end), reverse=True)
     for n in inside:
         line = lines[n]
