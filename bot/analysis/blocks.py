@@ -274,9 +274,14 @@ def build_blocks(lines: dict[int, Line], region: tuple[int, int]) -> list[Block]
             end = max(end, _paragraph_end(lines, no))
         if info.rule == "pytest_header":
             # pytest's report of one test runs from its "____ name ____" header to the next header or
-            # banner: the source it shows, the ">" line, the "E" lines and each "path:line:" frame
+            # banner; what it marks is what to read: the ">" lines, the "E" lines, each "path:line:" frame
+            # (and the source line it quotes), not the source listing around them
             end = max(end, _pytest_section_end(lines, no))
-            anchors.extend(n for n in range(no + 1, end + 1) if n in lines and lines[n].info.role == "anchor")
+            for first, last in _runs(_pytest_marked(lines, start, end)):
+                found = [n for n in range(first, last + 1) if lines[n].info.role == "anchor"]
+                blocks.append(Block(first, last, score, found or [first]))
+            covered_to = end
+            continue
         blocks.append(Block(start, end, score, anchors))
         covered_to = end
     return blocks
@@ -297,6 +302,28 @@ def _pytest_section_end(lines: dict[int, Line], header: int) -> int:
         if line.text.strip():
             end = no
     return end
+
+
+_PYTEST_MARKED = rx.compile(r"^(?:>|E(?: |$))|^\S+:\d+:(?: |$)")
+_PYTEST_FRAME_IN = rx.compile(r"^\S+:\d+: in \S")
+
+
+def _pytest_marked(lines: dict[int, Line], start: int, end: int) -> set[int]:
+    """The lines of one test's pytest report a reader needs: its header, the lines pytest marks (">", "E",
+    "path:line:") and the source line a "path:line: in func" frame quotes."""
+    if not any(no in lines and lines[no].text.startswith("E ") for no in range(start, end + 1)):
+        # not pytest's own report shape (a doctest, --tb=native's plain traceback): all of it
+        return {no for no in range(start, end + 1) if no in lines}
+    keep = {start}
+    for no in range(start, end + 1):
+        line = lines.get(no)
+        if line is None:
+            continue
+        if no == start or _PYTEST_MARKED.search(line.text) or line.info.role == "anchor":
+            keep.add(no)
+            if _PYTEST_FRAME_IN.search(line.text) and no + 1 in lines:
+                keep.add(no + 1)
+    return keep
 
 
 def _paragraph_end(lines: dict[int, Line], first: int) -> int:
