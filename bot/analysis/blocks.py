@@ -228,6 +228,11 @@ def build_blocks(lines: dict[int, Line], region: tuple[int, int]) -> list[Block]
             start = prev.no
             steps_back += 1
             prev = lines.get(prev.no - 1)
+            if prev is not None and not prev.text.strip() and prev.no > covered_to:
+                # one blank line between a title and its error ("1) suite\n   test:\n\n   AssertionError")
+                before = lines.get(prev.no - 1)
+                if before is not None and BACK_CONTINUATION.search(before.text) and before.info.role != "step":
+                    prev = before
         start = _lead_in(lines, start, covered_to)
         base_indent = line.indent
         family = _family(line.text)

@@ -101,11 +101,14 @@ CONTINUATION = rx.compile(
     r"|location|required|found|reason)\s*:"
     r"|^\s*(?:Expected|Received|expected|received|actual|Actual|but was|but got)\b"
     r"|^During handling of the above exception|^The above exception was the direct cause|^#\d+ CANCELED"
-    r"|^\S*Dockerfile\S*:\d+$|(?i)\bcaused by:$"
+    r"|^\S*Dockerfile\S*:\d+$|^\s*\u276f \S|(?i)\bcaused by:$"
 )
 BACK_CONTINUATION = rx.compile(
     r"^\s*-{4,}\s*$|^\s*>\s*\[|^\s*\d+\s*\|(?:\s|$)|^\s*>>>\s|^\S*Dockerfile\S*:\d+$|^#\d+ CANCELED"
     r"|^\s*[\u2502\u2577\u256d]"
+    # what a tool prints just before its error lines: the file they are in (eslint), the test they belong to
+    # (mocha's "1) suite" + "test:", cargo's "---- name stdout ----"), the function (ld, gcc)
+    r"|^\S*[/\\]\S+\.\w{1,6}$|^\s*\d+\) \S|^\s{4,}\S.*:$|^-{4} \S.* -{4}$|\bIn function\b.*:$|: in function .*:$"
 )
 STACK_FRAME = rx.compile(
     r"^\s+at\s+\S|^\s*\.\.\. ?\d+ more|^\s+File \"|^\s+\S+\.go:\d+|^\s*\(?[\w$.<>]+\)? \("
