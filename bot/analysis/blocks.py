@@ -210,7 +210,7 @@ def build_blocks(lines: dict[int, Line], region: tuple[int, int]) -> list[Block]
             continue
         start = no
         # take headers and weak anchors right before
-        prev = lines.get(no - 1)
+        prev = _over_blank(lines, lines.get(no - 1), covered_to)
         steps_back = 0
         while (
             prev is not None
@@ -227,12 +227,7 @@ def build_blocks(lines: dict[int, Line], region: tuple[int, int]) -> list[Block]
         ):
             start = prev.no
             steps_back += 1
-            prev = lines.get(prev.no - 1)
-            if prev is not None and not prev.text.strip() and prev.no > covered_to:
-                # one blank line between a title and its error ("1) suite\n   test:\n\n   AssertionError")
-                before = lines.get(prev.no - 1)
-                if before is not None and BACK_CONTINUATION.search(before.text) and before.info.role != "step":
-                    prev = before
+            prev = _over_blank(lines, lines.get(prev.no - 1), covered_to)
         start = _lead_in(lines, start, covered_to)
         base_indent = line.indent
         family = _family(line.text)
@@ -331,6 +326,19 @@ def _pytest_marked(lines: dict[int, Line], start: int, end: int) -> set[int]:
     return keep
 
 
+def _over_blank(lines: dict[int, Line], prev: Line | None, covered_to: int) -> Line | None:
+    """``prev``, or the line before it when ``prev`` is one blank line between a title and its error
+    ("1) suite" / "   test:" / "" / "   AssertionError ...")."""
+    if prev is None or prev.text.strip() or prev.no <= covered_to:
+        return prev
+    before = lines.get(prev.no - 1)
+    if before is not None and before.no > covered_to and before.info.role != "step" and (
+        BACK_CONTINUATION.search(before.text)
+    ):
+        return before
+    return prev
+
+
 def _paragraph_end(lines: dict[int, Line], first: int) -> int:
     """The last line before the first blank line after ``first`` (at most PYTEST_SECTION lines on)."""
     end = first
@@ -355,6 +363,9 @@ def _lead_in(lines: dict[int, Line], start: int, covered_to: int) -> int:
         if not (prev.text.startswith("=== ") and verdict):
             return start - 1
     first = start - 1 if not prev.text.strip() else start
+    head = lines.get(start)
+    if head is not None and _RULE_LINE.match(head.text):
+        first = start + 1  # the block already took the banner's closing rule
     top, title, bottom = (lines.get(first - k) for k in (3, 2, 1))
     if (
         top is not None
@@ -455,7 +466,8 @@ def select(
         begin <= b.start <= end and any(lines[a].info.rule not in GENERIC_RULES for a in b.anchors) for b in chosen
     )
     budget = fill_budget(max_lines, scan.lines_total, sure=sure)
-    ranges = _fill(ranges, lines, (begin, end), budget, baseline_hits, sure=sure)
+    found = _failing_exit(scan.exits)
+    ranges = _fill(ranges, lines, (begin, end), budget, baseline_hits, sure=sure, exit_at=found[0] if found else None)
     return Selection(ranges, lines, step_name, from_tail)
 
 
@@ -486,6 +498,7 @@ def _fill(
     baseline_hits: set[int],
     *,
     sure: bool = False,
+    exit_at: int | None = None,
 ) -> list[tuple[int, int]]:
     """Add, while the budget lasts, the failing step's last lines, its header (the command) and, unless a
     tool's own error block is ``sure`` to explain it, the context of the step's other error lines, nearest
@@ -515,9 +528,9 @@ def _fill(
     if sure:
         # the step's verdict lines ("FAIL pkg", "make: *** [all] Error 2", "Found 3 errors"), one line each
         offers.extend([n] for n in sorted(lines) if begin <= n <= end and lines[n].info.role == "trailer")
-    exit_line = lines.get(end + 1)
-    if exit_line is not None and exit_line.info.role == "exit" and exit_line.info.exit_code in TELLING_EXITS:
-        offers.insert(0, [end + 1])  # killed (137: out of memory), terminated (143), timed out (124)
+    verdict = lines.get(exit_at) if exit_at is not None else None
+    if verdict is not None and verdict.info.exit_code in TELLING_EXITS:
+        offers.insert(0, [verdict.no])  # killed (137: out of memory), terminated (143), timed out (124)
     inside = [] if sure else sorted((n for n in lines if begin <= n <= end), reverse=True)
     for n in inside:
         line = lines[n]
