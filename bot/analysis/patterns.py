@@ -143,7 +143,8 @@ _rule("shell_echo", r"^\$ (?P<step>\S.{0,300})$", "step", 0)
 # Timeouts, cancellation, runner and resource problems.
 _rule(
     "gh_timeout",
-    r"has exceeded the maximum execution time|execution took longer than",
+    r"has exceeded the maximum execution time|execution took longer than|exceeded the maximum time limit for jobs"
+    r"|No output has been received in the last \S+",
     "anchor",
     4,
     "timeout",
@@ -239,6 +240,22 @@ _rule(
     "test",
 )
 _rule("mocha_failing", r"^\s*\d+ failing$", "anchor", 2, "test")
+# RSpec, Minitest, PHPUnit, dotnet test
+_rule("rspec_failure", r"^\s+Failure/Error: ", "anchor", 3, "test")
+_rule("rspec_rerun", r"^rspec (?P<test>\./\S+:\d+) # ", "anchor", 2.5, "test")
+_rule("rspec_totals", r"^\d+ examples?, [1-9]\d* failures?", "trailer", 1.5, "test")
+_rule("minitest_failure", r"^\s*\d+\) (?:Failure|Error):$", "header", 2, "test")
+_rule("minitest_totals", r"^\d+ runs, \d+ assertions, \d+ failures, \d+ errors", "trailer", 1.5, "test")
+_rule("phpunit_header", r"^There (?:was|were) \d+ (?:failures?|errors?):$", "header", 2, "test")
+_rule("phpunit_assert", r"^Failed asserting that ", "anchor", 3, "test")
+_rule(
+    "phpunit_verdict",
+    r"^(?:FAILURES|ERRORS)!$|^Tests: \d+, Assertions: \d+, (?:Failures|Errors): \d+",
+    "trailer",
+    1.5,
+    "test",
+)
+_rule("dotnet_failed", r"^\s*Failed (?P<test>[\w.]+(?:\(.*\))?) \[[\d.]+ m?s\]$", "anchor", 3, "test")
 _rule("js_totals", r"^\s*Tests?:\s+\d+ failed", "trailer", 1, "test")
 _rule("gradle_test", r"^(?P<test>\S+ > .+) FAILED$", "anchor", 3, "test")
 _rule("gradle_counts", r"^\d+ tests? completed, \d+ failed", "trailer", 1, "test")
