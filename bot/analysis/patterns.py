@@ -83,12 +83,6 @@ _HARMLESS_TOKENS = rx.compile(
     r"|h|c|java)\b"
     r"|\w+errors?(?:\.\w+)+|exit[-_]code|error_log\S*|timeout[-_=]\S*|fail_on\S*"
 )
-_KEYWORD = rx.compile(
-    r"(?i)error|fail|fatal|panic|exception|traceback|abort|killed|timed out|denied|forbidden|unauthori|"
-    r"no such file|not found|cannot |can't|could not|couldn't|unable to|undefined|assert|segmentation|"
-    r"core dumped|out of memory|oomkill|no space left|refused|reset by peer|unreachable|exceeded|cancel|"
-    r"unresolv|unsatisf|conflict|not supplied|bad credentials|not accessible|unavailable|bad gateway"
-)
 
 # ---------------------------------------------------------------- continuation shapes
 CONTINUATION = rx.compile(
@@ -412,7 +406,6 @@ TEST_CLASS_PASSED = LineInfo("noise", 0, None, "test_class_passed")
 """Surefire's verdict on one test class that passed: output printed before it came from passing tests."""
 _EXIT_CODE = rx.compile(r"(?:Process completed|exited) with (?:exit )?code '?(\d+)")
 _NONZERO_COUNTS = rx.compile(r"\b[1-9]\d* (?:failed|errors?|failures?)\b|Failures: [1-9]|Errors: [1-9]")
-_LOWER_HINTS = ("error", "fail", "fatal", "panic", "exception")
 
 
 def classify(text: str, *, script_echo: bool = False) -> LineInfo:
@@ -509,8 +502,3 @@ _ALL = rx.pattern_set([*_SOURCES, *_SHAPES])
 GENERIC_RULES = frozenset(
     {"error_prefix", "error_word", "failed_word", "weak_word", "exception_line", "timeout_generic"}
 )
-
-
-def has_keyword(text: str) -> bool:
-    """Whether a line mentions any failure word at all (used for tails and summaries)."""
-    return bool(_KEYWORD.search(text))

@@ -94,8 +94,3 @@ def _last_visible(line: str) -> str:
         return ""
     end = line.find("\r", last)
     return line[line.rfind("\r", 0, last) + 1 : end if end >= 0 else len(line)]
-
-
-def strip_prefix_only(raw: bytes) -> str:
-    """The line with only its timestamp prefix and ANSI codes removed (cheap; for baselines)."""
-    return clean(raw).text
