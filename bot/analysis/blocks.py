@@ -118,10 +118,12 @@ def _gitlab_script_section(scan: ScanResult, end: int) -> tuple[int, int] | None
     return first, (closing[0] - 1 if closing else end)
 
 
-def _failing_region(scan: ScanResult, lines: dict[int, Line]) -> tuple[int, int, str | None]:
-    """First and last line of the failing step (the whole log when unknown), and its name."""
+def _failing_region(
+    scan: ScanResult, lines: dict[int, Line], found: tuple[int, str] | None
+) -> tuple[int, int, str | None]:
+    """First and last line of the failing step (the whole log when unknown), and its name; ``found`` is the
+    exit marker that ended it (:func:`_failing_exit`)."""
     last = scan.lines_total
-    found = _failing_exit(scan.exits)
     exit_rule = found[1] if found else None
     if found is None:
         # Without an exit marker the failure is at the end: before the post-job steps, if any.
@@ -411,7 +413,8 @@ def select(
     baseline_hits: set[int] | None = None,
 ) -> Selection:
     """Pick the ranges of lines to report."""
-    begin, end, step_name = _failing_region(scan, lines)
+    found = _failing_exit(scan.exits)
+    begin, end, step_name = _failing_region(scan, lines, found)
     blocks = build_blocks(lines, (begin, end))
     has_steps = bool(scan.steps) or any(line.step for line in lines.values())
     baseline_hits = baseline_hits or set()
@@ -466,7 +469,6 @@ def select(
         begin <= b.start <= end and any(lines[a].info.rule not in GENERIC_RULES for a in b.anchors) for b in chosen
     )
     budget = fill_budget(max_lines, scan.lines_total, sure=sure)
-    found = _failing_exit(scan.exits)
     ranges = _fill(ranges, lines, (begin, end), budget, baseline_hits, sure=sure, exit_at=found[0] if found else None)
     return Selection(ranges, lines, step_name, from_tail)
 
