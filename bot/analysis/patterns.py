@@ -20,7 +20,7 @@ _PREFILTER_SOURCE = (
     # these, and the failing step's end), so ordinary lines full of such words cost one automaton pass.
     # (No class may match the newline: a candidate is one whole line.)
     rb"(?i:error)" + _A + rb"[:\[!]|ERROR|[A-Za-z](?:Error|Exception)\b|\bError\b|\b[1-9]\d* errors?\b"
-    rb"|(?:^|Z |m)(?i:error) |\d+:\d+ +" + _A + rb"error |(?i:npm err)|error" + _A + rb" TS\d|error_|ERR_"
+    rb"|(?:^|Z |m)(?i:error) |\d+:\d+ +" + _A + rb"error |(?i:npm err)|error" + _A + rb" TS\d|ERR_"
     rb"|(?i:fail(?:ed|ing|ure[^s\n]|ure$|ures?: ?[1-9]))|FAIL|(?:Failures|Errors): [1-9]"
     rb"|(?i:fatal|panic|exception|traceback|killed|timed out|denied|forbidden|unauthori[sz]ed|no such file"
     rb"|segmentation|core dumped|out of memory|oomkill|no space left|refused|reset by peer|tls handshake"
@@ -403,6 +403,8 @@ SHELL_COMMAND = LineInfo("noise", 0, None, "shell_command")
 """Jenkins' echo of a build step's command ("[job] $ /bin/sh -xe /tmp/jenkins1.sh"): a step starts."""
 _SUREFIRE_PASS = rx.compile(r"Tests run: [1-9]\d*, Failures: 0, Errors: 0, Skipped: \d+, .*\bin \S+$")
 TEST_CLASS_PASSED = LineInfo("noise", 0, None, "test_class_passed")
+SUREFIRE_PASS_BYTES = _re2.compile(_SUREFIRE_PASS.pattern.encode())
+"""The same verdict, on a raw line (a timestamp or colour codes before it do not matter)."""
 """Surefire's verdict on one test class that passed: output printed before it came from passing tests."""
 _EXIT_CODE = rx.compile(r"(?:Process completed|exited) with (?:exit )?code '?(\d+)")
 _NONZERO_COUNTS = rx.compile(r"\b[1-9]\d* (?:failed|errors?|failures?)\b|Failures: [1-9]|Errors: [1-9]")

@@ -10,7 +10,7 @@ import heapq
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .patterns import PREFILTER, SHELL_COMMAND, TEST_CLASS_PASSED, LineInfo, classify
+from .patterns import PREFILTER, SHELL_COMMAND, SUREFIRE_PASS_BYTES, TEST_CLASS_PASSED, LineInfo, classify
 from .text import clean
 
 MAX_LINE_BYTES = 64 * 1024
@@ -156,6 +156,11 @@ class Scanner:
             pos = start
             raw = m.group()
             self._candidates += 1
+            if b"[WARNING] " in raw[:64] and b"rror" not in raw and b"xception" not in raw:
+                continue  # Maven's warnings (a path with [line,col] passes the prefilter): never the failure
+            if b"Tests run: " in raw and SUREFIRE_PASS_BYTES.search(raw):
+                self._passed(line_no)  # the commonest line of a Maven log: read without cleaning it
+                continue
             cl = clean(raw[:MAX_LINE_BYTES])
             if cl.gitlab_section:
                 kind, name = cl.gitlab_section
@@ -181,9 +186,7 @@ class Scanner:
                 self._window(block, start, line_no, base, last_line, 0, COMMAND_OUTPUT, 1)
                 continue
             if info is TEST_CLASS_PASSED:
-                self.passes.append(line_no)
-                if len(self.passes) > self.max_steps:
-                    del self.passes[: len(self.passes) - self.max_steps]
+                self._passed(line_no)
                 continue
             if role in ("noise", "plain") or info.score <= 0:
                 continue
@@ -195,6 +198,11 @@ class Scanner:
         self._remember_tail(block, base, last_line)
         if len(self.lines) > self.max_lines:
             self._evict()
+
+    def _passed(self, line_no: int) -> None:
+        self.passes.append(line_no)
+        if len(self.passes) > self.max_steps:
+            del self.passes[: len(self.passes) - self.max_steps]
 
     def _add_step(self, line_no: int, name: str) -> None:
         self.steps.append((line_no, name))
