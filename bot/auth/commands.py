@@ -49,7 +49,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     legacy.add_argument("--kind", choices=KINDS, required=True,
                         help="github_oauth (a legacy OAuth App token) or github_pat (a personal access token)")
     legacy.add_argument("--repository", default="",
-                        help="owner/name: the repository a PAT is for (required for github_pat)")
+                        help="owner/name: the repository a PAT is for (required for github_pat; default: none)")
     legacy.set_defaults(func=cmd_add_legacy)
 
     for parser in (migrate, status, rollback, rotate, legacy):
