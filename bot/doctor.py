@@ -162,15 +162,35 @@ async def check_database(settings: Settings, report: Report) -> None:
         report.add("database", Status.OK, f"{kind} answers, migrations current ({head})")
 
 
-def _github_api(http: Any, settings: Settings) -> Any:
-    from gidgethub.aiohttp import GitHubAPI
+class AppAPI:
+    """GET calls as the App itself (the JWT as a Bearer token, as bot/auth/installation_tokens.py mints with)."""
 
-    return GitHubAPI(http, "devflowfix-doctor", base_url=settings.github_api_base)
+    def __init__(self, http: Any, base: str, jwt: str) -> None:
+        self.http, self.base, self.jwt = http, base.rstrip("/"), jwt
+
+    async def get(self, path_or_url: str) -> tuple[int, Any, str | None]:
+        """(status, JSON body, the Link header's next URL)."""
+        url = path_or_url if path_or_url.startswith("http") else self.base + path_or_url
+        headers = {"Authorization": f"Bearer {self.jwt}", "Accept": "application/vnd.github+json",
+                   "X-GitHub-Api-Version": "2022-11-28"}
+        async with self.http.get(url, headers=headers) as resp:
+            body = await resp.json(content_type=None) if resp.content_length != 0 else None
+            return resp.status, body, resp.links.get("next", {}).get("url") and str(resp.links["next"]["url"])
+
+    async def get_all(self, path: str, pages: int = 20) -> tuple[int, list[Any]]:
+        items: list[Any] = []
+        url: str | None = path
+        status = 200
+        while url and pages > 0:
+            status, body, url = await self.get(url)
+            if status != 200:
+                return status, items
+            items.extend(body or [])
+            pages -= 1
+        return status, items
 
 
 async def check_github_app(settings: Settings, report: Report, http: Any) -> None:
-    import gidgethub
-
     from bot.auth.app_jwt import AppJWT
 
     if not settings.app_configured:
@@ -178,27 +198,30 @@ async def check_github_app(settings: Settings, report: Report, http: Any) -> Non
         return
     assert settings.app_id is not None and settings.private_key is not None
     jwt = AppJWT(settings.app_id, settings.private_key.get_secret_value()).token()
-    gh = _github_api(http, settings)
+    gh = AppAPI(http, settings.github_api_base, jwt)
     try:
-        app = await gh.getitem("/app", jwt=jwt)
-    except gidgethub.HTTPException as exc:
-        report.add("github app", Status.FAIL, f"GET /app answered {exc.status_code}: the JWT was refused (APP_ID "
-                   "and PRIVATE_KEY must be the same App's; a server clock far off also does it)")
-        return
+        status, app, _ = await gh.get("/app")
     except (TimeoutError, OSError) as exc:
         report.add("github app", Status.FAIL, f"{settings.github_api_base} did not answer ({type(exc).__name__})")
         return
+    if status != 200 or not isinstance(app, dict):
+        report.add("github app", Status.FAIL, f"GET /app answered {status}: the JWT was refused (APP_ID "
+                   "and PRIVATE_KEY must be the same App's; a server clock far off also does it)")
+        return
     report.add("github app", Status.OK, f"JWT accepted: App {app.get('slug') or app.get('id')} (APP_ID "
                f"{settings.app_id})")
-    await _check_installations(settings, report, gh, jwt)
-    await _check_deliveries(report, gh, jwt)
+    await _check_installations(settings, report, gh)
+    await _check_deliveries(report, gh)
 
 
-async def _check_installations(settings: Settings, report: Report, gh: Any, jwt: str) -> None:
+async def _check_installations(settings: Settings, report: Report, gh: AppAPI) -> None:
     from bot.web.repositories import missing_permissions, requested_by_app_yml
 
     wanted, events = requested_by_app_yml()
-    installations = [i async for i in gh.getiter("/app/installations", jwt=jwt)]
+    status, installations = await gh.get_all("/app/installations?per_page=100")
+    if status != 200:
+        report.add("installations", Status.FAIL, f"GET /app/installations answered {status}")
+        return
     if not installations:
         report.add("installations", Status.WARN, "the App is installed nowhere yet: install it on a repository")
         return
@@ -222,13 +245,10 @@ async def _check_installations(settings: Settings, report: Report, gh: Any, jwt:
                        f"{len(events)} events)")
 
 
-async def _check_deliveries(report: Report, gh: Any, jwt: str) -> None:
-    import gidgethub
-
-    try:
-        data = await gh.getitem(f"/app/hook/deliveries?per_page={DELIVERIES_LOOKED_AT}", jwt=jwt)
-    except gidgethub.HTTPException as exc:
-        report.add("webhook deliveries", Status.WARN, f"GET /app/hook/deliveries answered {exc.status_code}")
+async def _check_deliveries(report: Report, gh: AppAPI) -> None:
+    status, data, _ = await gh.get(f"/app/hook/deliveries?per_page={DELIVERIES_LOOKED_AT}")
+    if status != 200 or not isinstance(data, list):
+        report.add("webhook deliveries", Status.WARN, f"GET /app/hook/deliveries answered {status}")
         return
     failing = [d for d in data or [] if not 200 <= int(d.get("status_code") or 0) < 300]
     if not data:
