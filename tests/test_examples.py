@@ -45,3 +45,14 @@ async def test_receive_an_example_failure_against_the_fake_posts_the_comment(tmp
     assert len(comments) == 1
     assert "test_total_with_tax" in comments[0]["body"] or "tests/test_cart.py" in comments[0]["body"]
     assert not (tmp_path / "not-this-one.sqlite3").exists()  # its own temporary database, not DATABASE_URL's
+
+
+def test_receive_sends_the_gitlab_example_as_a_gitlab_hook() -> None:
+    from tests.test_cli import run_bot
+
+    result = run_bot("receive", "--gitlab", "-e", "Pipeline Hook", "-p", "examples/gitlab/pipeline.failed.json",
+                     env={"LOG_LEVEL": "WARNING"})
+    assert result.returncode == 0, result.stderr
+    assert "HTTP 202" in result.stdout and ": done" in result.stdout
+    payload = json.loads((ROOT / "examples/gitlab/pipeline.failed.json").read_text())
+    assert payload["object_kind"] == "pipeline" and payload["object_attributes"]["status"] == "failed"
