@@ -18,6 +18,9 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./devflowfix.sqlite3"
 MAX_WEBHOOK_BODY = 25 * 1024 * 1024
+# Probot's LOG_LEVEL values (pino's) and LOG_FORMAT's `pretty`, mapped to ours.
+PROBOT_LOG_LEVELS = {"TRACE": "DEBUG", "WARN": "WARNING", "FATAL": "CRITICAL"}
+PROBOT_LOG_FORMATS = {"pretty": "plain"}
 
 
 class ConfigError(Exception):
@@ -76,6 +79,8 @@ class Settings(BaseSettings):
     host: str = "0.0.0.0"  # noqa: S104 - a web dyno must listen on all interfaces
     port: int = Field(default=3000, ge=1, le=65535)
     public_url: str | None = None
+    # A smee.io-style channel (Probot's WEBHOOK_PROXY_URL): its events are replayed into this server's endpoints.
+    webhook_proxy_url: str | None = None
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     log_format: Literal["plain", "json"] = "plain"
     max_webhook_body: int = Field(default=MAX_WEBHOOK_BODY, ge=1024)
@@ -141,10 +146,18 @@ class Settings(BaseSettings):
     @field_validator("devflowfix_env", "log_level", "log_format", mode="before")
     @classmethod
     def _lower_or_upper(cls, value: object, info: object) -> object:
+        """Case-insensitive; Probot's values too (`trace`…`fatal`, `pretty`), so a Probot `.env` starts."""
         if not isinstance(value, str):
             return value
         name = getattr(info, "field_name", "")
-        return value.upper() if name == "log_level" else value.lower()
+        word = value.strip()
+        if name == "log_level":
+            word = word.upper()
+            return PROBOT_LOG_LEVELS.get(word, word)
+        word = word.lower()
+        if name == "log_format":
+            return PROBOT_LOG_FORMATS.get(word, word)
+        return word
 
     @field_validator("trust_proxy", mode="before")
     @classmethod
@@ -186,6 +199,7 @@ class Settings(BaseSettings):
         "github_client_id", "github_client_secret", "gitlab_webhook_secret", "gitlab_token",
         "openai_api_key", "openai_base_url", "session_secret", "oauth_token_deprecation_date",
         "gitlab_client_id", "gitlab_client_secret", "gh_org", "public_url", "app_slug",
+        "webhook_proxy_url",
         mode="before",
     )
     @classmethod

@@ -22,9 +22,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     tsub = tokens.add_subparsers(dest="tokens_command", required=True)
 
     migrate = tsub.add_parser("migrate", help="migrate one batch of users to GitHub App user tokens")
-    migrate.add_argument("--batch-size", type=int, help="users in this batch (default USER_MIGRATION_BATCH_SIZE)")
-    migrate.add_argument("--dry-run", action="store_true", help="report what would happen, change nothing")
-    migrate.add_argument("--include-rolled-back", action="store_true", help="also retry rolled-back users")
+    migrate.add_argument("--batch-size", type=int,
+                         help="users in this batch (default: 100; env USER_MIGRATION_BATCH_SIZE)")
+    migrate.add_argument("--dry-run", action="store_true",
+                         help="report what would happen, change nothing (default: off)")
+    migrate.add_argument("--include-rolled-back", action="store_true",
+                         help="also retry rolled-back users (default: off)")
     migrate.set_defaults(func=cmd_migrate)
 
     status = tsub.add_parser("status", help="users per migration status, connections per kind")
@@ -43,12 +46,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     legacy = tsub.add_parser("add-legacy", help="store a legacy OAuth token or PAT (read from stdin)")
     legacy.add_argument("--github-id", type=int, required=True, help="the person's GitHub account id")
     legacy.add_argument("--login", required=True, help="the person's GitHub login")
-    legacy.add_argument("--kind", choices=KINDS, required=True)
-    legacy.add_argument("--repository", default="", help="owner/name: the repository a PAT is for")
+    legacy.add_argument("--kind", choices=KINDS, required=True,
+                        help="github_oauth (a legacy OAuth App token) or github_pat (a personal access token)")
+    legacy.add_argument("--repository", default="",
+                        help="owner/name: the repository a PAT is for (required for github_pat; default: none)")
     legacy.set_defaults(func=cmd_add_legacy)
 
     for parser in (migrate, status, rollback, rotate, legacy):
-        parser.add_argument("--dev", action="store_true", help=argparse.SUPPRESS)
+        parser.add_argument("--dev", action="store_true",
+                            help="development mode (default: off; env DEVFLOWFIX_ENV=development)")
 
 
 def _run(args: argparse.Namespace, job: Callable[..., Awaitable[int]]) -> int:
@@ -169,6 +175,12 @@ def cmd_add_legacy(args: argparse.Namespace) -> int:
         assert isinstance(services, Services)
         if services.user_tokens is None:
             raise ConfigError("configuration error: OAUTH_TOKEN_ENCRYPTION_KEY: required to store tokens")
+        if services.cipher is not None and services.cipher.ephemeral:
+            raise ConfigError(
+                "configuration error: OAUTH_TOKEN_ENCRYPTION_KEY: unset, and development mode's ephemeral key would "
+                "make the stored token unreadable after this command; set a key (`python -m bot tokens "
+                "generate-key`)"
+            )
         user = await services.db.users.upsert_github(args.github_id, args.login)
         row = await services.user_tokens.store_legacy(
             user_id=user.id, kind=args.kind, token=token,

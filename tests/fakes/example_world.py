@@ -1,0 +1,126 @@
+"""The world examples/ is about, built in a fake GitHub: the repository `octo-org/shop` with pull request 7 whose
+CI failed (examples/github/job.log) after a green run on main (examples/github/pass.log). The example payload
+`examples/github/workflow_run.failure.json` is this world's failed run; `python -m tests.fakes.example_world`
+writes it again and serves the world for `receive --api-url` (scripts/fake-github)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import copy
+import json
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+EXAMPLES = ROOT / "examples" / "github"
+REPO = "octo-org/shop"
+INSTALLATION = 4711
+RUN_ID = 90001
+PR = 7
+CART = "def total(prices, tax=0.0):\n    return sum(prices) * (1 + tax)\n"
+BROKEN_CART = "def total(prices, tax=0.0):\n    return sum(prices)\n"
+TEST = ("from shop.cart import total\n\n\ndef test_plain():\n    assert total([1, 2]) == 3\n\n\n"
+        "def test_total_with_tax():\n    assert total([10, 20], tax=0.1) == 33.0\n")
+
+
+def seed(fake: Any) -> dict[str, Any]:
+    """Put the example world into `fake` (a FakeGitHub, not started yet or started); return the failed run."""
+    fake.add_installation(INSTALLATION, "octo-org", [REPO])
+    repos = fake.repos
+    repo = repos.add(REPO, files={
+        "README.md": "shop\n", "shop/cart.py": CART, "tests/test_cart.py": TEST,
+        ".github/workflows/ci.yml": "name: CI\non: [push, pull_request]\njobs:\n  test:\n    runs-on: ubuntu-latest\n"
+        "    steps:\n      - run: python -m pytest -q\n",
+    })
+    main_sha = repo.refs["heads/main"]
+    head_sha = repo.commit({"shop/cart.py": BROKEN_CART}, parent=main_sha, branch="simplify-cart",
+                           message="Simplify total()")
+    repos.add_run(repo, head_sha=main_sha, branch="main", conclusion="success", run_id=RUN_ID - 1,
+                  jobs=[{"name": "test", "conclusion": "success", "log": (EXAMPLES / "pass.log").read_bytes()}])
+    run = repos.add_run(
+        repo, head_sha=head_sha, branch="simplify-cart", conclusion="failure", run_id=RUN_ID, event="pull_request",
+        jobs=[{"name": "test", "conclusion": "failure",
+               "steps": [("Set up job", "success"), ("Run python -m pytest -q", "failure")],
+               "log": (EXAMPLES / "job.log").read_bytes()}],
+    )
+    repos.add_pull(repo, number=PR, head_branch="simplify-cart", head_sha=head_sha, base_branch="main",
+                   base_sha=main_sha)
+    return {"run": run, "repo": repo, "main_sha": main_sha, "head_sha": head_sha}
+
+
+def payload(world: dict[str, Any]) -> dict[str, Any]:
+    """The `workflow_run` `completed` delivery GitHub would send for the world's failed run."""
+    template = ROOT / "tests" / "fixtures" / "github" / "workflow_run" / "completed.with-pull-requests.payload.json"
+    data = copy.deepcopy(json.loads(template.read_text()))
+    run, repo = world["run"], world["repo"]
+    wr = data["workflow_run"]
+    wr.update({k: run[k] for k in ("id", "name", "head_branch", "head_sha", "path", "run_number", "event",
+                                   "conclusion", "workflow_id", "run_attempt", "html_url")})
+    wr["status"] = "completed"
+    wr["head_repository"] = {**wr["head_repository"], "full_name": REPO, "name": "shop"}
+    data["repository"] = {**data["repository"], "full_name": REPO, "name": "shop", "id": repo.id,
+                          "default_branch": "main"}
+    wr["pull_requests"] = [{
+        "number": PR, "head": {"ref": run["head_branch"], "sha": run["head_sha"],
+                               "repo": {"id": repo.id, "name": "shop"}},
+        "base": {"ref": "main", "sha": world["main_sha"], "repo": {"id": repo.id, "name": "shop"}},
+    }]
+    data["installation"] = {"id": INSTALLATION}
+    return data
+
+
+async def serve(port: int) -> None:
+    from aiohttp.test_utils import TestServer
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    from tests.fakes.github import APP_ID, FakeGitHub
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                            serialization.NoEncryption()).decode()
+    key_file = Path(tempfile.gettempdir()) / "devflowfix-fake-github.pem"
+    key_file.write_text(pem)
+    key_file.chmod(0o600)
+    fake = FakeGitHub(public_key=key.public_key())
+    world = seed(fake)
+    repo = world["repo"]
+    fake.server = TestServer(fake.app, host="127.0.0.1", port=port)
+    await fake.server.start_server()
+    print(f"fake GitHub on {fake.url}: {REPO}, pull request {PR}, failed run {RUN_ID}. In another shell:\n"
+          f"  APP_ID={APP_ID} PRIVATE_KEY_PATH={key_file} .venv/bin/python -m bot receive --api-url {fake.url} "
+          "-e workflow_run -p examples/github/workflow_run.failure.json", flush=True)
+    seen = 0
+    while True:
+        await asyncio.sleep(0.5)
+        comments = list(repo.comments.values())
+        for comment in comments[seen:]:
+            print(f"\n--- comment on {REPO}#{comment['issue_number']} ---\n{comment['body']}\n---", flush=True)
+        seen = len(comments)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--port", type=int, default=3001, help="where to listen (default: 3001)")
+    parser.add_argument("--write-payload", action="store_true",
+                        help="write examples/github/workflow_run.failure.json from the world and exit")
+    args = parser.parse_args()
+    if args.write_payload:
+        from tests.fakes.github import FakeGitHub, app_key
+
+        fake = FakeGitHub(public_key=app_key()[1])
+        text = json.dumps(payload(seed(fake)), indent=2) + "\n"
+        (EXAMPLES / "workflow_run.failure.json").write_text(text)
+        return 0
+    try:
+        asyncio.run(serve(args.port))
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
