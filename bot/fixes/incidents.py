@@ -17,7 +17,7 @@ from bot.analysis import redact
 from bot.analysis_context import FailureContext, JobFailure, PullRef, RunInfo, gather_failure
 from bot.fixes import publish
 from bot.fixes.edits import EditRejected, Limits, apply_fix, check_paths, unified_diff
-from bot.fixes.pull_request import branch_name, open_fix_pr
+from bot.fixes.pull_request import branch_name, fix_message, fix_title, open_fix_pr
 from bot.fixes.render import clean, fix_pr_body
 from bot.forges import github_actions as actions
 from bot.forges import github_repos as repos
@@ -316,7 +316,7 @@ class IncidentService:
             tree = fctx.tree or await repos.get_tree(gh, run.repo, run.head_sha)
             if tree is None:
                 raise EditRejected("the failing commit's files could not be listed")
-            paths = check_paths(answer.fix, tree.entries, limits)
+            paths = check_paths(answer.fix, tree.entries, limits, submodules=tree.submodules)
             originals: dict[str, str] = {}
             for path in paths:
                 text = fctx.files.get(path)
@@ -346,12 +346,15 @@ class IncidentService:
         try:
             opened = await open_fix_pr(
                 gh, run.repo, tree=tree, head_sha=run.head_sha, changed=changed, branch=branch, base=target,
-                title=f"Fix {run.workflow_name}: {clean(answer.root_cause, 120, html=False)}",
+                title=fix_title(run.workflow_name, answer.root_cause),
                 body=fix_pr_body(_with(refreshed, answer, data), sorted(changed)),
-                message=(f"Fix failing {run.workflow_name} ({primary.job.name})\n\n"
-                         f"{clean(answer.root_cause, 500, html=False)}"),
+                message=fix_message(run.workflow_name, primary.job.name, answer.root_cause),
+                default_branch=run.default_branch,
                 label=settings.fix_label,
             )
+        except EditRejected as exc:  # the write itself refused (a protected branch, a file's mode)
+            await store.release_fix(incident.id, self.owner)
+            return f"Explained; the proposed fix was not applied: {clean(str(exc), 300)}."
         except gidgethub.BadRequest as exc:  # e.g. no `pull_requests: write`: the explanation still goes out
             await store.release_fix(incident.id, self.owner)
             log.warning("fix PR not opened for %s: HTTP %s", run.repo, exc.status_code)
