@@ -8,6 +8,7 @@ updates the note). Every decision concurrent deliveries could race on is made in
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ from bot.llm.client import ask
 from bot.llm.prompt import PromptInput, build_messages
 from bot.settings import Settings
 from storage.database import Database
-from storage.models import Incident
+from storage.models import Incident, RepositoryConnection
 
 log = logging.getLogger(__name__)
 
@@ -97,9 +98,24 @@ class GitLabIncidentService:
         assert client is not None, "checked by the caller"
         return client
 
+    async def _verified(self, p: PipelineInfo) -> tuple[PipelineInfo | None, RepositoryConnection | None]:
+        """The pipeline keyed by its verified project: a connected project's deliveries are verified with its own
+        secret, so its incidents are keyed by the path recorded for that project id, and a delivery naming
+        another path is refused (None; the webhook refuses it already, this holds if its cache was stale)."""
+        conn = await self.db.repositories.by_provider_id(PROVIDER, str(p.project_id))
+        if conn is None or conn.removed_at is not None:
+            return p, conn
+        if conn.full_name.casefold() != p.project.casefold():
+            log.warning("gitlab delivery refused: its project path does not match project %s", p.project_id)
+            return None, conn
+        return dataclasses.replace(p, project=conn.full_name), conn
+
     # ---- entry points
     async def handle_failure(self, p: PipelineInfo) -> str:
-        conn = await self.db.repositories.by_provider_id(PROVIDER, str(p.project_id))
+        verified, conn = await self._verified(p)
+        if verified is None:
+            return "project mismatch"
+        p = verified
         if conn is not None and conn.removed_at is None and not conn.is_enabled:
             return "monitoring disabled"
         store = self.db.incidents
@@ -124,6 +140,10 @@ class GitLabIncidentService:
 
     async def resolve(self, p: PipelineInfo, *, notify: bool = True) -> list[str]:
         """A green pipeline of the ref: its open incidents are resolved, and the merge request notes say so."""
+        verified, _ = await self._verified(p)
+        if verified is None:
+            return []
+        p = verified
         resolved = await self.db.incidents.resolve_open(p.project, p.ref, WORKFLOW, {
             "run_id": p.pipeline_id, "head_sha": p.sha, "html_url": p.web_url,
         }, provider=PROVIDER)
