@@ -110,7 +110,9 @@ def _result(
     tests = extract_tests(items)
     key_lines = strong or [t for t in texts if t.strip()]
     signature = make_signature(category, key_lines, tests)
-    summary = _summary(category, sel, strong or key_lines, tests, exits)
+    # the summary quotes an error line itself rather than a header ("____ test_x ____", "Traceback ...")
+    said = [t for t, i in items if i.role == "anchor" and i.score >= 2]
+    summary = _summary(category, sel, said or strong or key_lines, tests, exits)
     failed_step = sel.failed_step or (spans[-1].step if spans else None)
     return Analysis(spans, category, signature, summary, files, tests, total, excerpt, failed_step)
 

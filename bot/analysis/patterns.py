@@ -12,23 +12,28 @@ import re2 as _re2
 
 from . import rx
 
+_A = rb"(?:\x1b\[[0-9;]*m)*"  # colour codes a tool may put between the words of its verdict
 _PREFILTER_SOURCE = (
     rb"(?m)^[^\n]*?(?:"
-    # "error" but not a path ("pkg/errors") nor a zero count ("Errors: 0"); "fail" but not "Failures: 0"
-    # (no class may match the newline: a candidate is one whole line)
-    rb"(?:^|[^/\n])(?i:error)(?:[^s\n]|s[^:\n]|s:[^ \n]|s: [^0\n]|s?$)"
-    rb"|(?i:fail(?:ed|ing|s\b|\b|ure[^s\n]|ure$|ures?: ?[1-9]))"
-    rb"|(?i:fatal|panic|exception|traceback|abort|killed|timed out|timeout|denied|forbidden"
-    rb"|unauthori[sz]ed|no such file|not found|cannot |can't|could not|couldn't|unable to|undefined"
-    rb"|assert|segmentation|core dumped|out of memory|oomkill|no space left|refused|reset by peer"
-    rb"|unreachable|exceeded|canceled|cancelled|unresolv|unsatisf|resolutionimpossible|conflict"
-    rb"|npm err|exit code|exit status|exited with|non-zero|(?:^|[m ])\$ \S|command not found|not supplied"
-    rb"|invalid workflow|(?:^|[ m])[A-Z]{1,4}\d{3,4} (?:\[\*\] )?\S"
-    rb"|bad credentials|not accessible|service unavailable|bad gateway|lost communication|shutdown signal"
-    rb"|version solving|no solution found|would reformat|problems? \(|does not exist|went wrong|^# \S)"
-    rb"|##\[(?:group\]Run |error)|section_(?:start|end):|--- FAIL|\bE {2,}\S|\x{25cf}|\x{2715}|\x{2717}"
-    rb"|\x{2716}|\x{2577}|\*\*\*|<<< |Caused by|Post job cleanup|_{3,} \S|\bERR_|\d+:\d+ +error "
-    rb"|\.pyi?:\d+:\d+: [A-Z]+\d+ |\d+ failing|Tests: +\d+|Tests run: [^\n]* - in |^\[[^\]\n]{1,80}\] \$ \S"
+    # Only the shapes that can start, head or close an error block, or mark the job's structure: the weak
+    # words ("cannot", "not found", a bare "error") are read only where lines are kept anyway (around
+    # these, and the failing step's end), so ordinary lines full of such words cost one automaton pass.
+    # (No class may match the newline: a candidate is one whole line.)
+    rb"(?i:error)" + _A + rb"[:\[!]|ERROR|[A-Za-z](?:Error|Exception)\b|\bError\b|\b[1-9]\d* errors?\b"
+    rb"|(?:^|Z |m)(?i:error) |\d+:\d+ +" + _A + rb"error |(?i:npm err)|error" + _A + rb" TS\d|error_|ERR_"
+    rb"|(?i:fail(?:ed|ing|ure[^s\n]|ure$|ures?: ?[1-9]))|FAIL|(?:Failures|Errors): [1-9]"
+    rb"|(?i:fatal|panic|exception|traceback|killed|timed out|denied|forbidden|unauthori[sz]ed|no such file"
+    rb"|segmentation|core dumped|out of memory|oomkill|no space left|refused|reset by peer|tls handshake"
+    rb"|unreachable|exceeded|canceled|cancelled|unresolv|unsatisf|resolutionimpossible"
+    rb"|exit code|exit status|exited with|non-zero|command not found|not supplied|module not found"
+    rb"|could not resolve|unable to (?:locate|resolve|access)|undefined reference|cannot find module"
+    rb"|invalid workflow|bad credentials|not accessible|service unavailable|bad gateway|lost communication"
+    rb"|shutdown signal|version solving|no solution found|would reformat|went wrong|deadline)"
+    rb"|(?:^|[mK ])\$ \S|(?:^|[ m])[A-Z]{1,4}\d{3,4} (?:\[\*\] )?\S|problems? \(|(?:^|Z )# \S"
+    rb"|\.go:\d+:\d+: |\.(?:java|kt|scala|groovy):\[\d+,\d+\]|##\[(?:group\]Run |error)|section_(?:start|end):"
+    rb"|--- FAIL|(?:\b|m)E {2,}\S|\x{25cf}|\x{2715}|\x{2717}|\x{2716}|\x{2577}|\*\*\*|<<< |Caused by"
+    rb"|Post job cleanup|_{3,} \S|\.pyi?:\d+:\d+: [A-Z]+\d+[: ]|\d+ failing|Tests: +\d+|Tests run: [^\n]* - in "
+    rb"|^\[[^\]\n]{1,80}\] \$ \S"
     rb")[^\n]*"
 )
 
@@ -63,7 +68,7 @@ _NOISE = rx.compile(
     r"|hint: |remote: |Receiving objects|Resolving deltas|warning: |WARNING: |\[WARN\]|\[WARNING\]"
     r"|npm WARN |npm warn "
     r"|=== (?:RUN|PAUSE|CONT|NAME)|--- (?:PASS|SKIP)|ok\s+\S|PASS\s|\?\s+\S+\s+\[no test files\]"
-    r"|::(?:debug|notice|warning|group|endgroup|add-mask|set-output)::)"
+    r"|::(?:debug|notice|warning|group|endgroup|add-mask|set-output)::|travis_(?:time|fold):)"
 )
 _ZERO_COUNTS = rx.compile(
     r"(?i)\b(?:0|no) (?:failed|failures?|errors?|problems?)\b|Failures: 0, Errors: 0|\berrors?: 0\b"

@@ -81,6 +81,7 @@ class Scanner:
         self._skip_long = False
         self._retained_upto = 0  # highest line number already retained
         self._pending_after = 0  # lines still wanted from the next block
+        self._upto_off: int | None = None  # offset (in the block being scanned) of the line after _retained_upto
         self._pending_priority = 0.0
         self._prev_tail: list[tuple[int, bytes]] = []
         self._dropped = 0
@@ -140,6 +141,7 @@ class Scanner:
     def _process(self, block: bytes) -> None:
         """Scan a block of whole lines (ending with a newline) starting at line ``self._next_line``."""
         base = self._next_line
+        self._upto_off = None  # offsets are per block
         n_lines = block.count(b"\n")
         last_line = base + n_lines - 1
         if self._pending_after:
@@ -210,6 +212,8 @@ class Scanner:
         after: int,
         priority: float,
     ) -> None:
+        if line_no + after <= self._retained_upto:
+            return  # all of it is held already
         first = line_no - before
         if first <= self._retained_upto:
             first = self._retained_upto + 1
@@ -229,12 +233,15 @@ class Scanner:
             begin_line = self._retained_upto + 1
             if begin_line > line_no + after:
                 return
-            begin_off = start
-            for _ in range(begin_line - line_no):
-                nxt = block.find(b"\n", begin_off)
-                if nxt < 0:
-                    return
-                begin_off = nxt + 1
+            if self._upto_off is not None:
+                begin_off = self._upto_off
+            else:
+                begin_off = start
+                for _ in range(begin_line - line_no):
+                    nxt = block.find(b"\n", begin_off)
+                    if nxt < 0:
+                        return
+                    begin_off = nxt + 1
         end_line = line_no + after
         if end_line > last_line:
             self._pending_after = max(self._pending_after, end_line - last_line)
@@ -247,12 +254,14 @@ class Scanner:
             return
         if first <= self._retained_upto:
             # skip lines we already hold
-            skip = self._retained_upto - first + 1
-            for _ in range(skip):
-                nxt = block.find(b"\n", off)
-                if nxt < 0:
-                    return
-                off = nxt + 1
+            if self._upto_off is not None:
+                off = self._upto_off
+            else:
+                for _ in range(self._retained_upto - first + 1):
+                    nxt = block.find(b"\n", off)
+                    if nxt < 0:
+                        return
+                    off = nxt + 1
             first = self._retained_upto + 1
             if last < first:
                 return
@@ -271,6 +280,8 @@ class Scanner:
             lines[no] = raw[:MAX_LINE_BYTES]
             no += 1
         if no > first:
+            if no - 1 >= self._retained_upto:
+                self._upto_off = end  # where the line after the last one held starts, in this block
             self._retained_upto = max(self._retained_upto, no - 1)
             self._seq += 1
             heapq.heappush(self._windows, _Window(priority, self._seq, first, no - 1))
