@@ -87,7 +87,7 @@ def _result(
     spans: list[Span] = []
     excerpt: list[tuple[int, str]] = []
     items: list[tuple[str, LineInfo]] = []
-    groups: list[tuple[bool, list[str]]] = []
+    groups: list[list[str]] = []
     for start, end in _merge(sel.ranges):
         step = lines[start].step if start in lines else sel.failed_step
         if step == "Post job cleanup":
@@ -98,15 +98,14 @@ def _result(
         for no, text in zip(nos, texts, strict=True):
             excerpt.append((no, text))
             items.append((lines[no].text, lines[no].info))
-        strong = any(lines[no].info.role in ("anchor", "header") and lines[no].info.score >= 2 for no in nos)
-        groups.append((strong, [lines[no].text for no in nos]))
+        groups.append([lines[no].text for no in nos])
     category = categorize(items) if items else "unknown"
     if category == "unknown" and any(info.category == "timeout" for _, info in exits):
         category = "timeout"
     texts = [t for t, _ in items]
     strong = [t for t, i in items if i.role in ("anchor", "header") and i.score >= 2]
-    # the blocks with error lines first, then the rest (a step's header, its tail)
-    files = extract_files([g for s, g in groups if s] + [g for s, g in groups if not s], tree)
+    # in the log's order: a traceback may run over several spans (pytest's report is cut to what it marks)
+    files = extract_files(groups, tree)
     tests = extract_tests(items)
     key_lines = strong or [t for t in texts if t.strip()]
     signature = make_signature(category, key_lines, tests)

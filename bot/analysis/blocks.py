@@ -228,6 +228,11 @@ def build_blocks(lines: dict[int, Line], region: tuple[int, int]) -> list[Block]
             start = prev.no
             steps_back += 1
             prev = lines.get(prev.no - 1)
+            if prev is not None and not prev.text.strip() and prev.no > covered_to:
+                # one blank line between a title and its error ("1) suite\n   test:\n\n   AssertionError")
+                before = lines.get(prev.no - 1)
+                if before is not None and BACK_CONTINUATION.search(before.text) and before.info.role != "step":
+                    prev = before
         start = _lead_in(lines, start, covered_to)
         base_indent = line.indent
         family = _family(line.text)
@@ -274,9 +279,14 @@ def build_blocks(lines: dict[int, Line], region: tuple[int, int]) -> list[Block]
             end = max(end, _paragraph_end(lines, no))
         if info.rule == "pytest_header":
             # pytest's report of one test runs from its "____ name ____" header to the next header or
-            # banner: the source it shows, the ">" line, the "E" lines and each "path:line:" frame
+            # banner; what it marks is what to read: the ">" lines, the "E" lines, each "path:line:" frame
+            # (and the source line it quotes), not the source listing around them
             end = max(end, _pytest_section_end(lines, no))
-            anchors.extend(n for n in range(no + 1, end + 1) if n in lines and lines[n].info.role == "anchor")
+            for first, last in _runs(_pytest_marked(lines, start, end)):
+                found = [n for n in range(first, last + 1) if lines[n].info.role == "anchor"]
+                blocks.append(Block(first, last, score, found or [first]))
+            covered_to = end
+            continue
         blocks.append(Block(start, end, score, anchors))
         covered_to = end
     return blocks
@@ -297,6 +307,28 @@ def _pytest_section_end(lines: dict[int, Line], header: int) -> int:
         if line.text.strip():
             end = no
     return end
+
+
+_PYTEST_MARKED = rx.compile(r"^(?:>|E(?: |$))|^\S+:\d+:(?: |$)")
+_PYTEST_FRAME_IN = rx.compile(r"^\S+:\d+: in \S")
+
+
+def _pytest_marked(lines: dict[int, Line], start: int, end: int) -> set[int]:
+    """The lines of one test's pytest report a reader needs: its header, the lines pytest marks (">", "E",
+    "path:line:") and the source line a "path:line: in func" frame quotes."""
+    if not any(no in lines and lines[no].text.startswith("E ") for no in range(start, end + 1)):
+        # not pytest's own report shape (a doctest, --tb=native's plain traceback): all of it
+        return {no for no in range(start, end + 1) if no in lines}
+    keep = {start}
+    for no in range(start, end + 1):
+        line = lines.get(no)
+        if line is None:
+            continue
+        if no == start or _PYTEST_MARKED.search(line.text) or line.info.role == "anchor":
+            keep.add(no)
+            if _PYTEST_FRAME_IN.search(line.text) and no + 1 in lines:
+                keep.add(no + 1)
+    return keep
 
 
 def _paragraph_end(lines: dict[int, Line], first: int) -> int:
@@ -434,6 +466,8 @@ FILL_BEFORE, FILL_AFTER = 3, 8
 FILL_SHARE = 0.10
 """Past the error blocks, the context added is at most this share of the log (and the budget)."""
 FILL_MIN = 40
+TELLING_EXITS = frozenset({124, 137, 143})
+"""Exit codes that are the message themselves: timeout(1), SIGKILL (the OOM killer), SIGTERM."""
 
 
 def fill_budget(max_lines: int, total: int, *, sure: bool) -> int:
@@ -478,6 +512,12 @@ def _fill(
     head = lines.get(begin)
     if head is not None and head.info.role == "step":
         offers.append([begin])  # the step's own header: which command failed ("Run pytest", "$ make")
+    if sure:
+        # the step's verdict lines ("FAIL pkg", "make: *** [all] Error 2", "Found 3 errors"), one line each
+        offers.extend([n] for n in sorted(lines) if begin <= n <= end and lines[n].info.role == "trailer")
+    exit_line = lines.get(end + 1)
+    if exit_line is not None and exit_line.info.role == "exit" and exit_line.info.exit_code in TELLING_EXITS:
+        offers.insert(0, [end + 1])  # killed (137: out of memory), terminated (143), timed out (124)
     inside = [] if sure else sorted((n for n in lines if begin <= n <= end), reverse=True)
     for n in inside:
         line = lines[n]

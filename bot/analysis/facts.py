@@ -139,32 +139,36 @@ def extract_files(groups: Iterable[Iterable[str]], tree: RepoTree | None = None)
     name or a module-relative path is mapped to its repository path.
     """
     seen: dict[tuple[str, int | None], None] = {}
-    for lines in groups:
-        plain: list[tuple[str, int | None]] = []
-        frames: list[tuple[str, int | None]] = []
-        for text in lines:
-            for path, line, is_frame in _refs(text):
-                if "/" not in path and "." not in path:
-                    continue
-                if tree is not None:
-                    rel = tree.resolve(path)
-                else:
-                    rel = _relative(path, text, text.find(path))
-                if rel is None:
-                    continue
-                (frames if is_frame else plain).append((rel, line))
-        if len(frames) > 1:
-            frames = [frames[-1], frames[0], *frames[1:-1]]
-        refs = [*frames, *plain]
+    plain: list[tuple[str, int | None]] = []
+    frames: list[tuple[str, int | None]] = []
+
+    def flush() -> None:
+        """One traceback (or one test's report) ends: its references, in reading order."""
+        ordered = [frames[-1], frames[0], *frames[1:-1]] if len(frames) > 1 else list(frames)
+        refs = [*ordered, *plain]
+        frames.clear()
+        plain.clear()
         # where the error was raised first, then the test that called it
         caller = next((i for i, (path, _) in enumerate(refs[1:], 1) if _TEST_PATH.search(path)), None)
         if caller is not None and not _TEST_PATH.search(refs[0][0]):
             refs.insert(1, refs.pop(caller))
         for key in refs:
-            if key not in seen and (key[0], None) not in seen:
+            if len(seen) < MAX_FILES and key not in seen and (key[0], None) not in seen:
                 seen[key] = None
-            if len(seen) >= MAX_FILES:
-                return [FileRef(p, ln) for p, ln in seen]
+
+    for lines in groups:
+        for text in lines:
+            if _TRACE_START.search(text):
+                flush()  # a new test's report, a new traceback
+            for path, line, is_frame in _refs(text):
+                if "/" not in path and "." not in path:
+                    continue
+                rel = tree.resolve(path) if tree is not None else _relative(path, text, text.find(path))
+                if rel is not None:
+                    (frames if is_frame else plain).append((rel, line))
+        if not frames:
+            flush()  # a block without frames stands alone; a traceback may go on in the next block
+    flush()
     return [FileRef(p, ln) for p, ln in seen]
 
 
@@ -304,6 +308,8 @@ def categorize(items: list[tuple[str, LineInfo]]) -> str:
 
 
 _WORDISH = rx.compile(r"[/\w]")
+_TRACE_START = rx.compile(r"^_{3,} \S.* _{3,}$|^\s*Traceback \(most recent call last\)")
+"""A pytest report's header or a traceback's first line: the frames before it belong to another error."""
 _TEST_PATH = rx.compile(
     r"(?i)(?:^|/)(?:tests?|spec|__tests__)/|(?:^|/|_)tests?_|_test\.|\.(?:test|spec)\.|Tests?\.\w+$"
 )

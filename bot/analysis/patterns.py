@@ -30,7 +30,8 @@ _PREFILTER_SOURCE = (
     rb"|invalid workflow|bad credentials|not accessible|service unavailable|bad gateway|lost communication"
     rb"|shutdown signal|version solving|no solution found|would reformat|went wrong|deadline)"
     rb"|(?:^|[mK ])\$ \S|(?:^|[ m])[A-Z]{1,4}\d{3,4} (?:\[\*\] )?\S|problems? \(|(?:^|Z )# \S"
-    rb"|\.go:\d+:\d+: |\.(?:java|kt|scala|groovy):\[\d+,\d+\]|##\[(?:group\]Run |error)|section_(?:start|end):"
+    rb"|\.go:\d+:\d+: |_test\.go:\d+: |\.(?:java|kt|scala|groovy):\[\d+,\d+\]"
+    rb"|##\[(?:group\]Run |error)|section_(?:start|end):"
     rb"|--- FAIL|(?:\b|m)E {2,}\S|\x{25cf}|\x{2715}|\x{2717}|\x{2716}|\x{2577}|\*\*\*|<<< |Caused by"
     rb"|Post job cleanup|_{3,} \S|\.pyi?:\d+:\d+: [A-Z]+\d+[: ]|\d+ failing|Tests: +\d+|Tests run: [^\n]* - in "
     rb"|^\[[^\]\n]{1,80}\] \$ \S"
@@ -100,11 +101,14 @@ CONTINUATION = rx.compile(
     r"|location|required|found|reason)\s*:"
     r"|^\s*(?:Expected|Received|expected|received|actual|Actual|but was|but got)\b"
     r"|^During handling of the above exception|^The above exception was the direct cause|^#\d+ CANCELED"
-    r"|^\S*Dockerfile\S*:\d+$"
+    r"|^\S*Dockerfile\S*:\d+$|^\s*\u276f \S|(?i)\bcaused by:$"
 )
 BACK_CONTINUATION = rx.compile(
     r"^\s*-{4,}\s*$|^\s*>\s*\[|^\s*\d+\s*\|(?:\s|$)|^\s*>>>\s|^\S*Dockerfile\S*:\d+$|^#\d+ CANCELED"
     r"|^\s*[\u2502\u2577\u256d]"
+    # what a tool prints just before its error lines: the file they are in (eslint), the test they belong to
+    # (mocha's "1) suite" + "test:", cargo's "---- name stdout ----"), the function (ld, gcc)
+    r"|^\S*[/\\]\S+\.\w{1,6}$|^\s*\d+\) \S|^\s{4,}\S.*:$|^-{4} \S.* -{4}$|\bIn function\b.*:$|: in function .*:$"
 )
 STACK_FRAME = rx.compile(
     r"^\s+at\s+\S|^\s*\.\.\. ?\d+ more|^\s+File \"|^\s+\S+\.go:\d+|^\s*\(?[\w$.<>]+\)? \("
@@ -209,6 +213,8 @@ _rule("pytest_summary", r"^(?:FAILED|ERROR) (?P<test>\S+::\S+|\S+\.py)\b", "anch
 _rule("pytest_header", r"^_{3,} (?P<test>(?:ERROR collecting )?\S.*?) _{3,}$", "header", 2, "test")
 _rule("pytest_totals", r"^=+ .*\b\d+ (?:failed|errors?)\b.* =+$", "trailer", 1, "test")
 _rule("unittest_fail", r"^(?:FAIL|ERROR): (?P<test>\w+ \([\w.]+\))", "anchor", 3, "test")
+_rule("go_test_log", r"^\s+\S+_test\.go:\d+: \S", "anchor", 2.5, "test")
+_rule("path_line_exception", r"^\S+\.\w+:\d+: [A-Z][\w.]*(?:Error|Exception)\b", "anchor", 3)
 _rule("go_fail", r"^\s*--- FAIL: (?P<test>\S+)", "anchor", 3, "test")
 _rule("go_build_failed", r"^FAIL\s+\S+\s+\[(?:build|setup) failed\]", "anchor", 2, "compile")
 _rule("go_pkg_fail", r"^FAIL(?:\s+\S+\s+[\d.]+s)?\s*$", "trailer", 1, "test")
