@@ -117,7 +117,8 @@ class FailureContext:
     @property
     def primary(self) -> JobFailure | None:
         known = [f for f in self.failures if f.analysis.category != "unknown"]
-        return (known or self.failures or [None])[0]
+        pool = known or self.failures
+        return pool[0] if pool else None
 
 
 async def gather_failure(

@@ -4,8 +4,8 @@ before the analysis."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -16,6 +16,7 @@ from bot.fixes.incidents import GitHubForge
 from bot.incidents import AnalysisRecord, LLMVerdict, Outcome
 from bot.incidents.steps import excerpt_text, monitoring_disabled
 from storage.database import Database
+from storage.models import RepositoryConnection
 from tests.test_pipeline import REPO, TEST_PATH, World, make_world
 
 
@@ -42,10 +43,8 @@ def test_the_analysis_record_round_trips_through_storage() -> None:
     assert excerpt_text([(1, "a")], [("lint", [(2, "b")]), ("empty", [])]) == "1: a\n\n(job lint)\n2: b"
 
 
-@dataclass
-class Conn:
-    is_enabled: bool
-    removed_at: object = None
+def Conn(is_enabled: bool, removed_at: dt.datetime | None = None) -> RepositoryConnection:
+    return RepositoryConnection(full_name="o/r", repository_id="1", is_enabled=is_enabled, removed_at=removed_at)
 
 
 @pytest.mark.parametrize("forge", [GitHubForge, GitLabForge])
@@ -55,7 +54,8 @@ def test_one_monitoring_rule_on_both_forges(forge: Any) -> None:
     assert not monitoring_disabled(Conn(True), removed_is_watched=watched)
     assert monitoring_disabled(Conn(False), removed_is_watched=watched)  # switched off: the same on both
     # removed at the forge: a GitHub repository left the installation; a GitLab project's hook was disconnected
-    assert monitoring_disabled(Conn(True, removed_at="then"), removed_is_watched=watched) is (forge is GitHubForge)
+    removed = Conn(True, removed_at=dt.datetime(2024, 1, 1, tzinfo=dt.UTC))
+    assert monitoring_disabled(removed, removed_is_watched=watched) is (forge is GitHubForge)
 
 
 @pytest.fixture

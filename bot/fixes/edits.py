@@ -95,8 +95,8 @@ def safe_path(path: str) -> str:
 
 def touched_paths(fix: ProposedFix) -> list[str]:
     seen: dict[str, None] = {}
-    for item in [*fix.files, *fix.edits]:
-        seen.setdefault(item.path, None)
+    for path in [*(f.path for f in fix.files), *(e.path for e in fix.edits)]:
+        seen.setdefault(path, None)
     return list(seen)
 
 

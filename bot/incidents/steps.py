@@ -4,7 +4,6 @@ the LLM step (a redacted prompt within the repository's daily cap) and the sente
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Protocol
 
 from bot.incidents.outcome import Outcome
 from bot.llm.answer import LLMAnswer
@@ -12,15 +11,10 @@ from bot.llm.client import ask
 from bot.llm.prompt import PromptInput, build_messages
 from bot.settings import Settings
 from storage.database import Database
-from storage.models import Incident
+from storage.models import Incident, RepositoryConnection
 
 
-class Watched(Protocol):
-    is_enabled: bool
-    removed_at: object
-
-
-def monitoring_disabled(conn: Watched | None, *, removed_is_watched: bool) -> bool:
+def monitoring_disabled(conn: RepositoryConnection | None, *, removed_is_watched: bool) -> bool:
     """Is the repository switched off? One rule for both forges; the one real difference is named: a GitHub
     repository removed from the installation is not ours to work on, while a GitLab project whose hook was
     disconnected falls back to the global secret and token like any project never connected."""
