@@ -1,6 +1,8 @@
 """Gathers what explains a failed run, through the installation's client, with few calls: the run's failed jobs
-and their logs, the same jobs' logs in the last green run (the analyzer's baseline), the workflow file, the diff
-under test, and the source files the analysis points at. Then runs the analyzer (in a thread: logs are big).
+and their logs, the same jobs' logs in the last green run (the analyzer's baseline), the tree at the failing
+commit (fetched before the analysis, so the files errors name come back as repository paths), the workflow file,
+the diff under test, and the source files the analysis points at. The analyzer runs in worker processes
+(`bot/job_logs.py`).
 """
 
 from __future__ import annotations
@@ -115,7 +117,8 @@ class FailureContext:
     @property
     def primary(self) -> JobFailure | None:
         known = [f for f in self.failures if f.analysis.category != "unknown"]
-        return (known or self.failures or [None])[0]
+        pool = known or self.failures
+        return pool[0] if pool else None
 
 
 async def gather_failure(
@@ -133,11 +136,15 @@ async def gather_failure(
     if ctx.baseline_run is not None:
         baseline_jobs = {j.name: j for j in await actions.run_jobs(gh, run.repo, int(ctx.baseline_run["id"]))}
 
+    # the tree first: the analyzer maps the files errors name to repository paths with it (one call)
+    ctx.tree = await repos.get_tree(gh, run.repo, run.head_sha)
+    paths = list(ctx.tree.entries) if ctx.tree is not None else None
     for job in failed[:MAX_FAILED_JOBS]:
         twin = baseline_jobs.get(job.name)
         analyzed = await analyze_job_log(
             lambda job_id: actions.download_job_log(gh, run.repo, job_id, max_bytes=settings.max_log_bytes),
             job.id, twin.id if twin is not None else None, baseline_errors=(RetryLater, gidgethub.BadRequest),
+            tree=paths,
         )
         step = job.failed_steps[0] if job.failed_steps else None
         ctx.failures.append(
@@ -154,8 +161,6 @@ async def gather_failure(
 
     primary = ctx.primary
     wanted = [(f.path, f.line) for f in primary.analysis.files] if primary else []
-    if wanted or want_sources:
-        ctx.tree = await repos.get_tree(gh, run.repo, run.head_sha)
     ctx.refs = resolve_paths(wanted, ctx.tree)
     if want_sources:
         for path in dict.fromkeys(p for p, _ in ctx.refs):

@@ -21,6 +21,7 @@ from bot.fixes.render import clean
 from bot.forges import github_actions as actions
 from bot.forges import github_repos as repos
 from bot.forges.github_client import GitHubClient
+from bot.incidents.outcome import Outcome
 from bot.settings import Settings
 from bot.slash_commands import help_text, parse_commands
 from storage.database import Database
@@ -171,15 +172,15 @@ class CommandService:
         outcome = await service.handle_failure(info, again=True, fix_requested=name == "fix")
         return await self._say(outcome, info, link)
 
-    async def _say(self, outcome: str, run: RunInfo, link: str) -> str:
-        if outcome == "monitoring disabled":
+    async def _say(self, outcome: Outcome, run: RunInfo, link: str) -> str:
+        if outcome is Outcome.MONITORING_DISABLED:
             return "DevFlowFix is turned off for this repository."
-        if outcome == "already handled":
+        if outcome is Outcome.ALREADY_HANDLED:
             return f"{link} is being analyzed right now; the comment above will show what was found."
-        if outcome == "skipped (label)":
+        if outcome is Outcome.SKIPPED_LABEL:
             return (f"This pull request has the `{self.settings.skip_label}` label, so I left {link} alone: "
                     "`/devflowfix unskip` first.")
-        if outcome == "merged":
+        if outcome is Outcome.MERGED:
             return (f"{link} failed the same way as an earlier failure on this branch: I counted it there and "
                     "updated the comment above.")
         incident = await self.db.incidents.for_run(run.repo, run.run_id)

@@ -21,7 +21,7 @@ from aiohttp import web
 
 from bot import routers
 from bot.appkeys import FRONT_DOOR, QUEUE, SERVICES, SETTINGS
-from bot.forges.gitlab_hooks import project_id_of
+from bot.forges.gitlab_hooks import NOT_CONNECTED, path_mismatch, project_id_of
 from bot.front_door import Header, Reject, check_headers, check_signature
 from bot.settings import Settings
 from storage.deliveries import IGNORED, NewDelivery
@@ -270,6 +270,7 @@ async def gitlab_webhook(request: web.Request) -> web.StreamResponse:
             data = load_json(body) if _media_type(request.headers) == "application/json" else MALFORMED
             project_id = project_id_of(data)
             hooks = request.app[SERVICES].gitlab_hooks
+            entry = NOT_CONNECTED
             if project_id is not None and hooks is not None:
                 try:
                     entry = await hooks.for_delivery(project_id, request.headers.get("x-gitlab-token"), secret)
@@ -279,6 +280,8 @@ async def gitlab_webhook(request: web.Request) -> web.StreamResponse:
                 if entry.connected:
                     secret, expected_from = entry.secret, "readable webhook secret for this connected project"
             event, delivery_id = parse_gitlab(request.headers, body, secret, data=data, expected_from=expected_from)
+            if path_mismatch(entry, data):  # project A's secret speaks for project A only
+                raise Reject(403, "the delivery's project path does not match the project whose secret verified it")
     except Reject as exc:
         return await _refuse(request, "gitlab", exc)
     action, repository = _gitlab_summary(event.data)

@@ -349,3 +349,34 @@ async def test_disconnecting_gitlab_revokes_the_token_at_gitlab(
     resp = await id_client.delete(f"/api/v1/oauth/connections/{conn['id']}", headers={"X-CSRF-Token": csrf})
     assert resp.status == 200 and (await resp.json())["revoked_at_provider"] is True
     assert token not in fake_gitlab.access_tokens
+
+
+async def test_a_project_secret_cannot_speak_for_another_projects_path(
+    id_client: TestClient, id_services: Services, fake_gitlab: FakeGitLab, world: dict[int, FakeProject],
+) -> None:
+    """Project 1's own secret, project 1's id, project 2's path: refused at the door (nothing recorded), so it
+    can neither open nor resolve project 2's incidents; the incidents stay keyed by the verified project."""
+    csrf = await gitlab_sign_in(id_client, fake_gitlab, "alice", ALICE)
+    assert (await connect(id_client, csrf, 1))[0] == 201
+    id_services.settings.gitlab_token = SecretStr(API_TOKEN)
+    web = failed_pipeline(fake_gitlab, world[2])  # project 2 (global secret) has an open incident
+    assert (await send_gitlab(id_client, "Pipeline Hook", web, token=GITLAB_SECRET))[0] == 202
+    await id_client.app[QUEUE].join(timeout=60)
+    [open_one] = await id_services.db.incidents.for_merge_request("acme/web", 1)
+    assert open_one.status == "open"
+    before = await deliveries(id_services)
+
+    for status in ("success", "failed"):
+        forged = failed_pipeline(fake_gitlab, world[1])
+        forged["object_attributes"]["status"] = status
+        forged["project"]["path_with_namespace"] = "acme/web"  # the id (and the secret) are project 1's
+        code, body = await send_gitlab(id_client, "Pipeline Hook", forged, token=hook_token(world[1]))
+        assert code == 403 and "does not match" in body["error"], body
+        forged["project"]["path_with_namespace"] = "ACME/Api"  # GitLab's paths are case-insensitive
+        assert (await send_gitlab(id_client, "Pipeline Hook", forged, token=hook_token(world[1])))[0] == 202
+    await id_client.app[QUEUE].join(timeout=60)
+    assert await deliveries(id_services) == before + 2
+    [still] = await id_services.db.incidents.for_merge_request("acme/web", 1)
+    assert still.status == "open"
+    assert await id_services.db.incidents.for_merge_request("ACME/Api", 1) == []  # keyed by the recorded path
+    assert [i.repository_full_name for i in await id_services.db.incidents.for_merge_request("acme/api", 1)]

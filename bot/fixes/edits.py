@@ -1,15 +1,25 @@
-"""Checks a proposed fix before anything is written: safe paths of existing files, no workflow edits unless
-allowed, edits that apply cleanly to the files at the failing commit, and size limits. Then applies it.
+"""Checks a proposed fix before anything is written: safe paths of existing regular files (never a symbolic link
+or a submodule), nothing CI runs with its secrets (`.github/`, `.gitlab-ci.yml` and its local includes) unless
+workflow edits are allowed, edits that apply cleanly to the files at the failing commit, and size limits. Then
+applies it. Forge-neutral: the file modes come from GitHub's or GitLab's tree (both use git's modes).
 """
 
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, field
+
+import yaml
 
 from bot.llm.answer import ProposedFix
 
 WORKFLOWS_DIR = ".github/workflows/"
+CI_DIRS = (".github/",)  # workflows, local actions (run with the workflow's secrets), CODEOWNERS, dependabot
+GITLAB_CI_FILE = ".gitlab-ci.yml"
+REGULAR_MODES = frozenset({"100644", "100755"})
+SYMLINK_MODE = "120000"
+SUBMODULE_MODE = "160000"
 REDACTED = "[REDACTED]"
 
 
@@ -22,6 +32,52 @@ class Limits:
     max_files: int
     max_bytes: int
     allow_workflow_edits: bool = False
+    ci_files: frozenset[str] = field(default_factory=frozenset)  # e.g. `.gitlab-ci.yml`'s local includes
+
+
+def is_ci_path(path: str, ci_files: Collection[str] = ()) -> bool:
+    """Is `path` something CI runs or trusts: under `.github/`, `.gitlab-ci.yml`, or one of `ci_files`?"""
+    return path.startswith(CI_DIRS) or path == GITLAB_CI_FILE or path in ci_files
+
+
+def local_includes(ci_text: str | None) -> frozenset[str]:
+    """The repository paths `.gitlab-ci.yml` includes locally (`include: path`, `- local: path`, …).
+
+    Unparsable YAML gives nothing: the file itself is refused anyway, and a fix is refused on any file whose
+    role we cannot tell only if it is named here. Remote, template and project includes are not ours to edit.
+    """
+    if not ci_text:
+        return frozenset()
+    try:
+        data = yaml.safe_load(ci_text)
+    except yaml.YAMLError:
+        return frozenset()
+    if not isinstance(data, dict):
+        return frozenset()
+    found: set[str] = set()
+
+    def take(item: object) -> None:
+        if isinstance(item, str):
+            if "://" not in item:
+                found.add(item.lstrip("/"))
+        elif isinstance(item, dict):
+            local = item.get("local")
+            if isinstance(local, str):
+                found.add(local.lstrip("/"))
+        elif isinstance(item, list):
+            for entry in item:
+                take(entry)
+
+    take(data.get("include"))
+    return frozenset(found)
+
+
+def entry_mode(entry: object) -> str | None:
+    """A tree entry's git mode: the entry itself (a mode string) or its `mode` attribute; None if unknown."""
+    if isinstance(entry, str):
+        return entry
+    mode = getattr(entry, "mode", None)
+    return str(mode) if mode is not None else None
 
 
 def safe_path(path: str) -> str:
@@ -39,24 +95,54 @@ def safe_path(path: str) -> str:
 
 def touched_paths(fix: ProposedFix) -> list[str]:
     seen: dict[str, None] = {}
-    for item in [*fix.files, *fix.edits]:
-        seen.setdefault(item.path, None)
+    for path in [*(f.path for f in fix.files), *(e.path for e in fix.edits)]:
+        seen.setdefault(path, None)
     return list(seen)
 
 
-def check_paths(fix: ProposedFix, existing: set[str] | dict[str, object], limits: Limits) -> list[str]:
-    """The paths the fix touches, each checked: safe, existing, not a workflow (unless allowed); or EditRejected."""
+def check_paths(
+    fix: ProposedFix, existing: Mapping[str, object], limits: Limits, *, submodules: Iterable[str] = ()
+) -> list[str]:
+    """The paths the fix touches, each checked: safe, an existing regular file (mode 100644 or 100755, never a
+    symbolic link or a submodule, nor inside one), not CI configuration (unless allowed); or EditRejected.
+
+    `existing` maps the repository's paths to their tree entries (or modes); `submodules` names the tree's
+    submodule entries (GitHub lists them as `commit` entries, GitLab likewise), which hold no files of ours.
+    """
     paths = [safe_path(p) for p in touched_paths(fix)]
     if not paths:
         raise EditRejected("the fix changes nothing")
     if len(paths) > limits.max_files:
         raise EditRejected(f"the fix touches {len(paths)} files; the limit is {limits.max_files}")
+    modules = set(submodules) | {p for p, e in existing.items() if entry_mode(e) == SUBMODULE_MODE}
     for path in paths:
-        if path.startswith(WORKFLOWS_DIR) and not limits.allow_workflow_edits:
-            raise EditRejected(f"`{path}` is a workflow file, and this repository does not allow workflow edits")
+        if is_ci_path(path, limits.ci_files) and not limits.allow_workflow_edits:
+            raise EditRejected(f"`{path}` is a workflow file (CI configuration), and this repository does not "
+                               "allow workflow edits")
+        if path in modules or any(path.startswith(m + "/") for m in modules):
+            raise EditRejected(f"`{path}` is a submodule, not a file of this repository")
         if path not in existing:
             raise EditRejected(f"`{path}` is not a file of the repository at the failing commit")
+        mode = entry_mode(existing[path])
+        if mode == SYMLINK_MODE:
+            raise EditRejected(f"`{path}` is a symbolic link; only regular files are edited")
+        if mode == SUBMODULE_MODE:
+            raise EditRejected(f"`{path}` is a submodule, not a file of this repository")
+        if mode is not None and mode not in REGULAR_MODES:
+            raise EditRejected(f"`{path}` is not a regular file (mode {mode[:8]})")
     return paths
+
+
+def written_modes(changed: Iterable[str], existing: Mapping[str, object]) -> dict[str, str]:
+    """The mode each changed file is written with: the one it has (no new executable bit, no link, no
+    submodule); EditRejected for anything else. The last check before a commit, on every forge."""
+    modes: dict[str, str] = {}
+    for path in changed:
+        mode = entry_mode(existing.get(path)) if path in existing else None
+        if mode not in REGULAR_MODES:
+            raise EditRejected(f"`{path}` is not a regular file of the repository; it is not written")
+        modes[path] = str(mode)
+    return modes
 
 
 def apply_fix(fix: ProposedFix, originals: dict[str, str], limits: Limits) -> dict[str, str]:

@@ -8,6 +8,7 @@ updates the note). Every decision concurrent deliveries could race on is made in
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,13 +21,15 @@ from bot.fixes import gitlab_render as render
 from bot.forges import gitlab_ci as ci
 from bot.forges.errors import RetryLater
 from bot.forges.gitlab_client import GitLabClient, project_path
+from bot.incidents.outcome import Outcome
+from bot.incidents.record import AnalysisRecord, LLMVerdict
+from bot.incidents.steps import ask_llm, excerpt_text, explained, leased, monitoring_disabled
 from bot.job_logs import analyze_job_log
 from bot.llm.answer import LLMAnswer
-from bot.llm.client import ask
-from bot.llm.prompt import PromptInput, build_messages
+from bot.llm.prompt import PromptInput
 from bot.settings import Settings
 from storage.database import Database
-from storage.models import Incident
+from storage.models import Incident, RepositoryConnection
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +87,28 @@ class JobResult:
 
 
 @dataclass
+class GitLabForge:
+    """The GitLab adapter of the incident port: the one note per merge request, else one comment on the commit."""
+
+    service: GitLabIncidentService
+    pipeline: PipelineInfo
+    provider: str = PROVIDER
+    removed_is_watched: bool = True  # a disconnected project falls back to the global secret and token
+
+    @property
+    def calls(self) -> int:
+        client = self.service.gitlab()
+        return client.calls if client is not None else 0
+
+    async def publish(self, incident: Incident) -> None:
+        p = self.pipeline
+        if p.mr_iid:
+            await self.service.upsert_mr_note(p.mr_project_id or p.project_id, p.project, p.mr_iid)
+        else:
+            await self.service.comment_on_commit(p, incident)
+
+
+@dataclass
 class GitLabIncidentService:
     """One delivery's work on GitLab incidents; `owner` (the delivery id) names its leases and claims."""
 
@@ -97,11 +122,26 @@ class GitLabIncidentService:
         assert client is not None, "checked by the caller"
         return client
 
-    # ---- entry points
-    async def handle_failure(self, p: PipelineInfo) -> str:
+    async def _verified(self, p: PipelineInfo) -> tuple[PipelineInfo | None, RepositoryConnection | None]:
+        """The pipeline keyed by its verified project: a connected project's deliveries are verified with its own
+        secret, so its incidents are keyed by the path recorded for that project id, and a delivery naming
+        another path is refused (None; the webhook refuses it already, this holds if its cache was stale)."""
         conn = await self.db.repositories.by_provider_id(PROVIDER, str(p.project_id))
-        if conn is not None and conn.removed_at is None and not conn.is_enabled:
-            return "monitoring disabled"
+        if conn is None or conn.removed_at is not None:
+            return p, conn
+        if conn.full_name.casefold() != p.project.casefold():
+            log.warning("gitlab delivery refused: its project path does not match project %s", p.project_id)
+            return None, conn
+        return dataclasses.replace(p, project=conn.full_name), conn
+
+    # ---- entry points
+    async def handle_failure(self, p: PipelineInfo) -> Outcome:
+        verified, conn = await self._verified(p)
+        if verified is None:
+            return Outcome.PROJECT_MISMATCH
+        p = verified
+        if monitoring_disabled(conn, removed_is_watched=GitLabForge.removed_is_watched):
+            return Outcome.MONITORING_DISABLED
         store = self.db.incidents
         incident = await store.claim_run({
             "provider": PROVIDER, "repository_full_name": p.project, "run_id": p.pipeline_id, "run_attempt": 1,
@@ -114,16 +154,14 @@ class GitLabIncidentService:
             "head_sha": p.sha, "status": "completed", "conclusion": "failed", "html_url": p.web_url,
             "incident_id": incident.id,
         })
-        if not await store.lease(incident.id, self.owner, 1):
-            return "already handled"
-        try:
-            return await self._process(incident, p)
-        except BaseException:
-            await store.release(incident.id, self.owner)
-            raise
+        return await leased(self.db, self.owner, incident, 1, lambda: self._process(incident, p))
 
     async def resolve(self, p: PipelineInfo, *, notify: bool = True) -> list[str]:
         """A green pipeline of the ref: its open incidents are resolved, and the merge request notes say so."""
+        verified, _ = await self._verified(p)
+        if verified is None:
+            return []
+        p = verified
         resolved = await self.db.incidents.resolve_open(p.project, p.ref, WORKFLOW, {
             "run_id": p.pipeline_id, "head_sha": p.sha, "html_url": p.web_url,
         }, provider=PROVIDER)
@@ -133,13 +171,13 @@ class GitLabIncidentService:
         return [i.id for i in resolved]
 
     # ---- the work
-    async def _process(self, incident: Incident, p: PipelineInfo) -> str:
+    async def _process(self, incident: Incident, p: PipelineInfo) -> Outcome:
         store = self.db.incidents
-        prior = dict(incident.analysis or {})
-        if prior.get("outcome"):  # a retry after a failure to publish: what was decided stands (no second LLM call)
+        prior = AnalysisRecord.from_dict(incident.analysis)
+        if prior.outcome:  # a retry after a failure to publish: what was decided stands (no second LLM call)
             await self._publish(incident.id, p)
             await store.finish(incident.id, self.owner, 1)
-            return "published"
+            return Outcome.PUBLISHED
 
         client = self._client()
         failures, others = await self._gather(client, p)
@@ -147,33 +185,31 @@ class GitLabIncidentService:
         if primary is None:
             summary = (f"The pipeline failed without a failed job: `{CI_FILE}` may be invalid, or no job could be "
                        "created (see the pipeline's page).")
+            record = AnalysisRecord.configuration(summary, f"Explained from the pipeline. {NO_FIX}")
             await store.update(incident.id, status="open", category="configuration", signature=f"no-job-{CI_FILE}",
-                               root_cause=summary, analysis={"summary": summary, "category": "configuration",
-                                                             "outcome": f"Explained from the pipeline. {NO_FIX}"})
+                               root_cause=summary, analysis=record.to_dict())
             await self._publish(incident.id, p)
             await store.finish(incident.id, self.owner, 1, analysis={**(await self._analysis(incident.id)),
                                                                      "gitlab_calls": client.calls})
-            return "no failed job"
+            return Outcome.NO_FAILED_JOB
 
         analysis = primary.analysis
-        data = analysis.to_dict()
-        data.update({
-            "excerpt": [[n, t] for n, t in analysis.excerpt[:60]],
-            "failed_step": analysis.failed_step or primary.job.stage,
-            "job": primary.job.name, "job_id": primary.job.id, "job_url": primary.job.web_url,
-            "other_jobs": [f.job.name for f in failures if f is not primary] + others,
-            "log_truncated": primary.truncated, "baseline_used": primary.baseline_used,
-            "failure_reason": primary.job.failure_reason, "run_attempt": 1,
-        })
+        data = AnalysisRecord.of_analysis(
+            analysis, failed_step=analysis.failed_step or primary.job.stage,
+            job=primary.job.name, job_id=primary.job.id, job_url=primary.job.web_url,
+            other_jobs=[f.job.name for f in failures if f is not primary] + others,
+            log_truncated=primary.truncated, baseline_used=primary.baseline_used,
+            failure_reason=primary.job.failure_reason, run_attempt=1,
+        )
         other = await store.open_with_signature(p.project, p.ref, analysis.signature, incident.id, provider=PROVIDER)
         if other is not None and other.pr_number == p.mr_iid:  # the same failure again: counted on the open one
             await store.update(incident.id, status="merged", merged_into_id=other.id, category=analysis.category,
-                               signature=analysis.signature, analysis={**data, "outcome": "merged"})
+                               signature=analysis.signature, analysis={**data.to_dict(), "outcome": "merged"})
             target = await store.merge_into(other.id, {"run_id": p.pipeline_id, "head_sha": p.sha,
                                                        "html_url": p.web_url})
             await self._publish(other.id, p, target=target)
             await store.finish(incident.id, self.owner, 1)
-            return "merged"
+            return Outcome.MERGED
 
         root_cause: str | None = None
         note = ""
@@ -181,20 +217,18 @@ class GitLabIncidentService:
             answer, note = await self._ask_llm(p, failures, primary)
             if answer is not None:
                 root_cause = answer.root_cause
-                data["llm"] = {"root_cause": answer.root_cause, "confidence": answer.confidence,
-                               "explanation": answer.explanation}
-        explained = "Explained from the log" + (f" ({note})" if note else "") if self.settings.llm_enabled or note \
-            else "Explained from the log (no LLM is configured)"
-        data["outcome"] = f"{explained}. {NO_FIX}"
+                data.llm = LLMVerdict(answer.root_cause, answer.confidence, answer.explanation)
+        data.outcome = f"{explained(self.settings, note)} {NO_FIX}"
         await store.update(
-            incident.id, status="open", category=analysis.category, signature=analysis.signature, analysis=data,
+            incident.id, status="open", category=analysis.category, signature=analysis.signature,
+            analysis=data.to_dict(),
             root_cause=root_cause or analysis.summary, pr_number=p.mr_iid,
             links={**(incident.links or {}), "run": p.web_url, "job": primary.job.web_url},
         )
         await self._publish(incident.id, p)
-        data["gitlab_calls"] = client.calls  # this delivery's API calls, kept with the incident
-        await store.finish(incident.id, self.owner, 1, analysis=data)
-        return "open"
+        data.extra["gitlab_calls"] = client.calls  # this delivery's API calls, kept with the incident
+        await store.finish(incident.id, self.owner, 1, analysis=data.to_dict())
+        return Outcome.OPEN
 
     async def _analysis(self, incident_id: str) -> dict[str, Any]:
         incident = await self.db.incidents.get(incident_id)
@@ -223,35 +257,20 @@ class GitLabIncidentService:
 
     async def _ask_llm(self, p: PipelineInfo, failures: list[JobResult], primary: JobResult
                        ) -> tuple[LLMAnswer | None, str]:
-        store = self.db.incidents
-        cap = self.settings.llm_daily_cap_per_repo
-        if await store.llm_calls(p.project) >= cap:
-            return None, "the repository's daily LLM budget is spent"
-        excerpt = "\n".join(f"{n}: {t}" for n, t in primary.analysis.excerpt)
-        for extra in failures:
-            if extra is not primary and extra.analysis.excerpt:
-                excerpt += f"\n\n(job {extra.job.name})\n" + "\n".join(f"{n}: {t}" for n, t in extra.analysis.excerpt)
+        excerpt = excerpt_text(primary.analysis.excerpt,
+                               [(f.job.name, f.analysis.excerpt) for f in failures if f is not primary])
         inp = PromptInput(
             repository=p.project, workflow=WORKFLOW, job=primary.job.name,
             failed_step=primary.analysis.failed_step or primary.job.stage, category=primary.analysis.category,
             summary=redact(primary.analysis.summary), excerpt=redact(excerpt), workflow_path=CI_FILE,
         )
-        messages = build_messages(inp, budget_tokens=self.settings.llm_prompt_tokens)
-
-        async def take_budget() -> bool:
-            return await store.take_llm_call(p.project, cap)
-
-        result = await ask(self.settings, messages, take_budget=take_budget)
-        return result.answer, result.error or ""
+        return await ask_llm(self.db, self.settings, p.project, inp)
 
     # ---- publishing
     async def _publish(self, incident_id: str, p: PipelineInfo, *, target: Incident | None = None) -> None:
         incident = target or await self.db.incidents.get(incident_id)
         assert incident is not None
-        if p.mr_iid:
-            await self.upsert_mr_note(p.mr_project_id or p.project_id, p.project, p.mr_iid)
-        else:
-            await self.comment_on_commit(p, incident)
+        await GitLabForge(self, p).publish(incident)
 
     async def upsert_mr_note(self, project_id: int, repo: str, iid: int) -> int:
         """Render the merge request's incidents into its one note: created the first time, then edited."""

@@ -17,14 +17,16 @@ from bot.analysis import redact
 from bot.analysis_context import FailureContext, JobFailure, PullRef, RunInfo, gather_failure
 from bot.fixes import publish
 from bot.fixes.edits import EditRejected, Limits, apply_fix, check_paths, unified_diff
-from bot.fixes.pull_request import branch_name, open_fix_pr
+from bot.fixes.pull_request import branch_name, fix_message, fix_title, open_fix_pr
 from bot.fixes.render import clean, fix_pr_body
 from bot.forges import github_actions as actions
 from bot.forges import github_repos as repos
 from bot.forges.github_client import GitHubClient
+from bot.incidents.outcome import Outcome
+from bot.incidents.record import AnalysisRecord, LLMVerdict
+from bot.incidents.steps import ask_llm, excerpt_text, explained, leased, monitoring_disabled
 from bot.llm.answer import LLMAnswer
-from bot.llm.client import ask
-from bot.llm.prompt import PromptInput, build_messages
+from bot.llm.prompt import PromptInput
 from bot.settings import Settings
 from storage.database import Database
 from storage.models import Incident, RepositoryConnection
@@ -41,6 +43,30 @@ MAX_DIFF_CHARS = 60_000
 
 
 @dataclass
+class GitHubForge:
+    """The GitHub adapter of the incident port: the PR's one comment and the check run."""
+
+    db: Database
+    client: GitHubClient
+    owner: str
+    provider: str = "github"
+    removed_is_watched: bool = False  # a repository removed from the installation is not ours any more
+
+    @property
+    def calls(self) -> int:
+        return self.client.calls
+
+    async def publish(self, incident: Incident) -> None:
+        try:
+            await publish.upsert_check_run(self.client, self.db, incident)
+        except gidgethub.BadRequest as exc:  # e.g. the App lacks `checks: write`: the comment still goes out
+            log.warning("check run not written for %s: HTTP %s", incident.repository_full_name, exc.status_code)
+        if incident.pr_number:  # a push with no PR gets the check run only
+            await publish.upsert_pr_comment(self.client, self.db, incident.repository_full_name, incident.pr_number,
+                                            self.owner)
+
+
+@dataclass
 class IncidentService:
     """One delivery's work on incidents; `owner` (the delivery id) names its leases and claims."""
 
@@ -50,7 +76,10 @@ class IncidentService:
     owner: str
 
     # ---- entry points
-    async def handle_failure(self, run: RunInfo, *, again: bool = False, fix_requested: bool = False) -> str:
+    def forge(self) -> GitHubForge:
+        return GitHubForge(self.db, self.github(), self.owner)
+
+    async def handle_failure(self, run: RunInfo, *, again: bool = False, fix_requested: bool = False) -> Outcome:
         """Explain and maybe fix a failed run; returns what happened (for logs and tests).
 
         `again`: someone asked for it (`/devflowfix explain`): a run attempt handled already is analyzed anew.
@@ -60,8 +89,8 @@ class IncidentService:
         if run.on_bot_branch:  # the loop guard: the bot's own branches are only ever verified
             return await self.verify(run)
         conn = await self.db.installations.repository(run.repo)
-        if conn is not None and (not conn.is_enabled or conn.removed_at is not None):
-            return "monitoring disabled"
+        if monitoring_disabled(conn, removed_is_watched=GitHubForge.removed_is_watched):
+            return Outcome.MONITORING_DISABLED
         store = self.db.incidents
         pull = run.pull_requests[0] if run.pull_requests else None
         incident = await store.claim_run({
@@ -79,28 +108,25 @@ class IncidentService:
             "html_url": run.html_url, "incident_id": incident.id,
             "repository_connection_id": conn.id if conn else None,
         })
-        if not await store.lease(incident.id, self.owner, run.run_attempt, again=again):
-            return "already handled"
-        try:
-            return await self._process(incident, run, conn, pull, again=again, fix_requested=fix_requested)
-        except BaseException:
-            await store.release(incident.id, self.owner)
-            raise
+        return await leased(
+            self.db, self.owner, incident, run.run_attempt,
+            lambda: self._process(incident, run, conn, pull, again=again, fix_requested=fix_requested), again=again,
+        )
 
-    async def verify(self, run: RunInfo) -> str:
+    async def verify(self, run: RunInfo) -> Outcome:
         """The fix PR's own run ended: the incident is fixed, or the attempt failed (history kept)."""
         store = self.db.incidents
         attempt = await store.attempt_for_branch(run.repo, run.head_branch or "")
         if attempt is None or attempt.commit_sha != run.head_sha:
-            return "not a fix of ours"
+            return Outcome.NOT_OUR_FIX
         incident = await store.get(attempt.incident_id)
         if incident is None or incident.workflow_name != run.workflow_name:
-            return "another workflow"
+            return Outcome.ANOTHER_WORKFLOW
         success = run.conclusion == "success"
         if not success and run.conclusion not in FAILING:
-            return "inconclusive"
+            return Outcome.INCONCLUSIVE
         if not await store.verify_attempt(attempt.id, success=success, run_id=run.run_id):
-            return "already verified"
+            return Outcome.ALREADY_VERIFIED
         incident = await store.get(attempt.incident_id)
         assert incident is not None
         gh = self.github()
@@ -108,7 +134,7 @@ class IncidentService:
             await publish.upsert_check_run(gh, self.db, incident)
         if incident.pr_number:
             await publish.upsert_pr_comment(gh, self.db, incident.repository_full_name, incident.pr_number, self.owner)
-        return "fixed" if success else "fix failed"
+        return Outcome.FIXED if success else Outcome.FIX_FAILED
 
     async def resolve(self, run: RunInfo, *, notify: bool = True) -> list[str]:
         """A green run: the branch's open incidents of this workflow are resolved, and what people see says so
@@ -136,7 +162,7 @@ class IncidentService:
     async def _process(
         self, incident: Incident, run: RunInfo, conn: RepositoryConnection | None, pull: PullRef | None, *,
         again: bool = False, fix_requested: bool = False,
-    ) -> str:
+    ) -> Outcome:
         store = self.db.incidents
         settings = self.settings
         gh = self.github()
@@ -157,7 +183,7 @@ class IncidentService:
         await store.update(incident.id, pr_number=pr_number, is_fork=is_fork)
         if settings.skip_label in labels:
             await store.finish(incident.id, self.owner, run.run_attempt, status="skipped")
-            return "skipped (label)"
+            return Outcome.SKIPPED_LABEL
 
         llm_budget_left = settings.llm_enabled and (
             await store.llm_calls(run.repo) < settings.llm_daily_cap_per_repo
@@ -167,18 +193,18 @@ class IncidentService:
         if primary is None:  # e.g. startup_failure: the workflow file did not even start a job
             summary = (f"The workflow did not start a failing job (conclusion `{run.conclusion}`): "
                        f"its file `{run.workflow_path or '?'}` may be invalid, or a job was never scheduled.")
+            record = AnalysisRecord.configuration(summary, "Explained from the run.", run_attempt=run.run_attempt)
             await store.update(
                 incident.id, status="open", category="configuration", signature=f"no-job-{run.workflow_path}",
-                root_cause=summary, analysis={"summary": summary, "category": "configuration",
-                                              "run_attempt": run.run_attempt, "outcome": "Explained from the run."},
+                root_cause=summary, analysis=record.to_dict(),
             )
             await self._publish(incident.id, pr_number)
             await store.finish(incident.id, self.owner, run.run_attempt)
-            return "no failed job"
+            return Outcome.NO_FAILED_JOB
         analysis = primary.analysis
-        data = _analysis_data(fctx, primary)
+        data = _analysis_record(fctx, primary)
         if again:
-            data["requested_by"] = self.owner  # this command's own retry keeps its decisions; a new command doesn't
+            data.requested_by = self.owner  # this command's own retry keeps its decisions; a new command doesn't
 
         other = await store.open_with_signature(run.repo, run.head_branch, analysis.signature, incident.id)
         if other is not None and fix_requested and other.fix_state not in ("creating", "open", "fixed"):
@@ -189,13 +215,12 @@ class IncidentService:
 
         status = "open"
         root_cause: str | None = None
-        prior = dict(incident.analysis or {})
-        if (prior.get("run_attempt") == run.run_attempt and prior.get("outcome")
-                and (not again or prior.get("requested_by") == self.owner)):
+        links: dict[str, str | None] = {}
+        prior = AnalysisRecord.from_dict(incident.analysis)
+        if (prior.run_attempt == run.run_attempt and prior.outcome
+                and (not again or prior.requested_by == self.owner)):
             # a retry after a failure to publish: what was decided stands (no second LLM call, no second fix)
-            for key in ("llm", "llm_note", "outcome", "suggestion"):
-                if key in prior:
-                    data[key] = prior[key]
+            data.keep_decisions_of(prior)
             status = incident.status if incident.status in ("open", "rerun") else "open"
             root_cause = incident.root_cause
         elif (not again and analysis.category == "infrastructure" and run.run_attempt == 1
@@ -203,12 +228,12 @@ class IncidentService:
             try:
                 await actions.rerun_failed_jobs(gh, run.repo, run.run_id)
                 status = "rerun"
-                data["outcome"] = (
+                data.outcome = (
                     "This looks like an infrastructure failure with no code change to blame, "
                     "so I re-ran the failed jobs once instead of proposing a fix."
                 )
             except gidgethub.BadRequest as exc:  # no `actions: write`, or the run is too old to re-run
-                data["outcome"] = (
+                data.outcome = (
                     "This looks like an infrastructure failure with no code change to blame; re-running its "
                     f"failed jobs was refused (HTTP {int(exc.status_code)}), so please re-run them."
                 )
@@ -218,31 +243,30 @@ class IncidentService:
                 answer, note = await self._ask_llm(run, fctx, primary)
                 if answer is not None:
                     root_cause = answer.root_cause
-                    data["llm"] = {"root_cause": answer.root_cause, "confidence": answer.confidence,
-                                   "explanation": answer.explanation}
+                    data.llm = LLMVerdict(answer.root_cause, answer.confidence, answer.explanation)
                 if note:
-                    data["llm_note"] = note
-            data["outcome"] = await self._maybe_fix(
-                incident, run, conn, pull, is_fork, fctx, primary, answer, data, fix_requested=fix_requested
+                    data.llm_note = note
+            data.outcome = await self._maybe_fix(
+                incident, run, conn, pull, is_fork, fctx, primary, answer, data, links, fix_requested=fix_requested
             )
 
         await store.update(
             incident.id, status=status, category=analysis.category, signature=analysis.signature,
-            analysis=data, root_cause=root_cause or analysis.summary, pr_number=pr_number, merged_into_id=None,
-            links={**(incident.links or {}), "run": run.html_url, "job": primary.job.html_url,
-                   **data.pop("links", {})},
+            analysis=data.to_dict(), root_cause=root_cause or analysis.summary, pr_number=pr_number,
+            merged_into_id=None, links={**(incident.links or {}), "run": run.html_url, "job": primary.job.html_url,
+                                        **links},
         )
         await self._publish(incident.id, pr_number)
-        data["github_calls"] = gh.calls  # this delivery's API calls, kept with the incident
-        await store.finish(incident.id, self.owner, run.run_attempt, analysis=data)
-        return status
+        data.extra["github_calls"] = gh.calls  # this delivery's API calls, kept with the incident
+        await store.finish(incident.id, self.owner, run.run_attempt, analysis=data.to_dict())
+        return Outcome.of_status(status)
 
-    async def _merge(self, incident: Incident, other: Incident, run: RunInfo, data: dict[str, Any]) -> str:
+    async def _merge(self, incident: Incident, other: Incident, run: RunInfo, data: AnalysisRecord) -> Outcome:
         """Same failure as an open incident on this branch: count it there and refresh what people see."""
         store = self.db.incidents
         await store.update(
-            incident.id, status="merged", merged_into_id=other.id, category=data.get("category"),
-            signature=data.get("signature"), analysis=data,
+            incident.id, status="merged", merged_into_id=other.id, category=data.category,
+            signature=data.signature, analysis=data.to_dict(),
         )
         old_sha = other.head_sha
         target = await store.merge_into(other.id, {"run_id": run.run_id, "run_attempt": run.run_attempt,
@@ -256,24 +280,17 @@ class IncidentService:
         if pr_number:
             await publish.upsert_pr_comment(gh, self.db, run.repo, pr_number, self.owner)
         await store.finish(incident.id, self.owner, run.run_attempt)
-        return "merged"
+        return Outcome.MERGED
 
     async def _publish(self, incident_id: str, pr_number: int | None) -> None:
         incident = await self.db.incidents.get(incident_id)
         assert incident is not None
-        gh = self.github()
-        try:
-            await publish.upsert_check_run(gh, self.db, incident)
-        except gidgethub.BadRequest as exc:  # e.g. the App lacks `checks: write`: the comment still goes out
-            log.warning("check run not written for %s: HTTP %s", incident.repository_full_name, exc.status_code)
-        if pr_number:  # a push with no PR gets the check run only
-            await publish.upsert_pr_comment(gh, self.db, incident.repository_full_name, pr_number, self.owner)
+        incident.pr_number = pr_number
+        await self.forge().publish(incident)
 
     async def _ask_llm(self, run: RunInfo, fctx: FailureContext, primary: JobFailure) -> tuple[LLMAnswer | None, str]:
-        excerpt = "\n".join(f"{n}: {t}" for n, t in primary.analysis.excerpt)
-        for extra in fctx.failures:
-            if extra is not primary and extra.analysis.excerpt:
-                excerpt += f"\n\n(job {extra.job.name})\n" + "\n".join(f"{n}: {t}" for n, t in extra.analysis.excerpt)
+        excerpt = excerpt_text(primary.analysis.excerpt,
+                               [(f.job.name, f.analysis.excerpt) for f in fctx.failures if f is not primary])
         inp = PromptInput(
             repository=run.repo, workflow=run.workflow_name, job=primary.job.name,
             failed_step=primary.analysis.failed_step or (primary.step.name if primary.step else None),
@@ -281,27 +298,18 @@ class IncidentService:
             workflow_path=run.workflow_path, workflow_file=redact(fctx.workflow_file) if fctx.workflow_file else None,
             diff=_diff_text(fctx), files={p: redact(t) for p, t in fctx.files.items()},
         )
-        messages = build_messages(inp, budget_tokens=self.settings.llm_prompt_tokens)
-
-        async def take_budget() -> bool:
-            return await self.db.incidents.take_llm_call(run.repo, self.settings.llm_daily_cap_per_repo)
-
-        result = await ask(self.settings, messages, take_budget=take_budget)
-        return result.answer, result.error or ""
+        return await ask_llm(self.db, self.settings, run.repo, inp)
 
     async def _maybe_fix(
         self, incident: Incident, run: RunInfo, conn: RepositoryConnection | None, pull: PullRef | None,
-        is_fork: bool, fctx: FailureContext, primary: JobFailure, answer: LLMAnswer | None, data: dict[str, Any],
-        *, fix_requested: bool = False,
+        is_fork: bool, fctx: FailureContext, primary: JobFailure, answer: LLMAnswer | None, data: AnalysisRecord,
+        links: dict[str, str | None], *, fix_requested: bool = False,
     ) -> str:
         """Check and write the proposed fix; returns the sentence that tells what was done."""
         settings = self.settings
         store = self.db.incidents
         if answer is None:
-            note = data.get("llm_note")
-            return "Explained from the log" + (f" ({note})." if note else ".") if settings.llm_enabled else (
-                "Explained from the log (no LLM is configured)."
-            )
+            return explained(settings, data.llm_note)
         if answer.fix is None or answer.fix.empty:
             return "Explained; the LLM proposed no fix."
         if answer.confidence < settings.fix_min_confidence:
@@ -316,7 +324,7 @@ class IncidentService:
             tree = fctx.tree or await repos.get_tree(gh, run.repo, run.head_sha)
             if tree is None:
                 raise EditRejected("the failing commit's files could not be listed")
-            paths = check_paths(answer.fix, tree.entries, limits)
+            paths = check_paths(answer.fix, tree.entries, limits, submodules=tree.submodules)
             originals: dict[str, str] = {}
             for path in paths:
                 text = fctx.files.get(path)
@@ -328,7 +336,7 @@ class IncidentService:
         except EditRejected as exc:
             return f"Explained; the proposed fix was not applied: {clean(str(exc), 300)}."
         if is_fork:
-            data["suggestion"] = redact(unified_diff(originals, changed))
+            data.suggestion = redact(unified_diff(originals, changed))
             return "This PR comes from a fork, so I do not push to it: the suggested change is below."
         target = pull.head_ref if pull and pull.head_ref else run.head_branch
         if not target:
@@ -346,12 +354,15 @@ class IncidentService:
         try:
             opened = await open_fix_pr(
                 gh, run.repo, tree=tree, head_sha=run.head_sha, changed=changed, branch=branch, base=target,
-                title=f"Fix {run.workflow_name}: {clean(answer.root_cause, 120, html=False)}",
+                title=fix_title(run.workflow_name, answer.root_cause),
                 body=fix_pr_body(_with(refreshed, answer, data), sorted(changed)),
-                message=(f"Fix failing {run.workflow_name} ({primary.job.name})\n\n"
-                         f"{clean(answer.root_cause, 500, html=False)}"),
+                message=fix_message(run.workflow_name, primary.job.name, answer.root_cause),
+                default_branch=run.default_branch,
                 label=settings.fix_label,
             )
+        except EditRejected as exc:  # the write itself refused (a protected branch, a file's mode)
+            await store.release_fix(incident.id, self.owner)
+            return f"Explained; the proposed fix was not applied: {clean(str(exc), 300)}."
         except gidgethub.BadRequest as exc:  # e.g. no `pull_requests: write`: the explanation still goes out
             await store.release_fix(incident.id, self.owner)
             log.warning("fix PR not opened for %s: HTTP %s", run.repo, exc.status_code)
@@ -365,31 +376,28 @@ class IncidentService:
             "target_branch": target, "branch": opened.branch, "commit_sha": opened.commit_sha,
             "pr_number": opened.pr_number, "pr_url": opened.pr_url, "files": sorted(changed),
         })
-        data.setdefault("links", {})["fix_pr"] = opened.pr_url
+        links["fix_pr"] = opened.pr_url
         return f"Opened #{opened.pr_number} with a fix (branch `{opened.branch}`, into `{clean(target, 200)}`)."
 
 
-def _with(incident: Incident, answer: LLMAnswer, data: dict[str, Any]) -> Incident:
+def _with(incident: Incident, answer: LLMAnswer, data: AnalysisRecord) -> Incident:
     incident.root_cause = answer.root_cause
-    incident.analysis = data
-    incident.category = data.get("category")
+    incident.analysis = data.to_dict()
+    incident.category = data.category
     return incident
 
 
-def _analysis_data(fctx: FailureContext, primary: JobFailure) -> dict[str, Any]:
+def _analysis_record(fctx: FailureContext, primary: JobFailure) -> AnalysisRecord:
     analysis = primary.analysis
-    data = analysis.to_dict()
-    data.update({
-        "excerpt": [[n, t] for n, t in analysis.excerpt[:60]],
-        "failed_step": analysis.failed_step or (primary.step.name if primary.step else None),
-        "step_number": primary.step.number if primary.step else None,
-        "job": primary.job.name, "job_id": primary.job.id, "job_url": primary.job.html_url,
-        "refs": [[p, line] for p, line in fctx.refs],
-        "other_jobs": [f.job.name for f in fctx.failures if f is not primary] + fctx.other_failed_jobs,
-        "log_truncated": primary.log_truncated, "baseline_used": primary.baseline_used,
-        "run_attempt": fctx.run.run_attempt,
-    })
-    return data
+    return AnalysisRecord.of_analysis(
+        analysis,
+        failed_step=analysis.failed_step or (primary.step.name if primary.step else None),
+        step_number=primary.step.number if primary.step else None,
+        job=primary.job.name, job_id=primary.job.id, job_url=primary.job.html_url,
+        refs=[[p, line] for p, line in fctx.refs],
+        other_jobs=[f.job.name for f in fctx.failures if f is not primary] + fctx.other_failed_jobs,
+        log_truncated=primary.log_truncated, baseline_used=primary.baseline_used, run_attempt=fctx.run.run_attempt,
+    )
 
 
 def _code_to_blame(fctx: FailureContext) -> bool:

@@ -29,6 +29,16 @@ def clean(text: str | None, limit: int = 2_000, *, html: bool = True) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def one_line(text: str | None, limit: int = 200) -> str:
+    """Hostile text made a plain single line for a title, a commit subject or a branch's description: redacted,
+    no mentions, no control characters or line breaks, no Markdown/HTML markup that could render."""
+    value = clean(text, 10 * limit, html=False)
+    value = re.sub(r"[\x00-\x1f\x7f\u2028\u2029]+", " ", value)
+    value = value.replace("<", "‹").replace(">", "›").replace("`", "'")
+    value = re.sub(r"\s+", " ", value).strip()
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
 def _fenced(lines: list[tuple[int, str]]) -> str:
     body = "\n".join(f"{n:>6} | {redact(t)}" for n, t in lines[:MAX_EXCERPT_LINES])
     body = body.replace("```", "ʼʼʼ")
@@ -77,9 +87,9 @@ def incident_section(incident: Incident, attempts: list[FixAttempt]) -> str:
     data = dict(incident.analysis or {})
     links = dict(incident.links or {})
     icon = ICONS.get(incident.status, "❌")
-    job = clean(data.get("job"), 200) or "job"
-    step = clean(data.get("failed_step"), 200)
-    head = f"### {icon} {clean(incident.workflow_name, 200)} · {job}" + (f" · step `{step}`" if step else "")
+    job = one_line(data.get("job"), 200) or "job"
+    step = one_line(data.get("failed_step"), 200)
+    head = f"### {icon} {one_line(incident.workflow_name, 200)} · {job}" + (f" · step `{step}`" if step else "")
     lines = [head, ""]
     facts = [f"**Category:** {clean(incident.category, 40) or 'unknown'}", f"**Status:** {incident.status}"]
     if (incident.occurrences or 1) > 1:
@@ -163,7 +173,7 @@ def fix_pr_body(incident: Incident, files: list[str]) -> str:
     links = dict(incident.links or {})
     llm = data.get("llm") or {}
     lines = [
-        f"DevFlowFix proposes this change to fix the failing **{clean(incident.workflow_name, 200)}** run"
+        f"DevFlowFix proposes this change to fix the failing **{one_line(incident.workflow_name, 200)}** run"
         + (f" ([run]({links['run']}))" if links.get("run") else "") + ".",
         "",
         f"**Root cause:** {clean(incident.root_cause or data.get('summary'))}",

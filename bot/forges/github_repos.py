@@ -29,8 +29,9 @@ class TreeEntry:
 @dataclass(frozen=True)
 class Tree:
     sha: str
-    entries: dict[str, TreeEntry]
+    entries: dict[str, TreeEntry]  # the blobs: files (100644, 100755) and symbolic links (120000)
     truncated: bool
+    submodules: frozenset[str] = frozenset()  # the `commit` entries (mode 160000): other repositories
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,8 @@ async def get_tree(client: GitHubClient, repo: str, commit_sha: str) -> Tree | N
         e["path"]: TreeEntry(e["path"], str(e.get("mode") or "100644"), e["sha"], e.get("size"))
         for e in data.get("tree") or [] if e.get("type") == "blob"
     }
-    return Tree(str(data["sha"]), entries, bool(data.get("truncated")))
+    submodules = frozenset(str(e["path"]) for e in data.get("tree") or [] if e.get("type") == "commit")
+    return Tree(str(data["sha"]), entries, bool(data.get("truncated")), submodules)
 
 
 async def get_file(client: GitHubClient, repo: str, path: str, ref: str, *, max_bytes: int) -> str | None:
@@ -115,19 +117,31 @@ async def create_commit(client: GitHubClient, repo: str, message: str, tree: str
     return str(data["sha"])
 
 
-async def create_or_move_branch(client: GitHubClient, repo: str, branch: str, sha: str) -> bool:
-    """Create `refs/heads/{branch}` at `sha`; if it exists (the bot's own, from an earlier try) move it.
-
-    Returns True when it was created.
-    """
+async def create_branch(client: GitHubClient, repo: str, branch: str, sha: str) -> bool:
+    """Create `refs/heads/{branch}` at `sha`; False if it exists already (GitHub answers 422)."""
     try:
         await client.post(f"{repo_path(repo)}/git/refs", data={"ref": f"refs/heads/{branch}", "sha": sha})
         return True
     except gidgethub.BadRequest as exc:
         if not _is_status(exc, 422):
             raise
-    await client.patch(f"{repo_path(repo)}/git/refs/heads/{quote(branch)}", data={"sha": sha, "force": True})
     return False
+
+
+async def move_branch(client: GitHubClient, repo: str, branch: str, sha: str) -> None:
+    """Point `refs/heads/{branch}` at `sha` (forced: the bot's own branch from an earlier try)."""
+    await client.patch(f"{repo_path(repo)}/git/refs/heads/{quote(branch)}", data={"sha": sha, "force": True})
+
+
+async def branch_protected(client: GitHubClient, repo: str, branch: str) -> bool | None:
+    """Is the branch protected (None: it does not exist)."""
+    try:
+        data = await client.getitem(f"{repo_path(repo)}/branches/{quote(branch, safe='')}")
+    except gidgethub.BadRequest as exc:
+        if _is_status(exc, 404):
+            return None
+        raise
+    return bool(data.get("protected"))
 
 
 # ---- pulls, comments, labels

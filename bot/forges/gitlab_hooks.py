@@ -57,6 +57,22 @@ class HookSecret:
 
     connected: bool
     secret: str | None = None
+    path: str | None = None  # the project's path_with_namespace as recorded when it was connected
+
+
+def claimed_path(data: object) -> str | None:
+    """The `project.path_with_namespace` a delivery names, if it names one."""
+    project = data.get("project") if isinstance(data, dict) else None
+    path = project.get("path_with_namespace") if isinstance(project, dict) else None
+    return path if isinstance(path, str) else None
+
+
+def path_mismatch(entry: HookSecret, data: object) -> bool:
+    """A connected project's delivery that names another project's path: its secret must not speak for that one.
+    (GitLab's paths are case-insensitive; a renamed or moved project is connected again to record its new path.)
+    """
+    path = claimed_path(data)
+    return entry.connected and entry.path is not None and path is not None and path.casefold() != entry.path.casefold()
 
 
 NOT_CONNECTED = HookSecret(False)
@@ -89,13 +105,13 @@ class HookSecrets:
         if self.cipher is None:
             log.warning("a connected gitlab project's webhook secret cannot be read: no encryption key",
                         extra={"project_id": project_id})
-            return HookSecret(True, None)
+            return HookSecret(True, None, row.full_name)
         try:
-            return HookSecret(True, self.cipher.decrypt(row.webhook_secret_enc))
+            return HookSecret(True, self.cipher.decrypt(row.webhook_secret_enc), row.full_name)
         except DecryptError:
             log.warning("a connected gitlab project's webhook secret cannot be decrypted; connect it again",
                         extra={"project_id": project_id})
-            return HookSecret(True, None)
+            return HookSecret(True, None, row.full_name)
 
     async def for_delivery(self, project_id: int, token: str | None, global_secret: str | None) -> HookSecret:
         """The entry to verify a delivery of `project_id` against (the caller compares, in constant time)."""
@@ -112,7 +128,7 @@ class HookSecrets:
         self._cache[project_id] = (fresh, now)
         return fresh
 
-    def remember(self, project_id: int, secret: str | None) -> None:
-        """Connected (with `secret`) or disconnected (None) in this process: deliveries use it at once."""
-        entry = HookSecret(True, secret) if secret is not None else NOT_CONNECTED
+    def remember(self, project_id: int, secret: str | None, path: str | None = None) -> None:
+        """Connected (with `secret`, at `path`) or disconnected (None) in this process: deliveries use it at once."""
+        entry = HookSecret(True, secret, path) if secret is not None else NOT_CONNECTED
         self._cache[project_id] = (entry, time.monotonic())

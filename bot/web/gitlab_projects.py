@@ -206,7 +206,7 @@ async def connect_project(request: web.Request) -> web.Response:
             default_branch=str(project["default_branch"])[:255] if project.get("default_branch") else None,
         )
         if services.gitlab_hooks is not None:
-            services.gitlab_hooks.remember(project_id, secret)
+            services.gitlab_hooks.remember(project_id, secret, fresh.full_name)
     log.info("gitlab project connected", extra={"project_id": project_id, "hook_id": hook["id"],
                                                   "hook_created": created, "user_id": who.user.id})
     answer = describe(project, fresh, who.user.id)

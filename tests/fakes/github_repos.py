@@ -14,8 +14,10 @@ import hashlib
 import hmac
 import itertools
 import json
+import posixpath
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 
 from aiohttp import web
 
@@ -56,6 +58,7 @@ class FakeRepo:
     comments: dict[int, dict[str, Any]] = field(default_factory=dict)
     check_runs: dict[int, dict[str, Any]] = field(default_factory=dict)
     reruns: list[int] = field(default_factory=list)
+    protected: set[str] = field(default_factory=set)  # protected branch names
 
     # ---- building state
     def put_tree(self, files: dict[str, tuple[str, str]]) -> str:
@@ -65,15 +68,17 @@ class FakeRepo:
 
     def commit(
         self, files: dict[str, str | bytes], *, parent: str | None = None, branch: str | None = None,
-        message: str = "commit", replace: bool = False,
+        message: str = "commit", replace: bool = False, modes: dict[str, str] | None = None,
     ) -> str:
-        """A commit with `files` changed on top of `parent` (or only them, with replace=True)."""
+        """A commit with `files` changed on top of `parent` (or only them, with replace=True); `modes` gives a
+        file another git mode than 100644 (100755, 120000 a symbolic link whose content is its target, 160000 a
+        submodule whose content is the commit it points at)."""
         base = {} if replace or parent is None else dict(self.trees[self.commits[parent]["tree"]])
         for path, content in files.items():
             data = content.encode() if isinstance(content, str) else content
             sha = blob_sha(data)
             self.blobs[sha] = data
-            base[path] = ("100644", sha)
+            base[path] = ((modes or {}).get(path, "100644"), sha)
         tree = self.put_tree(base)
         sha = _obj_sha("commit", f"{tree}{parent}{message}{len(self.commits)}")
         self.commits[sha] = {"tree": tree, "parents": [parent] if parent else [], "message": message}
@@ -285,11 +290,20 @@ def install(fake: FakeGitHub) -> None:
         tree = repo.trees[repo.commits[sha]["tree"]]
         if path not in tree:
             return fake.error(404, "Not Found")
-        data = repo.blobs[tree[path][1]]
+        mode, blob = tree[path]
+        if mode == "160000":
+            return web.json_response({"type": "submodule", "size": 0, "path": path, "sha": repo.blobs[blob].decode()})
+        if mode == "120000":  # as GitHub: a link to a file of the repository answers with that file's content
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(path), repo.blobs[blob].decode()))
+            if target in tree and tree[target][0] != "120000":
+                blob = tree[target][1]
+            else:
+                return web.json_response({"type": "symlink", "target": repo.blobs[blob].decode(), "path": path})
+        data = repo.blobs[blob]
         encoded = base64.encodebytes(data).decode()  # GitHub wraps base64 at 60-76 columns
         return web.json_response({
             "type": "file", "encoding": "base64", "size": len(data), "name": path.rsplit("/", 1)[-1],
-            "path": path, "content": encoded, "sha": tree[path][1],
+            "path": path, "content": encoded, "sha": blob,
         })
 
     @route("GET", "/git/trees/{sha}")
@@ -308,7 +322,10 @@ def install(fake: FakeGitHub) -> None:
                 if d not in dirs:
                     dirs.add(d)
                     entries.append({"path": d, "mode": "040000", "type": "tree", "sha": _obj_sha("tree", d)})
-            entries.append({"path": path, "mode": mode, "type": "blob", "sha": sha, "size": len(repo.blobs[sha])})
+            if mode == "160000":
+                entries.append({"path": path, "mode": mode, "type": "commit", "sha": repo.blobs[sha].decode()})
+            else:
+                entries.append({"path": path, "mode": mode, "type": "blob", "sha": sha, "size": len(repo.blobs[sha])})
         if not request.query.get("recursive"):
             entries = [e for e in entries if "/" not in e["path"]]
         return web.json_response({"sha": tree_sha, "tree": entries, "truncated": False})
@@ -431,6 +448,14 @@ def install(fake: FakeGitHub) -> None:
             return error422("Update is not a fast forward")
         repo.refs[key] = sha
         return web.json_response({"ref": f"refs/{key}", "object": {"sha": sha, "type": "commit"}})
+
+    @route("GET", "/branches/{branch:.+}")
+    async def get_branch(request: web.Request, repo: FakeRepo, _: Any) -> web.Response:
+        name = unquote(request.match_info["branch"])
+        if f"heads/{name}" not in repo.refs:
+            return fake.error(404, "Branch not found")
+        return web.json_response({"name": name, "commit": {"sha": repo.refs[f"heads/{name}"]},
+                                  "protected": name in repo.protected})
 
     # ---- pulls, comments, labels
     @route("GET", "/pulls/{number}")
