@@ -42,6 +42,7 @@ class NewDelivery:
     received_at: dt.datetime = field(default_factory=utcnow)
     attempts: int = 0
     lease_until: dt.datetime | None = None  # recorded as running: claimed by the process that recorded it
+    data: dict[str, Any] | None = None  # the body as the endpoint parsed it (never stored): not parsed again
 
     def row(self) -> dict[str, object]:
         return {
@@ -62,7 +63,7 @@ class NewDelivery:
         """The row as it was written: what the handlers get, without reading it back."""
         return ClaimedDelivery(
             delivery_pk, self.provider, self.delivery_id, self.event, self.action, self.installation_id,
-            self.repository, self.body, self.attempts, self.received_at, self.lease_until,
+            self.repository, self.body, self.attempts, self.received_at, self.lease_until, data=self.data,
         )
 
 
@@ -82,6 +83,7 @@ class ClaimedDelivery:
     received_at: dt.datetime
     lease_until: dt.datetime | None = None
     status: str = RUNNING
+    data: dict[str, Any] | None = None  # the parsed body, when the endpoint handed it over
 
     @classmethod
     def of(cls, row: WebhookDelivery) -> ClaimedDelivery:
