@@ -130,6 +130,9 @@ class DeliveryQueue:
     async def _worker(self) -> None:
         while True:
             pk = await self._queue.get()
+            # Behind the answers: what became ready meanwhile (requests read, answers to write) runs first. Without
+            # this a worker with a backlog runs delivery after delivery without giving the event loop back.
+            await asyncio.sleep(0)
             self._in_flight.add(pk)
             ending: asyncio.Future[None] | None = None
             try:

@@ -330,7 +330,7 @@ class DeliveryWriter:
                 )
                 result = await conn.execute(stmt, [d.row() for d in deliveries])
                 inserted = {(r.provider, r.delivery_id): r.id for r in result}
-            return inserted, [await _pg_mark(conn, mark) for mark in marks]
+            return inserted, (await _pg_marks(conn, marks)) if marks else []
 
 
 def _settle(marks: Sequence[_Mark], results: Sequence[Any]) -> None:
@@ -356,26 +356,44 @@ def _takeable(now: dt.datetime, steal: bool) -> Any:
     )
 
 
-async def _pg_mark(conn: AsyncConnection, mark: _Mark) -> Any:
+async def _pg_marks(conn: AsyncConnection, marks: Sequence[_Mark]) -> list[Any]:
+    """The marks in a few statements (a round trip each): the claims in one UPDATE .. RETURNING per kind, the ends
+    without an error in one UPDATE per status, the rest one by one. Rows are locked in id order."""
     now = utcnow()
-    where = WebhookDelivery.id == mark.pk
-    if mark.kind == "claim":
+    results: list[Any] = [None] * len(marks)
+    claims: dict[bool, list[int]] = {}
+    ends: dict[str, list[int]] = {}
+    for i, mark in enumerate(marks):
+        if mark.kind == "claim":
+            claims.setdefault(mark.steal, []).append(i)
+        elif mark.kind == "finish" and mark.error is None and mark.status is not None:
+            ends.setdefault(mark.status, []).append(i)
+        else:
+            values: dict[str, Any] = (
+                {"status": mark.status, "last_error": mark.error, "finished_at": now, "lease_until": None}
+                if mark.kind == "finish" else
+                {"status": PENDING, "last_error": mark.error, "next_attempt_at": mark.when, "lease_until": None}
+            )
+            await conn.execute(update(WebhookDelivery).where(WebhookDelivery.id == mark.pk).values(**values))
+    for status, indexes in ends.items():
+        await conn.execute(
+            update(WebhookDelivery)
+            .where(WebhookDelivery.id.in_(sorted({marks[i].pk for i in indexes})))
+            .values(status=status, last_error=None, finished_at=now, lease_until=None)
+        )
+    for steal, indexes in claims.items():
+        lease_until = max(marks[i].when or now for i in indexes)
         result = await conn.execute(
             update(WebhookDelivery)
-            .where(where, _takeable(now, mark.steal))
+            .where(WebhookDelivery.id.in_(sorted({marks[i].pk for i in indexes})), _takeable(now, steal))
             .values(status=RUNNING, attempts=WebhookDelivery.attempts + 1, next_attempt_at=None,
-                    lease_until=mark.when)
-            .returning(*(getattr(WebhookDelivery, c) for c in _CLAIMED_COLUMNS))
+                    lease_until=lease_until)
+            .returning(WebhookDelivery.id, *(getattr(WebhookDelivery, c) for c in _CLAIMED_COLUMNS))
         )
-        row = result.first()
-        return None if row is None else dict(zip(_CLAIMED_COLUMNS, row, strict=True))
-    if mark.kind == "finish":
-        values: dict[str, Any] = {"status": mark.status, "last_error": mark.error, "finished_at": now,
-                                  "lease_until": None}
-    else:
-        values = {"status": PENDING, "last_error": mark.error, "next_attempt_at": mark.when, "lease_until": None}
-    await conn.execute(update(WebhookDelivery).where(where).values(**values))
-    return None
+        claimed = {row[0]: dict(zip(_CLAIMED_COLUMNS, row[1:], strict=True)) for row in result}
+        for i in indexes:  # the same delivery claimed twice in one batch: the first claim has it
+            results[i] = claimed.pop(marks[i].pk, None)
+    return results
 
 
 _SQLITE_INSERT = (
