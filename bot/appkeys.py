@@ -9,6 +9,7 @@ from aiohttp import web
 from bot.settings import Settings
 
 if TYPE_CHECKING:
+    from bot.front_door import FrontDoor
     from bot.queue import DeliveryQueue, RecordOnlyQueue
     from bot.services import Services
 
@@ -16,3 +17,4 @@ SETTINGS = web.AppKey("settings", Settings)
 SERVICES: web.AppKey[Services] = web.AppKey("services")
 QUEUE: web.AppKey[DeliveryQueue | RecordOnlyQueue] = web.AppKey("queue")
 OWN_SERVICES = web.AppKey("own_services", bool)
+FRONT_DOOR: web.AppKey[FrontDoor] = web.AppKey("front_door")

@@ -7,6 +7,7 @@ import sys
 from collections.abc import Iterable
 
 import orjson
+from aiohttp.http_exceptions import HttpProcessingError
 
 _RESERVED = set(vars(logging.makeLogRecord({})).keys()) | {"message", "asctime"}
 
@@ -66,6 +67,22 @@ class PlainFormatter(logging.Formatter):
         return SECRETS.scrub(text) if record.exc_info else text
 
 
+class MalformedRequestFilter(logging.Filter):
+    """aiohttp logs every request its parser refuses (a control character in a header, a bad chunk) at ERROR with a
+    stack trace, though it answers 400 and nothing is wrong with the server: anyone could fill the log with them.
+    Such a record becomes one INFO line naming the error, without the trace or the request bytes it quotes."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if isinstance(exc, HttpProcessingError) and exc.code == 400:
+            first = str(exc.message).strip().splitlines()[0] if exc.message else ""
+            record.msg, record.args = "refused a malformed request: %s %s", (type(exc).__name__, first.rstrip(":"))
+            record.levelno, record.levelname = logging.INFO, "INFO"
+            record.exc_info, record.exc_text = None, None
+            return logging.getLogger(record.name).isEnabledFor(logging.INFO)
+        return True
+
+
 def configure(level: str = "INFO", fmt: str = "plain", secrets: Iterable[str] = ()) -> None:
     """Set up the root logger once for the process."""
     SECRETS.add(secrets)
@@ -78,3 +95,6 @@ def configure(level: str = "INFO", fmt: str = "plain", secrets: Iterable[str] = 
     root.handlers[:] = [handler]
     root.setLevel(level)
     logging.getLogger("aiohttp.access").setLevel("WARNING")
+    server = logging.getLogger("aiohttp.server")
+    if not any(isinstance(f, MalformedRequestFilter) for f in server.filters):
+        server.addFilter(MalformedRequestFilter())

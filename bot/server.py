@@ -8,7 +8,8 @@ import logging
 from aiohttp import web
 
 from bot import webhooks
-from bot.appkeys import OWN_SERVICES, QUEUE, SERVICES, SETTINGS
+from bot.appkeys import FRONT_DOOR, OWN_SERVICES, QUEUE, SERVICES, SETTINGS
+from bot.front_door import FrontDoor
 from bot.queue import DeliveryQueue, RecordOnlyQueue
 from bot.services import Services
 from bot.settings import Settings
@@ -54,6 +55,7 @@ def create_app(settings: Settings, *, services: Services | None = None, migrate:
     app = web.Application(middlewares=[no_500], client_max_size=settings.max_webhook_body + 1)
     app[SETTINGS] = settings
     app[OWN_SERVICES] = services is None
+    app[FRONT_DOOR] = FrontDoor(settings)
     webhooks.add_routes(app)
     add_web_routes(app)
     app.router.add_get("/ping", ping)

@@ -1,4 +1,5 @@
-"""The long-lived parts one process shares: settings, storage, the HTTP session and the identity services."""
+"""The long-lived parts one process shares: settings, storage, the HTTP session, the identity services (and the
+analysis worker processes, sized here and stopped at close)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import dataclass
 
 import aiohttp
 
+from bot import job_logs
 from bot.auth.app_jwt import AppJWT
 from bot.auth.crypto import TokenCipher
 from bot.auth.fallback import IdentityResolver, Resolved
@@ -50,6 +52,7 @@ class Services:
             timeout=aiohttp.ClientTimeout(total=120, connect=15), headers={"User-Agent": USER_AGENT}
         )
         services = cls(settings=settings, db=db, http=http)
+        job_logs.configure(settings.analysis_workers, timeout=settings.analysis_timeout)
         if settings.app_configured:
             assert settings.private_key is not None and settings.app_id is not None
             services.app_jwt = AppJWT(settings.app_id, settings.private_key.get_secret_value())
@@ -115,5 +118,6 @@ class Services:
         return self.gitlab_user_client(ConnectionTokenProvider(self.user_tokens, connection))
 
     async def close(self) -> None:
+        job_logs.shutdown()
         await self.http.close()
         await self.db.close()

@@ -80,6 +80,14 @@ class Settings(BaseSettings):
     log_format: Literal["plain", "json"] = "plain"
     max_webhook_body: int = Field(default=MAX_WEBHOOK_BODY, ge=1024)
 
+    # The webhook endpoints before a request is verified (bot/front_door.py).
+    webhook_body_timeout: float = Field(default=15.0, gt=0, le=600)  # seconds for the whole body
+    webhook_read_timeout: float = Field(default=5.0, gt=0, le=600)  # seconds without a byte of it
+    max_unverified_body_bytes: int = Field(default=64 * 1024 * 1024, ge=1024)  # all bodies being read, together
+    webhook_rate_limit: float = Field(default=100.0, ge=0)  # requests a second per client address; 0: no limit
+    webhook_rate_burst: int = Field(default=1000, ge=1)  # requests at once per client address
+    trust_proxy: int = Field(default=0, ge=0, le=20)  # proxies in front whose X-Forwarded-For entries count
+
     # Storage and work.
     database_url: str = DEFAULT_DATABASE_URL
     worker_concurrency: int = Field(default=4, ge=1, le=256)
@@ -109,6 +117,8 @@ class Settings(BaseSettings):
 
     # The failure pipeline: logs, context, fixes and their limits.
     max_log_bytes: int = Field(default=32 * 1024 * 1024, ge=64 * 1024)
+    analysis_workers: int = Field(default=1, ge=1, le=64)  # processes analyzing logs, apart from the server's
+    analysis_timeout: float = Field(default=300.0, gt=0, le=3600)  # CPU seconds one log's analysis may take
     max_context_files: int = Field(default=5, ge=0, le=50)
     max_context_file_bytes: int = Field(default=200_000, ge=1_000)
     fix_min_confidence: float = Field(default=0.7, ge=0, le=1)
@@ -135,6 +145,23 @@ class Settings(BaseSettings):
             return value
         name = getattr(info, "field_name", "")
         return value.upper() if name == "log_level" else value.lower()
+
+    @field_validator("trust_proxy", mode="before")
+    @classmethod
+    def _proxies(cls, value: object) -> object:
+        """`false` (none), `true` (one), or how many proxies are in front."""
+        if isinstance(value, str):
+            word = value.strip().lower()
+            if word in ("", "false", "no", "off"):
+                return 0
+            if word in ("true", "yes", "on"):
+                return 1
+            if not word.isdigit():
+                raise ValueError("must be true, false or the number of proxies in front")
+            return int(word)
+        if isinstance(value, bool):
+            return int(value)
+        return value
 
     @field_validator("private_key", mode="before")
     @classmethod
@@ -186,6 +213,8 @@ class Settings(BaseSettings):
                 raise ValueError(f"PRIVATE_KEY_PATH: the file {exc}") from None
         if self.app_id is not None and self.private_key is None:
             raise ValueError("PRIVATE_KEY: required when APP_ID is set (or set PRIVATE_KEY_PATH)")
+        if self.max_unverified_body_bytes < self.max_webhook_body:
+            raise ValueError("MAX_UNVERIFIED_BODY_BYTES: must be at least MAX_WEBHOOK_BODY")
         return self
 
     # Derived values.

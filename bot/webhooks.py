@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -19,8 +20,9 @@ import orjson
 from aiohttp import web
 
 from bot import routers
-from bot.appkeys import QUEUE, SERVICES, SETTINGS
+from bot.appkeys import FRONT_DOOR, QUEUE, SERVICES, SETTINGS
 from bot.forges.gitlab_hooks import project_id_of
+from bot.front_door import Header, Reject, check_headers, check_signature
 from bot.settings import Settings
 from storage.deliveries import IGNORED, NewDelivery
 
@@ -28,41 +30,60 @@ log = logging.getLogger(__name__)
 
 JSON_TYPES = ("application/json", "application/x-www-form-urlencoded")
 
-
-class Reject(Exception):
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
+# Every header each endpoint reads, checked before anything else reads it (bot/front_door.py): a value that is not
+# UTF-8, holds control characters or does not fit its column is that request's 400 (401 for the credential).
+GITHUB_HEADERS = (
+    Header("X-GitHub-Event", 100),
+    Header("X-GitHub-Delivery", 100),
+    Header("Content-Type", 200),
+    Header("X-Hub-Signature-256", 100, credential=True),
+)
+GITLAB_HEADERS = (
+    Header("X-Gitlab-Event", 100),
+    Header("Idempotency-Key", 100),
+    Header("X-Gitlab-Event-UUID", 100),
+    Header("X-Gitlab-Webhook-UUID", 100),
+    Header("Content-Type", 200),
+    Header("X-Gitlab-Token", 4096, credential=True),
+)
 
 
 def _answer(http_status: int, **body: Any) -> web.Response:
     return web.Response(status=http_status, body=orjson.dumps(body), content_type="application/json")
 
 
-async def read_body(request: web.Request, limit: int) -> bytes:
-    """The request body, refused with 413 as soon as it is known to pass `limit` (never read whole)."""
-    if request.content_length is not None and request.content_length > limit:
-        raise Reject(413, f"body larger than {limit} bytes")
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.content.iter_chunked(1 << 16):
-        size += len(chunk)
-        if size > limit:
-            raise Reject(413, f"body larger than {limit} bytes")
-        chunks.append(chunk)
-    return b"".join(chunks)
+async def _refuse(request: web.Request, provider: str, exc: Reject) -> web.StreamResponse:
+    """The answer to a refused request; a stalled or unreadable body also ends the connection at once (else aiohttp
+    would linger to drain it), one the sender is still sending is drained and then the connection closed."""
+    level = logging.DEBUG if exc.status == 429 else logging.INFO  # a flood of 429s is not worth a line each
+    log.log(level, "%s delivery refused: %s", provider, exc.message, extra={"status": exc.status})
+    response = _answer(exc.status, error=exc.message)
+    response.headers.update(exc.headers)
+    if exc.status in (408, 413, 503) or exc.close:
+        response.force_close()
+    if exc.close:
+        try:
+            await response.prepare(request)
+            await response.write_eof()
+        except ConnectionError:  # the sender is gone already
+            pass
+        request.protocol.force_close()  # closes once the answer is written; skips aiohttp's lingering read
+    return response
 
 
 def _media_type(headers: Mapping[str, str]) -> str:
     return headers.get("content-type", "").split(";", 1)[0].strip().lower()
 
 
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
 def _text(value: object, limit: int) -> str | None:
-    """A string field fit for a column: a string, without NUL (PostgreSQL refuses it), cut to `limit`."""
+    """A string field fit for a column: a string, without NUL (PostgreSQL refuses it) or lone surrogates (no
+    database can encode them; stdlib JSON lets `\\ud800` through), cut to `limit`."""
     if not isinstance(value, str):
         return None
-    return value.replace("\x00", "")[:limit] or None
+    return _UNSTORABLE.sub("", value)[:limit] or None
 
 
 def _bigint(value: object) -> int | None:
@@ -91,6 +112,7 @@ def parse_github(headers: Mapping[str, str], body: bytes, secret: str | None) ->
             raise Reject(400, f"missing {name} header")
     if not headers.get("x-hub-signature-256"):
         raise Reject(401, "missing X-Hub-Signature-256 header")
+    check_signature(headers["x-hub-signature-256"])
     # Only the SHA-256 signature counts: drop the legacy SHA-1 one so it can never be used instead.
     headers = {k.lower(): v for k, v in headers.items() if k.lower() != "x-hub-signature"}
     try:
@@ -145,7 +167,7 @@ def parse_gitlab(
     token = headers.get("x-gitlab-token")
     if token is None:
         raise Reject(401, "missing X-Gitlab-Token header")
-    if not hmac.compare_digest(token.encode(), secret.encode()):
+    if not hmac.compare_digest(token.encode(errors="surrogateescape"), secret.encode()):
         raise Reject(401, "X-Gitlab-Token does not match")
     if not headers.get("x-gitlab-event"):
         raise Reject(400, "missing X-Gitlab-Event header")
@@ -212,13 +234,15 @@ async def _record_and_answer(request: web.Request, delivery: NewDelivery, has_ha
 
 async def github_webhook(request: web.Request) -> web.StreamResponse:
     settings: Settings = request.app[SETTINGS]
+    door = request.app[FRONT_DOOR]
     try:
-        body = await read_body(request, settings.max_webhook_body)
-        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-        event, stored = parse_github(request.headers, body, secret)
+        door.admit(request)
+        check_headers(request.headers, GITHUB_HEADERS)
+        async with door.body(request) as body:  # its bytes count as unverified until the signature is checked
+            secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+            event, stored = parse_github(request.headers, body, secret)
     except Reject as exc:
-        log.info("github delivery refused: %s", exc.message, extra={"status": exc.status})
-        return _answer(exc.status, error=exc.message)
+        return await _refuse(request, "github", exc)
     action, installation_id, repository = _summary(event.data)
     delivery = NewDelivery(
         provider="github",
@@ -234,27 +258,29 @@ async def github_webhook(request: web.Request) -> web.StreamResponse:
 
 async def gitlab_webhook(request: web.Request) -> web.StreamResponse:
     settings: Settings = request.app[SETTINGS]
+    door = request.app[FRONT_DOOR]
     try:
-        body = await read_body(request, settings.max_webhook_body)
-        secret = settings.gitlab_webhook_secret.get_secret_value() if settings.gitlab_webhook_secret else None
-        expected_from = "GITLAB_WEBHOOK_SECRET"
-        # A project connected by OAuth signs with its own secret: the claimed project id (read only after the size
-        # check, and trusted for nothing else) says which secret the token must match.
-        data = load_json(body) if _media_type(request.headers) == "application/json" else MALFORMED
-        project_id = project_id_of(data)
-        hooks = request.app[SERVICES].gitlab_hooks
-        if project_id is not None and hooks is not None:
-            try:
-                entry = await hooks.for_delivery(project_id, request.headers.get("x-gitlab-token"), secret)
-            except Exception:  # storage is down: the sender (or a person) redelivers it
-                log.exception("could not look up the webhook secret of gitlab project %s", project_id)
-                return _answer(503, error="the delivery could not be verified; redeliver it later")
-            if entry.connected:
-                secret, expected_from = entry.secret, "readable webhook secret for this connected project"
-        event, delivery_id = parse_gitlab(request.headers, body, secret, data=data, expected_from=expected_from)
+        door.admit(request)
+        check_headers(request.headers, GITLAB_HEADERS)
+        async with door.body(request) as body:  # its bytes count as unverified until the token is checked
+            secret = settings.gitlab_webhook_secret.get_secret_value() if settings.gitlab_webhook_secret else None
+            expected_from = "GITLAB_WEBHOOK_SECRET"
+            # A project connected by OAuth signs with its own secret: the claimed project id (read only after the
+            # size check, and trusted for nothing else) says which secret the token must match.
+            data = load_json(body) if _media_type(request.headers) == "application/json" else MALFORMED
+            project_id = project_id_of(data)
+            hooks = request.app[SERVICES].gitlab_hooks
+            if project_id is not None and hooks is not None:
+                try:
+                    entry = await hooks.for_delivery(project_id, request.headers.get("x-gitlab-token"), secret)
+                except Exception:  # storage is down: the sender (or a person) redelivers it
+                    log.exception("could not look up the webhook secret of gitlab project %s", project_id)
+                    return _answer(503, error="the delivery could not be verified; redeliver it later")
+                if entry.connected:
+                    secret, expected_from = entry.secret, "readable webhook secret for this connected project"
+            event, delivery_id = parse_gitlab(request.headers, body, secret, data=data, expected_from=expected_from)
     except Reject as exc:
-        log.info("gitlab delivery refused: %s", exc.message, extra={"status": exc.status})
-        return _answer(exc.status, error=exc.message)
+        return await _refuse(request, "gitlab", exc)
     action, repository = _gitlab_summary(event.data)
     delivery = NewDelivery(
         provider="gitlab",

@@ -13,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import exc as sa_exc
 from sqlalchemy import false, func, or_, select, true, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
@@ -284,6 +285,9 @@ class DeliveryWriter:
                     continue
                 # the callers get the error (a 503 for the sender to retry); we go on
                 log.error("recording %d deliveries failed: %s", len(batch), type(exc).__name__)
+                if len(rows) > 1 and not _storage_down(exc):
+                    await self._write_one_by_one(batch, list(rows.values()))
+                    continue
                 for _, future in batch:
                     if not future.done():
                         future.set_exception(exc)
@@ -301,6 +305,40 @@ class DeliveryWriter:
                 row_id = ids.pop((delivery.provider, delivery.delivery_id), None)
                 if not future.done():
                     future.set_result(Recorded(row_id))
+
+    async def _write_one_by_one(
+        self, batch: list[tuple[NewDelivery, asyncio.Future[Recorded]]], deliveries: list[NewDelivery]
+    ) -> None:
+        """After a failed batch: each row in a transaction of its own, so one row the database refuses fails alone
+        and the others are recorded. Stops (failing the rest) once the database itself looks down, or after a few
+        rows in a row failed, so a dead database is not asked hundreds of times."""
+        ids: dict[tuple[str, str], int] = {}
+        failed: dict[tuple[str, str], Exception] = {}
+        streak: Exception | None = None
+        in_a_row = 0
+        for d in deliveries:
+            key = (d.provider, d.delivery_id)
+            if streak is not None and (in_a_row >= MAX_FAILURES_IN_A_ROW or _storage_down(streak)):
+                failed[key] = streak
+                continue
+            try:
+                written, _ = await (self._sqlite.write([d], []) if self._sqlite is not None else self._write([d]))
+            except Exception as exc:
+                failed[key], streak, in_a_row = exc, exc, in_a_row + 1
+                continue
+            ids.update(written)
+            streak, in_a_row = None, 0
+        refused = sum(1 for key in failed if not _storage_down(failed[key]))
+        log.error("recorded %d of %d deliveries one by one; %d refused by the database",
+                  len(ids), len(deliveries), refused)
+        for delivery, future in batch:
+            key = (delivery.provider, delivery.delivery_id)
+            if future.done():
+                continue
+            if key in failed:
+                future.set_exception(failed[key])
+            else:
+                future.set_result(Recorded(ids.pop(key, None)))
 
     async def _marks_alone(self, marks: list[_Mark]) -> None:
         try:
@@ -394,6 +432,19 @@ async def _pg_marks(conn: AsyncConnection, marks: Sequence[_Mark]) -> list[Any]:
         for i in indexes:  # the same delivery claimed twice in one batch: the first claim has it
             results[i] = claimed.pop(marks[i].pk, None)
     return results
+
+
+MAX_FAILURES_IN_A_ROW = 3
+
+
+def _storage_down(exc: BaseException) -> bool:
+    """An error of the database rather than of a row in it (locked, full, unreachable): retrying row by row would
+    only fail every row again, more slowly."""
+    if isinstance(exc, sqlite3.OperationalError | OSError | TimeoutError):
+        return True
+    if isinstance(exc, sa_exc.OperationalError | sa_exc.InterfaceError | sa_exc.DisconnectionError):
+        return True
+    return isinstance(exc, sa_exc.DBAPIError) and exc.connection_invalidated
 
 
 _SQLITE_INSERT = (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import json
@@ -74,3 +75,50 @@ async def send_gitlab(
     }
     resp = await client.post("/api/gitlab/webhooks", data=body, headers=headers)
     return resp.status, await resp.json()
+
+
+class RawAnswer:
+    """An HTTP answer read off a raw socket: status, headers (lower-case names), body, and whether the server
+    closed the connection after it."""
+
+    def __init__(self, status: int, headers: dict[str, str], body: bytes, closed: bool) -> None:
+        self.status, self.headers, self.body, self.closed = status, headers, body, closed
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+async def raw_request(
+    client: TestClient, path: str, headers: list[tuple[bytes, bytes]], body: bytes = b"", *,
+    content_length: int | None = None, wait_close: float = 0.0,
+) -> RawAnswer:
+    """POST with header bytes exactly as given (aiohttp's client refuses non-ASCII header values), over a socket of
+    its own. With `wait_close`, waits that long for the server to close the connection after the answer."""
+    reader, writer = await asyncio.open_connection(client.server.host, client.server.port)
+    try:
+        length = len(body) if content_length is None else content_length
+        head = b"".join(name + b": " + value + b"\r\n" for name, value in headers)
+        writer.write(b"POST " + path.encode() + b" HTTP/1.1\r\nHost: test\r\n" + head
+                     + b"Content-Length: " + str(length).encode() + b"\r\n\r\n" + body)
+        return await read_answer(reader, wait_close=wait_close)
+    finally:
+        writer.close()
+
+
+async def read_answer(reader: asyncio.StreamReader, *, wait_close: float = 0.0) -> RawAnswer:
+    status_line = await reader.readline()
+    if not status_line:
+        raise ConnectionError("closed without an answer")
+    found: dict[str, str] = {}
+    while (line := await reader.readline()) not in (b"\r\n", b""):
+        name, _, value = line.decode("latin-1").partition(":")
+        found[name.strip().lower()] = value.strip()
+    answer = await reader.readexactly(int(found.get("content-length", "0")))
+    closed = False
+    if wait_close:
+        try:
+            async with asyncio.timeout(wait_close):
+                closed = await reader.read(1) == b""
+        except TimeoutError:
+            closed = False
+    return RawAnswer(int(status_line.split()[1]), found, answer, closed)

@@ -174,7 +174,7 @@ async def test_failed_mr_pipeline_gets_one_note_edited_on_the_next_failure(world
 
     [note] = world.notes()
     body = note["body"]
-    assert JOB in body and "step_script" in body
+    assert JOB in body and "./gradlew build" in body  # the failing step: the command the script stopped at
     assert "LogDifferTest > testGithubParsing() FAILED" in body  # the lines that matter, in their fence
     assert "**Category:** test" in body
     assert f"/-/pipelines/{pipeline['id']}" in body and "/-/jobs/" in body

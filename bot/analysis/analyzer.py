@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import re
+from collections.abc import Iterable
 
+from . import rx
 from .blocks import Line, Selection, build_lines, select
-from .facts import categorize, extract_files, extract_tests
+from .facts import RepoTree, categorize, extract_files, extract_tests
 from .model import Analysis, Span
 from .normalize import baseline_key
 from .patterns import PREFILTER, LineInfo
@@ -16,16 +17,27 @@ from .source import LogSource, iter_chunks
 from .text import clean
 
 SUMMARY_MAX = 300
+DEFAULT_MAX_LINES = 200
+"""The lines of all spans together, by default."""
 
 
-def analyze(source: LogSource, *, baseline: LogSource | None = None, max_span_lines: int = 300) -> Analysis:
+def analyze(
+    source: LogSource,
+    *,
+    baseline: LogSource | None = None,
+    max_lines: int = DEFAULT_MAX_LINES,
+    tree: Iterable[str] | None = None,
+    max_span_lines: int | None = None,
+) -> Analysis:
     """Find the lines that explain why a job failed, its category and a stable signature.
 
     ``source`` and ``baseline`` (the last passing run's log of the same job) may be ``bytes``, ``str``
     (the log's text), a binary file object, a ``pathlib.Path`` or an iterable of ``bytes`` chunks.
-    The log is streamed; memory stays bounded whatever its size.
+    The log is streamed; memory stays bounded whatever its size. ``max_lines`` caps the lines of all
+    spans together (``max_span_lines`` is its old name). ``tree``, the repository's file paths, maps
+    the files the errors name to repository paths and drops those outside the repository.
     """
-    max_span_lines = max(1, int(max_span_lines))
+    budget = max(1, int(max_span_lines if max_span_lines is not None else max_lines))
     scanner = Scanner()
     scanner.feed_all(iter_chunks(source))
     scan = scanner.finish()
@@ -33,8 +45,8 @@ def analyze(source: LogSource, *, baseline: LogSource | None = None, max_span_li
         return Analysis([], "unknown", make_signature("unknown", [], []), "The log is empty.", [], [], 0)
     lines = build_lines(scan)
     hits = _baseline_hits(lines, baseline) if baseline is not None else None
-    selection = select(scan, lines, max_lines=max_span_lines, baseline_hits=hits)
-    return _result(scan.lines_total, selection, scan.exits)
+    selection = select(scan, lines, max_lines=budget, baseline_hits=hits)
+    return _result(scan.lines_total, selection, scan.exits, RepoTree(tree) if tree is not None else None)
 
 
 def _baseline_hits(lines: dict[int, Line], baseline: LogSource) -> set[int]:
@@ -68,36 +80,44 @@ def _match_baseline(block: bytes, wanted: dict[str, list[int]], hits: set[int]) 
             hits.update(nos)
 
 
-def _result(total: int, sel: Selection, exits: list[tuple[int, LineInfo]]) -> Analysis:
+def _result(
+    total: int, sel: Selection, exits: list[tuple[int, LineInfo]], tree: RepoTree | None
+) -> Analysis:
     lines = sel.lines
     spans: list[Span] = []
     excerpt: list[tuple[int, str]] = []
     items: list[tuple[str, LineInfo]] = []
+    groups: list[tuple[bool, list[str]]] = []
     for start, end in _merge(sel.ranges):
         step = lines[start].step if start in lines else sel.failed_step
         if step == "Post job cleanup":
             step = None
-        spans.append(Span(start, end, step))
         nos = [no for no in range(start, end + 1) if no in lines]
-        block_text = redact("\n".join(lines[no].text for no in nos))
-        for no, text in zip(nos, block_text.split("\n"), strict=True):
+        texts = redact("\n".join(lines[no].text for no in nos)).split("\n")
+        spans.append(Span(start, end, step, "\n".join(texts)))
+        for no, text in zip(nos, texts, strict=True):
             excerpt.append((no, text))
             items.append((lines[no].text, lines[no].info))
+        strong = any(lines[no].info.role in ("anchor", "header") and lines[no].info.score >= 2 for no in nos)
+        groups.append((strong, [lines[no].text for no in nos]))
     category = categorize(items) if items else "unknown"
     if category == "unknown" and any(info.category == "timeout" for _, info in exits):
         category = "timeout"
     texts = [t for t, _ in items]
     strong = [t for t, i in items if i.role in ("anchor", "header") and i.score >= 2]
-    files = extract_files(strong + texts)
+    # the blocks with error lines first, then the rest (a step's header, its tail)
+    files = extract_files([g for s, g in groups if s] + [g for s, g in groups if not s], tree)
     tests = extract_tests(items)
     key_lines = strong or [t for t in texts if t.strip()]
     signature = make_signature(category, key_lines, tests)
-    summary = _summary(category, sel, strong or key_lines, tests, exits)
+    # the summary quotes an error line itself rather than a header ("____ test_x ____", "Traceback ...")
+    said = [t for t, i in items if i.role == "anchor" and i.score >= 2]
+    summary = _summary(category, sel, said or strong or key_lines, tests, exits)
     failed_step = sel.failed_step or (spans[-1].step if spans else None)
     return Analysis(spans, category, signature, summary, files, tests, total, excerpt, failed_step)
 
 
-_TOOL_PREFIX = re.compile(r"^(?:##\[error\]|\[(?:ERROR|FATAL)\]\s*|npm ERR!\s*|E\s+)")
+_TOOL_PREFIX = rx.compile(r"^(?:##\[error\]|\[(?:ERROR|FATAL)\]\s*|npm ERR!\s*|E\s+)")
 
 
 def _plain(text: str) -> str:

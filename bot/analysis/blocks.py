@@ -9,10 +9,10 @@ the baseline (passing) log win; the budget caps how many lines are returned.
 from __future__ import annotations
 
 import bisect
-import re
 from dataclasses import dataclass, field
 
-from .patterns import BACK_CONTINUATION, CONTINUATION, STACK_FRAME, LineInfo, classify
+from . import rx
+from .patterns import BACK_CONTINUATION, CONTINUATION, GENERIC_RULES, STACK_FRAME, LineInfo, classify
 from .scanner import ScanResult
 from .text import clean
 
@@ -21,13 +21,13 @@ MAX_BLOCK = 400
 TAIL_LINES = 5
 ZONE_GAP = 200
 """In a log without steps, blocks closer than this to the final error belong to the same failure."""
-_FAILING_VERDICT = re.compile(r"<<< (?:FAILURE|ERROR)!|Tests run: \d+, Failures: (?:[1-9]|0, Errors: [1-9])")
-_COMPILER_SHAPE = re.compile(r"\.\w+(?::\[\d+,\d+\]|:\d+:\d+:|\(\d+,\d+\))")
+_FAILING_VERDICT = rx.compile(r"<<< (?:FAILURE|ERROR)!|Tests run: \d+, Failures: (?:[1-9]|0, Errors: [1-9])")
+_COMPILER_SHAPE = rx.compile(r"\.\w+(?::\[\d+,\d+\]|:\d+:\d+:|\(\d+,\d+\))")
 LEAD_REACH = 20
 """An error block this close after the echo of its step's command takes the step's whole output."""
-_LEAD_IN = re.compile(r"^=== (?:RUN|CONT|NAME)\s+\S|^=+> \S|^-{3,}> \S")
+_LEAD_IN = rx.compile(r"^=== (?:RUN|CONT|NAME)\s+\S|^=+> \S|^-{3,}> \S")
 """A line announcing what runs next (a Go test resuming, a Makefile's "==> Checking ..."): heads a block."""
-_RULE_LINE = re.compile(r"^\s*(?:-{10,}|={10,}|\*{10,}|#{10,})\s*$")
+_RULE_LINE = rx.compile(r"^\s*(?:-{10,}|={10,}|\*{10,}|#{10,})\s*$")
 PASS_REACH = 400
 """A test class's verdict this close after a block tells whose output the block is."""
 STEP_END_REACH = 12
@@ -85,38 +85,73 @@ def build_lines(scan: ScanResult) -> dict[int, Line]:
     return out
 
 
+_COMMAND_EXITS = frozenset({"gh_exit", "travis_command_exit"})
+"""Exit markers of one command (a step); the others ("ERROR: Job failed", "Finished: FAILURE") end the job."""
+
+
+def _failing_exit(exits: list[tuple[int, LineInfo]]) -> tuple[int, str] | None:
+    """The exit marker that ends the failing step: a command's non-zero exit, else the job's verdict."""
+    failing = [(no, info) for no, info in exits if info.exit_code != 0]
+    commands = [(no, info) for no, info in failing if info.rule in _COMMAND_EXITS and info.exit_code]
+    if commands:
+        # Travis runs every command of its script phase: the first one to fail is the cause. A GitHub
+        # job stops at its failing step (an earlier one that failed was allowed to: continue-on-error).
+        no, info = commands[0] if commands[0][1].rule == "travis_command_exit" else commands[-1]
+        return no, info.rule
+    if failing:
+        return failing[-1][0], failing[-1][1].rule
+    if exits:
+        return exits[-1][0], exits[-1][1].rule
+    return None
+
+
+GITLAB_SCRIPT_SECTIONS = ("step_script", "build_script")
+
+
+def _gitlab_script_section(scan: ScanResult, end: int) -> tuple[int, int] | None:
+    """First and last line of the job script's section (GitLab), when the log has one before ``end``."""
+    starts = [no for no, name in scan.steps if name in GITLAB_SCRIPT_SECTIONS and no <= end]
+    if not starts:
+        return None
+    first = starts[-1]
+    closing = [no for no, name in scan.section_ends if name in GITLAB_SCRIPT_SECTIONS and no > first]
+    return first, (closing[0] - 1 if closing else end)
+
+
 def _failing_region(scan: ScanResult, lines: dict[int, Line]) -> tuple[int, int, str | None]:
     """First and last line of the failing step (the whole log when unknown), and its name."""
     last = scan.lines_total
-    exit_line = None
-    exit_rule = None
-    for no, info in reversed(scan.exits):
-        if info.rule == "gh_exit" and info.exit_code in (0, None):
-            continue
-        exit_line, exit_rule = no, info.rule
-        break
-    if exit_line is None and scan.exits:
-        exit_line = scan.exits[-1][0]
-    if exit_line is None:
+    found = _failing_exit(scan.exits)
+    exit_rule = found[1] if found else None
+    if found is None:
         # Without an exit marker the failure is at the end: before the post-job steps, if any.
         post = [no for no, name in scan.steps if name == "Post job cleanup"]
         end = post[0] - 1 if post else last
     else:
-        end = exit_line - 1
+        end = found[0] - 1
     starts = [no for no, name in scan.steps if no <= end]
     begin = 1
     name = None
     if starts:
         begin = starts[-1]
-        if exit_rule == "gitlab_job_failed":
-            # GitLab reports the failure after all sections closed: the failing section is the last
-            # one with errors in it (after_script and cleanup sections come later).
+        script = _gitlab_script_section(scan, end)
+        if exit_rule == "gitlab_job_failed" and script is not None:
+            # The job failed in its script (after_script and the artifact upload don't fail a job): the
+            # script stops at the command that failed, the last one it echoed ("$ make test").
+            first, last_line = script
+            end = last_line
+            echoed = [
+                no for no, _ in scan.steps if first < no <= end and no in lines and lines[no].info.rule == "shell_echo"
+            ]
+            begin = echoed[-1] if echoed else first
+        elif exit_rule in ("gitlab_job_failed", "travis_build_exit"):
+            # The job's verdict comes after every section closed: the failing section is the last one
+            # with errors in it (after_script and cleanup sections come later).
+            strong = sorted(no for no, ln in lines.items() if ln.info.role == "anchor" and ln.info.score >= 2)
             bounds = [*starts[1:], end + 1]
             for first, after in reversed(list(zip(starts, bounds, strict=True))):
-                if any(
-                    first <= no < after and ln.info.role == "anchor" and ln.info.score >= 2
-                    for no, ln in lines.items()
-                ):
+                i = bisect.bisect_left(strong, first)
+                if i < len(strong) and strong[i] < after:
                     begin, end = first, after - 1
                     break
         name = next(n for no, n in reversed(scan.steps) if no == begin)
@@ -234,9 +269,45 @@ def build_blocks(lines: dict[int, Line], region: tuple[int, int]) -> list[Block]
             cur += 1
             if nxt.info.rule == "go_pkg_fail":
                 break  # "FAIL\tpkg 0.1s" closes the package's output
+        if info.rule in ("rust_panic", "panic"):
+            # a panic's message and its backtrace run to the first blank line
+            end = max(end, _paragraph_end(lines, no))
+        if info.rule == "pytest_header":
+            # pytest's report of one test runs from its "____ name ____" header to the next header or
+            # banner: the source it shows, the ">" line, the "E" lines and each "path:line:" frame
+            end = max(end, _pytest_section_end(lines, no))
+            anchors.extend(n for n in range(no + 1, end + 1) if n in lines and lines[n].info.role == "anchor")
         blocks.append(Block(start, end, score, anchors))
         covered_to = end
     return blocks
+
+
+_PYTEST_BOUNDARY = rx.compile(r"^(?:={3,} .*={3,}|-{3,} (?:Captured|live log) .*-{3,}|_{3,} \S.* _{3,})$")
+PYTEST_SECTION = 150
+"""At most this many lines of one test's report in pytest's FAILURES section."""
+
+
+def _pytest_section_end(lines: dict[int, Line], header: int) -> int:
+    """The last line of the test report headed at ``header`` (before the next header or banner)."""
+    end = header
+    for no in range(header + 1, header + PYTEST_SECTION):
+        line = lines.get(no)
+        if line is None or line.info.role in ("step", "exit") or _PYTEST_BOUNDARY.match(line.text):
+            break
+        if line.text.strip():
+            end = no
+    return end
+
+
+def _paragraph_end(lines: dict[int, Line], first: int) -> int:
+    """The last line before the first blank line after ``first`` (at most PYTEST_SECTION lines on)."""
+    end = first
+    for no in range(first + 1, first + PYTEST_SECTION):
+        line = lines.get(no)
+        if line is None or not line.text.strip() or line.info.role in ("step", "exit"):
+            break
+        end = no
+    return end
 
 
 def _lead_in(lines: dict[int, Line], start: int, covered_to: int) -> int:
@@ -348,13 +419,105 @@ def select(
             # Without steps, the job's own end marker ("Finished: FAILURE") closes the failing part.
             _reach_step_end(chosen, lines, begin, end)
         ranges = _budget(chosen, max_lines)
+    sure = any(
+        begin <= b.start <= end and any(lines[a].info.rule not in GENERIC_RULES for a in b.anchors) for b in chosen
+    )
+    budget = fill_budget(max_lines, scan.lines_total, sure=sure)
+    ranges = _fill(ranges, lines, (begin, end), budget, baseline_hits, sure=sure)
     return Selection(ranges, lines, step_name, from_tail)
 
 
-_IDENT = re.compile(
+FILL_TAIL = 30
+"""Lines of the failing step's end offered after the error blocks: what the step printed last."""
+FILL_BEFORE, FILL_AFTER = 3, 8
+"""The context offered around other error lines of the failing step (grep -B3 -A8)."""
+FILL_SHARE = 0.10
+"""Past the error blocks, the context added is at most this share of the log (and the budget)."""
+FILL_MIN = 40
+TELLING_EXITS = frozenset({124, 137, 143})
+"""Exit codes that are the message themselves: timeout(1), SIGKILL (the OOM killer), SIGTERM."""
+
+
+def fill_budget(max_lines: int, total: int, *, sure: bool) -> int:
+    """How many lines the selection may reach with context beyond its error blocks: little when a tool's
+    own error block explains the failing step, more when only generic error words (or nothing) were seen."""
+    if sure:
+        return max_lines
+    return min(max_lines, max(FILL_MIN, int(total * FILL_SHARE)))
+
+
+def _fill(
+    ranges: list[tuple[int, int]],
+    lines: dict[int, Line],
+    region: tuple[int, int],
+    budget: int,
+    baseline_hits: set[int],
+    *,
+    sure: bool = False,
+) -> list[tuple[int, int]]:
+    """Add, while the budget lasts, the failing step's last lines, its header (the command) and, unless a
+    tool's own error block is ``sure`` to explain it, the context of the step's other error lines, nearest
+    to the step's end first: what a reader looks at when the blocks don't say it all."""
+    have: set[int] = {no for a, b in ranges for no in range(a, b + 1)}
+    left = budget - len(have)
+    if left <= 0:
+        return ranges
+    begin, end = region
+    offers: list[list[int]] = []
+    tail: list[int] = []
+    no = end
+    while not sure and no >= begin and len(tail) < FILL_TAIL:
+        line = lines.get(no)
+        if line is None:
+            break
+        if line.info.role == "step" and no != begin:
+            break
+        if line.text.strip() or tail:
+            tail.append(no)
+        no -= 1
+    if tail:
+        offers.append(sorted(tail))
+    head = lines.get(begin)
+    if head is not None and head.info.role == "step":
+        offers.append([begin])  # the step's own header: which command failed ("Run pytest", "$ make")
+    if sure:
+        # the step's verdict lines ("FAIL pkg", "make: *** [all] Error 2", "Found 3 errors"), one line each
+        offers.extend([n] for n in sorted(lines) if begin <= n <= end and lines[n].info.role == "trailer")
+    exit_line = lines.get(end + 1)
+    if exit_line is not None and exit_line.info.role == "exit" and exit_line.info.exit_code in TELLING_EXITS:
+        offers.insert(0, [end + 1])  # killed (137: out of memory), terminated (143), timed out (124)
+    inside = [] if sure else sorted((n for n in lines if begin <= n <= end), reverse=True)
+    for n in inside:
+        line = lines[n]
+        if n in baseline_hits or line.info.role not in ("anchor", "header", "trailer") or line.info.score <= 0:
+            continue
+        offers.append([k for k in range(n - FILL_BEFORE, n + FILL_AFTER + 1) if begin <= k <= end and k in lines])
+    for offer in offers:
+        new = [k for k in offer if k not in have]
+        if not new:
+            continue
+        if len(new) > left:
+            break
+        have.update(new)
+        left -= len(new)
+    return _runs(have)
+
+
+def _runs(numbers: set[int]) -> list[tuple[int, int]]:
+    """Consecutive numbers as (first, last) ranges."""
+    out: list[tuple[int, int]] = []
+    for no in sorted(numbers):
+        if out and no == out[-1][1] + 1:
+            out[-1] = (out[-1][0], no)
+        else:
+            out.append((no, no))
+    return out
+
+
+_IDENT = rx.compile(
     r"[A-Za-z_][\w$]*(?:\.[A-Za-z_][\w$]*)+|[\w\-]+\.(?:java|kt|py|go|rs|js|ts|c|cpp|rb|cs|scala)\b"
 )
-_COMMON_IDENT = re.compile(
+_COMMON_IDENT = rx.compile(
     r"^(?:java|javax|sun|jdk|org\.junit|org\.apache\.maven|org\.codehaus|hudson|jenkins|kotlin"
     r"|scala|python|builtins|node|go|runtime|testing|com\.sun)\b|^\w+\.(?:lang|io|util|nio)\b"
 )

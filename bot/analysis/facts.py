@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterable
 
+from . import rx
 from .model import FileRef
 from .patterns import LineInfo
 
@@ -21,22 +21,22 @@ _EXT = (
 )
 _PATH = rf"(?P<path>(?:[A-Za-z]:)?[\w.@+~-]*(?:[/\\][\w.@+~-]+)*\.{_EXT})"
 _FILE_PATTERNS = [
-    re.compile(rf"File \"{_PATH}\", line (?P<line>\d+)"),
-    re.compile(rf"-->\s+{_PATH}:(?P<line>\d+)(?::\d+)?"),
-    re.compile(rf"{_PATH}:\[(?P<line>\d+),\d+\]"),
-    re.compile(rf"{_PATH}\((?P<line>\d+)(?:,\d+)?\)"),
-    re.compile(rf"(?<![\w(]){_PATH}:(?P<line>\d+)(?::\d+)?"),
-    re.compile(rf"^(?:\S+: )?{_PATH}$"),
+    rx.compile(rf"File \"{_PATH}\", line (?P<line>\d+)"),
+    rx.compile(rf"-->\s+{_PATH}:(?P<line>\d+)(?::\d+)?"),
+    rx.compile(rf"{_PATH}:\[(?P<line>\d+),\d+\]"),
+    rx.compile(rf"{_PATH}\((?P<line>\d+)(?:,\d+)?\)"),
+    rx.compile(rf"(?:^|[^\w(]){_PATH}:(?P<line>\d+)(?::\d+)?"),
+    rx.compile(rf"^(?:\S+: )?{_PATH}$"),
 ]
 # CI workspaces: what comes before the repository's own paths.
-_WORKSPACE = re.compile(
+_WORKSPACE = rx.compile(
     r"^(?:.*?/home/runner/work/[^/]+/[^/]+/|.*?/__w/[^/]+/[^/]+/|.*?/github/workspace/"
     r"|.*?/builds/workspace/[^/]+/"
     r"|.*?/workspace/[^/]+/|.*?/builds/[^/]+/[^/]+/|.*?/Users/runner/work/[^/]+/[^/]+/"
     r"|[A-Za-z]:\\a\\[^\\]+\\[^\\]+\\"
     r"|.*?/src/app/|.*?/app/|\./)"
 )
-_FOREIGN = re.compile(
+_FOREIGN = rx.compile(
     r"(?:^|/)(?:site-packages|dist-packages|node_modules|\.m2|\.gradle|\.cargo|\.rustup|go/pkg/mod"
     r"|hostedtoolcache"
     r"|\.pyenv|\.venv|venv|lib/python\d|usr/(?:lib|include|local)|opt/|Library/|rustc/|\$GOROOT|GOROOT"
@@ -45,36 +45,131 @@ _FOREIGN = re.compile(
 )
 
 
-def extract_files(texts: Iterable[str]) -> list[FileRef]:
-    """Repository paths (relative, with line when known) that error lines point at, in order of mention."""
-    seen: dict[tuple[str, int | None], None] = {}
-    for text in texts:
-        if len(seen) >= MAX_FILES:
+_PY_FRAMES = (rx.compile(rf"^\s*File \"{_PATH}\", line (?P<line>\d+)"), rx.compile(rf"^{_PATH}:(?P<line>\d+):(?: |$)"))
+"""A frame of a Python traceback (``File "x.py", line 3``) or of pytest's report (``x.py:3: in f``)."""
+_JVM_FRAME = rx.compile(
+    r"^\s*at (?P<cls>[\w$.]+)\.[\w$<>]+\((?P<file>[\w$-]+\.(?:java|kt|scala|groovy)):(?P<line>\d+)\)"
+)
+"""A JVM stack frame: the class's package says the file's directory (``at a.b.C.m(C.java:5)``)."""
+
+
+class RepoTree:
+    """The repository's file list, to map what a tool printed (a base name, a path relative to a module,
+    an absolute path in a CI workspace) to a repository path."""
+
+    def __init__(self, paths: Iterable[str]) -> None:
+        self.paths: set[str] = set()
+        self.by_name: dict[str, list[str]] = {}
+        for path in paths:
+            path = path.strip().lstrip("/")
+            if not path or path in self.paths:
+                continue
+            self.paths.add(path)
+            self.by_name.setdefault(path.rsplit("/", 1)[-1], []).append(path)
+
+    def resolve(self, path: str) -> str | None:
+        """The repository path ``path`` names, or None when it is not in the repository (or ambiguous)."""
+        path = path.replace("\\", "/")
+        while path.startswith("./"):
+            path = path[2:]
+        if path in self.paths:
+            return path
+        parts = [p for p in path.split("/") if p]
+        if not parts:
+            return None
+        best: list[str] = []
+        best_len = 0
+        for candidate in self.by_name.get(parts[-1], ()):
+            cparts = candidate.split("/")
+            k = 0
+            while k < len(cparts) and k < len(parts) and cparts[-1 - k] == parts[-1 - k]:
+                k += 1
+            if k == len(cparts) or k == len(parts):  # one is a suffix of the other, by whole components
+                if k > best_len:
+                    best, best_len = [candidate], k
+                elif k == best_len:
+                    best.append(candidate)
+        return best[0] if len(best) == 1 else None
+
+
+def _relative(path: str, text: str, start: int) -> str | None:
+    """A path as printed, made relative to the repository without its file list (CI workspace prefixes)."""
+    path = path.replace("\\", "/") if "\\" in path else path
+    if _FOREIGN.search(path):
+        return None
+    rel = _WORKSPACE.sub("", path)
+    if rel.startswith("/") or "://" in text[max(0, start - 8) : start + 1]:
+        return None
+    if rel.startswith("./"):
+        rel = rel[2:]
+    if not rel or rel.startswith(".") or not _WORDISH.search(rel):
+        return None
+    return rel
+
+
+def _refs(text: str) -> list[tuple[str, int | None, bool]]:
+    """(path, line, is_python_frame) for each file reference in one line, in order."""
+    out: list[tuple[str, int | None, bool]] = []
+    for pattern in _PY_FRAMES:
+        frame = pattern.search(text)
+        if frame is not None:
+            out.append((frame.group("path"), int(frame.group("line")), True))
+            return out
+    jvm = _JVM_FRAME.search(text)
+    if jvm is not None:
+        package = jvm.group("cls").split("$")[0].rsplit(".", 1)[0].replace(".", "/")
+        name = jvm.group("file")
+        out.append((f"{package}/{name}" if package else name, int(jvm.group("line")), False))
+        return out
+    for pattern in _FILE_PATTERNS:
+        for m in pattern.finditer(text):
+            line = m.groupdict().get("line")
+            out.append((m.group("path"), int(line) if line else None, False))
+        if out:
             break
-        for pattern in _FILE_PATTERNS:
-            for m in pattern.finditer(text):
-                path = m.group("path").replace("\\", "/") if "\\" in m.group("path") else m.group("path")
-                if _FOREIGN.search(path):
+    return out
+
+
+def extract_files(groups: Iterable[Iterable[str]], tree: RepoTree | None = None) -> list[FileRef]:
+    """Repository paths (with their line when known) that the error lines point at, most relevant first.
+
+    ``groups`` are the chosen blocks' lines, most explanatory block first. In a Python traceback (and
+    pytest's report) the innermost frame, where the error was raised, comes first and the outermost (the
+    test that called it) second. With ``tree`` a printed path must name a file of the repository; a base
+    name or a module-relative path is mapped to its repository path.
+    """
+    seen: dict[tuple[str, int | None], None] = {}
+    for lines in groups:
+        plain: list[tuple[str, int | None]] = []
+        frames: list[tuple[str, int | None]] = []
+        for text in lines:
+            for path, line, is_frame in _refs(text):
+                if "/" not in path and "." not in path:
                     continue
-                rel = _WORKSPACE.sub("", path)
-                if rel.startswith("/") or "://" in text[max(0, m.start() - 8) : m.start() + 1]:
+                if tree is not None:
+                    rel = tree.resolve(path)
+                else:
+                    rel = _relative(path, text, text.find(path))
+                if rel is None:
                     continue
-                if not re.search(r"[/\w]", rel) or rel.startswith("."):
-                    rel = rel.lstrip("./") if rel.startswith("./") else rel
-                if not rel or rel.startswith("."):
-                    continue
-                groups = m.groupdict()
-                line = int(groups["line"]) if groups.get("line") else None
-                key = (rel, line)
-                if key not in seen and (rel, None) not in seen:
-                    seen[key] = None
+                (frames if is_frame else plain).append((rel, line))
+        if len(frames) > 1:
+            frames = [frames[-1], frames[0], *frames[1:-1]]
+        refs = [*frames, *plain]
+        # where the error was raised first, then the test that called it
+        caller = next((i for i, (path, _) in enumerate(refs[1:], 1) if _TEST_PATH.search(path)), None)
+        if caller is not None and not _TEST_PATH.search(refs[0][0]):
+            refs.insert(1, refs.pop(caller))
+        for key in refs:
+            if key not in seen and (key[0], None) not in seen:
+                seen[key] = None
             if len(seen) >= MAX_FILES:
-                break
+                return [FileRef(p, ln) for p, ln in seen]
     return [FileRef(p, ln) for p, ln in seen]
 
 
-_UNITTEST_ID = re.compile(r"^(\w+) \(([\w.]+)\)$")
-_SUREFIRE = re.compile(
+_UNITTEST_ID = rx.compile(r"^(\w+) \(([\w.]+)\)$")
+_SUREFIRE = rx.compile(
     r"^(?:\[ERROR\]\s+)?(?:(?P<m1>\w+)\((?P<c1>[\w.$]+)\)"
     r"|(?P<c2>[\w.$]+)\.(?P<m2>\w+))\s+Time elapsed:.*<<< (?:FAILURE|ERROR)!"
 )
@@ -90,7 +185,7 @@ def extract_tests(items: Iterable[tuple[str, LineInfo]]) -> list[str]:
             if not m:
                 continue
             test = f"{m.group('c1')}.{m.group('m1')}" if m.group("m1") else f"{m.group('c2')}.{m.group('m2')}"
-        if not test:
+        if not test or (info.rule == "rust_panic" and test == "main"):
             continue
         if info.rule == "unittest_fail":
             um = _UNITTEST_ID.match(test)
@@ -117,17 +212,17 @@ def extract_tests(items: Iterable[tuple[str, LineInfo]]) -> list[str]:
 
 
 # What a failure is, in the words of its lines. The first group that matches decides.
-_CATEGORY_WORDS: list[tuple[str, re.Pattern[str]]] = [
+_CATEGORY_WORDS: list[tuple[str, rx.Pattern]] = [
     (
         "timeout",
-        re.compile(
+        rx.compile(
             r"(?i)exceeded the maximum execution time|execution took longer than|\btimed out\b"
             r"|deadline exceeded|timeout of \d+\S* exceeded|operation was canceled"
         ),
     ),
     (
         "infrastructure",
-        re.compile(
+        rx.compile(
             r"(?i)no space left on device|out of memory|oomkill|cannot allocate memory"
             r"|OutOfMemoryError|\bKilled\b|lost communication with the server|shutdown signal"
             r"|could not resolve host|name resolution|connection (?:refused|reset|timed out)"
@@ -138,7 +233,7 @@ _CATEGORY_WORDS: list[tuple[str, re.Pattern[str]]] = [
     ),
     (
         "configuration",
-        re.compile(
+        rx.compile(
             r"(?i)invalid workflow file|input required and not supplied|not accessible by integration"
             r"|bad credentials|secret|permission denied|unauthori[sz]ed|forbidden|403\b"
             r"|command not found|unable to locate executable|unsafe repository|safe\.directory"
@@ -147,20 +242,20 @@ _CATEGORY_WORDS: list[tuple[str, re.Pattern[str]]] = [
     ),
 ]
 _RULE_CATEGORY_WEIGHT = {"test": 1.0, "lint": 1.2, "typecheck": 1.2, "compile": 1.1, "dependency": 1.3}
-_MAVEN_HINTS: list[tuple[str, re.Pattern[str]]] = [
-    ("test", re.compile(r"There are test failures|maven-surefire|maven-failsafe|Tests run:.*Failures")),
+_MAVEN_HINTS: list[tuple[str, rx.Pattern]] = [
+    ("test", rx.compile(r"There are test failures|maven-surefire|maven-failsafe|Tests run:.*Failures")),
     (
         "compile",
-        re.compile(r"COMPILATION ERROR|Compilation failure|maven-compiler-plugin|cannot find symbol"),
+        rx.compile(r"COMPILATION ERROR|Compilation failure|maven-compiler-plugin|cannot find symbol"),
     ),
     (
         "dependency",
-        re.compile(
+        rx.compile(
             r"Could not resolve dependencies|could not be resolved|Failed to collect dependencies"
             r"|Non-resolvable"
         ),
     ),
-    ("lint", re.compile(r"checkstyle|spotless|pmd|spotbugs|animal-sniffer|enforcer|revapi|japicmp", re.I)),
+    ("lint", rx.compile(r"(?i)checkstyle|spotless|pmd|spotbugs|animal-sniffer|enforcer|revapi|japicmp")),
 ]
 
 
@@ -201,8 +296,17 @@ def categorize(items: list[tuple[str, LineInfo]]) -> str:
         return best
     if _CATEGORY_WORDS[2][1].search(joined):
         return "configuration"
-    if re.search(r"(?i)\bassert|\btests? failed|\bFAIL\b", joined):
+    if _TEST_WORDS.search(joined):
         return "test"
-    if re.search(r"(?i)\berror\b.*\bcompil|\bcompil\w* (?:error|failed)|\bsyntax ?error", joined):
+    if _COMPILE_WORDS.search(joined):
         return "compile"
     return "unknown"
+
+
+_WORDISH = rx.compile(r"[/\w]")
+_TEST_PATH = rx.compile(
+    r"(?i)(?:^|/)(?:tests?|spec|__tests__)/|(?:^|/|_)tests?_|_test\.|\.(?:test|spec)\.|Tests?\.\w+$"
+)
+"""A path that holds tests (tests/x.py, x_test.go, x.test.js, FooTest.java)."""
+_TEST_WORDS = rx.compile(r"(?i)\bassert|\btests? failed|\bFAIL\b")
+_COMPILE_WORDS = rx.compile(r"(?i)\berror\b.*\bcompil|\bcompil\w* (?:error|failed)|\bsyntax ?error")

@@ -20,14 +20,18 @@ CATEGORIES: tuple[str, ...] = (
 
 @dataclass(frozen=True)
 class Span:
-    """Lines ``start``..``end`` (1-based, inclusive) of the log, inside step ``step`` when known."""
+    """Lines ``start``..``end`` (1-based, inclusive) of the log, inside step ``step`` when known.
+
+    A line the analyzer did not keep (one cut out of a very long log) reads as empty in ``text``."""
 
     start: int
     end: int
     step: str | None = None
+    text: str = ""
+    """The span's lines, cleaned (no timestamps, no colour codes) and redacted, joined by newlines."""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"start": self.start, "end": self.end, "step": self.step}
+        return {"start": self.start, "end": self.end, "step": self.step, "text": self.text}
 
 
 @dataclass(frozen=True)

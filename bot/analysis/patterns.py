@@ -6,34 +6,39 @@ to find the few lines worth a closer look; the rules then say what each such lin
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-try:  # google-re2 runs the prefilter as a DFA, about 70x faster than ``re`` here.
-    import re2 as _re2  # type: ignore[import-not-found]
-except ImportError:  # pragma: no cover - exercised only without the optional speed-up
-    _re2 = None
+import re2 as _re2
 
+from . import rx
+
+_A = rb"(?:\x1b\[[0-9;]*m)*"  # colour codes a tool may put between the words of its verdict
 _PREFILTER_SOURCE = (
     rb"(?m)^[^\n]*?(?:"
-    # "error" but not a path ("pkg/errors") nor a zero count ("Errors: 0"); "fail" but not "Failures: 0"
-    # (no class may match the newline: a candidate is one whole line)
-    rb"(?:^|[^/\n])(?i:error)(?:[^s\n]|s[^:\n]|s:[^ \n]|s: [^0\n]|s?$)"
-    rb"|(?i:fail(?:ed|ing|s\b|\b|ure[^s\n]|ure$|ures?: ?[1-9]))"
-    rb"|(?i:fatal|panic|exception|traceback|abort|killed|timed out|timeout|denied|forbidden"
-    rb"|unauthori[sz]ed|no such file|not found|cannot |can't|could not|couldn't|unable to|undefined"
-    rb"|assert|segmentation|core dumped|out of memory|oomkill|no space left|refused|reset by peer"
-    rb"|unreachable|exceeded|canceled|cancelled|unresolv|unsatisf|resolutionimpossible|conflict"
-    rb"|npm err|exit code|exit status|non-zero|command not found|not supplied|invalid workflow"
-    rb"|bad credentials|not accessible|service unavailable|bad gateway|lost communication|shutdown signal"
-    rb"|version solving|no solution found|would reformat|problems? \(|does not exist|went wrong|^# \S)"
-    rb"|##\[(?:group\]Run |error)|section_(?:start|end):|--- FAIL|\bE {2,}\S|\x{25cf}|\x{2715}|\x{2717}"
-    rb"|\x{2716}|\x{2577}|\*\*\*|<<< |Caused by|Post job cleanup|_{3,} \S|\bERR_|\d+:\d+ +error "
-    rb"|\.pyi?:\d+:\d+: [A-Z]+\d+ |\d+ failing|Tests: +\d+|Tests run: [^\n]* - in |^\[[^\]\n]{1,80}\] \$ \S"
+    # Only the shapes that can start, head or close an error block, or mark the job's structure: the weak
+    # words ("cannot", "not found", a bare "error") are read only where lines are kept anyway (around
+    # these, and the failing step's end), so ordinary lines full of such words cost one automaton pass.
+    # (No class may match the newline: a candidate is one whole line.)
+    rb"(?i:error)" + _A + rb"[:\[!]|ERROR|[A-Za-z](?:Error|Exception)\b|\bError\b|\b[1-9]\d* errors?\b"
+    rb"|(?:^|Z |m)(?i:error) |\d+:\d+ +" + _A + rb"error |(?i:npm err)|error" + _A + rb" TS\d|error_|ERR_"
+    rb"|(?i:fail(?:ed|ing|ure[^s\n]|ure$|ures?: ?[1-9]))|FAIL|(?:Failures|Errors): [1-9]"
+    rb"|(?i:fatal|panic|exception|traceback|killed|timed out|denied|forbidden|unauthori[sz]ed|no such file"
+    rb"|segmentation|core dumped|out of memory|oomkill|no space left|refused|reset by peer|tls handshake"
+    rb"|unreachable|exceeded|canceled|cancelled|unresolv|unsatisf|resolutionimpossible"
+    rb"|exit code|exit status|exited with|non-zero|command not found|not supplied|module not found"
+    rb"|could not resolve|unable to (?:locate|resolve|access)|undefined reference|cannot find module"
+    rb"|invalid workflow|bad credentials|not accessible|service unavailable|bad gateway|lost communication"
+    rb"|shutdown signal|version solving|no solution found|would reformat|went wrong|deadline)"
+    rb"|(?:^|[mK ])\$ \S|(?:^|[ m])[A-Z]{1,4}\d{3,4} (?:\[\*\] )?\S|problems? \(|(?:^|Z )# \S"
+    rb"|\.go:\d+:\d+: |_test\.go:\d+: |\.(?:java|kt|scala|groovy):\[\d+,\d+\]"
+    rb"|##\[(?:group\]Run |error)|section_(?:start|end):"
+    rb"|--- FAIL|(?:\b|m)E {2,}\S|\x{25cf}|\x{2715}|\x{2717}|\x{2716}|\x{2577}|\*\*\*|<<< |Caused by"
+    rb"|Post job cleanup|_{3,} \S|\.pyi?:\d+:\d+: [A-Z]+\d+[: ]|\d+ failing|Tests: +\d+|Tests run: [^\n]* - in "
+    rb"|^\[[^\]\n]{1,80}\] \$ \S"
     rb")[^\n]*"
 )
 
-PREFILTER = _re2.compile(_PREFILTER_SOURCE) if _re2 is not None else re.compile(_PREFILTER_SOURCE)
+PREFILTER = _re2.compile(_PREFILTER_SOURCE)
 """Finds whole candidate lines (one match per line) in a chunk of bytes."""
 
 
@@ -55,7 +60,7 @@ PLAIN = LineInfo("plain")
 NOISE = LineInfo("noise")
 
 # ---------------------------------------------------------------- noise: looks like an error, is not
-_NOISE = re.compile(
+_NOISE = rx.compile(
     r"^\s*(?:\[INFO\]|INFO[: ]|\[DEBUG\]|DEBUG[: ]|go: (?:downloading|finding|extracting)|Downloading"
     r"|Downloaded"
     r"|Download |Progress \(|Collecting |Requirement already satisfied|Using cached|Installing |Fetching "
@@ -64,21 +69,21 @@ _NOISE = re.compile(
     r"|hint: |remote: |Receiving objects|Resolving deltas|warning: |WARNING: |\[WARN\]|\[WARNING\]"
     r"|npm WARN |npm warn "
     r"|=== (?:RUN|PAUSE|CONT|NAME)|--- (?:PASS|SKIP)|ok\s+\S|PASS\s|\?\s+\S+\s+\[no test files\]"
-    r"|::(?:debug|notice|warning|group|endgroup|add-mask|set-output)::)"
+    r"|::(?:debug|notice|warning|group|endgroup|add-mask|set-output)::|travis_(?:time|fold):)"
 )
-_ZERO_COUNTS = re.compile(
+_ZERO_COUNTS = rx.compile(
     r"(?i)\b(?:0|no) (?:failed|failures?|errors?|problems?)\b|Failures: 0, Errors: 0|\berrors?: 0\b"
     r"|\bfailed: 0\b"
     r"|\bwith 0 errors\b"
 )
-_PASSING = re.compile(r"(?:\bPASSED|\bPASS|\bok|\u2713|\u2714|\bSUCCESS(?:FUL)?)\s*(?:\(\d.*\))?$")
-_HARMLESS_TOKENS = re.compile(
+_PASSING = rx.compile(r"(?:\bPASSED|\bPASS|\bok|\u2713|\u2714|\bSUCCESS(?:FUL)?)\s*(?:\(\d.*\))?$")
+_HARMLESS_TOKENS = rx.compile(
     r"(?i)-W(?:no-)?error\S*|error[-_]?prone|continue-on-error|on[-_]error|ignore[-_]errors?|fail[-_]fast"
     r"|fail[-_]under|failure\(\)|--no-fail\S*|allow[-_]failure|max[-_]?fail\S*|\berrors?\.(?:go|rs|py|js|ts"
     r"|h|c|java)\b"
     r"|\w+errors?(?:\.\w+)+|exit[-_]code|error_log\S*|timeout[-_=]\S*|fail_on\S*"
 )
-_KEYWORD = re.compile(
+_KEYWORD = rx.compile(
     r"(?i)error|fail|fatal|panic|exception|traceback|abort|killed|timed out|denied|forbidden|unauthori|"
     r"no such file|not found|cannot |can't|could not|couldn't|unable to|undefined|assert|segmentation|"
     r"core dumped|out of memory|oomkill|no space left|refused|reset by peer|unreachable|exceeded|cancel|"
@@ -86,32 +91,34 @@ _KEYWORD = re.compile(
 )
 
 # ---------------------------------------------------------------- continuation shapes
-CONTINUATION = re.compile(
+CONTINUATION = rx.compile(
     r"^\s+at\s+\S|^\s*\.\.\. ?\d+ (?:more|common frames omitted)|^\s*(?:Caused by|Caused|Suppressed|Also)\b:?"
     r"|^\s+File \"[^\"]+\", line \d+|^goroutine \d+ \[|^\s*created by |^\[signal "
     r"|^\s*(?:\S+/)?\S+\.go:\d+(?: \+0x|$)"
     r"|^\S+\(.*\)$|^E(?:\s|$)|^>\s|^\s*-->\s|^\s*\d*\s*\|(?:\s|$)|^\s*= (?:note|help):"
-    r"|^\s*[\u2502\u2577\u2575\u256d\u2570\u251c\u2514\u250c]"
+    r"|^\s*[\u2502\u2577\u2575\u256d\u2570\u251c\u2514\u250c]|^\S+:\d+(?::\d+)?: note: |^\s+\d+: [\w<]"
     r"|^\s*-{4,}\s*$|^\s*>\s*\[|^\s*>>>\s|^\s*\^[~^]*\s*$|^\s+\d+:\d+\s+(?:error|warning)\s|^\s*(?:symbol"
     r"|location|required|found|reason)\s*:"
     r"|^\s*(?:Expected|Received|expected|received|actual|Actual|but was|but got)\b"
     r"|^During handling of the above exception|^The above exception was the direct cause|^#\d+ CANCELED"
-    r"|^\S*Dockerfile\S*:\d+$"
+    r"|^\S*Dockerfile\S*:\d+$|(?i)\bcaused by:$"
 )
-BACK_CONTINUATION = re.compile(
+BACK_CONTINUATION = rx.compile(
     r"^\s*-{4,}\s*$|^\s*>\s*\[|^\s*\d+\s*\|(?:\s|$)|^\s*>>>\s|^\S*Dockerfile\S*:\d+$|^#\d+ CANCELED"
     r"|^\s*[\u2502\u2577\u256d]"
 )
-STACK_FRAME = re.compile(
+STACK_FRAME = rx.compile(
     r"^\s+at\s+\S|^\s*\.\.\. ?\d+ more|^\s+File \"|^\s+\S+\.go:\d+|^\s*\(?[\w$.<>]+\)? \("
 )
 
 # ---------------------------------------------------------------- the rules, most specific first
-_RULES: list[tuple[str, re.Pattern[str], str, float, str | None]] = []
+_RULES: list[tuple[str, rx.Pattern, str, float, str | None]] = []
+_SOURCES: list[str] = []
 
 
 def _rule(name: str, pattern: str, role: str, score: float, category: str | None = None) -> None:
-    _RULES.append((name, re.compile(pattern), role, score, category))
+    _RULES.append((name, rx.compile(pattern), role, score, category))
+    _SOURCES.append(pattern)
 
 
 # Structure markers.
@@ -119,6 +126,16 @@ _rule("gh_group_run", r"^##\[group\]Run (?P<step>.+)$", "step", 0)
 _rule("gh_post", r"^Post job cleanup\.$", "step", 0)
 _rule("gitlab_job_failed", r"^ERROR: Job failed(?:: exit code (?P<code>\d+)|: (?P<msg>.*))?", "exit", 0)
 _rule("jenkins_finished", r"^Finished: (?:FAILURE|ABORTED|UNSTABLE)", "exit", 0)
+# Travis: each command of a phase ends with its verdict; the build's verdict comes last.
+_rule(
+    "travis_command_exit",
+    r"^The command \"(?P<step>.{1,400})\" (?:exited with|failed and exited with) (?P<code>\d+)",
+    "exit",
+    0,
+)
+_rule("travis_build_exit", r"^Done\. Your build exited with (?P<code>\d+)\.", "exit", 0)
+# Shell echoes of the command about to run: GitLab and Travis print "$ cmd" (a step of the job).
+_rule("shell_echo", r"^\$ (?P<step>\S.{0,300})$", "step", 0)
 
 # Timeouts, cancellation, runner and resource problems.
 _rule(
@@ -140,7 +157,7 @@ _rule(
     "runner_lost",
     r"(?i)lost communication with the server|runner has received a shutdown signal"
     r"|runner .* did not respond|no space left on device|out of memory|oomkilled|cannot allocate memory"
-    r"|java\.lang\.OutOfMemoryError|std::bad_alloc|(?:^|: )Killed$|: \d+ Killed\s|\bKilled\s+\(?signal"
+    r"|java\.lang\.OutOfMemoryError|std::bad_alloc|(?:^|: )Killed$|:\s+\d+ Killed\s|\bKilled\s+\(?signal"
     r"|exit code 137",
     "anchor",
     3.5,
@@ -193,11 +210,14 @@ _rule("pytest_summary", r"^(?:FAILED|ERROR) (?P<test>\S+::\S+|\S+\.py)\b", "anch
 _rule("pytest_header", r"^_{3,} (?P<test>(?:ERROR collecting )?\S.*?) _{3,}$", "header", 2, "test")
 _rule("pytest_totals", r"^=+ .*\b\d+ (?:failed|errors?)\b.* =+$", "trailer", 1, "test")
 _rule("unittest_fail", r"^(?:FAIL|ERROR): (?P<test>\w+ \([\w.]+\))", "anchor", 3, "test")
+_rule("go_test_log", r"^\s+\S+_test\.go:\d+: \S", "anchor", 2.5, "test")
+_rule("path_line_exception", r"^\S+\.\w+:\d+: [A-Z][\w.]*(?:Error|Exception)\b", "anchor", 3)
 _rule("go_fail", r"^\s*--- FAIL: (?P<test>\S+)", "anchor", 3, "test")
 _rule("go_build_failed", r"^FAIL\s+\S+\s+\[(?:build|setup) failed\]", "anchor", 2, "compile")
 _rule("go_pkg_fail", r"^FAIL(?:\s+\S+\s+[\d.]+s)?\s*$", "trailer", 1, "test")
 _rule("panic", r"^(?:panic|fatal error): ", "anchor", 3)
-_rule("rust_panic", r"^thread '.*' panicked at", "anchor", 3, "test")
+_rule("rust_panic", r"^thread '(?P<test>[^']{1,300})'(?: \(\d+\))? panicked at", "anchor", 3, "test")
+_rule("cargo_rerun", r"^error: test failed, to rerun pass ", "trailer", 1, "test")
 _rule("cargo_test_fail", r"^test (?P<test>\S+) \.\.\. FAILED", "anchor", 3, "test")
 _rule("cargo_result", r"^test result: FAILED", "trailer", 1, "test")
 _rule("jest_bullet", r"^\s*\u25cf (?P<test>.+)$", "anchor", 3, "test")
@@ -225,6 +245,7 @@ _rule("tsc", r"\.(?:[cm]?tsx?|vue)(?:\(\d+,\d+\)|:\d+:\d+)(?::| -) error TS\d+",
 _rule("mypy", r"^\S+\.pyi?:\d+(?::\d+)?: error: ", "anchor", 3, "typecheck")
 _rule("pyright", r"^\s*\S+\.pyi?:\d+:\d+ - error: ", "anchor", 3, "typecheck")
 _rule("typecheck_total", r"^Found \d+ errors? in \d+ files?", "trailer", 1.5, "typecheck")
+_rule("ruff_rule", r"^[A-Z]{1,4}\d{3,4} (?:\[\*\] )?\S", "anchor", 3, "lint")
 _rule("pylint_ruff", r"^\S+\.pyi?:\d+:\d+: (?:[A-Z]{1,4}\d{2,4}|[CRWEF]\d{4})\b", "anchor", 3, "lint")
 _rule("eslint", r"^\s+\d+:\d+\s+error\s+", "anchor", 3, "lint")
 _rule(
@@ -360,16 +381,17 @@ _rule(
     1,
 )
 
-_MAVEN_ERROR_COUNT = re.compile(r"^\[INFO\] \d+ errors?\s*$")
+_MAVEN_ERROR_COUNT = rx.compile(r"^\[INFO\] \d+ errors?\s*$")
 MAVEN_ERROR_COUNT = LineInfo("trailer", 1, "compile", "maven_error_count")
 """The compiler plugin's count after its list of errors ("[INFO] 30 errors"): closes that list."""
-_JENKINS_COMMAND = re.compile(r"^\[[^\]]{1,80}\] \$ \S")
+_JENKINS_COMMAND = rx.compile(r"^\[[^\]]{1,80}\] \$ \S")
 SHELL_COMMAND = LineInfo("noise", 0, None, "shell_command")
 """Jenkins' echo of a build step's command ("[job] $ /bin/sh -xe /tmp/jenkins1.sh"): a step starts."""
-_SUREFIRE_PASS = re.compile(r"Tests run: [1-9]\d*, Failures: 0, Errors: 0, Skipped: \d+, .*\bin \S+$")
+_SUREFIRE_PASS = rx.compile(r"Tests run: [1-9]\d*, Failures: 0, Errors: 0, Skipped: \d+, .*\bin \S+$")
 TEST_CLASS_PASSED = LineInfo("noise", 0, None, "test_class_passed")
 """Surefire's verdict on one test class that passed: output printed before it came from passing tests."""
-_EXIT_CODE = re.compile(r"Process completed with exit code (\d+)")
+_EXIT_CODE = rx.compile(r"(?:Process completed|exited) with (?:exit )?code '?(\d+)")
+_NONZERO_COUNTS = rx.compile(r"\b[1-9]\d* (?:failed|errors?|failures?)\b|Failures: [1-9]|Errors: [1-9]")
 _LOWER_HINTS = ("error", "fail", "fatal", "panic", "exception")
 
 
@@ -392,25 +414,33 @@ def classify(text: str, *, script_echo: bool = False) -> LineInfo:
         return NOISE
     if text == "Post job cleanup.":
         return LineInfo("step", 0, None, "gh_post", step="Post job cleanup")
-    if text.startswith("[") and _JENKINS_COMMAND.match(text):
+    hits = _ALL.Match(text)
+    if not hits:
+        return PLAIN
+    found = frozenset(hits)
+    if _JENKINS_COMMAND_ID in found:
         return SHELL_COMMAND
-    if text.startswith("[INFO] ") and _MAVEN_ERROR_COUNT.match(text):
+    if _MAVEN_ERROR_COUNT_ID in found:
         return MAVEN_ERROR_COUNT
-    if "Tests run: " in text and _SUREFIRE_PASS.search(text):
+    if _SUREFIRE_PASS_ID in found:
         return TEST_CLASS_PASSED
-    if _NOISE.match(text) or (_PASSING.search(text) and "FAIL" not in text):
-        lowered = text.lower()
-        if text.startswith("[WARNING]") and ("error" in lowered or "exception" in lowered):
-            return LineInfo("anchor", 1, None, "warning_error")
+    if _NOISE_ID in found or (_PASSING_ID in found and "FAIL" not in text):
+        if text.startswith("[WARNING]"):
+            lowered = text.lower()
+            if "error" in lowered or "exception" in lowered:
+                return LineInfo("anchor", 1, None, "warning_error")
         return NOISE
-    if _ZERO_COUNTS.search(text):
-        if not re.search(r"\b[1-9]\d* (?:failed|errors?|failures?)\b|Failures: [1-9]|Errors: [1-9]", text):
-            return NOISE
-    for name, pattern, role, score, category in _RULES:
+    if _ZERO_COUNTS_ID in found and _NONZERO_COUNTS_ID not in found:
+        return NOISE
+    hits = [i for i in hits if i < _RULE_COUNT]
+    if not hits:
+        return PLAIN
+    for index in sorted(hits):
+        name, pattern, role, score, category = _RULES[index]
         m = pattern.search(text)
-        if m is None:
+        if m is None:  # pragma: no cover - the set said it matches
             continue
-        if role in ("anchor", "trailer") and score <= 3 and name in _GENERIC_RULES:
+        if role in ("anchor", "trailer") and score <= 3 and name in GENERIC_RULES:
             residue = _HARMLESS_TOKENS.sub(" ", text)
             if not pattern.search(residue):
                 continue
@@ -419,6 +449,8 @@ def classify(text: str, *, script_echo: bool = False) -> LineInfo:
         if name == "jest_fail_file" and groups.get("name"):
             test = f"{test} > {groups['name']}"
         if name == "gh_group_run":
+            return LineInfo("step", 0, None, name, step=groups["step"].strip()[:120])
+        if role == "step":
             return LineInfo("step", 0, None, name, step=groups["step"].strip()[:120])
         if role == "exit":
             code = groups.get("code")
@@ -432,7 +464,29 @@ def classify(text: str, *, script_echo: bool = False) -> LineInfo:
     return PLAIN
 
 
-_GENERIC_RULES = frozenset(
+_RULE_COUNT = len(_SOURCES)
+_SHAPES = [
+    _NOISE.pattern,
+    _PASSING.pattern,
+    _ZERO_COUNTS.pattern,
+    _NONZERO_COUNTS.pattern,
+    _JENKINS_COMMAND.pattern,
+    _MAVEN_ERROR_COUNT.pattern,
+    _SUREFIRE_PASS.pattern,
+]
+(
+    _NOISE_ID,
+    _PASSING_ID,
+    _ZERO_COUNTS_ID,
+    _NONZERO_COUNTS_ID,
+    _JENKINS_COMMAND_ID,
+    _MAVEN_ERROR_COUNT_ID,
+    _SUREFIRE_PASS_ID,
+) = range(_RULE_COUNT, _RULE_COUNT + len(_SHAPES))
+_ALL = rx.pattern_set([*_SOURCES, *_SHAPES])
+"""Every rule and every shape at once: one pass over a line says which of them match it."""
+
+GENERIC_RULES = frozenset(
     {"error_prefix", "error_word", "failed_word", "weak_word", "exception_line", "timeout_generic"}
 )
 

@@ -15,6 +15,8 @@ from .text import clean
 
 MAX_LINE_BYTES = 64 * 1024
 """Longer lines are cut to this many bytes (their numbering is unaffected)."""
+STEP_HEADER = 8
+"""Lines kept after a step's start: its command, as the CI echoed it."""
 COMMAND_OUTPUT = 20
 """A build step's output this short is kept whole when it ends in an error (see blocks.LEAD_REACH)."""
 
@@ -34,6 +36,8 @@ class ScanResult:
     """Lines where a step-less log (Jenkins) echoes the command of a build step."""
     passes: list[int] = field(default_factory=list)
     """Lines where a test class reported that all its tests passed (surefire's per-class verdict)."""
+    section_ends: list[tuple[int, str]] = field(default_factory=list)
+    """GitLab's ``section_end`` markers: (line, section name)."""
 
 
 @dataclass(order=True)
@@ -52,8 +56,8 @@ class Scanner:
         *,
         before: int = 8,
         after: int = 120,
-        exit_before: int = 40,
-        tail: int = 60,
+        exit_before: int = 80,
+        tail: int = 100,
         max_lines: int = 50_000,
         max_steps: int = 5_000,
     ) -> None:
@@ -69,6 +73,7 @@ class Scanner:
         self.exits: list[tuple[int, LineInfo]] = []
         self.passes: list[int] = []
         self.commands: list[int] = []
+        self.section_ends: list[tuple[int, str]] = []
         self._windows: list[_Window] = []
         self._seq = 0
         self._next_line = 1  # number of the first line of the next block
@@ -76,6 +81,7 @@ class Scanner:
         self._skip_long = False
         self._retained_upto = 0  # highest line number already retained
         self._pending_after = 0  # lines still wanted from the next block
+        self._upto_off: int | None = None  # offset (in the block being scanned) of the line after _retained_upto
         self._pending_priority = 0.0
         self._prev_tail: list[tuple[int, bytes]] = []
         self._dropped = 0
@@ -128,12 +134,14 @@ class Scanner:
             candidates=self._candidates,
             passes=self.passes,
             commands=self.commands,
+            section_ends=self.section_ends,
         )
 
     # ------------------------------------------------------------------ work
     def _process(self, block: bytes) -> None:
         """Scan a block of whole lines (ending with a newline) starting at line ``self._next_line``."""
         base = self._next_line
+        self._upto_off = None  # offsets are per block
         n_lines = block.count(b"\n")
         last_line = base + n_lines - 1
         if self._pending_after:
@@ -149,12 +157,18 @@ class Scanner:
             raw = m.group()
             self._candidates += 1
             cl = clean(raw[:MAX_LINE_BYTES])
-            if cl.gitlab_section and cl.gitlab_section[0] == "start":
-                self._add_step(line_no, cl.gitlab_section[1])
+            if cl.gitlab_section:
+                kind, name = cl.gitlab_section
+                if kind == "start":
+                    self._add_step(line_no, name)
+                elif len(self.section_ends) < self.max_steps:
+                    self.section_ends.append((line_no, name))
             info = classify(cl.text, script_echo=cl.script_echo)
             role = info.role
             if role == "step":
                 self._add_step(line_no, info.step or "")
+                # the step's header (its command): kept cheaply, dropped first when memory is short
+                self._window(block, start, line_no, base, last_line, 0, STEP_HEADER, 0.5)
                 continue
             if role == "exit":
                 self.exits.append((line_no, info))
@@ -174,8 +188,8 @@ class Scanner:
             if role in ("noise", "plain") or info.score <= 0:
                 continue
             self.infos[line_no] = info
-            after = self.after if info.score >= 2 or role == "header" else 3
-            before = self.before if info.score >= 2 else 2
+            after = self.after if info.score >= 2 or role == "header" else 8
+            before = self.before if info.score >= 2 else 3
             self._window(block, start, line_no, base, last_line, before, after, info.score)
         self._next_line = last_line + 1
         self._remember_tail(block, base, last_line)
@@ -198,6 +212,8 @@ class Scanner:
         after: int,
         priority: float,
     ) -> None:
+        if line_no + after <= self._retained_upto:
+            return  # all of it is held already
         first = line_no - before
         if first <= self._retained_upto:
             first = self._retained_upto + 1
@@ -217,12 +233,15 @@ class Scanner:
             begin_line = self._retained_upto + 1
             if begin_line > line_no + after:
                 return
-            begin_off = start
-            for _ in range(begin_line - line_no):
-                nxt = block.find(b"\n", begin_off)
-                if nxt < 0:
-                    return
-                begin_off = nxt + 1
+            if self._upto_off is not None:
+                begin_off = self._upto_off
+            else:
+                begin_off = start
+                for _ in range(begin_line - line_no):
+                    nxt = block.find(b"\n", begin_off)
+                    if nxt < 0:
+                        return
+                    begin_off = nxt + 1
         end_line = line_no + after
         if end_line > last_line:
             self._pending_after = max(self._pending_after, end_line - last_line)
@@ -235,12 +254,14 @@ class Scanner:
             return
         if first <= self._retained_upto:
             # skip lines we already hold
-            skip = self._retained_upto - first + 1
-            for _ in range(skip):
-                nxt = block.find(b"\n", off)
-                if nxt < 0:
-                    return
-                off = nxt + 1
+            if self._upto_off is not None:
+                off = self._upto_off
+            else:
+                for _ in range(self._retained_upto - first + 1):
+                    nxt = block.find(b"\n", off)
+                    if nxt < 0:
+                        return
+                    off = nxt + 1
             first = self._retained_upto + 1
             if last < first:
                 return
@@ -259,6 +280,8 @@ class Scanner:
             lines[no] = raw[:MAX_LINE_BYTES]
             no += 1
         if no > first:
+            if no - 1 >= self._retained_upto:
+                self._upto_off = end  # where the line after the last one held starts, in this block
             self._retained_upto = max(self._retained_upto, no - 1)
             self._seq += 1
             heapq.heappush(self._windows, _Window(priority, self._seq, first, no - 1))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
@@ -29,6 +29,13 @@ def iter_chunks(source: LogSource, read_size: int = READ_SIZE) -> Iterator[bytes
         yield from _read_file(source, read_size)  # type: ignore[arg-type]
     else:
         yield from _gather(source, read_size)
+
+
+def counted(chunks: Iterable[bytes], progress: Callable[[int], None]) -> Iterator[bytes]:
+    """The chunks unchanged, telling ``progress`` how many bytes each one held as it is taken."""
+    for chunk in chunks:
+        progress(len(chunk))
+        yield chunk
 
 
 def _slices(data: bytes, size: int) -> Iterator[bytes]:

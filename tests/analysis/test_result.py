@@ -49,7 +49,9 @@ def test_json_schema_is_exact() -> None:
     data = json.loads(json.dumps(result.to_dict()))
     assert set(data) == {"spans", "category", "signature", "summary", "files", "tests", "lines_total"}
     for span in data["spans"]:
-        assert set(span) == {"start", "end", "step"}
+        # the old fields unchanged, and the span's own (redacted) lines added
+        assert set(span) == {"start", "end", "step", "text"}
+        assert span["text"].count("\n") == span["end"] - span["start"]
         assert isinstance(span["start"], int) and isinstance(span["end"], int)
         assert 1 <= span["start"] <= span["end"] <= data["lines_total"]
         assert span["step"] is None or isinstance(span["step"], str)

@@ -491,7 +491,9 @@ def test_tool_output(name: str) -> None:
     # the setup noise and the post-job cleanup are not chosen
     assert line_no(log, "Syncing repository") not in lines
     assert line_no(log, "Cleaning up orphan processes") not in lines
-    assert len(lines) <= len(output) + 1
+    # the output, the exit marker, and the failing step's header (its command)
+    assert len(lines) <= len(output) + 1 + 1
+    assert line_no(log, f"##[group]Run {step}") in lines
     if category:
         assert result.category == category
     if test_id:
@@ -566,6 +568,6 @@ def test_gitlab_trace_sections() -> None:
     lines = chosen(result)
     assert line_no(log, "E       assert 1 == 2") in lines
     assert line_no(log, "FAILED tests/test_x.py::test_one") in lines
-    assert result.failed_step == "step_script"
+    assert result.failed_step == "pytest -q"  # the command the script stopped at, inside step_script
     assert result.category == "test"
     assert "tests/test_x.py::test_one" in result.tests

@@ -1,0 +1,5 @@
+//! A tiny stock keeper.
+
+pub mod stock;
+
+pub use stock::Stock;

@@ -1,0 +1,3 @@
+module example.com/statusd
+
+go 1.19

@@ -1,0 +1,4 @@
+#!/usr/bin/env node
+import { program } from 'commander';
+
+program.name('report').parse();

@@ -1,0 +1,5 @@
+"""A tiny shopping cart."""
+
+from shop.cart import Cart, LineItem
+
+__all__ = ["Cart", "LineItem"]

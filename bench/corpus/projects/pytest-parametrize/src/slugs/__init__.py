@@ -1,0 +1,3 @@
+from slugs.text import slugify
+
+__all__ = ["slugify"]

@@ -1,0 +1,5 @@
+import os
+
+
+def debug_enabled() -> bool:
+    return os.environ.get("HOOKSVC_DEBUG", "0") == "1"

@@ -1,0 +1,2 @@
+def km(value: float) -> str:
+    return f"{value:.1f} km"

@@ -1,0 +1,1 @@
+"""Fetch and merge RSS feeds."""

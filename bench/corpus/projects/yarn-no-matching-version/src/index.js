@@ -1,0 +1,3 @@
+const { format } = require('date-fns');
+
+module.exports = (date) => format(date, 'yyyy-MM-dd');
