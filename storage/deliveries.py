@@ -8,7 +8,7 @@ import datetime as dt
 import logging
 import sqlite3
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -293,18 +293,24 @@ class DeliveryWriter:
                         future.set_exception(exc)
                 continue
             _settle(marks, marked)
-            if self._on_recorded is not None:
-                claimed = [(ids[key], d) for key, d in rows.items() if key in ids and d.status == RUNNING]
-                if claimed:
-                    try:
-                        self._on_recorded(claimed)
-                    except Exception:  # the rows are durable and running: recovery would still find them
-                        log.exception("on_recorded callback")
+            self._hand_over(rows.values(), ids)
             for delivery, future in batch:
                 # pop: a second copy of one delivery id in the same batch is a duplicate, like across batches
                 row_id = ids.pop((delivery.provider, delivery.delivery_id), None)
                 if not future.done():
                     future.set_result(Recorded(row_id))
+
+    def _hand_over(self, deliveries: Iterable[NewDelivery], ids: dict[tuple[str, str], int]) -> None:
+        """Tell the queue which of the deliveries just committed were written claimed by this process."""
+        if self._on_recorded is None:
+            return
+        claimed = [(ids[(d.provider, d.delivery_id)], d) for d in deliveries
+                   if d.status == RUNNING and (d.provider, d.delivery_id) in ids]
+        if claimed:
+            try:
+                self._on_recorded(claimed)
+            except Exception:  # the rows are durable and running: recovery would still find them
+                log.exception("on_recorded callback")
 
     async def _write_one_by_one(
         self, batch: list[tuple[NewDelivery, asyncio.Future[Recorded]]], deliveries: list[NewDelivery]
@@ -328,6 +334,7 @@ class DeliveryWriter:
                 continue
             ids.update(written)
             streak, in_a_row = None, 0
+        self._hand_over(deliveries, ids)  # before the answers: the endpoints submit these ids once they answer
         refused = sum(1 for key in failed if not _storage_down(failed[key]))
         log.error("recorded %d of %d deliveries one by one; %d refused by the database",
                   len(ids), len(deliveries), refused)
