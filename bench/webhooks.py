@@ -418,12 +418,13 @@ def main() -> None:
                         "bench's own asyncio client")
     parser.add_argument("--probot-dir", help="where probot@14 is (or gets) installed; default: a temp folder")
     parser.add_argument("--no-mixed", action="store_true", help="skip the mixed load")
-    parser.add_argument("--mixed-failures", type=int, default=10)
+    parser.add_argument("--mixed-failures", type=int, default=10, help="failed runs per mixed round")
+    parser.add_argument("--mixed-rounds", type=int, default=2, help="mixed rounds (the first starts the workers)")
     parser.add_argument("--log-mib", type=int, default=10)
     parser.add_argument("--fake-github", help=argparse.SUPPRESS)  # internal: serve the fake GitHub into this dir
     args = parser.parse_args()
     if args.fake_github:
-        serve_fake_github(Path(args.fake_github), args.log_mib, args.mixed_failures)
+        serve_fake_github(Path(args.fake_github), args.log_mib, args.mixed_failures * args.mixed_rounds)
         return
 
     cores = sorted(os.sched_getaffinity(0))
@@ -527,19 +528,23 @@ def main() -> None:
             server = servers[ours[0]]
             assert server.rows is not None
             head, tail = request_bytes(server.port, body)
-            before, during, took, ends = asyncio.run(
-                mixed_load(server.port, head, tail, server.rows, fake["payloads"], server.proc.pid, timeout=600))
-            statuses: dict[str, int] = {}
-            for status, _ in ends:
-                statuses[status] = statuses.get(status, 0) + 1
-            print(f"mixed load: 32 clients of green runs while {len(fake['payloads'])} failed runs "
-                  f"({fake['log_bytes'] / 2**20:.0f} MiB job log + the same size of baseline each) were "
-                  f"downloaded and analyzed: {took:.1f} s until all had ended ({statuses})")
-            print(f"  before the failures: {before.line()}")
-            print(f"  while analyzing:     {during.line()}")
-            for status, error in ends:
-                if status != "done":
-                    print(f"  a failed run's delivery ended {status}: {error[:300]}")
+            per_round = args.mixed_failures
+            for round_ in range(args.mixed_rounds):
+                payloads = fake["payloads"][round_ * per_round:(round_ + 1) * per_round]
+                before, during, took, ends = asyncio.run(
+                    mixed_load(server.port, head, tail, server.rows, payloads, server.proc.pid, timeout=600))
+                statuses: dict[str, int] = {}
+                for status, _ in ends:
+                    statuses[status] = statuses.get(status, 0) + 1
+                print(f"mixed load{' (the first: the analysis workers start)' if round_ == 0 else ''}: 32 clients "
+                      f"of green runs while {len(payloads)} failed runs ({fake['log_bytes'] / 2**20:.0f} MiB job "
+                      f"log + the same size of baseline each) were downloaded and analyzed: {took:.1f} s until all "
+                      f"had ended ({statuses})")
+                print(f"  before the failures: {before.line()}")
+                print(f"  while analyzing:     {during.line()}")
+                for status, error in ends:
+                    if status != "done":
+                        print(f"  a failed run's delivery ended {status}: {error[:300]}")
     finally:
         for proc in reversed(procs):
             proc.terminate()
