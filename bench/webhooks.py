@@ -7,17 +7,18 @@ delivery durably, answers, then runs its handlers in the same process (nothing i
 handler settles it with one read); `--queue-mode external` measures recording alone. Probot 14 (`npm install`ed
 into a temp folder) runs an app whose `workflow_run.completed` handler does nothing and writes nothing.
 
-The two servers take turns (DevFlowFix, Probot, Probot, DevFlowFix, ...) for `--rounds` turns of `--seconds`
-each per concurrency level, so the machine's drift touches both alike; the figures are summed over the turns.
-Before Probot's turn, DevFlowFix's handler backlog (deliveries recorded but not yet finished) must drain, and
-the bench prints how large it was: answers counted by the bench were also handled, or you see how many weren't.
+`--queue-mode both` runs one DevFlowFix server of each mode beside Probot. The servers take turns (DevFlowFix,
+Probot, then Probot, DevFlowFix, ...) for `--rounds` rounds of `--seconds` per server and concurrency level, so
+the machine's drift touches all alike; the figures are summed over the turns. After an embedded server's turn its
+handler backlog (deliveries recorded but not yet finished) must drain before the next turn, and the bench prints
+how large it was: the answers counted were also handled, or you see how many weren't.
 
 The mixed load (`--mixed`, on by default in the embedded mode): 32 clients of `success` deliveries while 10
 failed runs, each with a 10 MiB job log and a 10 MiB green baseline log served by the fake GitHub
 (tests/fakes, in a process of its own on the load core), are downloaded and analyzed by the same server; it
 prints the answers' p50/p99 over the window in which the analyses ran.
 
-    .venv/bin/python bench/webhooks.py [--seconds 5] [--rounds 2] [--levels 1,32] [--queue-mode external]
+    .venv/bin/python bench/webhooks.py [--seconds 5] [--rounds 2] [--levels 1,32] [--queue-mode external|both]
                                        [--no-probot] [--no-mixed] [--database-url postgresql://...]
 """
 
@@ -80,7 +81,7 @@ class Samples:
 
     seconds: float = 0.0
     times: list[tuple[float, float]] = field(default_factory=list)
-    statuses: dict[int, int] = field(default_factory=dict)
+    statuses: dict[Any, int] = field(default_factory=dict)
     server_cpu: float = 0.0
 
     def add(self, other: Samples) -> None:
@@ -144,6 +145,70 @@ async def run_level(port: int, head: bytes, tail: bytes, concurrency: int, secon
     return out
 
 
+WRK_SCRIPT = r"""
+local f = assert(io.open(os.getenv("BENCH_BODY"), "rb"))
+local body = f:read("*a")
+f:close()
+local sig, nonce, out = os.getenv("BENCH_SIG"), os.getenv("BENCH_NONCE"), os.getenv("BENCH_OUT")
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("tid", threads)
+end
+local prefix, counter = nil, 0
+function init(args)
+  prefix = nonce .. "-" .. tostring(tid) .. "-"
+end
+function request()
+  counter = counter + 1
+  return wrk.format("POST", "/api/github/webhooks", {
+    ["Content-Type"] = "application/json", ["User-Agent"] = "GitHub-Hookshot/bench",
+    ["X-GitHub-Event"] = "workflow_run", ["X-Hub-Signature-256"] = sig, ["X-GitHub-Delivery"] = prefix .. counter,
+  }, body)
+end
+function done(summary, latency, requests)
+  local o = assert(io.open(out, "w"))
+  o:write(string.format("%d %d %d\n", summary.requests, summary.duration, summary.errors.status
+    + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
+  for i = 1, #latency do
+    local v, c = latency(i)
+    o:write(v, " ", c, "\n")
+  end
+  o:close()
+end
+"""
+
+
+def run_wrk(port: int, body_path: Path, concurrency: int, seconds: float, pid: int, work: Path,
+            stop: Any = None) -> Samples:
+    """One turn with wrk (one thread, on this process's core): every latency it saw, from its histogram.
+    `stop` (a threading.Event): end the turn when it is set instead of after `seconds` (SIGINT makes wrk report)."""
+    import signal
+
+    script, out = work / "webhook.lua", work / f"wrk-{uuid.uuid4().hex}.txt"
+    script.write_text(WRK_SCRIPT)
+    env = dict(os.environ, BENCH_BODY=str(body_path), BENCH_SIG=sign(body_path.read_bytes()),
+               BENCH_NONCE=uuid.uuid4().hex[:12], BENCH_OUT=str(out))
+    cpu0 = cpu_seconds(pid)
+    proc = subprocess.Popen(["wrk", "-t1", f"-c{concurrency}", f"-d{int(seconds if stop is None else 3600)}s",
+                             "--timeout", "30s", "-s", str(script), f"http://127.0.0.1:{port}/"],
+                            env=env, stdout=subprocess.DEVNULL)
+    if stop is not None:
+        stop.wait()
+        proc.send_signal(signal.SIGINT)
+    proc.wait()
+    result = Samples(server_cpu=cpu_seconds(pid) - cpu0)
+    first, *lines = out.read_text().splitlines()
+    requests, duration_us, errors = (int(x) for x in first.split())
+    result.seconds = duration_us / 1e6
+    for line in lines:
+        value, count = line.split()
+        result.times.extend([(0.0, int(value) / 1e6)] * int(count))
+    result.statuses = {"2xx": requests - errors, "errors": errors} if errors else {"2xx": requests}
+    out.unlink()
+    return result
+
+
 def cpu_seconds(pid: int) -> float:
     """CPU time (user + system) of a process, from /proc."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -170,6 +235,15 @@ async def wait_ready(port: int, proc: subprocess.Popen[bytes], path: str) -> Non
             pass
         await asyncio.sleep(0.1)
     raise SystemExit("server did not become ready")
+
+
+@dataclass
+class Server:
+    port: int
+    proc: subprocess.Popen[bytes]
+    ready_path: str
+    mode: str  # embedded | external | "" (Probot)
+    rows: Rows | None
 
 
 # ---- the database of the DevFlowFix server, read from the bench (on the load core)
@@ -334,19 +408,23 @@ def main() -> None:
     parser.add_argument("--levels", default="1,32")
     parser.add_argument("--database-url", help="default: a SQLite file in a temp dir")
     parser.add_argument(
-        "--queue-mode", choices=["external", "embedded"], default="embedded",
+        "--queue-mode", choices=["external", "embedded", "both"], default="embedded",
         help="embedded (the default): the server runs the handlers after each answer, on the same core; "
-        "external: it only records (workers would run the work)",
+        "external: it only records (workers would run the work); both: one server of each, side by side",
     )
     parser.add_argument("--no-probot", action="store_true", help="DevFlowFix alone")
+    parser.add_argument("--load", choices=["wrk", "python"], default="wrk" if shutil.which("wrk") else "python",
+                        help="the load generator: wrk (one thread; the default where it is installed) or the "
+                        "bench's own asyncio client")
     parser.add_argument("--probot-dir", help="where probot@14 is (or gets) installed; default: a temp folder")
     parser.add_argument("--no-mixed", action="store_true", help="skip the mixed load")
-    parser.add_argument("--mixed-failures", type=int, default=10)
+    parser.add_argument("--mixed-failures", type=int, default=10, help="failed runs per mixed round")
+    parser.add_argument("--mixed-rounds", type=int, default=2, help="mixed rounds (the first starts the workers)")
     parser.add_argument("--log-mib", type=int, default=10)
     parser.add_argument("--fake-github", help=argparse.SUPPRESS)  # internal: serve the fake GitHub into this dir
     args = parser.parse_args()
     if args.fake_github:
-        serve_fake_github(Path(args.fake_github), args.log_mib, args.mixed_failures)
+        serve_fake_github(Path(args.fake_github), args.log_mib, args.mixed_failures * args.mixed_rounds)
         return
 
     cores = sorted(os.sched_getaffinity(0))
@@ -355,7 +433,9 @@ def main() -> None:
     procs: list[subprocess.Popen[bytes]] = []
     tmp = tempfile.TemporaryDirectory()
     folder = Path(tmp.name)
-    mixed = not args.no_mixed and args.queue_mode == "embedded"
+    mixed = not args.no_mixed and args.queue_mode != "external"
+    if args.queue_mode == "both" and args.database_url:
+        raise SystemExit("--queue-mode both needs a database per server: leave out --database-url")
     try:
         # The fake GitHub (the App's API for both servers; the mixed load's logs), on the load core.
         fake_proc = subprocess.Popen(
@@ -371,22 +451,27 @@ def main() -> None:
         fake = json.loads((folder / "fake.json").read_text())
         pem = (folder / "key.pem").read_text()
 
-        database_url = args.database_url or f"sqlite:///{folder}/bench.sqlite3"
         from cryptography.fernet import Fernet
 
-        env = dict(os.environ, WEBHOOK_SECRET=SECRET, DATABASE_URL=database_url, LOG_LEVEL="WARNING",
-                   OAUTH_TOKEN_ENCRYPTION_KEY=Fernet.generate_key().decode(), HOST="127.0.0.1",
-                   DEVFLOWFIX_ENV="production", QUEUE_MODE=args.queue_mode, APP_ID=str(APP_ID),
-                   WEBHOOK_RATE_LIMIT="0",  # one client address sending thousands a second is the point here
-                   PRIVATE_KEY_PATH=str(folder / "key.pem"), GITHUB_API_URL=fake["url"], GITHUB_URL=fake["url"])
-        env.pop("OPENAI_API_KEY", None)
-        if not database_url.startswith("sqlite"):
-            subprocess.run([sys.executable, "-m", "bot", "migrate"], env=env, check=True, cwd=ROOT)
-        port = free_port()
-        ours = subprocess.Popen([sys.executable, "-m", "bot", "serve"], env=dict(env, PORT=str(port)), cwd=ROOT,
-                                **pin_server)
-        procs.append(ours)
-        servers: dict[str, tuple[int, subprocess.Popen[bytes]]] = {"DevFlowFix": (port, ours)}
+        base_env = dict(os.environ, WEBHOOK_SECRET=SECRET, LOG_LEVEL="WARNING", HOST="127.0.0.1",
+                        OAUTH_TOKEN_ENCRYPTION_KEY=Fernet.generate_key().decode(), DEVFLOWFIX_ENV="production",
+                        APP_ID=str(APP_ID), PRIVATE_KEY_PATH=str(folder / "key.pem"), GITHUB_API_URL=fake["url"],
+                        GITHUB_URL=fake["url"],
+                        WEBHOOK_RATE_LIMIT="0")  # one client address sending thousands a second is the point here
+        base_env.pop("OPENAI_API_KEY", None)
+        modes = ["embedded", "external"] if args.queue_mode == "both" else [args.queue_mode]
+        servers: dict[str, Server] = {}
+        for mode in modes:
+            database_url = args.database_url or f"sqlite:///{folder}/bench-{mode}.sqlite3"
+            env = dict(base_env, DATABASE_URL=database_url, QUEUE_MODE=mode)
+            if not database_url.startswith("sqlite"):
+                subprocess.run([sys.executable, "-m", "bot", "migrate"], env=env, check=True, cwd=ROOT)
+            port = free_port()
+            proc = subprocess.Popen([sys.executable, "-m", "bot", "serve"], env=dict(env, PORT=str(port)), cwd=ROOT,
+                                    **pin_server)
+            procs.append(proc)
+            name = "DevFlowFix" if len(modes) == 1 else f"DFF {mode}"
+            servers[name] = Server(port, proc, "/readyz", mode, Rows(database_url))
         version = ""
         if not args.no_probot:
             pdir = probot_dir(args.probot_dir)
@@ -396,58 +481,70 @@ def main() -> None:
                         HOST="127.0.0.1", LOG_LEVEL="warn", NODE_ENV="production")
             probot = subprocess.Popen(["node", "app.mjs"], env=penv, cwd=pdir, **pin_server)
             procs.append(probot)
-            servers["Probot"] = (pport, probot)
+            servers["Probot"] = Server(pport, probot, "/ping", "", None)
         os.sched_setaffinity(0, {client_core})
-        asyncio.run(wait_ready(port, ours, "/readyz"))
-        if "Probot" in servers:
-            asyncio.run(wait_ready(servers["Probot"][0], servers["Probot"][1], "/ping"))
-        rows = Rows(database_url)
+        for server in servers.values():
+            asyncio.run(wait_ready(server.port, server.proc, server.ready_path))
 
         body = PAYLOAD.read_bytes()
         print(f"payload: workflow_run completed/success, {len(body)} bytes, signed; servers on core {server_core}, "
-              f"load on core {client_core}; DevFlowFix: database {database_url.split(':', 1)[0]}, queue mode "
-              f"{args.queue_mode}" + (f"; Probot {version} (node {node_version()})" if version else ""), flush=True)
-        results: dict[int, dict[str, Samples]] = {}
+              f"load on core {client_core}; DevFlowFix: database {(args.database_url or 'sqlite').split(':')[0]}, "
+              f"queue mode {args.queue_mode}" + (f"; Probot {version} (node {node_version()})" if version else "")
+              + f"; load: {args.load}", flush=True)
+        ours = [name for name in servers if name != "Probot"]
         for level in [int(x) for x in args.levels.split(",") if x]:
             totals = {name: Samples() for name in servers}
             backlog: list[tuple[int, float]] = []
             order = list(servers)
-            for turn in range(args.rounds * len(order)):
-                # D P P D D P ...: each server goes first as often as last
-                name = order[(turn + (turn // len(order))) % len(order)] if len(order) > 1 else order[0]
-                sport, sproc = servers[name]
-                head, tail = request_bytes(sport, body)
-                totals[name].add(asyncio.run(run_level(sport, head, tail, level, args.seconds, sproc.pid)))
-                if name == "DevFlowFix" and args.queue_mode == "embedded":
-                    backlog.append(drain(rows))
-            results[level] = totals
+            for turn in range(args.rounds):
+                # each round starts with the next server (D P, P D, ...): the machine's drift touches all alike
+                shift = turn % len(order)
+                for name in order[shift:] + order[:shift]:
+                    server = servers[name]
+                    if args.load == "wrk":
+                        totals[name].add(run_wrk(server.port, PAYLOAD, level, args.seconds, server.proc.pid, folder))
+                    else:
+                        head, tail = request_bytes(server.port, body)
+                        totals[name].add(asyncio.run(
+                            run_level(server.port, head, tail, level, args.seconds, server.proc.pid)))
+                    if server.mode == "embedded" and server.rows is not None:
+                        backlog.append(drain(server.rows))  # before the next server's turn: it's all done
+            width = max(len(n) for n in servers)
             for name, samples in totals.items():
-                print(f"{name:>10}  {level:>3} clients: {samples.line()}", flush=True)
-            if backlog and args.queue_mode == "embedded":
-                print(f"{'':>10}  handler backlog when the load stopped: "
+                print(f"{name:>{width}}  {level:>3} clients: {samples.line()}", flush=True)
+            if backlog:
+                print(f"{'':>{width}}  handler backlog of the embedded mode when its load stopped: "
                       + ", ".join(f"{left} (ran in {secs:.2f} s)" for left, secs in backlog))
             if "Probot" in totals and totals["Probot"].rate:
-                print(f"{'':>10}  ratio DevFlowFix / Probot at {level} clients: "
-                      f"{totals['DevFlowFix'].rate / totals['Probot'].rate:.2f}x", flush=True)
-        recorded = rows.count()
-        answered = sum(s.statuses.get(202, 0) for r in results.values() for s in [r["DevFlowFix"]])
-        print(f"DevFlowFix rows recorded: {recorded} (202 answers: {answered}); unfinished: {rows.unfinished()}")
+                for name in ours:
+                    print(f"{'':>{width}}  ratio {name} / Probot at {level} clients: "
+                          f"{totals[name].rate / totals['Probot'].rate:.2f}x", flush=True)
+            for name in ours:
+                rows = servers[name].rows
+                assert rows is not None
+                print(f"{'':>{width}}  {name} rows recorded so far: {rows.count()}; unfinished: {rows.unfinished()}")
 
         if mixed:
-            head, tail = request_bytes(port, body)
-            before, during, took, ends = asyncio.run(
-                mixed_load(port, head, tail, rows, fake["payloads"], ours.pid, timeout=600))
-            statuses: dict[str, int] = {}
-            for status, _ in ends:
-                statuses[status] = statuses.get(status, 0) + 1
-            print(f"mixed load: 32 clients of green runs while {len(fake['payloads'])} failed runs "
-                  f"({fake['log_bytes'] / 2**20:.0f} MiB job log + the same size of baseline each) were "
-                  f"downloaded and analyzed: {took:.1f} s until all had ended ({statuses})")
-            print(f"  before the failures: {before.line()}")
-            print(f"  while analyzing:     {during.line()}")
-            for status, error in ends:
-                if status != "done":
-                    print(f"  a failed run's delivery ended {status}: {error[:300]}")
+            server = servers[ours[0]]
+            assert server.rows is not None
+            head, tail = request_bytes(server.port, body)
+            per_round = args.mixed_failures
+            for round_ in range(args.mixed_rounds):
+                payloads = fake["payloads"][round_ * per_round:(round_ + 1) * per_round]
+                before, during, took, ends = asyncio.run(
+                    mixed_load(server.port, head, tail, server.rows, payloads, server.proc.pid, timeout=600))
+                statuses: dict[str, int] = {}
+                for status, _ in ends:
+                    statuses[status] = statuses.get(status, 0) + 1
+                print(f"mixed load{' (the first: the analysis workers start)' if round_ == 0 else ''}: 32 clients "
+                      f"of green runs while {len(payloads)} failed runs ({fake['log_bytes'] / 2**20:.0f} MiB job "
+                      f"log + the same size of baseline each) were downloaded and analyzed: {took:.1f} s until all "
+                      f"had ended ({statuses})")
+                print(f"  before the failures: {before.line()}")
+                print(f"  while analyzing:     {during.line()}")
+                for status, error in ends:
+                    if status != "done":
+                        print(f"  a failed run's delivery ended {status}: {error[:300]}")
     finally:
         for proc in reversed(procs):
             proc.terminate()

@@ -27,7 +27,9 @@ BACKOFF = (30, 120, 600, 1800, 3600)  # seconds before attempt 2, 3, ...
 
 
 def parse_event(delivery: ClaimedDelivery | WebhookDelivery) -> gidgethub.sansio.Event | gidgetlab.sansio.Event:
-    data = orjson.loads(delivery.body)
+    data = getattr(delivery, "data", None)
+    if data is None:
+        data = orjson.loads(delivery.body)
     if delivery.provider == "gitlab":
         return gidgetlab.sansio.Event(data, event=delivery.event)
     return gidgethub.sansio.Event(data, event=delivery.event, delivery_id=delivery.delivery_id)

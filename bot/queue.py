@@ -26,6 +26,8 @@ log = logging.getLogger(__name__)
 
 # Bodies of recorded deliveries kept in memory until they run (past this, a waiting delivery is read back).
 FRESH_BODY_BYTES = 64 * 2**20
+# Waiting deliveries that keep the body as the endpoint parsed it (past this, they keep the bytes alone).
+FRESH_PARSED = 256
 # A delivery recorded as running whose endpoint never submitted it (the client went away before the answer was
 # written) is queued by the scheduler after this many seconds.
 UNSUBMITTED_SECONDS = 5.0
@@ -70,6 +72,8 @@ class DeliveryQueue:
         """The recorder wrote these deliveries claimed by this process (called right after its commit)."""
         now = time.monotonic()
         for pk, delivery in rows:
+            if len(self._fresh) >= FRESH_PARSED:  # a parsed body weighs ~10 times its bytes: past a few, parse later
+                delivery.data = None
             if self._fresh_bytes + len(delivery.body) <= FRESH_BODY_BYTES:
                 self._fresh[pk] = (delivery, now)
                 self._fresh_bytes += len(delivery.body)
@@ -126,6 +130,9 @@ class DeliveryQueue:
     async def _worker(self) -> None:
         while True:
             pk = await self._queue.get()
+            # Behind the answers: what became ready meanwhile (requests read, answers to write) runs first. Without
+            # this a worker with a backlog runs delivery after delivery without giving the event loop back.
+            await asyncio.sleep(0)
             self._in_flight.add(pk)
             ending: asyncio.Future[None] | None = None
             try:

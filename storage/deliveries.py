@@ -8,7 +8,7 @@ import datetime as dt
 import logging
 import sqlite3
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -43,6 +43,7 @@ class NewDelivery:
     received_at: dt.datetime = field(default_factory=utcnow)
     attempts: int = 0
     lease_until: dt.datetime | None = None  # recorded as running: claimed by the process that recorded it
+    data: dict[str, Any] | None = None  # the body as the endpoint parsed it (never stored): not parsed again
 
     def row(self) -> dict[str, object]:
         return {
@@ -63,7 +64,7 @@ class NewDelivery:
         """The row as it was written: what the handlers get, without reading it back."""
         return ClaimedDelivery(
             delivery_pk, self.provider, self.delivery_id, self.event, self.action, self.installation_id,
-            self.repository, self.body, self.attempts, self.received_at, self.lease_until,
+            self.repository, self.body, self.attempts, self.received_at, self.lease_until, data=self.data,
         )
 
 
@@ -83,6 +84,7 @@ class ClaimedDelivery:
     received_at: dt.datetime
     lease_until: dt.datetime | None = None
     status: str = RUNNING
+    data: dict[str, Any] | None = None  # the parsed body, when the endpoint handed it over
 
     @classmethod
     def of(cls, row: WebhookDelivery) -> ClaimedDelivery:
@@ -291,18 +293,24 @@ class DeliveryWriter:
                         future.set_exception(exc)
                 continue
             _settle(marks, marked)
-            if self._on_recorded is not None:
-                claimed = [(ids[key], d) for key, d in rows.items() if key in ids and d.status == RUNNING]
-                if claimed:
-                    try:
-                        self._on_recorded(claimed)
-                    except Exception:  # the rows are durable and running: recovery would still find them
-                        log.exception("on_recorded callback")
+            self._hand_over(rows.values(), ids)
             for delivery, future in batch:
                 # pop: a second copy of one delivery id in the same batch is a duplicate, like across batches
                 row_id = ids.pop((delivery.provider, delivery.delivery_id), None)
                 if not future.done():
                     future.set_result(Recorded(row_id))
+
+    def _hand_over(self, deliveries: Iterable[NewDelivery], ids: dict[tuple[str, str], int]) -> None:
+        """Tell the queue which of the deliveries just committed were written claimed by this process."""
+        if self._on_recorded is None:
+            return
+        claimed = [(ids[(d.provider, d.delivery_id)], d) for d in deliveries
+                   if d.status == RUNNING and (d.provider, d.delivery_id) in ids]
+        if claimed:
+            try:
+                self._on_recorded(claimed)
+            except Exception:  # the rows are durable and running: recovery would still find them
+                log.exception("on_recorded callback")
 
     async def _write_one_by_one(
         self, batch: list[tuple[NewDelivery, asyncio.Future[Recorded]]], deliveries: list[NewDelivery]
@@ -326,6 +334,7 @@ class DeliveryWriter:
                 continue
             ids.update(written)
             streak, in_a_row = None, 0
+        self._hand_over(deliveries, ids)  # before the answers: the endpoints submit these ids once they answer
         refused = sum(1 for key in failed if not _storage_down(failed[key]))
         log.error("recorded %d of %d deliveries one by one; %d refused by the database",
                   len(ids), len(deliveries), refused)
@@ -366,7 +375,7 @@ class DeliveryWriter:
                 )
                 result = await conn.execute(stmt, [d.row() for d in deliveries])
                 inserted = {(r.provider, r.delivery_id): r.id for r in result}
-            return inserted, [await _pg_mark(conn, mark) for mark in marks]
+            return inserted, (await _pg_marks(conn, marks)) if marks else []
 
 
 def _settle(marks: Sequence[_Mark], results: Sequence[Any]) -> None:
@@ -392,26 +401,44 @@ def _takeable(now: dt.datetime, steal: bool) -> Any:
     )
 
 
-async def _pg_mark(conn: AsyncConnection, mark: _Mark) -> Any:
+async def _pg_marks(conn: AsyncConnection, marks: Sequence[_Mark]) -> list[Any]:
+    """The marks in a few statements (a round trip each): the claims in one UPDATE .. RETURNING per kind, the ends
+    without an error in one UPDATE per status, the rest one by one. Rows are locked in id order."""
     now = utcnow()
-    where = WebhookDelivery.id == mark.pk
-    if mark.kind == "claim":
+    results: list[Any] = [None] * len(marks)
+    claims: dict[bool, list[int]] = {}
+    ends: dict[str, list[int]] = {}
+    for i, mark in enumerate(marks):
+        if mark.kind == "claim":
+            claims.setdefault(mark.steal, []).append(i)
+        elif mark.kind == "finish" and mark.error is None and mark.status is not None:
+            ends.setdefault(mark.status, []).append(i)
+        else:
+            values: dict[str, Any] = (
+                {"status": mark.status, "last_error": mark.error, "finished_at": now, "lease_until": None}
+                if mark.kind == "finish" else
+                {"status": PENDING, "last_error": mark.error, "next_attempt_at": mark.when, "lease_until": None}
+            )
+            await conn.execute(update(WebhookDelivery).where(WebhookDelivery.id == mark.pk).values(**values))
+    for status, indexes in ends.items():
+        await conn.execute(
+            update(WebhookDelivery)
+            .where(WebhookDelivery.id.in_(sorted({marks[i].pk for i in indexes})))
+            .values(status=status, last_error=None, finished_at=now, lease_until=None)
+        )
+    for steal, indexes in claims.items():
+        lease_until = max(marks[i].when or now for i in indexes)
         result = await conn.execute(
             update(WebhookDelivery)
-            .where(where, _takeable(now, mark.steal))
+            .where(WebhookDelivery.id.in_(sorted({marks[i].pk for i in indexes})), _takeable(now, steal))
             .values(status=RUNNING, attempts=WebhookDelivery.attempts + 1, next_attempt_at=None,
-                    lease_until=mark.when)
-            .returning(*(getattr(WebhookDelivery, c) for c in _CLAIMED_COLUMNS))
+                    lease_until=lease_until)
+            .returning(WebhookDelivery.id, *(getattr(WebhookDelivery, c) for c in _CLAIMED_COLUMNS))
         )
-        row = result.first()
-        return None if row is None else dict(zip(_CLAIMED_COLUMNS, row, strict=True))
-    if mark.kind == "finish":
-        values: dict[str, Any] = {"status": mark.status, "last_error": mark.error, "finished_at": now,
-                                  "lease_until": None}
-    else:
-        values = {"status": PENDING, "last_error": mark.error, "next_attempt_at": mark.when, "lease_until": None}
-    await conn.execute(update(WebhookDelivery).where(where).values(**values))
-    return None
+        claimed = {row[0]: dict(zip(_CLAIMED_COLUMNS, row[1:], strict=True)) for row in result}
+        for i in indexes:  # the same delivery claimed twice in one batch: the first claim has it
+            results[i] = claimed.pop(marks[i].pk, None)
+    return results
 
 
 MAX_FAILURES_IN_A_ROW = 3

@@ -7,6 +7,7 @@ with an INSERT .. ON CONFLICT DO NOTHING, and the LLM's daily cap with a guarded
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 import sqlite3
@@ -72,12 +73,66 @@ class _SqlitePointReads:
             self._conn = None
 
 
+_Key = tuple[str, str | None, str | None, str | None]  # repository, branch, workflow, provider (None: any)
+
+
+class _BatchedReads:
+    """`any_resolvable` over a database server: the questions asked while one query runs share the next one.
+
+    Each green run's handler would otherwise wait for a round trip of its own while the answers keep the event
+    loop busy; one read of the open incidents of the repositories asked about answers all of them. The first
+    question goes out at once; nothing is cached between reads.
+    """
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+        self._pending: list[tuple[_Key, asyncio.Future[bool]]] = []
+        self._running = False
+
+    async def any_resolvable(self, key: _Key) -> bool:
+        future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self._pending.append((key, future))
+        if not self._running:
+            self._running = True
+            asyncio.get_running_loop().create_task(self._run())
+        return await future
+
+    async def _run(self) -> None:
+        try:
+            while self._pending:
+                batch, self._pending = self._pending, []
+                try:
+                    found = await self._open_keys({key[0] for key, _ in batch})
+                except Exception as exc:
+                    for _, future in batch:
+                        if not future.done():
+                            future.set_exception(exc)
+                    continue
+                for (repository, branch, workflow, provider), future in batch:
+                    hit = any(r == repository and b == branch and w == workflow and (provider is None or p == provider)
+                              for r, b, w, p in found)
+                    if not future.done():
+                        future.set_result(hit)
+        finally:
+            self._running = False
+
+    async def _open_keys(self, repositories: set[str]) -> set[_Key]:
+        query = (
+            select(Incident.repository_full_name, Incident.head_branch, Incident.workflow_name, Incident.provider)
+            .where(Incident.repository_full_name.in_(sorted(repositories)), Incident.status.in_(RESOLVABLE))
+            .distinct()
+        )
+        async with self._sessions() as session:
+            return {tuple(row) for row in (await session.execute(query)).all()}  # type: ignore[misc]
+
+
 class IncidentStore:
     """Queries for the incident aggregate (incidents, workflow_runs, fix_attempts, pr_comments, llm_usage)."""
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession], *, sqlite_path: str | None = None) -> None:
         self._sessions = sessions
         self._point_reads = _SqlitePointReads(sqlite_path) if sqlite_path else None
+        self._batched_reads = _BatchedReads(sessions)
 
     def close(self) -> None:
         if self._point_reads is not None:
@@ -274,13 +329,7 @@ class IncidentStore:
             found = self._point_reads.exists(" AND ".join(sql), tuple(params))
             if found is not None:
                 return found
-        query = select(Incident.id).where(
-            Incident.repository_full_name == repository, Incident.head_branch == branch,
-            Incident.workflow_name == workflow_name, Incident.status.in_(RESOLVABLE),
-            Incident.provider == provider if provider else true(),
-        ).limit(1)
-        async with self._sessions() as session:
-            return (await session.execute(query)).first() is not None
+        return await self._batched_reads.any_resolvable((repository, branch, workflow_name, provider))
 
     async def for_pull_request(self, repository: str, pr_number: int, limit: int = 10) -> list[Incident]:
         async with self._sessions() as session:

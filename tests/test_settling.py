@@ -204,6 +204,27 @@ async def test_an_end_lost_in_a_crash_runs_the_delivery_again(
     await services.http.close()
 
 
+async def test_deliveries_recorded_one_by_one_after_a_failed_batch_still_run(client: TestClient, db: Database) -> None:
+    queue = client.app[QUEUE]
+
+    def new(delivery_id: str) -> NewDelivery:
+        return NewDelivery("github", delivery_id, "installation", "created", 1, None, INSTALL_BODY)
+
+    results = await asyncio.gather(
+        *[db.writer.record(new(f"ok-{i}")) for i in range(5)],
+        db.writer.record(new("bad-\udcff")),  # no database can encode a lone surrogate: the batch fails
+        *[db.writer.record(new(f"ok-{i}")) for i in range(5, 10)],
+        return_exceptions=True,
+    )
+    assert isinstance(results[5], Exception)
+    for result in results[:5] + results[6:]:
+        assert not isinstance(result, BaseException) and result.id is not None
+        queue.submit(result.id)  # as the endpoint does once it has answered
+    await queue.join(timeout=10)
+    assert {(r.delivery_id, r.status, r.attempts) for r in await rows(db)} == {
+        (f"ok-{i}", "done", 1) for i in range(10)}
+
+
 async def test_a_delivery_whose_endpoint_never_submitted_it_runs_anyway(
     services: Services, db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
