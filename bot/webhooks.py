@@ -252,6 +252,7 @@ async def github_webhook(request: web.Request) -> web.StreamResponse:
         installation_id=installation_id,
         repository=repository,
         body=stored,
+        data=event.data,  # the embedded queue runs it without parsing the body again
     )
     return await _record_and_answer(request, delivery, bool(routers.github_handlers(event)))
 
