@@ -157,8 +157,9 @@ def _failing_region(
                     begin, end = first, after - 1
                     break
         name = next(n for no, n in reversed(scan.steps) if no == begin)
-    if end in lines and lines[end].step and not scan.steps:
-        name = lines[end].step  # the `gh run view --log` format names the step on every line
+    step_of_end = lines[end].step if end in lines else None
+    if step_of_end and not scan.steps:
+        name = step_of_end  # the `gh run view --log` format names the step on every line
         begin = _step_start_by_name(lines, end, name)
     if name == "Post job cleanup":
         name = None

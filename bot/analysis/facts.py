@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
 
 from . import rx
@@ -273,12 +272,13 @@ def categorize(items: list[tuple[str, LineInfo]]) -> str:
             break
         if pattern.search(joined):
             return category
-    votes: Counter[str] = Counter()
+    votes: dict[str, float] = {}
     for text, info in anchors:
         if info.category in ("timeout", "infrastructure", "configuration"):
-            votes[info.category] += 3
+            votes[info.category] = votes.get(info.category, 0.0) + 3
         elif info.category:
-            votes[info.category] += _RULE_CATEGORY_WEIGHT.get(info.category, 1.0) * info.score
+            weight = _RULE_CATEGORY_WEIGHT.get(info.category, 1.0) * info.score
+            votes[info.category] = votes.get(info.category, 0.0) + weight
         if info.rule in (
             "maven_error",
             "gh_error",
@@ -289,12 +289,12 @@ def categorize(items: list[tuple[str, LineInfo]]) -> str:
         ):
             for category, pattern in _MAVEN_HINTS:
                 if pattern.search(text):
-                    votes[category] += 2
+                    votes[category] = votes.get(category, 0.0) + 2
                     break
     if _CATEGORY_WORDS[2][1].search(joined) and not votes:
         return "configuration"
     if votes:
-        best, weight = votes.most_common(1)[0]
+        best, weight = max(votes.items(), key=lambda kv: kv[1])  # the first of equals, as Counter gives
         if _CATEGORY_WORDS[2][1].search(joined) and weight < 4:
             return "configuration"
         return best

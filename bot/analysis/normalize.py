@@ -47,7 +47,8 @@ _DIGITS = Pattern(r"\d+")
 
 def _colon_pos(m: Match) -> str:
     # one ":<n>" per pair of ":N" groups, as "(?::\d+){1,2}" applied repeatedly would give
-    return m.group(1) + ":<n>" * ((m.group(2).count(":") + 1) // 2)
+    pairs: int = (m.group(2).count(":") + 1) // 2
+    return str(m.group(1)) + ":<n>" * pairs
 
 
 def normalize(text: str) -> str:

@@ -92,7 +92,7 @@ def _token(m: Match) -> str:
 
 
 def _keep_key(m: Match) -> str:
-    return m.group(1) + REDACTED
+    return str(m.group(1)) + REDACTED
 
 
 def _url_user(m: Match) -> str:
@@ -102,13 +102,13 @@ def _url_user(m: Match) -> str:
 def _key_value(m: Match) -> str:
     value = m.group("value")
     if _KEY_VALUE_SAFE.fullmatch(value) or REDACTED in value or _FILE_KEY.search(m.group("key").rstrip("\"'")):
-        return m.group(0)
+        return str(m.group(0))
     if len(value) < 8 and not _LETTER.search(value):
-        return m.group(0)
+        return str(m.group(0))
     if m.group("sep").strip() == "" and not m.group("q"):
         # "token abc" (no = or :) only counts when the value looks like a credential
         if len(value) < 16 or _shannon(value) < 3.5:
-            return m.group(0)
+            return str(m.group(0))
     return f"{m.group('key')}{m.group('sep')}{m.group('q')}{REDACTED}"
 
 
@@ -119,7 +119,7 @@ def _shannon(s: str) -> float:
 
 
 def _entropy(m: Match) -> str:
-    s = m.group(0)
+    s = str(m.group(0))
     if _HEX_ONLY.fullmatch(s):  # commit and content hashes are not secrets
         return s
     if REDACTED.strip("[]") in s:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 import re2
 
@@ -56,6 +56,7 @@ class Pattern:
         self._long = re2.compile(source)
         self.groups: int = self._long.groups
         self._names: dict[str, int] = dict(self._long.groupindex)
+        self._short: Any  # re's pattern, or None when RE2 runs every length
         if linear_only:  # RE2 only: the source may use RE2's own syntax (e.g. \pL)
             self._short = None
             self._limit = -1
@@ -82,15 +83,16 @@ class Pattern:
 
     def finditer(self, text: str) -> Iterator[Any]:
         """The non-overlapping matches, left to right."""
-        return (self._short if len(text) <= self._limit else self._long).finditer(text)
+        found: Iterator[Any] = (self._short if len(text) <= self._limit else self._long).finditer(text)
+        return found
 
     def sub(self, repl: Repl, text: str, count: int = 0) -> str:
         """``text`` with the matches replaced by ``repl``: a literal string (no backslashes) or a callable
         given each match (``group()``, ``groups()``)."""
         if len(text) <= self._limit:
-            return self._short.sub(repl, text, count)
+            return str(self._short.sub(repl, text, count))
         if _binding is None:  # pragma: no cover
-            return self._long.sub((lambda _m: repl) if isinstance(repl, str) else repl, text, count)
+            return str(self._long.sub((lambda _m: repl) if isinstance(repl, str) else repl, text, count))
         return _sub(self._long, self._names, repl, text, count)
 
 
@@ -131,7 +133,10 @@ def _sub(regexp: Any, names: dict[str, int], repl: Repl, text: str, count: int) 
         if start < 0:
             break
         out.append(data[last:start])
-        out.append(literal if literal is not None else repl(_Re2Match(names, data, spans)).encode("utf-8"))
+        if literal is not None:
+            out.append(literal)
+        else:
+            out.append(cast(Callable[[Any], str], repl)(_Re2Match(names, data, spans)).encode("utf-8"))
         last = stop
         done += 1
         if done == count or pos == end:
