@@ -503,9 +503,10 @@ def _fill(
     sure: bool = False,
     exit_at: int | None = None,
 ) -> list[tuple[int, int]]:
-    """Add, while the budget lasts, the failing step's last lines, its header (the command) and, unless a
-    tool's own error block is ``sure`` to explain it, the context of the step's other error lines, nearest
-    to the step's end first: what a reader looks at when the blocks don't say it all."""
+    """Add, while the budget lasts: a telling exit code; the step's verdict lines when a tool's own error block
+    is ``sure`` to explain it; otherwise the failing step's last lines and the context of its other error
+    lines, nearest to the step's end first (what a reader looks at when no block says it all). The step's
+    name is the analysis's ``failed_step``: its header line is not repeated."""
     have: set[int] = {no for a, b in ranges for no in range(a, b + 1)}
     left = budget - len(have)
     if left <= 0:
@@ -525,9 +526,6 @@ def _fill(
         no -= 1
     if tail:
         offers.append(sorted(tail))
-    head = lines.get(begin)
-    if head is not None and head.info.role == "step":
-        offers.append([begin])  # the step's own header: which command failed ("Run pytest", "$ make")
     if sure:
         # the step's verdict lines ("FAIL pkg", "make: *** [all] Error 2", "Found 3 errors"), one line each
         offers.extend([n] for n in sorted(lines) if begin <= n <= end and lines[n].info.role == "trailer")

@@ -15,8 +15,8 @@ from .text import clean
 
 MAX_LINE_BYTES = 64 * 1024
 """Longer lines are cut to this many bytes (their numbering is unaffected)."""
-STEP_HEADER = 8
-"""Lines kept after a step's start: its command, as the CI echoed it."""
+STEP_HEADER = 0
+"""Lines kept after a step's start line (which is kept: what the step's command was)."""
 COMMAND_OUTPUT = 20
 """A build step's output this short is kept whole when it ends in an error (see blocks.LEAD_REACH)."""
 
@@ -172,7 +172,7 @@ class Scanner:
             role = info.role
             if role == "step":
                 self._add_step(line_no, info.step or "")
-                # the step's header (its command): kept cheaply, dropped first when memory is short
+                # the step's line (its command): kept cheaply, dropped first when memory is short
                 self._window(block, start, line_no, base, last_line, 0, STEP_HEADER, 0.5)
                 continue
             if role == "exit":
