@@ -7,6 +7,7 @@ to find the few lines worth a closer look; the rules then say what each such lin
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import re2 as _re2
 
@@ -403,8 +404,13 @@ SHELL_COMMAND = LineInfo("noise", 0, None, "shell_command")
 """Jenkins' echo of a build step's command ("[job] $ /bin/sh -xe /tmp/jenkins1.sh"): a step starts."""
 _SUREFIRE_PASS = rx.compile(r"Tests run: [1-9]\d*, Failures: 0, Errors: 0, Skipped: \d+, .*\bin \S+$")
 TEST_CLASS_PASSED = LineInfo("noise", 0, None, "test_class_passed")
-SUREFIRE_PASS_BYTES = _re2.compile(_SUREFIRE_PASS.pattern.encode())
-"""The same verdict, on a raw line (a timestamp or colour codes before it do not matter)."""
+_SUREFIRE_PASS_RAW = _re2.compile(_SUREFIRE_PASS.pattern.encode())._regexp  # the binding: no match object
+_UNANCHORED = _re2._Anchor.UNANCHORED
+
+
+def surefire_passed(raw: bytes) -> bool:
+    """Whether a raw line (a timestamp or colour codes before it do not matter) is a passing class's verdict."""
+    return bool(_SUREFIRE_PASS_RAW.Match(_UNANCHORED, raw, 0, len(raw))[0][0] >= 0)
 """Surefire's verdict on one test class that passed: output printed before it came from passing tests."""
 _EXIT_CODE = rx.compile(r"(?:Process completed|exited) with (?:exit )?code '?(\d+)")
 _NONZERO_COUNTS = rx.compile(r"\b[1-9]\d* (?:failed|errors?|failures?)\b|Failures: [1-9]|Errors: [1-9]")
@@ -452,14 +458,14 @@ def classify(text: str, *, script_echo: bool = False) -> LineInfo:
         return PLAIN
     for index in sorted(hits):
         name, pattern, role, score, category = _RULES[index]
-        m = pattern.search(text)
-        if m is None:  # pragma: no cover - the set said it matches
-            continue
         if role in ("anchor", "trailer") and score <= 3 and name in GENERIC_RULES:
             residue = _HARMLESS_TOKENS.sub(" ", text)
             if not pattern.search(residue):
                 continue
-        groups = m.groupdict()
+        groups: dict[str, Any] = {}
+        if _NAMED[index]:  # the set said it matches; the match itself only for what the rule's groups name
+            m = pattern.search(text)
+            groups = m.groupdict() if m is not None else {}
         test = groups.get("test")
         if name == "jest_fail_file" and groups.get("name"):
             test = f"{test} > {groups['name']}"
@@ -480,6 +486,7 @@ def classify(text: str, *, script_echo: bool = False) -> LineInfo:
 
 
 _RULE_COUNT = len(_SOURCES)
+_NAMED = [pattern.groups > 0 for _, pattern, *_ in _RULES]
 _SHAPES = [
     _NOISE.pattern,
     _PASSING.pattern,

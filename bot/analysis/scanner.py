@@ -10,7 +10,7 @@ import heapq
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .patterns import PREFILTER, SHELL_COMMAND, SUREFIRE_PASS_BYTES, TEST_CLASS_PASSED, LineInfo, classify
+from .patterns import PREFILTER, SHELL_COMMAND, TEST_CLASS_PASSED, LineInfo, classify, surefire_passed
 from .text import clean
 
 MAX_LINE_BYTES = 64 * 1024
@@ -158,7 +158,7 @@ class Scanner:
             self._candidates += 1
             if b"[WARNING] " in raw[:64] and b"rror" not in raw and b"xception" not in raw:
                 continue  # Maven's warnings (a path with [line,col] passes the prefilter): never the failure
-            if b"Tests run: " in raw and SUREFIRE_PASS_BYTES.search(raw):
+            if b"Tests run: " in raw and surefire_passed(raw):
                 self._passed(line_no)  # the commonest line of a Maven log: read without cleaning it
                 continue
             cl = clean(raw[:MAX_LINE_BYTES])
