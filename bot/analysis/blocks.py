@@ -2,8 +2,10 @@
 
 Works on the sparse lines the scanner kept. A block starts at a strong line (an anchor), runs on
 through the lines that belong to it (stack frames, indented detail, the tool's own prefix) and
-takes the header just before it. Blocks in the failing step, near its end, and not also present in
-the baseline (passing) log win; the budget caps how many lines are returned.
+takes the header just before it; some tools' reports are read by their own shape (pytest's per-test
+report, panics). Blocks in the failing step, near its end, and not also present in the baseline
+(passing) log win. Within the budget the selection then takes the step's verdict lines or, when no
+tool's own block explains the step, its tail and the context of its other error lines.
 """
 
 from __future__ import annotations

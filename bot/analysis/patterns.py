@@ -1,7 +1,8 @@
 """What error output looks like: the byte prefilter for candidate lines and the per-line rules.
 
-The prefilter is one alternation run over multi-MiB chunks (google-re2 when installed, else ``re``)
-to find the few lines worth a closer look; the rules then say what each such line is.
+The prefilter is one RE2 alternation run over multi-MiB chunks to find the few lines worth a closer look
+(those that can start, head or close an error block, or mark the job's structure); one RE2 set then says,
+in one pass over such a line, which rules and shapes it matches.
 """
 
 from __future__ import annotations
