@@ -226,8 +226,11 @@ async def _record_and_answer(request: web.Request, delivery: NewDelivery, has_ha
     status = "queued" if has_handlers else "ignored"
     response = _answer(202, status=status, delivery=delivery.delivery_id)
     if has_handlers and recorded.id is not None:
-        await response.prepare(request)  # the answer leaves before any handler can start
-        await response.write_eof()
+        try:
+            await response.prepare(request)  # the answer leaves before any handler can start
+            await response.write_eof()
+        except ConnectionResetError:  # the sender went away before the answer: it is recorded, so it runs
+            log.info("%s delivery %s: the sender left before the answer", delivery.provider, delivery.delivery_id)
         app[QUEUE].submit(recorded.id)
     return response
 
