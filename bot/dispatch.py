@@ -15,7 +15,7 @@ import orjson
 from bot import routers
 from bot.context import HandlerContext
 from bot.forges.errors import RetryLater
-from bot.logs import SECRETS
+from bot.log_setup import SECRETS
 from bot.services import NotConfigured, Services
 from storage.deliveries import DONE, FAILED, IGNORED, PENDING, ClaimedDelivery
 from storage.models import WebhookDelivery

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 import aiohttp
 
-from bot import job_logs
 from bot.auth.app_jwt import AppJWT
 from bot.auth.crypto import TokenCipher
 from bot.auth.fallback import IdentityResolver, Resolved
@@ -19,6 +18,7 @@ from bot.auth.user_tokens import ConnectionTokenProvider, ReconnectRequired, Use
 from bot.forges.github_client import USER_AGENT, GitHubClient
 from bot.forges.gitlab_client import GitLabClient, StaticToken
 from bot.forges.gitlab_hooks import HookSecrets
+from bot.incidents import job_logs
 from bot.settings import Settings
 from storage.database import Database
 

@@ -7,7 +7,7 @@ import asyncio
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from storage.db import create_engine
+from storage.engine import create_engine
 from storage.models import Base
 
 target_metadata = Base.metadata

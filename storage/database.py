@@ -10,8 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from storage import migrate
 from storage.commands import CommandStore
 from storage.connections import ConnectionStore
-from storage.db import create_engine, session_factory
 from storage.deliveries import DeliveryStore, DeliveryWriter
+from storage.engine import create_engine, session_factory
 from storage.incidents import IncidentStore
 from storage.installations import InstallationStore
 from storage.repositories import RepositoryStore

@@ -14,8 +14,8 @@ import pytest
 from sqlalchemy import select, update
 
 from bot.appkeys import QUEUE
+from bot.commands.parser import help_text
 from bot.dispatch import run_delivery
-from bot.slash_commands import help_text
 from storage.database import Database
 from storage.models import CommandComment, RepositoryConnection, WebhookDelivery
 from tests.fakes.github_commands import FakeCommands

@@ -17,7 +17,8 @@ import pytest
 from aiohttp.test_utils import TestClient, make_mocked_request
 from sqlalchemy import func, select
 
-from bot import logs, webhooks
+from bot import log_setup as logs
+from bot import webhooks
 from bot.appkeys import FRONT_DOOR
 from bot.front_door import RateLimiter, client_address
 from bot.server import create_app

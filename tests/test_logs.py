@@ -6,7 +6,7 @@ import io
 import json
 import logging
 
-from bot import logs
+from bot import log_setup as logs
 
 
 def capture(fmt: str) -> tuple[logging.Logger, io.StringIO]:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import aiohttp
 import pytest
 
-from bot.analysis_context import resolve_paths
 from bot.auth.app_jwt import AppJWT
 from bot.auth.installation_tokens import InstallationTokens
 from bot.fixes.edits import EditRejected, Limits, apply_fix, check_paths, safe_path
@@ -16,6 +15,7 @@ from bot.fixes.render import clean
 from bot.forges import github_actions as actions
 from bot.forges.github_client import GitHubClient
 from bot.forges.github_repos import Tree, TreeEntry
+from bot.incidents.github_context import resolve_paths
 from bot.llm.answer import MalformedAnswer, ProposedFix, parse_answer
 from bot.llm.prompt import CHARS_PER_TOKEN, PromptInput, build_messages
 from tests.fakes.github import APP_ID, FakeGitHub, app_key

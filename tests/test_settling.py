@@ -19,8 +19,8 @@ from aiohttp.test_utils import TestClient
 from sqlalchemy import event, select
 
 from bot import queue as queue_module
-from bot.analysis_context import RunInfo
 from bot.appkeys import QUEUE
+from bot.incidents.github_context import RunInfo
 from bot.queue import DeliveryQueue
 from bot.server import create_app
 from bot.services import Services

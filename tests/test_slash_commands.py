@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.slash_commands import parse_commands
+from bot.commands.parser import parse_commands
 
 
 def names(body: str | None) -> list[str]:

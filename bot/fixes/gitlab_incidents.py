@@ -21,10 +21,10 @@ from bot.fixes import gitlab_render as render
 from bot.forges import gitlab_ci as ci
 from bot.forges.errors import RetryLater
 from bot.forges.gitlab_client import GitLabClient, project_path
+from bot.incidents.job_logs import analyze_job_log
 from bot.incidents.outcome import Outcome
 from bot.incidents.record import AnalysisRecord, LLMVerdict
 from bot.incidents.steps import ask_llm, excerpt_text, explained, leased, monitoring_disabled
-from bot.job_logs import analyze_job_log
 from bot.llm.answer import LLMAnswer
 from bot.llm.prompt import PromptInput
 from bot.settings import Settings

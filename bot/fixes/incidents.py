@@ -14,7 +14,6 @@ from typing import Any
 import gidgethub
 
 from bot.analysis import redact
-from bot.analysis_context import FailureContext, JobFailure, PullRef, RunInfo, gather_failure
 from bot.fixes import publish
 from bot.fixes.edits import EditRejected, Limits, apply_fix, check_paths, unified_diff
 from bot.fixes.pull_request import branch_name, fix_message, fix_title, open_fix_pr
@@ -22,6 +21,7 @@ from bot.fixes.render import clean, fix_pr_body
 from bot.forges import github_actions as actions
 from bot.forges import github_repos as repos
 from bot.forges.github_client import GitHubClient
+from bot.incidents.github_context import FailureContext, JobFailure, PullRef, RunInfo, gather_failure
 from bot.incidents.outcome import Outcome
 from bot.incidents.record import AnalysisRecord, LLMVerdict
 from bot.incidents.steps import ask_llm, excerpt_text, explained, leased, monitoring_disabled

@@ -5,7 +5,7 @@ from __future__ import annotations
 from gidgethub.routing import Router
 from gidgethub.sansio import Event
 
-from bot.commands_service import CommandService, CommentEvent
+from bot.commands.service import CommandService, CommentEvent
 from bot.context import HandlerContext
 
 router = Router()

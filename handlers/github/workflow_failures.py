@@ -8,9 +8,9 @@ from __future__ import annotations
 from gidgethub.routing import Router
 from gidgethub.sansio import Event
 
-from bot.analysis_context import BOT_BRANCH_PREFIX, RunInfo
 from bot.context import HandlerContext
 from bot.fixes.incidents import FAILING, IncidentService
+from bot.incidents.github_context import BOT_BRANCH_PREFIX, RunInfo
 
 router = Router()
 

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from bot import job_logs
 from bot.analysis import analyze
 from bot.forges.github_actions import JobLog
-from bot.job_logs import AnalysisFailed, AnalysisPool, analyze_job_log
+from bot.incidents import job_logs
+from bot.incidents.job_logs import AnalysisFailed, AnalysisPool, analyze_job_log
 from tests.conftest import make_settings
 
 from .helpers import DATA

@@ -17,37 +17,13 @@ import orjson
 from aiohttp import web
 from pydantic import SecretStr
 
-from bot import logs, preflight
-from bot.auth import commands as tokens_commands
+from bot import preflight
 from bot.auth.crypto import require_key
-from bot.settings import ConfigError, Settings, load_settings
+from bot.cli import tokens as tokens_commands
+from bot.cli.common import DEV_WEBHOOK_SECRET, new_event_loop, settings_for
+from bot.settings import ConfigError, Settings
 
 log = logging.getLogger("bot")
-
-DEV_WEBHOOK_SECRET = "development"  # noqa: S105 - only ever used in development mode, loudly
-
-
-def settings_for(args: argparse.Namespace, **overrides: object) -> Settings:
-    if getattr(args, "dev", False):
-        overrides["devflowfix_env"] = "development"
-    settings = load_settings(**overrides)
-    logs.configure(settings.log_level, settings.log_format, settings.secret_values())
-    if settings.development:
-        log.warning("DEVELOPMENT MODE: relaxed checks, do not expose this server to the internet")
-        if settings.webhook_secret is None:
-            settings.webhook_secret = SecretStr(DEV_WEBHOOK_SECRET)
-            log.warning("DEVELOPMENT MODE: WEBHOOK_SECRET is unset, using the development secret")
-    return settings
-
-
-def new_event_loop() -> asyncio.AbstractEventLoop:
-    """uvloop where it is installed (Linux, macOS): the same asyncio API with a faster loop under the server."""
-    try:
-        import uvloop
-    except ImportError:  # pragma: no cover - platforms without uvloop
-        return asyncio.new_event_loop()
-    return uvloop.new_event_loop()
-
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from bot.server import create_app

@@ -2,7 +2,7 @@
 and their logs, the same jobs' logs in the last green run (the analyzer's baseline), the tree at the failing
 commit (fetched before the analysis, so the files errors name come back as repository paths), the workflow file,
 the diff under test, and the source files the analysis points at. The analyzer runs in worker processes
-(`bot/job_logs.py`).
+(`bot/incidents/job_logs.py`).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from bot.forges.errors import RetryLater
 from bot.forges.github_actions import Job, Step
 from bot.forges.github_client import GitHubClient
 from bot.forges.github_repos import ChangedFile, Tree
-from bot.job_logs import analyze_job_log
+from bot.incidents.job_logs import analyze_job_log
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)

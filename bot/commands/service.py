@@ -15,15 +15,15 @@ from typing import Any
 
 import gidgethub
 
-from bot.analysis_context import BOT_BRANCH_PREFIX, PullRef, RunInfo
+from bot.commands.parser import help_text, parse_commands
 from bot.fixes.incidents import FAILING, IncidentService
 from bot.fixes.render import clean
 from bot.forges import github_actions as actions
 from bot.forges import github_repos as repos
 from bot.forges.github_client import GitHubClient
+from bot.incidents.github_context import BOT_BRANCH_PREFIX, PullRef, RunInfo
 from bot.incidents.outcome import Outcome
 from bot.settings import Settings
-from bot.slash_commands import help_text, parse_commands
 from storage.database import Database
 
 log = logging.getLogger(__name__)

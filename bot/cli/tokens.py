@@ -58,7 +58,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _run(args: argparse.Namespace, job: Callable[..., Awaitable[int]]) -> int:
-    from bot.cli import settings_for
+    from bot.cli.common import settings_for
     from bot.services import Services
 
     settings: Settings = settings_for(args)
