@@ -206,7 +206,7 @@ _rule("pnpm_err", r"\bERR_PNPM_\w+", "anchor", 3, "dependency")
 
 # Tests.
 _rule("pytest_e", r"^E(?: {2,}\S| *$)", "anchor", 3, "test")
-_rule("pytest_summary", r"^(?:FAILED|ERROR) (?P<test>\S+::\S+|\S+\.py)\b", "anchor", 3, "test")
+_rule("pytest_summary", r"^(?:FAILED|ERROR) (?P<test>\S+::\S+|\S+\.py)(?:\s|$)", "anchor", 3, "test")
 _rule("pytest_header", r"^_{3,} (?P<test>(?:ERROR collecting )?\S.*?) _{3,}$", "header", 2, "test")
 _rule("pytest_totals", r"^=+ .*\b\d+ (?:failed|errors?)\b.* =+$", "trailer", 1, "test")
 _rule("unittest_fail", r"^(?:FAIL|ERROR): (?P<test>\w+ \([\w.]+\))", "anchor", 3, "test")
