@@ -31,3 +31,8 @@ async def update_mr_note(client: GitLabClient, project: int | str, iid: int, not
 
 async def comment_on_commit(client: GitLabClient, project: int | str, sha: str, note: str) -> None:
     await client.post(f"{project_path(project)}/repository/commits/{sha}/comments", data={"note": note})
+
+
+async def award_on_note(client: GitLabClient, project: int | str, iid: int, note_id: int, name: str) -> None:
+    """An award emoji on a merge request's note (201; 404 when the note is gone)."""
+    await client.post(f"{_notes(project, iid)}/{int(note_id)}/award_emoji", data={"name": name})

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -189,3 +190,17 @@ async def access_level(client: GitLabClient, project: int | str, user_id: int) -
         return 0
     level = data.get("access_level")
     return level if isinstance(level, int) and not isinstance(level, bool) else 0
+
+
+async def set_mr_labels(
+    client: GitLabClient, project: int | str, iid: int, *, add: Sequence[str] = (), remove: Sequence[str] = ()
+) -> list[str]:
+    """Add or remove labels of a merge request (`PUT .../merge_requests/:iid`); its labels after."""
+    body: dict[str, Any] = {}
+    if add:
+        body["add_labels"] = ",".join(add)
+    if remove:
+        body["remove_labels"] = ",".join(remove)
+    data = await client.put(f"{project_path(project)}/merge_requests/{int(iid)}", data=body)
+    labels = data.get("labels") if isinstance(data, dict) else None
+    return [str(x) for x in labels] if isinstance(labels, list) else []

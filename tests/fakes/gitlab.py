@@ -169,6 +169,8 @@ class FakeGitLab:
         self.app.router.add_get(p + "/merge_requests/{iid}/diffs", self.merge_request_diffs)
         self.app.router.add_post(p + "/jobs/{job}/retry", self.retry_job)
         self.app.router.add_get(p + "/members/all/{user}", self.member)
+        self.app.router.add_put(p + "/merge_requests/{iid}", self.update_merge_request)
+        self.app.router.add_post(p + "/merge_requests/{iid}/notes/{note}/award_emoji", self.award_emoji)
 
     # ---- projects, pipelines and jobs the tests set up
     def add_project(self, project_id: int, path: str, *, members: dict[int, int] | None = None) -> FakeProject:
@@ -336,7 +338,8 @@ class FakeGitLab:
         project = self._project(request)
         q = request.query
         found = [p for p in project.pipelines.values()
-                 if (not q.get("ref") or p["ref"] == q["ref"]) and (not q.get("status") or p["status"] == q["status"])]
+                 if (not q.get("ref") or p["ref"] == q["ref"]) and (not q.get("status") or p["status"] == q["status"])
+                 and (not q.get("sha") or p["sha"] == q["sha"])]
         found.sort(key=lambda p: p["id"], reverse=q.get("sort", "desc") == "desc")
         return self._page(request, found)
 
@@ -566,6 +569,31 @@ class FakeGitLab:
         project.jobs[new_id] = {**job, "id": new_id, "status": "pending", "retried": False, "failure_reason": None,
                                 "web_url": job["web_url"].rsplit("/", 1)[0] + f"/{new_id}"}
         return web.json_response(project.jobs[new_id], status=201)
+
+    async def update_merge_request(self, request: web.Request) -> web.Response:
+        project = self._project(request, 20)
+        mr = project.merge_requests.get(int(request.match_info["iid"]))
+        if mr is None:
+            return self._missing("Merge Request")
+        data = await request.json()
+        labels = [lb for lb in mr["labels"] if lb not in str(data.get("remove_labels") or "").split(",")]
+        labels += [lb for lb in str(data.get("add_labels") or "").split(",") if lb and lb not in labels]
+        mr["labels"] = labels
+        return web.json_response(mr)
+
+    async def award_emoji(self, request: web.Request) -> web.Response:
+        project = self._project(request)
+        iid, note_id = int(request.match_info["iid"]), int(request.match_info["note"])
+        note = project.notes.get(iid, {}).get(note_id)
+        if note is None:
+            return web.json_response({"message": "404 Not found"}, status=404)
+        name = (await request.json()).get("name")
+        awards = note.setdefault("awards", [])
+        if name in awards:
+            return web.json_response({"message": "400 Bad request - Award Emoji has already been taken"}, status=400)
+        awards.append(name)
+        return web.json_response({"id": next(self._ids), "name": name, "awardable_id": note_id,
+                                  "awardable_type": "Note"}, status=201)
 
     async def member(self, request: web.Request) -> web.Response:
         project = self._project(request)
