@@ -49,7 +49,8 @@ def note_payload(body: str, *, user: int = USER, note_id: int = NOTE_ID, **mr: A
 async def command(world: World, body: str, **kw: Any) -> None:
     payload = note_payload(body, **kw)
     note_id = payload["object_attributes"]["id"]
-    world.project.notes.setdefault(1, {})[note_id] = {"id": note_id, "body": body, "author": {"id": kw.get("user", USER)}}
+    author = {"id": kw.get("user", USER)}
+    world.project.notes.setdefault(1, {})[note_id] = {"id": note_id, "body": body, "author": author}
     status, answer = await send_gitlab(world.client, "Note Hook", payload, delivery=str(uuid.uuid4()))
     assert status in (200, 202), answer
     await world.client.app[QUEUE].join(timeout=60)
