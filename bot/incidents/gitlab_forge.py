@@ -6,7 +6,6 @@ of a pipeline with no merge request."""
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import logging
 from collections.abc import Callable
@@ -15,12 +14,12 @@ import gidgetlab
 
 from bot.fixes import gitlab_render as render
 from bot.fixes.edits import GITLAB_CI_FILE, EditRejected, written_modes
+from bot.fixes.publish import claim_note
 from bot.fixes.pull_request import OpenedFix, check_fix_branch
 from bot.fixes.render import one_line
 from bot.forges import gitlab_ci as ci
 from bot.forges import gitlab_notes as notes
 from bot.forges import gitlab_repos as glrepos
-from bot.forges.errors import RetryLater
 from bot.forges.gitlab_client import GitLabClient
 from bot.incidents.forge import ForgeRefused, Nouns
 from bot.incidents.gitlab_context import PipelineInfo, gather_pipeline
@@ -190,6 +189,7 @@ class GitLabForge:
             if await notes.update_mr_note(client, project, iid, int(row.note_id), body):
                 return int(row.note_id)
             log.info("the note on !%s was deleted; writing a new one", iid)
+            await store.set_note(PROVIDER, p.project, target, self.owner, note_id=None, posted=False)
         try:
             note_id = await notes.create_mr_note(client, project, iid, body)
         except BaseException:
@@ -215,18 +215,4 @@ class GitLabForge:
         return True
 
     async def _claim(self, target: str) -> ForgeNote:
-        """The note's row once we may write it (it exists, or the claim to create it is ours)."""
-        store = self.db.incidents
-        repo = self.pipeline.project
-        waited = 0
-        while True:
-            row, may_create = await store.claim_note(PROVIDER, repo, target, self.owner)
-            if row.posted or may_create:
-                return row
-            if await store.reclaim_note(PROVIDER, repo, target, self.owner):
-                row, _ = await store.claim_note(PROVIDER, repo, target, self.owner)
-                return row
-            if waited >= 40:
-                raise RetryLater(f"the note {target} of {repo} is being written by another delivery")
-            await asyncio.sleep(0.25)
-            waited += 1
+        return await claim_note(self.db, PROVIDER, self.pipeline.project, target, self.owner)
