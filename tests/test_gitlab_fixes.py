@@ -179,3 +179,12 @@ async def test_a_protected_leftover_branch_is_not_moved(world: World) -> None:
     assert "is protected" in world.notes()[0]["body"]
     assert not world.calls("POST", "/repository/commits")
 
+
+
+async def test_the_skip_label_on_the_merge_request_opts_it_out(world: World) -> None:
+    payload = world.payload(world.failed_pipeline())
+    payload["merge_request"]["labels"] = [{"id": 5, "title": "devflowfix-skip", "color": "#ff0000"}]
+    row = await world.deliver(payload)
+    assert row.status == "done", row.last_error
+    [incident] = await world.incidents()
+    assert incident.status == "skipped" and world.notes() == [] and world.llm.received == []

@@ -47,6 +47,7 @@ class PipelineInfo:
     mr_source_branch: str | None = None
     mr_target_branch: str | None = None
     mr_from_fork: bool = False
+    mr_labels: frozenset[str] = frozenset()  # when the hook carries them (`merge_request.labels`)
 
     @property
     def web_url(self) -> str | None:
@@ -74,7 +75,16 @@ class PipelineInfo:
             mr_source_branch=mr.get("source_branch") if mr else None,
             mr_target_branch=mr.get("target_branch") if mr else None,
             mr_from_fork=bool(mr) and source_project is not None and int(source_project) != int(project["id"]),
+            mr_labels=_labels(mr.get("labels") if mr else None),
         )
+
+
+def _labels(value: object) -> frozenset[str]:
+    """Label names from a hook's `labels` (objects with a `title`, or plain names); anything else is none."""
+    if not isinstance(value, list):
+        return frozenset()
+    names = (item.get("title") if isinstance(item, dict) else item for item in value[:100])
+    return frozenset(n for n in names if isinstance(n, str))
 
 
 async def gather_pipeline(

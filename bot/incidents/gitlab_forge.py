@@ -114,7 +114,7 @@ class GitLabForge:
         p = self.pipeline
         if p.mr_iid is None:
             return PullFacts()
-        return PullFacts(p.mr_iid, p.mr_source_branch or p.ref, p.mr_target_branch, p.mr_from_fork)
+        return PullFacts(p.mr_iid, p.mr_source_branch or p.ref, p.mr_target_branch, p.mr_from_fork, p.mr_labels)
 
     async def gather(self, pull: PullFacts, *, want_sources: bool) -> Gathered:
         gathered, self._jobs = await gather_pipeline(self._client(), self.pipeline, self.settings,
