@@ -11,14 +11,14 @@ import gidgetlab.routing
 import gidgetlab.sansio
 
 from handlers.github import authorizations, commands, installations, ping, workflow_failures
-from handlers.gitlab import pipelines
+from handlers.gitlab import notes, pipelines
 
 Handler = Callable[..., Awaitable[None]]
 
 github_router = gidgethub.routing.Router(
     ping.router, installations.router, authorizations.router, workflow_failures.router, commands.router
 )
-gitlab_router = gidgetlab.routing.Router(pipelines.router)
+gitlab_router = gidgetlab.routing.Router(pipelines.router, notes.router)
 
 
 def github_handlers(event: gidgethub.sansio.Event) -> list[Handler]:

@@ -292,18 +292,6 @@ class FixAttempt(Timestamps, Base):
     files: Mapped[list[Any]] = mapped_column(default=list)
 
 
-class PullRequestComment(Timestamps, Base):
-    """The one comment the bot keeps up to date on a pull request."""
-
-    __tablename__ = "pr_comments"
-    __table_args__ = (UniqueConstraint("repository_full_name", "pr_number", name="uq_pr_comments_pr"),)
-    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
-    repository_full_name: Mapped[str] = mapped_column(String(255))
-    pr_number: Mapped[int] = mapped_column(Integer)
-    comment_id: Mapped[int | None] = mapped_column(BigInteger)
-    claimed_by: Mapped[str | None] = mapped_column(String(100))
-
-
 class LLMUsage(Base):
     """LLM calls per repository per UTC day, for the daily cap."""
 
@@ -341,8 +329,9 @@ class CommandComment(Timestamps, Base):
 
 
 class ForgeNote(Timestamps, Base):
-    """A note the bot writes on GitLab: the one note per merge request (`target` "mr:<iid>", kept up to date) or
-    the one comment per pipeline on a commit with no merge request (`target` "pipeline:<id>", written once).
+    """A note the bot writes, on either forge: the one comment per GitHub pull request (`target` "pr:<number>") or
+    GitLab merge request (`target` "mr:<iid>"), kept up to date, or the one comment per GitLab pipeline on a commit
+    with no merge request (`target` "pipeline:<id>", written once).
     Claimed by one delivery (INSERT .. ON CONFLICT DO NOTHING), so concurrent deliveries write it once.
     """
 

@@ -9,8 +9,9 @@ from gidgethub.routing import Router
 from gidgethub.sansio import Event
 
 from bot.context import HandlerContext
-from bot.fixes.incidents import FAILING, IncidentService
 from bot.incidents.github_context import BOT_BRANCH_PREFIX, RunInfo
+from bot.incidents.github_forge import FAILING, GitHubForge
+from bot.incidents.pipeline import IncidentPipeline
 
 router = Router()
 
@@ -19,9 +20,10 @@ router = Router()
 async def on_workflow_run_completed(event: Event, ctx: HandlerContext) -> None:
     run = RunInfo.from_event(event.data)
     can_act = ctx.settings.app_configured and run.installation_id is not None
-    service = IncidentService(ctx.db, ctx.settings, ctx.github, owner=ctx.delivery.delivery_id)
+    owner = ctx.delivery.delivery_id
+    service = IncidentPipeline(ctx.db, ctx.settings, GitHubForge(ctx.db, ctx.settings, ctx.github, owner, run), owner)
     if run.conclusion == "success" and not run.on_bot_branch:
-        resolved = await service.resolve(run, notify=can_act)
+        resolved = await service.resolve(notify=can_act)
         if resolved:
             ctx.log.info("green run resolved %d incidents", len(resolved), extra={"repository": run.repo})
         return
@@ -31,9 +33,9 @@ async def on_workflow_run_completed(event: Event, ctx: HandlerContext) -> None:
         ctx.log.info("failed run not handled: no GitHub App installation to act as", extra={"repository": run.repo})
         return
     if run.on_bot_branch:
-        outcome = await service.verify(run)
+        outcome = await service.verify()
     else:
-        outcome = await service.handle_failure(run)
+        outcome = await service.handle_failure()
     calls = ctx.github_calls
     ctx.log.info(
         "workflow run %s: %s", run.run_id, outcome,

@@ -10,9 +10,17 @@ from gidgetlab.sansio import Event
 from bot.auth.crypto import DecryptError
 from bot.auth.user_tokens import ReconnectRequired
 from bot.context import HandlerContext
-from bot.fixes.gitlab_incidents import GitLabIncidentService, PipelineInfo
+from bot.incidents.gitlab_context import PipelineInfo
+from bot.incidents.gitlab_forge import GitLabForge
+from bot.incidents.pipeline import IncidentPipeline
+from bot.incidents.run import BOT_BRANCH_PREFIX
 
 router = Router()
+
+
+def pipeline_service(ctx: HandlerContext, pipeline: PipelineInfo) -> IncidentPipeline:
+    owner = ctx.delivery.delivery_id
+    return IncidentPipeline(ctx.db, ctx.settings, GitLabForge(ctx.db, ctx.settings, ctx.gitlab, owner, pipeline), owner)
 
 
 @router.register("Pipeline Hook", status="failed")
@@ -24,8 +32,7 @@ async def on_pipeline_failed(event: Event, ctx: HandlerContext) -> None:
             ctx.log.info("failed gitlab pipeline not handled: no GITLAB_TOKEN and the project is not connected",
                          extra=where)
             return
-        service = GitLabIncidentService(ctx.db, ctx.settings, ctx.gitlab, owner=ctx.delivery.delivery_id)
-        outcome = await service.handle_failure(pipeline)
+        outcome = await pipeline_service(ctx, pipeline).handle_failure()
     except (ReconnectRequired, DecryptError) as exc:
         reason = exc.reason if isinstance(exc, ReconnectRequired) else str(exc)
         ctx.log.warning("failed gitlab pipeline not handled: reconnect needed (%s)", reason, extra=where)
@@ -41,15 +48,22 @@ async def on_pipeline_failed(event: Event, ctx: HandlerContext) -> None:
 @router.register("Pipeline Hook", status="success")
 async def on_pipeline_succeeded(event: Event, ctx: HandlerContext) -> None:
     pipeline = PipelineInfo.from_event(event.data)
-    service = GitLabIncidentService(ctx.db, ctx.settings, ctx.gitlab, owner=ctx.delivery.delivery_id)
+    service = pipeline_service(ctx, pipeline)
     try:
         notify = await ctx.gitlab_for(pipeline.project_id) is not None
     except ReconnectRequired as exc:
         ctx.log.warning("gitlab notes not updated: reconnect needed (%s)", exc.reason,
                         extra={"project": pipeline.project})
         notify = False
+    if (pipeline.ref or "").startswith(BOT_BRANCH_PREFIX):  # a fix merge request's own pipeline verifies it
+        if notify:
+            outcome = await service.verify()
+            ctx.log.info("gitlab fix pipeline %s: %s", pipeline.pipeline_id, outcome,
+                         extra={"project": pipeline.project})
+            ctx.data["incident_outcome"] = outcome
+        return
     try:
-        resolved = await service.resolve(pipeline, notify=notify)
+        resolved = await service.resolve(notify=notify)
     except ReconnectRequired as exc:  # resolved in the database already; only the notes could not be edited
         ctx.log.warning("gitlab notes not updated: reconnect needed (%s)", exc.reason,
                         extra={"project": pipeline.project})
