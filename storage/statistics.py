@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -52,7 +53,8 @@ class StatisticsStore:
                 .where(*where, Incident.status.in_(FIXED_STATES))
                 .order_by(Incident.updated_at.desc()).limit(TIME_TO_FIX_SAMPLE)
             )
-            durations = [max((u - c).total_seconds(), 0.0) for c, u in rows.all() if c is not None and u is not None]
+            spans: list[tuple[Any, Any]] = [(r[0], r[1]) for r in rows.all()]
+        durations = [max((u - c).total_seconds(), 0.0) for c, u in spans if c is not None and u is not None]
         found.incidents_total = sum(found.by_status.values())
         found.fixed_count = sum(found.by_status.get(s, 0) for s in FIXED_STATES)
         if durations:
