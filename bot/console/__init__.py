@@ -23,7 +23,7 @@ def add_routes(app: web.Application) -> None:
     """Register the pages, the stylesheet route and the browser error pages (called from bot.web.add_routes)."""
     env = aiohttp_jinja2.setup(
         app, loader=jinja2.FileSystemLoader(str(HERE / "templates")), autoescape=jinja2.select_autoescape(["html"]),
-        undefined=jinja2.StrictUndefined,
+        undefined=jinja2.ChainableUndefined,
     )
     env.filters.update(filters())
     app.middlewares.append(errors.browser_errors)

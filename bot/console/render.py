@@ -95,7 +95,7 @@ def _when(value: Any) -> str:
         try:
             value = dt.datetime.fromisoformat(value)
         except ValueError:
-            return value
+            return str(value)
     if isinstance(value, dt.datetime):
         return str(value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"))
     return str(value)
