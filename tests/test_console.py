@@ -356,3 +356,15 @@ async def test_statistics_count_categories_time_to_fix_and_fix_pr_fates(world: W
         assert (await other.get(f"/api/v1/repositories/{app.id}/statistics")).status == 404
     finally:
         await other.close()
+
+
+async def test_hostile_links_and_markup_from_payloads_are_neutralized(world: World) -> None:
+    await octocat(world)
+    incident = await an_incident(world)
+    await world.db.incidents.update(incident.id, links={"run": "javascript:alert(1)"},
+                                    root_cause="<script>alert('x')</script>",
+                                    analysis={"excerpt": [[1, "<img src=x onerror=alert(1)>"]],
+                                              "job_url": "//evil.example/x"})
+    text = await page(world.client, f"/incidents/{incident.id}")
+    assert "javascript:" not in text and "//evil.example" not in text
+    assert "<script>alert" not in text and "&lt;script&gt;" in text and "<img src=x" not in text

@@ -105,5 +105,15 @@ def _duration(value: Any) -> str:
     return seconds_text(float(value)) if isinstance(value, (int, float)) else "—"
 
 
+def _link(value: Any) -> str:
+    """A URL fit for an href: http(s) or a path on this site; anything else (javascript:, //host) becomes "#"."""
+    if not isinstance(value, str) or not value or len(value) > 2048:
+        return "#"
+    lowered = value.lower()
+    if lowered.startswith(("https://", "http://")) or (value.startswith("/") and not value.startswith("//")):
+        return value
+    return "#"
+
+
 def filters() -> dict[str, Callable[..., str]]:
-    return {"when": _when, "duration": _duration}
+    return {"when": _when, "duration": _duration, "link": _link}

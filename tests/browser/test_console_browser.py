@@ -83,7 +83,8 @@ async def test_a_person_uses_the_console_in_a_browser(world: World, browser: Any
     await page.get_by_label("With the selected repositories").select_option("auto-pr-off")
     await page.get_by_role("button", name="Apply").click()
     await expect(page.get_by_role("status").filter(has_text="The settings were saved.")).to_be_visible()
-    assert not (await world.row("octo-org/app")).auto_pr_enabled and not (await world.row("octo-org/lib")).auto_pr_enabled
+    app_row, lib_row = await world.row("octo-org/app"), await world.row("octo-org/lib")
+    assert not app_row.auto_pr_enabled and not lib_row.auto_pr_enabled
 
     # test webhook: the result is shown on the page
     await page.get_by_role("button", name="Test the webhook of octo-org/app").click()
