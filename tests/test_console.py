@@ -12,6 +12,7 @@ from typing import Any
 from aiohttp.test_utils import TestClient
 
 from bot.appkeys import QUEUE
+from storage.database import Database
 from storage.deliveries import FAILED
 from storage.models import Incident
 from tests.identities import other_browser, sign_in
@@ -368,3 +369,13 @@ async def test_hostile_links_and_markup_from_payloads_are_neutralized(world: Wor
     text = await page(world.client, f"/incidents/{incident.id}")
     assert "javascript:" not in text and "//evil.example" not in text
     assert "<script>alert" not in text and "&lt;script&gt;" in text and "<img src=x" not in text
+
+
+async def test_a_merged_fix_pr_is_told_from_a_closed_one(db: Database) -> None:
+    store = db.incidents
+    for run_id, merged in ((1, True), (2, False)):
+        incident = await store.claim_run({"repository_full_name": "o/r", "run_id": run_id})
+        await store.update(incident.id, fix_state="open", fix_branch=f"devflowfix/{run_id}", fix_pr_number=run_id)
+        assert await store.close_fix("o/r", f"devflowfix/{run_id}", merged=merged) == 1
+    stats = await db.statistics.for_repository("o/r")
+    assert stats.fix_prs == {"merged": 1, "closed": 1}
