@@ -379,3 +379,32 @@ async def test_a_merged_fix_pr_is_told_from_a_closed_one(db: Database) -> None:
         assert await store.close_fix("o/r", f"devflowfix/{run_id}", merged=merged) == 1
     stats = await db.statistics.for_repository("o/r")
     assert stats.fix_prs == {"merged": 1, "closed": 1}
+
+
+async def test_integrations_check_refresh_disconnect_and_the_legacy_notice(world: World) -> None:
+    await octocat(world)
+    user = await world.db.users.by_github_id(1)
+    assert user is not None and world.services.user_tokens is not None
+    [app_connection] = await world.db.connections.for_user(user.id)
+    await world.services.user_tokens.store_legacy(user_id=user.id, kind="github_oauth",
+                                                  token=world.fake.oauth.legacy_token("oauth", 1))  # type: ignore
+    text = await page(world.client, "/settings/integrations")
+    assert "legacy GitHub OAuth token" in text and "Move to the DevFlowFix GitHub App" in text
+    assert "you already did" in text  # the App is authorized too: only the clean-up is left
+    checked = await page(world.client, f"/settings/integrations/connections/{app_connection.id}/check")
+    assert "works" in checked and "octocat" in checked
+    csrf = csrf_of(text)
+    resp = await world.client.post(f"/settings/integrations/connections/{app_connection.id}/refresh",
+                                   data={"csrf_token": csrf}, headers=HTML, allow_redirects=False)
+    assert resp.status == 303 and resp.headers["Location"] == "/settings/integrations?done=refreshed"
+    legacy = next(c for c in await world.db.connections.for_user(user.id) if c.kind == "github_oauth")
+    resp = await world.client.post(f"/settings/integrations/connections/{legacy.id}/refresh",
+                                   data={"csrf_token": csrf}, headers=HTML)
+    assert resp.status == 409 and "reconnect instead" in await resp.text()
+    resp = await world.client.post(f"/settings/integrations/connections/{app_connection.id}/delete",
+                                   data={"csrf_token": csrf}, headers=HTML, allow_redirects=False)
+    assert resp.status == 303 and await world.db.connections.get(app_connection.id) is None
+    after = await page(world.client, "/settings/integrations?done=deleted")
+    assert "The connection was removed." in after and "Authorize the GitHub App" in after
+    actions = [(e.action, e.via) for e in await world.db.audit.by_user(user.id)]
+    assert ("connection.delete", "console") in actions and ("connection.refresh", "console") in actions
