@@ -8,6 +8,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from storage import migrate
+from storage.audit import AuditStore
 from storage.commands import CommandStore
 from storage.connections import ConnectionStore
 from storage.deliveries import DeliveryStore, DeliveryWriter
@@ -16,6 +17,7 @@ from storage.incidents import IncidentStore
 from storage.installations import InstallationStore
 from storage.repositories import RepositoryStore
 from storage.sign_in import OAuthStateStore, WebSessionStore
+from storage.statistics import StatisticsStore
 from storage.users import UserStore
 
 
@@ -36,6 +38,8 @@ class Database:
     incidents: IncidentStore
     commands: CommandStore
     repositories: RepositoryStore
+    audit: AuditStore
+    statistics: StatisticsStore
 
     @classmethod
     def connect(cls, url: str) -> Database:
@@ -57,6 +61,8 @@ class Database:
             ),
             commands=CommandStore(sessions),
             repositories=RepositoryStore(sessions),
+            audit=AuditStore(sessions),
+            statistics=StatisticsStore(sessions),
         )
 
     async def migrate(self) -> None:

@@ -453,14 +453,14 @@ class IncidentStore:
             await session.execute(update(Incident).where(Incident.id == attempt.incident_id).values(**values))
             return True
 
-    async def close_fix(self, repository: str, branch: str) -> int:
-        """The fix PR was closed (merged or not): the branch is free for another fix."""
+    async def close_fix(self, repository: str, branch: str, *, merged: bool = False) -> int:
+        """The fix PR was closed (merged or not: `fix_state` says which): the branch is free for another fix."""
         async with self._sessions.begin() as session:
             result = await session.execute(
                 update(Incident)
                 .where(Incident.repository_full_name == repository, Incident.fix_branch == branch,
                        Incident.fix_state.in_(LIVE_FIX_STATES))
-                .values(fix_state="closed")
+                .values(fix_state="merged" if merged else "closed")
             )
             return _rows(result)
 

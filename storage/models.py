@@ -344,3 +344,20 @@ class ForgeNote(Timestamps, Base):
     note_id: Mapped[int | None] = mapped_column(BigInteger)
     posted: Mapped[bool] = mapped_column(Boolean, default=False)
     claimed_by: Mapped[str | None] = mapped_column(String(100))
+
+
+class AuditEvent(Base):
+    """Who changed what from the web console or the API, and when: one row per change (settings, connections,
+    redeliveries, sign-out). `target` names the thing changed (a repository, connection or delivery id);
+    `details` holds the new values, never a token."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_events_target", "target_kind", "target_id", "id"),)
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    user_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    action: Mapped[str] = mapped_column(String(64))
+    target_kind: Mapped[str] = mapped_column(String(32))
+    target_id: Mapped[str] = mapped_column(String(100))
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    via: Mapped[str] = mapped_column(String(16), default="api")  # api | console
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -47,8 +47,9 @@ async def on_workflow_run_completed(event: Event, ctx: HandlerContext) -> None:
 
 @router.register("pull_request", action="closed")
 async def on_pull_request_closed(event: Event, ctx: HandlerContext) -> None:
-    head = event.data.get("pull_request", {}).get("head") or {}
+    pull_request = event.data.get("pull_request") or {}
+    head = pull_request.get("head") or {}
     branch = str(head.get("ref") or "")
     repo = (event.data.get("repository") or {}).get("full_name")
     if branch.startswith(BOT_BRANCH_PREFIX) and repo:
-        await ctx.db.incidents.close_fix(repo, branch)
+        await ctx.db.incidents.close_fix(repo, branch, merged=pull_request.get("merged") is True)
