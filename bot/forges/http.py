@@ -24,6 +24,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
+from urllib.parse import urlsplit
 
 import aiohttp
 
@@ -89,6 +90,10 @@ class RateGate:
         if len(self._until) > 10_000:  # forget the gates that opened long ago
             now = self._clock()
             self._until = {k: v for k, v in self._until.items() if v > now}
+
+    def forget(self) -> None:
+        """Open every gate (what a restart does; tests use it to let time pass)."""
+        self._until.clear()
 
     def remaining(self, key: str) -> float:
         return max(self._until.get(key, 0.0) - self._clock(), 0.0)
@@ -244,14 +249,16 @@ class ForgeHTTP:
         self._identity = identity
         self.calls = 0
 
-    def _key(self, token: str | None) -> str:
+    def _key(self, url: str, token: str | None) -> str:
+        """The gate of this identity on this forge (the host: github.com and a GHE are different limits)."""
+        origin = urlsplit(url).netloc
         if self._identity:
-            return f"{self.forge}:{self._identity}"
+            return f"{self.forge}@{origin}:{self._identity}"
         installation = getattr(self.provider, "installation_id", None)
         if installation is not None:
-            return f"{self.forge}:installation:{installation}"
+            return f"{self.forge}@{origin}:installation:{installation}"
         digest = hashlib.sha256((token or "").encode()).hexdigest()[:16]
-        return f"{self.forge}:token:{digest}"
+        return f"{self.forge}@{origin}:token:{digest}"
 
     @property
     def kind(self) -> str:
@@ -280,14 +287,14 @@ class ForgeHTTP:
         """As `request`, but a 2xx answer is handed to `consume` while it is open (a log, streamed); any other
         answer that is not a fault comes back as an `Answer`."""
         method = method.upper()
-        what = f"{method} {url.split('?')[0]}"
+        what = f"{method} {urlsplit(url).path[:200]}"
         refreshed = False
 
         async def attempt(_n: int) -> T | Answer:
             nonlocal refreshed
             while True:
                 token = await self.provider.token() if self.provider is not None else None
-                key = self._key(token)
+                key = self._key(url, token)
                 await self.gate.wait(key, self.policy.max_wait, what)
                 sent = self._headers(headers, token)
                 self.calls += 1
