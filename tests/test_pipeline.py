@@ -457,7 +457,8 @@ async def test_github_error_or_rate_limit_is_retried_later_not_lost(world: World
     world.llm.answer(fix_answer())
     run = world.failed_run()
     # a 500 past every attempt in place (5); a rate limit until a reset (60 s) further than the wait allowed (5 s)
-    world.fake.fail_next("GET", f"/repos/{REPO}/actions/runs/{run['id']}/jobs", *([status] * (5 if status == 500 else 1)))
+    jobs = f"/repos/{REPO}/actions/runs/{run['id']}/jobs"
+    world.fake.fail_next("GET", jobs, *([status] * (5 if status == 500 else 1)))
     row = await world.deliver(world.payload(run))
     assert row.status == "pending" and row.next_attempt_at is not None
     assert "rate limit" in (row.last_error or "") if status == 403 else "500" in (row.last_error or "")

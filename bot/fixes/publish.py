@@ -1,4 +1,8 @@
-"""Publishes an incident: the one comment per pull request (created once, then edited) and the check run."""
+"""Publishes an incident: the one comment per pull request (created once, then edited) and the check run.
+
+Before creating either, what a worker killed after creating it may have left is looked up (the comment by its
+hidden marker, the check run by its external id, the incident's id) and adopted.
+"""
 
 from __future__ import annotations
 
@@ -35,6 +39,10 @@ async def upsert_pr_comment(gh: GitHubClient, db: Database, repo: str, pr_number
             return comment_id
         await store.set_pr_comment(repo, pr_number, None, owner)  # deleted by someone: write a new one
     try:
+        left = await repos.find_marked_comment(gh, repo, pr_number, render.MARKER)  # by a worker that died
+        if left is not None and left != comment_id and await repos.update_comment(gh, repo, left, body):
+            await store.set_pr_comment(repo, pr_number, left, owner)
+            return left
         new_id = await repos.create_comment(gh, repo, pr_number, body)
     except BaseException:
         await store.release_pr_comment(repo, pr_number, owner)
@@ -57,10 +65,19 @@ async def upsert_check_run(gh: GitHubClient, db: Database, incident: Incident, *
         if updated:
             return incident.check_run_id
     assert sha is not None
-    check_id = await repos.create_check_run(
-        gh, incident.repository_full_name, name=CHECK_NAME, head_sha=sha, conclusion=conclusion, title=title,
-        summary=summary, text=text, annotations=annotations, details_url=(incident.links or {}).get("run"),
-    )
+    left = await repos.find_check_run(gh, incident.repository_full_name, sha, name=CHECK_NAME,
+                                      external_id=incident.id)  # by a worker that died before recording it
+    if left is not None and left != incident.check_run_id and await repos.update_check_run(
+        gh, incident.repository_full_name, left, conclusion=conclusion, title=title, summary=summary, text=text,
+        annotations=annotations,
+    ):
+        check_id = left
+    else:
+        check_id = await repos.create_check_run(
+            gh, incident.repository_full_name, name=CHECK_NAME, head_sha=sha, conclusion=conclusion, title=title,
+            summary=summary, text=text, annotations=annotations, details_url=(incident.links or {}).get("run"),
+            external_id=incident.id,
+        )
     if sha == incident.head_sha:
         await db.incidents.update(incident.id, check_run_id=check_id)
     return check_id
