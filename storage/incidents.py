@@ -484,6 +484,19 @@ class IncidentStore:
             ).scalar_one()
             return row.comment_id, (row.comment_id is None and row.claimed_by == owner)
 
+    async def pr_comment_since(self, repository: str, pr_number: int) -> dt.datetime | None:
+        """When the PR's comment row was first claimed (older than this delivery's claim: an earlier try may have
+        created the comment and died before recording it)."""
+        async with self._sessions() as session:
+            return (
+                await session.execute(
+                    select(PullRequestComment.created_at).where(
+                        PullRequestComment.repository_full_name == repository,
+                        PullRequestComment.pr_number == pr_number,
+                    )
+                )
+            ).scalar_one_or_none()
+
     async def set_pr_comment(self, repository: str, pr_number: int, comment_id: int | None, owner: str) -> None:
         async with self._sessions.begin() as session:
             await session.execute(

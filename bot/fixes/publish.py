@@ -1,7 +1,9 @@
 """Publishes an incident: the one comment per pull request (created once, then edited) and the check run.
 
-Before creating either, what a worker killed after creating it may have left is looked up (the comment by its
-hidden marker, the check run by its external id, the incident's id) and adopted.
+Before creating either, when an earlier try may have created it and died before recording its id (the comment's
+claim is older than this delivery's; the check run's intent, written ahead in the incident's links, is there),
+what it left is looked up (the comment by its hidden marker, the check run by its external id, the incident's
+id) and adopted: one comment and one check run, however often the work is cut short.
 """
 
 from __future__ import annotations
@@ -14,8 +16,10 @@ from bot.forges.errors import RetryLater
 from bot.forges.github_client import GitHubClient
 from storage.database import Database
 from storage.models import Incident
+from storage.types import utcnow
 
 CHECK_NAME = "DevFlowFix"
+CREATING = "check_run_creating"  # in the incident's links: the sha whose check run a try began to create
 
 
 async def upsert_pr_comment(gh: GitHubClient, db: Database, repo: str, pr_number: int, owner: str) -> int:
@@ -24,10 +28,13 @@ async def upsert_pr_comment(gh: GitHubClient, db: Database, repo: str, pr_number
     incidents = await store.for_pull_request(repo, pr_number)
     attempts = {i.id: await store.attempts_of(i.id) for i in incidents}
     body = render.pr_comment(incidents, attempts)
+    claimed_at = utcnow()
     comment_id, may_create = await store.claim_pr_comment(repo, pr_number, owner)
+    reclaimed = False
     waited = 0
     while comment_id is None and not may_create:  # another delivery is creating it, or gave up, or died
         if await store.reclaim_pr_comment(repo, pr_number, owner):
+            reclaimed = True
             break
         if waited >= 40:
             raise RetryLater(f"the comment on PR #{pr_number} is being created by another delivery")
@@ -39,10 +46,13 @@ async def upsert_pr_comment(gh: GitHubClient, db: Database, repo: str, pr_number
             return comment_id
         await store.set_pr_comment(repo, pr_number, None, owner)  # deleted by someone: write a new one
     try:
-        left = await repos.find_marked_comment(gh, repo, pr_number, render.MARKER)  # by a worker that died
-        if left is not None and left != comment_id and await repos.update_comment(gh, repo, left, body):
-            await store.set_pr_comment(repo, pr_number, left, owner)
-            return left
+        since = await store.pr_comment_since(repo, pr_number)
+        if reclaimed or comment_id is not None or (since is not None and since < claimed_at):
+            # an earlier try (this delivery's or another's) may have created it and died before recording it
+            left = await repos.find_marked_comment(gh, repo, pr_number, render.MARKER)
+            if left is not None and left != comment_id and await repos.update_comment(gh, repo, left, body):
+                await store.set_pr_comment(repo, pr_number, left, owner)
+                return left
         new_id = await repos.create_comment(gh, repo, pr_number, body)
     except BaseException:
         await store.release_pr_comment(repo, pr_number, owner)
@@ -65,8 +75,13 @@ async def upsert_check_run(gh: GitHubClient, db: Database, incident: Incident, *
         if updated:
             return incident.check_run_id
     assert sha is not None
-    left = await repos.find_check_run(gh, incident.repository_full_name, sha, name=CHECK_NAME,
-                                      external_id=incident.id)  # by a worker that died before recording it
+    links = dict(incident.links or {})
+    left = None
+    if links.get(CREATING) == sha:  # an earlier try began creating it: it may have died before recording it
+        left = await repos.find_check_run(gh, incident.repository_full_name, sha, name=CHECK_NAME,
+                                          external_id=incident.id)
+    else:
+        await db.incidents.update(incident.id, links={**links, CREATING: sha})  # the intent, written ahead
     if left is not None and left != incident.check_run_id and await repos.update_check_run(
         gh, incident.repository_full_name, left, conclusion=conclusion, title=title, summary=summary, text=text,
         annotations=annotations,

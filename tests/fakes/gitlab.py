@@ -148,9 +148,9 @@ class FakeGitLab:
                 project.traces[job_id] = job["trace"]
         return pipeline
 
-    def fail_next(self, method: str, path: str, status: int) -> None:
-        """The next `method` call whose path starts with `path` answers `status`."""
-        self.failures.append((method, path, status))
+    def fail_next(self, method: str, path: str, *statuses: int) -> None:
+        """The next `method` calls whose path starts with `path` answer these statuses, one each."""
+        self.failures.extend((method, path, status) for status in statuses)
 
     def api_calls(self) -> list[str]:
         return [f"{c.method} {c.path}" for c in self.calls if c.path.startswith("/api/v4/projects")]
