@@ -323,8 +323,10 @@ class ForgeHTTP:
                     self.gate.block(key, wait)
                     metrics.RATE_LIMIT_WAITS.labels(self.forge, kind).inc()
                     raise Transient(f"{self.forge} {kind} rate limit on {what}", wait=wait, reason=f"rate_{kind}")
-                if answer.status >= 500:
-                    raise Transient(f"{self.forge} answered {answer.status} on {what}")
+                if answer.status >= 500:  # a 503 may say when to come back: then that is the wait
+                    asked = retry_after(next((v for k, v in answer.headers.items() if k.lower() == "retry-after"),
+                                             None))
+                    raise Transient(f"{self.forge} answered {answer.status} on {what}", wait=asked)
                 return answer
 
         safe = idempotent if idempotent is not None else method in IDEMPOTENT

@@ -99,7 +99,8 @@ class FakeGitHub:
     tokens: dict[str, IssuedToken] = field(default_factory=dict)
     installations: dict[int, dict[str, Any]] = field(default_factory=dict)
     # (method, path) -> what to answer: a status (403 = the rate-limit kind), or (status, message) for a plain one
-    failures: dict[tuple[str, str], list[int | tuple[int, str]]] = field(default_factory=dict)
+    # or {"status": ..., "message": ..., "headers": {...}} for an answer with headers (a Retry-After)
+    failures: dict[tuple[str, str], list[int | tuple[int, str] | dict[str, Any]]] = field(default_factory=dict)
     token_lifetime: int = 3600
     rate_limit_remaining: int = 4999
     ids: Any = field(default_factory=lambda: itertools.count(1000))
@@ -145,7 +146,7 @@ class FakeGitHub:
             ],
         }
 
-    def fail_next(self, method: str, path: str, *statuses: int | tuple[int, str]) -> None:
+    def fail_next(self, method: str, path: str, *statuses: int | tuple[int, str] | dict[str, Any]) -> None:
         """Answer the next calls to (method, path) with these statuses, one each, before serving it normally.
         A bare 403 is GitHub's rate-limit answer; `(403, "Resource not accessible by integration")` a plain one."""
         self.failures.setdefault((method.upper(), path), []).extend(statuses)
@@ -232,6 +233,9 @@ class FakeGitHub:
         queued = self.failures.get((request.method, request.path))
         if queued:
             status = queued.pop(0)
+            if isinstance(status, dict):
+                return self.error(int(status["status"]), str(status.get("message") or "Error"),
+                                  **dict(status.get("headers") or {}))
             if isinstance(status, tuple):
                 return self.error(status[0], status[1])
             if status == 403:
