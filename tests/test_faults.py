@@ -138,6 +138,19 @@ async def test_the_primary_limit_waits_until_its_reset_or_retries_later(fake_git
     assert caught.value.at is not None and (caught.value.at - utcnow()).total_seconds() > 20
 
 
+async def test_an_answer_spending_the_primary_limit_closes_the_gate(fake_github: FakeGitHub) -> None:
+    fake_github.add_installation(7, repos=["octo-org/a"])
+    async with aiohttp.ClientSession() as http:
+        _, client = await tokens_and_client(http, fake_github)
+        fake_github.rate_limit_remaining = 0  # this answer is the last of the hour (reset in 3600 s)
+        assert (await client.getitem("/installation/repositories"))["total_count"] == 1
+        sent = len(fake_github.requests)
+        with pytest.raises(RetryLater) as caught:
+            await client.getitem("/installation/repositories")
+    assert len(fake_github.requests) == sent  # not even asked: it would be refused
+    assert caught.value.at is not None and (caught.value.at - utcnow()).total_seconds() > 3000
+
+
 async def test_the_log_download_honours_retry_after(fake_github: FakeGitHub) -> None:
     fake_github.add_installation(7, repos=[REPO])
     repos = fake_github.repos  # type: ignore[attr-defined]
@@ -320,3 +333,19 @@ def test_sentry_events_are_scrubbed() -> None:
     assert "ghs_" not in text and "gho_" not in text and "xyz" not in text
     assert clean["extra"]["count"] == 3
     assert metrics.identity_kind("github_app_user") == "user_to_server"
+
+
+async def test_a_gitlab_note_cut_off_after_creating_is_adopted(aiohttp_client: Any, database_url: str,
+                                                               db: Database) -> None:
+    from tests.test_gitlab_pipeline import PROJECT_ID
+    from tests.test_gitlab_pipeline import make_world as make_gitlab_world
+
+    async for world in make_gitlab_world(aiohttp_client, database_url, db):
+        world.fake.drop_after.append(("POST", f"/api/v4/projects/{PROJECT_ID}/merge_requests/1/notes"))
+        row = await world.deliver(world.payload(world.failed_pipeline()))
+        assert row.status == "pending", row.last_error
+        assert len(world.notes()) == 1 and not world.fake.drop_after  # written, its answer lost
+        await world.db.deliveries.retry_later(row.id, utcnow(), row.last_error or "")  # time passes
+        assert await run_delivery(world.services, row.id) == "done"
+        [note] = world.notes()
+        assert note["updated_at"] != note["created_at"]  # the retry edited the note it found

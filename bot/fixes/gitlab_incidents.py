@@ -19,6 +19,7 @@ import gidgetlab
 from bot.analysis import Analysis, redact
 from bot.fixes import gitlab_render as render
 from bot.forges import gitlab_ci as ci
+from bot.forges import gitlab_notes
 from bot.forges.errors import RetryLater
 from bot.forges.gitlab_client import GitLabClient, project_path
 from bot.incidents.job_logs import analyze_job_log
@@ -30,6 +31,7 @@ from bot.llm.prompt import PromptInput
 from bot.settings import Settings
 from storage.database import Database
 from storage.models import Incident, RepositoryConnection
+from storage.types import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -278,12 +280,18 @@ class GitLabIncidentService:
         store = self.db.incidents
         body = render.mr_note(await store.for_merge_request(repo, iid, provider=PROVIDER))
         target = f"mr:{iid}"
+        claimed_at = utcnow()
         row, _ = await self._claim(repo, target)
         notes = f"{project_path(project_id)}/merge_requests/{int(iid)}/notes"
-        if row.note_id is not None:
+        note_id = row.note_id
+        if note_id is None and row.created_at < claimed_at:  # an earlier try may have written it, then died
+            note_id = await gitlab_notes.find_marked_note(client, project_id, iid, render.MARKER)
+        if note_id is not None:
             try:
-                await client.put(f"{notes}/{int(row.note_id)}", data={"body": body})
-                return int(row.note_id)
+                await client.put(f"{notes}/{int(note_id)}", data={"body": body})
+                if note_id != row.note_id:
+                    await store.set_note(PROVIDER, repo, target, self.owner, note_id=int(note_id), posted=True)
+                return int(note_id)
             except gidgetlab.BadRequest as exc:
                 if exc.status_code != 404:
                     raise

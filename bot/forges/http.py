@@ -350,7 +350,7 @@ class ForgeHTTP:
             return
         metrics.RATE_LIMIT_REMAINING.labels(self.forge).set(int(remaining))
         if remaining == "0" and status < 400:
-            reset = lower.get("x-ratelimit-reset", lower.get("ratelimit-reset"), "")
+            reset = lower.get("x-ratelimit-reset") or lower.get("ratelimit-reset") or ""
             if reset.isdigit():
                 self.gate.block(key, float(reset) - time.time())
 
