@@ -349,3 +349,24 @@ async def test_a_gitlab_note_cut_off_after_creating_is_adopted(aiohttp_client: A
         assert await run_delivery(world.services, row.id) == "done"
         [note] = world.notes()
         assert note["updated_at"] != note["created_at"]  # the retry edited the note it found
+
+
+def test_metrics_of_several_processes_are_summed(tmp_path: Any) -> None:
+    """With PROMETHEUS_MULTIPROC_DIR, two processes count; a third one's scrape sees both."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(tmp_path)}
+    count = ("from bot import metrics; metrics.DELIVERIES.labels('github', 'push', 'done').inc(2); "
+             "metrics.API_CALLS.labels('github', '2xx').inc()")
+    for _ in range(2):
+        subprocess.run([sys.executable, "-c", count], env=env, check=True, timeout=60)
+    scrape = "from bot import metrics; import sys; sys.stdout.write(metrics.render(0, 0.0).decode())"
+    text = subprocess.run([sys.executable, "-c", scrape], env=env, check=True, timeout=60, capture_output=True,
+                          text=True).stdout
+    samples = {(s.name, tuple(sorted(s.labels.items()))): s.value
+               for f in text_string_to_metric_families(text) for s in f.samples}
+    assert samples[("devflowfix_deliveries_total", (("event", "push"), ("provider", "github"),
+                                                     ("result", "done")))] == 4
+    assert samples[("devflowfix_api_calls_total", (("provider", "github"), ("status", "2xx")))] == 2
