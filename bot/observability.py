@@ -24,7 +24,9 @@ TOKEN_PATTERN = re.compile(
     r"|eyJ[A-Za-z0-9_-]{10,4096}\.[A-Za-z0-9_-]{10,4096}\.[A-Za-z0-9_-]{0,4096}"
     r"|(?i:bearer|token) [A-Za-z0-9._~+/=-]{16,4096})"
 )
-SENSITIVE_KEYS = ("authorization", "token", "secret", "password", "private_key", "cookie", "dsn", "api_key")
+SENSITIVE_KEYS = ("authorization", "token", "secret", "password", "private_key", "cookie", "dsn", "api_key",
+                  "signature")
+_SENTRY: list[str] = []  # the DSN Sentry was started with in this process (once is enough)
 
 
 async def metrics_endpoint(request: web.Request) -> web.Response:
@@ -75,6 +77,9 @@ def init_sentry(settings: Settings) -> bool:
     """Start reporting errors to Sentry when `SENTRY_DSN` is set; True if it was started."""
     if settings.sentry_dsn is None:
         return False
+    if _SENTRY == [settings.sentry_dsn.get_secret_value()]:
+        return True
+    _SENTRY[:] = [settings.sentry_dsn.get_secret_value()]
     import sentry_sdk
     from sentry_sdk.integrations.aiohttp import AioHttpIntegration
 
@@ -83,7 +88,6 @@ def init_sentry(settings: Settings) -> bool:
         environment=settings.sentry_environment or settings.devflowfix_env,
         integrations=[AioHttpIntegration()],
         traces_sample_rate=settings.sentry_traces_sample_rate,
-        send_default_pii=False,
         max_request_body_size="never",  # webhook bodies are the senders'; they stay out of reports
         before_send=_before_send,  # type: ignore[arg-type]  # sentry's Event TypedDict; a dict is what it passes
         before_breadcrumb=lambda crumb, _hint: scrub(crumb),

@@ -370,3 +370,23 @@ def test_metrics_of_several_processes_are_summed(tmp_path: Any) -> None:
     assert samples[("devflowfix_deliveries_total", (("event", "push"), ("provider", "github"),
                                                      ("result", "done")))] == 4
     assert samples[("devflowfix_api_calls_total", (("provider", "github"), ("status", "2xx")))] == 2
+
+
+def test_sentry_starts_with_a_dsn_and_scrubs_what_it_sends() -> None:
+    import sentry_sdk
+
+    from bot.observability import _before_send, init_sentry
+    from tests.conftest import make_settings
+
+    assert init_sentry(make_settings("sqlite+aiosqlite:///unused.sqlite3")) is False
+    settings = make_settings("sqlite+aiosqlite:///unused.sqlite3", sentry_dsn="https://public@sentry.invalid/1")
+    try:
+        assert init_sentry(settings) is True
+        assert sentry_sdk.get_client().is_active()
+        event = {"exception": {"values": [{"value": "HTTP 401 for token ghs_" + "c" * 36}]},
+                 "request": {"headers": {"X-Hub-Signature-256": "sha256=abc"}}}
+        sent = json.dumps(_before_send(event, {}))
+        assert "ghs_" not in sent and "sha256=abc" not in sent
+    finally:
+        sentry_sdk.get_client().close(timeout=0)
+        sentry_sdk.init()  # no DSN: off again for the other tests
