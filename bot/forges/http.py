@@ -156,8 +156,8 @@ def rate_limit_wait(forge: str, status: int, headers: Mapping[str, str], body: b
     now = time.time() if now is None else now
     lower = {k.lower(): v for k, v in headers.items()}
     after = retry_after(lower.get("retry-after"), now)
-    if after is not None:
-        return after, "secondary"
+    if after is not None:  # at least a second: a "Retry-After: 0" must not make a busy loop of the limit
+        return max(after, 1.0), "secondary"
     remaining = lower.get("x-ratelimit-remaining", lower.get("ratelimit-remaining"))
     reset = lower.get("x-ratelimit-reset", lower.get("ratelimit-reset"))
     if remaining == "0":
@@ -218,13 +218,13 @@ async def retrying(policy: RetryPolicy, what: str, attempt: Callable[[int], Awai
                 raise RetryLater(f"{message} (not repeated in place: it may have been done)") from None
             reason, wait = found, None
         elapsed = time.monotonic() - started
-        if wait is not None:  # the server said when: not a fault, but bounded
-            if wait > policy.max_wait or elapsed + wait > policy.budget:
-                raise RetryLater(f"{message} (asked to wait {wait:.0f}s)", at=_at(wait)) from None
+        if wait is not None and (wait > policy.max_wait or elapsed + wait > policy.budget):
+            raise RetryLater(f"{message} (asked to wait {wait:.0f}s)", at=_at(wait)) from None
+        if wait is not None and reason.startswith("rate_"):  # a limit said when: not a fault, but bounded
             delay = wait
-        else:
+        else:  # a fault (a 503's Retry-After, when it has one, is its backoff)
             faults += 1
-            delay = policy.backoff(faults)
+            delay = wait if wait is not None else policy.backoff(faults)
             if faults >= policy.attempts or elapsed + delay > policy.budget:
                 raise RetryLater(f"{message} (after {faults} attempts)") from None
         metrics.API_RETRIES.labels(forge, reason).inc()
