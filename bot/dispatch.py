@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import time
 import traceback
 from dataclasses import dataclass
 
@@ -12,10 +13,10 @@ import gidgethub.sansio
 import gidgetlab.sansio
 import orjson
 
-from bot import routers
+from bot import metrics, routers
 from bot.context import HandlerContext
 from bot.forges.errors import RetryLater
-from bot.log_setup import SECRETS
+from bot.log_setup import SECRETS, work_context
 from bot.services import NotConfigured, Services
 from storage.deliveries import DONE, FAILED, IGNORED, PENDING, ClaimedDelivery
 from storage.models import WebhookDelivery
@@ -79,7 +80,16 @@ def record_outcome(services: Services, delivery_pk: int, outcome: Outcome) -> as
 
 
 async def run_handlers(services: Services, delivery: ClaimedDelivery) -> Outcome:
-    """Run every matching handler of a claimed delivery, each one isolated; writes nothing about the delivery."""
+    """Run every matching handler of a claimed delivery, each one isolated; writes nothing about the delivery.
+    Every log line of the work carries the delivery id, installation and repository; the end is counted."""
+    with work_context(delivery_id=delivery.delivery_id, provider=delivery.provider,
+                      installation_id=delivery.installation_id, repository=delivery.repository):
+        outcome = await _run_handlers(services, delivery)
+    metrics.DELIVERIES.labels(delivery.provider, delivery.event or "", outcome.status).inc()
+    return outcome
+
+
+async def _run_handlers(services: Services, delivery: ClaimedDelivery) -> Outcome:
     try:
         event = parse_event(delivery)
     except (orjson.JSONDecodeError, TypeError) as exc:
@@ -96,6 +106,7 @@ async def run_handlers(services: Services, delivery: ClaimedDelivery) -> Outcome
     retry: RetryLater | None = None
     for handler in handlers:  # each one isolated: one raising never stops the others
         name = routers.handler_name(handler)
+        started = time.perf_counter()
         try:
             await handler(event, ctx)
         except RetryLater as exc:
@@ -107,6 +118,8 @@ async def run_handlers(services: Services, delivery: ClaimedDelivery) -> Outcome
         except Exception as exc:
             logger.error("handler %s failed", name, exc_info=True)
             errors.append(f"{name}: {type(exc).__name__}: {exc}\n{_tail(exc)}")
+        finally:
+            metrics.HANDLER_SECONDS.labels(name).observe(time.perf_counter() - started)
 
     if retry is not None and delivery.attempts < services.settings.max_delivery_attempts:
         delay = BACKOFF[min(delivery.attempts - 1, len(BACKOFF) - 1)]

@@ -1,10 +1,13 @@
-"""Logging setup: plain or JSON lines, with every known secret scrubbed from every record."""
+"""Logging setup: plain or JSON lines, with every known secret scrubbed from every record, and the work's context
+(delivery id, installation, repository: `work_context`, set around each delivery) on every line of that work."""
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import logging
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import orjson
 from aiohttp.http_exceptions import HttpProcessingError
@@ -38,6 +41,36 @@ class SecretFilter(logging.Filter):
 
 
 SECRETS = SecretFilter()
+
+_WORK: contextvars.ContextVar[dict[str, object] | None] = contextvars.ContextVar("devflowfix_work", default=None)
+
+
+@contextlib.contextmanager
+def work_context(**fields: object) -> Iterator[None]:
+    """Every record logged inside (in this task and the tasks it starts) carries these fields (None: left out)."""
+    merged = {**(_WORK.get() or {}), **{k: v for k, v in fields.items() if v is not None}}
+    token = _WORK.set(merged)
+    try:
+        yield
+    finally:
+        _WORK.reset(token)
+
+
+def current_work() -> dict[str, object]:
+    return dict(_WORK.get() or {})
+
+
+class ContextFilter(logging.Filter):
+    """Adds the current work's fields to the record (a field the call named itself wins)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        for key, value in (_WORK.get() or {}).items():
+            if not hasattr(record, key):
+                setattr(record, key, value)
+        return True
+
+
+CONTEXT = ContextFilter()
 
 
 class JsonFormatter(logging.Formatter):
@@ -88,6 +121,7 @@ def configure(level: str = "INFO", fmt: str = "plain", secrets: Iterable[str] = 
     SECRETS.add(secrets)
     handler = logging.StreamHandler(sys.stderr)
     handler.addFilter(SECRETS)
+    handler.addFilter(CONTEXT)
     handler.setFormatter(
         JsonFormatter() if fmt == "json" else PlainFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
     )

@@ -10,6 +10,7 @@ from aiohttp import web
 from bot import webhooks
 from bot.appkeys import FRONT_DOOR, OWN_SERVICES, QUEUE, SERVICES, SETTINGS
 from bot.front_door import FrontDoor
+from bot.observability import init_sentry, metrics_endpoint
 from bot.queue import DeliveryQueue, RecordOnlyQueue
 from bot.services import Services
 from bot.settings import Settings
@@ -61,6 +62,8 @@ def create_app(settings: Settings, *, services: Services | None = None, migrate:
     app.router.add_get("/ping", ping)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
+    app.router.add_get("/metrics", metrics_endpoint)
+    init_sentry(settings)
 
     async def startup(app: web.Application) -> None:
         svc = services or await Services.create(settings)

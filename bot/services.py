@@ -18,6 +18,7 @@ from bot.auth.user_tokens import ConnectionTokenProvider, ReconnectRequired, Use
 from bot.forges.github_client import USER_AGENT, GitHubClient
 from bot.forges.gitlab_client import GitLabClient, StaticToken
 from bot.forges.gitlab_hooks import HookSecrets
+from bot.forges.http import RetryPolicy
 from bot.incidents import job_logs
 from bot.settings import Settings
 from storage.database import Database
@@ -44,6 +45,7 @@ class Services:
     user_tokens: UserTokens | None = None
     identities: IdentityResolver | None = None
     gitlab_hooks: HookSecrets | None = None
+    policy: RetryPolicy | None = None  # how the forge clients retry and wait (FORGE_* settings)
 
     @classmethod
     async def create(cls, settings: Settings, db: Database | None = None) -> Services:
@@ -51,12 +53,14 @@ class Services:
         http = aiohttp.ClientSession(
             timeout=aiohttp.ClientTimeout(total=120, connect=15), headers={"User-Agent": USER_AGENT}
         )
-        services = cls(settings=settings, db=db, http=http)
+        services = cls(settings=settings, db=db, http=http, policy=RetryPolicy.from_settings(settings))
         job_logs.configure(settings.analysis_workers, timeout=settings.analysis_timeout)
         if settings.app_configured:
             assert settings.private_key is not None and settings.app_id is not None
             services.app_jwt = AppJWT(settings.app_id, settings.private_key.get_secret_value())
-            services.installation_tokens = InstallationTokens(http, services.app_jwt, settings.github_api_base)
+            services.installation_tokens = InstallationTokens(
+                http, services.app_jwt, settings.github_api_base, policy=services.policy
+            )
         services.setup_identities()
         return services
 
@@ -79,25 +83,25 @@ class Services:
     async def user_client(self, user_id: str | None, repo: str | None = None) -> GitHubClient:
         """A GitHub client acting for the person `user_id` (or, without one, the installation on `repo`)."""
         resolved = await self.identity_for(user_id, repo)
-        return GitHubClient(self.http, resolved.provider, self.settings.github_api_base)
+        return GitHubClient(self.http, resolved.provider, self.settings.github_api_base, policy=self.policy)
 
     def installation_client(self, installation_id: int) -> GitHubClient:
         """A GitHub client acting as the App's installation `installation_id`."""
         if self.installation_tokens is None:
             raise NotConfigured("the GitHub App is not configured (APP_ID and PRIVATE_KEY); see README")
         provider = self.installation_tokens.provider(installation_id)
-        return GitHubClient(self.http, provider, self.settings.github_api_base)
+        return GitHubClient(self.http, provider, self.settings.github_api_base, policy=self.policy)
 
     def gitlab_client(self) -> GitLabClient | None:
         """A GitLab client acting as the bot account (`GITLAB_TOKEN`); None when no token is configured."""
         if self.settings.gitlab_token is None or not self.settings.gitlab_token.get_secret_value():
             return None
         provider = StaticToken(self.settings.gitlab_token.get_secret_value())
-        return GitLabClient(self.http, provider, self.settings.gitlab_base)
+        return GitLabClient(self.http, provider, self.settings.gitlab_base, policy=self.policy)
 
     def gitlab_user_client(self, provider: ConnectionTokenProvider) -> GitLabClient:
         """A GitLab client acting as a person (their `gitlab_oauth` connection, refreshed as needed)."""
-        return GitLabClient(self.http, provider, self.settings.gitlab_base)
+        return GitLabClient(self.http, provider, self.settings.gitlab_base, policy=self.policy)
 
     async def gitlab_project_client(self, project_id: int) -> GitLabClient | None:
         """Who acts on a GitLab project: `GITLAB_TOKEN` if set, else the person who connected the project (their

@@ -103,6 +103,22 @@ class Settings(BaseSettings):
     worker_poll_seconds: float = Field(default=1.0, gt=0, le=60)
     max_delivery_attempts: int = Field(default=5, ge=1, le=50)
 
+    # Talking to GitHub and GitLab (bot/forges/http.py): faults retried in place, rate limits waited for.
+    forge_max_attempts: int = Field(default=5, ge=1, le=20)  # sends of one request against errors, timeouts, 5xx
+    forge_backoff_base: float = Field(default=0.5, ge=0, le=60)  # seconds; the backoff's first ceiling, doubling
+    forge_backoff_cap: float = Field(default=8.0, ge=0, le=600)  # seconds; the largest backoff ceiling
+    forge_retry_budget: float = Field(default=90.0, gt=0, le=3600)  # seconds one request may take in all
+    forge_max_wait: float = Field(default=60.0, ge=0, le=3600)  # longest rate-limit wait before "retry later"
+    forge_request_timeout: float = Field(default=30.0, gt=0, le=600)  # seconds for one send
+
+    # Observability.
+    metrics_token: SecretStr | None = None  # when set, /metrics wants `Authorization: Bearer <it>`
+    sentry_dsn: SecretStr | None = None
+    sentry_environment: str | None = None
+    sentry_traces_sample_rate: float = Field(default=0.0, ge=0, le=1)
+    llm_price_prompt: float = Field(default=0.0, ge=0)  # US dollars per million prompt tokens, for the cost metric
+    llm_price_completion: float = Field(default=0.0, ge=0)  # US dollars per million completion tokens
+
     # GitLab.
     gitlab_url: str = "https://gitlab.com"
     gitlab_webhook_secret: SecretStr | None = None
@@ -199,7 +215,7 @@ class Settings(BaseSettings):
         "github_client_id", "github_client_secret", "gitlab_webhook_secret", "gitlab_token",
         "openai_api_key", "openai_base_url", "session_secret", "oauth_token_deprecation_date",
         "gitlab_client_id", "gitlab_client_secret", "gh_org", "public_url", "app_slug",
-        "webhook_proxy_url",
+        "webhook_proxy_url", "metrics_token", "sentry_dsn", "sentry_environment",
         mode="before",
     )
     @classmethod

@@ -9,7 +9,8 @@ import hashlib
 import hmac
 import logging
 import re
-from collections.abc import Mapping
+import time
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 import gidgethub
@@ -19,7 +20,7 @@ import gidgetlab.sansio
 import orjson
 from aiohttp import web
 
-from bot import routers
+from bot import metrics, routers
 from bot.appkeys import FRONT_DOOR, QUEUE, SERVICES, SETTINGS
 from bot.forges.gitlab_hooks import NOT_CONNECTED, path_mismatch, project_id_of
 from bot.front_door import Header, Reject, check_headers, check_signature
@@ -301,6 +302,20 @@ async def gitlab_webhook(request: web.Request) -> web.StreamResponse:
     return await _record_and_answer(request, delivery, bool(routers.gitlab_handlers(event)))
 
 
+def _timed(provider: str, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+           ) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    """The handler, with the time to its answer observed (devflowfix_webhook_answer_seconds)."""
+
+    async def timed(request: web.Request) -> web.StreamResponse:
+        started = time.perf_counter()
+        try:
+            return await handler(request)
+        finally:
+            metrics.ANSWER_SECONDS.labels(provider).observe(time.perf_counter() - started)
+
+    return timed
+
+
 def add_routes(app: web.Application) -> None:
-    app.router.add_post("/api/github/webhooks", github_webhook)
-    app.router.add_post("/api/gitlab/webhooks", gitlab_webhook)
+    app.router.add_post("/api/github/webhooks", _timed("github", github_webhook))
+    app.router.add_post("/api/gitlab/webhooks", _timed("gitlab", gitlab_webhook))

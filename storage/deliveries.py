@@ -719,6 +719,16 @@ class DeliveryStore:
             )
             return list(result.scalars())
 
+    async def backlog(self) -> tuple[int, dt.datetime | None]:
+        """(how many deliveries are recorded and unfinished, when the oldest of them was received): the metrics."""
+        async with self._sessions() as session:
+            result = await session.execute(
+                select(func.count(), func.min(WebhookDelivery.received_at))
+                .where(WebhookDelivery.status.in_(UNFINISHED))
+            )
+            count, oldest = result.one()
+            return int(count or 0), oldest
+
     async def next_due(self) -> dt.datetime | None:
         async with self._sessions() as session:
             result = await session.execute(

@@ -86,6 +86,9 @@ def make_settings(database_url: str, **overrides: object) -> Settings:
         "webhook_secret": WEBHOOK_SECRET,
         "gitlab_webhook_secret": GITLAB_SECRET,
         "log_level": "DEBUG",
+        # the forge clients retry in place: quickly in tests, and a limit further than 5 s away is "retry later"
+        "forge_backoff_base": 0.01,
+        "forge_max_wait": 5,
     }
     values.update(overrides)
     return load_settings(**values)

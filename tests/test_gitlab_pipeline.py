@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from bot.appkeys import QUEUE
 from bot.dispatch import run_delivery
+from bot.forges.http import GATE
 from bot.server import create_app
 from bot.services import Services
 from storage.database import Database
@@ -240,7 +241,9 @@ async def test_duplicate_and_concurrent_deliveries_make_one_incident_and_one_not
 @pytest.mark.parametrize("status", [429, 502])
 async def test_rate_limit_or_gitlab_error_is_retried_later_not_lost(world: World, status: int) -> None:
     pipeline = world.failed_pipeline()
-    world.fake.fail_next("GET", f"/api/v4/projects/{PROJECT_ID}/pipelines/{pipeline['id']}/jobs", status)
+    # a 502 past every attempt in place (5); a 429 whose Retry-After (30 s) is further than the wait allowed (5 s)
+    jobs = f"/api/v4/projects/{PROJECT_ID}/pipelines/{pipeline['id']}/jobs"
+    world.fake.fail_next("GET", jobs, *([status] * (5 if status == 502 else 1)))
     row = await world.deliver(world.payload(pipeline))
     assert row.status == "pending" and row.next_attempt_at is not None
     assert ("rate limit" if status == 429 else "502") in (row.last_error or "")
@@ -249,6 +252,7 @@ async def test_rate_limit_or_gitlab_error_is_retried_later_not_lost(world: World
     assert world.notes() == []
     assert await run_delivery(world.services, row.id) is None  # not before it comes due
     await world.db.deliveries.retry_later(row.id, utcnow(), row.last_error or "")  # time passes
+    GATE.forget()  # and the limit's reset with it
     assert await run_delivery(world.services, row.id) == "done"
     assert len(world.notes()) == 1 and len(await world.incidents()) == 1
 
@@ -256,7 +260,7 @@ async def test_rate_limit_or_gitlab_error_is_retried_later_not_lost(world: World
 async def test_publishing_retried_later_keeps_the_explanation(world_llm: World) -> None:
     world = world_llm
     world.llm.answer(LLM_ANSWER)
-    world.fake.fail_next("POST", f"/api/v4/projects/{PROJECT_ID}/merge_requests/1/notes", 503)
+    world.fake.fail_next("POST", f"/api/v4/projects/{PROJECT_ID}/merge_requests/1/notes", *[503] * 5)
     row = await world.deliver(world.payload(world.failed_pipeline()))
     assert row.status == "pending", row.last_error
     await world.db.deliveries.retry_later(row.id, utcnow(), row.last_error or "")

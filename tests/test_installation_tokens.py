@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 
 import aiohttp
 import jwt
@@ -12,6 +13,7 @@ from bot.auth.app_jwt import AppJWT
 from bot.auth.installation_tokens import InstallationTokens
 from bot.forges.errors import RetryLater
 from bot.forges.github_client import GitHubClient
+from bot.forges.http import RetryPolicy
 from tests.fakes.github import APP_ID, FakeGitHub, app_key
 
 
@@ -68,7 +70,7 @@ async def test_a_401_drops_the_token_and_retries_once(fake_github: FakeGitHub) -
     fake_github.add_installation(7, repos=["octo-org/a", "octo-org/b"])
     async with aiohttp.ClientSession() as http:
         tokens = InstallationTokens(http, AppJWT(APP_ID, pem), fake_github.url)
-        client = GitHubClient(http, tokens.provider(7), fake_github.url)
+        client = GitHubClient(http, tokens.provider(7), fake_github.url, policy=RetryPolicy(max_wait=5))
         first = await client.getitem("/installation/repositories")
         assert first["total_count"] == 2
         fake_github.revoke_all("installation")  # e.g. the installation's permissions changed
@@ -80,6 +82,8 @@ async def test_a_401_drops_the_token_and_retries_once(fake_github: FakeGitHub) -
         assert client.calls - before == 2  # each page is a counted call
 
         fake_github.fail_next("GET", "/installation/repositories", 403)
-        with pytest.raises(RetryLater):  # a rate limit on any page: the work runs again later
+        # a rate limit (reset in 60 s) further away than the wait allowed: the work runs again later, at the reset
+        with pytest.raises(RetryLater) as caught:
             [r async for r in client.getiter("/installation/repositories", iterable_key="repositories")]
+        assert caught.value.at is not None and caught.value.at > dt.datetime.now(dt.UTC) + dt.timedelta(seconds=50)
     assert tokens.minted == 2

@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from bot.appkeys import QUEUE
 from bot.dispatch import run_delivery
+from bot.forges.http import GATE
 from bot.server import create_app
 from bot.services import Services
 from storage.database import Database
@@ -148,7 +149,8 @@ async def make_world(
 
     pem, _ = app_key()
     values: dict[str, Any] = {"app_id": APP_ID, "private_key": pem, "github_api_url": fake.url,
-                              "github_url": fake.url, "llm_max_retries": 0, "llm_timeout": 10}
+                              "github_url": fake.url, "llm_max_retries": 0, "llm_timeout": 10,
+                              "forge_backoff_base": 0.01, "forge_max_wait": 5}
     if llm:
         values.update(openai_api_key=API_KEY, openai_base_url=fake_llm.url, openai_model="fake-model")
     values.update(settings)
@@ -454,13 +456,16 @@ async def test_expired_log_url_is_asked_for_again(world_no_llm: World) -> None:
 async def test_github_error_or_rate_limit_is_retried_later_not_lost(world: World, status: int) -> None:
     world.llm.answer(fix_answer())
     run = world.failed_run()
-    world.fake.fail_next("GET", f"/repos/{REPO}/actions/runs/{run['id']}/jobs", status)
+    # a 500 past every attempt in place (5); a rate limit until a reset (60 s) further than the wait allowed (5 s)
+    jobs = f"/repos/{REPO}/actions/runs/{run['id']}/jobs"
+    world.fake.fail_next("GET", jobs, *([status] * (5 if status == 500 else 1)))
     row = await world.deliver(world.payload(run))
     assert row.status == "pending" and row.next_attempt_at is not None
     assert "rate limit" in (row.last_error or "") if status == 403 else "500" in (row.last_error or "")
     assert world.comments() == []
     assert await run_delivery(world.services, row.id) is None  # not before it comes due
     await world.services.db.deliveries.retry_later(row.id, utcnow(), row.last_error or "")  # time passes
+    GATE.forget()  # and the limit's reset with it
     assert await run_delivery(world.services, row.id) == "done"  # the retry, when it comes due
     assert len(world.comments()) == 1 and 8 in world.repo.pulls
     assert len(await world.incidents()) == 1
@@ -468,7 +473,7 @@ async def test_github_error_or_rate_limit_is_retried_later_not_lost(world: World
 
 async def test_publishing_retried_later_keeps_the_decisions(world: World) -> None:
     world.llm.answer(fix_answer())
-    world.fake.fail_next("POST", f"/repos/{REPO}/issues/7/comments", 502)
+    world.fake.fail_next("POST", f"/repos/{REPO}/issues/7/comments", *[502] * 5)  # past the attempts in place
     row = await world.deliver(world.payload(world.failed_run()))
     assert row.status == "pending"
     await world.services.db.deliveries.retry_later(row.id, utcnow(), row.last_error or "")  # time passes

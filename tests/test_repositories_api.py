@@ -358,7 +358,7 @@ async def test_many_repositories_are_read_page_by_page_from_github(world: World)
 
 async def test_github_refusing_or_failing_answers_409_or_502_and_nothing_is_cached(world: World) -> None:
     await octocat(world)
-    world.fake.fail_next("GET", "/user/installations", 500)
+    world.fake.fail_next("GET", "/user/installations", *[500] * 5)  # past the attempts in place
     resp = await world.client.get("/api/v1/repositories")
     assert resp.status == 502 and "error" in await resp.json()
     assert (await world.client.get("/api/v1/repositories")).status == 200  # the failure was not cached

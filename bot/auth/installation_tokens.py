@@ -1,4 +1,5 @@
-"""Installation access tokens: minted with the App JWT, cached per installation, renewed early, single-flight.
+"""Installation access tokens: minted with the App JWT (through the forge client base's retry rules), cached per
+installation, renewed early, single-flight.
 
 Long-running work holds a `TokenProvider` rather than a token, so it survives the token's one-hour life.
 """
@@ -17,6 +18,7 @@ import orjson
 from cachetools import TLRUCache
 
 from bot.auth.app_jwt import AppJWT
+from bot.forges.http import ForgeHTTP, RetryPolicy
 
 log = logging.getLogger(__name__)
 
@@ -52,8 +54,11 @@ class InstallationTokens:
         *,
         clock: Callable[[], float] = time.time,
         user_agent: str = "devflowfix",
+        policy: RetryPolicy | None = None,
     ) -> None:
         self._session = session
+        # the mint's requests follow the API's retry rules (a 502 or a refused connection is tried again)
+        self._http = ForgeHTTP(session, None, forge="github", policy=policy, identity="app", user_agent=user_agent)
         self._jwt = app_jwt
         self._api = api_base.rstrip("/")
         self._clock = clock
@@ -94,13 +99,13 @@ class InstallationTokens:
             "X-GitHub-Api-Version": "2022-11-28",
             "User-Agent": self._ua,
         }
-        async with self._session.post(url, headers=headers) as resp:
-            body = await resp.read()
-            if resp.status != 201:
-                raise TokenError(
-                    f"GitHub refused an installation token for installation {installation_id}: HTTP {resp.status}",
-                    resp.status,
-                )
+        answer = await self._http.request("POST", url, headers=headers, idempotent=True)  # a second token is harmless
+        body = answer.body
+        if answer.status != 201:
+            raise TokenError(
+                f"GitHub refused an installation token for installation {installation_id}: HTTP {answer.status}",
+                answer.status,
+            )
         data = orjson.loads(body)
         token = data.get("token")
         if not isinstance(token, str) or not token:  # never judge a token by its shape, only by its presence

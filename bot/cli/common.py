@@ -9,6 +9,7 @@ import logging
 from pydantic import SecretStr
 
 from bot import log_setup
+from bot.observability import init_sentry
 from bot.settings import Settings, load_settings
 
 log = logging.getLogger("bot")
@@ -21,6 +22,7 @@ def settings_for(args: argparse.Namespace, **overrides: object) -> Settings:
         overrides["devflowfix_env"] = "development"
     settings = load_settings(**overrides)
     log_setup.configure(settings.log_level, settings.log_format, settings.secret_values())
+    init_sentry(settings)  # every command (serve, worker, ...) reports its errors when SENTRY_DSN is set
     if settings.development:
         log.warning("DEVELOPMENT MODE: relaxed checks, do not expose this server to the internet")
         if settings.webhook_secret is None:

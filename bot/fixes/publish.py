@@ -1,5 +1,11 @@
 """Publishes an incident: the one comment per pull request (created once, then edited; its row in the one store of
-notes both forges share, `claim_note`) and the check run."""
+notes both forges share, `claim_note`) and the check run.
+
+Before creating either, when an earlier try may have created it and died before recording its id (the note's row
+is older than this delivery's claim; the check run's intent, written ahead in the incident's links, is there),
+what it left is looked up (the comment by its hidden marker, the check run by its external id, the incident's
+id) and adopted: one comment and one check run, however often the work is cut short.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +17,11 @@ from bot.forges.errors import RetryLater
 from bot.forges.github_client import GitHubClient
 from storage.database import Database
 from storage.models import ForgeNote, Incident
+from storage.types import utcnow
 
 CHECK_NAME = "DevFlowFix"
 PROVIDER = "github"
+CREATING = "check_run_creating"  # in the incident's links: the sha whose check run a try began to create
 
 
 async def claim_note(db: Database, provider: str, repo: str, target: str, owner: str) -> ForgeNote:
@@ -42,6 +50,7 @@ async def upsert_pr_comment(gh: GitHubClient, db: Database, repo: str, pr_number
     attempts = {i.id: await store.attempts_of(i.id) for i in incidents}
     body = render.pr_comment(incidents, attempts)
     target = f"pr:{int(pr_number)}"
+    claimed_at = utcnow()
     row = await claim_note(db, PROVIDER, repo, target, owner)
     if row.note_id is not None:
         if await repos.update_comment(gh, repo, int(row.note_id), body):
@@ -49,6 +58,11 @@ async def upsert_pr_comment(gh: GitHubClient, db: Database, repo: str, pr_number
         # deleted by someone: write a new one (claimed by us meanwhile)
         await store.set_note(PROVIDER, repo, target, owner, note_id=None, posted=False)
     try:
+        if row.created_at < claimed_at:  # an earlier try (this delivery's or another's) may have created it, then died
+            left = await repos.find_marked_comment(gh, repo, pr_number, render.MARKER)
+            if left is not None and left != row.note_id and await repos.update_comment(gh, repo, left, body):
+                await store.set_note(PROVIDER, repo, target, owner, note_id=left, posted=True)
+                return left
         new_id = await repos.create_comment(gh, repo, pr_number, body)
     except BaseException:
         await store.release_note(PROVIDER, repo, target, owner)
@@ -71,10 +85,24 @@ async def upsert_check_run(gh: GitHubClient, db: Database, incident: Incident, *
         if updated:
             return incident.check_run_id
     assert sha is not None
-    check_id = await repos.create_check_run(
-        gh, incident.repository_full_name, name=CHECK_NAME, head_sha=sha, conclusion=conclusion, title=title,
-        summary=summary, text=text, annotations=annotations, details_url=(incident.links or {}).get("run"),
-    )
+    links = dict(incident.links or {})
+    left = None
+    if links.get(CREATING) == sha:  # an earlier try began creating it: it may have died before recording it
+        left = await repos.find_check_run(gh, incident.repository_full_name, sha, name=CHECK_NAME,
+                                          external_id=incident.id)
+    else:
+        await db.incidents.update(incident.id, links={**links, CREATING: sha})  # the intent, written ahead
+    if left is not None and left != incident.check_run_id and await repos.update_check_run(
+        gh, incident.repository_full_name, left, conclusion=conclusion, title=title, summary=summary, text=text,
+        annotations=annotations,
+    ):
+        check_id = left
+    else:
+        check_id = await repos.create_check_run(
+            gh, incident.repository_full_name, name=CHECK_NAME, head_sha=sha, conclusion=conclusion, title=title,
+            summary=summary, text=text, annotations=annotations, details_url=(incident.links or {}).get("run"),
+            external_id=incident.id,
+        )
     if sha == incident.head_sha:
         await db.incidents.update(incident.id, check_run_id=check_id)
     return check_id

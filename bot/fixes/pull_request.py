@@ -70,7 +70,12 @@ async def open_fix_pr(
         if await repos.branch_protected(gh, repo, branch):
             raise EditRejected(f"the branch `{one_line(branch, 100)}` exists and is protected; it is not moved")
         await repos.move_branch(gh, repo, branch, commit)
-    pr = await repos.create_pull(gh, repo, title=one_line(title, 256), head=branch, base=base, body=body)
+        # an earlier try may have opened the PR too and died before recording it: adopt that one
+        pr = await repos.find_pull(gh, repo, f"{repo.split('/', 1)[0]}:{branch}")
+    else:
+        pr = None
+    if pr is None:
+        pr = await repos.create_pull(gh, repo, title=one_line(title, 256), head=branch, base=base, body=body)
     number = int(pr["number"])
     if label and not any(lb.get("name") == label for lb in pr.get("labels") or []):
         try:

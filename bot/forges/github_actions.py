@@ -16,7 +16,8 @@ import aiohttp
 import gidgethub
 
 from bot.forges.errors import RetryLater
-from bot.forges.github_client import USER_AGENT, GitHubClient
+from bot.forges.github_client import GitHubClient
+from bot.forges.http import Answer, ForgeHTTP
 
 log = logging.getLogger(__name__)
 
@@ -131,50 +132,47 @@ async def rerun_failed_jobs(client: GitHubClient, repo: str, run_id: int) -> Non
 async def download_job_log(client: GitHubClient, repo: str, job_id: int, *, max_bytes: int) -> JobLog | None:
     """The job's log text: ask the API for its short-lived URL (302), stream it into a spooled file, capped.
 
-    An expired URL (the blob host answers 403/404) is asked for again once. None when the log is gone.
+    Both requests follow the client base's rules (faults retried with backoff, `Retry-After` and the rate limits
+    waited for); an expired URL (the blob host answers 401/403/404/410) is asked for again once. None when the
+    log is gone.
     """
     api_url = f"{client.api_base}{repo_path(repo)}/actions/jobs/{int(job_id)}/logs"
     for attempt in (1, 2):
         location = await _log_location(client, api_url)
         if location is None:
             return None
-        async with client.session.get(location, allow_redirects=True, headers={"User-Agent": USER_AGENT}) as resp:
-            if resp.status in (401, 403, 404, 410) and attempt == 1:
-                await resp.read()
-                log.info("job log URL refused (HTTP %s), asking for a new one", resp.status)
-                continue
-            if resp.status >= 500 or resp.status in (401, 403, 404, 410):
-                raise RetryLater(f"job log download answered HTTP {resp.status}")
-            return await _spool(resp, max_bytes)
+        answer = await _blob(client, location, max_bytes)
+        if isinstance(answer, JobLog):
+            return answer
+        if attempt == 1:
+            log.info("job log URL refused (HTTP %s), asking for a new one", answer.status)
+            continue
+        raise RetryLater(f"job log download answered HTTP {answer.status}")
     raise AssertionError("unreachable")
 
 
+async def _blob(client: GitHubClient, location: str, max_bytes: int) -> JobLog | Answer:
+    """The log from its signed URL (no token: the URL is the credential), through the same retry rules."""
+    blob = ForgeHTTP(client.session, None, forge="github", policy=client.http.policy, gate=client.http.gate,
+                     identity="job-log-blobs")
+
+    async def spool(resp: aiohttp.ClientResponse) -> JobLog:
+        return await _spool(resp, max_bytes)
+
+    answer = await blob.stream("GET", location, spool, headers={"accept": "*/*"})
+    if isinstance(answer, Answer) and answer.status < 400:
+        raise RetryLater(f"job log download answered HTTP {answer.status}")
+    return answer
+
+
 async def _log_location(client: GitHubClient, api_url: str) -> str | None:
-    for attempt in (1, 2):
-        token = await client.provider.token()
-        client.calls += 1
-        headers = {
-            "Authorization": f"Bearer {token}", "Accept": "application/vnd.github+json",
-            "X-GitHub-Api-Version": "2022-11-28", "User-Agent": USER_AGENT,
-        }
-        async with client.session.get(api_url, headers=headers, allow_redirects=False) as resp:
-            body = await resp.read()
-            if resp.status in (301, 302, 303, 307, 308):
-                return resp.headers.get("Location")
-            if resp.status == 401 and attempt == 1:
-                await client.provider.invalidate(token)
-                continue
-            if resp.status in (404, 410):
-                return None
-            if resp.status in (403, 429) and (
-                resp.headers.get("X-RateLimit-Remaining") == "0" or "Retry-After" in resp.headers
-            ):
-                raise RetryLater("GitHub rate limit reached on a job log")
-            if resp.status >= 500:
-                raise RetryLater(f"GitHub answered {resp.status} on a job log")
-            log.warning("job log answered HTTP %s: %s", resp.status, body[:200])
-            raise gidgethub.BadRequest(http.HTTPStatus(resp.status))
-    return None
+    answer = await client.http.request("GET", api_url, allow_redirects=False)
+    if answer.status in (301, 302, 303, 307, 308):
+        return answer.headers.get("Location")
+    if answer.status in (404, 410):
+        return None
+    log.warning("job log answered HTTP %s: %s", answer.status, answer.body[:200])
+    raise gidgethub.BadRequest(http.HTTPStatus(answer.status))
 
 
 async def _spool(resp: aiohttp.ClientResponse, max_bytes: int) -> JobLog:

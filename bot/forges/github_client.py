@@ -1,8 +1,8 @@
-"""A GitHub REST client over gidgethub, bound to a token provider: counts calls, retries once on a 401."""
+"""A GitHub REST client over gidgethub, bound to a token provider; its requests go through `bot.forges.http`
+(401 refresh, faults retried with backoff, rate limits waited for, calls counted, the API version header)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from typing import Any
 
@@ -13,42 +13,52 @@ from gidgethub.aiohttp import GitHubAPI
 
 from bot.auth.installation_tokens import TokenProvider
 from bot.forges.errors import RetryLater
+from bot.forges.http import USER_AGENT, Answer, ForgeHTTP, RetryPolicy
 
-USER_AGENT = "devflowfix"
+__all__ = ["USER_AGENT", "GitHubClient"]
+
+
+class _API(GitHubAPI):
+    """gidgethub's request and answer handling, with the sending done by the one client base."""
+
+    def __init__(self, http: ForgeHTTP, base_url: str) -> None:
+        super().__init__(http.session, USER_AGENT, base_url=base_url)
+        self._http = http
+
+    async def _request(
+        self, method: str, url: str, headers: Mapping[str, str], body: bytes = b""
+    ) -> tuple[int, Mapping[str, str], bytes]:
+        answer = await self._http.request(method, url, headers=headers, body=body)
+        return answer.status, answer.headers, answer.body
 
 
 class GitHubClient:
     """The one way the bot talks to GitHub's REST API on behalf of an identity."""
 
-    def __init__(self, session: aiohttp.ClientSession, provider: TokenProvider, api_base: str) -> None:
+    def __init__(
+        self, session: aiohttp.ClientSession, provider: TokenProvider, api_base: str, *,
+        policy: RetryPolicy | None = None,
+    ) -> None:
         self.session = session
         self.provider = provider
         self.api_base = api_base.rstrip("/")
-        self._gh = GitHubAPI(session, USER_AGENT, base_url=self.api_base)
-        self.calls = 0
+        self.http = ForgeHTTP(session, provider, forge="github", policy=policy)
+        self._gh = _API(self.http, self.api_base)
+
+    @property
+    def calls(self) -> int:
+        """Requests sent (every retry and page counted)."""
+        return self.http.calls
 
     async def _call(self, what: str, send: Callable[[], Awaitable[Any]]) -> Any:
-        """One API call with the provider's current token: a 401 drops the token and tries once more with a
-        new one; rate limits and GitHub's own errors become RetryLater (the delivery runs again later)."""
-        for attempt in (1, 2):
-            token = await self.provider.token()
-            self._gh.oauth_token = token
-            self.calls += 1
-            try:
-                return await send()
-            except gidgethub.RateLimitExceeded as exc:
-                reset = exc.rate_limit.reset_datetime if exc.rate_limit else None
-                raise RetryLater(f"GitHub rate limit reached on {what}", at=reset) from None
-            except gidgethub.GitHubBroken as exc:
-                raise RetryLater(f"GitHub answered {exc.status_code} on {what}") from None
-            except gidgethub.BadRequest as exc:
-                if exc.status_code == 401 and attempt == 1:
-                    await self.provider.invalidate(token)
-                    continue
-                if exc.status_code in (403, 429) and _is_secondary_limit(exc):
-                    raise RetryLater(f"GitHub secondary rate limit on {what}", at=_retry_after(exc)) from None
-                raise
-        raise AssertionError("unreachable")
+        """One API call; what the base did not cure becomes RetryLater (GitHub's errors) or gidgethub's own."""
+        try:
+            return await send()
+        except gidgethub.RateLimitExceeded as exc:
+            reset = exc.rate_limit.reset_datetime if exc.rate_limit else None
+            raise RetryLater(f"GitHub rate limit reached on {what}", at=reset) from None
+        except gidgethub.GitHubBroken as exc:
+            raise RetryLater(f"GitHub answered {exc.status_code} on {what}") from None
 
     async def getitem(self, url: str, url_vars: Mapping[str, Any] | None = None, **kwargs: Any) -> Any:
         return await self._call(f"GET {url}", lambda: self._gh.getitem(url, url_vars=dict(url_vars or {}), **kwargs))
@@ -62,19 +72,14 @@ class GitHubClient:
         max_pages: int = 50,
     ) -> AsyncIterator[Any]:
         """Every item of a list endpoint, following the Link header page by page (each page one counted call,
-        with the same 401 retry and rate-limit handling as every other call), at most `max_pages` pages."""
-        next_url: str | None = url
-        variables: dict[str, Any] = dict(url_vars or {})
-        pages = 0
-        while next_url is not None and pages < max_pages:
-            page_url, page_vars = next_url, variables
+        with the same retries and rate-limit waits as every other call), at most `max_pages` pages."""
+        first = sansio.format_url(url, dict(url_vars or {}), base_url=self.api_base)
 
-            async def send(page_url: str = page_url, page_vars: dict[str, Any] = page_vars) -> Any:
-                return await self._gh._make_request("GET", page_url, page_vars, b"", sansio.accept_format())
+        def decode(answer: Answer) -> Any:
+            data, _limit, _more = sansio.decipher_response(answer.status, answer.headers, answer.body)
+            return data
 
-            data, next_url, _status = await self._call(f"GET {page_url}", send)
-            variables = {}  # the next URL comes expanded
-            pages += 1
+        async for data in self.http.pages(first, decode, max_pages=max_pages):
             if isinstance(data, dict) and iterable_key in data:
                 data = data[iterable_key]
             for item in data or []:
@@ -95,17 +100,3 @@ class GitHubClient:
 
     async def delete(self, url: str, url_vars: Mapping[str, Any] | None = None, **kw: Any) -> Any:
         return await self._call(f"DELETE {url}", lambda: self._gh.delete(url, url_vars=dict(url_vars or {}), **kw))
-
-
-def _is_secondary_limit(exc: gidgethub.BadRequest) -> bool:
-    headers = getattr(exc, "headers", None) or {}
-    return "retry-after" in {k.lower() for k in headers} or exc.status_code == 429
-
-
-def _retry_after(exc: gidgethub.BadRequest) -> dt.datetime | None:
-    headers = {k.lower(): v for k, v in (getattr(exc, "headers", None) or {}).items()}
-    try:
-        seconds = int(headers.get("retry-after", ""))
-    except ValueError:
-        return None
-    return dt.datetime.now(dt.UTC) + dt.timedelta(seconds=seconds)

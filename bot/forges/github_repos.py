@@ -1,5 +1,8 @@
 """Typed GitHub repository calls: contents, trees, compare, Git Data (tree, commit, ref), pulls, issue comments,
-labels and check runs. Thin functions over `GitHubClient`; every one is one API call.
+labels and check runs. Thin functions over `GitHubClient`; every one is one API call (a lookup, one per page).
+
+The lookups `find_check_run` and `find_marked_comment` find what a worker killed between creating a thing and
+recording its id left behind, so the retry adopts it instead of creating a second one.
 """
 
 from __future__ import annotations
@@ -206,6 +209,24 @@ async def create_comment(client: GitHubClient, repo: str, number: int, body: str
     return int(data["id"])
 
 
+async def find_marked_comment(client: GitHubClient, repo: str, number: int, marker: str, *,
+                              max_pages: int = 10) -> int | None:
+    """The id of a bot's comment on the issue or PR whose body starts with `marker` (the newest, if several);
+    a person's comment quoting the marker is never taken."""
+    found: int | None = None
+    url = f"{repo_path(repo)}/issues/{int(number)}/comments?per_page=100"
+    try:
+        async for comment in client.getiter(url, iterable_key=None, max_pages=max_pages):
+            user = comment.get("user") or {}
+            if str(comment.get("body") or "").startswith(marker) and user.get("type") == "Bot":
+                found = int(comment["id"])
+    except gidgethub.BadRequest as exc:
+        if _is_status(exc, 404, 410):
+            return None
+        raise
+    return found
+
+
 async def update_comment(client: GitHubClient, repo: str, comment_id: int, body: str) -> bool:
     """Edit the comment; False if it is gone (someone deleted it)."""
     try:
@@ -220,7 +241,7 @@ async def update_comment(client: GitHubClient, repo: str, comment_id: int, body:
 # ---- check runs
 async def create_check_run(
     client: GitHubClient, repo: str, *, name: str, head_sha: str, conclusion: str, title: str, summary: str,
-    text: str, annotations: list[dict[str, Any]], details_url: str | None = None,
+    text: str, annotations: list[dict[str, Any]], details_url: str | None = None, external_id: str | None = None,
 ) -> int:
     output = {"title": title, "summary": summary, "text": text, "annotations": annotations[:MAX_ANNOTATIONS]}
     data: dict[str, Any] = {
@@ -228,8 +249,26 @@ async def create_check_run(
     }
     if details_url:
         data["details_url"] = details_url
+    if external_id:
+        data["external_id"] = external_id
     result = await client.post(f"{repo_path(repo)}/check-runs", data=data)
     return int(result["id"])
+
+
+async def find_check_run(client: GitHubClient, repo: str, head_sha: str, *, name: str, external_id: str) -> int | None:
+    """The id of the check run named `name` with this `external_id` on the commit, if one exists (one call)."""
+    url = (f"{repo_path(repo)}/commits/{quote(head_sha, safe='')}/check-runs?check_name={quote(name, safe='')}"
+           "&filter=all&per_page=100")
+    try:
+        data = await client.getitem(url)
+    except gidgethub.BadRequest as exc:
+        if _is_status(exc, 404, 422):
+            return None
+        raise
+    for run in data.get("check_runs") or [] if isinstance(data, dict) else []:
+        if str(run.get("external_id") or "") == external_id:
+            return int(run["id"])
+    return None
 
 
 async def update_check_run(

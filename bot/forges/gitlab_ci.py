@@ -9,11 +9,12 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+import aiohttp
 import gidgetlab
 
-from bot.forges.errors import RetryLater
 from bot.forges.github_actions import JobLog, _spool
-from bot.forges.gitlab_client import GitLabClient, is_rate_limited, project_path, retry_at
+from bot.forges.gitlab_client import GitLabClient, project_path
+from bot.forges.http import Answer
 
 log = logging.getLogger(__name__)
 
@@ -66,18 +67,18 @@ async def download_trace(client: GitLabClient, project: int | str, job_id: int, 
     a spooled file and capped at `max_bytes` (the head, then the last MiB). None when the job or its trace is gone.
     """
     url = f"{client.api_url}{project_path(project)}/jobs/{int(job_id)}/trace"
-    client.calls += 1
-    async with client.session.get(url, headers=await client.auth_headers(), allow_redirects=True) as resp:
-        if is_rate_limited(resp.status, resp.headers):
-            raise RetryLater(f"GitLab rate limit reached on the trace of job {job_id}", at=retry_at(resp.headers))
-        if resp.status >= 500:
-            raise RetryLater(f"GitLab answered {resp.status} on the trace of job {job_id}")
-        if resp.status in (403, 404, 410):
-            log.info("trace of job %s not available (HTTP %s)", job_id, resp.status)
-            return None
-        if resp.status != 200:  # e.g. 401: the token is refused; trying again will not help
-            raise gidgetlab.BadRequest(http.HTTPStatus(resp.status))
+
+    async def spool(resp: aiohttp.ClientResponse) -> JobLog:
         return await _spool(resp, max_bytes)
+
+    answer = await client.http.stream("GET", url, spool)  # faults retried, rate limits waited for
+    if not isinstance(answer, Answer):
+        return answer
+    if answer.status in (403, 404, 410):
+        log.info("trace of job %s not available (HTTP %s)", job_id, answer.status)
+        return None
+    # e.g. 401: the token is refused; trying again will not help
+    raise gidgetlab.BadRequest(http.HTTPStatus(answer.status))
 
 
 async def latest_failed_pipeline(client: GitLabClient, project: int | str, sha: str) -> dict[str, Any] | None:

@@ -1,5 +1,6 @@
-"""A GitLab REST client over gidgetlab, bound to a token provider: counts calls, retries once on a 401, and turns
-rate limits (429, or 403 with `RateLimit-Remaining: 0`) and GitLab's own errors (5xx) into `RetryLater`.
+"""A GitLab REST client over gidgetlab, bound to a token provider; its requests go through `bot.forges.http`
+(401 refresh, faults retried with backoff, 429 and `RateLimit-*` waited for, calls counted); what the base does
+not cure (GitLab's 5xx past the retries) becomes `RetryLater`.
 """
 
 from __future__ import annotations
@@ -12,11 +13,11 @@ from urllib.parse import quote
 import aiohttp
 import gidgetlab
 import gidgetlab.aiohttp
+from gidgetlab import sansio
 
 from bot.auth.installation_tokens import TokenProvider
 from bot.forges.errors import RetryLater
-
-USER_AGENT = "devflowfix"
+from bot.forges.http import USER_AGENT, Answer, ForgeHTTP, RetryPolicy, rate_limit_wait
 
 
 class StaticToken:
@@ -36,16 +37,8 @@ class StaticToken:
 
 def retry_at(headers: Mapping[str, str]) -> dt.datetime | None:
     """When a rate-limited request may be made again: `Retry-After` seconds, else the `RateLimit-Reset` epoch."""
-    lower = {k.lower(): v for k, v in headers.items()}
-    now = dt.datetime.now(dt.UTC)
-    try:
-        return now + dt.timedelta(seconds=max(int(lower.get("retry-after", "")), 0))
-    except ValueError:
-        pass
-    try:
-        return dt.datetime.fromtimestamp(int(lower.get("ratelimit-reset", "")), dt.UTC)
-    except (ValueError, OverflowError, OSError):
-        return None
+    found = rate_limit_wait("gitlab", 429, headers, b"")
+    return dt.datetime.now(dt.UTC) + dt.timedelta(seconds=found[0]) if found else None
 
 
 def is_rate_limited(status: int, headers: Mapping[str, str]) -> bool:
@@ -54,15 +47,17 @@ def is_rate_limited(status: int, headers: Mapping[str, str]) -> bool:
 
 
 class _API(gidgetlab.aiohttp.GitLabAPI):
-    """gidgetlab raises a bare BadRequest for a 429 (its headers lost): catch it here, with the time to come back."""
+    """gidgetlab's request and answer handling, with the sending done by the one client base."""
+
+    def __init__(self, http: ForgeHTTP, base_url: str) -> None:
+        super().__init__(http.session, USER_AGENT, url=base_url)
+        self._http = http
 
     async def _request(
         self, method: str, url: str, headers: Mapping[str, str], body: bytes = b""
     ) -> tuple[int, Mapping[str, str], bytes]:
-        status, answer_headers, data = await super()._request(method, url, headers, body)
-        if is_rate_limited(status, answer_headers):
-            raise RetryLater(f"GitLab rate limit reached on {method} {url.split('?')[0]}", at=retry_at(answer_headers))
-        return status, answer_headers, data
+        answer = await self._http.request(method, url, headers=headers, body=body)
+        return answer.status, answer.headers, answer.body
 
 
 def project_path(project: int | str) -> str:
@@ -73,32 +68,30 @@ def project_path(project: int | str) -> str:
 class GitLabClient:
     """The one way the bot talks to GitLab's REST API (`/api/v4`) on behalf of an identity."""
 
-    def __init__(self, session: aiohttp.ClientSession, provider: TokenProvider, base_url: str) -> None:
+    def __init__(
+        self, session: aiohttp.ClientSession, provider: TokenProvider, base_url: str, *,
+        policy: RetryPolicy | None = None,
+    ) -> None:
         self.session = session
         self.provider = provider
         self.base_url = base_url.rstrip("/")
         self.api_url = f"{self.base_url}/api/v4"
-        self._gl = _API(session, USER_AGENT, url=self.base_url)
-        self.calls = 0
+        self.http = ForgeHTTP(session, provider, forge="gitlab", policy=policy)
+        self._gl = _API(self.http, self.base_url)
+
+    @property
+    def calls(self) -> int:
+        """Requests sent (every retry and page counted)."""
+        return self.http.calls
 
     async def _call(self, what: str, send: Callable[[], Awaitable[Any]]) -> Any:
-        for attempt in (1, 2):
-            token = await self.provider.token()
-            self._gl.access_token = token
-            self.calls += 1
-            try:
-                return await send()
-            except gidgetlab.RateLimitExceeded as exc:
-                reset = exc.rate_limit.reset_datetime if exc.rate_limit else None
-                raise RetryLater(f"GitLab rate limit reached on {what}", at=reset) from None
-            except gidgetlab.GitLabBroken as exc:
-                raise RetryLater(f"GitLab answered {exc.status_code} on {what}") from None
-            except gidgetlab.BadRequest as exc:
-                if exc.status_code == 401 and attempt == 1 and self.provider.kind != StaticToken.kind:
-                    await self.provider.invalidate(token)
-                    continue
-                raise
-        raise AssertionError("unreachable")
+        try:
+            return await send()
+        except gidgetlab.RateLimitExceeded as exc:
+            reset = exc.rate_limit.reset_datetime if exc.rate_limit else None
+            raise RetryLater(f"GitLab rate limit reached on {what}", at=reset) from None
+        except gidgetlab.GitLabBroken as exc:
+            raise RetryLater(f"GitLab answered {exc.status_code} on {what}") from None
 
     async def auth_headers(self) -> dict[str, str]:
         """Headers for a request made outside gidgetlab (a job trace is plain text, streamed)."""
@@ -110,18 +103,13 @@ class GitLabClient:
     async def getiter(self, url: str, params: Mapping[str, Any] | None = None, *, max_pages: int = 10
                       ) -> AsyncIterator[Any]:
         """Every item of a list endpoint, following the `Link` header (each page one counted call)."""
-        next_url: str | None = url
-        variables: dict[str, Any] = dict(params or {})
-        pages = 0
-        while next_url is not None and pages < max_pages:
-            page_url, page_vars = next_url, variables
+        first = self._gl.format_url(url, dict(params or {}))
 
-            async def send(page_url: str = page_url, page_vars: dict[str, Any] = page_vars) -> Any:
-                return await self._gl._make_request("GET", page_url, page_vars, b"")
+        def decode(answer: Answer) -> Any:
+            data, _limit, _more = sansio.decipher_response(answer.status, answer.headers, answer.body)
+            return data
 
-            data, next_url = await self._call(f"GET {page_url.split('?')[0]}", send)
-            variables = {}  # the next URL comes with its query
-            pages += 1
+        async for data in self.http.pages(first, decode, max_pages=max_pages):
             for item in data or []:
                 yield item
 

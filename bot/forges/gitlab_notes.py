@@ -1,5 +1,6 @@
-"""Typed GitLab note calls: a merge request's note (created, edited; a deleted one is "gone") and a commit's
-comment (GitLab's commit comments cannot be edited)."""
+"""Typed GitLab note calls: a merge request's note (created, edited, found by its hidden marker when a worker
+killed between creating it and recording its id left it behind; a deleted one is "gone") and a commit's comment
+(GitLab's commit comments cannot be edited)."""
 
 from __future__ import annotations
 
@@ -36,3 +37,20 @@ async def comment_on_commit(client: GitLabClient, project: int | str, sha: str, 
 async def award_on_note(client: GitLabClient, project: int | str, iid: int, note_id: int, name: str) -> None:
     """An award emoji on a merge request's note (201; 404 when the note is gone)."""
     await client.post(f"{_notes(project, iid)}/{int(note_id)}/award_emoji", data={"name": name})
+
+
+async def find_marked_note(client: GitLabClient, project: int | str, iid: int, marker: str, *,
+                           max_pages: int = 5) -> int | None:
+    """The id of the newest note on the merge request whose body starts with `marker` (system notes and
+    anything else never taken); None when there is none or the merge request is gone."""
+    url = f"{project_path(project)}/merge_requests/{int(iid)}/notes"
+    try:
+        async for note in client.getiter(url, {"sort": "desc", "order_by": "created_at", "per_page": "100"},
+                                         max_pages=max_pages):
+            if not note.get("system") and str(note.get("body") or "").startswith(marker):
+                return int(note["id"])
+    except gidgetlab.BadRequest as exc:
+        if exc.status_code in (403, 404):
+            return None
+        raise
+    return None

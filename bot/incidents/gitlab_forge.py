@@ -27,6 +27,7 @@ from bot.incidents.run import FailedRun, FileTree, Gathered, PullFacts
 from bot.settings import Settings
 from storage.database import Database
 from storage.models import ForgeNote, Incident, RepositoryConnection
+from storage.types import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -183,8 +184,14 @@ class GitLabForge:
         attempts = {i.id: await store.attempts_of(i.id) for i in incidents}
         body = render.mr_note(incidents, attempts)
         target = f"mr:{iid}"
+        claimed_at = utcnow()
         row = await self._claim(target)
         project = p.mr_project_id or p.project_id
+        if row.note_id is None and row.created_at < claimed_at:  # an earlier try may have written it, then died
+            left = await notes.find_marked_note(client, project, iid, render.MARKER)
+            if left is not None and await notes.update_mr_note(client, project, iid, left, body):
+                await store.set_note(PROVIDER, p.project, target, self.owner, note_id=left, posted=True)
+                return left
         if row.note_id is not None:
             if await notes.update_mr_note(client, project, iid, int(row.note_id), body):
                 return int(row.note_id)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import openai
 from openai import AsyncOpenAI
 
+from bot import metrics
 from bot.llm.answer import LLMAnswer, MalformedAnswer, parse_answer
 from bot.llm.prompt import RETRY
 from bot.settings import Settings
@@ -59,11 +60,14 @@ async def ask(
                     json_mode = False
                     tries += 1
                     continue
+                metrics.LLM_CALLS.labels("refused").inc()
                 log.warning("LLM request refused: %s", type(exc).__name__)
                 return LLMResult(None, requests, f"the LLM refused the request ({type(exc).__name__})")
             except openai.OpenAIError as exc:
+                metrics.LLM_CALLS.labels("error").inc()
                 log.warning("LLM request failed: %s", type(exc).__name__)
                 return LLMResult(None, requests, f"the LLM could not be reached ({type(exc).__name__})")
+            _count_usage(settings, completion)
             text = completion.choices[0].message.content if completion.choices else None
             try:
                 return LLMResult(parse_answer(text), requests)
@@ -78,3 +82,16 @@ async def ask(
         return LLMResult(None, requests, error)
     finally:
         await client.close()
+
+
+def _count_usage(settings: Settings, completion: object) -> None:
+    """The call, its tokens (as the server reported them) and their estimated cost, in the metrics."""
+    metrics.LLM_CALLS.labels("ok").inc()
+    usage = getattr(completion, "usage", None)
+    prompt = int(getattr(usage, "prompt_tokens", 0) or 0)
+    answer = int(getattr(usage, "completion_tokens", 0) or 0)
+    metrics.LLM_TOKENS.labels("prompt").inc(prompt)
+    metrics.LLM_TOKENS.labels("completion").inc(answer)
+    cost = (prompt * settings.llm_price_prompt + answer * settings.llm_price_completion) / 1_000_000
+    if cost > 0:
+        metrics.LLM_COST.inc(cost)

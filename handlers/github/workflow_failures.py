@@ -8,6 +8,7 @@ from __future__ import annotations
 from gidgethub.routing import Router
 from gidgethub.sansio import Event
 
+from bot import metrics
 from bot.context import HandlerContext
 from bot.incidents.github_context import BOT_BRANCH_PREFIX, RunInfo
 from bot.incidents.github_forge import FAILING, GitHubForge
@@ -43,6 +44,8 @@ async def on_workflow_run_completed(event: Event, ctx: HandlerContext) -> None:
     )
     ctx.data["incident_outcome"] = outcome
     ctx.data["github_calls"] = calls
+    incident = await ctx.db.incidents.for_run(run.repo, run.run_id)
+    metrics.INCIDENTS.labels("github", (incident.category if incident else None) or "none", str(outcome)).inc()
 
 
 @router.register("pull_request", action="closed")

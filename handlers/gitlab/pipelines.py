@@ -7,6 +7,7 @@ from __future__ import annotations
 from gidgetlab.routing import Router
 from gidgetlab.sansio import Event
 
+from bot import metrics
 from bot.auth.crypto import DecryptError
 from bot.auth.user_tokens import ReconnectRequired
 from bot.context import HandlerContext
@@ -43,6 +44,8 @@ async def on_pipeline_failed(event: Event, ctx: HandlerContext) -> None:
     ctx.log.info("gitlab pipeline %s: %s", pipeline.pipeline_id, outcome, extra={**where, "gitlab_calls": calls})
     ctx.data["incident_outcome"] = outcome
     ctx.data["gitlab_calls"] = calls
+    incident = await ctx.db.incidents.for_run(pipeline.project, pipeline.pipeline_id, provider="gitlab")
+    metrics.INCIDENTS.labels("gitlab", (incident.category if incident else None) or "none", str(outcome)).inc()
 
 
 @router.register("Pipeline Hook", status="success")

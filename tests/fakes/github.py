@@ -7,8 +7,10 @@ test can assert on what the bot sent. Feature modules add their routes with `fak
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import itertools
+import random
 import secrets
 import time
 from dataclasses import dataclass, field
@@ -68,6 +70,25 @@ class IssuedToken:
 
 
 @dataclass
+class Faults:
+    """The fault-injection switch of the fake, seeded so a run is repeatable: each API call (not the log blobs)
+    may be answered as a sick GitHub answers. Set the fields, or call `FakeGitHub.refuse_connections`."""
+
+    seed: int = 12
+    error_rate: float = 0.0  # this fraction of calls answered `error_status` (a proxy's 502 by default)
+    error_status: int = 502
+    secondary_rate: float = 0.0  # this fraction answered 403 "secondary rate limit" with `Retry-After`
+    retry_after: int = 1
+    primary_until: float = 0.0  # until this epoch, the primary limit is spent: 403, remaining 0, reset then
+    drop_after: set[tuple[str, str]] = field(default_factory=set)  # (method, path): do it, then drop the connection
+    drop_times: int = 1  # how many such drops before serving normally
+    rng: random.Random = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.rng = random.Random(self.seed)
+
+
+@dataclass
 class FakeGitHub:
     """State and routes of the fake; `start()` serves it, `url` is its base."""
 
@@ -78,11 +99,14 @@ class FakeGitHub:
     tokens: dict[str, IssuedToken] = field(default_factory=dict)
     installations: dict[int, dict[str, Any]] = field(default_factory=dict)
     # (method, path) -> what to answer: a status (403 = the rate-limit kind), or (status, message) for a plain one
-    failures: dict[tuple[str, str], list[int | tuple[int, str]]] = field(default_factory=dict)
+    # or {"status": ..., "message": ..., "headers": {...}} for an answer with headers (a Retry-After)
+    failures: dict[tuple[str, str], list[int | tuple[int, str] | dict[str, Any]]] = field(default_factory=dict)
     token_lifetime: int = 3600
     rate_limit_remaining: int = 4999
     ids: Any = field(default_factory=lambda: itertools.count(1000))
     server: TestServer | None = None
+    faults: Faults = field(default_factory=Faults)
+    refused: int = 0  # connections a test's refusal window turned away (counted by the client's failures)
 
     def __post_init__(self) -> None:
         self.app = web.Application(middlewares=[self._middleware])
@@ -122,10 +146,27 @@ class FakeGitHub:
             ],
         }
 
-    def fail_next(self, method: str, path: str, *statuses: int | tuple[int, str]) -> None:
+    def fail_next(self, method: str, path: str, *statuses: int | tuple[int, str] | dict[str, Any]) -> None:
         """Answer the next calls to (method, path) with these statuses, one each, before serving it normally.
         A bare 403 is GitHub's rate-limit answer; `(403, "Resource not accessible by integration")` a plain one."""
         self.failures.setdefault((method.upper(), path), []).extend(statuses)
+
+    async def refuse_connections(self, seconds: float) -> None:
+        """Stop listening (new connections are refused, the open ones closed) for `seconds`, then listen again on
+        the same port: what a restarting GitHub front end looks like to a client."""
+        assert self.server is not None and self.server.runner is not None
+        runner = self.server.runner
+        port = self.server.port
+        for site in list(runner.sites):
+            await site.stop()
+        server = runner.server
+        for handler in list(getattr(server, "connections", []) if server else []):
+            handler.force_close()
+            if handler.transport is not None:
+                handler.transport.close()
+        await asyncio.sleep(seconds)
+        site = web.TCPSite(runner, "127.0.0.1", port, reuse_address=True)
+        await site.start()
 
     def calls(self, method: str | None = None, path_prefix: str = "") -> list[Recorded]:
         return [
@@ -192,6 +233,9 @@ class FakeGitHub:
         queued = self.failures.get((request.method, request.path))
         if queued:
             status = queued.pop(0)
+            if isinstance(status, dict):
+                return self.error(int(status["status"]), str(status.get("message") or "Error"),
+                                  **dict(status.get("headers") or {}))
             if isinstance(status, tuple):
                 return self.error(status[0], status[1])
             if status == 403:
@@ -201,12 +245,41 @@ class FakeGitHub:
                        "X-RateLimit-Reset": str(int(self.now()) + 60)},
                 )
             return self.error(status, "Server Error" if status >= 500 else "Error")
+        injected = self._injected_fault(request)
+        if injected is not None:
+            return injected
         response = await handler(request)
+        if (request.method, request.path) in self.faults.drop_after and self.faults.drop_times > 0:
+            self.faults.drop_times -= 1  # done, and the answer never arrives (a worker killed, a cut cable)
+            assert request.transport is not None
+            request.transport.close()
+            raise ConnectionResetError("the fake dropped the connection after doing the work")
         response.headers.setdefault("X-RateLimit-Limit", "5000")
         response.headers.setdefault("X-RateLimit-Remaining", str(self.rate_limit_remaining))
         response.headers.setdefault("X-RateLimit-Reset", str(int(self.now()) + 3600))
         response.headers.setdefault("X-GitHub-Request-Id", secrets.token_hex(8).upper())
         return response
+
+    def _injected_fault(self, request: web.Request) -> web.Response | None:
+        if request.path.startswith("/_blobs"):
+            return None
+        faults = self.faults
+        if faults.primary_until > self.now():
+            return self.error(
+                403, "API rate limit exceeded for installation ID 31337.",
+                **{"X-RateLimit-Limit": "5000", "X-RateLimit-Remaining": "0", "X-RateLimit-Used": "5000",
+                   "X-RateLimit-Reset": str(int(faults.primary_until) + 1), "X-RateLimit-Resource": "core"},
+            )
+        roll = faults.rng.random()
+        if roll < faults.error_rate:
+            return web.Response(status=faults.error_status, text="<html><body><h1>502 Bad Gateway</h1></body></html>",
+                                content_type="text/html")
+        if roll < faults.error_rate + faults.secondary_rate:
+            return self.error(
+                403, "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
+                **{"Retry-After": str(faults.retry_after), "X-RateLimit-Remaining": "4000"},
+            )
+        return None
 
     # ---- routes
     async def get_app(self, request: web.Request) -> web.Response:

@@ -501,7 +501,8 @@ def install(fake: FakeGitHub) -> None:
         if not body.get("body"):
             return error422("Validation Failed")
         cid = next(repos.ids)
-        comment = {"id": cid, "issue_number": number, "body": body["body"], "user": {"login": "devflowfix[bot]"},
+        comment = {"id": cid, "issue_number": number, "body": body["body"],
+                   "user": {"login": "devflowfix[bot]", "type": "Bot"},
                    "html_url": f"{repos.web}/{repo.full_name}/pull/{number}#issuecomment-{cid}"}
         repo.comments[cid] = comment
         return web.json_response(comment, status=201)
@@ -551,9 +552,20 @@ def install(fake: FakeGitHub) -> None:
         if problem:
             return error422(problem)
         cid = next(repos.ids)
-        run = {"id": cid, **body, "html_url": f"{repos.web}/{repo.full_name}/runs/{cid}"}
+        run = {"id": cid, "external_id": "", **body, "html_url": f"{repos.web}/{repo.full_name}/runs/{cid}"}
         repo.check_runs[cid] = run
         return web.json_response(run, status=201)
+
+    @route("GET", "/commits/{ref}/check-runs")
+    async def list_check_runs(request: web.Request, repo: FakeRepo, _: Any) -> web.Response:
+        sha = repo.resolve(request.match_info["ref"])
+        if sha is None:
+            return error422(f"No commit found for SHA: {request.match_info['ref']}")
+        runs = [c for c in repo.check_runs.values() if c["head_sha"] == sha]
+        if "check_name" in request.query:
+            runs = [c for c in runs if c["name"] == request.query["check_name"]]
+        chunk, headers = paginate(request, runs)
+        return web.json_response({"total_count": len(runs), "check_runs": chunk}, headers=headers)
 
     @route("PATCH", "/check-runs/{check_run_id}")
     async def update_check_run(request: web.Request, repo: FakeRepo, body: Any) -> web.Response:

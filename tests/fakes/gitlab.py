@@ -135,6 +135,7 @@ class FakeGitLab:
     projects: dict[int, FakeProject] = field(default_factory=dict)
     calls: list[Call] = field(default_factory=list)
     failures: list[tuple[str, str, int]] = field(default_factory=list)
+    drop_after: list[tuple[str, str]] = field(default_factory=list)  # (method, path prefix): do it, drop the answer
     trace_redirect: bool = True
 
     def __post_init__(self) -> None:
@@ -150,6 +151,7 @@ class FakeGitLab:
         self.app.router.add_get(p + "/jobs/{job}/trace", self.trace)
         self.app.router.add_get("/_objects/traces/{job}", self.object_trace)
         self.app.router.add_post(p + "/merge_requests/{iid}/notes", self.create_note)
+        self.app.router.add_get(p + "/merge_requests/{iid}/notes", self.list_notes)
         self.app.router.add_put(p + "/merge_requests/{iid}/notes/{note}", self.update_note)
         self.app.router.add_post(p + "/repository/commits/{sha}/comments", self.commit_comment)
         self.app.router.add_get("/api/v4/projects", self.list_projects)
@@ -197,9 +199,9 @@ class FakeGitLab:
                 project.traces[job_id] = job["trace"]
         return pipeline
 
-    def fail_next(self, method: str, path: str, status: int) -> None:
-        """The next `method` call whose path starts with `path` answers `status`."""
-        self.failures.append((method, path, status))
+    def fail_next(self, method: str, path: str, *statuses: int) -> None:
+        """The next `method` calls whose path starts with `path` answer these statuses, one each."""
+        self.failures.extend((method, path, status) for status in statuses)
 
     def api_calls(self) -> list[str]:
         return [f"{c.method} {c.path}" for c in self.calls if c.path.startswith("/api/v4/projects")]
@@ -225,7 +227,14 @@ class FakeGitLab:
         if path.startswith("/api/v4/") and auth != f"Bearer {API_TOKEN}":
             if grant is None or grant.expires_at <= self.now():
                 return web.json_response({"message": "401 Unauthorized"}, status=401)
-        return await handler(request)
+        response = await handler(request)
+        for drop in self.drop_after:
+            if drop[0] == request.method and path.startswith(drop[1]):
+                self.drop_after.remove(drop)  # done, and the answer never arrives (a worker killed before recording)
+                assert request.transport is not None
+                request.transport.close()
+                raise ConnectionResetError("the fake dropped the connection after doing the work")
+        return response
 
     def _error(self, status: int) -> web.Response:
         if status == 429:
@@ -386,6 +395,13 @@ class FakeGitLab:
         note["noteable_iid"] = int(request.match_info["iid"])
         project.notes.setdefault(int(request.match_info["iid"]), {})[note["id"]] = note
         return web.json_response(note, status=201)
+
+    async def list_notes(self, request: web.Request) -> web.Response:
+        project = self._project(request)
+        notes = sorted(project.notes.get(int(request.match_info["iid"]), {}).values(), key=lambda n: n["id"])
+        if request.query.get("sort", "desc") == "desc":
+            notes.reverse()
+        return self._page(request, notes)
 
     async def update_note(self, request: web.Request) -> web.Response:
         project = self._project(request)
