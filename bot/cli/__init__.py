@@ -70,7 +70,7 @@ async def _work(settings: Settings) -> None:
     try:
         await stop.wait()
     finally:
-        await queue.stop(grace=30)
+        await queue.stop(grace=settings.shutdown_grace_seconds)
         await services.close()
 
 
@@ -83,7 +83,12 @@ def cmd_worker(args: argparse.Namespace) -> int:
             "QUEUE_MODE is embedded: the web process runs deliveries itself and takes back every unfinished one when "
             "it starts; run workers only with QUEUE_MODE=external on the web process too"
         )
-    asyncio.run(_work(settings))
+    if settings.job_engine:
+        from bot.jobs.worker import work
+
+        asyncio.run(work(settings))
+    else:  # SQLite: procrastinate needs PostgreSQL; the lease-polling workers share the file
+        asyncio.run(_work(settings))
     return 0
 
 
