@@ -23,14 +23,15 @@ FALLBACK_POLL_SECONDS = 5.0
 
 async def work(settings: Settings, *, name: str | None = None, stop: asyncio.Event | None = None) -> None:
     """Run until `stop` is set (or a SIGTERM/SIGINT arrives), then shut down within the grace."""
-    services = await Services.create(settings)
-    services.db.writer.start()
-    app = build_app(settings.database_url, pool_size=settings.worker_concurrency + 4)
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
+    for sig in (signal.SIGTERM, signal.SIGINT):  # first: a SIGTERM while starting stops it cleanly too
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
+    services = await Services.create(settings)
+    services.db.writer.start()
+    app = build_app(settings.database_url, pool_size=settings.worker_concurrency + 4,
+                    periodic_work=settings.periodic_work)
     heartbeat = settings.worker_heartbeat_seconds
     try:
         async with app.open_async():

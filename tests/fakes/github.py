@@ -7,6 +7,8 @@ test can assert on what the bot sent. Feature modules add their routes with `fak
 
 from __future__ import annotations
 
+import asyncio
+
 import datetime as dt
 import itertools
 import secrets
@@ -79,6 +81,8 @@ class FakeGitHub:
     installations: dict[int, dict[str, Any]] = field(default_factory=dict)
     # (method, path) -> what to answer: a status (403 = the rate-limit kind), or (status, message) for a plain one
     failures: dict[tuple[str, str], list[int | tuple[int, str]]] = field(default_factory=dict)
+    # a path fragment -> seconds every request whose path holds it waits before it is served (a slow GitHub)
+    delays: dict[str, float] = field(default_factory=dict)
     token_lifetime: int = 3600
     rate_limit_remaining: int = 4999
     ids: Any = field(default_factory=lambda: itertools.count(1000))
@@ -189,6 +193,9 @@ class FakeGitHub:
         self.requests.append(
             Recorded(request.method, request.path, dict(request.query), dict(request.headers), body)
         )
+        for fragment, seconds in self.delays.items():
+            if fragment in request.path:
+                await asyncio.sleep(seconds)
         queued = self.failures.get((request.method, request.path))
         if queued:
             status = queued.pop(0)
