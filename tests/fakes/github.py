@@ -8,7 +8,6 @@ test can assert on what the bot sent. Feature modules add their routes with `fak
 from __future__ import annotations
 
 import asyncio
-
 import datetime as dt
 import itertools
 import secrets
