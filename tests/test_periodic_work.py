@@ -76,7 +76,7 @@ async def test_missed_deliveries_are_redelivered_once_across_pages(
 async def test_missed_deliveries_without_an_app_or_with_github_refusing(
     database_url: str, db: Database, fake_app: tuple[FakeGitHub, github_app.AppState]
 ) -> None:
-    fake, state = fake_app
+    fake, _ = fake_app
     services = await Services.create(make_settings(database_url), db=db)
     assert (await work.redeliver_missed(services)).seen == 0  # no App configured: nothing to ask
     await services.http.close()

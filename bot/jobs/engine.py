@@ -32,6 +32,8 @@ def build_app(database_url: str, *, pool_size: int = 4, periodic_work: bool = Tr
 
     The sweep and the stalled-job check run every 10 seconds (croniter's sixth field is the seconds); the
     maintenance of bot/maintenance at its own period unless `periodic_work` is off."""
+    if not logging.getLogger().isEnabledFor(logging.DEBUG):  # a line per job start and end is DEBUG's business
+        logging.getLogger("procrastinate").setLevel(logging.WARNING)
     connector = procrastinate.PsycopgConnector(
         conninfo=job_conninfo(database_url), min_size=1, max_size=max(pool_size, 2),
         kwargs={"application_name": "devflowfix-jobs"},
