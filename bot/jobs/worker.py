@@ -36,7 +36,7 @@ async def work(settings: Settings, *, name: str | None = None, stop: asyncio.Eve
     try:
         async with app.open_async():
             running = loop.create_task(app.run_worker_async(
-                name=name, concurrency=settings.worker_concurrency, install_signal_handlers=False,
+                name=name or "worker", concurrency=settings.worker_concurrency, install_signal_handlers=False,
                 additional_context={"services": services}, listen_notify=True,
                 fetch_job_polling_interval=FALLBACK_POLL_SECONDS,
                 shutdown_graceful_timeout=settings.shutdown_grace_seconds,
