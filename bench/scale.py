@@ -97,7 +97,8 @@ def percentile(values: list[float], q: float) -> float:
 def bot_env(url: str, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.isupper() or k in ("PATH", "HOME", "LANG")}
     env.update({"DATABASE_URL": url, "QUEUE_MODE": "external", "WEBHOOK_SECRET": WEBHOOK_SECRET,
-                "DEVFLOWFIX_ENV": "development", "LOG_LEVEL": "WARNING", "PERIODIC_WORK": "false"})
+                "DEVFLOWFIX_ENV": "development", "LOG_LEVEL": "WARNING", "PERIODIC_WORK": "false",
+                "WEBHOOK_RATE_LIMIT": "0"})  # one client address: no per-address limit
     env.update(extra)
     return env
 
