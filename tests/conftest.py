@@ -86,6 +86,8 @@ def make_settings(database_url: str, **overrides: object) -> Settings:
         "webhook_secret": WEBHOOK_SECRET,
         "gitlab_webhook_secret": GITLAB_SECRET,
         "log_level": "DEBUG",
+        # no periodic timer beside the test's own calls (tests count API calls; test_periodic_work runs the jobs)
+        "periodic_work": False,
     }
     values.update(overrides)
     return load_settings(**values)
