@@ -38,6 +38,12 @@ def upgrade_sync(database_url: str, revision: str = "head") -> None:
         apply_job_schema_sync(database_url)
 
 
+def not_the_job_engines(name: str | None, type_: str, parent_names: object) -> bool:
+    """Alembic's `include_name`: procrastinate's tables are its own schema, not the models' (autogenerate skips
+    them instead of proposing to drop them)."""
+    return not (type_ == "table" and (name or "").startswith("procrastinate_"))
+
+
 def job_conninfo(database_url: str) -> str:
     """The libpq URL of a SQLAlchemy PostgreSQL URL (procrastinate speaks psycopg, not asyncpg)."""
     scheme, rest = database_url.split("://", 1)
