@@ -61,7 +61,7 @@ class DeliveryQueue:
         self._idle = asyncio.Event()
         self._idle.set()
 
-    def submit(self, delivery_pk: int) -> None:
+    def submit(self, delivery_pk: int, lock: str | None = None) -> None:
         if delivery_pk in self._queued:
             return
         self._queued.add(delivery_pk)
@@ -206,7 +206,7 @@ class DeliveryQueue:
 class RecordOnlyQueue:
     """The web process of the external mode: deliveries are recorded; worker processes run them."""
 
-    def submit(self, delivery_pk: int) -> None:
+    def submit(self, delivery_pk: int, lock: str | None = None) -> None:
         return None
 
     async def start(self) -> None:

@@ -8,8 +8,10 @@ import logging
 from aiohttp import web
 
 from bot import webhooks
-from bot.appkeys import FRONT_DOOR, OWN_SERVICES, QUEUE, SERVICES, SETTINGS
+from bot.appkeys import FRONT_DOOR, OWN_SERVICES, QUEUE, SERVICES, SETTINGS, TIMER
 from bot.front_door import FrontDoor
+from bot.jobs.deferrer import JobQueue
+from bot.maintenance.timer import PeriodicTimer
 from bot.observability import init_sentry, metrics_endpoint
 from bot.queue import DeliveryQueue, RecordOnlyQueue
 from bot.services import Services
@@ -72,14 +74,22 @@ def create_app(settings: Settings, *, services: Services | None = None, migrate:
         if should_migrate:
             await svc.db.migrate()
         svc.db.writer.start()
-        queue: DeliveryQueue | RecordOnlyQueue
-        if settings.queue_mode == "external":
+        queue: DeliveryQueue | RecordOnlyQueue | JobQueue
+        if settings.job_engine:
+            queue = JobQueue(settings.database_url)
+            log.info("QUEUE_MODE=external: this process records deliveries and defers their jobs; "
+                     "`python -m bot worker` runs them")
+        elif settings.queue_mode == "external":
             queue = RecordOnlyQueue()
             log.info("QUEUE_MODE=external: this process records deliveries; `python -m bot worker` runs them")
         else:
             queue = DeliveryQueue(svc, concurrency=settings.worker_concurrency)
         app[QUEUE] = queue
         await queue.start()
+        if settings.queue_mode == "embedded" and settings.periodic_work:
+            timer = PeriodicTimer(svc)
+            timer.start()
+            app[TIMER] = timer
         # Everything loaded so far lives as long as the process: keep the collector from walking it again and
         # again (a full collection over SQLAlchemy's and the libraries' objects is a latency spike).
         gc.freeze()
@@ -87,8 +97,10 @@ def create_app(settings: Settings, *, services: Services | None = None, migrate:
             log.warning("no GitHub App configured (APP_ID, PRIVATE_KEY): webhooks are recorded, API work is not done")
 
     async def cleanup(app: web.Application) -> None:
+        if TIMER in app:
+            await app[TIMER].stop()
         if QUEUE in app:
-            await app[QUEUE].stop()
+            await app[QUEUE].stop(grace=settings.shutdown_grace_seconds)
         if app[OWN_SERVICES] and SERVICES in app:
             await app[SERVICES].close()
 

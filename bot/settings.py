@@ -102,6 +102,20 @@ class Settings(BaseSettings):
     delivery_lease_seconds: int = Field(default=120, ge=5, le=3600)
     worker_poll_seconds: float = Field(default=1.0, gt=0, le=60)
     max_delivery_attempts: int = Field(default=5, ge=1, le=50)
+    # external mode on PostgreSQL: procrastinate workers' heartbeat (a worker silent for 3 heartbeats is stalled
+    # and its jobs are retried elsewhere)
+    worker_heartbeat_seconds: float = Field(default=10.0, gt=0, le=300)
+    # on SIGTERM: seconds to finish the work in hand before handing it back (web and worker processes)
+    shutdown_grace_seconds: float = Field(default=30.0, ge=0, le=3600)
+    # web processes sharing the port (Heroku's name, which its Python buildpack sets); used with QUEUE_MODE=external
+    # (the embedded queue runs in one process: it would take the other processes' work back)
+    web_concurrency: int = Field(default=1, ge=1, le=64)
+    # finished deliveries' bodies are dropped after this many days (their history stays); 0 keeps them
+    delivery_retention_days: int = Field(default=30, ge=0, le=3650)
+    # the missed-deliveries job looks this far back in the App's webhook deliveries (GitHub keeps 3 days)
+    redelivery_lookback_hours: int = Field(default=24, ge=1, le=72)
+    # periodic work (token refresh, stale incidents, purges, missed deliveries); off: none of it runs here
+    periodic_work: bool = True
 
     # Talking to GitHub and GitLab (bot/forges/http.py): faults retried in place, rate limits waited for.
     forge_max_attempts: int = Field(default=5, ge=1, le=20)  # sends of one request against errors, timeouts, 5xx
@@ -275,6 +289,11 @@ class Settings(BaseSettings):
     @property
     def llm_enabled(self) -> bool:
         return self.openai_api_key is not None
+
+    @property
+    def job_engine(self) -> bool:
+        """Deliveries run as procrastinate jobs: the external mode on PostgreSQL."""
+        return self.queue_mode == "external" and self.database_url.startswith("postgresql")
 
     @property
     def app_configured(self) -> bool:

@@ -25,7 +25,7 @@ from bot.appkeys import FRONT_DOOR, QUEUE, SERVICES, SETTINGS
 from bot.forges.gitlab_hooks import NOT_CONNECTED, path_mismatch, project_id_of
 from bot.front_door import Header, Reject, check_headers, check_signature
 from bot.settings import Settings
-from storage.deliveries import IGNORED, NewDelivery
+from storage.deliveries import IGNORED, NewDelivery, repository_lock
 
 log = logging.getLogger(__name__)
 
@@ -232,7 +232,7 @@ async def _record_and_answer(request: web.Request, delivery: NewDelivery, has_ha
             await response.write_eof()
         except ConnectionResetError:  # the sender went away before the answer: it is recorded, so it runs
             log.info("%s delivery %s: the sender left before the answer", delivery.provider, delivery.delivery_id)
-        app[QUEUE].submit(recorded.id)
+        app[QUEUE].submit(recorded.id, repository_lock(delivery.provider, delivery.repository))
     return response
 
 

@@ -8,6 +8,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 from storage.engine import create_engine
+from storage.migrate import not_the_job_engines
 from storage.models import Base
 
 target_metadata = Base.metadata
@@ -19,6 +20,7 @@ def _run(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=not_the_job_engines,
     )
     with context.begin_transaction():
         context.run_migrations()

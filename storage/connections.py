@@ -84,6 +84,18 @@ class ConnectionStore:
             )
             return result.scalar_one()
 
+    async def expiring(self, before: dt.datetime, limit: int = 500) -> list[str]:
+        """Active connections with a refresh token whose access token expires before `before` (soonest first)."""
+        async with self._sessions() as session:
+            result = await session.execute(
+                select(OAuthConnection.id)
+                .where(OAuthConnection.is_active.is_(True), OAuthConnection.refresh_token_enc.is_not(None),
+                       OAuthConnection.token_expires_at.is_not(None), OAuthConnection.token_expires_at < before)
+                .order_by(OAuthConnection.token_expires_at)
+                .limit(limit)
+            )
+            return list(result.scalars())
+
     async def get(self, connection_id: str) -> OAuthConnection | None:
         async with self._sessions() as session:
             return await session.get(OAuthConnection, connection_id)

@@ -15,6 +15,7 @@ from storage.deliveries import DeliveryStore, DeliveryWriter
 from storage.engine import create_engine, session_factory
 from storage.incidents import IncidentStore
 from storage.installations import InstallationStore
+from storage.jobs import JobLinks
 from storage.repositories import RepositoryStore
 from storage.sign_in import OAuthStateStore, WebSessionStore
 from storage.statistics import StatisticsStore
@@ -40,6 +41,7 @@ class Database:
     repositories: RepositoryStore
     audit: AuditStore
     statistics: StatisticsStore
+    jobs: JobLinks  # the job engine's table beside the delivery log (PostgreSQL only)
 
     @classmethod
     def connect(cls, url: str) -> Database:
@@ -63,6 +65,7 @@ class Database:
             repositories=RepositoryStore(sessions),
             audit=AuditStore(sessions),
             statistics=StatisticsStore(sessions),
+            jobs=JobLinks(engine),
         )
 
     async def migrate(self) -> None:

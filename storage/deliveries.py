@@ -25,7 +25,13 @@ log = logging.getLogger(__name__)
 
 PENDING, RUNNING, DONE, FAILED, IGNORED = "pending", "running", "done", "failed", "ignored"
 UNFINISHED = (PENDING, RUNNING)
+FINISHED = (DONE, FAILED, IGNORED)
 MARK_LINGER = 0.02  # seconds the end of a delivery may wait to share the commit of the next recorded one
+
+
+def repository_lock(provider: str, repository: str | None) -> str | None:
+    """The name under which the work on one repository is serialised (None: no repository, no lock)."""
+    return f"repo:{provider}:{repository}" if repository else None
 
 
 @dataclass(slots=True)
@@ -738,6 +744,30 @@ class DeliveryStore:
                 .limit(1)
             )
             return result.scalar_one_or_none()
+
+    async def purge_bodies(self, received_before: dt.datetime, *, limit: int = 5000) -> int:
+        """Drop the bodies of finished deliveries received before `received_before` (their history stays)."""
+        async with self._sessions.begin() as session:
+            ids = select(WebhookDelivery.id).where(
+                WebhookDelivery.status.in_(FINISHED), WebhookDelivery.received_at < received_before,
+                func.length(WebhookDelivery.body) > len(compress(b"")),  # not purged yet
+            ).limit(limit)
+            result = await session.execute(
+                update(WebhookDelivery).where(WebhookDelivery.id.in_(ids)).values(body=b"")
+            )
+            return int(getattr(result, "rowcount", 0) or 0)
+
+    async def known(self, provider: str, delivery_ids: Sequence[str]) -> set[str]:
+        """Which of these delivery ids are recorded."""
+        if not delivery_ids:
+            return set()
+        async with self._sessions() as session:
+            result = await session.execute(
+                select(WebhookDelivery.delivery_id).where(
+                    WebhookDelivery.provider == provider, WebhookDelivery.delivery_id.in_(list(delivery_ids))
+                )
+            )
+            return set(result.scalars())
 
     async def by_delivery_id(self, provider: str, delivery_id: str) -> WebhookDelivery | None:
         async with self._sessions() as session:

@@ -204,6 +204,23 @@ class IncidentStore:
             )
             return _rows(result) == 1
 
+    async def expire_stale(self, now: dt.datetime, unleased_for: dt.timedelta) -> int:
+        """Incidents left `analyzing` by work that died: a lease that ran out, or none taken for `unleased_for`.
+
+        Their lease is dropped and they go back to `open` (the attempt stays unprocessed, so a retried delivery
+        or a command still takes it); returns how many."""
+        async with self._sessions.begin() as session:
+            result = await session.execute(
+                update(Incident)
+                .where(
+                    Incident.status == "analyzing",
+                    or_(Incident.lease_until < now,
+                        and_(Incident.lease_until.is_(None), Incident.updated_at < now - unleased_for)),
+                )
+                .values(status=OPEN, lease_owner=None, lease_until=None, updated_at=now)
+            )
+            return _rows(result)
+
     async def release(self, incident_id: str, owner: str) -> None:
         async with self._sessions.begin() as session:
             await session.execute(

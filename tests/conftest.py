@@ -89,6 +89,8 @@ def make_settings(database_url: str, **overrides: object) -> Settings:
         # the forge clients retry in place: quickly in tests, and a limit further than 5 s away is "retry later"
         "forge_backoff_base": 0.01,
         "forge_max_wait": 5,
+        # no periodic timer beside the test's own calls (tests count API calls; test_periodic_work runs the jobs)
+        "periodic_work": False,
     }
     values.update(overrides)
     return load_settings(**values)

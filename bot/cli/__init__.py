@@ -26,8 +26,6 @@ from bot.settings import ConfigError, Settings
 log = logging.getLogger("bot")
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from bot.server import create_app
-
     settings = settings_for(args)
     if settings.webhook_secret is None:
         raise ConfigError(
@@ -41,13 +39,30 @@ def cmd_serve(args: argparse.Namespace) -> int:
     local = f"http://{'localhost' if host in ('0.0.0.0', '::', '127.0.0.1') else host}:{port}"  # noqa: S104
     for line in preflight.next_steps(settings, settings.public_url or local):
         log.info("%s", line)
+    processes = settings.web_concurrency
+    if processes > 1 and settings.queue_mode != "external":
+        log.warning("WEB_CONCURRENCY=%d ignored: the embedded queue runs in one process (set QUEUE_MODE=external "
+                    "and run `python -m bot worker` to use more)", processes)
+        processes = 1
+    if processes > 1:
+        from bot.processes import serve_processes
+
+        return serve_processes(processes, lambda: _serve(settings, host, port, reuse_port=True),
+                               grace=settings.shutdown_grace_seconds)
+    _serve(settings, host, port)
+    return 0
+
+
+def _serve(settings: Settings, host: str, port: int, *, reuse_port: bool = False) -> None:
+    from bot.server import create_app
+
     app = create_app(settings)
-    if settings.webhook_proxy_url:
+    if settings.webhook_proxy_url and not reuse_port:  # one replayer, not one per process
         from bot import webhook_proxy
 
         webhook_proxy.attach(app, settings.webhook_proxy_url, f"http://127.0.0.1:{port}")
-    web.run_app(app, host=host, port=port, print=None, access_log=None, loop=new_event_loop())
-    return 0
+    web.run_app(app, host=host, port=port, print=None, access_log=None, loop=new_event_loop(),
+                reuse_port=reuse_port or None, shutdown_timeout=settings.shutdown_grace_seconds)
 
 
 async def _work(settings: Settings) -> None:
@@ -70,7 +85,7 @@ async def _work(settings: Settings) -> None:
     try:
         await stop.wait()
     finally:
-        await queue.stop(grace=30)
+        await queue.stop(grace=settings.shutdown_grace_seconds)
         await services.close()
 
 
@@ -83,7 +98,12 @@ def cmd_worker(args: argparse.Namespace) -> int:
             "QUEUE_MODE is embedded: the web process runs deliveries itself and takes back every unfinished one when "
             "it starts; run workers only with QUEUE_MODE=external on the web process too"
         )
-    asyncio.run(_work(settings))
+    if settings.job_engine:
+        from bot.jobs.worker import work
+
+        asyncio.run(work(settings))
+    else:  # SQLite: procrastinate needs PostgreSQL; the lease-polling workers share the file
+        asyncio.run(_work(settings))
     return 0
 
 

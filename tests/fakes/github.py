@@ -101,6 +101,8 @@ class FakeGitHub:
     # (method, path) -> what to answer: a status (403 = the rate-limit kind), or (status, message) for a plain one
     # or {"status": ..., "message": ..., "headers": {...}} for an answer with headers (a Retry-After)
     failures: dict[tuple[str, str], list[int | tuple[int, str] | dict[str, Any]]] = field(default_factory=dict)
+    # a path fragment -> seconds every request whose path holds it waits before it is served (a slow GitHub)
+    delays: dict[str, float] = field(default_factory=dict)
     token_lifetime: int = 3600
     rate_limit_remaining: int = 4999
     ids: Any = field(default_factory=lambda: itertools.count(1000))
@@ -230,6 +232,9 @@ class FakeGitHub:
         self.requests.append(
             Recorded(request.method, request.path, dict(request.query), dict(request.headers), body)
         )
+        for fragment, seconds in self.delays.items():
+            if fragment in request.path:
+                await asyncio.sleep(seconds)
         queued = self.failures.get((request.method, request.path))
         if queued:
             status = queued.pop(0)

@@ -1,9 +1,12 @@
 """The fake GitHub's App-level routes that `doctor` reads with the App JWT: `GET /app/installations` (each
 installation's granted permissions and subscribed events) and `GET /app/hook/deliveries` (the App webhook's recent
-deliveries, as GitHub records them). `install(fake)` before `fake.start()`; set what they answer on the result."""
+deliveries, as GitHub records them: newest first, paged by an opaque `cursor` through the Link header) and
+`POST /app/hook/deliveries/{id}/attempts` (a redelivery: 202, and a new attempt under the same guid).
+`install(fake)` before `fake.start()`; set what they answer on the result."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +22,8 @@ class AppState:
     permissions: dict[int, dict[str, str]] = field(default_factory=dict)
     events: dict[int, list[str]] = field(default_factory=dict)
     deliveries: list[dict[str, Any]] = field(default_factory=list)
+    redelivered: list[int] = field(default_factory=list)  # the ids POSTed to .../attempts, in order
+    redelivery_status: int = 200  # what the bot answers to a redelivery, as GitHub then records it
 
     def grant_app_yml(self, installation_id: int) -> None:
         """Grant exactly what app.yml asks for."""
@@ -26,13 +31,19 @@ class AppState:
         self.permissions[installation_id] = dict(wanted)
         self.events[installation_id] = list(events)
 
-    def delivery(self, status_code: int, event: str = "workflow_run", **extra: Any) -> None:
+    def delivery(self, status_code: int, event: str = "workflow_run", **extra: Any) -> dict[str, Any]:
         self.deliveries.insert(0, {
             "id": len(self.deliveries) + 1, "guid": f"guid-{len(self.deliveries) + 1}",
             "delivered_at": "2026-12-01T10:00:00Z", "redelivery": False, "duration": 0.3,
             "status": "OK" if 200 <= status_code < 300 else f"Invalid HTTP Response: {status_code}",
-            "status_code": status_code, "event": event, "action": "completed", **extra,
+            "status_code": status_code, "event": event, "action": "completed", "installation_id": None,
+            "repository_id": None, "throttled_at": None, **extra,
         })
+        return self.deliveries[0]
+
+
+def fake_now() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def install(fake: Any) -> AppState:
@@ -57,9 +68,43 @@ def install(fake: Any) -> AppState:
         claims = fake.check_jwt(request)
         if isinstance(claims, web.Response):
             return claims
-        per_page = min(int(request.query.get("per_page", 30)), 100)
-        return web.json_response(state.deliveries[:per_page])
+        try:
+            per_page = min(max(int(request.query.get("per_page", 30)), 1), 100)
+        except ValueError:
+            return fake.error(422, "Invalid request.\n\nFor 'per_page', is not an integer.")
+        start = 0
+        if "cursor" in request.query:  # opaque to clients: here, the id of the first delivery of the page
+            cursor = request.query["cursor"].removeprefix("v1_")
+            ids = [str(d["id"]) for d in state.deliveries]
+            if cursor not in ids:
+                return fake.error(422, "Invalid cursor")
+            start = ids.index(cursor)
+        page = state.deliveries[start : start + per_page]
+        headers = {}
+        if start + per_page < len(state.deliveries):
+            following = state.deliveries[start + per_page]["id"]
+            url = request.url.with_query({"per_page": str(per_page), "cursor": f"v1_{following}"})
+            headers["Link"] = f'<{url}>; rel="next"'
+        return web.json_response(page, headers=headers)
+
+    async def attempts(request: web.Request) -> web.Response:
+        claims = fake.check_jwt(request)
+        if isinstance(claims, web.Response):
+            return claims
+        try:
+            wanted = int(request.match_info["delivery_id"])
+        except ValueError:
+            return fake.error(404, "Not Found")
+        original = next((d for d in state.deliveries if d["id"] == wanted), None)
+        if original is None:
+            return fake.error(404, "Not Found")
+        state.redelivered.append(wanted)
+        state.delivery(state.redelivery_status, original["event"], guid=original["guid"], redelivery=True,
+                       action=original.get("action"), delivered_at=fake_now())
+        state.deliveries[0]["id"] = max(d["id"] for d in state.deliveries) + 1
+        return web.json_response({}, status=202)
 
     fake.router.add_get("/app/installations", installations)
     fake.router.add_get("/app/hook/deliveries", deliveries)
+    fake.router.add_post("/app/hook/deliveries/{delivery_id}/attempts", attempts)
     return state

@@ -1,0 +1,398 @@
+"""Benchmark: the scaled-out mode on PostgreSQL (QUEUE_MODE=external, procrastinate).
+
+1. The web tier: deliveries/s and p99 answer latency with 1, 2 and 4 web processes (`WEB_CONCURRENCY`), each
+   signed `workflow_run` delivery recorded and its job deferred (wrk with a Lua script giving every request its own
+   X-GitHub-Delivery; without wrk, an aiohttp load generator).
+2. The workers: incidents/min with 1, 2 and 4 `python -m bot worker` processes against the fake GitHub (real HTTP on
+   loopback) and a fake LLM that answers at once; one failed run per repository, so the per-repository lock does not
+   serialise them.
+3. The wake-up: from the client holding the 202 to a worker starting the job (procrastinate's `started` event),
+   one delivery at a time into an idle worker (LISTEN/NOTIFY).
+
+Usage: python bench/scale.py [--seconds 10] [--incidents 12] [--samples 100] [--only web,workers,wakeup]
+Needs the PostgreSQL at TEST_POSTGRES_DSN (default postgresql://postgres@127.0.0.1:5432/test); works in a database
+of its own, dropped at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import copy
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import aiohttp  # noqa: E402
+import asyncpg  # noqa: E402
+from aiohttp.test_utils import TestClient, TestServer  # noqa: E402
+
+from bot.server import create_app  # noqa: E402
+from bot.services import Services  # noqa: E402
+from storage.database import Database  # noqa: E402
+from storage.migrate import upgrade_sync  # noqa: E402
+from tests.conftest import WEBHOOK_SECRET, make_settings  # noqa: E402
+from tests.fakes.github import APP_ID, FakeGitHub, app_key  # noqa: E402
+from tests.fakes.llm import API_KEY, FakeLLM  # noqa: E402
+from tests.helpers import github_headers, load, send_github  # noqa: E402
+from tests.test_pipeline import (  # noqa: E402
+    DATA,
+    JOB,
+    PARSER_PATH,
+    TEST_PATH,
+    WORKFLOW,
+    fix_answer,
+    java_test_source,
+)
+
+ADMIN = os.environ.get("TEST_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/test")
+PAYLOAD = load("github/workflow_run/completed.with-pull-requests.payload.json")
+INSTALLATION = 31337
+LUA = """
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("tid", threads)
+end
+local body = io.open("%(body)s", "rb"):read("*a")
+local n = 0
+request = function()
+  n = n + 1
+  wrk.headers["Content-Type"] = "application/json"
+  wrk.headers["X-GitHub-Event"] = "workflow_run"
+  wrk.headers["X-Hub-Signature-256"] = "%(signature)s"
+  wrk.headers["X-GitHub-Delivery"] = "%(prefix)s-" .. tid .. "-" .. n
+  return wrk.format("POST", "/api/github/webhooks", nil, body)
+end
+"""
+UNFINISHED = "SELECT count(*) FROM webhook_deliveries WHERE status IN ('pending', 'running')"
+JOB_TABLES = "procrastinate_jobs, procrastinate_workers, procrastinate_periodic_defers, procrastinate_events"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered)) - 1))] if ordered else float("nan")
+
+
+def bot_env(url: str, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.isupper() or k in ("PATH", "HOME", "LANG")}
+    env.update({"DATABASE_URL": url, "QUEUE_MODE": "external", "WEBHOOK_SECRET": WEBHOOK_SECRET,
+                "DEVFLOWFIX_ENV": "development", "LOG_LEVEL": "WARNING", "PERIODIC_WORK": "false",
+                "WEBHOOK_RATE_LIMIT": "0"})  # one client address: no per-address limit
+    env.update(extra)
+    return env
+
+
+async def reset(url: str) -> None:
+    conn = await asyncpg.connect(url.replace("+asyncpg", ""))
+    try:
+        await conn.execute(f"TRUNCATE webhook_deliveries, incidents, workflow_runs, fix_attempts, {JOB_TABLES} "
+                           "RESTART IDENTITY CASCADE")
+    finally:
+        await conn.close()
+
+
+# ---- 1. the web tier -------------------------------------------------------------------------------------------
+async def web_tier(url: str, processes: int, seconds: float, tmp: Path) -> dict[str, float]:
+    await reset(url)
+    port = free_port()
+    env = bot_env(url, WEB_CONCURRENCY=str(processes), PORT=str(port), HOST="127.0.0.1")
+    log = (tmp / f"serve-{processes}.log").open("wb")
+    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "serve", cwd=ROOT, env=env,
+                                                stdout=log, stderr=log)
+    try:
+        async with aiohttp.ClientSession() as http:
+            for _ in range(600):
+                try:
+                    async with http.get(f"http://127.0.0.1:{port}/readyz") as resp:
+                        if resp.status == 200:
+                            break
+                except aiohttp.ClientError:
+                    pass
+                await asyncio.sleep(0.1)
+        await asyncio.sleep(1.0 + processes * 0.5)  # every process bound and started
+        body = json.dumps(PAYLOAD).encode()
+        result = await (run_wrk if shutil.which("wrk") else run_aiohttp)(port, body, seconds, tmp, processes)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(proc.wait(), 60)
+        log.close()
+    conn = await asyncpg.connect(url.replace("+asyncpg", ""))
+    try:
+        result["recorded"] = float(await conn.fetchval("SELECT count(*) FROM webhook_deliveries"))
+        result["jobs"] = float(await conn.fetchval("SELECT count(*) FROM procrastinate_jobs"))
+    finally:
+        await conn.close()
+    return result
+
+
+async def run_wrk(port: int, body: bytes, seconds: float, tmp: Path, processes: int) -> dict[str, float]:
+    body_file = tmp / "body.json"
+    body_file.write_bytes(body)
+    script = tmp / f"bench-{processes}.lua"
+    signature = github_headers("workflow_run", body)["X-Hub-Signature-256"]
+    prefix = f"w{processes}-{uuid.uuid4().hex[:6]}"
+    script.write_text(LUA % {"body": body_file, "signature": signature, "prefix": prefix})
+    out = await asyncio.to_thread(subprocess.run, [
+        "wrk", "-t2", "-c32", f"-d{int(seconds)}s", "--latency", "-s", str(script), f"http://127.0.0.1:{port}/",
+    ], capture_output=True, text=True, check=True)
+    text = out.stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))  # type: ignore[union-attr]
+    p99 = _ms(re.search(r"99%\s+([\d.]+\w+)", text).group(1))  # type: ignore[union-attr]
+    p50 = _ms(re.search(r"50%\s+([\d.]+\w+)", text).group(1))  # type: ignore[union-attr]
+    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text)
+    return {"deliveries_per_s": rate, "p50_ms": p50, "p99_ms": p99, "non_2xx": float(bad.group(1)) if bad else 0.0}
+
+
+def _ms(value: str) -> float:
+    number, unit = re.match(r"([\d.]+)(\w+)", value).groups()  # type: ignore[union-attr]
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}[unit]
+
+
+async def run_aiohttp(port: int, body: bytes, seconds: float, tmp: Path, processes: int) -> dict[str, float]:
+    latencies: list[float] = []
+    bad = 0
+    deadline = time.perf_counter() + seconds
+
+    async def client(i: int) -> None:
+        nonlocal bad
+        async with aiohttp.ClientSession() as http:
+            n = 0
+            while time.perf_counter() < deadline:
+                n += 1
+                headers = github_headers("workflow_run", body, delivery=f"a{processes}-{i}-{n}-{uuid.uuid4().hex[:4]}")
+                start = time.perf_counter()
+                async with http.post(f"http://127.0.0.1:{port}/api/github/webhooks", data=body,
+                                     headers=headers) as resp:
+                    await resp.read()
+                    bad += resp.status != 202
+                latencies.append((time.perf_counter() - start) * 1000)
+
+    begin = time.perf_counter()
+    await asyncio.gather(*(client(i) for i in range(32)))
+    return {"deliveries_per_s": len(latencies) / (time.perf_counter() - begin), "p50_ms": percentile(latencies, 50),
+            "p99_ms": percentile(latencies, 99), "non_2xx": float(bad)}
+
+
+# ---- 2. the workers --------------------------------------------------------------------------------------------
+class Pipeline:
+    """The fake GitHub with one repository per incident, the instant fake LLM, and a web app deferring jobs."""
+
+    def __init__(self, url: str, count: int) -> None:
+        self.url = url
+        self.count = count
+        self.fake = FakeGitHub(public_key=app_key()[1])
+        self.llm = FakeLLM(default=json.dumps(fix_answer()))
+
+    async def start(self) -> None:
+        await self.fake.start()
+        await self.llm.start()
+        self.settings = make_settings(self.url, queue_mode="external", app_id=APP_ID, private_key=app_key()[0],
+                                      github_api_url=self.fake.url, github_url=self.fake.url, log_level="WARNING",
+                                      openai_api_key=API_KEY, openai_base_url=self.llm.url,
+                                      openai_model="fake-model", llm_max_retries=0, periodic_work=False)
+        self.db = Database.connect(self.url)
+        self.services = await Services.create(self.settings, db=self.db)
+        self.client = TestClient(TestServer(create_app(self.settings, services=self.services, migrate=False)))
+        await self.client.start_server()
+
+    async def close(self) -> None:
+        await self.client.close()
+        await self.services.close()
+        await self.llm.close()
+        await self.fake.close()
+
+    async def prepare(self, round_: int) -> list[dict[str, Any]]:
+        repos = self.fake.repos  # type: ignore[attr-defined]
+        names = [f"octo-org/cidiff-{round_}-{i}" for i in range(self.count)]
+        self.fake.add_installation(INSTALLATION, repos=names)
+        await self.db.installations.upsert({"id": INSTALLATION, "account": {"login": "octo-org", "id": 1}})
+        payloads = []
+        for name in names:
+            repo = repos.add(name, files={
+                "README.md": "cidiff\n", WORKFLOW: "name: CI\non: [push, pull_request]\n",
+                TEST_PATH: java_test_source(), PARSER_PATH: "class LogParser {\n  int keep = 42;\n}\n"})
+            await self.db.installations.add_repositories(INSTALLATION, [{"id": repo.id, "full_name": name}])
+            main_sha = repo.refs["heads/main"]
+            head_sha = repo.commit({PARSER_PATH: "class LogParser {\n  int keep = 41;\n}\n"}, parent=main_sha,
+                                   branch="feature", message="Trim the trailing line")
+            repos.add_run(repo, head_sha=main_sha, branch="main", conclusion="success",
+                          jobs=[{"name": JOB, "conclusion": "success",
+                                 "log": (DATA / "gradle_test_pass.log").read_bytes()}])
+            repos.add_pull(repo, number=7, head_branch="feature", head_sha=head_sha, base_branch="main",
+                           base_sha=main_sha)
+            run = repos.add_run(repo, head_sha=head_sha, branch="feature", conclusion="failure",
+                                event="pull_request", jobs=[{
+                                    "name": JOB, "conclusion": "failure",
+                                    "steps": [("Set up job", "success"), ("Run ./gradlew build", "failure")],
+                                    "log": (DATA / "gradle_test_fail.log").read_bytes()}])
+            payloads.append(self.payload(name, repo, run, main_sha))
+        return payloads
+
+    @staticmethod
+    def payload(name: str, repo: Any, run: dict[str, Any], main_sha: str) -> dict[str, Any]:
+        data = copy.deepcopy(PAYLOAD)
+        wr = data["workflow_run"]
+        wr.update({k: run[k] for k in ("id", "name", "head_branch", "head_sha", "path", "run_number", "event",
+                                       "conclusion", "workflow_id", "run_attempt", "html_url")})
+        wr["status"] = "completed"
+        wr["head_repository"] = {**wr["head_repository"], "full_name": run["head_repository"]["full_name"]}
+        data["repository"] = {**data["repository"], "full_name": name, "name": name.split("/")[1], "id": repo.id,
+                              "default_branch": "main"}
+        wr["pull_requests"] = [{"number": 7, "head": {"ref": run["head_branch"], "sha": run["head_sha"],
+                                                      "repo": {"id": repo.id, "name": name.split("/")[1]}},
+                                "base": {"ref": "main", "sha": main_sha, "repo": {"id": repo.id, "name": "x"}}}]
+        data["installation"] = {"id": INSTALLATION}
+        return data
+
+    def worker_env(self) -> dict[str, str]:
+        return bot_env(self.url, APP_ID=str(APP_ID), PRIVATE_KEY=app_key()[0], GITHUB_API_URL=self.fake.url,
+                       GITHUB_URL=self.fake.url, OPENAI_API_KEY=API_KEY, OPENAI_BASE_URL=self.llm.url,
+                       OPENAI_MODEL="fake-model", LLM_MAX_RETRIES="0", WORKER_CONCURRENCY="4")
+
+    async def start_workers(self, count: int, tmp: Path) -> list[asyncio.subprocess.Process]:
+        before = await self.scalar("SELECT coalesce(max(id), 0) FROM procrastinate_workers")
+        procs = []
+        for i in range(count):
+            out = (tmp / f"worker-{count}-{i}.log").open("ab")
+            procs.append(await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "bot", "worker", cwd=ROOT, env=self.worker_env(), stdout=out, stderr=out,
+                stdin=asyncio.subprocess.DEVNULL))
+            out.close()
+        while await self.scalar(f"SELECT count(*) FROM procrastinate_workers WHERE id > {int(before)}") < count:  # noqa: ASYNC110
+            await asyncio.sleep(0.1)
+        return procs
+
+    async def scalar(self, sql: str) -> Any:
+        from sqlalchemy import text
+
+        async with self.db.engine.connect() as conn:
+            return (await conn.execute(text(sql))).scalar()
+
+    @staticmethod
+    async def stop_workers(procs: list[asyncio.subprocess.Process]) -> None:
+        for p in procs:
+            p.send_signal(signal.SIGTERM)
+        await asyncio.gather(*(p.wait() for p in procs))
+
+
+async def workers_rate(pipe: Pipeline, workers: int, tmp: Path) -> dict[str, float]:
+    await reset(pipe.url)
+    payloads = await pipe.prepare(workers)
+    procs = await pipe.start_workers(workers, tmp)
+    try:
+        start = time.perf_counter()
+        for p in payloads:
+            status, _ = await send_github(pipe.client, "workflow_run", p, delivery=str(uuid.uuid4()))
+            assert status == 202, status
+        while await pipe.scalar(UNFINISHED):  # noqa: ASYNC110 - polling the database
+            await asyncio.sleep(0.05)
+        elapsed = time.perf_counter() - start
+    finally:
+        await pipe.stop_workers(procs)
+    done = await pipe.scalar("SELECT count(*) FROM webhook_deliveries WHERE status = 'done'")
+    prs = await pipe.scalar("SELECT count(*) FROM incidents WHERE fix_pr_number IS NOT NULL")
+    return {"incidents": float(done), "fix_prs": float(prs), "seconds": elapsed,
+            "incidents_per_min": done / elapsed * 60}
+
+
+async def wakeup(pipe: Pipeline, samples: int, tmp: Path) -> dict[str, float]:
+    await reset(pipe.url)
+    procs = await pipe.start_workers(1, tmp)
+    body = json.dumps(load("github/installation/created.payload.json")).encode()
+    answered: dict[str, float] = {}
+    try:
+        await asyncio.sleep(1.0)
+        for i in range(samples):
+            delivery = f"wake-{i}-{uuid.uuid4().hex[:6]}"
+            status, _ = await send_github(pipe.client, "installation", body, delivery=delivery)
+            answered[delivery] = time.time()
+            assert status == 202
+            await asyncio.sleep(0.1)
+        while await pipe.scalar(UNFINISHED):  # noqa: ASYNC110 - polling the database
+            await asyncio.sleep(0.05)
+    finally:
+        await pipe.stop_workers(procs)
+    from sqlalchemy import text
+
+    async with pipe.db.engine.connect() as conn:
+        rows = (await conn.execute(text(
+            "SELECT d.delivery_id, extract(epoch from e.at) FROM webhook_deliveries d "
+            "JOIN procrastinate_jobs j ON j.args ->> 'delivery_pk' = d.id::text "
+            "JOIN procrastinate_events e ON e.job_id = j.id AND e.type = 'started'"))).all()
+    delays = [(float(at) - answered[d]) * 1000 for d, at in rows if d in answered]
+    return {"samples": float(len(delays)), "p50_ms": statistics.median(delays), "p99_ms": percentile(delays, 99),
+            "max_ms": max(delays)}
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--incidents", type=int, default=0, help="incidents per worker count (default: 4 per worker)")
+    parser.add_argument("--samples", type=int, default=100)
+    parser.add_argument("--only", default="web,workers,wakeup")
+    args = parser.parse_args()
+    parts = set(args.only.split(","))
+    name = f"dff_bench_{os.getpid()}"
+    admin = await asyncpg.connect(ADMIN)
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    url = ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://") + f"/{name}"
+    try:
+        await asyncio.to_thread(upgrade_sync, url)
+        with tempfile.TemporaryDirectory(prefix="dff-scale-") as scratch:
+            tmp = Path(scratch)
+            print(f"machine: {os.cpu_count()} cores; PostgreSQL {ADMIN.rsplit('@', 1)[-1]}; "
+                  f"load generator: {'wrk' if shutil.which('wrk') else 'aiohttp'}", flush=True)
+            if "web" in parts:
+                base = None
+                for n in (1, 2, 4):
+                    r = await web_tier(url, n, args.seconds, tmp)
+                    base = base or r["deliveries_per_s"]
+                    print(f"web processes {n}: {r['deliveries_per_s']:.0f} deliveries/s "
+                          f"(x{r['deliveries_per_s'] / base:.2f}), p50 {r['p50_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms,"
+                          f" non-202 {r['non_2xx']:.0f}, recorded {r['recorded']:.0f}, jobs {r['jobs']:.0f}",
+                          flush=True)
+            if parts & {"workers", "wakeup"}:
+                pipe = Pipeline(url, 0)
+                await pipe.start()
+                try:
+                    if "workers" in parts:
+                        for n in (1, 2, 4):
+                            pipe.count = args.incidents or 4 * n
+                            r = await workers_rate(pipe, n, tmp)
+                            print(f"workers {n}: {r['incidents']:.0f} incidents in {r['seconds']:.1f} s = "
+                                  f"{r['incidents_per_min']:.1f} incidents/min ({r['fix_prs']:.0f} fix PRs)",
+                                  flush=True)
+                    if "wakeup" in parts:
+                        r = await wakeup(pipe, args.samples, tmp)
+                        print(f"wake-up 202 -> job started: p50 {r['p50_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms, "
+                              f"max {r['max_ms']:.1f} ms ({r['samples']:.0f} deliveries, one at a time)", flush=True)
+                finally:
+                    await pipe.close()
+    finally:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
