@@ -21,6 +21,7 @@ from bot.web.repositories import (
     time,
     visible,
 )
+from bot.web.public_errors import one_line
 from bot.web.sessions import fail, require_user, services_of
 from storage.deliveries import FAILED, DeliverySummary
 from storage.models import FixAttempt, Incident
@@ -66,7 +67,7 @@ def describe_delivery(delivery: DeliverySummary) -> dict[str, Any]:
     return {
         "id": delivery.id, "delivery_id": delivery.delivery_id, "event": delivery.event, "action": delivery.action,
         "repository": delivery.repository, "received_at": time(delivery.received_at), "status": delivery.status,
-        "attempts": delivery.attempts, "last_error": delivery.last_error,
+        "attempts": delivery.attempts, "last_error": one_line(delivery.last_error),
         "next_attempt_at": time(delivery.next_attempt_at), "finished_at": time(delivery.finished_at),
     }
 

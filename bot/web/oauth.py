@@ -15,6 +15,7 @@ from bot.auth.crypto import DecryptError
 from bot.auth.oauth_common import OAuthError, OAuthProvider, OAuthUnavailable, pkce_pair
 from bot.services import Services
 from bot.web import states
+from bot.web.urls import public_base
 from bot.web.sessions import (
     BROWSER_COOKIE,
     browser_id,
@@ -45,8 +46,7 @@ def _provider(services: Services, name: str) -> OAuthProvider:
 
 
 def redirect_uri(request: web.Request, services: Services, provider: str) -> str:
-    base = (services.settings.public_url or f"{request.scheme}://{request.host}").rstrip("/")
-    return f"{base}/api/v1/oauth/{provider}/callback"
+    return f"{public_base(services.settings)}/api/v1/oauth/{provider}/callback"
 
 
 def _authorize(provider_name: str) -> web.Handler:
