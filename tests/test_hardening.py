@@ -157,10 +157,10 @@ async def test_urls_never_come_from_the_host_header(id_client: TestClient, id_se
 
 
 def test_public_url_is_required_outside_development(database_url: str) -> None:
-    with pytest.raises(ConfigError, match="^configuration error: PUBLIC_URL: required outside development"):
+    with pytest.raises(ConfigError, match=r"^configuration error: PUBLIC_URL: required outside development"):
         preflight.check_public_url(make_settings(database_url, devflowfix_env="production"))
     for bad in ("devflowfix.example", "ftp://devflowfix.example", "https://", "https://x.example/?a=1"):
-        with pytest.raises(ConfigError, match="^configuration error: PUBLIC_URL: not an http"):
+        with pytest.raises(ConfigError, match=r"^configuration error: PUBLIC_URL: not an http"):
             preflight.check_public_url(make_settings(database_url, devflowfix_env="production", public_url=bad))
     preflight.check_public_url(make_settings(database_url, devflowfix_env="production",
                                              public_url="https://devflowfix.example"))

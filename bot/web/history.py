@@ -13,6 +13,7 @@ from aiohttp import web
 
 from bot.appkeys import QUEUE
 from bot.services import Services
+from bot.web.public_errors import one_line
 from bot.web.repositories import (
     ID_PATTERN,
     paged,
@@ -21,7 +22,6 @@ from bot.web.repositories import (
     time,
     visible,
 )
-from bot.web.public_errors import one_line
 from bot.web.sessions import fail, require_user, services_of
 from storage.deliveries import FAILED, DeliverySummary
 from storage.models import FixAttempt, Incident

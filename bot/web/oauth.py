@@ -15,7 +15,6 @@ from bot.auth.crypto import DecryptError
 from bot.auth.oauth_common import OAuthError, OAuthProvider, OAuthUnavailable, pkce_pair
 from bot.services import Services
 from bot.web import states
-from bot.web.urls import public_base
 from bot.web.sessions import (
     BROWSER_COOKIE,
     browser_id,
@@ -28,6 +27,7 @@ from bot.web.sessions import (
     signing_key,
     start_session,
 )
+from bot.web.urls import public_base
 from storage.models import User
 
 log = logging.getLogger(__name__)

@@ -36,7 +36,6 @@ from aiohttp import web
 from bot.appkeys import SETTINGS
 from bot.services import Services
 from bot.web import states
-from bot.web.urls import public_base
 from bot.web.sessions import (
     BROWSER_COOKIE,
     browser_id,
@@ -47,6 +46,7 @@ from bot.web.sessions import (
     signed_in,
     signing_key,
 )
+from bot.web.urls import public_base
 
 log = logging.getLogger(__name__)
 
