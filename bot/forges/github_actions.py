@@ -149,6 +149,11 @@ async def download_job_log(client: GitHubClient, repo: str, job_id: int, *, max_
     raise AssertionError("unreachable")
 
 
+async def log_location(client: GitHubClient, api_url: str) -> str | None:
+    """Where a log endpoint (a job's, or a run's zip) sends the download (its 302), None if gone (404/410)."""
+    return await _log_location(client, api_url)
+
+
 async def _log_location(client: GitHubClient, api_url: str) -> str | None:
     for attempt in (1, 2):
         token = await client.provider.token()

@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.web import connections, gitlab_projects, history, oauth, repositories, sessions, setup
+from bot.web import (
+    connections,
+    github_content,
+    gitlab_projects,
+    history,
+    oauth,
+    repositories,
+    sessions,
+    setup,
+)
 
 
 def add_routes(app: web.Application) -> None:
@@ -15,6 +24,7 @@ def add_routes(app: web.Application) -> None:
     repositories.add_routes(app)
     history.add_routes(app)
     gitlab_projects.add_routes(app)
+    github_content.add_routes(app)
     setup.add_routes(app)
     app.router.add_get("/api/v1/session", sessions.session_info)
     app.router.add_post("/api/v1/session/logout", sessions.logout)
