@@ -92,6 +92,8 @@ async def run_handlers(services: Services, delivery: ClaimedDelivery) -> Outcome
         log, {"delivery": delivery.delivery_id, "event": delivery.event, "action": delivery.action}
     )
     ctx = HandlerContext(services=services, delivery=delivery, log=logger)
+    if delivery.provider == "github" and delivery.installation_id is None:
+        await ctx.act_through_repository_hook()  # a repository watched without the App: act as its person
     errors: list[str] = []
     retry: RetryLater | None = None
     for handler in handlers:  # each one isolated: one raising never stops the others

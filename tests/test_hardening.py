@@ -128,7 +128,7 @@ async def test_setup_is_single_use(
         page = await id_client.get("/", params={"code": code})
         assert "Restart the server" in await page.text() and "manifest" not in await page.text()
     finally:
-        await second_browser.close()
+        await second_browser.session.close()
 
 
 async def test_a_previous_registration_in_the_env_file_closes_setup(

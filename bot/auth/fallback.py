@@ -140,7 +140,8 @@ class IdentityResolver:
             )
         assert self.user_tokens is not None
         notice = deprecation_notice(row.kind, self.settings)
-        provider = CountingProvider(ConnectionTokenProvider(self.user_tokens, row), self.uses, notice, f"user:{user_id}")
+        inner = ConnectionTokenProvider(self.user_tokens, row)
+        provider = CountingProvider(inner, self.uses, notice, f"user:{user_id}")
         return Resolved(provider, row.kind, row.id, notice)
 
     async def legacy_for_person(self, user_id: str, repository: str) -> Resolved:

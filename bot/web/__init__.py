@@ -12,6 +12,7 @@ from bot.web import (
     history,
     oauth,
     repositories,
+    repository_hooks,
     sessions,
     setup,
 )
@@ -25,6 +26,7 @@ def add_routes(app: web.Application) -> None:
     history.add_routes(app)
     gitlab_projects.add_routes(app)
     github_content.add_routes(app)
+    repository_hooks.add_routes(app)
     setup.add_routes(app)
     app.router.add_get("/api/v1/session", sessions.session_info)
     app.router.add_post("/api/v1/session/logout", sessions.logout)

@@ -18,7 +18,7 @@ router = Router()
 @router.register("workflow_run", action="completed")
 async def on_workflow_run_completed(event: Event, ctx: HandlerContext) -> None:
     run = RunInfo.from_event(event.data)
-    can_act = ctx.settings.app_configured and run.installation_id is not None
+    can_act = ctx.can_act_on_github  # the App's installation, or the person of a repository webhook
     service = IncidentService(ctx.db, ctx.settings, ctx.github, owner=ctx.delivery.delivery_id)
     if run.conclusion == "success" and not run.on_bot_branch:
         resolved = await service.resolve(run, notify=can_act)
@@ -28,7 +28,8 @@ async def on_workflow_run_completed(event: Event, ctx: HandlerContext) -> None:
     if run.conclusion not in FAILING and not run.on_bot_branch:
         return
     if not can_act:
-        ctx.log.info("failed run not handled: no GitHub App installation to act as", extra={"repository": run.repo})
+        ctx.log.info("failed run not handled: no GitHub App installation (or connected person) to act as",
+                     extra={"repository": run.repo})
         return
     if run.on_bot_branch:
         outcome = await service.verify(run)
