@@ -46,7 +46,8 @@ async def test_a_failed_run_through_the_repository_hook_is_explained_as_the_pers
     assert await world.fake.deliver(world.repo, "workflow_run", payload) == [202]  # type: ignore[attr-defined]
     await world.client.app[QUEUE].join(timeout=60)
     async with world.db.sessions() as session:
-        [row] = (await session.execute(select(WebhookDelivery).where(WebhookDelivery.event == "workflow_run"))).scalars()
+        query = select(WebhookDelivery).where(WebhookDelivery.event == "workflow_run")
+        [row] = (await session.execute(query)).scalars()
     assert row.status == "done", row.last_error
     assert row.installation_id is None
 
