@@ -11,6 +11,7 @@ from bot.web import (
     gitlab_projects,
     history,
     oauth,
+    openapi,
     repositories,
     repository_hooks,
     sessions,
@@ -27,6 +28,7 @@ def add_routes(app: web.Application) -> None:
     gitlab_projects.add_routes(app)
     github_content.add_routes(app)
     repository_hooks.add_routes(app)
+    openapi.add_routes(app)
     setup.add_routes(app)
     app.router.add_get("/api/v1/session", sessions.session_info)
     app.router.add_post("/api/v1/session/logout", sessions.logout)
