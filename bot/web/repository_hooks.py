@@ -48,7 +48,7 @@ RECONNECT = "/api/v1/oauth/github/authorize"
 INSTALL_HINT = ("install the DevFlowFix GitHub App on this repository: it acts under its own name, with only the "
                 "permissions it asks for, adds check runs, and keeps working when your personal token changes")
 ERRORS = (ReconnectRequired, DecryptError, gidgethub.GitHubException, RetryLater, OAuthUnavailable,
-          aiohttp.ClientError, TimeoutError)
+          aiohttp.ClientError, TimeoutError, KeyError, TypeError, ValueError)  # the last three: an odd answer
 
 
 def _failed(exc: BaseException, what: str) -> NoReturn:
@@ -69,6 +69,8 @@ def _failed(exc: BaseException, what: str) -> NoReturn:
         fail(502, f"GitHub answered HTTP {status} when asked to {what}")
     if isinstance(exc, RetryLater):
         fail(503, f"GitHub asks to wait ({exc}); try again shortly")
+    if isinstance(exc, (KeyError, TypeError, ValueError)):
+        fail(502, f"GitHub's answer when asked to {what} was not understood")
     fail(502, f"GitHub is unavailable ({type(exc).__name__}); try again shortly")
 
 
@@ -197,7 +199,7 @@ async def _app_answer(request: web.Request, who: SignedIn, target: Target, enabl
 
 async def _find_our_hook(client: GitHubClient, full_name: str, row: RepositoryConnection | None, url: str
                          ) -> dict[str, Any] | None:
-    found = await hooks.list_hooks(client, full_name)
+    found = [h for h in await hooks.list_hooks(client, full_name) if isinstance(h.get("id"), int)]
     if row is not None and row.webhook_id:
         for hook in found:
             if str(hook.get("id")) == row.webhook_id:
