@@ -1,7 +1,8 @@
 """What a handler gets besides the event: the delivery, a logger, storage, and clients bound to identities.
 
 A delivery of a repository watched without the App (its own webhook, connected by a person) gets a client acting
-as that person (`act_through_repository_hook`, called by the dispatcher), whose comments say so.
+as that person (`act_through_repository_hook`: called by the dispatcher for a repository whose hook-signed
+delivery this process verified, and by the failure handler otherwise), whose comments say so.
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ class HandlerContext:
         """For a GitHub delivery without an installation, of a repository connected by its own webhook: bind the
         client to the person who connected it. False when that is not the case or their token is unusable."""
         delivery = self.delivery
+        if isinstance(self._github, ActingAsClient):
+            return True
         if delivery.provider != "github" or delivery.installation_id is not None or not delivery.repository:
             return False
         row = await self.db.repositories.hooked("github", delivery.repository)

@@ -263,6 +263,8 @@ async def github_webhook(request: web.Request) -> web.StreamResponse:
             event, stored = parse_github(request.headers, body, secret)
             if github_hooks.mismatch(entry, event.data):
                 raise Reject(403, "the delivery's repository is not the one whose webhook secret verified it")
+            if entry.ours and entry.full_name and hooks is not None:
+                hooks.verified(entry.full_name)
     except Reject as exc:
         return await _refuse(request, "github", exc)
     action, installation_id, repository = _summary(event.data)

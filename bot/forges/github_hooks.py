@@ -117,7 +117,17 @@ class RepoHookSecrets:
         self.reload_every = reload_every
         self.not_ours_ttl = not_ours_ttl
         self._cache: TTLCache[int, tuple[RepoHook, float]] = TTLCache(maxsize=MAX_HOOKS, ttl=ttl)
+        self._verified: TTLCache[str, bool] = TTLCache(maxsize=MAX_HOOKS, ttl=24 * 3600)
         self.loads = 0
+
+    def verified(self, full_name: str) -> None:
+        """A delivery of `full_name` was verified with its own hook's secret (in this process)."""
+        self._verified[full_name.casefold()] = True
+
+    def recently_verified(self, full_name: str | None) -> bool:
+        """Did this process verify a delivery of `full_name` with a repository hook's secret today? (The
+        dispatcher binds the person's client for those without a database look-up for every other delivery.)"""
+        return full_name is not None and full_name.casefold() in self._verified
 
     async def _load(self, hook_id: int) -> RepoHook:
         self.loads += 1

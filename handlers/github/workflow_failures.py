@@ -27,6 +27,8 @@ async def on_workflow_run_completed(event: Event, ctx: HandlerContext) -> None:
         return
     if run.conclusion not in FAILING and not run.on_bot_branch:
         return
+    if not can_act and run.installation_id is None:  # a repository watched through its own webhook?
+        can_act = await ctx.act_through_repository_hook()
     if not can_act:
         ctx.log.info("failed run not handled: no GitHub App installation (or connected person) to act as",
                      extra={"repository": run.repo})

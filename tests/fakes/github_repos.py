@@ -137,7 +137,6 @@ class FakeRepos:
         repo.workflows.setdefault(workflow_id, {
             "id": workflow_id, "node_id": f"W_{workflow_id}", "name": name, "path": path, "state": "active",
             "created_at": "2024-01-01T00:00:00Z", "updated_at": "2024-01-01T00:00:00Z",
-            "url": f"{self.fake.url}/repos/{repo.full_name}/actions/workflows/{workflow_id}",
             "html_url": f"{self.web}/{repo.full_name}/blob/main/{path}",
             "badge_url": f"{self.web}/{repo.full_name}/workflows/{name}/badge.svg",
         })
@@ -302,7 +301,8 @@ def install(fake: FakeGitHub) -> None:
 
     @route("GET", "/actions/workflows")
     async def list_workflows(request: web.Request, repo: FakeRepo, _: Any) -> web.Response:
-        items = [repo.workflows[k] for k in sorted(repo.workflows)]
+        items = [{**repo.workflows[k], "url": f"{fake.url}/repos/{repo.full_name}/actions/workflows/{k}"}
+                 for k in sorted(repo.workflows)]
         chunk, headers = paginate(request, items)
         return web.json_response({"total_count": len(items), "workflows": chunk}, headers=headers)
 
