@@ -102,6 +102,10 @@ async def _run_handlers(services: Services, delivery: ClaimedDelivery) -> Outcom
         log, {"delivery": delivery.delivery_id, "event": delivery.event, "action": delivery.action}
     )
     ctx = HandlerContext(services=services, delivery=delivery, log=logger)
+    hooks = services.repo_hooks
+    if delivery.provider == "github" and delivery.installation_id is None and hooks is not None \
+            and hooks.recently_verified(delivery.repository):
+        await ctx.act_through_repository_hook()  # a repository watched without the App: act as its person
     errors: list[str] = []
     retry: RetryLater | None = None
     for handler in handlers:  # each one isolated: one raising never stops the others

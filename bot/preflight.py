@@ -74,13 +74,20 @@ def check_sqlite(path: str) -> None:
     folder = Path(path).expanduser().resolve().parent
     if not folder.is_dir():
         raise ConfigError("configuration error: DATABASE_URL: the SQLite file's folder does not exist")
+    from storage.engine import private_sqlite_file
+
     try:
+        private_sqlite_file(path)
         conn = sqlite3.connect(path, timeout=5)
         try:
             conn.execute("BEGIN IMMEDIATE")  # opens it for writing (creates the file if it is missing)
             conn.execute("ROLLBACK")
         finally:
             conn.close()
+    except OSError as exc:
+        raise ConfigError(
+            f"configuration error: DATABASE_URL: the SQLite file cannot be created ({type(exc).__name__})"
+        ) from None
     except sqlite3.Error as exc:
         reason = str(exc).split(":")[0] if "file" in str(exc) or "read" in str(exc) else type(exc).__name__
         raise ConfigError(
@@ -119,12 +126,36 @@ def check_database(settings: Settings) -> None:
     asyncio.run(ping_database(settings.database_url))
 
 
-def run(settings: Settings, *, database: bool = True) -> None:
-    """Every start-up check, in the order a newcomer would fix them."""
+def check_public_url(settings: Settings) -> None:
+    """The web server's own address: required outside development (redirect URIs, the manifest's URLs and the
+    GitLab hook URL are built from it, never from a request's Host header), and an http(s) origin."""
+    from urllib.parse import urlsplit
+
+    value = settings.public_url
+    if not value:
+        if settings.development:
+            return
+        raise ConfigError(
+            "configuration error: PUBLIC_URL: required outside development (the address GitHub, GitLab and browsers "
+            "reach this server at, e.g. https://devflowfix.example.com); set DEVFLOWFIX_ENV=development for local work"
+        )
+    try:
+        parts = urlsplit(value)
+        port_ok = parts.port is None or parts.port > 0
+    except ValueError:
+        parts, port_ok = urlsplit(""), False
+    if parts.scheme not in ("http", "https") or not parts.hostname or not port_ok or parts.query or parts.fragment:
+        raise ConfigError("configuration error: PUBLIC_URL: not an http(s) URL like https://devflowfix.example.com")
+
+
+def run(settings: Settings, *, database: bool = True, web: bool = False) -> None:
+    """Every start-up check, in the order a newcomer would fix them; `web` adds those of the web server."""
     check_private_key(settings)
     check_encryption_keys(settings)
     if database:
         check_database(settings)
+    if web:
+        check_public_url(settings)
 
 
 def next_steps(settings: Settings, base_url: str) -> list[str]:

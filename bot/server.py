@@ -17,6 +17,7 @@ from bot.queue import DeliveryQueue, RecordOnlyQueue
 from bot.services import Services
 from bot.settings import Settings
 from bot.web import add_routes as add_web_routes
+from bot.web import headers as security_headers
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +60,7 @@ def create_app(settings: Settings, *, services: Services | None = None, migrate:
     app[SETTINGS] = settings
     app[OWN_SERVICES] = services is None
     app[FRONT_DOOR] = FrontDoor(settings)
+    security_headers.install(app, settings)  # CSP, nosniff, Referrer-Policy, HSTS on every answer
     webhooks.add_routes(app)
     add_web_routes(app)
     app.router.add_get("/ping", ping)

@@ -16,6 +16,7 @@ from bot.auth.oauth_github import GitHubOAuth
 from bot.auth.oauth_gitlab import GitLabOAuth
 from bot.auth.user_tokens import ConnectionTokenProvider, ReconnectRequired, UserTokens
 from bot.forges.github_client import USER_AGENT, GitHubClient
+from bot.forges.github_hooks import RepoHookSecrets
 from bot.forges.gitlab_client import GitLabClient, StaticToken
 from bot.forges.gitlab_hooks import HookSecrets
 from bot.forges.http import RetryPolicy
@@ -46,6 +47,7 @@ class Services:
     identities: IdentityResolver | None = None
     gitlab_hooks: HookSecrets | None = None
     policy: RetryPolicy | None = None  # how the forge clients retry and wait (FORGE_* settings)
+    repo_hooks: RepoHookSecrets | None = None
 
     @classmethod
     async def create(cls, settings: Settings, db: Database | None = None) -> Services:
@@ -74,6 +76,7 @@ class Services:
             self.user_tokens = UserTokens(self.db, self.cipher, providers)
         self.identities = IdentityResolver(self.settings, self.db, self.user_tokens, self.installation_tokens)
         self.gitlab_hooks = HookSecrets(self.db, self.cipher)
+        self.repo_hooks = RepoHookSecrets(self.db, self.cipher)
 
     async def identity_for(self, user_id: str | None, repository: str | None = None) -> Resolved:
         """Who acts: a person (App user token, then legacy OAuth, then PAT), or the repository's installation."""

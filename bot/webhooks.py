@@ -22,6 +22,7 @@ from aiohttp import web
 
 from bot import metrics, routers
 from bot.appkeys import FRONT_DOOR, QUEUE, SERVICES, SETTINGS
+from bot.forges import github_hooks
 from bot.forges.gitlab_hooks import NOT_CONNECTED, path_mismatch, project_id_of
 from bot.front_door import Header, Reject, check_headers, check_signature
 from bot.settings import Settings
@@ -35,6 +36,7 @@ JSON_TYPES = ("application/json", "application/x-www-form-urlencoded")
 # UTF-8, holds control characters or does not fit its column is that request's 400 (401 for the credential).
 GITHUB_HEADERS = (
     Header("X-GitHub-Event", 100),
+    Header("X-GitHub-Hook-ID", 20),
     Header("X-GitHub-Delivery", 100),
     Header("Content-Type", 200),
     Header("X-Hub-Signature-256", 100, credential=True),
@@ -244,7 +246,26 @@ async def github_webhook(request: web.Request) -> web.StreamResponse:
         check_headers(request.headers, GITHUB_HEADERS)
         async with door.body(request) as body:  # its bytes count as unverified until the signature is checked
             secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+            # A repository connected without the App signs with its own hook's secret: the hook id GitHub sends
+            # (trusted for nothing else) says which secret must have signed it; any other id means the App's.
+            entry = github_hooks.NOT_OURS
+            hook_id = request.headers.get("x-github-hook-id", "")
+            hooks = request.app[SERVICES].repo_hooks
+            if hook_id.isdigit() and 0 < int(hook_id) < 2**63 and hooks is not None:
+                try:
+                    entry = await hooks.for_delivery(int(hook_id), request.headers.get("x-hub-signature-256"), body)
+                except Exception:  # storage is down: the sender (or a person) redelivers it
+                    log.exception("could not look up the secret of github hook %s", hook_id)
+                    return _answer(503, error="the delivery could not be verified; redeliver it later")
+                if entry.ours:
+                    if entry.secret is None:
+                        raise Reject(401, "this repository's webhook secret cannot be read; connect it again")
+                    secret = entry.secret
             event, stored = parse_github(request.headers, body, secret)
+            if github_hooks.mismatch(entry, event.data):
+                raise Reject(403, "the delivery's repository is not the one whose webhook secret verified it")
+            if entry.ours and entry.full_name and hooks is not None:
+                hooks.verified(entry.full_name)
     except Reject as exc:
         return await _refuse(request, "github", exc)
     action, installation_id, repository = _summary(event.data)

@@ -120,7 +120,10 @@ class RepositoryConnection(Timestamps, Base):
     """A repository we watch: through an App installation, or connected by a user's OAuth token (webhook)."""
 
     __tablename__ = "repository_connections"
-    __table_args__ = (UniqueConstraint("provider", "repository_id", name="uq_repository_connections_repo"),)
+    __table_args__ = (
+        UniqueConstraint("provider", "repository_id", name="uq_repository_connections_repo"),
+        Index("ix_repository_connections_webhook", "provider", "webhook_id"),  # a delivery's X-GitHub-Hook-ID
+    )
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     provider: Mapped[str] = mapped_column(String(20), default="github")
     repository_id: Mapped[str] = mapped_column(String(100))

@@ -1,6 +1,7 @@
 """Watched repositories as the web API sees them: look-ups by GitHub id, per-repository settings, the
-per-repository figures of a list page (open incidents, last event) in one query each, and GitLab projects
-connected by a person's OAuth token (their webhook id and encrypted secret).
+per-repository figures of a list page (open incidents, last event) in one query each, GitLab projects
+connected by a person's OAuth token (their webhook id and encrypted secret), and GitHub repositories connected
+without the App (a repository webhook installed with a person's legacy OAuth token or PAT).
 """
 
 from __future__ import annotations
@@ -99,6 +100,59 @@ class RepositoryStore:
                 .where(RepositoryConnection.id == connection_id)
                 .values(removed_at=utcnow(), webhook_id=None, webhook_secret_enc=None, updated_at=utcnow())
             )
+
+    async def connect_github_hook(
+        self, *, repository_id: str, full_name: str, user_id: str, oauth_connection_id: str, webhook_id: str,
+        webhook_secret_enc: bytes, is_private: bool | None, default_branch: str | None,
+    ) -> RepositoryConnection:
+        """Insert or revive the row of a GitHub repository watched through a repository webhook (no App)."""
+        now = utcnow()
+        values = {
+            "id": new_id(), "provider": "github", "repository_id": repository_id, "full_name": full_name,
+            "installation_id": None, "user_id": user_id, "oauth_connection_id": oauth_connection_id,
+            "webhook_id": webhook_id, "webhook_secret_enc": webhook_secret_enc, "is_private": is_private,
+            "default_branch": default_branch, "removed_at": None, "is_enabled": True, "created_at": now,
+            "updated_at": now,
+        }
+        changed = ("full_name", "installation_id", "user_id", "oauth_connection_id", "webhook_id",
+                   "webhook_secret_enc", "is_private", "default_branch", "removed_at", "is_enabled", "updated_at")
+        async with self._sessions.begin() as session:
+            await upsert(session, RepositoryConnection.__table__, values, conflict=("provider", "repository_id"),
+                         update=changed)
+        row = await self.by_provider_id("github", repository_id)
+        assert row is not None
+        return row
+
+    async def by_webhook_id(self, provider: str, webhook_id: str) -> RepositoryConnection | None:
+        """The connected repository whose own webhook has this id (none for App installations)."""
+        async with self._sessions() as session:
+            result = await session.execute(
+                select(RepositoryConnection).where(
+                    RepositoryConnection.provider == provider, RepositoryConnection.webhook_id == webhook_id,
+                    RepositoryConnection.removed_at.is_(None),
+                ).limit(1)
+            )
+            return result.scalar_one_or_none()
+
+    async def hooked(self, provider: str, full_name: str) -> RepositoryConnection | None:
+        """The repository of this name watched through its own webhook (not through an App installation)."""
+        async with self._sessions() as session:
+            result = await session.execute(
+                select(RepositoryConnection).where(
+                    RepositoryConnection.provider == provider, RepositoryConnection.full_name == full_name,
+                    RepositoryConnection.removed_at.is_(None), RepositoryConnection.installation_id.is_(None),
+                    RepositoryConnection.webhook_id.is_not(None),
+                ).limit(1)
+            )
+            return result.scalar_one_or_none()
+
+    async def remove_hook(self, connection_id: str) -> None:
+        """A repository connected by its own webhook, disconnected: removed, its hook id and secret forgotten."""
+        await self.remove_gitlab(connection_id)
+
+    async def set_enabled(self, connection_id: str, enabled: bool) -> RepositoryConnection | None:
+        """Monitoring on or off (an App-installed repository's connect and disconnect)."""
+        return await self.update_settings(connection_id, {"is_enabled": enabled})
 
     async def update_settings(self, connection_id: str, values: Mapping[str, bool]) -> RepositoryConnection | None:
         """Set some of `SETTINGS` on one repository; the row as it is afterwards (None if it is gone)."""

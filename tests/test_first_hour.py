@@ -19,7 +19,8 @@ from bot.settings import load_settings
 from tests.test_cli import ROOT, run_bot
 
 KEY = Fernet.generate_key().decode()
-PRODUCTION = {"WEBHOOK_SECRET": "s3cr3t-webhook", "OAUTH_TOKEN_ENCRYPTION_KEY": KEY}
+PRODUCTION = {"WEBHOOK_SECRET": "s3cr3t-webhook", "OAUTH_TOKEN_ENCRYPTION_KEY": KEY,
+              "PUBLIC_URL": "https://devflowfix.example"}
 BROKEN_PEM = "-----BEGIN RSA PRIVATE KEY-----\\nMIIBhunter2notakeyatall\\n-----END RSA PRIVATE KEY-----"
 
 

@@ -14,6 +14,7 @@ from aiohttp.test_utils import TestClient
 
 from bot.services import Services
 from bot.settings import Settings, load_settings
+from bot.web.setup import GATE
 from tests.fakes.github import FakeGitHub, app_key
 from tests.identities import other_browser
 
@@ -30,7 +31,8 @@ async def test_manifest_flow_writes_the_env_file(
     env_file = tmp_path / ".env"
     env_file.write_text("LOG_LEVEL=DEBUG\nAPP_ID=\n")
     id_services.settings.env_file_path = env_file
-    page = await (await id_client.get("/")).text()
+    id_services.settings.public_url = str(id_client.make_url("")).rstrip("/")
+    page = await (await id_client.get("/", params={"code": id_client.app[GATE].code})).text()
     action, manifest = form_of(page)
     assert action.startswith(f"{fake_github.url}/settings/apps/new?state=")
     assert manifest["redirect_url"] == str(id_client.make_url("/setup/callback"))
@@ -63,14 +65,14 @@ async def test_manifest_flow_writes_the_env_file(
     assert settings.webhook_secret is not None
     assert settings.webhook_secret.get_secret_value() == "manifest-webhook-secret"
     replay = await id_client.get("/setup/callback", params={"code": "manifestcode1", "state": state})
-    assert replay.status == 400
+    assert replay.status == 409  # setup is over: refused before the state is even looked at
 
 
 async def test_manifest_for_an_organization(
     id_client: TestClient, id_services: Services, fake_github: FakeGitHub
 ) -> None:
     id_services.settings.gh_org = "octo-org"
-    action, _ = form_of(await (await id_client.get("/")).text())
+    action, _ = form_of(await (await id_client.get("/", params={"code": id_client.app[GATE].code})).text())
     assert action.startswith(f"{fake_github.url}/organizations/octo-org/settings/apps/new?state=")
 
 

@@ -132,6 +132,40 @@ class IdentityResolver:
         provider = CountingProvider(inner, self.uses, notice, f"user:{user_id}")
         return Resolved(provider, best.kind, best.id, notice)
 
+    def _legacy(self, row: OAuthConnection, user_id: str) -> Resolved:
+        if legacy_refused(self.settings, self._today()):
+            raise LegacyTokenRefused(
+                f"legacy {row.kind} tokens are refused since {self.settings.oauth_token_deprecation_date}; "
+                "install the DevFlowFix GitHub App on the repository instead"
+            )
+        assert self.user_tokens is not None
+        notice = deprecation_notice(row.kind, self.settings)
+        inner = ConnectionTokenProvider(self.user_tokens, row)
+        provider = CountingProvider(inner, self.uses, notice, f"user:{user_id}")
+        return Resolved(provider, row.kind, row.id, notice)
+
+    async def legacy_for_person(self, user_id: str, repository: str) -> Resolved:
+        """The person's legacy OAuth token or PAT (for the repository): what can install a repository webhook,
+        which an App user token cannot (the App does not ask for `repository_hooks`)."""
+        if self.user_tokens is None:
+            raise NoIdentity("no OAUTH_TOKEN_ENCRYPTION_KEY is configured, so no personal token can be used")
+        rows = [r for r in await self.candidates(user_id, repository) if r.kind in ("github_oauth", "github_pat")]
+        if not rows:
+            raise NoIdentity(
+                "connecting a repository without the App needs your legacy GitHub OAuth token or a PAT with the "
+                "admin:repo_hook scope; or install the DevFlowFix GitHub App on it"
+            )
+        return self._legacy(rows[0], user_id)
+
+    async def for_connection(self, connection_id: str) -> Resolved:
+        """The identity of one stored legacy connection (the person who connected a repository by webhook)."""
+        if self.user_tokens is None:
+            raise NoIdentity("no OAUTH_TOKEN_ENCRYPTION_KEY is configured, so no personal token can be used")
+        row = await self.db.connections.get(connection_id)
+        if row is None or not row.is_active or row.kind not in ("github_oauth", "github_pat"):
+            raise NoIdentity("the connection that connected this repository is gone or inactive; connect it again")
+        return self._legacy(row, row.user_id)
+
     async def for_repository(self, repository: str) -> Resolved:
         if self.installation_tokens is None:
             raise NoIdentity("the GitHub App is not configured (APP_ID and PRIVATE_KEY)")

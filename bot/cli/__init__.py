@@ -32,7 +32,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             "configuration error: WEBHOOK_SECRET: required to verify deliveries (or run with --dev)"
         )
     require_key(settings)
-    preflight.run(settings)
+    preflight.run(settings, web=True)
     host = args.host or settings.host
     port = args.port or settings.port
     log.info("serving on http://%s:%d (database: %s)", host, port, settings.database_url.split("://", 1)[0])

@@ -165,6 +165,11 @@ async def _blob(client: GitHubClient, location: str, max_bytes: int) -> JobLog |
     return answer
 
 
+async def log_location(client: GitHubClient, api_url: str) -> str | None:
+    """Where a log endpoint (a job's, or a run's zip) sends the download (its 302), None if gone (404/410)."""
+    return await _log_location(client, api_url)
+
+
 async def _log_location(client: GitHubClient, api_url: str) -> str | None:
     answer = await client.http.request("GET", api_url, allow_redirects=False)
     if answer.status in (301, 302, 303, 307, 308):

@@ -5,7 +5,19 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.web import connections, gitlab_projects, history, oauth, repositories, repository_list, sessions, setup
+from bot.web import (
+    connections,
+    github_content,
+    gitlab_projects,
+    history,
+    oauth,
+    openapi,
+    repositories,
+    repository_hooks,
+    repository_list,
+    sessions,
+    setup,
+)
 
 
 def add_routes(app: web.Application) -> None:
@@ -16,6 +28,9 @@ def add_routes(app: web.Application) -> None:
     repositories.add_routes(app)
     history.add_routes(app)
     gitlab_projects.add_routes(app)
+    github_content.add_routes(app)
+    repository_hooks.add_routes(app)
+    openapi.add_routes(app)
     setup.add_routes(app)
     app.router.add_get("/api/v1/session", sessions.session_info)
     app.router.add_post("/api/v1/session/logout", sessions.logout)

@@ -28,6 +28,7 @@ from bot.forges.gitlab_hooks import HOOK_PATH, hook_settings
 from bot.services import Services
 from bot.web import audit
 from bot.web.sessions import SignedIn, fail, require_user, services_of
+from bot.web.urls import public_base
 from storage.models import RepositoryConnection
 
 log = logging.getLogger(__name__)
@@ -106,8 +107,7 @@ async def maintained_project(client: GitLabClient, project_id: int) -> dict[str,
 
 
 def hook_url(request: web.Request, services: Services) -> str:
-    base = services.settings.public_url or str(request.url.origin())
-    return base.rstrip("/") + HOOK_PATH
+    return public_base(services.settings) + HOOK_PATH
 
 
 def describe(project: dict[str, Any], row: RepositoryConnection | None, user_id: str) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from aiohttp import web
 from bot.appkeys import QUEUE
 from bot.services import Services
 from bot.web import audit
+from bot.web.public_errors import one_line
 from bot.web.repositories import (
     ID_PATTERN,
     paged,
@@ -68,7 +69,7 @@ def describe_delivery(delivery: DeliverySummary) -> dict[str, Any]:
     return {
         "id": delivery.id, "delivery_id": delivery.delivery_id, "event": delivery.event, "action": delivery.action,
         "repository": delivery.repository, "received_at": time(delivery.received_at), "status": delivery.status,
-        "attempts": delivery.attempts, "last_error": delivery.last_error,
+        "attempts": delivery.attempts, "last_error": one_line(delivery.last_error),
         "next_attempt_at": time(delivery.next_attempt_at), "finished_at": time(delivery.finished_at),
     }
 

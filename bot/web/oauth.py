@@ -28,6 +28,7 @@ from bot.web.sessions import (
     signing_key,
     start_session,
 )
+from bot.web.urls import public_base
 from storage.models import User
 
 log = logging.getLogger(__name__)
@@ -46,8 +47,7 @@ def _provider(services: Services, name: str) -> OAuthProvider:
 
 
 def redirect_uri(request: web.Request, services: Services, provider: str) -> str:
-    base = (services.settings.public_url or f"{request.scheme}://{request.host}").rstrip("/")
-    return f"{base}/api/v1/oauth/{provider}/callback"
+    return f"{public_base(services.settings)}/api/v1/oauth/{provider}/callback"
 
 
 def _authorize(provider_name: str) -> web.Handler:

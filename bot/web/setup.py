@@ -5,14 +5,26 @@ GH_ORG). GitHub sends the browser back to `/setup/callback?code=…&state=…`; 
 to this browser) proves the callback answers our own request, then the code is exchanged with
 `POST /app-manifests/{code}/conversions` and APP_ID, PRIVATE_KEY, WEBHOOK_SECRET, GITHUB_CLIENT_ID and
 GITHUB_CLIENT_SECRET are written to the .env file (mode 0600). Restart the server to use them.
+
+Setup is guarded twice, so nobody who merely reaches the server can register their own App or replace ours:
+
+- a one-time setup code, made at start and printed to the server's console (a WARNING line with the URL
+  `/?code=…`, as Jupyter does): without it `/` only asks for the code and writes nothing; it is compared in
+  constant time;
+- single use: once credentials are written (by this process, or found in `.env` by any), every later callback is
+  refused with 409 and `.env` is left untouched; callbacks run one at a time.
 """
 
 from __future__ import annotations
 
+import asyncio
+import hmac
 import html
 import logging
 import os
 import re
+import secrets
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +33,7 @@ import orjson
 import yaml
 from aiohttp import web
 
+from bot.appkeys import SETTINGS
 from bot.services import Services
 from bot.web import states
 from bot.web.sessions import (
@@ -33,6 +46,7 @@ from bot.web.sessions import (
     signed_in,
     signing_key,
 )
+from bot.web.urls import public_base
 
 log = logging.getLogger(__name__)
 
@@ -41,8 +55,49 @@ CODE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
 ENV_KEYS = ("APP_ID", "PRIVATE_KEY", "WEBHOOK_SECRET", "GITHUB_CLIENT_ID", "GITHUB_CLIENT_SECRET")
 
 
+CODE_QUERY = "code"
+MAX_SETUP_CODE = 128
+
+
+@dataclass
+class SetupGate:
+    """This process's one-time setup code, and whether it has written credentials (then setup is over)."""
+
+    code: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    done: bool = False
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    def accepts(self, offered: str | None) -> bool:
+        """Is `offered` the setup code (constant time)?"""
+        if not offered or len(offered) > MAX_SETUP_CODE or self.done:
+            return False
+        return hmac.compare_digest(offered.encode(errors="surrogateescape"), self.code.encode())
+
+
+GATE = web.AppKey("setup_gate", SetupGate)
+
+
+def env_has_credentials(path: Path) -> bool:
+    """Does the dotenv file already hold an App's credentials (a non-empty APP_ID or PRIVATE_KEY)?"""
+    try:
+        lines = path.read_text().splitlines()
+    except (FileNotFoundError, IsADirectoryError, PermissionError, UnicodeDecodeError):
+        return False
+    for line in lines:
+        key, sep, value = line.partition("=")
+        key = key.strip().removeprefix("export ").strip()
+        if sep and key in ("APP_ID", "PRIVATE_KEY") and value.strip().strip("\"'").strip():
+            return True
+    return False
+
+
+def setup_over(request: web.Request, services: Services) -> bool:
+    settings = services.settings
+    return settings.app_configured or request.app[GATE].done or env_has_credentials(settings.env_file_path)
+
+
 def base_url(request: web.Request, services: Services) -> str:
-    return (services.settings.public_url or f"{request.scheme}://{request.host}").rstrip("/")
+    return public_base(services.settings)
 
 
 def manifest(base: str, path: Path = APP_YML) -> dict[str, Any]:
@@ -56,12 +111,25 @@ def manifest(base: str, path: Path = APP_YML) -> dict[str, Any]:
     return data
 
 
-def _page(title: str, body: str) -> web.Response:
+def _page(title: str, body: str, status: int = 200) -> web.Response:
     text = (
-        "<!doctype html><html><head><meta charset='utf-8'><title>" + html.escape(title) + "</title></head>"
-        "<body style='font-family:sans-serif;max-width:40em;margin:3em auto'>" + body + "</body></html>"
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'><title>" + html.escape(title) +
+        "</title></head><body><main>" + body + "</main></body></html>"
     )
-    return web.Response(text=text, content_type="text/html")
+    return web.Response(text=text, content_type="text/html", status=status)
+
+
+ASK_CODE = (
+    "<h1>Set up DevFlowFix</h1><p>No GitHub App is configured yet. To register one, give the one-time setup code "
+    "the server printed in its log when it started (the line with <code>/?code=</code>).</p>"
+    "<form action='/' method='get'><label for='code'>Setup code</label> "
+    "<input id='code' name='code' autocomplete='off' required> <button type='submit'>Continue</button></form>"
+)
+REGISTERED = (
+    "<h1>App registered</h1><p>A GitHub App's credentials are already written to the server's "
+    "<code>.env</code>. Restart the server to use them; setup cannot be run again.</p>"
+)
 
 
 async def index(request: web.Request) -> web.StreamResponse:
@@ -70,6 +138,13 @@ async def index(request: web.Request) -> web.StreamResponse:
     if settings.app_configured:  # the console: the repositories if signed in, else the sign-in page
         who = await signed_in(request)
         raise web.HTTPSeeOther(location="/repositories" if who is not None else "/sign-in")
+    if setup_over(request, services):
+        return _page("DevFlowFix registered", REGISTERED)
+    offered = request.query.get(CODE_QUERY)
+    if offered is None:  # nothing written for an anonymous visit: no state row, no cookie
+        return _page("Set up DevFlowFix", ASK_CODE)
+    if not request.app[GATE].accepts(offered):
+        return _page("Set up DevFlowFix", "<p role='alert'>That is not the setup code.</p>" + ASK_CODE, 403)
     base = base_url(request, services)
     response = _page("Set up DevFlowFix", "")
     browser, new_browser = browser_id(request)
@@ -87,13 +162,12 @@ async def index(request: web.Request) -> web.StreamResponse:
     manifest_json = orjson.dumps(manifest(base)).decode()
     owner = f"the organization {html.escape(settings.gh_org)}" if settings.gh_org else "your account"
     response.text = (
-        "<!doctype html><html><head><meta charset='utf-8'><title>Set up DevFlowFix</title></head>"
-        "<body style='font-family:sans-serif;max-width:40em;margin:3em auto'>"
-        "<h1>Set up DevFlowFix</h1><p>No GitHub App is configured yet. Register one for " + owner + " from "
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Set up DevFlowFix</title></head>"
+        "<body><main><h1>Set up DevFlowFix</h1><p>No GitHub App is configured yet. Register one for " + owner + " from "
         "<code>app.yml</code>; GitHub sends you back here and the credentials are written to <code>.env</code>.</p>"
         f"<form action='{html.escape(action, quote=True)}' method='post'>"
         f"<input type='hidden' name='manifest' value='{html.escape(manifest_json, quote=True)}'>"
-        "<button type='submit'>Register the GitHub App</button></form></body></html>"
+        "<button type='submit'>Register the GitHub App</button></form></main></body></html>"
     )
     return response
 
@@ -112,10 +186,19 @@ def write_env(path: Path, values: dict[str, str]) -> None:
 
 
 async def callback(request: web.Request) -> web.StreamResponse:
+    """GET /setup/callback: one at a time, and only until credentials are written."""
     services = services_of(request)
+    gate = request.app[GATE]
+    if setup_over(request, services):
+        fail(409, "a GitHub App is already registered; setup runs once (restart the server to use it)")
+    async with gate.lock:
+        return await _register(request, services, gate)
+
+
+async def _register(request: web.Request, services: Services, gate: SetupGate) -> web.StreamResponse:
     settings = services.settings
-    if settings.app_configured:
-        fail(409, "a GitHub App is already configured; remove APP_ID to register another")
+    if setup_over(request, services):  # another callback finished while this one waited
+        fail(409, "a GitHub App is already registered; setup runs once (restart the server to use it)")
     code = request.query.get("code", "")
     if not CODE_PATTERN.match(code):
         fail(400, "missing or malformed code")
@@ -146,6 +229,7 @@ async def callback(request: web.Request) -> web.StreamResponse:
     except (KeyError, TypeError, ValueError):
         fail(502, "GitHub's answer lacks the App's credentials")
     write_env(settings.env_file_path, values)
+    gate.done = True
     log.warning("GitHub App %s registered; credentials written to %s; restart the server",
                 values["APP_ID"], settings.env_file_path)
     html_url = str(data.get("html_url") or "")
@@ -158,6 +242,17 @@ async def callback(request: web.Request) -> web.StreamResponse:
     return response
 
 
+async def announce(app: web.Application) -> None:
+    """At start, while no App is configured: print the setup URL with its one-time code (WARNING, to the console)."""
+    settings = app[SETTINGS]
+    if settings.app_configured or env_has_credentials(settings.env_file_path):
+        return
+    log.warning("first-run setup: open %s/?code=%s to register the GitHub App (this code works in this process "
+                "only, until the App is registered)", public_base(settings), app[GATE].code)
+
+
 def add_routes(app: web.Application) -> None:
+    app[GATE] = SetupGate()
+    app.on_startup.append(announce)
     app.router.add_get("/", index)
     app.router.add_get("/setup/callback", callback)

@@ -20,7 +20,7 @@ router = Router()
 @router.register("workflow_run", action="completed")
 async def on_workflow_run_completed(event: Event, ctx: HandlerContext) -> None:
     run = RunInfo.from_event(event.data)
-    can_act = ctx.settings.app_configured and run.installation_id is not None
+    can_act = ctx.can_act_on_github  # the App's installation, or the person of a repository webhook
     owner = ctx.delivery.delivery_id
     service = IncidentPipeline(ctx.db, ctx.settings, GitHubForge(ctx.db, ctx.settings, ctx.github, owner, run), owner)
     if run.conclusion == "success" and not run.on_bot_branch:
@@ -30,8 +30,14 @@ async def on_workflow_run_completed(event: Event, ctx: HandlerContext) -> None:
         return
     if run.conclusion not in FAILING and not run.on_bot_branch:
         return
+    if not can_act and run.installation_id is None:  # a repository watched through its own webhook?
+        can_act = await ctx.act_through_repository_hook()
+        # the client is now the person's
+        service = IncidentPipeline(ctx.db, ctx.settings, GitHubForge(ctx.db, ctx.settings, ctx.github, owner, run),
+                                   owner)
     if not can_act:
-        ctx.log.info("failed run not handled: no GitHub App installation to act as", extra={"repository": run.repo})
+        ctx.log.info("failed run not handled: no GitHub App installation (or connected person) to act as",
+                     extra={"repository": run.repo})
         return
     if run.on_bot_branch:
         outcome = await service.verify()

@@ -22,7 +22,7 @@ from aiohttp.test_utils import TestServer
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from tests.fakes import github_commands, github_repos
+from tests.fakes import github_commands, github_hooks, github_repos
 from tests.fakes.github_oauth import add_identity_routes
 
 APP_ID = 4242
@@ -120,6 +120,7 @@ class FakeGitHub:
         add_identity_routes(self)  # OAuth web flow, refresh, /user, manifest conversion (tests/fakes/github_oauth.py)
         github_repos.install(self)  # repositories: Actions, contents, Git Data, pulls, comments, check runs
         github_commands.install(self)  # a commit's runs, reactions, people's comments, label removal
+        github_hooks.install(self)  # a repository as a person sees it; repository webhooks, really delivered
 
     # ---- life cycle
     async def start(self) -> str:

@@ -169,7 +169,7 @@ async def get_user(fake: FakeGitHub, request: web.Request) -> web.Response:
         return fake.error(404, "Not Found")
     headers = {}
     if token.kind in ("oauth", "pat"):
-        headers["X-OAuth-Scopes"] = "repo, read:user"
+        headers["X-OAuth-Scopes"] = getattr(fake, "token_scopes", {}).get(token.token, "repo, read:user")
     if token.kind == "pat":
         headers["GitHub-Authentication-Token-Expiration"] = "2030-01-01 00:00:00 UTC"
     return web.json_response(user, headers=headers)

@@ -59,6 +59,9 @@ class FakeRepo:
     check_runs: dict[int, dict[str, Any]] = field(default_factory=dict)
     reruns: list[int] = field(default_factory=list)
     protected: set[str] = field(default_factory=set)  # protected branch names
+    private: bool = False  # then a person's token sees it only with a role on it (else 404, as GitHub)
+    workflows: dict[int, dict[str, Any]] = field(default_factory=dict)
+    hooks: dict[int, dict[str, Any]] = field(default_factory=dict)  # repository webhooks (tests/fakes/github_hooks)
 
     # ---- building state
     def put_tree(self, files: dict[str, tuple[str, str]]) -> str:
@@ -131,6 +134,12 @@ class FakeRepos:
             "head_repository": {"full_name": head_repo or repo.full_name},
         }
         repo.runs[run_id] = run
+        repo.workflows.setdefault(workflow_id, {
+            "id": workflow_id, "node_id": f"W_{workflow_id}", "name": name, "path": path, "state": "active",
+            "created_at": "2024-01-01T00:00:00Z", "updated_at": "2024-01-01T00:00:00Z",
+            "html_url": f"{self.web}/{repo.full_name}/blob/main/{path}",
+            "badge_url": f"{self.web}/{repo.full_name}/workflows/{name}/badge.svg",
+        })
         for spec in jobs:
             job_id = next(self.ids)
             steps = [
@@ -173,7 +182,17 @@ class FakeRepos:
             return token
         name = f"{request.match_info['owner']}/{request.match_info['repo']}"
         repo = self.by_name.get(name)
-        return repo if repo is not None else self.fake.error(404, "Not Found")
+        if repo is None or (repo.private and self.role(token, repo) is None):
+            return self.fake.error(404, "Not Found")
+        return repo
+
+    def role(self, token: Any, repo: FakeRepo) -> str | None:
+        """The token's role on the repository: a person's from `fake.oauth.repo_roles`; an installation token's
+        "admin" (the App acts on what it is installed on); None: no access."""
+        if token.kind == "installation":
+            return "admin"
+        roles = self.fake.oauth.repo_roles.get(int(token.subject), {})  # type: ignore[attr-defined]
+        return roles.get(repo.full_name) or (None if repo.private else "pull")
 
     def _sig(self, job_id: int, expires: int) -> str:
         return hmac.new(BLOB_KEY, f"{job_id}:{expires}".encode(), hashlib.sha256).hexdigest()[:32]
@@ -280,16 +299,51 @@ def install(fake: FakeGitHub) -> None:
 
     r.add_get("/_blobs/job-logs/{job_id}", log_blob)
 
+    @route("GET", "/actions/workflows")
+    async def list_workflows(request: web.Request, repo: FakeRepo, _: Any) -> web.Response:
+        items = [{**repo.workflows[k], "url": f"{fake.url}/repos/{repo.full_name}/actions/workflows/{k}"}
+                 for k in sorted(repo.workflows)]
+        chunk, headers = paginate(request, items)
+        return web.json_response({"total_count": len(items), "workflows": chunk}, headers=headers)
+
+    @route("GET", "/actions/runs/{run_id}/logs")
+    async def run_logs(request: web.Request, repo: FakeRepo, _: Any) -> web.Response:
+        run_id = int(request.match_info["run_id"])
+        if run_id not in repo.runs:
+            return fake.error(404, "Not Found")
+        expires = int(fake.now()) + LOG_URL_TTL
+        location = f"{fake.url}/_blobs/run-logs/{run_id}?se={expires}&sig={repos._sig(-run_id, expires)}"
+        return web.Response(status=302, headers={"Location": location})
+
+    async def run_log_blob(request: web.Request) -> web.StreamResponse:
+        run_id = int(request.match_info["run_id"])
+        try:
+            expires = int(request.query.get("se", "0"))
+        except ValueError:
+            expires = 0
+        if request.query.get("sig") != repos._sig(-run_id, expires) or expires < fake.now():
+            return web.Response(status=403, text=EXPIRED_XML, content_type="application/xml")
+        repo = next((rp for rp in repos.by_name.values() if run_id in rp.runs), None)
+        if repo is None:
+            return web.Response(status=404, text="<Error><Code>BlobNotFound</Code></Error>",
+                                content_type="application/xml")
+        return web.Response(body=run_log_zip(repo, run_id), content_type="application/zip")
+
+    r.add_get("/_blobs/run-logs/{run_id}", run_log_blob)
+
     # ---- contents, trees, compare, commits
     @route("GET", "/contents/{path:.+}")
     async def contents(request: web.Request, repo: FakeRepo, _: Any) -> web.Response:
         sha = repo.resolve(request.query.get("ref", repo.default_branch))
         if sha is None:
             return fake.error(404, f"No commit found for the ref {request.query.get('ref')}")
-        path = request.match_info["path"]
+        path = request.match_info.get("path", "").strip("/")
         tree = repo.trees[repo.commits[sha]["tree"]]
         if path not in tree:
-            return fake.error(404, "Not Found")
+            listing = directory(repo, tree, path)
+            if listing is None:
+                return fake.error(404, "Not Found")
+            return web.json_response(listing)
         mode, blob = tree[path]
         if mode == "160000":
             return web.json_response({"type": "submodule", "size": 0, "path": path, "sha": repo.blobs[blob].decode()})
@@ -305,6 +359,9 @@ def install(fake: FakeGitHub) -> None:
             "type": "file", "encoding": "base64", "size": len(data), "name": path.rsplit("/", 1)[-1],
             "path": path, "content": encoded, "sha": blob,
         })
+
+    route("GET", "/contents/")(contents)
+    route("GET", "/contents")(contents)
 
     @route("GET", "/git/trees/{sha}")
     async def get_tree(request: web.Request, repo: FakeRepo, _: Any) -> web.Response:
@@ -577,6 +634,42 @@ def install(fake: FakeGitHub) -> None:
             return error422(problem)
         run.update(body)
         return web.json_response(run)
+
+
+def directory(repo: FakeRepo, tree: dict[str, tuple[str, str]], path: str) -> list[dict[str, Any]] | None:
+    """GitHub's listing of a directory (files and subdirectories, by name), None if there is no such directory."""
+    prefix = f"{path}/" if path else ""
+    entries: dict[str, dict[str, Any]] = {}
+    for name, (mode, blob) in tree.items():
+        if not name.startswith(prefix):
+            continue
+        rest = name[len(prefix):]
+        head, sep, _ = rest.partition("/")
+        full = prefix + head
+        if sep:
+            entries.setdefault(head, {"type": "dir", "name": head, "path": full, "size": 0,
+                                      "sha": _obj_sha("tree", full)})
+        else:
+            kind = {"160000": "submodule", "120000": "symlink"}.get(mode, "file")
+            entries[head] = {"type": kind, "name": head, "path": full, "size": len(repo.blobs[blob]), "sha": blob}
+    if not entries:
+        return None if path else []
+    return [entries[k] for k in sorted(entries)]
+
+
+def run_log_zip(repo: FakeRepo, run_id: int) -> bytes:
+    """A run's logs as GitHub zips them: `{n}_{job}.txt` for each job, and `{job}/{n}_{step}.txt` for its steps."""
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for index, job in enumerate(repo.jobs.get(run_id, [])):
+            text = repo.logs.get(job["id"], b"")
+            zf.writestr(f"{index}_{job['name']}.txt", text)
+            for step in job["steps"]:
+                zf.writestr(f"{job['name']}/{step['number']}_{step['name']}.txt", text if step["number"] == 1 else b"")
+    return out.getvalue()
 
 
 def _ancestors(repo: FakeRepo, sha: str) -> set[str]:
