@@ -71,6 +71,10 @@ SCHEMAS: dict[str, Any] = {
         {"private": {"type": "boolean"}, "installation": {"type": "object", "nullable": True},
          "last_event_at": TIME, "permissions": {"type": "object", "additionalProperties": {"type": "boolean"}},
          "recent_incidents": {"type": "array", "items": ref("Incident")}, "mode": {"type": "string"}}),
+    "RepositoryEntry": obj(
+        {"full_name": {"type": "string"}},
+        {"id": NULL_STR, "provider": {"type": "string", "enum": ["github", "gitlab"]}, "watched": {"type": "boolean"},
+         "is_enabled": {"type": "boolean"}, "auto_pr_enabled": {"type": "boolean"}}),
     "HookedRepository": obj(
         {"id": {"type": "string"}, "github_id": {"type": "string"}, "full_name": {"type": "string"},
          "mode": {"type": "string", "enum": ["webhook"]}, "webhook_id": NULL_STR, "acting_as": ref("ActingAs"),
@@ -192,8 +196,32 @@ def paths() -> dict[str, dict[str, Any]]:
             params=[query("repository", {"type": "string", "pattern": FULL_NAME}, "owner/name")],
             tag="connections")},
         "/api/v1/repositories": {"get": operation(
-            "The watched repositories I can reach on GitHub", {200: paged("repositories", "Repository")},
-            params=PAGING, tag="repositories")},
+            "The repositories I can reach (GitHub, and GitLab projects I maintain), searched and filtered",
+            {200: {**paged("repositories", "RepositoryEntry"),
+                   "properties": {**paged("repositories", "RepositoryEntry")["properties"],
+                                  "owners": {"type": "array", "items": {"type": "string"}}}}},
+            params=[query("q", {"type": "string", "maxLength": 100}, "words in the full name"),
+                    query("provider", {"type": "string"}, "github, gitlab or all (anything else: 400)"),
+                    query("owner", {"type": "string"}, "the owner (an account or group; a malformed one: 400)"),
+                    query("monitoring", {"type": "string"}, "on, off or all (anything else: 400)"),
+                    query("include_unwatched", {"type": "string"},
+                          "on: also the repositories the App reaches that are not watched yet"),
+                    *PAGING],
+            tag="repositories")},
+        "/api/v1/repositories/batch": {"post": operation(
+            "Switch monitoring or auto-PR on many repositories at once (a result per id)",
+            {200: obj({"results": {"type": "array", "items": obj(
+                {"id": {"type": "string"}, "ok": {"type": "boolean"}, "status": {"type": "integer"}},
+                {"error": {"type": "string"}, "repository": ANY_OBJECT})}, "changed": {"type": "integer"}})},
+            write=True, tag="repositories",
+            body={"type": "object", "required": ["ids"], "additionalProperties": False, "properties": {
+                "ids": {"type": "array", "minItems": 1, "maxItems": 100, "items": {"type": "string"}},
+                "monitoring": {"type": "boolean"}, "auto_pr": {"type": "boolean"}}})},
+        "/api/v1/repositories/{id}/statistics": {"get": operation(
+            "Incidents by category and status, time to fix, fix PRs merged vs closed",
+            {200: obj({"id": {"type": "string"}, "full_name": {"type": "string"}, "incidents": ANY_OBJECT,
+                       "time_to_fix": ANY_OBJECT, "fix_prs": ANY_OBJECT})},
+            params=[REPO_ID], tag="repositories")},
         "/api/v1/repositories/{id}": {"get": operation(
             "One repository, with its recent incidents", {200: ref("Repository")}, params=[REPO_ID],
             tag="repositories")},
