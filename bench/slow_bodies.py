@@ -144,7 +144,8 @@ def main() -> None:
 
     env = dict(os.environ, WEBHOOK_SECRET="bench-secret", DATABASE_URL=f"sqlite:///{tmp.name}/slow.sqlite3",
                LOG_LEVEL="WARNING", OAUTH_TOKEN_ENCRYPTION_KEY=Fernet.generate_key().decode(),
-               PORT=str(port), HOST="127.0.0.1", DEVFLOWFIX_ENV="production")
+               PORT=str(port), HOST="127.0.0.1", DEVFLOWFIX_ENV="production",
+               PUBLIC_URL="https://devflowfix.bench.invalid")
     env.update(item.split("=", 1) for item in args.env)
     proc = subprocess.Popen([sys.executable, "-m", "bot", "serve"], env=env, cwd=ROOT)
     try:

@@ -455,6 +455,7 @@ def main() -> None:
 
         base_env = dict(os.environ, WEBHOOK_SECRET=SECRET, LOG_LEVEL="WARNING", HOST="127.0.0.1",
                         OAUTH_TOKEN_ENCRYPTION_KEY=Fernet.generate_key().decode(), DEVFLOWFIX_ENV="production",
+                        PUBLIC_URL="https://devflowfix.bench.invalid",
                         APP_ID=str(APP_ID), PRIVATE_KEY_PATH=str(folder / "key.pem"), GITHUB_API_URL=fake["url"],
                         GITHUB_URL=fake["url"],
                         WEBHOOK_RATE_LIMIT="0")  # one client address sending thousands a second is the point here
