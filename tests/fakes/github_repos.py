@@ -1,5 +1,5 @@
 """The fake GitHub's repositories: Actions (runs, jobs, the 302 log redirect to a signed short-lived blob URL),
-contents, trees, compare, Git Data (blobs, trees, commits, refs), pulls, issue comments, labels, check runs.
+contents (a file, or a directory's entries), trees, compare, Git Data (blobs, trees, commits, refs), pulls, issue comments, labels, check runs.
 
 Real shapes and status codes: 201 on creation, 404 for unknown repositories and paths, 422 for a ref that
 exists ("Reference already exists"), a PR that exists, or more than 50 annotations; Link paging on lists; an
@@ -286,9 +286,12 @@ def install(fake: FakeGitHub) -> None:
         sha = repo.resolve(request.query.get("ref", repo.default_branch))
         if sha is None:
             return fake.error(404, f"No commit found for the ref {request.query.get('ref')}")
-        path = request.match_info["path"]
+        path = request.match_info["path"].rstrip("/")
         tree = repo.trees[repo.commits[sha]["tree"]]
         if path not in tree:
+            listing = _directory(repo, tree, path)
+            if listing:  # as GitHub: a directory answers with its entries (no content), files and directories
+                return web.json_response(listing)
             return fake.error(404, "Not Found")
         mode, blob = tree[path]
         if mode == "160000":
@@ -565,6 +568,23 @@ def install(fake: FakeGitHub) -> None:
             return error422(problem)
         run.update(body)
         return web.json_response(run)
+
+
+def _directory(repo: FakeRepo, tree: dict[str, tuple[str, str]], path: str) -> list[dict[str, Any]]:
+    """The contents API's answer for a directory: one entry per direct child, sorted by name."""
+    prefix = path + "/"
+    found: dict[str, dict[str, Any]] = {}
+    for full, (mode, blob) in tree.items():
+        if not full.startswith(prefix):
+            continue
+        name, _, rest = full[len(prefix):].partition("/")
+        if rest:
+            found.setdefault(name, {"type": "dir", "name": name, "path": prefix + name, "size": 0,
+                                    "sha": _obj_sha("tree", prefix + name)})
+        else:
+            kind = {"120000": "symlink", "160000": "submodule"}.get(mode, "file")
+            found[name] = {"type": kind, "name": name, "path": full, "sha": blob, "size": len(repo.blobs[blob])}
+    return [found[k] for k in sorted(found)]
 
 
 def _ancestors(repo: FakeRepo, sha: str) -> set[str]:
