@@ -14,6 +14,7 @@ from storage.deliveries import DeliveryStore, DeliveryWriter
 from storage.engine import create_engine, session_factory
 from storage.incidents import IncidentStore
 from storage.installations import InstallationStore
+from storage.pull_requests import PullRequestStore
 from storage.repositories import RepositoryStore
 from storage.sign_in import OAuthStateStore, WebSessionStore
 from storage.users import UserStore
@@ -36,6 +37,7 @@ class Database:
     incidents: IncidentStore
     commands: CommandStore
     repositories: RepositoryStore
+    pull_requests: PullRequestStore
 
     @classmethod
     def connect(cls, url: str) -> Database:
@@ -57,6 +59,7 @@ class Database:
             ),
             commands=CommandStore(sessions),
             repositories=RepositoryStore(sessions),
+            pull_requests=PullRequestStore(sessions),
         )
 
     async def migrate(self) -> None:

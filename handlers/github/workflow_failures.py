@@ -8,6 +8,9 @@ from __future__ import annotations
 from gidgethub.routing import Router
 from gidgethub.sansio import Event
 
+from bot.config.gates import why_not
+from bot.config.loader import load_github_config
+from bot.config.report import report_on_github
 from bot.context import HandlerContext
 from bot.fixes.incidents import FAILING, IncidentService
 from bot.incidents.github_context import BOT_BRANCH_PREFIX, RunInfo
@@ -33,6 +36,26 @@ async def on_workflow_run_completed(event: Event, ctx: HandlerContext) -> None:
     if run.on_bot_branch:
         outcome = await service.verify(run)
     else:
+        # the repository's configuration, read once for this event (cached by the file's blob sha)
+        conn = await ctx.db.installations.repository(run.repo)
+        config = await load_github_config(ctx.github(), ctx.settings, conn, run.repo, run.default_branch)
+        ctx.data["config"] = config
+        await report_on_github(ctx.github(), run.repo, run.head_sha, config, web_base=ctx.settings.github_web_base,
+                               branch=run.default_branch)
+        reason = await why_not(ctx.db, config, provider="github", repo=run.repo, workflow=run.workflow_name,
+                               path=run.workflow_path, branch=run.head_branch,
+                               pulls=[p.number for p in run.pull_requests])
+        if reason is not None:
+            await ctx.db.incidents.record_run({
+                "provider": "github", "repository_full_name": run.repo, "run_id": run.run_id,
+                "run_attempt": run.run_attempt, "run_number": run.run_number, "workflow_name": run.workflow_name,
+                "workflow_path": run.workflow_path, "event": run.event, "head_branch": run.head_branch,
+                "head_sha": run.head_sha, "status": "ignored", "conclusion": run.conclusion,
+                "html_url": run.html_url, "incident_id": None, "repository_connection_id": conn.id if conn else None,
+            })
+            ctx.log.info("workflow run %s ignored: %s", run.run_id, reason, extra={"repository": run.repo})
+            ctx.data["incident_outcome"] = f"ignored: {reason}"
+            return
         outcome = await service.handle_failure(run)
     calls = ctx.github_calls
     ctx.log.info(

@@ -1,5 +1,6 @@
 """The fake GitHub's repositories: Actions (runs, jobs, the 302 log redirect to a signed short-lived blob URL),
-contents (a file, or a directory's entries), trees, compare, Git Data (blobs, trees, commits, refs), pulls, issue comments, labels, check runs.
+contents (a file, or a directory's entries), trees, compare, Git Data (blobs, trees, commits, refs), pulls, issue
+comments, labels, check runs.
 
 Real shapes and status codes: 201 on creation, 404 for unknown repositories and paths, 422 for a ref that
 exists ("Reference already exists"), a PR that exists, or more than 50 annotations; Link paging on lists; an
