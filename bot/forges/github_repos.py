@@ -292,14 +292,15 @@ async def create_check_run(
 
 async def update_check_run(
     client: GitHubClient, repo: str, check_run_id: int, *, conclusion: str, title: str, summary: str, text: str,
-    annotations: list[dict[str, Any]],
+    annotations: list[dict[str, Any]], actions: list[dict[str, str]] | None = None,
 ) -> bool:
+    """Update the check run; `actions` (when given, even empty) replace its buttons."""
     output = {"title": title, "summary": summary, "text": text, "annotations": annotations[:MAX_ANNOTATIONS]}
+    data: dict[str, Any] = {"status": "completed", "conclusion": conclusion, "output": output}
+    if actions is not None:
+        data["actions"] = actions[:3]
     try:
-        await client.patch(
-            f"{repo_path(repo)}/check-runs/{int(check_run_id)}",
-            data={"status": "completed", "conclusion": conclusion, "output": output},
-        )
+        await client.patch(f"{repo_path(repo)}/check-runs/{int(check_run_id)}", data=data)
     except gidgethub.BadRequest as exc:
         if _is_status(exc, 404):
             return False

@@ -38,6 +38,10 @@ async def on_workflow_run_completed(event: Event, ctx: HandlerContext) -> None:
     else:
         # the repository's configuration, read once for this event (cached by the file's blob sha)
         conn = await ctx.db.installations.repository(run.repo)
+        if conn is not None and (not conn.is_enabled or conn.removed_at is not None):
+            outcome = await service.handle_failure(run)  # off on the server: no file can turn it on, none read
+            _done(ctx, run, outcome)
+            return
         config = await load_github_config(ctx.github(), ctx.settings, conn, run.repo, run.default_branch)
         ctx.data["config"] = config
         await report_on_github(ctx.github(), run.repo, run.head_sha, config, web_base=ctx.settings.github_web_base,
@@ -57,6 +61,10 @@ async def on_workflow_run_completed(event: Event, ctx: HandlerContext) -> None:
             ctx.data["incident_outcome"] = f"ignored: {reason}"
             return
         outcome = await service.handle_failure(run)
+    _done(ctx, run, outcome)
+
+
+def _done(ctx: HandlerContext, run: RunInfo, outcome: object) -> None:
     calls = ctx.github_calls
     ctx.log.info(
         "workflow run %s: %s", run.run_id, outcome,

@@ -535,7 +535,12 @@ def install(fake: FakeGitHub) -> None:
         return web.json_response(pr["labels"])
 
     # ---- check runs
-    def check_output_ok(output: dict[str, Any] | None) -> str | None:
+    def check_output_ok(output: dict[str, Any] | None, actions: list[dict[str, Any]] | None = None) -> str | None:
+        for action in actions or []:  # GitHub's limits on a check run's buttons
+            if (len(actions or []) > 3 or not 0 < len(action.get("label") or "") <= 20
+                    or not 0 < len(action.get("description") or "") <= 40
+                    or not 0 < len(action.get("identifier") or "") <= 20):
+                return "Invalid request.\n\nFor 'actions', the label, description or identifier is too long."
         if not output:
             return None
         if len(output.get("annotations") or []) > 50:
@@ -551,7 +556,7 @@ def install(fake: FakeGitHub) -> None:
             return error422("Invalid request.\n\n\"name\", \"head_sha\" weren't supplied.")
         if body["head_sha"] not in repo.commits:
             return error422("No commit found for SHA: " + str(body["head_sha"]))
-        problem = check_output_ok(body.get("output"))
+        problem = check_output_ok(body.get("output"), body.get("actions"))
         if problem:
             return error422(problem)
         cid = next(repos.ids)
@@ -564,7 +569,7 @@ def install(fake: FakeGitHub) -> None:
         run = repo.check_runs.get(int(request.match_info["check_run_id"]))
         if run is None:
             return fake.error(404, "Not Found")
-        problem = check_output_ok(body.get("output"))
+        problem = check_output_ok(body.get("output"), body.get("actions"))
         if problem:
             return error422(problem)
         run.update(body)
