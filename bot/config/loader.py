@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import posixpath
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import cachetools
@@ -68,14 +68,19 @@ class GitHubReader:
 class GitLabReader:
     client: GitLabClient
     max_bytes: int
+    ids: dict[str, int] = field(default_factory=dict)  # project path -> id, where known (the event's project)
     forge: str = "gitlab"
 
+    def _project(self, repo: str) -> int | str:
+        return self.ids.get(repo, repo)
+
     async def sha(self, repo: str, path: str, ref: str | None) -> str | None:
-        blobs = await gitlab_repository.tree_blobs(self.client, repo, posixpath.dirname(path), ref)
+        blobs = await gitlab_repository.tree_blobs(self.client, self._project(repo), posixpath.dirname(path), ref)
         return (blobs or {}).get(posixpath.basename(path)) or None
 
     async def text(self, repo: str, path: str, ref: str | None) -> tuple[str | None, int]:
-        found = await gitlab_repository.get_file(self.client, repo, path, ref, max_bytes=self.max_bytes)
+        found = await gitlab_repository.get_file(self.client, self._project(repo), path, ref,
+                                                 max_bytes=self.max_bytes)
         return (found.text, found.size) if found is not None else (None, 0)
 
 
@@ -199,10 +204,10 @@ async def load_github_config(
 
 async def load_gitlab_config(
     client: GitLabClient, settings: Settings, conn: RepositoryConnection | None, project: str,
-    default_branch: str | None,
+    default_branch: str | None, *, project_id: int | None = None,
 ) -> EffectiveConfig:
     """The effective configuration of a GitLab project (`.gitlab/devflowfix.yml`, `_extends` to another one)."""
-    reader = GitLabReader(client, settings.config_max_bytes)
+    reader = GitLabReader(client, settings.config_max_bytes, {project: project_id} if project_id else {})
     layers, problems = await read_chain(reader, project, GITLAB_PATH, default_branch,
                                         max_bytes=settings.config_max_bytes, org_fallback=None)
     return effective(settings, conn, layers, problems)

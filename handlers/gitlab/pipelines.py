@@ -9,8 +9,11 @@ from gidgetlab.sansio import Event
 
 from bot.auth.crypto import DecryptError
 from bot.auth.user_tokens import ReconnectRequired
+from bot.config.gates import why_not
+from bot.config.loader import load_gitlab_config
+from bot.config.report import report_on_gitlab
 from bot.context import HandlerContext
-from bot.fixes.gitlab_incidents import GitLabIncidentService, PipelineInfo
+from bot.fixes.gitlab_incidents import CI_FILE, WORKFLOW, GitLabIncidentService, PipelineInfo
 
 router = Router()
 
@@ -20,9 +23,15 @@ async def on_pipeline_failed(event: Event, ctx: HandlerContext) -> None:
     pipeline = PipelineInfo.from_event(event.data)
     where = {"project": pipeline.project, "pipeline_id": pipeline.pipeline_id}
     try:
-        if await ctx.gitlab_for(pipeline.project_id) is None:
+        client = await ctx.gitlab_for(pipeline.project_id)
+        if client is None:
             ctx.log.info("failed gitlab pipeline not handled: no GITLAB_TOKEN and the project is not connected",
                          extra=where)
+            return
+        reason = await _config_gate(ctx, pipeline)
+        if reason is not None:
+            ctx.log.info("failed gitlab pipeline ignored: %s", reason, extra=where)
+            ctx.data["incident_outcome"] = f"ignored: {reason}"
             return
         service = GitLabIncidentService(ctx.db, ctx.settings, ctx.gitlab, owner=ctx.delivery.delivery_id)
         outcome = await service.handle_failure(pipeline)
@@ -36,6 +45,30 @@ async def on_pipeline_failed(event: Event, ctx: HandlerContext) -> None:
     ctx.log.info("gitlab pipeline %s: %s", pipeline.pipeline_id, outcome, extra={**where, "gitlab_calls": calls})
     ctx.data["incident_outcome"] = outcome
     ctx.data["gitlab_calls"] = calls
+
+
+async def _config_gate(ctx: HandlerContext, pipeline: PipelineInfo) -> str | None:
+    """Read the project's configuration once for this event, report a bad file (one note), and say why the
+    pipeline is left alone (None: it is not). A project turned off on the server is not read at all."""
+    conn = await ctx.db.repositories.by_provider_id("gitlab", str(pipeline.project_id))
+    client = ctx.gitlab()
+    if client is None or (conn is not None and conn.removed_at is None and not conn.is_enabled):
+        return None  # the incident service says "turned off"
+    # ref None: GitLab's `HEAD`, the project's default branch (whatever the event says it is called)
+    config = await load_gitlab_config(client, ctx.settings, conn, pipeline.project, None,
+                                      project_id=pipeline.project_id)
+    ctx.data["config"] = config
+    await report_on_gitlab(client, pipeline.project_id, config, sha=pipeline.sha, mr_iid=pipeline.mr_iid)
+    reason = await why_not(ctx.db, config, provider="gitlab", repo=pipeline.project, workflow=WORKFLOW,
+                           path=CI_FILE, branch=pipeline.ref, pulls=[pipeline.mr_iid] if pipeline.mr_iid else [])
+    if reason is not None:
+        await ctx.db.incidents.record_run({
+            "provider": "gitlab", "repository_full_name": pipeline.project, "run_id": pipeline.pipeline_id,
+            "run_attempt": 1, "workflow_name": WORKFLOW, "workflow_path": CI_FILE, "event": pipeline.source,
+            "head_branch": pipeline.ref, "head_sha": pipeline.sha, "status": "ignored", "conclusion": "failed",
+            "html_url": pipeline.web_url, "incident_id": None,
+        })
+    return reason
 
 
 @router.register("Pipeline Hook", status="success")

@@ -24,12 +24,14 @@ has no pipelines). Each recorded call says who made it (`as_user`: the user id, 
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import itertools
 import secrets
 import time
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import unquote, urlencode
 
 from aiohttp import web
 from aiohttp.test_utils import TestServer
@@ -68,9 +70,21 @@ class FakeProject:
     members: dict[int, int] = field(default_factory=dict)  # user id -> access level (10..50)
     hooks: dict[int, dict[str, Any]] = field(default_factory=dict)  # hook id -> hook, with its `token`
     visibility: str = "private"
+    default_branch: str = "main"
+    files: dict[str, dict[str, bytes]] = field(default_factory=dict)  # ref -> path -> content
+
+    def put_file(self, path: str, content: str | bytes, *, ref: str | None = None) -> str:
+        """Write a file on `ref` (the default branch); returns its blob id (git's sha1 of the blob)."""
+        data = content.encode() if isinstance(content, str) else content
+        self.files.setdefault(ref or self.default_branch, {})[path] = data
+        return _blob_id(data)
 
     def mr_notes(self, iid: int) -> list[dict[str, Any]]:
         return list(self.notes.get(iid, {}).values())
+
+
+def _blob_id(data: bytes) -> str:
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()  # noqa: S324 - git's object id
 
 
 @dataclass
@@ -114,6 +128,8 @@ class FakeGitLab:
         self.app.router.add_post(p + "/merge_requests/{iid}/notes", self.create_note)
         self.app.router.add_put(p + "/merge_requests/{iid}/notes/{note}", self.update_note)
         self.app.router.add_post(p + "/repository/commits/{sha}/comments", self.commit_comment)
+        self.app.router.add_get(p + "/repository/tree", self.repository_tree)
+        self.app.router.add_get(p + "/repository/files/{file_path:.+}", self.repository_file)
         self.app.router.add_get("/api/v4/projects", self.list_projects)
         self.app.router.add_get(p, self.get_project)
         self.app.router.add_get(p + "/hooks", self.list_hooks)
@@ -187,8 +203,9 @@ class FakeGitLab:
         return web.json_response({"message": f"{status} Error"}, status=status)
 
     def _project(self, request: web.Request, min_level: int = 0) -> FakeProject:
-        project = self.projects.get(int(request.match_info["project"])) if request.match_info[
-            "project"].isdigit() else None
+        key = unquote(request.match_info["project"])
+        project = self.projects.get(int(key)) if key.isdigit() else next(
+            (p for p in self.projects.values() if p.path == key), None)
         as_user = request.get(AS_USER)
         if project is None or (as_user is not None and as_user not in project.members):
             raise web.HTTPNotFound(text='{"message": "404 Project Not Found"}', content_type="application/json")
@@ -218,6 +235,48 @@ class FakeGitLab:
                  if as_user is None or p.members.get(as_user, 0) >= max(least, 1)]
         simple = request.query.get("simple") == "true"
         return self._page(request, [self._project_json(p, as_user, simple=simple) for p in found])
+
+    def _files_at(self, project: FakeProject, request: web.Request) -> dict[str, bytes] | None:
+        ref = request.query.get("ref") or ""
+        if not ref:
+            raise web.HTTPBadRequest(text='{"error": "ref is missing"}', content_type="application/json")
+        return project.files.get(project.default_branch if ref == "HEAD" else ref)
+
+    async def repository_tree(self, request: web.Request) -> web.Response:
+        """`GET …/repository/tree?path=&ref=`: the directory's entries (blobs and trees) with their ids, paged."""
+        project = self._project(request)
+        files = self._files_at(project, request)
+        prefix = request.query.get("path", "").strip("/")
+        entries: dict[str, dict[str, Any]] = {}
+        for full, data in sorted((files or {}).items()):
+            if prefix and not full.startswith(prefix + "/"):
+                continue
+            rest = full[len(prefix) + 1:] if prefix else full
+            name, _, deeper = rest.partition("/")
+            path = f"{prefix}/{name}" if prefix else name
+            if deeper:
+                entries.setdefault(name, {"id": _blob_id(path.encode()), "name": name, "type": "tree", "path": path,
+                                          "mode": "040000"})
+            else:
+                entries[name] = {"id": _blob_id(data), "name": name, "type": "blob", "path": path, "mode": "100644"}
+        if not entries:
+            return web.json_response({"message": "404 Tree Not Found"}, status=404)
+        return self._page(request, list(entries.values()))
+
+    async def repository_file(self, request: web.Request) -> web.Response:
+        """`GET …/repository/files/:file_path?ref=`: base64 content, `blob_id`, `size` (404 when missing)."""
+        project = self._project(request)
+        files = self._files_at(project, request)
+        path = unquote(request.match_info["file_path"])
+        if files is None or path not in files:
+            return web.json_response({"message": "404 File Not Found"}, status=404)
+        data = files[path]
+        return web.json_response({
+            "file_name": path.rsplit("/", 1)[-1], "file_path": path, "size": len(data), "encoding": "base64",
+            "content_sha256": hashlib.sha256(data).hexdigest(), "ref": request.query["ref"],
+            "blob_id": _blob_id(data), "commit_id": "0" * 40, "last_commit_id": "0" * 40,
+            "content": base64.b64encode(data).decode(),
+        })
 
     async def get_project(self, request: web.Request) -> web.Response:
         project = self._project(request)
