@@ -223,3 +223,11 @@ async def test_a_broken_file_gets_one_check_run_on_its_line_and_the_run_is_still
 
     await world.deliver(world.payload(world.failed_run()))  # another run of the same commit: no second check run
     assert len([c for c in world.repo.check_runs.values() if c["name"] == CHECK_NAME]) == 1
+
+
+async def test_a_refused_config_check_run_does_not_stop_the_work(world: World) -> None:
+    write_config(world, "comment: sometimes\n")
+    world.fake.fail_next("POST", f"/repos/{REPO}/check-runs", (403, "Resource not accessible by integration"))
+    row = await world.deliver(world.payload(world.failed_run()))
+    assert row.status == "done", row.last_error
+    assert len(await world.incidents()) == 1

@@ -5,13 +5,19 @@ problem, once per commit and set of problems in this process.
 
 from __future__ import annotations
 
+import logging
+
 import cachetools
+import gidgethub
+import gidgetlab
 
 from bot.config.effective import EffectiveConfig
 from bot.config.problems import ConfigProblem
 from bot.forges import github_repos, gitlab_repository
 from bot.forges.github_client import GitHubClient
 from bot.forges.gitlab_client import GitLabClient
+
+log = logging.getLogger(__name__)
 
 CHECK_NAME = "DevFlowFix config"
 MARKER = "<!-- devflowfix:config-problem -->"
@@ -44,11 +50,15 @@ async def report_on_github(gh: GitHubClient, repo: str, head_sha: str, config: E
     details = None
     if own and branch:
         details = f"{web_base}/{repo}/blob/{branch}/{own[0].path}#L{own[0].line}"
-    return await github_repos.create_check_run(
-        gh, repo, name=CHECK_NAME, head_sha=head_sha, conclusion="action_required" if details else "neutral",
-        title=f"{first.path} line {first.line}: {first.message}"[:200] if first.line else f"{first.path}: "
-        f"{first.message}"[:200], summary=describe(problems), text="", annotations=annotations, details_url=details,
-    )
+    title = f"{first.path} line {first.line}: {first.message}" if first.line else f"{first.path}: {first.message}"
+    try:
+        return await github_repos.create_check_run(
+            gh, repo, name=CHECK_NAME, head_sha=head_sha, conclusion="action_required" if details else "neutral",
+            title=title[:200], summary=describe(problems), text="", annotations=annotations, details_url=details,
+        )
+    except gidgethub.BadRequest as exc:  # e.g. no `checks: write`: the work goes on with the defaults
+        log.warning("config check run not written for %s: HTTP %s", repo, exc.status_code)
+        return None
 
 
 async def report_on_gitlab(client: GitLabClient, project_id: int, config: EffectiveConfig, *, sha: str,
@@ -58,11 +68,15 @@ async def report_on_gitlab(client: GitLabClient, project_id: int, config: Effect
     if not problems or not _first_time("gitlab", str(project_id), str(mr_iid or sha), *map(str, problems)):
         return False
     body = f"{MARKER}\n{describe(problems)}\n"
-    if mr_iid is not None:
-        await gitlab_repository.create_mr_note(client, project_id, mr_iid, body)
-    elif sha:
-        await gitlab_repository.create_commit_comment(client, project_id, sha, body)
-    else:
+    try:
+        if mr_iid is not None:
+            await gitlab_repository.create_mr_note(client, project_id, mr_iid, body)
+        elif sha:
+            await gitlab_repository.create_commit_comment(client, project_id, sha, body)
+        else:
+            return False
+    except gidgetlab.BadRequest as exc:  # e.g. a token that may not write notes: the work goes on
+        log.warning("config note not written for project %s: HTTP %s", project_id, exc.status_code)
         return False
     return True
 
