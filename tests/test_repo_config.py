@@ -6,6 +6,7 @@ the gates on failed runs (turned off, workflow and branch globs).
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -142,6 +143,13 @@ def test_the_yaml_reader_refuses_bombs_and_big_files() -> None:
         parse("k: " + "x" * 70_000)
     with pytest.raises(YamlError, match="deeper"):
         parse("a: " + "[" * 30 + "]" * 30)
+    # shapes PyYAML is slow on (quadratic flow nesting) or recurses on (a sequence per dash): refused before it
+    for hostile in ("a: " + "[" * 20_000, "- " * 20_000 + "x", "".join(" " * i + f"k{i}:\n" for i in range(300)),
+                    "".join(f"k{i}: [a, b, {{c: d}}]\n" for i in range(2_000))):
+        started = time.perf_counter()
+        with pytest.raises(YamlError, match="deeper|more than 5000 values"):
+            parse(hostile)
+        assert time.perf_counter() - started < 1.0
     with pytest.raises(YamlError):
         parse("a: !!python/object:os.system x\n")
 

@@ -13,6 +13,8 @@ MAX_DEPTH = 20
 MAX_NODES = 5_000
 
 Lines = dict[tuple[str | int, ...], int]  # key path -> 1-based line
+# libyaml's parser when PyYAML was built with it (the wheels are): the same events and marks, several times faster
+Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class YamlError(ValueError):
@@ -28,11 +30,17 @@ def parse(text: str, *, max_bytes: int = MAX_BYTES) -> tuple[Any, Lines]:
     """The document's data and the line of each key path; raises YamlError."""
     if len(text.encode("utf-8", "replace")) > max_bytes:
         raise YamlError(f"the file is larger than {max_bytes // 1024} KiB")
+    _check_nesting(text)  # before PyYAML, whose scanner is quadratic in the nesting of `[` and `{`
     try:
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        values = 0
+        for event in yaml.parse(text, Loader=Loader):  # a first pass, iterative and stopped early
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 raise YamlError("anchors and aliases (&, *) are not allowed", _line(event.start_mark))
-        loader = yaml.SafeLoader(text)
+            if isinstance(event, yaml.NodeEvent):
+                values += 1
+                if values > MAX_NODES:
+                    raise YamlError(f"more than {MAX_NODES} values", _line(event.start_mark))
+        loader = Loader(text)
         try:
             node = loader.get_single_node()
         finally:
@@ -42,11 +50,32 @@ def parse(text: str, *, max_bytes: int = MAX_BYTES) -> tuple[Any, Lines]:
         raise YamlError(f"invalid YAML: {exc.problem or exc.context or 'syntax error'}", _line(mark)) from None
     except yaml.YAMLError as exc:
         raise YamlError(f"invalid YAML: {type(exc).__name__}") from None
+    except RecursionError:  # the pre-checks make this unreachable; a 500 it must never be
+        raise YamlError(f"nested deeper than {MAX_DEPTH} levels") from None
     if node is None:
         return None, {}
     lines: Lines = {}
     counter = [0]
     return _build(node, (), lines, counter), lines
+
+
+def _check_nesting(text: str) -> None:
+    """Refuse deep flow nesting (`[[[[…`) and deep indentation in one linear pass (brackets inside quotes count
+    too: a real configuration never comes near the limit)."""
+    depth = 0
+    line = 1
+    for ch in text:
+        if ch in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise YamlError(f"nested deeper than {MAX_DEPTH} levels", line)
+        elif ch in "]}":
+            depth = max(depth - 1, 0)
+        elif ch == "\n":
+            line += 1
+    for number, row in enumerate(text.splitlines(), 1):  # indentation, and `- - - …` (a sequence per dash)
+        if len(row) - len(row.lstrip(" -\t")) > 4 * MAX_DEPTH:
+            raise YamlError(f"nested deeper than {MAX_DEPTH} levels (indentation and `- `)", number)
 
 
 def _line(mark: Any) -> int:
