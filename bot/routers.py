@@ -11,7 +11,7 @@ import gidgetlab.routing
 import gidgetlab.sansio
 
 from handlers.github import authorizations, check_actions, commands, installations, ping, workflow_failures
-from handlers.gitlab import pipelines
+from handlers.gitlab import notes, pipelines
 
 Handler = Callable[..., Awaitable[None]]
 
@@ -19,7 +19,7 @@ github_router = gidgethub.routing.Router(
     ping.router, installations.router, authorizations.router, workflow_failures.router, commands.router,
     check_actions.router,
 )
-gitlab_router = gidgetlab.routing.Router(pipelines.router)
+gitlab_router = gidgetlab.routing.Router(pipelines.router, notes.router)
 
 
 def github_handlers(event: gidgethub.sansio.Event) -> list[Handler]:

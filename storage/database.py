@@ -8,6 +8,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from storage import migrate
+from storage.audit import AuditStore
 from storage.commands import CommandStore
 from storage.connections import ConnectionStore
 from storage.deliveries import DeliveryStore, DeliveryWriter
@@ -17,6 +18,7 @@ from storage.installations import InstallationStore
 from storage.pull_requests import PullRequestStore
 from storage.repositories import RepositoryStore
 from storage.sign_in import OAuthStateStore, WebSessionStore
+from storage.statistics import StatisticsStore
 from storage.users import UserStore
 
 
@@ -38,6 +40,8 @@ class Database:
     commands: CommandStore
     repositories: RepositoryStore
     pull_requests: PullRequestStore
+    audit: AuditStore
+    statistics: StatisticsStore
 
     @classmethod
     def connect(cls, url: str) -> Database:
@@ -60,6 +64,8 @@ class Database:
             commands=CommandStore(sessions),
             repositories=RepositoryStore(sessions),
             pull_requests=PullRequestStore(sessions),
+            audit=AuditStore(sessions),
+            statistics=StatisticsStore(sessions),
         )
 
     async def migrate(self) -> None:

@@ -20,7 +20,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 
-from storage.models import FixAttempt, ForgeNote, Incident, LLMUsage, PullRequestComment, WorkflowRun, new_id
+from storage.models import FixAttempt, ForgeNote, Incident, LLMUsage, WorkflowRun, new_id
 from storage.types import utcnow
 
 OPEN = "open"
@@ -127,7 +127,7 @@ class _BatchedReads:
 
 
 class IncidentStore:
-    """Queries for the incident aggregate (incidents, workflow_runs, fix_attempts, pr_comments, llm_usage)."""
+    """Queries for the incident aggregate (incidents, workflow_runs, fix_attempts, forge_notes, llm_usage)."""
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession], *, sqlite_path: str | None = None) -> None:
         self._sessions = sessions
@@ -453,70 +453,16 @@ class IncidentStore:
             await session.execute(update(Incident).where(Incident.id == attempt.incident_id).values(**values))
             return True
 
-    async def close_fix(self, repository: str, branch: str) -> int:
-        """The fix PR was closed (merged or not): the branch is free for another fix."""
+    async def close_fix(self, repository: str, branch: str, *, merged: bool = False) -> int:
+        """The fix PR was closed (merged or not: `fix_state` says which): the branch is free for another fix."""
         async with self._sessions.begin() as session:
             result = await session.execute(
                 update(Incident)
                 .where(Incident.repository_full_name == repository, Incident.fix_branch == branch,
                        Incident.fix_state.in_(LIVE_FIX_STATES))
-                .values(fix_state="closed")
+                .values(fix_state="merged" if merged else "closed")
             )
             return _rows(result)
-
-    # ---- the one comment per pull request
-    async def claim_pr_comment(self, repository: str, pr_number: int, owner: str) -> tuple[int | None, bool]:
-        """(comment id if it exists, whether we may create it). Only one delivery ever creates it."""
-        now = utcnow()
-        async with self._sessions.begin() as session:
-            stmt = _insert(session)(PullRequestComment.__table__).values(
-                repository_full_name=repository, pr_number=pr_number, claimed_by=owner, created_at=now,
-                updated_at=now,
-            )
-            await session.execute(stmt.on_conflict_do_nothing(index_elements=["repository_full_name", "pr_number"]))
-            row = (
-                await session.execute(
-                    select(PullRequestComment).where(
-                        PullRequestComment.repository_full_name == repository,
-                        PullRequestComment.pr_number == pr_number,
-                    )
-                )
-            ).scalar_one()
-            return row.comment_id, (row.comment_id is None and row.claimed_by == owner)
-
-    async def set_pr_comment(self, repository: str, pr_number: int, comment_id: int | None, owner: str) -> None:
-        async with self._sessions.begin() as session:
-            await session.execute(
-                update(PullRequestComment)
-                .where(PullRequestComment.repository_full_name == repository,
-                       PullRequestComment.pr_number == pr_number)
-                .values(comment_id=comment_id, claimed_by=owner, updated_at=utcnow())
-            )
-
-    async def release_pr_comment(self, repository: str, pr_number: int, owner: str) -> None:
-        """Give the claim up (the creation failed) so the next delivery may try."""
-        async with self._sessions.begin() as session:
-            await session.execute(
-                update(PullRequestComment)
-                .where(PullRequestComment.repository_full_name == repository,
-                       PullRequestComment.pr_number == pr_number, PullRequestComment.comment_id.is_(None),
-                       PullRequestComment.claimed_by == owner)
-                .values(claimed_by=None)
-            )
-
-    async def reclaim_pr_comment(self, repository: str, pr_number: int, owner: str, stale: int = 120) -> bool:
-        """Take over a claim nobody holds: its creator gave it up, or took more than `stale` seconds (died)."""
-        stale_before = utcnow() - dt.timedelta(seconds=stale)
-        async with self._sessions.begin() as session:
-            result = await session.execute(
-                update(PullRequestComment)
-                .where(PullRequestComment.repository_full_name == repository,
-                       PullRequestComment.pr_number == pr_number, PullRequestComment.comment_id.is_(None),
-                       or_(PullRequestComment.claimed_by.is_(None), PullRequestComment.claimed_by == owner,
-                           PullRequestComment.updated_at < stale_before))
-                .values(claimed_by=owner, updated_at=utcnow())
-            )
-            return _rows(result) == 1
 
     # ---- the LLM's daily cap
     async def take_llm_call(self, repository: str, cap: int, *, day: str | None = None) -> bool:
@@ -540,7 +486,7 @@ class IncidentStore:
             )
             return int(result.scalar_one_or_none() or 0)
 
-    # ---- GitLab: the incidents of a merge request, and the notes the bot writes
+    # ---- the incidents of a merge request, and the one note per PR/MR (or pipeline commit) the bot writes
     async def for_merge_request(
         self, repository: str, iid: int, *, provider: str = "gitlab", limit: int = 10
     ) -> list[Incident]:

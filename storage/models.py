@@ -292,18 +292,6 @@ class FixAttempt(Timestamps, Base):
     files: Mapped[list[Any]] = mapped_column(default=list)
 
 
-class PullRequestComment(Timestamps, Base):
-    """The one comment the bot keeps up to date on a pull request."""
-
-    __tablename__ = "pr_comments"
-    __table_args__ = (UniqueConstraint("repository_full_name", "pr_number", name="uq_pr_comments_pr"),)
-    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
-    repository_full_name: Mapped[str] = mapped_column(String(255))
-    pr_number: Mapped[int] = mapped_column(Integer)
-    comment_id: Mapped[int | None] = mapped_column(BigInteger)
-    claimed_by: Mapped[str | None] = mapped_column(String(100))
-
-
 class LLMUsage(Base):
     """LLM calls per repository per UTC day, for the daily cap."""
 
@@ -341,8 +329,9 @@ class CommandComment(Timestamps, Base):
 
 
 class ForgeNote(Timestamps, Base):
-    """A note the bot writes on GitLab: the one note per merge request (`target` "mr:<iid>", kept up to date) or
-    the one comment per pipeline on a commit with no merge request (`target` "pipeline:<id>", written once).
+    """A note the bot writes, on either forge: the one comment per GitHub pull request (`target` "pr:<number>") or
+    GitLab merge request (`target` "mr:<iid>"), kept up to date, or the one comment per GitLab pipeline on a commit
+    with no merge request (`target` "pipeline:<id>", written once).
     Claimed by one delivery (INSERT .. ON CONFLICT DO NOTHING), so concurrent deliveries write it once.
     """
 
@@ -371,3 +360,20 @@ class PullRequestState(Timestamps, Base):
     pr_number: Mapped[int] = mapped_column(Integer)
     ignored: Mapped[bool] = mapped_column(Boolean, default=False)
     changed_by: Mapped[str | None] = mapped_column(String(255))
+
+
+class AuditEvent(Base):
+    """Who changed what from the web console or the API, and when: one row per change (settings, connections,
+    redeliveries, sign-out). `target` names the thing changed (a repository, connection or delivery id);
+    `details` holds the new values, never a token."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_events_target", "target_kind", "target_id", "id"),)
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    user_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    action: Mapped[str] = mapped_column(String(64))
+    target_kind: Mapped[str] = mapped_column(String(32))
+    target_id: Mapped[str] = mapped_column(String(100))
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    via: Mapped[str] = mapped_column(String(16), default="api")  # api | console
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -49,6 +49,17 @@ class RepositoryStore:
                 rows.extend(result.scalars())
         return sorted(rows, key=lambda r: (r.full_name.lower(), r.id))
 
+    async def connected_by(self, user_id: str, provider: str = "gitlab") -> list[RepositoryConnection]:
+        """The repositories (GitLab projects) a person connected with their own token, by full name."""
+        async with self._sessions() as session:
+            result = await session.execute(
+                select(RepositoryConnection).where(
+                    RepositoryConnection.provider == provider, RepositoryConnection.user_id == user_id,
+                    RepositoryConnection.removed_at.is_(None),
+                )
+            )
+            return sorted(result.scalars(), key=lambda r: (r.full_name.lower(), r.id))
+
     async def by_provider_id(self, provider: str, repository_id: str) -> RepositoryConnection | None:
         """The row of a provider's repository (or GitLab project) id, removed or not."""
         async with self._sessions() as session:

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from bot.analysis import Analysis, FileRef
-from bot.fixes.gitlab_incidents import GitLabForge
-from bot.fixes.incidents import GitHubForge
 from bot.incidents import AnalysisRecord, LLMVerdict, Outcome
+from bot.incidents.github_forge import GitHubForge
+from bot.incidents.gitlab_forge import GitLabForge
 from bot.incidents.steps import excerpt_text, monitoring_disabled
 from storage.database import Database
 from storage.models import RepositoryConnection

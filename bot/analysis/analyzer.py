@@ -88,17 +88,22 @@ def _result(
     excerpt: list[tuple[int, str]] = []
     items: list[tuple[str, LineInfo]] = []
     groups: list[list[str]] = []
-    for start, end in _merge(sel.ranges):
+    context_items: list[tuple[str, LineInfo]] = []
+    context_groups: list[list[str]] = []
+    for start, end, kind in _kinds(_merge(sel.ranges), sel.context):
         step = lines[start].step if start in lines else sel.failed_step
         if step == "Post job cleanup":
             step = None
         nos = [no for no in range(start, end + 1) if no in lines]
         texts = redact("\n".join(lines[no].text for no in nos)).split("\n")
-        spans.append(Span(start, end, step, "\n".join(texts)))
+        spans.append(Span(start, end, step, "\n".join(texts), kind))
+        into_items, into_groups = (items, groups) if kind == "error" else (context_items, context_groups)
         for no, text in zip(nos, texts, strict=True):
             excerpt.append((no, text))
-            items.append((lines[no].text, lines[no].info))
-        groups.append([lines[no].text for no in nos])
+            into_items.append((lines[no].text, lines[no].info))
+        into_groups.append([lines[no].text for no in nos])
+    if not items:  # only context (no error block): read what there is
+        items, groups = context_items, context_groups
     category = categorize(items) if items else "unknown"
     if category == "unknown" and any(info.category == "timeout" for _, info in exits):
         category = "timeout"
@@ -106,6 +111,9 @@ def _result(
     strong = [t for t, i in items if i.role in ("anchor", "header") and i.score >= 2]
     # in the log's order: a traceback may run over several spans (pytest's report is cut to what it marks)
     files = extract_files(groups, tree)
+    if context_groups and groups is not context_groups:
+        seen = {(f.path, f.line) for f in files}
+        files += [f for f in extract_files(context_groups, tree) if (f.path, f.line) not in seen]
     tests = extract_tests(items)
     key_lines = strong or [t for t in texts if t.strip()]
     signature = make_signature(category, key_lines, tests)
@@ -122,6 +130,21 @@ _TOOL_PREFIX = rx.compile(r"^(?:##\[error\]|\[(?:ERROR|FATAL)\]\s*|npm ERR!\s*|E
 def _plain(text: str) -> str:
     """A key line without the tool prefix that only says "error"."""
     return _TOOL_PREFIX.sub("", text.strip()).strip()
+
+
+def _kinds(ranges: list[tuple[int, int]], context: frozenset[int]) -> list[tuple[int, int, str]]:
+    """``ranges`` cut where lines change from error to context or back."""
+    out: list[tuple[int, int, str]] = []
+    for start, end in ranges:
+        if not context:
+            out.append((start, end, "error"))
+            continue
+        first = start
+        for no in range(start + 1, end + 2):
+            if no > end or (no in context) != (first in context):
+                out.append((first, no - 1, "context" if first in context else "error"))
+                first = no
+    return out
 
 
 def _merge(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -65,6 +65,9 @@ class Selection:
     lines: dict[int, Line]
     failed_step: str | None
     from_tail: bool
+    context: frozenset[int] = frozenset()
+    """Lines of ``ranges`` added around the error blocks by the budget's fill (the step's tail, the windows of
+    other error lines): shown as context, not read for the category, files, tests or signature."""
 
 
 def build_lines(scan: ScanResult) -> dict[int, Line]:
@@ -472,17 +475,26 @@ def select(
         begin <= b.start <= end and any(lines[a].info.rule not in GENERIC_RULES for a in b.anchors) for b in chosen
     )
     budget = fill_budget(max_lines, scan.lines_total, sure=sure)
+    core = {no for a, b in ranges for no in range(a, b + 1)}
     ranges = _fill(ranges, lines, (begin, end), budget, baseline_hits, sure=sure, exit_at=found[0] if found else None)
-    return Selection(ranges, lines, step_name, from_tail)
+    context = frozenset(no for a, b in ranges for no in range(a, b + 1) if no not in core) if core else frozenset()
+    return Selection(ranges, lines, step_name, from_tail, context)
 
 
-FILL_TAIL = 30
-"""Lines of the failing step's end offered after the error blocks: what the step printed last."""
+_STEP_PREAMBLE = rx.compile(r"^(?:##\[(?:group|endgroup)\]|shell: |env:$|  [A-Za-z_][A-Za-z0-9_]*: )")
+"""The lines Actions prints between a step's header and its output (``shell:``, ``env:`` and its values)."""
+_WARNING = rx.compile(r"(?i)^\s*(?:\[warn(?:ing)?\]|warn(?:ing)?:|npm warn )")
+"""A warning is noise to the classifier but may be the cause ("WARNING: Retrying ... Connection refused")."""
+FILL_TAIL = 50
+"""Lines of the failing step's end offered after the error blocks when no tool's block explains the step."""
+SURE_TAIL = 30
+"""The same when a tool's own block explains the step: what the step printed last is still the first thing a
+reader looks at, and a tool that printed more than one error block says the rest there."""
 FILL_BEFORE, FILL_AFTER = 3, 8
 """The context offered around other error lines of the failing step (grep -B3 -A8)."""
 FILL_SHARE = 0.10
 """Past the error blocks, the context added is at most this share of the log (and the budget)."""
-FILL_MIN = 40
+FILL_MIN = 80
 TELLING_EXITS = frozenset({124, 137, 143})
 """Exit codes that are the message themselves: timeout(1), SIGKILL (the OOM killer), SIGTERM."""
 
@@ -517,15 +529,18 @@ def _fill(
     offers: list[list[int]] = []
     tail: list[int] = []
     no = end
-    while not sure and no >= begin and len(tail) < FILL_TAIL:
+    reach = SURE_TAIL if sure else FILL_TAIL
+    while no >= begin and len(tail) < reach:
         line = lines.get(no)
         if line is None:
             break
-        if line.info.role == "step" and no != begin:
-            break
-        if line.text.strip() or tail:
+        if line.info.role == "step" or line.echo or _STEP_PREAMBLE.match(line.text):
+            break  # the step's header, the script it echoed, its shell and env: the step's name says it
+        if (line.text.strip() or tail) and not (sure and line.info.role == "noise" and not _WARNING.match(line.text)):
             tail.append(no)
         no -= 1
+    while tail and not lines[tail[-1]].text.strip():
+        tail.pop()
     if tail:
         offers.append(sorted(tail))
     if sure:
@@ -668,7 +683,12 @@ def _budget(blocks: list[Block], max_lines: int) -> list[tuple[int, int]]:
     # Highest score first; among equals the final block (where the job gave up), then the earliest
     # ones (the first error is most often the cause, later ones its consequences).
     last_end = max(b.end for b in blocks)
-    order = sorted(blocks, key=lambda b: (-b.score, b.end != last_end, b.start))
+    # Past the last cluster, the nearest to it first: an earlier command's errors are further from the cause.
+    zone_start = min(b.start for b in blocks if last_end - b.end <= ZONE_GAP)
+    order = sorted(
+        blocks,
+        key=lambda b: (-b.score, b.end != last_end, b.end < zone_start, -b.end if b.end < zone_start else b.start),
+    )
     left = max_lines
     ranges: list[tuple[int, int]] = []
     for b in order:

@@ -29,9 +29,12 @@ class Span:
     step: str | None = None
     text: str = ""
     """The span's lines, cleaned (no timestamps, no colour codes) and redacted, joined by newlines."""
+    kind: str = "error"
+    """``error``: lines that explain the failure; ``context``: lines around them the budget adds (what the
+    failing step printed last, the surroundings of its other error lines)."""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"start": self.start, "end": self.end, "step": self.step, "text": self.text}
+        return {"start": self.start, "end": self.end, "step": self.step, "text": self.text, "kind": self.kind}
 
 
 @dataclass(frozen=True)

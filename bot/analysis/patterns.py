@@ -86,6 +86,9 @@ _HARMLESS_TOKENS = rx.compile(
     r"|\w+errors?(?:\.\w+)+|exit[-_]code|error_log\S*|timeout[-_=]\S*|fail_on\S*"
 )
 
+_WARNING_NAMES_ERROR = rx.compile(r"(?i)\b(?:errors?|exceptions?)\b")
+"""A Maven warning that speaks of an error ("Error injecting", "exception in"), not of ``getErrorCode()``."""
+
 # ---------------------------------------------------------------- continuation shapes
 CONTINUATION = rx.compile(
     r"^\s+at\s+\S|^\s*\.\.\. ?\d+ (?:more|common frames omitted)|^\s*(?:Caused by|Caused|Suppressed|Also)\b:?"
@@ -206,7 +209,7 @@ _rule("pnpm_err", r"\bERR_PNPM_\w+", "anchor", 3, "dependency")
 
 # Tests.
 _rule("pytest_e", r"^E(?: {2,}\S| *$)", "anchor", 3, "test")
-_rule("pytest_summary", r"^(?:FAILED|ERROR) (?P<test>\S+::\S+|\S+\.py)\b", "anchor", 3, "test")
+_rule("pytest_summary", r"^(?:FAILED|ERROR) (?P<test>\S+::\S+|\S+\.py)(?:\s|$)", "anchor", 3, "test")
 _rule("pytest_header", r"^_{3,} (?P<test>(?:ERROR collecting )?\S.*?) _{3,}$", "header", 2, "test")
 _rule("pytest_totals", r"^=+ .*\b\d+ (?:failed|errors?)\b.* =+$", "trailer", 1, "test")
 _rule("unittest_fail", r"^(?:FAIL|ERROR): (?P<test>\w+ \([\w.]+\))", "anchor", 3, "test")
@@ -447,10 +450,8 @@ def classify(text: str, *, script_echo: bool = False) -> LineInfo:
     if _SUREFIRE_PASS_ID in found:
         return TEST_CLASS_PASSED
     if _NOISE_ID in found or (_PASSING_ID in found and "FAIL" not in text):
-        if text.startswith("[WARNING]"):
-            lowered = text.lower()
-            if "error" in lowered or "exception" in lowered:
-                return LineInfo("anchor", 1, None, "warning_error")
+        if text.startswith("[WARNING]") and _WARNING_NAMES_ERROR.search(text):
+            return LineInfo("anchor", 1, None, "warning_error")
         return NOISE
     if _ZERO_COUNTS_ID in found and _NONZERO_COUNTS_ID not in found:
         return NOISE

@@ -17,17 +17,17 @@ from typing import Any
 
 import gidgethub
 
-from bot.commands.instructed import InstructedIncidentService
 from bot.commands.parser import Command, help_text, parse_commands
 from bot.config.effective import EffectiveConfig
 from bot.config.loader import load_github_config
-from bot.fixes.incidents import FAILING
 from bot.fixes.render import clean
 from bot.forges import github_actions as actions
 from bot.forges import github_repos as repos
 from bot.forges.github_client import GitHubClient
 from bot.incidents.github_context import BOT_BRANCH_PREFIX, PullRef, RunInfo
+from bot.incidents.github_forge import FAILING, GitHubForge
 from bot.incidents.outcome import Outcome
+from bot.incidents.pipeline import IncidentPipeline
 from bot.settings import Settings
 from storage.database import Database
 
@@ -256,11 +256,12 @@ class CommandService:
         if all(p.number != event.pr_number for p in info.pull_requests):
             pull = PullRef(event.pr_number, head.get("ref"), head_sha, base.get("ref"), base.get("sha"))
             info = dataclasses.replace(info, pull_requests=(pull, *info.pull_requests))
-        service = InstructedIncidentService(
-            self.db, self.settings, self.github, owner=self.owner, config=self.config,
+        forge = GitHubForge(self.db, self.settings, self.github, self.owner, info)
+        service = IncidentPipeline(self.db, self.settings, forge, self.owner, config=self.config)
+        outcome = await service.handle_failure(
+            again=True, fix_requested=name == "fix",
             instructions=command.instructions if command is not None and name == "fix" else None,
         )
-        outcome = await service.handle_failure(info, again=True, fix_requested=name == "fix")
         return await self._say(outcome, info, link)
 
     async def _say(self, outcome: Outcome, run: RunInfo, link: str) -> str:

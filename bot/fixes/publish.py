@@ -1,4 +1,5 @@
-"""Publishes an incident: the one comment per pull request (created once, then edited) and the check run."""
+"""Publishes an incident: the one comment per pull request (created once, then edited; its row in the one store of
+notes both forges share, `claim_note`) and the check run."""
 
 from __future__ import annotations
 
@@ -9,9 +10,29 @@ from bot.forges import github_repos as repos
 from bot.forges.errors import RetryLater
 from bot.forges.github_client import GitHubClient
 from storage.database import Database
-from storage.models import Incident
+from storage.models import ForgeNote, Incident
 
 CHECK_NAME = "DevFlowFix"
+PROVIDER = "github"
+
+
+async def claim_note(db: Database, provider: str, repo: str, target: str, owner: str) -> ForgeNote:
+    """The row of the one note (`pr:<n>`, `mr:<iid>`, `pipeline:<id>`) once we may write it: it exists, or the claim
+    to create it is ours. Another delivery creating it is waited for (10 s); one that gave up or died is taken over.
+    The one rule for both forges: only one delivery ever creates a note."""
+    store = db.incidents
+    waited = 0
+    while True:
+        row, may_create = await store.claim_note(provider, repo, target, owner)
+        if row.posted or may_create:
+            return row
+        if await store.reclaim_note(provider, repo, target, owner):
+            row, _ = await store.claim_note(provider, repo, target, owner)
+            return row
+        if waited >= 40:
+            raise RetryLater(f"the note {target} of {repo} is being written by another delivery")
+        await asyncio.sleep(0.25)
+        waited += 1
 
 
 async def upsert_pr_comment(gh: GitHubClient, db: Database, repo: str, pr_number: int, owner: str) -> int:
@@ -20,26 +41,19 @@ async def upsert_pr_comment(gh: GitHubClient, db: Database, repo: str, pr_number
     incidents = await store.for_pull_request(repo, pr_number)
     attempts = {i.id: await store.attempts_of(i.id) for i in incidents}
     body = render.pr_comment(incidents, attempts)
-    comment_id, may_create = await store.claim_pr_comment(repo, pr_number, owner)
-    waited = 0
-    while comment_id is None and not may_create:  # another delivery is creating it, or gave up, or died
-        if await store.reclaim_pr_comment(repo, pr_number, owner):
-            break
-        if waited >= 40:
-            raise RetryLater(f"the comment on PR #{pr_number} is being created by another delivery")
-        await asyncio.sleep(0.25)
-        waited += 1
-        comment_id, may_create = await store.claim_pr_comment(repo, pr_number, owner)
-    if comment_id is not None:
-        if await repos.update_comment(gh, repo, comment_id, body):
-            return comment_id
-        await store.set_pr_comment(repo, pr_number, None, owner)  # deleted by someone: write a new one
+    target = f"pr:{int(pr_number)}"
+    row = await claim_note(db, PROVIDER, repo, target, owner)
+    if row.note_id is not None:
+        if await repos.update_comment(gh, repo, int(row.note_id), body):
+            return int(row.note_id)
+        # deleted by someone: write a new one (claimed by us meanwhile)
+        await store.set_note(PROVIDER, repo, target, owner, note_id=None, posted=False)
     try:
         new_id = await repos.create_comment(gh, repo, pr_number, body)
     except BaseException:
-        await store.release_pr_comment(repo, pr_number, owner)
+        await store.release_note(PROVIDER, repo, target, owner)
         raise
-    await store.set_pr_comment(repo, pr_number, new_id, owner)
+    await store.set_note(PROVIDER, repo, target, owner, note_id=new_id, posted=True)
     return new_id
 
 

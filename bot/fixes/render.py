@@ -83,7 +83,8 @@ def resolved_line(incident: Incident) -> str | None:
     return f"**Resolved:** {link}{where} passed."
 
 
-def incident_section(incident: Incident, attempts: list[FixAttempt]) -> str:
+def incident_section(incident: Incident, attempts: list[FixAttempt], *, ref: str = "#", short: str = "PR") -> str:
+    """One incident's section of the PR comment (`ref` "#", `short` "PR") or the MR note ("!", "MR")."""
     data = dict(incident.analysis or {})
     links = dict(incident.links or {})
     icon = ICONS.get(incident.status, "❌")
@@ -119,14 +120,15 @@ def incident_section(incident: Incident, attempts: list[FixAttempt]) -> str:
         lines += [f"**What I did:** {data['outcome']}", ""]
     if data.get("suggestion"):
         lines += [
-            "<details><summary>Suggested change (this PR comes from a fork, so I do not push to it)</summary>", "",
+            f"<details><summary>Suggested change (this {short} comes from a fork, so I do not push to it)</summary>",
+            "",
             "```diff", str(data["suggestion"]).replace("```", "ʼʼʼ"), "```", "", "</details>", "",
         ]
     for attempt in attempts:
         state = {"open": "waiting for its checks", "fixed": "its checks passed ✅",
                  "failed": "its checks failed ❌ (recorded)"}.get(attempt.status, attempt.status)
-        ref = f"#{attempt.pr_number}" if attempt.pr_number else f"`{attempt.branch}`"
-        lines.append(f"- Fix attempt {ref}: {state}")
+        where = f"{ref}{attempt.pr_number}" if attempt.pr_number else f"`{one_line(attempt.branch, 200)}`"
+        lines.append(f"- Fix attempt {where}: {state}")
     if attempts:
         lines.append("")
     return "\n".join(lines)

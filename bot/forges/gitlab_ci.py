@@ -78,3 +78,13 @@ async def download_trace(client: GitLabClient, project: int | str, job_id: int, 
         if resp.status != 200:  # e.g. 401: the token is refused; trying again will not help
             raise gidgetlab.BadRequest(http.HTTPStatus(resp.status))
         return await _spool(resp, max_bytes)
+
+
+async def latest_failed_pipeline(client: GitLabClient, project: int | str, sha: str) -> dict[str, Any] | None:
+    """The newest failed pipeline of a commit (`GET .../pipelines?sha=&status=failed`), the bot's branches excluded."""
+    params = {"sha": sha, "status": "failed", "order_by": "id", "sort": "desc", "per_page": "20"}
+    data = await client.getitem(f"{project_path(project)}/pipelines", params)
+    for pipeline in data or []:
+        if isinstance(pipeline, dict) and not str(pipeline.get("ref") or "").startswith("devflowfix/"):
+            return dict(pipeline)
+    return None

@@ -31,9 +31,10 @@ MAX_PROJECTS = 10_000
 
 
 def hook_settings(url: str, secret: str) -> dict[str, Any]:
-    """What a DevFlowFix project hook listens to: pipeline events only, TLS verified, signed with `secret`."""
+    """What a DevFlowFix project hook listens to: pipeline events, and notes (the `/devflowfix` commands in merge
+    request notes), TLS verified, signed with `secret`."""
     return {
-        "url": url, "token": secret, "pipeline_events": True, "job_events": False,
+        "url": url, "token": secret, "pipeline_events": True, "note_events": True, "job_events": False,
         "merge_requests_events": False, "push_events": False, "enable_ssl_verification": True,
     }
 

@@ -8,7 +8,6 @@ the diff under test, and the source files the analysis points at. The analyzer r
 from __future__ import annotations
 
 import logging
-import posixpath
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,7 +21,10 @@ from bot.forges.github_actions import Job, Step
 from bot.forges.github_client import GitHubClient
 from bot.forges.github_repos import ChangedFile, Tree
 from bot.incidents.job_logs import analyze_job_log
+from bot.incidents.run import resolve_paths
 from bot.settings import Settings
+
+__all__ = ["FailureContext", "JobFailure", "PullRef", "RunInfo", "gather_failure", "resolve_paths"]
 
 log = logging.getLogger(__name__)
 
@@ -201,33 +203,3 @@ async def _diff(
         if base and base != run.head_sha:
             return await repos.compare(gh, run.repo, base, run.head_sha)
     return await repos.commit_files(gh, run.repo, run.head_sha)
-
-
-def resolve_paths(refs: list[tuple[str, int | None]], tree: Tree | None) -> list[tuple[str, int | None]]:
-    """Map the paths a log names (absolute runner paths, bare file names) to the repository's paths."""
-    out: list[tuple[str, int | None]] = []
-    paths = list(tree.entries) if tree else []
-    for raw, line in refs:
-        path = raw.replace("\\", "/").lstrip("./")
-        if tree is None:
-            if not raw.startswith("/") and ".." not in path.split("/"):
-                out.append((posixpath.normpath(path), line))
-            continue
-        if path in tree.entries:
-            out.append((path, line))
-            continue
-        parts = path.split("/")
-        found = None
-        for i in range(len(parts)):  # the longest suffix of the named path that is a repository path
-            if i and i == len(parts) - 1:
-                break  # a bare file name left from a longer path: too weak to guess from
-            suffix = "/".join(parts[i:])
-            matches = [p for p in paths if p == suffix or p.endswith("/" + suffix)]
-            if len(matches) == 1:
-                found = matches[0]
-                break
-            if matches:
-                break  # ambiguous: do not guess
-        if found:
-            out.append((found, line))
-    return list(dict.fromkeys(out))

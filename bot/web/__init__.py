@@ -1,20 +1,24 @@
 """The web console and `/api/v1`: sign-in, connections, repositories and their history, GitLab projects, and
-first-run setup (beside the webhook path)."""
+first-run setup (beside the webhook path); the console pages (bot/console) are registered from here."""
 
 from __future__ import annotations
 
 from aiohttp import web
 
-from bot.web import connections, gitlab_projects, history, oauth, repositories, sessions, setup
+from bot.web import connections, gitlab_projects, history, oauth, repositories, repository_list, sessions, setup
 
 
 def add_routes(app: web.Application) -> None:
     """Register every web route (called once from bot.server.create_app)."""
     oauth.add_routes(app)
     connections.add_routes(app)
+    repository_list.add_routes(app)
     repositories.add_routes(app)
     history.add_routes(app)
     gitlab_projects.add_routes(app)
     setup.add_routes(app)
     app.router.add_get("/api/v1/session", sessions.session_info)
     app.router.add_post("/api/v1/session/logout", sessions.logout)
+    from bot.console import add_routes as add_console_routes  # the pages use bot.web's functions: import late
+
+    add_console_routes(app)

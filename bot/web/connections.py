@@ -16,6 +16,7 @@ from bot.auth.crypto import DecryptError
 from bot.auth.fallback import LEGACY_KINDS, NoIdentity, deprecation_notice
 from bot.auth.oauth_common import OAuthError, OAuthUnavailable, ProviderUser
 from bot.auth.user_tokens import ReconnectRequired
+from bot.web import audit
 from bot.web.sessions import fail, require_user, services_of
 from storage.models import OAuthConnection
 
@@ -85,6 +86,8 @@ async def delete_connection(request: web.Request) -> web.Response:
         if not revoked:
             log.warning("token not revoked at the provider", extra={"connection_id": row.id, "token_kind": row.kind})
     await services.db.connections.delete_owned(who.user.id, row.id)
+    await audit.record(request, who, "connection.delete", "connection", row.id,
+                       {"provider": row.provider, "kind": row.kind, "revoked_at_provider": revoked})
     note = None if revoked else (
         f"revoke it yourself in your {row.provider} settings" if provider_name is None
         else "the provider could not be reached or refused; revoke it in your account settings"
@@ -110,6 +113,7 @@ async def refresh_connection(request: web.Request) -> web.Response:
         fail(409, f"{exc}; reconnect", reconnect_url=f"/api/v1/oauth/{row.provider}/authorize")
     fresh = await services.db.connections.get(row.id)
     assert fresh is not None
+    await audit.record(request, who, "connection.refresh", "connection", row.id, {"provider": row.provider})
     return web.json_response({"connection": describe(fresh, request)})
 
 

@@ -26,6 +26,7 @@ from bot.forges.errors import RetryLater
 from bot.forges.gitlab_client import GitLabClient, project_path
 from bot.forges.gitlab_hooks import HOOK_PATH, hook_settings
 from bot.services import Services
+from bot.web import audit
 from bot.web.sessions import SignedIn, fail, require_user, services_of
 from storage.models import RepositoryConnection
 
@@ -207,6 +208,8 @@ async def connect_project(request: web.Request) -> web.Response:
         )
         if services.gitlab_hooks is not None:
             services.gitlab_hooks.remember(project_id, secret, fresh.full_name)
+    await audit.record(request, who, "gitlab_project.connect", "repository", fresh.id,
+                       {"project_id": project_id, "full_name": fresh.full_name, "hook_created": created})
     log.info("gitlab project connected", extra={"project_id": project_id, "hook_id": hook["id"],
                                                   "hook_created": created, "user_id": who.user.id})
     answer = describe(project, fresh, who.user.id)
@@ -241,6 +244,8 @@ async def disconnect_project(request: web.Request) -> web.Response:
         await services.db.repositories.remove_gitlab(row.id)
         if services.gitlab_hooks is not None:
             services.gitlab_hooks.remember(project_id, None)
+    await audit.record(request, who, "gitlab_project.disconnect", "repository", row.id,
+                       {"project_id": project_id, "full_name": row.full_name})
     log.info("gitlab project disconnected", extra={"project_id": project_id, "user_id": who.user.id})
     return web.Response(status=204)
 

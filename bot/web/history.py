@@ -13,6 +13,7 @@ from aiohttp import web
 
 from bot.appkeys import QUEUE
 from bot.services import Services
+from bot.web import audit
 from bot.web.repositories import (
     ID_PATTERN,
     paged,
@@ -27,7 +28,8 @@ from storage.models import FixAttempt, Incident
 
 DELIVERY_PK = re.compile(r"^[0-9]{1,18}$")
 SUMMARY_CHARS = 500
-ANALYSIS_KEYS = ("summary", "category", "outcome", "llm", "llm_note")
+ANALYSIS_KEYS = ("summary", "category", "outcome", "llm", "llm_note", "excerpt", "failed_step", "job", "job_url",
+                 "suggestion", "files", "tests")
 
 
 def _pr_url(services: Services, repository: str, number: int | None) -> str | None:
@@ -139,6 +141,8 @@ async def redeliver(request: web.Request) -> web.Response:
         fail(409, f"only a failed delivery can be redelivered; this one is {delivery.status}")
     if not await services.db.deliveries.redeliver(delivery.id):
         fail(409, "the delivery changed meanwhile; look again")
+    await audit.record(request, who, "delivery.redeliver", "delivery", delivery.id,
+                       {"repository": delivery.repository, "event": delivery.event})
     request.app[QUEUE].submit(delivery.id)  # embedded: runs now; external: a worker picks the pending row up
     fresh = await services.db.deliveries.summary(delivery.id)
     assert fresh is not None

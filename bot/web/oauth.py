@@ -14,9 +14,10 @@ from aiohttp import web
 from bot.auth.crypto import DecryptError
 from bot.auth.oauth_common import OAuthError, OAuthProvider, OAuthUnavailable, pkce_pair
 from bot.services import Services
-from bot.web import states
+from bot.web import audit, states
 from bot.web.sessions import (
     BROWSER_COOKIE,
+    SignedIn,
     browser_id,
     check_csrf,
     fail,
@@ -125,7 +126,11 @@ def _callback(provider_name: str) -> web.Handler:
         )
         log.info("connection stored", extra={"provider": provider_name, "token_kind": connection.kind,
                                              "connection_id": connection.id})
-        response = web.HTTPFound(location=f"/?connected={provider_name}")
+        await audit.record(request, SignedIn(user, ""), "connection.store", "connection", connection.id,
+                           {"provider": provider_name, "kind": connection.kind, "purpose": row.purpose})
+        # a browser lands on the console: the repositories after signing in, the integrations after connecting
+        landing = "/repositories" if row.purpose == "signin" else f"/settings/integrations?connected={provider_name}"
+        response = web.HTTPFound(location=landing)
         if who is None or who.user.id != user.id:
             await start_session(request, response, user.id)
         response.del_cookie(BROWSER_COOKIE, path="/")

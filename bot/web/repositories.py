@@ -195,7 +195,8 @@ def describe(
     last_event: dt.datetime | None,
 ) -> dict[str, Any]:
     return {
-        "id": row.id, "github_id": row.repository_id, "full_name": access.full_name or row.full_name,
+        "id": row.id, "provider": "github", "watched": True, "github_id": row.repository_id,
+        "full_name": access.full_name or row.full_name,
         "private": access.private, "installation": describe_installation(row.installation_id, installation),
         "is_enabled": row.is_enabled, "auto_pr_enabled": row.auto_pr_enabled,
         "allow_workflow_edits": row.allow_workflow_edits, "open_incidents": open_incidents,
@@ -220,18 +221,6 @@ async def describe_many(services: Services, pairs: list[tuple[RepositoryConnecti
                  counts.get(row.full_name, 0), last.get(row.full_name))
         for row, access in pairs
     ]
-
-
-async def list_repositories(request: web.Request) -> web.Response:
-    """GET /api/v1/repositories?page=&per_page=: the watched repositories I can access on GitHub."""
-    who = await require_user(request)
-    page, per_page = paging(request)
-    services = services_of(request)
-    mine = await my_repositories(request, who)
-    rows = await services.db.repositories.watched(mine.keys())
-    pairs = [(r, mine[r.repository_id]) for r in rows if mine[r.repository_id].installation_id == r.installation_id]
-    chunk = pairs[(page - 1) * per_page : page * per_page]
-    return web.json_response(paged("repositories", await describe_many(services, chunk), len(pairs), page, per_page))
 
 
 async def get_repository(request: web.Request) -> web.Response:
@@ -271,17 +260,29 @@ async def settings_body(request: web.Request) -> dict[str, bool]:
     return data
 
 
+async def apply_settings(
+    request: web.Request, who: SignedIn, row: RepositoryConnection, access: Access, values: dict[str, bool]
+) -> dict[str, Any]:
+    """Change some of `SETTINGS` on a repository the person may change; record who did it; the new description.
+    The one way settings change (the JSON API, its batch call and the console pages all come here)."""
+    from bot.web import audit
+
+    services = services_of(request)
+    fresh = await services.db.repositories.update_settings(row.id, values)
+    if fresh is None:
+        fail(404, "no such repository")
+    await audit.record(request, who, "repository.settings", "repository", row.id,
+                       {"full_name": row.full_name, **values})
+    [answer] = await describe_many(services, [(fresh, access)])
+    return answer
+
+
 async def patch_settings(request: web.Request) -> web.Response:
     """PATCH /api/v1/repositories/{id}/settings (CSRF; admin on the repository)."""
     who = await require_user(request)
     row, access = await repository_in_path(request, who, change=True)
     values = await settings_body(request)
-    services = services_of(request)
-    fresh = await services.db.repositories.update_settings(row.id, values)
-    if fresh is None:
-        fail(404, "no such repository")
-    [answer] = await describe_many(services, [(fresh, access)])
-    return web.json_response(answer)
+    return web.json_response(await apply_settings(request, who, row, access, values))
 
 
 @functools.cache
@@ -339,7 +340,6 @@ async def repository_status(request: web.Request) -> web.Response:
 
 def add_routes(app: web.Application) -> None:
     app[ACCESS_KEY] = RepositoryAccess()
-    app.router.add_get("/api/v1/repositories", list_repositories)
     app.router.add_get("/api/v1/repositories/{id}", get_repository)
     app.router.add_patch("/api/v1/repositories/{id}/settings", patch_settings)
     app.router.add_get("/api/v1/repositories/{id}/status", repository_status)

@@ -159,10 +159,18 @@ async def session_info(request: web.Request) -> web.Response:
     })
 
 
+async def end_session(request: web.Request, who: SignedIn, response: web.StreamResponse) -> None:
+    """Sign out: the session row goes, the cookie is cleared, and the audit trail says so (API and console)."""
+    from bot.web import audit
+
+    await services_of(request).db.web_sessions.delete(sha256(who.cookie))
+    await audit.record(request, who, "session.sign_out", "user", who.user.id)
+    response.del_cookie(SESSION_COOKIE, path="/")
+
+
 async def logout(request: web.Request) -> web.Response:
     """POST /api/v1/session/logout (CSRF-checked)."""
     who = await require_user(request)
-    await services_of(request).db.web_sessions.delete(sha256(who.cookie))
     response = web.json_response({"signed_in": False})
-    response.del_cookie(SESSION_COOKIE, path="/")
+    await end_session(request, who, response)
     return response

@@ -67,14 +67,9 @@ def _page(title: str, body: str) -> web.Response:
 async def index(request: web.Request) -> web.StreamResponse:
     services = services_of(request)
     settings = services.settings
-    if settings.app_configured:
+    if settings.app_configured:  # the console: the repositories if signed in, else the sign-in page
         who = await signed_in(request)
-        if who is None:
-            return _page("DevFlowFix", "<h1>DevFlowFix</h1><p><a href='/api/v1/oauth/github/authorize'>"
-                                       "Sign in with GitHub</a></p>")
-        login = html.escape(who.user.github_login or who.user.gitlab_username or who.user.id)
-        return _page("DevFlowFix", f"<h1>DevFlowFix</h1><p>Signed in as {login}. "
-                                   "<a href='/api/v1/oauth/connections'>Your connections</a></p>")
+        raise web.HTTPSeeOther(location="/repositories" if who is not None else "/sign-in")
     base = base_url(request, services)
     response = _page("Set up DevFlowFix", "")
     browser, new_browser = browser_id(request)

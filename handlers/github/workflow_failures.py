@@ -8,12 +8,14 @@ from __future__ import annotations
 from gidgethub.routing import Router
 from gidgethub.sansio import Event
 
+from bot.config.effective import EffectiveConfig
 from bot.config.gates import why_not
 from bot.config.loader import load_github_config
 from bot.config.report import report_on_github
 from bot.context import HandlerContext
-from bot.fixes.incidents import FAILING, IncidentService
 from bot.incidents.github_context import BOT_BRANCH_PREFIX, RunInfo
+from bot.incidents.github_forge import FAILING, GitHubForge
+from bot.incidents.pipeline import IncidentPipeline
 
 router = Router()
 
@@ -22,9 +24,21 @@ router = Router()
 async def on_workflow_run_completed(event: Event, ctx: HandlerContext) -> None:
     run = RunInfo.from_event(event.data)
     can_act = ctx.settings.app_configured and run.installation_id is not None
-    service = IncidentService(ctx.db, ctx.settings, ctx.github, owner=ctx.delivery.delivery_id)
+    owner = ctx.delivery.delivery_id
+    forge = GitHubForge(ctx.db, ctx.settings, ctx.github, owner, run)
+
+    async def read_config() -> EffectiveConfig | None:
+        """The repository's configuration, read once for this event (cached by the file's blob sha)."""
+        if "config" not in ctx.data:
+            conn = await ctx.db.installations.repository(run.repo)
+            ctx.data["config"] = await load_github_config(ctx.github(), ctx.settings, conn, run.repo,
+                                                          run.default_branch)
+        config: EffectiveConfig = ctx.data["config"]
+        return config
+
+    service = IncidentPipeline(ctx.db, ctx.settings, forge, owner, load_config=read_config if can_act else None)
     if run.conclusion == "success" and not run.on_bot_branch:
-        resolved = await service.resolve(run, notify=can_act)
+        resolved = await service.resolve(notify=can_act)
         if resolved:
             ctx.log.info("green run resolved %d incidents", len(resolved), extra={"repository": run.repo})
         return
@@ -34,16 +48,16 @@ async def on_workflow_run_completed(event: Event, ctx: HandlerContext) -> None:
         ctx.log.info("failed run not handled: no GitHub App installation to act as", extra={"repository": run.repo})
         return
     if run.on_bot_branch:
-        outcome = await service.verify(run)
+        outcome = await service.verify()
     else:
-        # the repository's configuration, read once for this event (cached by the file's blob sha)
         conn = await ctx.db.installations.repository(run.repo)
         if conn is not None and (not conn.is_enabled or conn.removed_at is not None):
-            outcome = await service.handle_failure(run)  # off on the server: no file can turn it on, none read
+            outcome = await service.handle_failure()  # off on the server: no file can turn it on, none read
             _done(ctx, run, outcome)
             return
-        config = await load_github_config(ctx.github(), ctx.settings, conn, run.repo, run.default_branch)
-        ctx.data["config"] = config
+        config = await read_config()
+        assert config is not None
+        service.config = config
         await report_on_github(ctx.github(), run.repo, run.head_sha, config, web_base=ctx.settings.github_web_base,
                                branch=run.default_branch)
         reason = await why_not(ctx.db, config, provider="github", repo=run.repo, workflow=run.workflow_name,
@@ -60,7 +74,7 @@ async def on_workflow_run_completed(event: Event, ctx: HandlerContext) -> None:
             ctx.log.info("workflow run %s ignored: %s", run.run_id, reason, extra={"repository": run.repo})
             ctx.data["incident_outcome"] = f"ignored: {reason}"
             return
-        outcome = await service.handle_failure(run)
+        outcome = await service.handle_failure()
     _done(ctx, run, outcome)
 
 
@@ -76,8 +90,9 @@ def _done(ctx: HandlerContext, run: RunInfo, outcome: object) -> None:
 
 @router.register("pull_request", action="closed")
 async def on_pull_request_closed(event: Event, ctx: HandlerContext) -> None:
-    head = event.data.get("pull_request", {}).get("head") or {}
+    pull_request = event.data.get("pull_request") or {}
+    head = pull_request.get("head") or {}
     branch = str(head.get("ref") or "")
     repo = (event.data.get("repository") or {}).get("full_name")
     if branch.startswith(BOT_BRANCH_PREFIX) and repo:
-        await ctx.db.incidents.close_fix(repo, branch)
+        await ctx.db.incidents.close_fix(repo, branch, merged=pull_request.get("merged") is True)

@@ -18,6 +18,11 @@ def chosen(analysis: Analysis) -> set[int]:
     return {n for s in analysis.spans for n in range(s.start, s.end + 1)}
 
 
+def errors(analysis: Analysis) -> set[int]:
+    """The lines of the spans that explain the failure, without the context the budget adds around them."""
+    return {n for s in analysis.spans if s.kind == "error" for n in range(s.start, s.end + 1)}
+
+
 def line_no(text: str, needle: str) -> int:
     """1-based number of the first line containing ``needle``."""
     for i, line in enumerate(text.split("\n"), 1):

@@ -103,7 +103,7 @@ def test_json_is_the_analysis_to_dict(capsys: pytest.CaptureFixture[str]) -> Non
     assert main([str(LOG), "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert {"spans", "category", "signature", "summary", "files", "tests", "lines_total"} <= set(data)
-    assert all(set(span) == {"start", "end", "step", "text"} for span in data["spans"])
+    assert all(set(span) == {"start", "end", "step", "text", "kind"} for span in data["spans"])
     assert data == json.loads(json.dumps(analyze(LOG, max_lines=200).to_dict()))
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from bot.analysis import analyze
 
-from .helpers import chosen
+from .helpers import chosen, errors
 
 FAILING = ["building", "compiling widgets", "error: expected ';' before '}' token", "make: *** [all] Error 1"]
 
@@ -41,7 +41,7 @@ def test_carriage_return_redraws_show_the_last_visible_part() -> None:
 def test_last_line_without_newline_counts() -> None:
     result = analyze(b"ok\nerror: it broke")
     assert result.lines_total == 2
-    assert chosen(result) == {2}
+    assert errors(result) == {2}
 
 
 @pytest.mark.parametrize("data", [b"", "", iter([]), [b"", b""]])

@@ -122,3 +122,22 @@ def test_travis_no_output_timeout_is_a_timeout() -> None:
     result = analyze(log)
     assert line_no(log, "No output has been received") in chosen(result)
     assert result.category == "timeout"
+
+
+def test_pytest_parametrized_id_is_kept_whole() -> None:
+    """`FAILED path::test[param] - message`: the id runs to the space, brackets included, and the bare name of
+    the report's header gives way to it."""
+    log = "\n".join(
+        [
+            "=================================== FAILURES ===================================",
+            "___________________________ test_checkout_total[eur] ___________________________",
+            ">       assert total == Decimal('10.00')",
+            "E       decimal.InvalidOperation: [<class 'decimal.InvalidOperation'>]",
+            "",
+            "tests/test_checkout.py:88: InvalidOperation",
+            "=========================== short test summary info ============================",
+            "FAILED tests/test_checkout.py::test_checkout_total[eur] - decimal.InvalidOperation: [<class 'decimal...",
+            "============================== 1 failed in 0.12s ===============================",
+        ]
+    )
+    assert analyze(log).tests == ["tests/test_checkout.py::test_checkout_total[eur]"]

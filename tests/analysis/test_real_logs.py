@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.analysis import analyze
 
-from .helpers import DATA, chosen, chosen_text, line_no
+from .helpers import DATA, chosen, chosen_text, errors, line_no
 
 
 def read(name: str) -> str:
@@ -15,7 +15,7 @@ def test_github_go_mod_tidy_is_a_one_line_explanation() -> None:
     log = read("gh_go_mod_tidy.log")
     result = analyze(DATA / "gh_go_mod_tidy.log")
     assert line_no(log, "ERROR: go.mod/go.sum are not up-to-date") in chosen(result)
-    assert len(chosen(result)) <= 3
+    assert len(errors(result)) <= 3
     assert result.category == "dependency"
     assert not any("go: downloading" in t for _, t in result.excerpt)
 
@@ -38,7 +38,7 @@ def test_github_staticcheck_annotations_step_and_files() -> None:
 def test_maven_compilation_failure() -> None:
     log = read("jenkins_maven_compile.log")
     result = analyze(DATA / "jenkins_maven_compile.log")
-    lines = chosen(result)
+    lines = errors(result)
     assert line_no(log, "FlacocoFaultLocalization.java:[71,65] cannot find symbol") in lines
     assert line_no(log, "symbol:   method getExecutedTests()") in lines
     assert line_no(log, "[ERROR] Failed to execute goal") in lines

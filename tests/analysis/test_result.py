@@ -50,7 +50,7 @@ def test_json_schema_is_exact() -> None:
     assert set(data) == {"spans", "category", "signature", "summary", "files", "tests", "lines_total"}
     for span in data["spans"]:
         # the old fields unchanged, and the span's own (redacted) lines added
-        assert set(span) == {"start", "end", "step", "text"}
+        assert set(span) == {"start", "end", "step", "text", "kind"}
         assert span["text"].count("\n") == span["end"] - span["start"]
         assert isinstance(span["start"], int) and isinstance(span["end"], int)
         assert 1 <= span["start"] <= span["end"] <= data["lines_total"]

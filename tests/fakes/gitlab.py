@@ -20,6 +20,17 @@ member of (`add_project(..., members={user_id: access_level})`; anything else is
 manages its hooks: list, create (201 with the id; the token is kept but never shown), edit (200), delete (204, 404 if
 absent) and test (`POST .../hooks/:id/test/pipeline_events`: 201 `{"message": "201 Created"}`, 422 if the project
 has no pipelines). Each recorded call says who made it (`as_user`: the user id, None for `API_TOKEN`).
+
+A project's repository (`add_commit`: a snapshot of files with their git modes, a submodule is mode 160000) answers
+`GET .../repository/tree` (`recursive`, paged; `blob`/`tree`/`commit` entries with their `mode`),
+`GET .../repository/files/:path?ref=` (base64 `content`, `size`; 404 `{"message": "404 File Not Found"}`),
+`GET .../repository/compare`, `GET .../repository/branches/:name` (`protected`), and
+`POST .../repository/commits` with `actions` (201 with the commit; 400 for an `update` of a file that does not
+exist, a branch that exists without `force`, an unknown `start_sha`; 403 onto a protected branch). Merge requests:
+`POST .../merge_requests` (201 with `iid`, `web_url`, `labels`; 409 when one is open for the source branch, 400
+for a missing branch), `GET .../merge_requests/:iid/diffs` (paged). `POST .../jobs/:id/retry` (201 with the new
+job; the old one is `retried` and leaves the pipeline's list; 403 when the job is not retryable).
+`GET .../members/all/:user_id` (200 with `access_level`, 404 for a non-member).
 """
 
 from __future__ import annotations
@@ -49,6 +60,11 @@ INVALID_GRANT = (
 )
 
 
+def _sha1(data: bytes) -> Any:
+    """Git's object ids (not a security use)."""
+    return hashlib.sha1(data, usedforsecurity=False)
+
+
 @dataclass
 class GLGrant:
     user_id: int
@@ -71,13 +87,35 @@ class FakeProject:
     hooks: dict[int, dict[str, Any]] = field(default_factory=dict)  # hook id -> hook, with its `token`
     visibility: str = "private"
     default_branch: str = "main"
-    files: dict[str, dict[str, bytes]] = field(default_factory=dict)  # ref -> path -> content
+    commits: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)  # sha -> path -> (mode, text)
+    commit_info: dict[str, dict[str, Any]] = field(default_factory=dict)  # sha -> the commit's API shape
+    branches: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> {"commit": sha, "protected"}
+    merge_requests: dict[int, dict[str, Any]] = field(default_factory=dict)
+    mr_diffs: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
+    member_info: dict[int, dict[str, Any]] = field(default_factory=dict)  # user id -> username, state
+
+    def add_commit(self, files: dict[str, str], *, modes: dict[str, str] | None = None, sha: str | None = None,
+                   parent: str | None = None, branch: str | None = None, protected: bool = False) -> str:
+        """A commit whose tree is `parent`'s with `files` (path -> text) on top; moves `branch` to it."""
+        tree = dict(self.commits.get(parent, {})) if parent else {}
+        for path, text in files.items():
+            tree[path] = ((modes or {}).get(path, "100644"), text)
+        sha = sha or _sha1(repr(sorted(tree.items())).encode() + secrets.token_bytes(4)).hexdigest()
+        self.commits[sha] = tree
+        self.commit_info[sha] = {"id": sha, "short_id": sha[:8], "parent_ids": [parent] if parent else [],
+                                 "title": "commit", "message": "commit"}
+        if branch:
+            self.branches[branch] = {"commit": sha, "protected": protected}
+        return sha
 
     def put_file(self, path: str, content: str | bytes, *, ref: str | None = None) -> str:
-        """Write a file on `ref` (the default branch); returns its blob id (git's sha1 of the blob)."""
-        data = content.encode() if isinstance(content, str) else content
-        self.files.setdefault(ref or self.default_branch, {})[path] = data
-        return _blob_id(data)
+        """Write a file on branch `ref` (the default branch) as a new commit; returns its blob id (git's)."""
+        text = content.decode("utf-8", "surrogateescape") if isinstance(content, bytes) else content
+        branch = ref or self.default_branch
+        head = self.branches.get(branch, {}).get("commit")
+        self.add_commit({path: text}, parent=head, branch=branch,
+                        protected=bool(self.branches.get(branch, {}).get("protected")))
+        return _blob_id(text.encode("utf-8", "surrogateescape"))
 
     def mr_notes(self, iid: int) -> list[dict[str, Any]]:
         return list(self.notes.get(iid, {}).values())
@@ -128,8 +166,6 @@ class FakeGitLab:
         self.app.router.add_post(p + "/merge_requests/{iid}/notes", self.create_note)
         self.app.router.add_put(p + "/merge_requests/{iid}/notes/{note}", self.update_note)
         self.app.router.add_post(p + "/repository/commits/{sha}/comments", self.commit_comment)
-        self.app.router.add_get(p + "/repository/tree", self.repository_tree)
-        self.app.router.add_get(p + "/repository/files/{file_path:.+}", self.repository_file)
         self.app.router.add_get("/api/v4/projects", self.list_projects)
         self.app.router.add_get(p, self.get_project)
         self.app.router.add_get(p + "/hooks", self.list_hooks)
@@ -138,6 +174,17 @@ class FakeGitLab:
         self.app.router.add_put(p + "/hooks/{hook}", self.update_hook)
         self.app.router.add_delete(p + "/hooks/{hook}", self.delete_hook)
         self.app.router.add_post(p + "/hooks/{hook}/test/{trigger}", self.test_hook)
+        self.app.router.add_get(p + "/repository/tree", self.repository_tree)
+        self.app.router.add_get(p + "/repository/files/{path:.+}", self.repository_file)
+        self.app.router.add_get(p + "/repository/compare", self.compare)
+        self.app.router.add_get(p + "/repository/branches/{branch:.+}", self.get_branch)
+        self.app.router.add_post(p + "/repository/commits", self.create_commit)
+        self.app.router.add_post(p + "/merge_requests", self.create_merge_request)
+        self.app.router.add_get(p + "/merge_requests/{iid}/diffs", self.merge_request_diffs)
+        self.app.router.add_post(p + "/jobs/{job}/retry", self.retry_job)
+        self.app.router.add_get(p + "/members/all/{user}", self.member)
+        self.app.router.add_put(p + "/merge_requests/{iid}", self.update_merge_request)
+        self.app.router.add_post(p + "/merge_requests/{iid}/notes/{note}/award_emoji", self.award_emoji)
 
     # ---- projects, pipelines and jobs the tests set up
     def add_project(self, project_id: int, path: str, *, members: dict[int, int] | None = None) -> FakeProject:
@@ -236,48 +283,6 @@ class FakeGitLab:
         simple = request.query.get("simple") == "true"
         return self._page(request, [self._project_json(p, as_user, simple=simple) for p in found])
 
-    def _files_at(self, project: FakeProject, request: web.Request) -> dict[str, bytes] | None:
-        ref = request.query.get("ref") or ""
-        if not ref:
-            raise web.HTTPBadRequest(text='{"error": "ref is missing"}', content_type="application/json")
-        return project.files.get(project.default_branch if ref == "HEAD" else ref)
-
-    async def repository_tree(self, request: web.Request) -> web.Response:
-        """`GET …/repository/tree?path=&ref=`: the directory's entries (blobs and trees) with their ids, paged."""
-        project = self._project(request)
-        files = self._files_at(project, request)
-        prefix = request.query.get("path", "").strip("/")
-        entries: dict[str, dict[str, Any]] = {}
-        for full, data in sorted((files or {}).items()):
-            if prefix and not full.startswith(prefix + "/"):
-                continue
-            rest = full[len(prefix) + 1:] if prefix else full
-            name, _, deeper = rest.partition("/")
-            path = f"{prefix}/{name}" if prefix else name
-            if deeper:
-                entries.setdefault(name, {"id": _blob_id(path.encode()), "name": name, "type": "tree", "path": path,
-                                          "mode": "040000"})
-            else:
-                entries[name] = {"id": _blob_id(data), "name": name, "type": "blob", "path": path, "mode": "100644"}
-        if not entries:
-            return web.json_response({"message": "404 Tree Not Found"}, status=404)
-        return self._page(request, list(entries.values()))
-
-    async def repository_file(self, request: web.Request) -> web.Response:
-        """`GET …/repository/files/:file_path?ref=`: base64 content, `blob_id`, `size` (404 when missing)."""
-        project = self._project(request)
-        files = self._files_at(project, request)
-        path = unquote(request.match_info["file_path"])
-        if files is None or path not in files:
-            return web.json_response({"message": "404 File Not Found"}, status=404)
-        data = files[path]
-        return web.json_response({
-            "file_name": path.rsplit("/", 1)[-1], "file_path": path, "size": len(data), "encoding": "base64",
-            "content_sha256": hashlib.sha256(data).hexdigest(), "ref": request.query["ref"],
-            "blob_id": _blob_id(data), "commit_id": "0" * 40, "last_commit_id": "0" * 40,
-            "content": base64.b64encode(data).decode(),
-        })
-
     async def get_project(self, request: web.Request) -> web.Response:
         project = self._project(request)
         return web.json_response(self._project_json(project, request.get(AS_USER), simple=False))
@@ -348,7 +353,8 @@ class FakeGitLab:
         project = self._project(request)
         q = request.query
         found = [p for p in project.pipelines.values()
-                 if (not q.get("ref") or p["ref"] == q["ref"]) and (not q.get("status") or p["status"] == q["status"])]
+                 if (not q.get("ref") or p["ref"] == q["ref"]) and (not q.get("status") or p["status"] == q["status"])
+                 and (not q.get("sha") or p["sha"] == q["sha"])]
         found.sort(key=lambda p: p["id"], reverse=q.get("sort", "desc") == "desc")
         return self._page(request, found)
 
@@ -359,7 +365,7 @@ class FakeGitLab:
             return web.json_response({"message": "404 Not found"}, status=404)
         scopes = request.query.getall("scope[]", [])
         jobs = [j for j in project.jobs.values()
-                if j["pipeline"]["id"] == pid and (not scopes or j["status"] in scopes)]
+                if j["pipeline"]["id"] == pid and (not scopes or j["status"] in scopes) and not j.get("retried")]
         return self._page(request, sorted(jobs, key=lambda j: j["id"], reverse=True))
 
     async def trace(self, request: web.Request) -> web.StreamResponse:
@@ -415,6 +421,222 @@ class FakeGitLab:
                    "author": {"id": 99, "username": "devflowfix"}, "created_at": "2026-11-21T18:00:00.000Z"}
         project.commit_comments.setdefault(request.match_info["sha"], []).append(comment)
         return web.json_response(comment, status=201)
+
+    # ---- the repository, merge requests, retries and members
+    @staticmethod
+    def _missing(what: str) -> web.Response:
+        return web.json_response({"message": f"404 {what} Not Found"}, status=404)
+
+    def _resolve(self, project: FakeProject, ref: str) -> str | None:
+        if ref in project.commits:
+            return ref
+        branch = project.branches.get(ref)
+        return str(branch["commit"]) if branch else None
+
+    def _ref_sha(self, project: FakeProject, request: web.Request) -> str | None:
+        ref = request.query.get("ref") or ""
+        if not ref:
+            raise web.HTTPBadRequest(text='{"error": "ref is missing"}', content_type="application/json")
+        return self._resolve(project, project.default_branch if ref == "HEAD" else ref)
+
+    async def repository_tree(self, request: web.Request) -> web.Response:
+        """`GET …/repository/tree?path=&ref=&recursive=`: the entries (blobs, trees, submodules) with git's ids,
+        paged; 404 for an unknown ref or a directory that does not exist."""
+        project = self._project(request)
+        sha = self._resolve(project, request.query.get("ref") or project.default_branch)
+        if request.query.get("ref") == "HEAD":
+            sha = self._resolve(project, project.default_branch)
+        if sha is None:
+            return self._missing("Tree")
+        prefix = request.query.get("path", "").strip("/")
+        files = project.commits[sha]
+        entries: dict[str, dict[str, Any]] = {}
+        for path, (mode, text) in sorted(files.items()):
+            parts = path.split("/")
+            for i in range(1, len(parts)):
+                folder = "/".join(parts[:i])
+                entries.setdefault(folder, {"id": _sha1(folder.encode()).hexdigest(), "name": parts[i - 1],
+                                            "type": "tree", "path": folder, "mode": "040000"})
+            kind = "commit" if mode == "160000" else "blob"
+            entries[path] = {"id": _blob_id(text.encode("utf-8", "surrogateescape")), "name": parts[-1],
+                             "type": kind, "path": path, "mode": mode}
+        items = list(entries.values())
+        if prefix:
+            items = [e for e in items if e["path"].startswith(prefix + "/")]
+            if not items:
+                return self._missing("Tree")
+        depth = prefix.count("/") + 1 if prefix else 0
+        if request.query.get("recursive") != "true":
+            items = [e for e in items if e["path"].count("/") == depth]
+        return self._page(request, items)
+
+    async def repository_file(self, request: web.Request) -> web.Response:
+        """`GET …/repository/files/:path?ref=`: base64 content, git's `blob_id`, `size` (404 when missing)."""
+        project = self._project(request)
+        path = unquote(request.match_info["path"])
+        sha = self._ref_sha(project, request)
+        if sha is None or path not in project.commits[sha] or project.commits[sha][path][0] == "160000":
+            return self._missing("File")
+        raw = project.commits[sha][path][1].encode("utf-8", "surrogateescape")
+        return web.json_response({
+            "file_name": path.rsplit("/", 1)[-1], "file_path": path, "size": len(raw), "encoding": "base64",
+            "content_sha256": hashlib.sha256(raw).hexdigest(), "ref": request.query["ref"],
+            "blob_id": _blob_id(raw), "commit_id": sha, "last_commit_id": sha,
+            "content": base64.b64encode(raw).decode(),
+        })
+
+    @staticmethod
+    def _diff(old: dict[str, tuple[str, str]], new: dict[str, tuple[str, str]]) -> list[dict[str, Any]]:
+        out = []
+        for path in sorted(set(old) | set(new)):
+            if old.get(path) == new.get(path):
+                continue
+            a, b = old.get(path), new.get(path)
+            out.append({"old_path": path, "new_path": path, "a_mode": a[0] if a else "0", "b_mode": b[0] if b else "0",
+                        "new_file": a is None, "renamed_file": False, "deleted_file": b is None,
+                        "diff": f"@@ -1 +1 @@\n-{(a or ('', ''))[1][:200]}\n+{(b or ('', ''))[1][:200]}\n"})
+        return out
+
+    async def compare(self, request: web.Request) -> web.Response:
+        project = self._project(request)
+        base = self._resolve(project, request.query.get("from", ""))
+        head = self._resolve(project, request.query.get("to", ""))
+        if base is None or head is None:
+            return self._missing("Commit")
+        return web.json_response({"commit": project.commit_info[head], "commits": [project.commit_info[head]],
+                                  "diffs": self._diff(project.commits[base], project.commits[head]),
+                                  "compare_timeout": False, "compare_same_ref": base == head})
+
+    async def get_branch(self, request: web.Request) -> web.Response:
+        project = self._project(request)
+        name = unquote(request.match_info["branch"])
+        branch = project.branches.get(name)
+        if branch is None:
+            return self._missing("Branch")
+        return web.json_response({"name": name, "commit": project.commit_info[branch["commit"]], "merged": False,
+                                  "protected": branch["protected"], "developers_can_push": False,
+                                  "developers_can_merge": False, "can_push": True,
+                                  "default": name == "main", "web_url": f"https://gitlab.example/-/tree/{name}"})
+
+    async def create_commit(self, request: web.Request) -> web.Response:
+        project = self._project(request, 30)
+        data = await request.json()
+        branch, actions = data.get("branch"), data.get("actions")
+        if not branch or not data.get("commit_message") or not isinstance(actions, list) or not actions:
+            return web.json_response({"error": "branch, commit_message, actions are missing"}, status=400)
+        existing = project.branches.get(branch)
+        if existing is not None and existing["protected"]:
+            return web.json_response({"message": "403 Forbidden - You are not allowed to push into this branch"},
+                                     status=403)
+        start = data.get("start_sha") or (existing["commit"] if existing else None)
+        if data.get("start_sha") and data["start_sha"] not in project.commits:
+            return web.json_response({"message": "Invalid start sha"}, status=400)
+        if existing is not None and data.get("start_sha") and not data.get("force"):
+            return web.json_response({"message": f"A branch called '{branch}' already exists. Switch to that branch "
+                                                 "in order to make changes"}, status=400)
+        if start is None:
+            return web.json_response({"message": "You can only create or edit files when you are on a branch"},
+                                     status=400)
+        tree = dict(project.commits[start])
+        for action in actions:
+            path, kind = action.get("file_path"), action.get("action")
+            if kind == "update":
+                if path not in tree:
+                    return web.json_response({"message": "A file with this name doesn't exist"}, status=400)
+                tree[path] = (tree[path][0], action.get("content") or "")
+            elif kind == "create":
+                if path in tree:
+                    return web.json_response({"message": "A file with this name already exists"}, status=400)
+                tree[path] = ("100644", action.get("content") or "")
+            else:
+                return web.json_response({"error": "actions[0][action] does not have a valid value"}, status=400)
+        sha = _sha1(repr(sorted(tree.items())).encode() + secrets.token_bytes(4)).hexdigest()
+        project.commits[sha] = tree
+        info = {"id": sha, "short_id": sha[:8], "title": data["commit_message"].splitlines()[0],
+                "message": data["commit_message"], "parent_ids": [start], "author_name": "DevFlowFix",
+                "created_at": "2026-11-21T18:00:00.000Z", "web_url": f"https://gitlab.example/{project.path}"
+                f"/-/commit/{sha}"}
+        project.commit_info[sha] = info
+        project.branches[branch] = {"commit": sha, "protected": False}
+        return web.json_response(info, status=201)
+
+    async def create_merge_request(self, request: web.Request) -> web.Response:
+        project = self._project(request, 30)
+        data = await request.json()
+        source, target = data.get("source_branch"), data.get("target_branch")
+        if not source or not target or not data.get("title"):
+            return web.json_response({"error": "source_branch, target_branch, title are missing"}, status=400)
+        if source not in project.branches or target not in project.branches:
+            return web.json_response({"message": ["Source branch or target branch does not exist"]}, status=400)
+        for mr in project.merge_requests.values():
+            if mr["source_branch"] == source and mr["target_branch"] == target and mr["state"] == "opened":
+                return web.json_response({"message": [
+                    f"Another open merge request already exists for this source branch: !{mr['iid']}"]}, status=409)
+        iid = max(project.merge_requests, default=0) + 1
+        labels = [lb for lb in str(data.get("labels") or "").split(",") if lb]
+        mr = {"id": next(self._ids), "iid": iid, "project_id": project.id, "title": data["title"],
+              "description": data.get("description"), "state": "opened", "source_branch": source,
+              "target_branch": target, "source_project_id": project.id, "target_project_id": project.id,
+              "labels": labels, "sha": project.branches[source]["commit"],
+              "web_url": f"https://gitlab.example/{project.path}/-/merge_requests/{iid}"}
+        project.merge_requests[iid] = mr
+        return web.json_response(mr, status=201)
+
+    async def merge_request_diffs(self, request: web.Request) -> web.Response:
+        project = self._project(request)
+        iid = int(request.match_info["iid"])
+        if iid not in project.mr_diffs and iid not in project.merge_requests:
+            return self._missing("Merge Request")
+        return self._page(request, project.mr_diffs.get(iid, []))
+
+    async def retry_job(self, request: web.Request) -> web.Response:
+        project = self._project(request, 30)
+        job = project.jobs.get(int(request.match_info["job"]))
+        if job is None:
+            return self._missing("Job")
+        if job["status"] not in ("failed", "canceled") or job.get("retried"):
+            return web.json_response({"message": "403 Forbidden - Job is not retryable"}, status=403)
+        job["retried"] = True
+        new_id = next(self._ids)
+        project.jobs[new_id] = {**job, "id": new_id, "status": "pending", "retried": False, "failure_reason": None,
+                                "web_url": job["web_url"].rsplit("/", 1)[0] + f"/{new_id}"}
+        return web.json_response(project.jobs[new_id], status=201)
+
+    async def update_merge_request(self, request: web.Request) -> web.Response:
+        project = self._project(request, 20)
+        mr = project.merge_requests.get(int(request.match_info["iid"]))
+        if mr is None:
+            return self._missing("Merge Request")
+        data = await request.json()
+        labels = [lb for lb in mr["labels"] if lb not in str(data.get("remove_labels") or "").split(",")]
+        labels += [lb for lb in str(data.get("add_labels") or "").split(",") if lb and lb not in labels]
+        mr["labels"] = labels
+        return web.json_response(mr)
+
+    async def award_emoji(self, request: web.Request) -> web.Response:
+        project = self._project(request)
+        iid, note_id = int(request.match_info["iid"]), int(request.match_info["note"])
+        note = project.notes.get(iid, {}).get(note_id)
+        if note is None:
+            return web.json_response({"message": "404 Not found"}, status=404)
+        name = (await request.json()).get("name")
+        awards = note.setdefault("awards", [])
+        if name in awards:
+            return web.json_response({"message": "400 Bad request - Award Emoji has already been taken"}, status=400)
+        awards.append(name)
+        return web.json_response({"id": next(self._ids), "name": name, "awardable_id": note_id,
+                                  "awardable_type": "Note"}, status=201)
+
+    async def member(self, request: web.Request) -> web.Response:
+        project = self._project(request)
+        user = int(request.match_info["user"]) if request.match_info["user"].isdigit() else -1
+        if user not in project.members:
+            return web.json_response({"message": "404 Not found"}, status=404)
+        info = project.member_info.get(user, {})
+        return web.json_response({"id": user, "username": info.get("username", f"user{user}"),
+                                  "name": info.get("username", f"user{user}").title(),
+                                  "state": info.get("state", "active"), "access_level": project.members[user],
+                                  "web_url": f"https://gitlab.example/{info.get('username', user)}"})
 
     async def start(self) -> str:
         self.server = TestServer(self.app, host="127.0.0.1")

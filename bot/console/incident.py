@@ -1,0 +1,51 @@
+"""One incident's page (`/incidents/{id}`): the failing lines, the explanation, what the bot did and when, and
+links to the run, the pull request and the fix pull request. Access is the history API's (404 for an incident
+of a repository the person cannot reach)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from bot.console.render import json_of, page_user, render
+from bot.web import history
+from bot.web.sessions import services_of
+
+
+def timeline(incident: dict[str, Any]) -> list[dict[str, Any]]:
+    """What the bot did and when, oldest first."""
+    steps: list[dict[str, Any]] = [{"when": incident.get("created_at"), "what": "The failed run was recorded and "
+                                    "its logs analyzed."}]
+    analysis = incident.get("analysis") or {}
+    if analysis.get("outcome"):
+        steps.append({"when": incident.get("updated_at"), "what": str(analysis["outcome"])})
+    for attempt in incident.get("fix_attempts") or []:
+        label = f"fix pull request #{attempt['pr_number']}" if attempt.get("pr_number") else "a fix branch"
+        steps.append({"when": attempt.get("created_at"), "what": f"Opened {label} on {attempt.get('branch')} "
+                                                                 f"({attempt.get('status')})."})
+    if incident.get("status") in ("resolved", "fixed"):
+        steps.append({"when": incident.get("updated_at"), "what": f"The incident is {incident['status']}."})
+    steps.sort(key=lambda s: s.get("when") or "")
+    return steps
+
+
+async def incident_page(request: web.Request) -> web.StreamResponse:
+    """GET /incidents/{id}"""
+    who = await page_user(request)
+    incident = json_of(await history.get_incident(request))
+    services = services_of(request)
+    web_base = services.settings.github_web_base.rstrip("/")
+    repo = incident.get("repository")
+    row = await services.db.installations.repository(repo) if repo else None
+    pr = incident.get("pull_request")
+    context = {
+        "incident": incident, "analysis": incident.get("analysis") or {}, "timeline": timeline(incident),
+        "pr_url": f"{web_base}/{repo}/pull/{pr}" if pr and repo else None,
+        "repository_id": row.id if row is not None else None,
+    }
+    return render(request, "incident.html", context, who)
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_get("/incidents/{id}", incident_page)

@@ -1,0 +1,206 @@
+"""Typed GitLab repository calls: the tree at a commit, a file at a commit, a merge request's changes and a
+compare, a branch, one commit of `actions`, a merge request, a job's retry, and a member's access level.
+
+GitLab's answers are read defensively (a missing field is a default, never a crash); a 404 is "absent" (None or
+False), other 4xx are raised as `gidgetlab.BadRequest` for the caller to explain.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+import gidgetlab
+
+from bot.forges.gitlab_client import GitLabClient, project_path
+
+log = logging.getLogger(__name__)
+
+TREE_PAGES = 50  # 5,000 entries at most (100 a page)
+MAX_CHANGES = 300
+
+
+@dataclass(frozen=True)
+class TreeEntry:
+    path: str
+    mode: str
+    type: str  # blob | tree | commit (a submodule)
+
+
+@dataclass(frozen=True)
+class Tree:
+    sha: str
+    entries: dict[str, TreeEntry]  # the blobs: files (100644, 100755) and symbolic links (120000)
+    truncated: bool
+    submodules: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Change:
+    """One file a merge request or a compare changes (the GitHub shape: `filename`, `status`, `patch`)."""
+
+    filename: str
+    status: str
+    patch: str | None
+
+
+def _status(exc: gidgetlab.BadRequest) -> int:
+    return int(exc.status_code)
+
+
+def file_path(path: str) -> str:
+    return quote(path, safe="")
+
+
+async def get_tree(client: GitLabClient, project: int | str, sha: str) -> Tree | None:
+    """The whole tree at `sha` (`recursive=true`, paged); None when GitLab does not know the commit."""
+    entries: dict[str, TreeEntry] = {}
+    submodules: set[str] = set()
+    url = f"{project_path(project)}/repository/tree"
+    count = 0
+    try:
+        async for item in client.getiter(url, {"ref": sha, "recursive": "true", "per_page": "100"},
+                                         max_pages=TREE_PAGES):
+            count += 1
+            if not isinstance(item, dict) or not isinstance(item.get("path"), str):
+                continue
+            kind = str(item.get("type") or "")
+            entry = TreeEntry(item["path"], str(item.get("mode") or ""), kind)
+            if kind == "commit" or entry.mode == "160000":
+                submodules.add(entry.path)
+            elif kind == "blob":
+                entries[entry.path] = entry
+    except gidgetlab.BadRequest as exc:
+        if _status(exc) == 404:
+            return None
+        raise
+    return Tree(sha, entries, count >= TREE_PAGES * 100, frozenset(submodules))
+
+
+async def get_file(client: GitLabClient, project: int | str, path: str, ref: str, *, max_bytes: int) -> str | None:
+    """A text file at `ref` (None when absent, larger than `max_bytes`, or not UTF-8)."""
+    url = f"{project_path(project)}/repository/files/{file_path(path)}"
+    try:
+        data = await client.getitem(url, {"ref": ref})
+    except gidgetlab.BadRequest as exc:
+        if _status(exc) in (400, 404):
+            return None
+        raise
+    if not isinstance(data, dict) or int(data.get("size") or 0) > max_bytes:
+        return None
+    try:
+        raw = base64.b64decode(str(data.get("content") or ""), validate=False)
+        return raw.decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+
+
+def _changes(items: list[Any]) -> list[Change]:
+    out = []
+    for item in items[:MAX_CHANGES]:
+        if not isinstance(item, dict):
+            continue
+        status = ("added" if item.get("new_file") else "removed" if item.get("deleted_file")
+                  else "renamed" if item.get("renamed_file") else "modified")
+        out.append(Change(str(item.get("new_path") or item.get("old_path") or ""), status,
+                          item.get("diff") if isinstance(item.get("diff"), str) else None))
+    return out
+
+
+async def merge_request_changes(client: GitLabClient, project: int | str, iid: int) -> list[Change] | None:
+    """The merge request's diffs (`GET .../merge_requests/:iid/diffs`, paged); None when it is gone."""
+    url = f"{project_path(project)}/merge_requests/{int(iid)}/diffs"
+    try:
+        return _changes([d async for d in client.getiter(url, {"per_page": "100"}, max_pages=3)])
+    except gidgetlab.BadRequest as exc:
+        if _status(exc) == 404:
+            return None
+        raise
+
+
+async def compare(client: GitLabClient, project: int | str, base: str, head: str) -> list[Change] | None:
+    """What changed from `base` to `head` (`GET .../repository/compare`)."""
+    try:
+        data = await client.getitem(f"{project_path(project)}/repository/compare", {"from": base, "to": head})
+    except gidgetlab.BadRequest as exc:
+        if _status(exc) in (400, 404):
+            return None
+        raise
+    diffs = data.get("diffs") if isinstance(data, dict) else None
+    return _changes(list(diffs)) if isinstance(diffs, list) else None
+
+
+async def get_branch(client: GitLabClient, project: int | str, branch: str) -> dict[str, Any] | None:
+    try:
+        data = await client.getitem(f"{project_path(project)}/repository/branches/{file_path(branch)}")
+    except gidgetlab.BadRequest as exc:
+        if _status(exc) == 404:
+            return None
+        raise
+    return dict(data) if isinstance(data, dict) else None
+
+
+async def commit_actions(
+    client: GitLabClient, project: int | str, *, branch: str, start_sha: str, message: str,
+    files: dict[str, str], force: bool = False,
+) -> str:
+    """One commit updating `files` on a new `branch` from `start_sha` (`POST .../repository/commits`); its sha.
+    `force` overwrites a leftover branch of that name. GitLab answers 400 on an action it cannot apply."""
+    actions = [{"action": "update", "file_path": path, "content": text} for path, text in files.items()]
+    body: dict[str, Any] = {"branch": branch, "start_sha": start_sha, "commit_message": message,
+                            "actions": actions}
+    if force:
+        body["force"] = True
+    data = await client.post(f"{project_path(project)}/repository/commits", data=body)
+    return str(data["id"])
+
+
+async def create_merge_request(
+    client: GitLabClient, project: int | str, *, source: str, target: str, title: str, description: str,
+    labels: list[str],
+) -> dict[str, Any]:
+    """A merge request from `source` into `target` of the same project (201 with its `iid` and `web_url`)."""
+    data = await client.post(f"{project_path(project)}/merge_requests", data={
+        "source_branch": source, "target_branch": target, "title": title, "description": description,
+        "labels": ",".join(labels), "remove_source_branch": True,
+    })
+    return dict(data)
+
+
+async def retry_job(client: GitLabClient, project: int | str, job_id: int) -> int:
+    """Run a failed job again (`POST .../jobs/:id/retry`, 201 with the new job); the new job's id."""
+    data = await client.post(f"{project_path(project)}/jobs/{int(job_id)}/retry", data={})
+    return int(data["id"])
+
+
+async def access_level(client: GitLabClient, project: int | str, user_id: int) -> int:
+    """A user's access level on the project, inherited ones included (`GET .../members/all/:user_id`); 0 if none."""
+    try:
+        data = await client.getitem(f"{project_path(project)}/members/all/{int(user_id)}")
+    except gidgetlab.BadRequest as exc:
+        if _status(exc) == 404:
+            return 0
+        raise
+    if not isinstance(data, dict) or str(data.get("state") or "active") != "active":
+        return 0
+    level = data.get("access_level")
+    return level if isinstance(level, int) and not isinstance(level, bool) else 0
+
+
+async def set_mr_labels(
+    client: GitLabClient, project: int | str, iid: int, *, add: Sequence[str] = (), remove: Sequence[str] = ()
+) -> list[str]:
+    """Add or remove labels of a merge request (`PUT .../merge_requests/:iid`); its labels after."""
+    body: dict[str, Any] = {}
+    if add:
+        body["add_labels"] = ",".join(add)
+    if remove:
+        body["remove_labels"] = ",".join(remove)
+    data = await client.put(f"{project_path(project)}/merge_requests/{int(iid)}", data=body)
+    labels = data.get("labels") if isinstance(data, dict) else None
+    return [str(x) for x in labels] if isinstance(labels, list) else []
