@@ -17,9 +17,12 @@ from bot.config.report import clear_sent
 from bot.fixes.edits import GITLAB_CI_FILE
 from tests import test_gitlab_pipeline as gl
 from tests import test_pipeline as gh
+from tests import test_shared_rules as shared
 from tests.test_gitlab_fixes import FILES
 from tests.test_repo_config import write_config as write_github_config
-from tests.test_shared_rules import Side, side  # noqa: F401 - the fixture, parametrized over both forges
+from tests.test_shared_rules import Side
+
+side = shared.side  # the fixture, parametrized over both forges
 
 
 @pytest.fixture(autouse=True)

@@ -18,6 +18,7 @@ from typing import Any
 import gidgethub
 
 from bot.commands.parser import Command, help_text, parse_commands
+from bot.commands.status import GITHUB, status_text
 from bot.config.effective import EffectiveConfig
 from bot.config.loader import load_github_config
 from bot.fixes.render import clean
@@ -199,24 +200,8 @@ class CommandService:
         """What the bot knows and did on this pull request."""
         config = await self.load_config(event)
         state = await self.db.pull_requests.get(event.repo, event.pr_number)
-        lines = [f"- DevFlowFix is **{'on' if config.enabled else 'off'}** for this repository"
-                 + ("" if config.enabled else f" ({config.sources.get('enabled', 'server')})") + "."]
-        if state is not None and state.ignored:
-            lines.append(f"- This pull request is **ignored** (by @{clean(state.changed_by or '?', 40)}): "
-                         "`/devflowfix resume` to undo.")
-        if config.fatal_problems:
-            lines.append(f"- The configuration file has {len(config.fatal_problems)} problem(s): the defaults apply "
-                         "(`/devflowfix config` shows them).")
         incidents = await self.db.incidents.for_pull_request(event.repo, event.pr_number)
-        if not incidents:
-            lines.append("- No failed run of this pull request recorded yet.")
-        for incident in incidents:
-            what = clean(incident.root_cause or incident.category or "not analyzed yet", 200)
-            fix = f"; fix PR #{incident.fix_pr_number} ({incident.fix_state})" if incident.fix_pr_number else ""
-            run = (incident.links or {}).get("run")
-            label = f"[{clean(incident.workflow_name or 'run', 80)} run]({run})" if run else "a run"
-            lines.append(f"- {label} at `{(incident.head_sha or '')[:7]}`: **{incident.status}**, {what}{fix}")
-        return "What I know about this pull request:\n\n" + "\n".join(lines)
+        return status_text(config, state, incidents, GITHUB)
 
     async def _on_latest_failed_run(self, name: str, event: CommentEvent, command: Command | None = None) -> str:
         gh = self.github()

@@ -161,6 +161,7 @@ class FakeGitLab:
         p = "/api/v4/projects/{project}"
         self.app.router.add_get(p + "/pipelines", self.list_pipelines)
         self.app.router.add_get(p + "/pipelines/{pipeline}/jobs", self.pipeline_jobs)
+        self.app.router.add_get(p + "/pipelines/{pipeline}", self.get_pipeline)
         self.app.router.add_get(p + "/jobs/{job}/trace", self.trace)
         self.app.router.add_get("/_objects/traces/{job}", self.object_trace)
         self.app.router.add_post(p + "/merge_requests/{iid}/notes", self.create_note)
@@ -357,6 +358,15 @@ class FakeGitLab:
                  and (not q.get("sha") or p["sha"] == q["sha"])]
         found.sort(key=lambda p: p["id"], reverse=q.get("sort", "desc") == "desc")
         return self._page(request, found)
+
+    async def get_pipeline(self, request: web.Request) -> web.Response:
+        """`GET …/pipelines/:id` (404 `{"message": "404 Not found"}` for another project's or an unknown id)."""
+        project = self._project(request)
+        raw = request.match_info["pipeline"]
+        pipeline = project.pipelines.get(int(raw)) if raw.isdigit() else None
+        if pipeline is None:
+            return web.json_response({"message": "404 Not found"}, status=404)
+        return web.json_response(pipeline)
 
     async def pipeline_jobs(self, request: web.Request) -> web.Response:
         project = self._project(request)
