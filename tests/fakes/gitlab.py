@@ -7,9 +7,9 @@ on loopback, with GitLab's shapes:
 single-use, the redirect_uri must be the authorization's, PKCE S256 is checked.
 
 Projects (`add_project`) answer with `API_TOKEN` as a bearer token (else 401): a pipeline's jobs
-(`scope[]`, paged with `Link` and `X-Next-Page`), a project's pipelines (`ref`, `status`, newest first; one by id), a job's
-trace (a 302 to `/_objects/...` first, as object storage does, then text/plain), merge request notes (POST 201,
-PUT 200) and commit comments (POST 201, no id, as GitLab). Unknown projects and jobs are 404
+(`scope[]`, paged with `Link` and `X-Next-Page`), a project's pipelines (`ref`, `status`, newest first; one by
+id), a job's trace (a 302 to `/_objects/...` first, as object storage does, then text/plain), merge request
+notes (POST 201, PUT 200) and commit comments (POST 201, no id, as GitLab). Unknown projects and jobs are 404
 `{"message": "404 Project Not Found"}`; `fail_next` answers the next matching call with an error (a 429 carries
 `RateLimit-*` and `Retry-After`).
 
