@@ -10,13 +10,14 @@ import gidgethub.sansio
 import gidgetlab.routing
 import gidgetlab.sansio
 
-from handlers.github import authorizations, commands, installations, ping, workflow_failures
+from handlers.github import authorizations, check_actions, commands, installations, ping, workflow_failures
 from handlers.gitlab import notes, pipelines
 
 Handler = Callable[..., Awaitable[None]]
 
 github_router = gidgethub.routing.Router(
-    ping.router, installations.router, authorizations.router, workflow_failures.router, commands.router
+    ping.router, installations.router, authorizations.router, workflow_failures.router, commands.router,
+    check_actions.router,
 )
 gitlab_router = gidgetlab.routing.Router(pipelines.router, notes.router)
 

@@ -149,6 +149,11 @@ class Settings(BaseSettings):
     llm_max_retries: int = Field(default=2, ge=0, le=10)
     llm_prompt_tokens: int = Field(default=12_000, ge=1_000, le=1_000_000)
     llm_daily_cap_per_repo: int = Field(default=50, ge=0)
+    # models a repository's `llm.model` may pick besides OPENAI_MODEL (comma-separated)
+    llm_allowed_models: Annotated[list[str], NoDecode] = Field(default_factory=list)
+
+    # Per-repository configuration files (bot/config/).
+    config_max_bytes: int = Field(default=64 * 1024, ge=1024, le=1024 * 1024)
 
     # The failure pipeline: logs, context, fixes and their limits.
     max_log_bytes: int = Field(default=32 * 1024 * 1024, ge=64 * 1024)
@@ -214,6 +219,15 @@ class Settings(BaseSettings):
         if isinstance(value, SecretStr):
             value = value.get_secret_value()
         return _decode_private_key(str(value))
+
+    @field_validator("llm_allowed_models", mode="before")
+    @classmethod
+    def _models(cls, value: object) -> object:
+        if value is None or value == "":
+            return []
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
 
     @field_validator("oauth_token_encryption_key", mode="before")
     @classmethod

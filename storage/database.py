@@ -16,6 +16,7 @@ from storage.engine import create_engine, session_factory
 from storage.incidents import IncidentStore
 from storage.installations import InstallationStore
 from storage.jobs import JobLinks
+from storage.pull_requests import PullRequestStore
 from storage.repositories import RepositoryStore
 from storage.sign_in import OAuthStateStore, WebSessionStore
 from storage.statistics import StatisticsStore
@@ -39,6 +40,7 @@ class Database:
     incidents: IncidentStore
     commands: CommandStore
     repositories: RepositoryStore
+    pull_requests: PullRequestStore
     audit: AuditStore
     statistics: StatisticsStore
     jobs: JobLinks  # the job engine's table beside the delivery log (PostgreSQL only)
@@ -63,6 +65,7 @@ class Database:
             ),
             commands=CommandStore(sessions),
             repositories=RepositoryStore(sessions),
+            pull_requests=PullRequestStore(sessions),
             audit=AuditStore(sessions),
             statistics=StatisticsStore(sessions),
             jobs=JobLinks(engine),

@@ -349,6 +349,22 @@ class ForgeNote(Timestamps, Base):
     claimed_by: Mapped[str | None] = mapped_column(String(100))
 
 
+class PullRequestState(Timestamps, Base):
+    """What people told the bot about one pull request (GitHub) or merge request (GitLab): `ignored` after
+    `/devflowfix ignore` (the bot then leaves its failures alone) until `/devflowfix resume`."""
+
+    __tablename__ = "pull_request_states"
+    __table_args__ = (
+        UniqueConstraint("provider", "repository_full_name", "pr_number", name="uq_pull_request_states_pr"),
+    )
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    provider: Mapped[str] = mapped_column(String(20), default="github")
+    repository_full_name: Mapped[str] = mapped_column(String(255))
+    pr_number: Mapped[int] = mapped_column(Integer)
+    ignored: Mapped[bool] = mapped_column(Boolean, default=False)
+    changed_by: Mapped[str | None] = mapped_column(String(255))
+
+
 class AuditEvent(Base):
     """Who changed what from the web console or the API, and when: one row per change (settings, connections,
     redeliveries, sign-out). `target` names the thing changed (a repository, connection or delivery id);

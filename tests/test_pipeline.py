@@ -42,6 +42,7 @@ JOB = "build-test-deploy"
 BAD_LINE = '        assertEquals(42, parser.parse("github").size());'
 GOOD_LINE = '        assertEquals(41, parser.parse("github").size());'
 SECRET = "ghp_Zq9xW2vB7nK4mL1pR8sT6uY3aE5dF0gH2jK4"
+CONFIG_READS = (f"GET /repos/{REPO}/contents/.github?[('ref', 'main')]", "GET /repos/octo-org/.github/contents/.github")
 
 
 def java_test_source() -> str:
@@ -111,6 +112,11 @@ class World:
     def api_calls(self) -> list[str]:
         return [f"{r.method} {r.path}" + (f"?{sorted(r.query.items())}" if r.query else "") for r in self.fake.requests
                 if not r.path.startswith(("/_blobs", "/app/installations"))]
+
+    def work_calls(self) -> list[str]:
+        """The API calls besides reading the configuration (bot/config: `.github` listed in the repository and in
+        the organisation's `.github` repository, as Probot's `context.config` looks)."""
+        return [c for c in self.api_calls() if c not in CONFIG_READS]
 
     def comments(self, number: int = 7) -> list[dict[str, Any]]:
         return self.repos.comments_on(self.repo, number)
@@ -235,7 +241,7 @@ async def test_failed_pr_run_is_explained_commented_annotated_and_fixed(world: W
     calls = world.api_calls()
     gets = [c for c in calls if c.startswith("GET")]
     assert len(gets) == len(set(gets)), calls  # no call whose answer is already known
-    assert len(calls) <= 17, calls
+    assert len(calls) <= 19, calls  # 2 of them: the configuration (`.github` listed here and in octo-org/.github)
     print(f"{len(calls)} API calls:", *calls, sep="\n  ")
     assert len(world.fake.calls("POST", "/app/installations")) == 1
 
@@ -266,7 +272,7 @@ async def test_no_llm_explains_with_the_analyzer(world_no_llm: World) -> None:
     assert not world.fake.calls("POST", f"/repos/{REPO}/git/")
     assert not world.fake.calls("GET", f"/repos/{REPO}/contents/{TEST_PATH}")  # no source needed without an LLM
     assert world.llm.received == []
-    calls = world.api_calls()
+    calls = world.work_calls()
     assert not [c for c in calls if "/contents/" in c or "/compare/" in c], calls  # only the LLM needs them
     assert len(calls) <= 9, calls
 
@@ -436,7 +442,7 @@ async def test_opt_out_label_skips_the_pr(world: World) -> None:
     assert world.llm.received == []
     [incident] = await world.incidents()
     assert incident.status == "skipped"
-    assert world.api_calls() == [f"GET /repos/{REPO}/pulls/7"]
+    assert world.work_calls() == [f"GET /repos/{REPO}/pulls/7"]
 
 
 async def test_expired_log_url_is_asked_for_again(world_no_llm: World) -> None:
@@ -532,7 +538,8 @@ async def test_daily_llm_cap_per_repository(aiohttp_client: Any, database_url: s
         await world.deliver(world.payload(world.failed_run()))
         assert world.llm.received == []
         assert "daily LLM budget" in world.comments()[0]["body"]
-        assert not world.fake.calls("GET", f"/repos/{REPO}/contents/")
+        reads = world.fake.calls("GET", f"/repos/{REPO}/contents/")
+        assert [r.path for r in reads] == [f"/repos/{REPO}/contents/.github"]  # the configuration only
 
 
 async def test_failed_push_with_no_pr_gets_a_check_run_and_a_fix_pr_into_its_branch(world: World) -> None:

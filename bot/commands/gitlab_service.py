@@ -2,20 +2,26 @@
 Developer access (30) or above, as GitLab's members API says (`GET /projects/:id/members/all/:user_id`, inherited
 memberships included); anyone else gets a 👎 award and no reply. Each commanding note is handled once (claimed in
 the database), its commands run through the incident pipeline as a `Pipeline Hook` would, and one reply note says
-what was done. Only command names reach the work: the rest of a note is never read, stored or sent to the LLM.
+what was done. The verbs and the parser are GitHub's (bot/commands/parser.py): `analyze [PIPELINE_ID]`, `status`,
+`config`, `ignore`/`resume` (per merge request), `fix <instructions>` (the person's words go to the LLM as data,
+every guard in force), short forms when the project's `.gitlab/devflowfix.yml` allows them. Nothing else of a note
+is read, stored or sent to the LLM.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import gidgetlab
 
-from bot.commands.parser import help_text, parse_commands
-from bot.commands.service import reply_body
+from bot.commands.parser import Command, help_text, parse_commands
+from bot.commands.service import RUN_COMMANDS, reply_body
+from bot.commands.status import GITLAB, status_text
+from bot.config.effective import EffectiveConfig
+from bot.config.loader import load_gitlab_config
 from bot.forges import gitlab_ci as ci
 from bot.forges import gitlab_notes as notes
 from bot.forges import gitlab_repos as glrepos
@@ -27,6 +33,7 @@ from bot.incidents.pipeline import IncidentPipeline
 from bot.incidents.run import BOT_BRANCH_PREFIX
 from bot.settings import Settings
 from storage.database import Database
+from storage.models import RepositoryConnection
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +111,8 @@ class GitLabCommandService:
     settings: Settings
     gitlab: Callable[[], GitLabClient | None]
     owner: str
+    config: EffectiveConfig | None = None  # read once per note, when a command (or a short form) needs it
+    _commands: dict[str, Command] = field(default_factory=dict)
 
     def _client(self) -> GitLabClient:
         client = self.gitlab()
@@ -114,10 +123,9 @@ class GitLabCommandService:
         """Run the note's commands once; returns what happened (for logs and tests)."""
         if not event.commandable:
             return "ignored"
-        names = [c.name for c in parse_commands(event.body)]
-        if "fix" in names and "explain" in names:  # fix explains too: one analysis, not two
-            names.remove("explain")
-        if not names:
+        strict = parse_commands(event.body)
+        loose = parse_commands(event.body, short=True)
+        if not loose:
             return "no command"
         conn = await self.db.repositories.by_provider_id(PROVIDER, str(event.project_id))
         project = event.project
@@ -127,8 +135,20 @@ class GitLabCommandService:
             project = conn.full_name
         client = self._client()
         if await glrepos.access_level(client, event.project_id, event.author_id) < DEVELOPER:
+            if not strict:  # a `/fix` line of someone who may not command: maybe not a command at all
+                return "no command"
             await self._award(event, REFUSED_AWARD)
             return "refused"
+        found = strict
+        if loose != strict and (await self.load_config(event, conn)).short_commands:
+            found = loose
+        commands = {c.name: c for c in found}
+        if "fix" in commands and "explain" in commands:  # fix explains too: one analysis, not two
+            del commands["explain"]
+        self._commands = commands
+        names = list(commands)
+        if not names:
+            return "no command"
         row = await self.db.commands.claim(
             project, event.note_id, self.owner, pr_number=event.mr_iid, author=event.author, commands=names,
             provider=PROVIDER,
@@ -141,7 +161,7 @@ class GitLabCommandService:
             if name in results:  # done by an earlier run of this delivery
                 continue
             try:
-                results[name] = await self._run(name, event, project)
+                results[name] = await self._run(name, event, project, self._commands[name])
             except gidgetlab.BadRequest as exc:  # a refusal is an answer too (RetryLater still retries)
                 log.warning("command %s on %s!%s failed: HTTP %s", name, project, event.mr_iid, exc.status_code)
                 results[name] = f"That did not work: GitLab answered HTTP {int(exc.status_code)}."
@@ -158,9 +178,46 @@ class GitLabCommandService:
         except gidgetlab.BadRequest as exc:  # already awarded (404/400): the reply still goes out
             log.info("award %s not given on note %s: HTTP %s", name, event.note_id, exc.status_code)
 
-    async def _run(self, name: str, event: NoteEvent, project: str) -> str:
+    async def load_config(self, event: NoteEvent, conn: RepositoryConnection | None = None) -> EffectiveConfig:
+        """The project's effective configuration (`.gitlab/devflowfix.yml` on its default branch), read once."""
+        if self.config is None:
+            if conn is None:
+                conn = await self.db.repositories.by_provider_id(PROVIDER, str(event.project_id))
+            self.config = await load_gitlab_config(self._client(), self.settings, conn, event.project, None,
+                                                   project_id=event.project_id)
+        return self.config
+
+    async def _gate(self, event: NoteEvent, project: str) -> str | None:
+        """Why a command that acts on a pipeline is not done here (None: it is)."""
+        state = await self.db.pull_requests.get(project, event.mr_iid, provider=PROVIDER)
+        if state is not None and state.ignored:
+            return "I am ignoring this merge request (`/devflowfix ignore`): `/devflowfix resume` first."
+        config = await self.load_config(event)
+        if not config.enabled:
+            return f"DevFlowFix is turned off for this project ({config.sources.get('enabled', 'server')})."
+        return None
+
+    async def _run(self, name: str, event: NoteEvent, project: str, command: Command | None = None) -> str:
+        command = command or Command(name, 0)
         if name == "help":
-            return help_text()
+            return help_text(short=(await self.load_config(event)).short_commands)
+        if name == "config":
+            return "The effective configuration of this project:\n\n" + (await self.load_config(event)).render()
+        if name == "status":
+            state = await self.db.pull_requests.get(project, event.mr_iid, provider=PROVIDER)
+            incidents = await self.db.incidents.for_merge_request(project, event.mr_iid, provider=PROVIDER)
+            return status_text(await self.load_config(event), state, incidents, GITLAB)
+        if name in ("ignore", "resume"):
+            await self.db.pull_requests.set_ignored(project, event.mr_iid, name == "ignore", by=event.author,
+                                                    provider=PROVIDER)
+            if name == "ignore":
+                return ("I will leave this merge request's failures alone (no analysis, note or fix) until "
+                        "`/devflowfix resume`.")
+            return "I will act on this merge request's failures again."
+        if name in RUN_COMMANDS:
+            refusal = await self._gate(event, project)
+            if refusal:
+                return refusal
         client = self._client()
         label = self.settings.skip_label
         if name == "skip":
@@ -169,9 +226,22 @@ class GitLabCommandService:
         if name == "unskip":
             await glrepos.set_mr_labels(client, event.project_id, event.mr_iid, remove=[label])
             return f"Removed the `{label}` label: I will look at this merge request's failures."
-        if name in ("explain", "fix") and (event.source_branch or "").startswith(BOT_BRANCH_PREFIX):
+        if name in ("explain", "analyze", "fix") and (event.source_branch or "").startswith(BOT_BRANCH_PREFIX):
             return "This is a DevFlowFix fix merge request: its pipelines are only verified, never explained or fixed."
-        pipeline = await ci.latest_failed_pipeline(client, event.project_id, event.head_sha) if event.head_sha else None
+        if command.run_repo is not None:
+            return "That is a GitHub run: here `analyze` takes a pipeline id of this project."
+        if command.run_id is not None:
+            pipeline = await ci.get_pipeline(client, event.project_id, command.run_id)
+            if pipeline is None:
+                return f"There is no pipeline {command.run_id} in this project."
+            if pipeline.get("status") != "failed":
+                return f"Pipeline {command.run_id} did not fail (`{str(pipeline.get('status') or '?')[:30]}`)."
+            if str(pipeline.get("ref") or "").startswith(BOT_BRANCH_PREFIX):
+                return "That pipeline is of a DevFlowFix fix branch: it is only verified, never explained or fixed."
+        elif event.head_sha:
+            pipeline = await ci.latest_failed_pipeline(client, event.project_id, event.head_sha)
+        else:
+            pipeline = None
         if pipeline is None:
             return f"No failed pipeline of the head commit `{(event.head_sha or '?')[:7]}` to {name}."
         link = f"pipeline [#{int(pipeline['id'])}]({pipeline['web_url']})" if pipeline.get("web_url") else "pipeline"
@@ -188,8 +258,11 @@ class GitLabCommandService:
             mr_target_branch=event.target_branch, mr_from_fork=event.from_fork,
         )
         forge = GitLabForge(self.db, self.settings, self.gitlab, self.owner, info)
-        outcome = await IncidentPipeline(self.db, self.settings, forge, self.owner).handle_failure(
-            again=True, fix_requested=name == "fix")
+        service = IncidentPipeline(self.db, self.settings, forge, self.owner, config=self.config)
+        outcome = await service.handle_failure(
+            again=True, fix_requested=name == "fix",
+            instructions=command.instructions if name == "fix" else None,
+        )
         return await self._say(outcome, forge, link)
 
     async def _say(self, outcome: Outcome, forge: GitLabForge, link: str) -> str:

@@ -71,16 +71,23 @@ async def upsert_pr_comment(gh: GitHubClient, db: Database, repo: str, pr_number
     return new_id
 
 
+# the check run's button (GitHub's limits: label 20, description 40, identifier 20 characters); its click is a
+# `check_run` `requested_action` event, handled by handlers/github/check_actions.py
+FIX_ACTION = "devflowfix_fix"
+FIX_BUTTON = {"label": "Ask for a fix", "description": "Ask DevFlowFix to fix", "identifier": FIX_ACTION}
+
+
 async def upsert_check_run(gh: GitHubClient, db: Database, incident: Incident, *, head_sha: str | None = None) -> int:
     """The incident's check run on its head commit: created once, then updated."""
     attempts = await db.incidents.attempts_of(incident.id)
     title, summary, text, annotations = render.check_run_output(incident, attempts)
     conclusion = "success" if incident.status == "fixed" or render.resolved_here(incident) else "neutral"
     sha = head_sha or incident.head_sha
+    buttons = [FIX_BUTTON] if conclusion != "success" and incident.fix_state not in ("open", "fixed") else []
     if incident.check_run_id and sha == incident.head_sha:
         updated = await repos.update_check_run(
             gh, incident.repository_full_name, incident.check_run_id, conclusion=conclusion, title=title,
-            summary=summary, text=text, annotations=annotations,
+            summary=summary, text=text, annotations=annotations, actions=buttons,
         )
         if updated:
             return incident.check_run_id
@@ -101,7 +108,7 @@ async def upsert_check_run(gh: GitHubClient, db: Database, incident: Incident, *
         check_id = await repos.create_check_run(
             gh, incident.repository_full_name, name=CHECK_NAME, head_sha=sha, conclusion=conclusion, title=title,
             summary=summary, text=text, annotations=annotations, details_url=(incident.links or {}).get("run"),
-            external_id=incident.id,
+            external_id=incident.id, actions=buttons,
         )
     if sha == incident.head_sha:
         await db.incidents.update(incident.id, check_run_id=check_id)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import gidgethub
@@ -58,7 +59,7 @@ def fix_message(workflow: str, job: str, root_cause: str | None) -> str:
 
 async def open_fix_pr(
     gh: GitHubClient, repo: str, *, tree: Tree, head_sha: str, changed: dict[str, str], branch: str, base: str,
-    title: str, body: str, message: str, label: str, default_branch: str | None = None,
+    title: str, body: str, message: str, labels: Sequence[str] = (), default_branch: str | None = None,
 ) -> OpenedFix:
     """Raises EditRejected (nothing written, or a commit no ref points at) when a rule refuses the write."""
     check_fix_branch(branch, base=base, default_branch=default_branch)
@@ -77,9 +78,11 @@ async def open_fix_pr(
     if pr is None:
         pr = await repos.create_pull(gh, repo, title=one_line(title, 256), head=branch, base=base, body=body)
     number = int(pr["number"])
-    if label and not any(lb.get("name") == label for lb in pr.get("labels") or []):
+    have = {lb.get("name") for lb in pr.get("labels") or []}
+    missing = [lb for lb in dict.fromkeys(labels) if lb and lb not in have]
+    if missing:
         try:
-            await repos.add_labels(gh, repo, number, [label])
+            await repos.add_labels(gh, repo, number, missing)
         except gidgethub.BadRequest as exc:  # no `issues: write`: the PR stands without its label
             log.warning("label not added to %s#%s: HTTP %s", repo, number, exc.status_code)
     return OpenedFix(branch, commit, number, pr.get("html_url"))

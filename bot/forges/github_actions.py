@@ -125,6 +125,17 @@ async def runs_for_sha(client: GitHubClient, repo: str, head_sha: str, *, max_pa
     return sorted(runs, key=lambda r: int(r["id"]), reverse=True)
 
 
+async def get_run(client: GitHubClient, repo: str, run_id: int) -> dict[str, Any] | None:
+    """One workflow run; None when it does not exist in this repository (GitHub answers 404)."""
+    try:
+        data = await client.getitem(f"{repo_path(repo)}/actions/runs/{int(run_id)}")
+    except gidgethub.BadRequest as exc:
+        if int(exc.status_code) == 404:
+            return None
+        raise
+    return dict(data) if isinstance(data, dict) else None
+
+
 async def rerun_failed_jobs(client: GitHubClient, repo: str, run_id: int) -> None:
     await client.post(f"{repo_path(repo)}/actions/runs/{int(run_id)}/rerun-failed-jobs", data={})
 

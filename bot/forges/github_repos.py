@@ -82,6 +82,60 @@ async def get_file(client: GitHubClient, repo: str, path: str, ref: str, *, max_
         return None
 
 
+@dataclass(frozen=True)
+class FileBlob:
+    """A file read through the contents API: its blob sha, size and text (None when not UTF-8)."""
+
+    path: str
+    sha: str
+    size: int
+    text: str | None
+
+
+def _ref_query(ref: str | None) -> str:
+    return f"?ref={quote(ref, safe='')}" if ref else ""  # no ref: the repository's default branch
+
+
+async def list_directory(client: GitHubClient, repo: str, path: str, ref: str | None = None
+                         ) -> dict[str, TreeEntry] | None:
+    """The entries of a directory at `ref` ({name: entry}, no content: one call however large the files);
+    None when the repository, the ref or the directory does not exist (or is not a directory)."""
+    try:
+        data = await client.getitem(f"{repo_path(repo)}/contents/{quote(path)}{_ref_query(ref)}")
+    except gidgethub.BadRequest as exc:
+        if _is_status(exc, 404, 403):
+            return None
+        raise
+    if not isinstance(data, list):
+        return None
+    return {
+        str(e.get("name")): TreeEntry(str(e.get("path")), str(e.get("type")), str(e.get("sha")), e.get("size"))
+        for e in data if isinstance(e, dict) and e.get("name")
+    }
+
+
+async def get_file_blob(client: GitHubClient, repo: str, path: str, ref: str | None = None, *, max_bytes: int
+                        ) -> FileBlob | None:
+    """A file with its blob sha (`GET …/contents/{path}?ref=`, base64 content); None when missing or not a file;
+    text None when larger than `max_bytes` or not UTF-8."""
+    try:
+        data = await client.getitem(f"{repo_path(repo)}/contents/{quote(path)}{_ref_query(ref)}")
+    except gidgethub.BadRequest as exc:
+        if _is_status(exc, 404, 403):
+            return None
+        raise
+    if not isinstance(data, dict) or data.get("type") != "file":
+        return None
+    size = int(data.get("size") or 0)
+    text: str | None = None
+    if size <= max_bytes:
+        try:
+            text = base64.b64decode(data.get("content") or "").decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError):
+            text = None
+    return FileBlob(path, str(data.get("sha") or ""), size, text)
+
+
 async def compare(client: GitHubClient, repo: str, base: str, head: str) -> list[ChangedFile] | None:
     """The files changed between two commits (three-dot compare); None if GitHub cannot tell."""
     url = f"{repo_path(repo)}/compare/{quote(base, safe='')}...{quote(head, safe='')}?per_page=100"
@@ -242,7 +296,9 @@ async def update_comment(client: GitHubClient, repo: str, comment_id: int, body:
 async def create_check_run(
     client: GitHubClient, repo: str, *, name: str, head_sha: str, conclusion: str, title: str, summary: str,
     text: str, annotations: list[dict[str, Any]], details_url: str | None = None, external_id: str | None = None,
+    actions: list[dict[str, str]] | None = None,
 ) -> int:
+    """A completed check run; `actions` are its buttons ({label, description, identifier}; at most 3)."""
     output = {"title": title, "summary": summary, "text": text, "annotations": annotations[:MAX_ANNOTATIONS]}
     data: dict[str, Any] = {
         "name": name, "head_sha": head_sha, "status": "completed", "conclusion": conclusion, "output": output,
@@ -251,6 +307,8 @@ async def create_check_run(
         data["details_url"] = details_url
     if external_id:
         data["external_id"] = external_id
+    if actions:
+        data["actions"] = actions[:3]
     result = await client.post(f"{repo_path(repo)}/check-runs", data=data)
     return int(result["id"])
 
@@ -273,14 +331,15 @@ async def find_check_run(client: GitHubClient, repo: str, head_sha: str, *, name
 
 async def update_check_run(
     client: GitHubClient, repo: str, check_run_id: int, *, conclusion: str, title: str, summary: str, text: str,
-    annotations: list[dict[str, Any]],
+    annotations: list[dict[str, Any]], actions: list[dict[str, str]] | None = None,
 ) -> bool:
+    """Update the check run; `actions` (when given, even empty) replace its buttons."""
     output = {"title": title, "summary": summary, "text": text, "annotations": annotations[:MAX_ANNOTATIONS]}
+    data: dict[str, Any] = {"status": "completed", "conclusion": conclusion, "output": output}
+    if actions is not None:
+        data["actions"] = actions[:3]
     try:
-        await client.patch(
-            f"{repo_path(repo)}/check-runs/{int(check_run_id)}",
-            data={"status": "completed", "conclusion": conclusion, "output": output},
-        )
+        await client.patch(f"{repo_path(repo)}/check-runs/{int(check_run_id)}", data=data)
     except gidgethub.BadRequest as exc:
         if _is_status(exc, 404):
             return False

@@ -89,3 +89,14 @@ async def latest_failed_pipeline(client: GitLabClient, project: int | str, sha: 
         if isinstance(pipeline, dict) and not str(pipeline.get("ref") or "").startswith("devflowfix/"):
             return dict(pipeline)
     return None
+
+
+async def get_pipeline(client: GitLabClient, project: int | str, pipeline_id: int) -> dict[str, Any] | None:
+    """One pipeline (`GET .../pipelines/:id`); None when the project has no such pipeline."""
+    try:
+        data = await client.getitem(f"{project_path(project)}/pipelines/{int(pipeline_id)}")
+    except gidgetlab.BadRequest as exc:
+        if int(exc.status_code) in (403, 404):
+            return None
+        raise
+    return dict(data) if isinstance(data, dict) else None

@@ -9,6 +9,7 @@ comment). Every rule about what to do with those stays in the pipeline.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -82,13 +83,14 @@ class Forge(Protocol):
 
     async def open_fix(
         self, *, tree: FileTree, changed: dict[str, str], branch: str, base: str, title: str, body: str,
-        message: str, label: str,
+        message: str, labels: Sequence[str],
     ) -> OpenedFix:
         """Branch from the failing commit, one commit, a PR/MR into `base`; EditRejected or ForgeRefused."""
         ...
 
-    async def publish(self, incident: Incident) -> None:
-        """Write the incident where people look (the check run or commit comment, and the PR's/MR's one note)."""
+    async def publish(self, incident: Incident, *, thread: bool = True) -> None:
+        """Write the incident where people look (the check run or commit comment, and the PR's/MR's one note);
+        `thread` False (the repository's `comment` setting): no PR comment, MR note or commit comment."""
         ...
 
     async def refresh(self, incident: Incident) -> None:

@@ -6,7 +6,7 @@ and the check run (`bot/fixes/publish.py`)."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import gidgethub
@@ -123,7 +123,7 @@ class GitHubForge:
 
     async def open_fix(
         self, *, tree: FileTree, changed: dict[str, str], branch: str, base: str, title: str, body: str,
-        message: str, label: str,
+        message: str, labels: Sequence[str],
     ) -> OpenedFix:
         if not isinstance(tree, repos.Tree):
             raise EditRejected("the failing commit's tree is not a GitHub tree")
@@ -131,18 +131,18 @@ class GitHubForge:
             return await open_fix_pr(
                 self.github(), self.info.repo, tree=tree, head_sha=self.info.head_sha, changed=changed,
                 branch=branch, base=base, title=title, body=body, message=message,
-                default_branch=self.info.default_branch, label=label,
+                default_branch=self.info.default_branch, labels=labels,
             )
         except gidgethub.BadRequest as exc:  # e.g. no `pull_requests: write`
             raise ForgeRefused(int(exc.status_code), str(exc)) from None
 
-    async def publish(self, incident: Incident) -> None:
+    async def publish(self, incident: Incident, *, thread: bool = True) -> None:
         gh = self.github()
         try:
             await publish.upsert_check_run(gh, self.db, incident)
         except gidgethub.BadRequest as exc:  # e.g. the App lacks `checks: write`: the comment still goes out
             log.warning("check run not written for %s: HTTP %s", incident.repository_full_name, exc.status_code)
-        if incident.pr_number:  # a push with no PR gets the check run only
+        if incident.pr_number and thread:  # a push with no PR gets the check run only
             await self.publish_thread(incident.pr_number)
 
     async def refresh(self, incident: Incident) -> None:

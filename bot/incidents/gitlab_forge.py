@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import gidgetlab
 
@@ -139,7 +139,7 @@ class GitLabForge:
 
     async def open_fix(
         self, *, tree: FileTree, changed: dict[str, str], branch: str, base: str, title: str, body: str,
-        message: str, label: str,
+        message: str, labels: Sequence[str],
     ) -> OpenedFix:
         """A branch from the failing sha with one commit (`update` actions: files keep their mode), and a merge
         request into `base` (the failing MR's source branch), labelled. Raises EditRejected (nothing written)
@@ -156,14 +156,16 @@ class GitLabForge:
                                                message=message, files=changed, force=leftover is not None)
             mr = await glrepos.create_merge_request(
                 client, p.project_id, source=branch, target=base, title=one_line(title, MAX_TITLE),
-                description=body, labels=[label] if label else [],
+                description=body, labels=list(dict.fromkeys(lb for lb in labels if lb)),
             )
         except gidgetlab.BadRequest as exc:
             raise ForgeRefused(int(exc.status_code), str(exc)) from None
         return OpenedFix(branch, sha, int(mr["iid"]), mr.get("web_url"))
 
     # ---- publishing
-    async def publish(self, incident: Incident) -> None:
+    async def publish(self, incident: Incident, *, thread: bool = True) -> None:
+        if not thread:
+            return
         if incident.pr_number:
             await self.publish_thread(incident.pr_number)
         else:

@@ -4,15 +4,21 @@ and leased in the database, so concurrent deliveries do the work once), explaine
 the LLM, within the daily cap), merged into an open incident with the same signature, re-run once when it looks
 like infrastructure with no code to blame, fixed when the LLM proposes a confident fix every check accepts, and
 published; the fix's own run verifies it, a green run resolves. What differs per forge is behind `Forge`.
+
+The repository's configuration (`bot/config/`, read once per event by the handler) is applied here, the same for
+both forges: `auto_pr`, `labels`, `branch_prefix`, `max_attempts` (never above the server's), `llm.enabled` and
+`llm.model`, `allow_workflow_edits` (only narrows) and `comment` (`always`, `on_failure`, `never`).
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 
 from bot.analysis import redact
+from bot.config.effective import EffectiveConfig
 from bot.fixes.edits import EditRejected, Limits, apply_fix, check_paths, unified_diff
-from bot.fixes.pull_request import branch_name, fix_message, fix_title
+from bot.fixes.pull_request import BRANCH_PREFIX, branch_name, fix_message, fix_title
 from bot.fixes.render import clean, fix_pr_body
 from bot.incidents.forge import Forge, ForgeRefused
 from bot.incidents.outcome import Outcome
@@ -31,19 +37,79 @@ log = logging.getLogger(__name__)
 class IncidentPipeline:
     """One delivery's work on one run; `owner` (the delivery id) names its leases and claims."""
 
-    def __init__(self, db: Database, settings: Settings, forge: Forge, owner: str) -> None:
+    def __init__(self, db: Database, settings: Settings, forge: Forge, owner: str,
+                 config: EffectiveConfig | None = None,
+                 load_config: Callable[[], Awaitable[EffectiveConfig | None]] | None = None) -> None:
         self.db = db
         self.settings = settings
         self.forge = forge
         self.owner = owner
+        self.config = config  # None: no file was read (the server's settings alone)
+        self._load_config = load_config  # read only when a green run has something to write (resolve, verify)
+
+    async def _configured(self) -> None:
+        if self.config is None and self._load_config is not None:
+            self.config = await self._load_config()
+
+    # ---- what the configuration decides (a file can only narrow the server's settings)
+    @property
+    def llm_enabled(self) -> bool:
+        return self.settings.llm_enabled and (self.config is None or self.config.llm_enabled)
+
+    @property
+    def llm_settings(self) -> Settings:
+        """The server's settings with the repository's `llm.model` (already checked against the allow list)."""
+        model = self.config.llm_model if self.config is not None else None
+        if not model or model == self.settings.openai_model:
+            return self.settings
+        return self.settings.model_copy(update={"openai_model": model})
+
+    def auto_pr(self, conn: RepositoryConnection | None) -> bool:
+        if conn is not None and not conn.auto_pr_enabled:
+            return False
+        return self.config is None or self.config.auto_pr
+
+    def workflow_edits(self, conn: RepositoryConnection | None) -> bool:
+        allowed = bool(conn and conn.allow_workflow_edits)
+        return allowed and (self.config is None or self.config.allow_workflow_edits)
+
+    @property
+    def max_attempts(self) -> int:
+        limit = self.settings.max_fix_attempts_per_pr
+        return limit if self.config is None else max(0, min(limit, self.config.max_attempts))
+
+    @property
+    def fix_labels(self) -> list[str]:
+        labels = [self.settings.fix_label] if self.settings.fix_label else []
+        for label in self.config.labels if self.config is not None else []:
+            if label and label not in labels:
+                labels.append(label)
+        return labels
+
+    def branch(self, head_sha: str, job: str) -> str:
+        prefix = self.config.branch_prefix if self.config is not None else BRANCH_PREFIX
+        if not prefix.startswith(BRANCH_PREFIX):  # the loop guard: fix branches stay under the server's prefix
+            prefix = BRANCH_PREFIX
+        if not prefix.endswith(("/", "-", "_", ".")):
+            prefix += "/"
+        return prefix + branch_name(head_sha, job).removeprefix(BRANCH_PREFIX)
+
+    def thread(self, *, failing: bool) -> bool:
+        """Whether the PR's comment / MR's note is written: `always`; `on_failure` only for an explained failure
+        (not a re-run, a resolution or a verified fix); `never`."""
+        mode = self.config.comment if self.config is not None else "always"
+        return mode == "always" or (mode == "on_failure" and failing)
 
     # ---- entry points
-    async def handle_failure(self, *, again: bool = False, fix_requested: bool = False) -> Outcome:
+    async def handle_failure(self, *, again: bool = False, fix_requested: bool = False,
+                             instructions: str | None = None) -> Outcome:
         """Explain and maybe fix the failed run; returns what happened (for logs, replies and tests).
 
         `again`: someone asked for it (`/devflowfix explain`): a run attempt handled already is analyzed anew.
         `fix_requested` (`/devflowfix fix`): a fix may be opened even with `auto_pr_enabled` off; every other
         rule (confidence, edit checks, fork, attempts, the LLM's cap, the loop guard) still applies.
+        `instructions` (`/devflowfix fix <instructions>`): a person's request, to the LLM as its own data section;
+        it changes none of those rules.
         """
         accepted, conn = await self.forge.connection()
         if not accepted:
@@ -71,7 +137,8 @@ class IncidentPipeline:
         })
         return await leased(
             self.db, self.owner, incident, run.run_attempt,
-            lambda: self._process(incident, conn, again=again, fix_requested=fix_requested), again=again,
+            lambda: self._process(incident, conn, again=again, fix_requested=fix_requested,
+                                  instructions=instructions), again=again,
         )
 
     async def verify(self) -> Outcome:
@@ -97,6 +164,8 @@ class IncidentPipeline:
         assert incident is not None
         await self.forge.refresh(incident)
         if incident.pr_number:
+            await self._configured()
+        if incident.pr_number and self.thread(failing=not run.succeeded):
             await self.forge.publish_thread(incident.pr_number)
         return Outcome.FIXED if run.succeeded else Outcome.FIX_FAILED
 
@@ -115,13 +184,17 @@ class IncidentPipeline:
             return [i.id for i in resolved]
         for incident in resolved:
             await self.forge.refresh(incident)
+        await self._configured()
+        if not self.thread(failing=False):
+            return [i.id for i in resolved]
         for number in sorted({i.pr_number for i in resolved if i.pr_number}):
             await self.forge.publish_thread(number)
         return [i.id for i in resolved]
 
     # ---- the work
     async def _process(
-        self, incident: Incident, conn: RepositoryConnection | None, *, again: bool, fix_requested: bool
+        self, incident: Incident, conn: RepositoryConnection | None, *, again: bool, fix_requested: bool,
+        instructions: str | None = None,
     ) -> Outcome:
         store = self.db.incidents
         settings = self.settings
@@ -133,7 +206,7 @@ class IncidentPipeline:
             await store.finish(incident.id, self.owner, run.run_attempt, status="skipped")
             return Outcome.SKIPPED_LABEL
 
-        llm_budget_left = settings.llm_enabled and (
+        llm_budget_left = self.llm_enabled and (
             await store.llm_calls(run.repo) < settings.llm_daily_cap_per_repo
         )  # the sources only feed the LLM: no budget, no calls for them
         gathered = await self.forge.gather(pull, want_sources=llm_budget_left)
@@ -147,7 +220,7 @@ class IncidentPipeline:
                 incident.id, status="open", category="configuration", signature=f"no-job-{run.workflow_path}",
                 root_cause=summary, analysis=record.to_dict(),
             )
-            await self._publish(incident.id, pull.number)
+            await self._publish(incident.id, pull.number, failing=True)
             record.extra[self._calls_key] = self.forge.calls
             await store.finish(incident.id, self.owner, run.run_attempt, analysis=record.to_dict())
             return Outcome.NO_FAILED_JOB
@@ -190,8 +263,8 @@ class IncidentPipeline:
                 )
         else:
             answer: LLMAnswer | None = None
-            if settings.llm_enabled:
-                answer, note = await self._ask_llm(gathered, primary)
+            if self.llm_enabled:
+                answer, note = await self._ask_llm(gathered, primary, instructions)
                 if answer is not None:
                     root_cause = answer.root_cause
                     data.llm = LLMVerdict(answer.root_cause, answer.confidence, answer.explanation)
@@ -207,7 +280,7 @@ class IncidentPipeline:
             merged_into_id=None, links={**(incident.links or {}), "run": run.html_url, "job": primary.url,
                                         **links},
         )
-        await self._publish(incident.id, pull.number)
+        await self._publish(incident.id, pull.number, failing=status != "rerun")
         data.extra[self._calls_key] = self.forge.calls  # this delivery's API calls, kept with the incident
         await store.finish(incident.id, self.owner, run.run_attempt, analysis=data.to_dict())
         return Outcome.of_status(status)
@@ -244,17 +317,18 @@ class IncidentPipeline:
             await store.update(target.id, check_run_id=None)
             target.check_run_id = None
         target.pr_number = target.pr_number or incident.pr_number or pull.number
-        await self.forge.publish(target)
+        await self.forge.publish(target, thread=self.thread(failing=target.status != "rerun"))
         await store.finish(incident.id, self.owner, run.run_attempt)
         return Outcome.MERGED
 
-    async def _publish(self, incident_id: str, pr_number: int | None) -> None:
+    async def _publish(self, incident_id: str, pr_number: int | None, *, failing: bool) -> None:
         incident = await self.db.incidents.get(incident_id)
         assert incident is not None
         incident.pr_number = pr_number
-        await self.forge.publish(incident)
+        await self.forge.publish(incident, thread=self.thread(failing=failing))
 
-    async def _ask_llm(self, gathered: Gathered, primary: FailedJob) -> tuple[LLMAnswer | None, str]:
+    async def _ask_llm(self, gathered: Gathered, primary: FailedJob, instructions: str | None = None
+                       ) -> tuple[LLMAnswer | None, str]:
         run = self.forge.run
         excerpt = excerpt_text(primary.analysis.excerpt,
                                [(f.name, f.analysis.excerpt) for f in gathered.failures if f is not primary])
@@ -264,8 +338,9 @@ class IncidentPipeline:
             category=primary.analysis.category, summary=redact(primary.analysis.summary), excerpt=redact(excerpt),
             workflow_path=run.workflow_path, workflow_file=redact(gathered.ci_file) if gathered.ci_file else None,
             diff=gathered.diff_text(), files={p: redact(t) for p, t in gathered.files.items()},
+            instructions=redact(instructions) if instructions else None,
         )
-        return await ask_llm(self.db, self.settings, run.repo, inp)
+        return await ask_llm(self.db, self.llm_settings, run.repo, inp)
 
     async def _maybe_fix(
         self, incident: Incident, conn: RepositoryConnection | None, pull: PullFacts, gathered: Gathered,
@@ -277,6 +352,8 @@ class IncidentPipeline:
         store = self.db.incidents
         run = self.forge.run
         noun = self.forge.nouns
+        if answer is None and settings.llm_enabled and not self.llm_enabled:
+            return "Explained from the log (the LLM is turned off for this repository by `llm.enabled: false`)."
         if answer is None:
             return explained(settings, data.llm_note)
         if answer.fix is None or answer.fix.empty:
@@ -284,10 +361,12 @@ class IncidentPipeline:
         if answer.confidence < settings.fix_min_confidence:
             return (f"Explained; the proposed fix was not used (confidence {answer.confidence:.2f} "
                     f"is below {settings.fix_min_confidence:.2f}).")
-        if not pull.is_fork and conn is not None and not conn.auto_pr_enabled and not fix_requested:
-            return f"Explained; fix {noun.short}s are turned off for this repository."
+        if not pull.is_fork and not self.auto_pr(conn) and not fix_requested:
+            by_file = (conn is None or conn.auto_pr_enabled) and self.config is not None
+            source = f" (`auto_pr: false` in {self.config.sources.get('auto_pr')})" if by_file and self.config else ""
+            return f"Explained; fix {noun.short}s are turned off for this repository{source}."
         limits = Limits(settings.max_fix_files, settings.max_fix_bytes,
-                        allow_workflow_edits=bool(conn and conn.allow_workflow_edits), ci_files=gathered.ci_files)
+                        allow_workflow_edits=self.workflow_edits(conn), ci_files=gathered.ci_files)
         try:
             tree = gathered.tree or await self.forge.tree()
             if tree is None:
@@ -312,12 +391,12 @@ class IncidentPipeline:
         if incident.fix_state in ("open", "fixed") and incident.fix_pr_number:
             return f"Opened {noun.ref}{incident.fix_pr_number} with a fix (branch `{incident.fix_branch}`)."
         used = await store.attempts_count(run.repo, pr_number=pull.number, target_branch=target)
-        if used >= settings.max_fix_attempts_per_pr:
-            return (f"Explained; no new fix {noun.short}: the limit of {settings.max_fix_attempts_per_pr} attempts "
+        if used >= self.max_attempts:
+            return (f"Explained; no new fix {noun.short}: the limit of {self.max_attempts} attempts "
                     "is reached.")
         if not await store.claim_fix(incident.id, self.owner, target):
             return f"Explained; a fix {noun.short} for `{clean(target, 200)}` is already open."
-        branch = branch_name(run.head_sha, primary.name)
+        branch = self.branch(run.head_sha, primary.name)
         refreshed = await store.get(incident.id)
         assert refreshed is not None
         try:
@@ -326,7 +405,7 @@ class IncidentPipeline:
                 title=fix_title(run.workflow_name, answer.root_cause),
                 body=fix_pr_body(_with(refreshed, answer, data), sorted(changed)),
                 message=fix_message(run.workflow_name, primary.name, answer.root_cause),
-                label=settings.fix_label,
+                labels=self.fix_labels,
             )
         except EditRejected as exc:  # the write itself refused (a protected branch, a file's mode)
             await store.release_fix(incident.id, self.owner)

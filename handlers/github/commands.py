@@ -25,3 +25,4 @@ async def on_issue_comment_created(event: Event, ctx: HandlerContext) -> None:
         ctx.log.info("comment %s: %s", comment.comment_id, outcome,
                      extra={"repository": comment.repo, "pr": comment.pr_number})
     ctx.data["command_outcome"] = outcome
+    ctx.data["config"] = service.config  # read at most once for this comment (None: no command needed it)

@@ -1,6 +1,7 @@
 """The fake GitHub's routes for slash commands: a commit's workflow runs (`GET /actions/runs?head_sha=`, Link
-paging), reactions on issue comments (201 on creation, 200 when the same person's reaction exists, 422 for an
-unknown content), people's comments, and taking a label off (200 with the labels left, 404 if it was not on).
+paging) and one run (`GET /actions/runs/{id}`, 404 when unknown), reactions on issue comments (201 on creation,
+200 when the same person's reaction exists, 422 for an unknown content), people's comments, and taking a label
+off (200 with the labels left, 404 if it was not on).
 
 `install(fake)` adds them before the server starts (after `github_repos.install`, whose repositories it uses).
 """
@@ -100,6 +101,14 @@ def install(fake: FakeGitHub) -> None:
                                                                               "full_name": repo.full_name}}
                  for r in chunk]
         return web.json_response({"total_count": len(runs), "workflow_runs": items}, headers=headers)
+
+    @route("GET", "/actions/runs/{run_id}")
+    async def get_run(request: web.Request, repo: FakeRepo, _: Any) -> web.Response:
+        run = repo.runs.get(int(request.match_info["run_id"])) if request.match_info["run_id"].isdigit() else None
+        if run is None:
+            return fake.error(404, "Not Found")
+        return web.json_response({**run, "pull_requests": _pulls_of(repo, run),
+                                  "repository": {"id": repo.id, "full_name": repo.full_name}})
 
     @route("POST", "/issues/comments/{comment_id}/reactions")
     async def add_reaction(request: web.Request, repo: FakeRepo, body: Any) -> web.Response:

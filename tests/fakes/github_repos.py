@@ -1,5 +1,6 @@
 """The fake GitHub's repositories: Actions (runs, jobs, the 302 log redirect to a signed short-lived blob URL),
-contents, trees, compare, Git Data (blobs, trees, commits, refs), pulls, issue comments, labels, check runs.
+contents (a file, or a directory's entries), trees, compare, Git Data (blobs, trees, commits, refs), pulls, issue
+comments, labels, check runs.
 
 Real shapes and status codes: 201 on creation, 404 for unknown repositories and paths, 422 for a ref that
 exists ("Reference already exists"), a PR that exists, or more than 50 annotations; Link paging on lists; an
@@ -589,7 +590,12 @@ def install(fake: FakeGitHub) -> None:
         return web.json_response(pr["labels"])
 
     # ---- check runs
-    def check_output_ok(output: dict[str, Any] | None) -> str | None:
+    def check_output_ok(output: dict[str, Any] | None, actions: list[dict[str, Any]] | None = None) -> str | None:
+        for action in actions or []:  # GitHub's limits on a check run's buttons
+            if (len(actions or []) > 3 or not 0 < len(action.get("label") or "") <= 20
+                    or not 0 < len(action.get("description") or "") <= 40
+                    or not 0 < len(action.get("identifier") or "") <= 20):
+                return "Invalid request.\n\nFor 'actions', the label, description or identifier is too long."
         if not output:
             return None
         if len(output.get("annotations") or []) > 50:
@@ -605,7 +611,7 @@ def install(fake: FakeGitHub) -> None:
             return error422("Invalid request.\n\n\"name\", \"head_sha\" weren't supplied.")
         if body["head_sha"] not in repo.commits:
             return error422("No commit found for SHA: " + str(body["head_sha"]))
-        problem = check_output_ok(body.get("output"))
+        problem = check_output_ok(body.get("output"), body.get("actions"))
         if problem:
             return error422(problem)
         cid = next(repos.ids)
@@ -629,7 +635,7 @@ def install(fake: FakeGitHub) -> None:
         run = repo.check_runs.get(int(request.match_info["check_run_id"]))
         if run is None:
             return fake.error(404, "Not Found")
-        problem = check_output_ok(body.get("output"))
+        problem = check_output_ok(body.get("output"), body.get("actions"))
         if problem:
             return error422(problem)
         run.update(body)

@@ -7,9 +7,9 @@ on loopback, with GitLab's shapes:
 single-use, the redirect_uri must be the authorization's, PKCE S256 is checked.
 
 Projects (`add_project`) answer with `API_TOKEN` as a bearer token (else 401): a pipeline's jobs
-(`scope[]`, paged with `Link` and `X-Next-Page`), a project's pipelines (`ref`, `status`, newest first), a job's
-trace (a 302 to `/_objects/...` first, as object storage does, then text/plain), merge request notes (POST 201,
-PUT 200) and commit comments (POST 201, no id, as GitLab). Unknown projects and jobs are 404
+(`scope[]`, paged with `Link` and `X-Next-Page`), a project's pipelines (`ref`, `status`, newest first; one by
+id), a job's trace (a 302 to `/_objects/...` first, as object storage does, then text/plain), merge request
+notes (POST 201, PUT 200) and commit comments (POST 201, no id, as GitLab). Unknown projects and jobs are 404
 `{"message": "404 Project Not Found"}`; `fail_next` answers the next matching call with an error (a 429 carries
 `RateLimit-*` and `Retry-After`).
 
@@ -86,6 +86,7 @@ class FakeProject:
     members: dict[int, int] = field(default_factory=dict)  # user id -> access level (10..50)
     hooks: dict[int, dict[str, Any]] = field(default_factory=dict)  # hook id -> hook, with its `token`
     visibility: str = "private"
+    default_branch: str = "main"
     commits: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)  # sha -> path -> (mode, text)
     commit_info: dict[str, dict[str, Any]] = field(default_factory=dict)  # sha -> the commit's API shape
     branches: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> {"commit": sha, "protected"}
@@ -107,8 +108,21 @@ class FakeProject:
             self.branches[branch] = {"commit": sha, "protected": protected}
         return sha
 
+    def put_file(self, path: str, content: str | bytes, *, ref: str | None = None) -> str:
+        """Write a file on branch `ref` (the default branch) as a new commit; returns its blob id (git's)."""
+        text = content.decode("utf-8", "surrogateescape") if isinstance(content, bytes) else content
+        branch = ref or self.default_branch
+        head = self.branches.get(branch, {}).get("commit")
+        self.add_commit({path: text}, parent=head, branch=branch,
+                        protected=bool(self.branches.get(branch, {}).get("protected")))
+        return _blob_id(text.encode("utf-8", "surrogateescape"))
+
     def mr_notes(self, iid: int) -> list[dict[str, Any]]:
         return list(self.notes.get(iid, {}).values())
+
+
+def _blob_id(data: bytes) -> str:
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()  # noqa: S324 - git's object id
 
 
 @dataclass
@@ -148,6 +162,7 @@ class FakeGitLab:
         p = "/api/v4/projects/{project}"
         self.app.router.add_get(p + "/pipelines", self.list_pipelines)
         self.app.router.add_get(p + "/pipelines/{pipeline}/jobs", self.pipeline_jobs)
+        self.app.router.add_get(p + "/pipelines/{pipeline}", self.get_pipeline)
         self.app.router.add_get(p + "/jobs/{job}/trace", self.trace)
         self.app.router.add_get("/_objects/traces/{job}", self.object_trace)
         self.app.router.add_post(p + "/merge_requests/{iid}/notes", self.create_note)
@@ -245,8 +260,9 @@ class FakeGitLab:
         return web.json_response({"message": f"{status} Error"}, status=status)
 
     def _project(self, request: web.Request, min_level: int = 0) -> FakeProject:
-        project = self.projects.get(int(request.match_info["project"])) if request.match_info[
-            "project"].isdigit() else None
+        key = unquote(request.match_info["project"])
+        project = self.projects.get(int(key)) if key.isdigit() else next(
+            (p for p in self.projects.values() if p.path == key), None)
         as_user = request.get(AS_USER)
         if project is None or (as_user is not None and as_user not in project.members):
             raise web.HTTPNotFound(text='{"message": "404 Project Not Found"}', content_type="application/json")
@@ -352,6 +368,15 @@ class FakeGitLab:
         found.sort(key=lambda p: p["id"], reverse=q.get("sort", "desc") == "desc")
         return self._page(request, found)
 
+    async def get_pipeline(self, request: web.Request) -> web.Response:
+        """`GET …/pipelines/:id` (404 `{"message": "404 Not found"}` for another project's or an unknown id)."""
+        project = self._project(request)
+        raw = request.match_info["pipeline"]
+        pipeline = project.pipelines.get(int(raw)) if raw.isdigit() else None
+        if pipeline is None:
+            return web.json_response({"message": "404 Not found"}, status=404)
+        return web.json_response(pipeline)
+
     async def pipeline_jobs(self, request: web.Request) -> web.Response:
         project = self._project(request)
         pid = int(request.match_info["pipeline"])
@@ -434,38 +459,55 @@ class FakeGitLab:
         branch = project.branches.get(ref)
         return str(branch["commit"]) if branch else None
 
+    def _ref_sha(self, project: FakeProject, request: web.Request) -> str | None:
+        ref = request.query.get("ref") or ""
+        if not ref:
+            raise web.HTTPBadRequest(text='{"error": "ref is missing"}', content_type="application/json")
+        return self._resolve(project, project.default_branch if ref == "HEAD" else ref)
+
     async def repository_tree(self, request: web.Request) -> web.Response:
+        """`GET …/repository/tree?path=&ref=&recursive=`: the entries (blobs, trees, submodules) with git's ids,
+        paged; 404 for an unknown ref or a directory that does not exist."""
         project = self._project(request)
-        sha = self._resolve(project, request.query.get("ref", "main"))
+        sha = self._resolve(project, request.query.get("ref") or project.default_branch)
+        if request.query.get("ref") == "HEAD":
+            sha = self._resolve(project, project.default_branch)
         if sha is None:
             return self._missing("Tree")
+        prefix = request.query.get("path", "").strip("/")
         files = project.commits[sha]
         entries: dict[str, dict[str, Any]] = {}
-        for path, (mode, _) in sorted(files.items()):
+        for path, (mode, text) in sorted(files.items()):
             parts = path.split("/")
             for i in range(1, len(parts)):
                 folder = "/".join(parts[:i])
                 entries.setdefault(folder, {"id": _sha1(folder.encode()).hexdigest(), "name": parts[i - 1],
                                             "type": "tree", "path": folder, "mode": "040000"})
             kind = "commit" if mode == "160000" else "blob"
-            entries[path] = {"id": _sha1(path.encode()).hexdigest(), "name": parts[-1], "type": kind,
-                             "path": path, "mode": mode}
+            entries[path] = {"id": _blob_id(text.encode("utf-8", "surrogateescape")), "name": parts[-1],
+                             "type": kind, "path": path, "mode": mode}
         items = list(entries.values())
+        if prefix:
+            items = [e for e in items if e["path"].startswith(prefix + "/")]
+            if not items:
+                return self._missing("Tree")
+        depth = prefix.count("/") + 1 if prefix else 0
         if request.query.get("recursive") != "true":
-            items = [e for e in items if "/" not in e["path"]]
+            items = [e for e in items if e["path"].count("/") == depth]
         return self._page(request, items)
 
     async def repository_file(self, request: web.Request) -> web.Response:
+        """`GET …/repository/files/:path?ref=`: base64 content, git's `blob_id`, `size` (404 when missing)."""
         project = self._project(request)
         path = unquote(request.match_info["path"])
-        sha = self._resolve(project, request.query.get("ref", ""))
+        sha = self._ref_sha(project, request)
         if sha is None or path not in project.commits[sha] or project.commits[sha][path][0] == "160000":
             return self._missing("File")
-        raw = project.commits[sha][path][1].encode()
+        raw = project.commits[sha][path][1].encode("utf-8", "surrogateescape")
         return web.json_response({
             "file_name": path.rsplit("/", 1)[-1], "file_path": path, "size": len(raw), "encoding": "base64",
             "content_sha256": hashlib.sha256(raw).hexdigest(), "ref": request.query["ref"],
-            "blob_id": _sha1(raw).hexdigest(), "commit_id": sha, "last_commit_id": sha,
+            "blob_id": _blob_id(raw), "commit_id": sha, "last_commit_id": sha,
             "content": base64.b64encode(raw).decode(),
         })
 

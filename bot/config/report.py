@@ -1,0 +1,85 @@
+"""Telling people their configuration file is wrong: one GitHub check run "DevFlowFix config" (its annotation on
+the file's line when the file is in that repository) or one GitLab note, naming the file, the line and the
+problem, once per commit and set of problems in this process.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import cachetools
+import gidgethub
+import gidgetlab
+
+from bot.config.effective import EffectiveConfig
+from bot.config.problems import ConfigProblem
+from bot.forges import github_repos, gitlab_repository
+from bot.forges.github_client import GitHubClient
+from bot.forges.gitlab_client import GitLabClient
+
+log = logging.getLogger(__name__)
+
+CHECK_NAME = "DevFlowFix config"
+MARKER = "<!-- devflowfix:config-problem -->"
+_SENT: cachetools.TTLCache[tuple[str, ...], bool] = cachetools.TTLCache(maxsize=4096, ttl=24 * 3600)
+
+
+def _first_time(*key: str) -> bool:
+    if key in _SENT:
+        return False
+    _SENT[key] = True
+    return True
+
+
+def describe(problems: list[ConfigProblem]) -> str:
+    lines = [f"- `{p.file}`" + (f" line {p.line}" if p.line else "") + f": {p.message}" for p in problems]
+    return ("DevFlowFix could not use its configuration file, so the defaults apply until it is fixed:\n\n"
+            + "\n".join(lines))
+
+
+async def report_on_github(gh: GitHubClient, repo: str, head_sha: str, config: EffectiveConfig, *,
+                           web_base: str, branch: str | None) -> int | None:
+    """The check run for the file's problems (None: nothing to say, or said already for this commit)."""
+    problems = config.fatal_problems
+    if not problems or not head_sha or not _first_time("github", repo, head_sha, *map(str, problems)):
+        return None
+    own = [p for p in problems if p.file.startswith(f"{repo}:") and p.line > 0]
+    annotations = [{"path": p.path, "start_line": p.line, "end_line": p.line, "annotation_level": "failure",
+                    "title": CHECK_NAME, "message": p.message[:500]} for p in own]
+    first = problems[0]
+    details = None
+    if own and branch:
+        details = f"{web_base}/{repo}/blob/{branch}/{own[0].path}#L{own[0].line}"
+    title = f"{first.path} line {first.line}: {first.message}" if first.line else f"{first.path}: {first.message}"
+    try:
+        return await github_repos.create_check_run(
+            gh, repo, name=CHECK_NAME, head_sha=head_sha, conclusion="action_required" if details else "neutral",
+            title=title[:200], summary=describe(problems), text="", annotations=annotations, details_url=details,
+        )
+    except gidgethub.BadRequest as exc:  # e.g. no `checks: write`: the work goes on with the defaults
+        log.warning("config check run not written for %s: HTTP %s", repo, exc.status_code)
+        return None
+
+
+async def report_on_gitlab(client: GitLabClient, project_id: int, config: EffectiveConfig, *, sha: str,
+                           mr_iid: int | None) -> bool:
+    """One note on the merge request (else a comment on the commit) naming the problems; False: nothing sent."""
+    problems = config.fatal_problems
+    if not problems or not _first_time("gitlab", str(project_id), str(mr_iid or sha), *map(str, problems)):
+        return False
+    body = f"{MARKER}\n{describe(problems)}\n"
+    try:
+        if mr_iid is not None:
+            await gitlab_repository.create_mr_note(client, project_id, mr_iid, body)
+        elif sha:
+            await gitlab_repository.create_commit_comment(client, project_id, sha, body)
+        else:
+            return False
+    except gidgetlab.BadRequest as exc:  # e.g. a token that may not write notes: the work goes on
+        log.warning("config note not written for project %s: HTTP %s", project_id, exc.status_code)
+        return False
+    return True
+
+
+def clear_sent() -> None:
+    _SENT.clear()
