@@ -21,6 +21,13 @@ COMMAND_OUTPUT = 20
 """A build step's output this short is kept whole when it ends in an error (see blocks.LEAD_REACH)."""
 
 
+REPEATS_IN_FULL = 16
+"""A rule's first matches each keep a wide window of lines around them; past these, a match keeps only
+REPEAT_BEFORE lines before and REPEAT_AFTER after it (each match is still kept and classified): a log
+whose every hundredth line is the same warning-shaped error no longer keeps all its lines."""
+REPEAT_BEFORE, REPEAT_AFTER = 3, 8
+
+
 @dataclass
 class ScanResult:
     """The sparse view of a log the analysis works on."""
@@ -75,6 +82,7 @@ class Scanner:
         self.commands: list[int] = []
         self.section_ends: list[tuple[int, str]] = []
         self._windows: list[_Window] = []
+        self._rule_seen: dict[str, int] = {}
         self._seq = 0
         self._next_line = 1  # number of the first line of the next block
         self._carry = b""
@@ -191,8 +199,13 @@ class Scanner:
             if role in ("noise", "plain") or info.score <= 0:
                 continue
             self.infos[line_no] = info
-            after = self.after if info.score >= 2 or role == "header" else 8
-            before = self.before if info.score >= 2 else 3
+            seen = self._rule_seen.get(info.rule, 0) + 1
+            self._rule_seen[info.rule] = seen
+            if seen > REPEATS_IN_FULL:  # the same shape again and again (a decoy, or a long list): its lines only
+                after, before = REPEAT_AFTER, REPEAT_BEFORE
+            else:
+                after = self.after if info.score >= 2 or role == "header" else 8
+                before = self.before if info.score >= 2 else 3
             self._window(block, start, line_no, base, last_line, before, after, info.score)
         self._next_line = last_line + 1
         self._remember_tail(block, base, last_line)
