@@ -20,6 +20,8 @@ async def test_a_person_uses_the_console_in_a_browser(world: World, browser: Any
     from playwright.async_api import expect
 
     base = str(world.client.make_url("/")).rstrip("/")
+    # the server's own address as the browser reaches it (PUBLIC_URL; redirect URIs are never built from Host)
+    world.services.settings.public_url = base
     world.fake.oauth.add_user("octocat", 1)  # type: ignore[attr-defined]
     world.fake.oauth.approve_as = 1  # type: ignore[attr-defined]
     for name, role in (("octo-org/app", "admin"), ("octo-org/lib", "admin"), ("octo-org/unwatched", "push")):
