@@ -10,6 +10,7 @@ import asyncio
 import io
 import json
 import logging
+import random
 import time
 from collections.abc import AsyncIterator
 from typing import Any
@@ -83,7 +84,10 @@ async def test_the_token_mint_is_retried_on_502(fake_github: FakeGitHub) -> None
 async def test_502s_and_refused_connections_are_retried_in_place(fake_github: FakeGitHub) -> None:
     fake_github.add_installation(7, repos=["octo-org/a"])
     async with aiohttp.ClientSession() as http:
-        _, client = await tokens_and_client(http, fake_github)
+        # enough attempts (and a seeded jitter) to outlast the 0.6 s refusal whatever the draws: the test is of
+        # the retry in place, not of how many attempts a given jitter needs
+        patient = RetryPolicy(base=0.05, cap=0.4, attempts=20, max_wait=5, rng=random.Random(3))
+        _, client = await tokens_and_client(http, fake_github, policy=patient)
         await client.getitem("/installation/repositories")  # the token minted, a connection pooled
         fake_github.fail_next("GET", "/installation/repositories", 502, 502)
         assert (await client.getitem("/installation/repositories"))["total_count"] == 1
