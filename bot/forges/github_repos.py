@@ -96,16 +96,22 @@ def _ref_query(ref: str | None) -> str:
     return f"?ref={quote(ref, safe='')}" if ref else ""  # no ref: the repository's default branch
 
 
-async def list_directory(client: GitHubClient, repo: str, path: str, ref: str | None = None
-                         ) -> dict[str, TreeEntry] | None:
-    """The entries of a directory at `ref` ({name: entry}, no content: one call however large the files);
-    None when the repository, the ref or the directory does not exist (or is not a directory)."""
+async def _contents(client: GitHubClient, repo: str, path: str, ref: str | None) -> Any:
+    """`GET …/contents/{path}?ref=` as GitHub answers it (a list for a directory, an object for a file); None when
+    the repository, the ref or the path does not exist (404) or is not ours to read (403)."""
     try:
-        data = await client.getitem(f"{repo_path(repo)}/contents/{quote(path)}{_ref_query(ref)}")
+        return await client.getitem(f"{repo_path(repo)}/contents/{quote(path)}{_ref_query(ref)}")
     except gidgethub.BadRequest as exc:
         if _is_status(exc, 404, 403):
             return None
         raise
+
+
+async def list_directory(client: GitHubClient, repo: str, path: str, ref: str | None = None
+                         ) -> dict[str, TreeEntry] | None:
+    """The entries of a directory at `ref` ({name: entry}, no content: one call however large the files);
+    None when the repository, the ref or the directory does not exist (or is not a directory)."""
+    data = await _contents(client, repo, path, ref)
     if not isinstance(data, list):
         return None
     return {
@@ -118,12 +124,7 @@ async def get_file_blob(client: GitHubClient, repo: str, path: str, ref: str | N
                         ) -> FileBlob | None:
     """A file with its blob sha (`GET …/contents/{path}?ref=`, base64 content); None when missing or not a file;
     text None when larger than `max_bytes` or not UTF-8."""
-    try:
-        data = await client.getitem(f"{repo_path(repo)}/contents/{quote(path)}{_ref_query(ref)}")
-    except gidgethub.BadRequest as exc:
-        if _is_status(exc, 404, 403):
-            return None
-        raise
+    data = await _contents(client, repo, path, ref)
     if not isinstance(data, dict) or data.get("type") != "file":
         return None
     size = int(data.get("size") or 0)
