@@ -24,6 +24,23 @@ PG_ADMIN_DSN = os.environ.get("TEST_POSTGRES_DSN", "postgresql://postgres@127.0.
 BACKENDS = [b for b in os.environ.get("TEST_DATABASES", "sqlite,postgres").split(",") if b]
 
 
+def _utf8(text: str) -> str:
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """Captured output and failures as UTF-8 (lone surrogates escaped): hostile-input tests log undecodable bytes
+    as surrogates, and pytest-xdist sends each report to the controller as UTF-8 (it crashes the worker else)."""
+    outcome = yield
+    report: pytest.TestReport = outcome.get_result()  # type: ignore[attr-defined]
+    report.sections = [(title, _utf8(content)) for title, content in report.sections]
+    if report.longrepr is not None:
+        text = str(report.longrepr)
+        if _utf8(text) != text:
+            report.longrepr = _utf8(text)
+
+
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A migrated SQLite file, copied for each test (migrating once keeps the suite fast)."""
@@ -111,7 +128,10 @@ async def services(settings: Settings, db: Database) -> AsyncIterator[object]:
 
 
 @pytest.fixture
-async def client(aiohttp_client: object, settings: Settings, services: object) -> object:
+async def client(settings: Settings, services: object, aiohttp_client: object) -> object:
+    """The app on a test server. `aiohttp_client` comes after `services` (so after `db`): pytest tears fixtures
+    down in reverse, so the app stops (its queue waits for the ends of deliveries in hand, written by the database's
+    group commit) while the database is still open; the other order cost each such test a 30 s shutdown grace."""
     from bot.server import create_app
 
     app = create_app(settings, services=services, migrate=False)  # type: ignore[arg-type]

@@ -55,7 +55,8 @@ async def id_services(id_settings: Settings, db: Database) -> AsyncIterator[Serv
 
 
 @pytest.fixture
-async def id_client(aiohttp_client: Any, id_settings: Settings, id_services: Services) -> TestClient:
+async def id_client(id_settings: Settings, id_services: Services, aiohttp_client: Any) -> TestClient:
+    # aiohttp_client last: the app stops before the database closes (see tests/conftest.py's `client`)
     from bot.server import create_app
 
     app = create_app(id_settings, services=id_services, migrate=False)

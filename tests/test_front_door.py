@@ -39,7 +39,7 @@ MakeClient = Callable[..., Awaitable[TestClient]]
 
 
 @pytest.fixture
-async def make_client(aiohttp_client: object, database_url: str, db: Database) -> AsyncIterator[MakeClient]:
+async def make_client(database_url: str, db: Database, aiohttp_client: object) -> AsyncIterator[MakeClient]:
     """A client of an app built with these settings (small limits keep the tests fast)."""
     opened: list[Services] = []
 
