@@ -105,6 +105,8 @@ class Settings(BaseSettings):
     # external mode on PostgreSQL: procrastinate workers' heartbeat (a worker silent for 3 heartbeats is stalled
     # and its jobs are retried elsewhere)
     worker_heartbeat_seconds: float = Field(default=10.0, gt=0, le=300)
+    # external mode: seconds between the workers' sweep for deliveries without a job and check for stalled jobs
+    job_checks_seconds: int = Field(default=10, ge=1, le=59)
     # on SIGTERM: seconds to finish the work in hand before handing it back (web and worker processes)
     shutdown_grace_seconds: float = Field(default=30.0, ge=0, le=3600)
     # web processes sharing the port (Heroku's name, which its Python buildpack sets); used with QUEUE_MODE=external

@@ -80,6 +80,13 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return url
 
 
+def on_one_database(preferred: str = "postgres") -> pytest.MarkDecorator:
+    """Run a test on one database only (`preferred`, or the first of TEST_DATABASES without it): for slow tests of
+    behaviour above the storage layer, whose database-specific parts other tests cover on both."""
+    backend = preferred if preferred in BACKENDS else BACKENDS[0]
+    return pytest.mark.parametrize("database_url", [backend], indirect=True)
+
+
 async def _truncate(db: Database) -> None:
     if db.engine.dialect.name != "postgresql":
         return

@@ -45,6 +45,7 @@ def worker_env(world: World, **extra: str) -> dict[str, str]:
         "GITHUB_URL": world.fake.url, "WEBHOOK_SECRET": "x", "OPENAI_API_KEY": API_KEY,
         "OPENAI_BASE_URL": world.llm.url, "OPENAI_MODEL": "fake-model", "LLM_MAX_RETRIES": "0",
         "WORKER_HEARTBEAT_SECONDS": "1", "SHUTDOWN_GRACE_SECONDS": "1", "WORKER_CONCURRENCY": "4",
+        "JOB_CHECKS_SECONDS": "2",  # the stalled-job check every 2 s, not 10: a killed worker's job comes back sooner
         "PERIODIC_WORK": "false", "LOG_LEVEL": os.environ.get("WORKER_LOG_LEVEL", "INFO"),
     })
     env.update(extra)
@@ -112,7 +113,7 @@ async def test_a_worker_killed_mid_job_leaves_it_to_be_retried_and_it_completes(
         found = await rows(world.db)
         return bool(found) and found[0].status == "done"
 
-    await until(done, timeout=60)  # the stalled job is retried (heartbeat 1 s, stalled after 3 s, checked every 10 s)
+    await until(done, timeout=60)  # the stalled job is retried (heartbeat 1 s, stalled after 3 s, checked every 2 s)
     [row] = await rows(world.db)
     assert row.attempts == 2
     assert len(world.comments()) == 1  # published once

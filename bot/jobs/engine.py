@@ -27,10 +27,12 @@ QUEUE = "deliveries"
 JOB_RETRY = procrastinate.RetryStrategy(max_attempts=8, exponential_wait=2)  # 2, 4, 8 … 256 s between attempts
 
 
-def build_app(database_url: str, *, pool_size: int = 4, periodic_work: bool = True) -> procrastinate.App:
+def build_app(
+    database_url: str, *, pool_size: int = 4, periodic_work: bool = True, checks_seconds: int = 10
+) -> procrastinate.App:
     """A fresh procrastinate app on DATABASE_URL's PostgreSQL with every task registered (not opened yet).
 
-    The sweep and the stalled-job check run every 10 seconds (croniter's sixth field is the seconds); the
+    The sweep and the stalled-job check run every `checks_seconds` (croniter's sixth field is the seconds); the
     maintenance of bot/maintenance at its own period unless `periodic_work` is off."""
     if not logging.getLogger().isEnabledFor(logging.DEBUG):  # a line per job start and end is DEBUG's business
         logging.getLogger("procrastinate").setLevel(logging.WARNING)
@@ -42,10 +44,11 @@ def build_app(database_url: str, *, pool_size: int = 4, periodic_work: bool = Tr
     app.task(name=DELIVERY_TASK, queue=QUEUE, pass_context=True, retry=JOB_RETRY)(tasks.deliver)
     sweep = app.task(name="devflowfix.sweep_orphans", queue="maintenance", pass_context=True,
                      queueing_lock="devflowfix.sweep_orphans")(tasks.sweep_orphans)
-    app.periodic(cron="* * * * * */10", periodic_id="sweep")(sweep)
+    every = f"* * * * * */{checks_seconds}"
+    app.periodic(cron=every, periodic_id="sweep")(sweep)
     stalled = app.task(name="devflowfix.retry_stalled", queue="maintenance", pass_context=True,
                        queueing_lock="devflowfix.retry_stalled")(tasks.retry_stalled)
-    app.periodic(cron="* * * * * */10", periodic_id="stalled")(stalled)
+    app.periodic(cron=every, periodic_id="stalled")(stalled)
     maintenance = app.task(name="devflowfix.maintenance", queue="maintenance", pass_context=True)(tasks.maintenance)
     for job in WORK.values() if periodic_work else ():
         app.periodic(cron=job.cron, periodic_id=job.name, task_kwargs={"name": job.name},

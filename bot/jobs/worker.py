@@ -31,7 +31,7 @@ async def work(settings: Settings, *, name: str | None = None, stop: asyncio.Eve
     services = await Services.create(settings)
     services.db.writer.start()
     app = build_app(settings.database_url, pool_size=settings.worker_concurrency + 4,
-                    periodic_work=settings.periodic_work)
+                    periodic_work=settings.periodic_work, checks_seconds=settings.job_checks_seconds)
     heartbeat = settings.worker_heartbeat_seconds
     try:
         async with app.open_async():
