@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import subprocess
+import sys
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -67,7 +69,15 @@ def postgres_url() -> Iterator[str]:
     url = f"{base}/{name}"
     upgrade_sync(url)
     yield url
-    asyncio.run(admin_exec(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    # Dropped by a detached process: DROP DATABASE waits for a checkpoint, which on a busy server took 18-140 s
+    # at the end of each xdist worker (the run waited for it with nothing else to do).
+    drop = f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
+    subprocess.Popen(
+        [sys.executable, "-c", "import asyncio, sys, asyncpg\n"
+         "async def main():\n    c = await asyncpg.connect(sys.argv[1])\n    await c.execute(sys.argv[2])\n"
+         "    await c.close()\nasyncio.run(main())", admin, drop],
+        start_new_session=True, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
 
 
 @pytest.fixture(params=BACKENDS)
