@@ -228,3 +228,14 @@ async def test_an_issue_left_by_a_killed_worker_is_found_not_duplicated(side: Si
     await side.db.incidents.update(incident.id, status="resolved")
     await fail_on_default_branch(side, 1)
     assert len(issues(side)) == 1
+
+
+async def test_the_incident_page_shows_the_flake_rate(side: Side) -> None:
+    from bot.console.incident import flake_of
+
+    side.llm.answer(EXPLAIN_ONLY)
+    await side.fail(0)
+    [incident] = await side.incidents()
+    assert await flake_of(side.db, incident.id) is None
+    await green_same_commit(side)
+    assert await flake_of(side.db, incident.id) == {"rate": "100%", "flakes": 1, "failures": 1}
