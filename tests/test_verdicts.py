@@ -9,10 +9,12 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from sqlalchemy import delete
 
 from bot.config.loader import clear_cache
-from bot.config.report import clear_sent
-from storage.models import WebhookDelivery
+from bot.config.report import CHECK_NAME, MARKER, clear_sent
+from bot.console.incident import flake_of
+from storage.models import DefaultBranchIssue, WebhookDelivery
 from tests import test_gitlab_pipeline as gl
 from tests import test_pipeline as gh
 from tests import test_shared_rules as shared
@@ -221,9 +223,6 @@ async def test_an_issue_left_by_a_killed_worker_is_found_not_duplicated(side: Si
     await fail_on_default_branch(side, 0)
     [incident] = await side.incidents()
     async with side.db.sessions.begin() as s:  # the worker died after creating it, before recording it
-        from sqlalchemy import delete
-
-        from storage.models import DefaultBranchIssue
         await s.execute(delete(DefaultBranchIssue))
     await side.db.incidents.update(incident.id, status="resolved")
     await fail_on_default_branch(side, 1)
@@ -231,11 +230,34 @@ async def test_an_issue_left_by_a_killed_worker_is_found_not_duplicated(side: Si
 
 
 async def test_the_incident_page_shows_the_flake_rate(side: Side) -> None:
-    from bot.console.incident import flake_of
-
     side.llm.answer(EXPLAIN_ONLY)
     await side.fail(0)
     [incident] = await side.incidents()
     assert await flake_of(side.db, incident.id) is None
     await green_same_commit(side)
     assert await flake_of(side.db, incident.id) == {"rate": "100%", "flakes": 1, "failures": 1}
+
+
+# ---- the broken-config report: once per (repository, blob sha), across processes
+def config_reports(side: Side) -> int:
+    if side.forge == "github":
+        return len([c for c in side.world.repo.check_runs.values() if c["name"] == CHECK_NAME])
+    return len([n for n in side.world.notes() if MARKER in n["body"]])
+
+
+async def test_a_broken_file_is_reported_once_per_blob_across_processes(side: Side) -> None:
+    side.llm.answer(EXPLAIN_ONLY)
+    if side.forge == "github":  # the commits `fail(n)` runs on exist (a check run needs its commit)
+        for n in (1, 2):
+            side.world.repo.commits[f"{n:x}".rjust(40, "e")] = dict(side.world.repo.commits[side.world.head_sha])
+    configure(side, "max_attempts: -4\n")
+    await side.fail(0)
+    assert config_reports(side) == 1
+    clear_sent()  # another process: its memory knows nothing, the database does
+    clear_cache()
+    await side.fail(1)
+    assert config_reports(side) == 1
+    configure(side, "max_attempts: -5\n")  # another blob: reported again
+    clear_cache()
+    await side.fail(2)
+    assert config_reports(side) == 2
