@@ -201,7 +201,7 @@ def describe(
         "allow_workflow_edits": row.allow_workflow_edits, "open_incidents": open_incidents,
         "last_event_at": time(last_event or row.last_event_at),
         "permissions": {k: access.permissions.get(k, False) for k in ("admin", "maintain", "push", "triage", "pull")},
-        "can_change_settings": access.can_change,
+        "can_change_settings": access.can_change, "hook_health": row.hook_health,
     }
 
 
