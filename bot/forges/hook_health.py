@@ -26,7 +26,8 @@ def _line(text: str) -> str:
 def github_health(hook: dict[str, Any]) -> str:
     if hook.get("active") is False:
         return "inactive: the hook is switched off on GitHub"
-    last = hook.get("last_response") if isinstance(hook.get("last_response"), dict) else {}
+    raw = hook.get("last_response")
+    last: dict[str, Any] = raw if isinstance(raw, dict) else {}
     code, status = last.get("code"), str(last.get("status") or "")
     if status in ("active", "unused", "") and (code is None or (isinstance(code, int) and 200 <= code < 300)):
         return OK
