@@ -261,3 +261,14 @@ async def test_a_broken_file_is_reported_once_per_blob_across_processes(side: Si
     clear_cache()
     await side.fail(2)
     assert config_reports(side) == 2
+
+
+async def test_a_merge_request_gitlab_will_not_show_leaves_the_verdict_out(side: Side) -> None:
+    if side.forge != "gitlab":
+        pytest.skip("GitLab's hook carries no head: only there is the merge request read for it")
+    side.llm.answer(EXPLAIN_ONLY)
+    side.world.fake.fail_next("GET", f"/api/v4/projects/{gl.PROJECT_ID}/merge_requests/1", 403)
+    row = await side.fail()
+    assert row.status == "done", row.last_error
+    [incident] = await side.incidents()
+    assert incident.status == "open" and "Superseded" not in side.thread()[0]

@@ -163,17 +163,27 @@ class GitHubForge:
     # ---- the verdicts
     async def newer_run(self, head_sha: str) -> str | None:
         info = self.info
-        run = await actions.newest_run_of_workflow(self.github(), info.repo, head_sha, info.workflow_id,
-                                                   info.workflow_name)
+        try:
+            run = await actions.newest_run_of_workflow(self.github(), info.repo, head_sha, info.workflow_id,
+                                                       info.workflow_name)
+        except gidgethub.BadRequest:
+            return None
         return str(run["html_url"]) if run and run.get("html_url") else None
 
     async def base_failure(self, base_ref: str, job: str) -> BaseFailure | None:
         """The base branch's latest completed run of this workflow (one call); when it failed, its incident's
         signature, else its job's log analyzed (two or three calls more)."""
-        info = self.info
-        if info.workflow_id is None:
+        if self.info.workflow_id is None:
             return None
-        gh = self.github()
+        try:
+            return await self._base_failure(self.github(), base_ref, job)
+        except gidgethub.BadRequest as exc:  # the verdict is only sharper with it: no answer, no verdict
+            log.info("base branch %s not read (HTTP %s)", base_ref, exc.status_code)
+            return None
+
+    async def _base_failure(self, gh: GitHubClient, base_ref: str, job: str) -> BaseFailure | None:
+        info = self.info
+        assert info.workflow_id is not None
         run = await actions.latest_completed_run(gh, info.repo, info.workflow_id, base_ref)
         if run is None or run.get("conclusion") not in FAILING:
             return None

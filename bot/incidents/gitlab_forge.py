@@ -118,7 +118,11 @@ class GitLabForge:
         p = self.pipeline
         if p.mr_iid is None:
             return PullFacts()
-        mr = await glrepos.get_merge_request(self._client(), p.mr_project_id or p.project_id, p.mr_iid)
+        try:
+            mr = await glrepos.get_merge_request(self._client(), p.mr_project_id or p.project_id, p.mr_iid)
+        except gidgetlab.BadRequest as exc:  # e.g. 403: the head stays unknown, the work goes on
+            log.info("merge request !%s not read (HTTP %s)", p.mr_iid, exc.status_code)
+            mr = None
         head_now = str((mr or {}).get("sha") or "") or None  # the hook does not carry the MR's head now
         return PullFacts(p.mr_iid, p.mr_source_branch or p.ref, p.mr_target_branch, p.mr_from_fork, p.mr_labels,
                          head_sha=head_now)
@@ -231,14 +235,24 @@ class GitLabForge:
 
     # ---- the verdicts
     async def newer_run(self, head_sha: str) -> str | None:
-        pipeline = await ci.newest_pipeline_of_sha(self._client(), self.pipeline.project_id, head_sha)
+        try:
+            pipeline = await ci.newest_pipeline_of_sha(self._client(), self.pipeline.project_id, head_sha)
+        except gidgetlab.BadRequest:
+            return None
         return str(pipeline["web_url"]) if pipeline and pipeline.get("web_url") else None
 
     async def base_failure(self, base_ref: str, job: str) -> BaseFailure | None:
         """The target branch's latest finished pipeline (one call); when it failed, its incident's signature, else
         its job's trace analyzed (two calls more)."""
-        p = self.pipeline
         client = self._client()
+        try:
+            return await self._base_failure(client, base_ref, job)
+        except gidgetlab.BadRequest as exc:  # the verdict is only sharper with it: no answer, no verdict
+            log.info("target branch %s not read (HTTP %s)", base_ref, exc.status_code)
+            return None
+
+    async def _base_failure(self, client: GitLabClient, base_ref: str, job: str) -> BaseFailure | None:
+        p = self.pipeline
         pipeline = await ci.latest_finished_pipeline(client, p.project_id, base_ref)
         if pipeline is None or pipeline.get("status") != "failed":
             return None
