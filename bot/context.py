@@ -59,7 +59,8 @@ class HandlerContext:
         user = await self.db.users.get(row.user_id) if row.user_id else None
         login = user.github_login if user else None
         self._github = ActingAsClient(self.services.http, resolved.provider, self.settings.github_api_base,
-                                      acting_note(login, resolved.kind, row.full_name))
+                                      acting_note(login, resolved.kind, row.full_name),
+                                      policy=self.services.policy)
         self.acting_as = login
         return True
 

@@ -106,3 +106,12 @@ def render(depth: int | None = None, oldest_age: float | None = None) -> bytes:
         extra.register(_Backlog(depth, oldest_age or 0.0))
         text += generate_latest(extra)
     return text
+
+
+def process_died(pid: int) -> None:
+    """A child process ended: in multiprocess mode its live gauges (the rate limit remaining, per provider) leave
+    the scrape at once instead of showing a dead process's last value (prometheus-client's `mark_process_dead`)."""
+    if MULTIPROCESS:
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(pid)  # type: ignore[no-untyped-call]  # untyped in the library

@@ -1,5 +1,6 @@
 """Several web processes on one port (WEB_CONCURRENCY): a parent forks them, each binds the port with SO_REUSEPORT
-(the kernel spreads connections across them), and the parent restarts one that dies and passes SIGTERM on.
+(the kernel spreads connections across them), and the parent restarts one that dies and passes SIGTERM on. A child
+that ended has its live gauges marked dead (multiprocess metrics), so the scrape stops showing them.
 
 The parent holds no event loop, database or socket: each child builds its own after the fork."""
 
@@ -10,6 +11,8 @@ import os
 import signal
 import time
 from collections.abc import Callable
+
+from bot import metrics
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +73,7 @@ def serve_processes(count: int, run_child: Callable[[], None], *, grace: float =
             time.sleep(0.05)
             continue
         children.discard(pid)
+        metrics.process_died(pid)
         code = os.waitstatus_to_exitcode(status)
         if stopping:
             failed = failed or code != 0

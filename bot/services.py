@@ -85,7 +85,11 @@ class Services:
 
     async def user_client(self, user_id: str | None, repo: str | None = None) -> GitHubClient:
         """A GitHub client acting for the person `user_id` (or, without one, the installation on `repo`)."""
-        resolved = await self.identity_for(user_id, repo)
+        return self.github_client(await self.identity_for(user_id, repo))
+
+    def github_client(self, resolved: Resolved) -> GitHubClient:
+        """A GitHub client acting as an identity already resolved (a web request's person), with the configured
+        retry policy like every worker's client."""
         return GitHubClient(self.http, resolved.provider, self.settings.github_api_base, policy=self.policy)
 
     def installation_client(self, installation_id: int) -> GitHubClient:

@@ -21,6 +21,7 @@ from storage.repositories import RepositoryStore
 from storage.sign_in import OAuthStateStore, WebSessionStore
 from storage.statistics import StatisticsStore
 from storage.users import UserStore
+from storage.verdicts import VerdictStore
 
 
 @dataclass
@@ -43,6 +44,7 @@ class Database:
     pull_requests: PullRequestStore
     audit: AuditStore
     statistics: StatisticsStore
+    verdicts: VerdictStore
     jobs: JobLinks  # the job engine's table beside the delivery log (PostgreSQL only)
 
     @classmethod
@@ -68,6 +70,7 @@ class Database:
             pull_requests=PullRequestStore(sessions),
             audit=AuditStore(sessions),
             statistics=StatisticsStore(sessions),
+            verdicts=VerdictStore(sessions),
             jobs=JobLinks(engine),
         )
 

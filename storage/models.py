@@ -144,6 +144,8 @@ class RepositoryConnection(Timestamps, Base):
     allow_workflow_edits: Mapped[bool] = mapped_column(Boolean, default=False)
     removed_at: Mapped[dt.datetime | None]
     last_event_at: Mapped[dt.datetime | None]
+    hook_health: Mapped[str | None] = mapped_column(String(255))  # None: unchecked; "ok", or what is wrong
+    hook_checked_at: Mapped[dt.datetime | None]
 
 
 class WorkflowRun(Timestamps, Base):
@@ -379,4 +381,51 @@ class AuditEvent(Base):
     target_id: Mapped[str] = mapped_column(String(100))
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
     via: Mapped[str] = mapped_column(String(16), default="api")  # api | console
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class FlakyFailure(Timestamps, Base):
+    """A failure remembered per test id (`key` "test:<id>") or job name ("job:<name>"): how often it failed, and how
+    often it then passed when the same commit was re-run (a flake); the flake rate is `flakes / failures`."""
+
+    __tablename__ = "flaky_failures"
+    __table_args__ = (UniqueConstraint("provider", "repository_full_name", "key", name="uq_flaky_failures_key"),)
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    provider: Mapped[str] = mapped_column(String(20), default="github")
+    repository_full_name: Mapped[str] = mapped_column(String(255))
+    key: Mapped[str] = mapped_column(String(512))
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    flakes: Mapped[int] = mapped_column(Integer, default=0)
+    signature: Mapped[str | None] = mapped_column(String(128))
+
+
+class DefaultBranchIssue(Timestamps, Base):
+    """The one issue opened for a failure signature of a workflow on the default branch (opt-in
+    `default_branch_issues`): claimed by one delivery (`state` creating), then open with its number, closed when a
+    green run resolves it."""
+
+    __tablename__ = "default_branch_issues"
+    __table_args__ = (UniqueConstraint("provider", "repository_full_name", "workflow_name", "signature",
+                                       name="uq_default_branch_issues_signature"),)
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    provider: Mapped[str] = mapped_column(String(20), default="github")
+    repository_full_name: Mapped[str] = mapped_column(String(255))
+    workflow_name: Mapped[str] = mapped_column(String(255))
+    signature: Mapped[str] = mapped_column(String(128))
+    state: Mapped[str] = mapped_column(String(16), default="creating")  # creating | open | closed
+    number: Mapped[int | None] = mapped_column(Integer)
+    url: Mapped[str | None] = mapped_column(String(1024))
+    incident_id: Mapped[str | None] = mapped_column(String(36))
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+
+
+class ConfigReport(Base):
+    """A broken configuration file reported once per (repository, blob sha), whichever process saw it first."""
+
+    __tablename__ = "config_reports"
+    __table_args__ = (UniqueConstraint("provider", "repository_full_name", "blob", name="uq_config_reports_blob"),)
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    provider: Mapped[str] = mapped_column(String(20), default="github")
+    repository_full_name: Mapped[str] = mapped_column(String(255))
+    blob: Mapped[str] = mapped_column(String(128))  # the file's blob sha (else a digest of the problems)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

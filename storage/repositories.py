@@ -146,6 +146,28 @@ class RepositoryStore:
             )
             return result.scalar_one_or_none()
 
+    async def with_own_hooks(self, provider: str | None = None) -> list[RepositoryConnection]:
+        """Every connected repository watched through its own webhook (a GitHub repository hook in OAuth mode, a
+        GitLab project hook), by full name."""
+        async with self._sessions() as session:
+            result = await session.execute(
+                select(RepositoryConnection).where(
+                    RepositoryConnection.provider == provider if provider else RepositoryConnection.id.is_not(None),
+                    RepositoryConnection.removed_at.is_(None), RepositoryConnection.installation_id.is_(None),
+                    RepositoryConnection.webhook_id.is_not(None),
+                ).order_by(RepositoryConnection.full_name, RepositoryConnection.id)
+            )
+            return list(result.scalars())
+
+    async def set_hook_health(self, connection_id: str, health: str) -> None:
+        """What the health check found about the repository's own webhook (`ok`, or what is wrong)."""
+        async with self._sessions.begin() as session:
+            now = utcnow()
+            await session.execute(
+                update(RepositoryConnection).where(RepositoryConnection.id == connection_id)
+                .values(hook_health=health[:255], hook_checked_at=now)
+            )
+
     async def remove_hook(self, connection_id: str) -> None:
         """A repository connected by its own webhook, disconnected: removed, its hook id and secret forgotten."""
         await self.remove_gitlab(connection_id)

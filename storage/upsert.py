@@ -26,3 +26,12 @@ async def upsert(
         index_elements=list(conflict), set_={col: stmt.excluded[col] for col in update}
     )
     await session.execute(stmt)
+
+
+async def insert_new(session: AsyncSession, table: Table, values: Mapping[str, Any], *,
+                     conflict: Iterable[str]) -> bool:
+    """Insert `values` unless a row with the same `conflict` columns exists; True when this call inserted it."""
+    insert = sqlite_insert if session.bind.dialect.name == "sqlite" else pg_insert
+    stmt = insert(table).values(**values).on_conflict_do_nothing(index_elements=list(conflict))
+    result = await session.execute(stmt)
+    return int(getattr(result, "rowcount", 0) or 0) == 1

@@ -8,6 +8,7 @@ and the defaults apply.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import posixpath
 from dataclasses import dataclass, field
@@ -136,7 +137,7 @@ async def _read(reader: Reader, repo: str, path: str, ref: str | None, max_bytes
         try:
             cached = _validate(name, path, text, size, max_bytes)
         except ConfigFileError as exc:
-            cached = ({}, exc.problem)
+            cached = ({}, dataclasses.replace(exc.problem, blob=sha))
         _CACHE[key] = cached
     values, extends = cached
     if isinstance(extends, ConfigProblem):

@@ -14,6 +14,7 @@ class ConfigProblem:
     line: int
     message: str
     fatal: bool = True  # the file was not used (False: a note, e.g. an `_extends` target that does not exist)
+    blob: str | None = None  # the file's blob sha, when it was read (a report is made once per blob)
 
     def __str__(self) -> str:
         where = f"{self.file} line {self.line}" if self.line else self.file

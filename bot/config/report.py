@@ -1,10 +1,12 @@
 """Telling people their configuration file is wrong: one GitHub check run "DevFlowFix config" (its annotation on
 the file's line when the file is in that repository) or one GitLab note, naming the file, the line and the
-problem, once per commit and set of problems in this process.
+problem, once per repository and broken file (its blob sha) across every process: the first to claim it in the
+database (`config_reports`) writes it; a process remembers its own claims so it asks once.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 
 import cachetools
@@ -16,6 +18,7 @@ from bot.config.problems import ConfigProblem
 from bot.forges import github_repos, gitlab_repository
 from bot.forges.github_client import GitHubClient
 from bot.forges.gitlab_client import GitLabClient
+from storage.verdicts import VerdictStore
 
 log = logging.getLogger(__name__)
 
@@ -24,11 +27,20 @@ MARKER = "<!-- devflowfix:config-problem -->"
 _SENT: cachetools.TTLCache[tuple[str, ...], bool] = cachetools.TTLCache(maxsize=4096, ttl=24 * 3600)
 
 
-def _first_time(*key: str) -> bool:
+def blob_key(problems: list[ConfigProblem]) -> str:
+    """What a report is made once for: the broken file's blob sha (else a digest of the problems)."""
+    blobs = sorted({p.blob for p in problems if p.blob})
+    if blobs:
+        return ",".join(blobs)[:128]
+    return "problems:" + hashlib.sha256("\n".join(map(str, problems)).encode()).hexdigest()
+
+
+async def _first_time(reports: VerdictStore | None, provider: str, repo: str, blob: str) -> bool:
+    key = (provider, repo, blob)
     if key in _SENT:
         return False
     _SENT[key] = True
-    return True
+    return reports is None or await reports.first_config_report(provider, repo, blob)
 
 
 def describe(problems: list[ConfigProblem]) -> str:
@@ -38,10 +50,13 @@ def describe(problems: list[ConfigProblem]) -> str:
 
 
 async def report_on_github(gh: GitHubClient, repo: str, head_sha: str, config: EffectiveConfig, *,
-                           web_base: str, branch: str | None) -> int | None:
-    """The check run for the file's problems (None: nothing to say, or said already for this commit)."""
+                           web_base: str, branch: str | None, reports: VerdictStore | None = None) -> int | None:
+    """The check run for the file's problems (None: nothing to say, or said already for this file's blob)."""
     problems = config.fatal_problems
-    if not problems or not head_sha or not _first_time("github", repo, head_sha, *map(str, problems)):
+    if not problems or not head_sha:
+        return None
+    blob = blob_key(problems)
+    if not await _first_time(reports, "github", repo, blob):
         return None
     own = [p for p in problems if p.file.startswith(f"{repo}:") and p.line > 0]
     annotations = [{"path": p.path, "start_line": p.line, "end_line": p.line, "annotation_level": "failure",
@@ -59,26 +74,39 @@ async def report_on_github(gh: GitHubClient, repo: str, head_sha: str, config: E
     except gidgethub.BadRequest as exc:  # e.g. no `checks: write`: the work goes on with the defaults
         log.warning("config check run not written for %s: HTTP %s", repo, exc.status_code)
         return None
+    except BaseException:  # not written: a later event may report it
+        await _forget(reports, "github", repo, blob)
+        raise
 
 
 async def report_on_gitlab(client: GitLabClient, project_id: int, config: EffectiveConfig, *, sha: str,
-                           mr_iid: int | None) -> bool:
+                           mr_iid: int | None, reports: VerdictStore | None = None) -> bool:
     """One note on the merge request (else a comment on the commit) naming the problems; False: nothing sent."""
     problems = config.fatal_problems
-    if not problems or not _first_time("gitlab", str(project_id), str(mr_iid or sha), *map(str, problems)):
+    if not problems or (mr_iid is None and not sha):
+        return False
+    blob = blob_key(problems)
+    if not await _first_time(reports, "gitlab", str(project_id), blob):
         return False
     body = f"{MARKER}\n{describe(problems)}\n"
     try:
         if mr_iid is not None:
             await gitlab_repository.create_mr_note(client, project_id, mr_iid, body)
-        elif sha:
-            await gitlab_repository.create_commit_comment(client, project_id, sha, body)
         else:
-            return False
+            await gitlab_repository.create_commit_comment(client, project_id, sha, body)
     except gidgetlab.BadRequest as exc:  # e.g. a token that may not write notes: the work goes on
         log.warning("config note not written for project %s: HTTP %s", project_id, exc.status_code)
         return False
+    except BaseException:
+        await _forget(reports, "gitlab", str(project_id), blob)
+        raise
     return True
+
+
+async def _forget(reports: VerdictStore | None, provider: str, repo: str, blob: str) -> None:
+    _SENT.pop((provider, repo, blob), None)
+    if reports is not None:
+        await reports.forget_config_report(provider, repo, blob)
 
 
 def clear_sent() -> None:

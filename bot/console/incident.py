@@ -9,8 +9,10 @@ from typing import Any
 from aiohttp import web
 
 from bot.console.render import json_of, page_user, render
+from bot.incidents.verdicts import flake_rate
 from bot.web import history
 from bot.web.sessions import services_of
+from storage.database import Database
 
 
 def timeline(incident: dict[str, Any]) -> list[dict[str, Any]]:
@@ -30,6 +32,19 @@ def timeline(incident: dict[str, Any]) -> list[dict[str, Any]]:
     return steps
 
 
+async def flake_of(db: Database, incident_id: str) -> dict[str, Any] | None:
+    """The failure's flake rate, when it ever passed on a re-run of the same commit (the flaky memory)."""
+    row = await db.incidents.get(incident_id)
+    keys = list((row.analysis or {}).get("flaky_keys") or []) if row is not None else []
+    if row is None or not keys:
+        return None
+    found = flake_rate(await db.verdicts.memory(row.provider, row.repository_full_name, keys))
+    if found is None:
+        return None
+    rate, memory = found
+    return {"rate": f"{rate:.0%}", "flakes": memory.flakes, "failures": max(memory.failures, memory.flakes)}
+
+
 async def incident_page(request: web.Request) -> web.StreamResponse:
     """GET /incidents/{id}"""
     who = await page_user(request)
@@ -43,6 +58,7 @@ async def incident_page(request: web.Request) -> web.StreamResponse:
         "incident": incident, "analysis": incident.get("analysis") or {}, "timeline": timeline(incident),
         "pr_url": f"{web_base}/{repo}/pull/{pr}" if pr and repo else None,
         "repository_id": row.id if row is not None else None,
+        "flake": await flake_of(services.db, str(incident.get("id"))),
     }
     return render(request, "incident.html", context, who)
 

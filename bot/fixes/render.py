@@ -15,7 +15,8 @@ from storage.models import FixAttempt, Incident
 MARKER = "<!-- devflowfix:pr-comment -->"
 MAX_EXCERPT_LINES = 30
 MAX_COMMENT = 60_000
-ICONS = {"open": "❌", "merged": "❌", "fixed": "✅", "resolved": "✅", "rerun": "🔁", "skipped": "⏭️"}
+ICONS = {"open": "❌", "merged": "❌", "fixed": "✅", "resolved": "✅", "rerun": "🔁", "skipped": "⏭️",
+         "superseded": "⏩"}
 
 
 def clean(text: str | None, limit: int = 2_000, *, html: bool = True) -> str:

@@ -12,6 +12,7 @@ import aiohttp
 
 from bot.auth.installation_tokens import TokenProvider
 from bot.forges.github_client import GitHubClient
+from bot.forges.http import RetryPolicy
 
 COMMENT_URL = re.compile(r"/issues/(?:[0-9]{1,20}/comments|comments/[0-9]{1,20})$")
 
@@ -28,9 +29,10 @@ class ActingAsClient(GitHubClient):
     """A `GitHubClient` whose comments carry `note` as their last line."""
 
     def __init__(
-        self, session: aiohttp.ClientSession, provider: TokenProvider, api_base: str, note: str
+        self, session: aiohttp.ClientSession, provider: TokenProvider, api_base: str, note: str, *,
+        policy: RetryPolicy | None = None,
     ) -> None:
-        super().__init__(session, provider, api_base)
+        super().__init__(session, provider, api_base, policy=policy)
         self.note = note
 
     def _with_note(self, url: str, data: Any) -> Any:

@@ -226,3 +226,24 @@ async def _spool(resp: aiohttp.ClientResponse, max_bytes: int) -> JobLog:
         size += len(chunk)
     out.seek(0)
     return JobLog(out, size, truncated)
+
+
+async def latest_completed_run(client: GitHubClient, repo: str, workflow_id: int | str, branch: str, *,
+                               before_run: int | None = None) -> dict[str, Any] | None:
+    """The newest completed run of the workflow on `branch` (older than `before_run`), in one call."""
+    url = (f"{repo_path(repo)}/actions/workflows/{quote(str(workflow_id), safe='')}/runs"
+           f"?branch={quote(branch, safe='')}&status=completed&per_page=10")
+    data = await client.getitem(url)
+    for run in data.get("workflow_runs") or []:
+        if before_run is None or int(run["id"]) < before_run:
+            return dict(run)
+    return None
+
+
+async def newest_run_of_workflow(client: GitHubClient, repo: str, head_sha: str, workflow_id: int | None,
+                                 name: str) -> dict[str, Any] | None:
+    """The newest run of the workflow (by id, else by name) on a commit; None while there is none yet."""
+    for run in await runs_for_sha(client, repo, head_sha, max_pages=1):
+        if (workflow_id is not None and run.get("workflow_id") == workflow_id) or run.get("name") == name:
+            return run
+    return None

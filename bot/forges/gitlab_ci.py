@@ -100,3 +100,21 @@ async def get_pipeline(client: GitLabClient, project: int | str, pipeline_id: in
             return None
         raise
     return dict(data) if isinstance(data, dict) else None
+
+
+async def latest_finished_pipeline(client: GitLabClient, project: int | str, ref: str, *, before: int | None = None
+                                   ) -> dict[str, Any] | None:
+    """The newest pipeline of `ref` that finished (success or failed), older than `before`, in one call."""
+    params = {"ref": ref, "scope": "finished", "order_by": "id", "sort": "desc", "per_page": "20"}
+    for pipeline in await client.getitem(f"{project_path(project)}/pipelines", params) or []:
+        if (isinstance(pipeline, dict) and pipeline.get("status") in ("success", "failed")
+                and (before is None or int(pipeline["id"]) < before)):
+            return dict(pipeline)
+    return None
+
+
+async def newest_pipeline_of_sha(client: GitLabClient, project: int | str, sha: str) -> dict[str, Any] | None:
+    """The newest pipeline of a commit (any status); None while there is none yet."""
+    params = {"sha": sha, "order_by": "id", "sort": "desc", "per_page": "1"}
+    data = await client.getitem(f"{project_path(project)}/pipelines", params)
+    return dict(data[0]) if data and isinstance(data[0], dict) else None

@@ -204,3 +204,14 @@ async def set_mr_labels(
     data = await client.put(f"{project_path(project)}/merge_requests/{int(iid)}", data=body)
     labels = data.get("labels") if isinstance(data, dict) else None
     return [str(x) for x in labels] if isinstance(labels, list) else []
+
+
+async def get_merge_request(client: GitLabClient, project: int | str, iid: int) -> dict[str, Any] | None:
+    """One merge request (its `sha` is its head now); None when it is gone (404)."""
+    try:
+        data = await client.getitem(f"{project_path(project)}/merge_requests/{int(iid)}")
+    except gidgetlab.BadRequest as exc:
+        if _status(exc) == 404:
+            return None
+        raise
+    return dict(data) if isinstance(data, dict) else None

@@ -38,6 +38,23 @@ class Nouns:
     identity: str  # App | bot account
 
 
+@dataclass(frozen=True)
+class BaseFailure:
+    """The base branch's latest finished run of the same workflow, which failed; `signature` of its job with the
+    same name (None: not known), `incident_id` when the bot has an incident for it."""
+
+    run_id: int
+    url: str | None
+    signature: str | None
+    incident_id: str | None = None
+
+
+@dataclass(frozen=True)
+class IssueRef:
+    number: int
+    url: str | None
+
+
 class Forge(Protocol):
     provider: str
     nouns: Nouns
@@ -99,4 +116,27 @@ class Forge(Protocol):
 
     async def publish_thread(self, number: int) -> None:
         """Render the PR's/MR's incidents into its one comment/note."""
+        ...
+
+    # ---- the verdicts (bot/incidents/verdicts.py, bot/incidents/branch_issues.py)
+    async def newer_run(self, head_sha: str) -> str | None:
+        """The page of the run of this workflow on the PR's/MR's newer head (None while there is none)."""
+        ...
+
+    async def base_failure(self, base_ref: str, job: str) -> BaseFailure | None:
+        """The base branch's latest finished run of this workflow when it failed (its `job`'s signature)."""
+        ...
+
+    async def find_issue(self, marker: str) -> IssueRef | None:
+        """An open issue whose body holds `marker`."""
+        ...
+
+    async def open_issue(self, title: str, body: str, labels: list[str]) -> IssueRef:
+        """A new issue (ForgeRefused when the forge will not)."""
+        ...
+
+    async def comment_issue(self, number: int, body: str) -> None:
+        ...
+
+    async def close_issue(self, number: int) -> None:
         ...

@@ -15,10 +15,13 @@ from bot.fixes import publish
 from bot.fixes.edits import EditRejected
 from bot.fixes.pull_request import OpenedFix, open_fix_pr
 from bot.forges import github_actions as actions
+from bot.forges import github_issues as issues
 from bot.forges import github_repos as repos
+from bot.forges.errors import RetryLater
 from bot.forges.github_client import GitHubClient
-from bot.incidents.forge import ForgeRefused, Nouns
+from bot.incidents.forge import BaseFailure, ForgeRefused, IssueRef, Nouns
 from bot.incidents.github_context import FailureContext, PullRef, RunInfo, gather_failure
+from bot.incidents.job_logs import analyze_job_log
 from bot.incidents.run import FailedJob, FailedRun, FileTree, Gathered, PullFacts
 from bot.settings import Settings
 from storage.database import Database
@@ -92,8 +95,9 @@ class GitHubForge:
             is_fork = ((head.get("repo") or {}).get("full_name") or run.repo) != run.repo
         self._pull = pull
         labels = frozenset(str(lb.get("name")) for lb in (pr_data or {}).get("labels") or [])
+        head_now = str((pr_data or {}).get("head", {}).get("sha") or "") or None
         return PullFacts(pull.number if pull else None, pull.head_ref if pull else None,
-                         pull.base_ref if pull else None, is_fork, labels)
+                         pull.base_ref if pull else None, is_fork, labels, head_sha=head_now)
 
     async def gather(self, pull: PullFacts, *, want_sources: bool) -> Gathered:
         ctx = await gather_failure(self.github(), self.info, self.settings, pull=self._pull,
@@ -155,3 +159,65 @@ class GitHubForge:
 
     async def publish_thread(self, number: int) -> None:
         await publish.upsert_pr_comment(self.github(), self.db, self.info.repo, number, self.owner)
+
+    # ---- the verdicts
+    async def newer_run(self, head_sha: str) -> str | None:
+        info = self.info
+        try:
+            run = await actions.newest_run_of_workflow(self.github(), info.repo, head_sha, info.workflow_id,
+                                                       info.workflow_name)
+        except gidgethub.BadRequest:
+            return None
+        return str(run["html_url"]) if run and run.get("html_url") else None
+
+    async def base_failure(self, base_ref: str, job: str) -> BaseFailure | None:
+        """The base branch's latest completed run of this workflow (one call); when it failed, its incident's
+        signature, else its job's log analyzed (two or three calls more)."""
+        if self.info.workflow_id is None:
+            return None
+        try:
+            return await self._base_failure(self.github(), base_ref, job)
+        except gidgethub.BadRequest as exc:  # the verdict is only sharper with it: no answer, no verdict
+            log.info("base branch %s not read (HTTP %s)", base_ref, exc.status_code)
+            return None
+
+    async def _base_failure(self, gh: GitHubClient, base_ref: str, job: str) -> BaseFailure | None:
+        info = self.info
+        assert info.workflow_id is not None
+        run = await actions.latest_completed_run(gh, info.repo, info.workflow_id, base_ref)
+        if run is None or run.get("conclusion") not in FAILING:
+            return None
+        run_id = int(run["id"])
+        known = await self.db.incidents.for_run(info.repo, run_id)
+        if known is not None and known.signature:
+            return BaseFailure(run_id, run.get("html_url"), known.signature, known.merged_into_id or known.id)
+        twin = next((j for j in await actions.run_jobs(gh, info.repo, run_id) if j.name == job and j.failed), None)
+        if twin is None:
+            return BaseFailure(run_id, run.get("html_url"), None)
+        analyzed = await analyze_job_log(
+            lambda job_id: actions.download_job_log(gh, info.repo, job_id, max_bytes=self.settings.max_log_bytes),
+            twin.id, None, baseline_errors=(RetryLater, gidgethub.BadRequest),
+        )
+        return BaseFailure(run_id, run.get("html_url"), analyzed.analysis.signature)
+
+    async def find_issue(self, marker: str) -> IssueRef | None:
+        found = await issues.find_marked_issue(self.github(), self.info.repo, marker)
+        return IssueRef(*found) if found else None
+
+    async def open_issue(self, title: str, body: str, labels: list[str]) -> IssueRef:
+        try:
+            return IssueRef(*await issues.create_issue(self.github(), self.info.repo, title, body, labels))
+        except gidgethub.BadRequest as exc:  # 410: issues are turned off; 403: no `issues: write`
+            raise ForgeRefused(int(exc.status_code), str(exc)) from None
+
+    async def comment_issue(self, number: int, body: str) -> None:
+        try:
+            await issues.comment_on_issue(self.github(), self.info.repo, number, body)
+        except gidgethub.BadRequest as exc:
+            raise ForgeRefused(int(exc.status_code), str(exc)) from None
+
+    async def close_issue(self, number: int) -> None:
+        try:
+            await issues.close_issue(self.github(), self.info.repo, number)
+        except gidgethub.BadRequest as exc:
+            raise ForgeRefused(int(exc.status_code), str(exc)) from None

@@ -18,11 +18,14 @@ from bot.fixes.publish import claim_note
 from bot.fixes.pull_request import OpenedFix, check_fix_branch
 from bot.fixes.render import one_line
 from bot.forges import gitlab_ci as ci
+from bot.forges import gitlab_issues as issues
 from bot.forges import gitlab_notes as notes
 from bot.forges import gitlab_repos as glrepos
+from bot.forges.errors import RetryLater
 from bot.forges.gitlab_client import GitLabClient
-from bot.incidents.forge import ForgeRefused, Nouns
+from bot.incidents.forge import BaseFailure, ForgeRefused, IssueRef, Nouns
 from bot.incidents.gitlab_context import PipelineInfo, gather_pipeline
+from bot.incidents.job_logs import analyze_job_log
 from bot.incidents.run import FailedRun, FileTree, Gathered, PullFacts
 from bot.settings import Settings
 from storage.database import Database
@@ -115,7 +118,14 @@ class GitLabForge:
         p = self.pipeline
         if p.mr_iid is None:
             return PullFacts()
-        return PullFacts(p.mr_iid, p.mr_source_branch or p.ref, p.mr_target_branch, p.mr_from_fork, p.mr_labels)
+        try:
+            mr = await glrepos.get_merge_request(self._client(), p.mr_project_id or p.project_id, p.mr_iid)
+        except gidgetlab.BadRequest as exc:  # e.g. 403: the head stays unknown, the work goes on
+            log.info("merge request !%s not read (HTTP %s)", p.mr_iid, exc.status_code)
+            mr = None
+        head_now = str((mr or {}).get("sha") or "") or None  # the hook does not carry the MR's head now
+        return PullFacts(p.mr_iid, p.mr_source_branch or p.ref, p.mr_target_branch, p.mr_from_fork, p.mr_labels,
+                         head_sha=head_now)
 
     async def gather(self, pull: PullFacts, *, want_sources: bool) -> Gathered:
         gathered, self._jobs = await gather_pipeline(self._client(), self.pipeline, self.settings,
@@ -222,6 +232,66 @@ class GitLabForge:
             raise
         await store.set_note(PROVIDER, p.project, target, self.owner, note_id=None, posted=True)
         return True
+
+    # ---- the verdicts
+    async def newer_run(self, head_sha: str) -> str | None:
+        try:
+            pipeline = await ci.newest_pipeline_of_sha(self._client(), self.pipeline.project_id, head_sha)
+        except gidgetlab.BadRequest:
+            return None
+        return str(pipeline["web_url"]) if pipeline and pipeline.get("web_url") else None
+
+    async def base_failure(self, base_ref: str, job: str) -> BaseFailure | None:
+        """The target branch's latest finished pipeline (one call); when it failed, its incident's signature, else
+        its job's trace analyzed (two calls more)."""
+        client = self._client()
+        try:
+            return await self._base_failure(client, base_ref, job)
+        except gidgetlab.BadRequest as exc:  # the verdict is only sharper with it: no answer, no verdict
+            log.info("target branch %s not read (HTTP %s)", base_ref, exc.status_code)
+            return None
+
+    async def _base_failure(self, client: GitLabClient, base_ref: str, job: str) -> BaseFailure | None:
+        p = self.pipeline
+        pipeline = await ci.latest_finished_pipeline(client, p.project_id, base_ref)
+        if pipeline is None or pipeline.get("status") != "failed":
+            return None
+        pid = int(pipeline["id"])
+        known = await self.db.incidents.for_run(p.project, pid, provider=PROVIDER)
+        if known is not None and known.signature:
+            return BaseFailure(pid, pipeline.get("web_url"), known.signature, known.merged_into_id or known.id)
+        twin = next((j for j in await ci.failed_jobs(client, p.project_id, pid) if j.name == job), None)
+        if twin is None:
+            return BaseFailure(pid, pipeline.get("web_url"), None)
+        cap = self.settings.max_log_bytes
+        analyzed = await analyze_job_log(
+            lambda job_id: ci.download_trace(client, p.project_id, job_id, max_bytes=cap),
+            twin.id, None, baseline_errors=(RetryLater, gidgetlab.BadRequest),
+        )
+        return BaseFailure(pid, pipeline.get("web_url"), analyzed.analysis.signature)
+
+    async def find_issue(self, marker: str) -> IssueRef | None:
+        found = await issues.find_marked_issue(self._client(), self.pipeline.project_id, marker)
+        return IssueRef(*found) if found else None
+
+    async def open_issue(self, title: str, body: str, labels: list[str]) -> IssueRef:
+        try:
+            return IssueRef(*await issues.create_issue(self._client(), self.pipeline.project_id, title, body,
+                                                       labels))
+        except gidgetlab.BadRequest as exc:  # 403: issues turned off, or the token may not create them
+            raise ForgeRefused(int(exc.status_code), str(exc)) from None
+
+    async def comment_issue(self, number: int, body: str) -> None:
+        try:
+            await issues.comment_on_issue(self._client(), self.pipeline.project_id, number, body)
+        except gidgetlab.BadRequest as exc:
+            raise ForgeRefused(int(exc.status_code), str(exc)) from None
+
+    async def close_issue(self, number: int) -> None:
+        try:
+            await issues.close_issue(self._client(), self.pipeline.project_id, number)
+        except gidgetlab.BadRequest as exc:
+            raise ForgeRefused(int(exc.status_code), str(exc)) from None
 
     async def _claim(self, target: str) -> ForgeNote:
         return await claim_note(self.db, PROVIDER, self.pipeline.project, target, self.owner)

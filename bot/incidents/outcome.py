@@ -13,6 +13,7 @@ class Outcome(StrEnum):
     MERGED = "merged"
     NO_FAILED_JOB = "no failed job"
     PUBLISHED = "published"  # a retry that only published what was decided before
+    SUPERSEDED = "superseded"  # the PR's/MR's head moved on: recorded, not explained
     # not worked on
     MONITORING_DISABLED = "monitoring disabled"
     ALREADY_HANDLED = "already handled"

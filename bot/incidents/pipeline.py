@@ -20,6 +20,8 @@ from bot.config.effective import EffectiveConfig
 from bot.fixes.edits import EditRejected, Limits, apply_fix, check_paths, unified_diff
 from bot.fixes.pull_request import BRANCH_PREFIX, branch_name, fix_message, fix_title
 from bot.fixes.render import clean, fix_pr_body
+from bot.incidents import verdicts
+from bot.incidents.branch_issues import report_failure, resolve_issues
 from bot.incidents.forge import Forge, ForgeRefused
 from bot.incidents.outcome import Outcome
 from bot.incidents.record import AnalysisRecord, LLMVerdict
@@ -180,8 +182,12 @@ class IncidentPipeline:
             "run_id": run.run_id, "run_attempt": run.run_attempt, "run_number": run.run_number,
             "head_sha": run.head_sha, "html_url": run.html_url,
         }, provider=run.provider)
+        if resolved:
+            await verdicts.remember_flakes(self.db, run.provider, resolved, run.head_sha)
         if not resolved or not notify:
             return [i.id for i in resolved]
+        if run.default_branch and run.head_branch == run.default_branch:
+            await resolve_issues(self.db, self.forge, run, resolved)
         for incident in resolved:
             await self.forge.refresh(incident)
         await self._configured()
@@ -205,6 +211,8 @@ class IncidentPipeline:
         if settings.skip_label in pull.labels:
             await store.finish(incident.id, self.owner, run.run_attempt, status="skipped")
             return Outcome.SKIPPED_LABEL
+        if pull.number and pull.head_sha and pull.head_sha != run.head_sha and not again:
+            return await self._superseded(incident, pull)
 
         llm_budget_left = self.llm_enabled and (
             await store.llm_calls(run.repo) < settings.llm_daily_cap_per_repo
@@ -229,6 +237,9 @@ class IncidentPipeline:
         if again:
             data.requested_by = self.owner  # this command's own retry keeps its decisions; a new command doesn't
 
+        data.extra["flaky_keys"] = verdicts.flaky_keys(analysis, primary.name)
+        if AnalysisRecord.from_dict(incident.analysis).run_attempt != run.run_attempt:  # once per attempt
+            await self.db.verdicts.count_failure(run.provider, run.repo, data.extra["flaky_keys"], analysis.signature)
         other = await store.open_with_signature(run.repo, run.head_branch, analysis.signature, incident.id,
                                                 provider=run.provider)
         if other is not None and fix_requested and other.fix_state not in ("creating", "open", "fixed"):
@@ -247,6 +258,15 @@ class IncidentPipeline:
             data.keep_decisions_of(prior)
             status = incident.status if incident.status in ("open", "rerun") else "open"
             root_cause = incident.root_cause
+        elif not again and run.run_attempt == 1 and (flaky := await verdicts.known_flaky(
+                self.db, run.provider, run.repo, data.extra["flaky_keys"])) is not None:
+            rate, row = flaky  # passed on a re-run of the same commit before: re-run once instead of explaining
+            try:
+                await self.forge.rerun_failed(gathered)
+                status = "rerun"
+                data.outcome = verdicts.flaky_sentence(rate, row, rerun=True)
+            except ForgeRefused as exc:
+                data.outcome = verdicts.flaky_sentence(rate, row, rerun=False, status=exc.status)
         elif (not again and analysis.category == "infrastructure" and run.run_attempt == 1
               and not gathered.code_to_blame()):  # asked for by a person: explained, never re-run behind their back
             try:
@@ -261,15 +281,14 @@ class IncidentPipeline:
                     "This looks like an infrastructure failure with no code change to blame; re-running its "
                     f"failed jobs was refused (HTTP {exc.status}), so please re-run them."
                 )
+        elif (pre := await self._pre_existing(incident, pull, primary)) is not None:
+            answer = await self._explain(gathered, primary, data, instructions)  # explained, never fixed here
+            root_cause = answer.root_cause if answer is not None else None
+            data.extra["pre_existing"] = pre
+            data.outcome = pre["sentence"]
         else:
-            answer: LLMAnswer | None = None
-            if self.llm_enabled:
-                answer, note = await self._ask_llm(gathered, primary, instructions)
-                if answer is not None:
-                    root_cause = answer.root_cause
-                    data.llm = LLMVerdict(answer.root_cause, answer.confidence, answer.explanation)
-                if note:
-                    data.llm_note = note
+            answer = await self._explain(gathered, primary, data, instructions)
+            root_cause = answer.root_cause if answer is not None else None
             data.outcome = await self._maybe_fix(
                 incident, conn, pull, gathered, primary, answer, data, links, fix_requested=fix_requested
             )
@@ -281,6 +300,8 @@ class IncidentPipeline:
                                         **links},
         )
         await self._publish(incident.id, pull.number, failing=status != "rerun")
+        if status == "open":
+            await self._branch_issue(incident.id, recurrence=False)
         data.extra[self._calls_key] = self.forge.calls  # this delivery's API calls, kept with the incident
         await store.finish(incident.id, self.owner, run.run_attempt, analysis=data.to_dict())
         return Outcome.of_status(status)
@@ -318,14 +339,84 @@ class IncidentPipeline:
             target.check_run_id = None
         target.pr_number = target.pr_number or incident.pr_number or pull.number
         await self.forge.publish(target, thread=self.thread(failing=target.status != "rerun"))
+        if target.status == "open":
+            await self._branch_issue(target.id, recurrence=True)
         await store.finish(incident.id, self.owner, run.run_attempt)
         return Outcome.MERGED
+
+    async def _superseded(self, incident: Incident, pull: PullFacts) -> Outcome:
+        """The PR's/MR's head moved on: recorded, not explained or fixed; the thread says which run counts."""
+        run = self.forge.run
+        assert pull.head_sha is not None and pull.number is not None
+        newer = await self.forge.newer_run(pull.head_sha)
+        record = AnalysisRecord(outcome=verdicts.superseded_sentence(self.forge.nouns, pull.head_sha, newer),
+                                run_attempt=run.run_attempt)
+        record.extra["superseded_by"] = {"head_sha": pull.head_sha, "run": newer}
+        await self.db.incidents.update(
+            incident.id, status="superseded", pr_number=pull.number, analysis=record.to_dict(),
+            links={**(incident.links or {}), "run": run.html_url, "newer_run": newer},
+        )
+        if self.thread(failing=False):
+            await self.forge.publish_thread(pull.number)
+        record.extra[self._calls_key] = self.forge.calls
+        await self.db.incidents.finish(incident.id, self.owner, run.run_attempt, analysis=record.to_dict())
+        return Outcome.SUPERSEDED
+
+    async def _pre_existing(self, incident: Incident, pull: PullFacts, primary: FailedJob
+                            ) -> dict[str, str | None] | None:
+        """The same signature failing on the base branch: what says so (None: this PR/MR may have caused it)."""
+        run = self.forge.run
+        base_ref = pull.base_ref
+        if not pull.number or not base_ref or base_ref == run.head_branch:
+            return None
+        signature = primary.analysis.signature
+        nouns = self.forge.nouns
+        base = await self.db.incidents.open_with_signature(run.repo, base_ref, signature, incident.id,
+                                                           provider=run.provider)
+        if base is not None and base.workflow_name == run.workflow_name:
+            run_url, link = verdicts.pre_existing_in_db(base, self.settings)
+            sentence = verdicts.pre_existing_sentence(nouns, base_ref, run_url=run_url, incident_link=link)
+            return {"base_ref": base_ref, "incident_id": base.id, "run": run_url, "sentence": sentence}
+        failed = await self.forge.base_failure(base_ref, primary.name)
+        if failed is None or failed.signature != signature:
+            return None
+        link = verdicts.incident_url(self.settings, failed.incident_id) if failed.incident_id else None
+        sentence = verdicts.pre_existing_sentence(nouns, base_ref, run_url=failed.url,
+                                                  incident_link=link or (f"`{failed.incident_id}`"
+                                                                         if failed.incident_id else None))
+        return {"base_ref": base_ref, "incident_id": failed.incident_id, "run": failed.url, "sentence": sentence}
+
+    async def _branch_issue(self, incident_id: str, *, recurrence: bool) -> None:
+        """A failure on the default branch, with `default_branch_issues` on: its signature's one issue."""
+        run = self.forge.run
+        if (self.config is None or not self.config.default_branch_issues or not run.default_branch
+                or run.head_branch != run.default_branch):
+            return
+        incident = await self.db.incidents.get(incident_id)
+        if incident is None:
+            return
+        issue = await report_failure(self.db, self.settings, self.forge, run, incident, self.owner,
+                                     self.fix_labels, recurrence=recurrence)
+        if issue is not None and (incident.links or {}).get("issue") != issue.url:
+            await self.db.incidents.update(incident.id, links={**(incident.links or {}), "issue": issue.url})
 
     async def _publish(self, incident_id: str, pr_number: int | None, *, failing: bool) -> None:
         incident = await self.db.incidents.get(incident_id)
         assert incident is not None
         incident.pr_number = pr_number
         await self.forge.publish(incident, thread=self.thread(failing=failing))
+
+    async def _explain(self, gathered: Gathered, primary: FailedJob, data: AnalysisRecord,
+                       instructions: str | None) -> LLMAnswer | None:
+        """The LLM's answer (when it is on for the repository), kept in `data` with its note."""
+        if not self.llm_enabled:
+            return None
+        answer, note = await self._ask_llm(gathered, primary, instructions)
+        if answer is not None:
+            data.llm = LLMVerdict(answer.root_cause, answer.confidence, answer.explanation)
+        if note:
+            data.llm_note = note
+        return answer
 
     async def _ask_llm(self, gathered: Gathered, primary: FailedJob, instructions: str | None = None
                        ) -> tuple[LLMAnswer | None, str]:

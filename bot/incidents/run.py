@@ -58,6 +58,7 @@ class PullFacts:
     base_ref: str | None = None
     is_fork: bool = False
     labels: frozenset[str] = frozenset()
+    head_sha: str | None = None  # its head now, as the forge answered (None: not read)
 
 
 @dataclass

@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bot.maintenance import work
+from bot.maintenance import repository_hooks, work
 from bot.services import Services
 
 
@@ -24,4 +24,6 @@ WORK: dict[str, Periodic] = {p.name: p for p in (
     Periodic("expire_stale_incidents", "* * * * *", 60, work.expire_stale_incidents),
     Periodic("purge", "17 * * * *", 3600, work.purge),
     Periodic("redeliver_missed", "*/10 * * * *", 600, work.redeliver_missed),
+    Periodic("redeliver_repository_hooks", "5-59/10 * * * *", 600, repository_hooks.redeliver_repository_hooks),
+    Periodic("check_webhook_health", "*/15 * * * *", 900, repository_hooks.check_webhook_health),
 )}

@@ -57,6 +57,23 @@ async def purge(services: Services) -> dict[str, int]:
     return done
 
 
+def missed(by_guid: dict[str, list[HookDelivery]], known: set[str], now: dt.datetime, limit: int
+           ) -> list[tuple[str, HookDelivery]]:
+    """The events to redeliver (guid, its newest attempt): never recorded here, not asked for again lately, and
+    not failed so recently that their sender may still retry; at most `limit`."""
+    chosen: list[tuple[str, HookDelivery]] = []
+    for guid, attempts in by_guid.items():
+        if guid in known or len(chosen) >= limit:
+            continue
+        latest = max(attempts, key=lambda a: a.delivered_at)
+        if latest.redelivery and latest.delivered_at > now - REDELIVER_AGAIN:
+            continue  # asked for already; give it time
+        if not latest.succeeded and latest.delivered_at > now - REDELIVER_SETTLE:
+            continue
+        chosen.append((guid, latest))
+    return chosen
+
+
 @dataclass
 class Redelivered:
     """What the missed-deliveries run saw and did."""
@@ -89,14 +106,7 @@ async def redeliver_missed(services: Services) -> Redelivered:
         log.warning("missed deliveries: %s", exc)
         return done
     known = await services.db.deliveries.known("github", list(by_guid))
-    for guid, attempts in by_guid.items():
-        if guid in known or len(done.redelivered) >= MAX_REDELIVERIES:
-            continue
-        latest = max(attempts, key=lambda a: a.delivered_at)
-        if latest.redelivery and latest.delivered_at > now - REDELIVER_AGAIN:
-            continue  # asked for already; give it time
-        if not latest.succeeded and latest.delivered_at > now - REDELIVER_SETTLE:
-            continue
+    for guid, latest in missed(by_guid, known, now, MAX_REDELIVERIES):
         try:
             await hooks.redeliver(latest.id)
             done.redelivered.append(guid)

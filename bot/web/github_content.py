@@ -116,7 +116,7 @@ async def person(request: web.Request, repo: str) -> tuple[SignedIn, GitHubClien
         resolved = await services.identity_for(who.user.id, repo)
     except NoIdentity as exc:
         fail(409, str(exc), reconnect_url=RECONNECT)
-    return who, GitHubClient(services.http, resolved.provider, services.settings.github_api_base), resolved
+    return who, services.github_client(resolved), resolved
 
 
 async def ask(call: Callable[[], Awaitable[T]], what: str) -> T:

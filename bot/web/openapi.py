@@ -70,7 +70,8 @@ SCHEMAS: dict[str, Any] = {
          "can_change_settings": {"type": "boolean"}},
         {"private": {"type": "boolean"}, "installation": {"type": "object", "nullable": True},
          "last_event_at": TIME, "permissions": {"type": "object", "additionalProperties": {"type": "boolean"}},
-         "recent_incidents": {"type": "array", "items": ref("Incident")}, "mode": {"type": "string"}}),
+         "recent_incidents": {"type": "array", "items": ref("Incident")}, "mode": {"type": "string"},
+         "hook_health": NULL_STR}),
     "RepositoryEntry": obj(
         {"full_name": {"type": "string"}},
         {"id": NULL_STR, "provider": {"type": "string", "enum": ["github", "gitlab"]}, "watched": {"type": "boolean"},

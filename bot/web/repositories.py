@@ -28,7 +28,6 @@ from bot.auth.fallback import NoIdentity
 from bot.auth.oauth_common import OAuthUnavailable
 from bot.auth.user_tokens import ReconnectRequired
 from bot.forges.errors import RetryLater
-from bot.forges.github_client import GitHubClient
 from bot.services import Services
 from bot.web.sessions import SignedIn, fail, require_user, services_of
 from bot.web.setup import APP_YML
@@ -100,7 +99,7 @@ async def fetch_access(services: Services, user_id: str) -> dict[str, Access]:
     if resolved.kind != "github_app_user":
         fail(409, "listing repositories needs your DevFlowFix GitHub App authorization, not a legacy token; "
                   "authorize the App", reconnect_url=RECONNECT)
-    gh = GitHubClient(services.http, resolved.provider, services.settings.github_api_base)
+    gh = services.github_client(resolved)
     found: dict[str, Access] = {}
     try:
         async for inst in gh.getiter("/user/installations?per_page=100", iterable_key="installations"):
@@ -202,7 +201,7 @@ def describe(
         "allow_workflow_edits": row.allow_workflow_edits, "open_incidents": open_incidents,
         "last_event_at": time(last_event or row.last_event_at),
         "permissions": {k: access.permissions.get(k, False) for k in ("admin", "maintain", "push", "triage", "pull")},
-        "can_change_settings": access.can_change,
+        "can_change_settings": access.can_change, "hook_health": row.hook_health,
     }
 
 

@@ -126,7 +126,7 @@ def _lock(request: web.Request, key: str) -> asyncio.Lock:
 
 
 def client_for(services: Services, resolved: Resolved) -> GitHubClient:
-    return GitHubClient(services.http, resolved.provider, services.settings.github_api_base)
+    return services.github_client(resolved)
 
 
 async def legacy_identity(services: Services, who: SignedIn, full_name: str) -> Resolved:

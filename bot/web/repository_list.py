@@ -109,7 +109,7 @@ def describe_gitlab(row: RepositoryConnection, open_incidents: int) -> dict[str,
         "is_enabled": row.is_enabled, "auto_pr_enabled": row.auto_pr_enabled,
         "allow_workflow_edits": row.allow_workflow_edits, "open_incidents": open_incidents,
         "last_event_at": time(row.last_event_at), "can_change_settings": False, "permissions": None,
-        "webhook_id": row.webhook_id,
+        "webhook_id": row.webhook_id, "hook_health": row.hook_health,
     }
 
 

@@ -66,7 +66,7 @@ async def on_workflow_run_completed(event: Event, ctx: HandlerContext) -> None:
         assert config is not None
         service.config = config
         await report_on_github(ctx.github(), run.repo, run.head_sha, config, web_base=ctx.settings.github_web_base,
-                               branch=run.default_branch)
+                               branch=run.default_branch, reports=ctx.db.verdicts)
         reason = await why_not(ctx.db, config, provider="github", repo=run.repo, workflow=run.workflow_name,
                                path=run.workflow_path, branch=run.head_branch,
                                pulls=[p.number for p in run.pull_requests])

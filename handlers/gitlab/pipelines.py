@@ -92,7 +92,8 @@ async def _config_gate(ctx: HandlerContext, pipeline: PipelineInfo, service: Inc
     config = await _read_config(ctx, pipeline)
     assert config is not None
     service.config = config
-    await report_on_gitlab(client, pipeline.project_id, config, sha=pipeline.sha, mr_iid=pipeline.mr_iid)
+    await report_on_gitlab(client, pipeline.project_id, config, sha=pipeline.sha, mr_iid=pipeline.mr_iid,
+                           reports=ctx.db.verdicts)
     reason = await why_not(ctx.db, config, provider="gitlab", repo=pipeline.project, workflow=WORKFLOW,
                            path=GITLAB_CI_FILE, branch=pipeline.ref, pulls=[pipeline.mr_iid] if pipeline.mr_iid else [])
     if reason is not None:

@@ -42,6 +42,28 @@ class AppState:
         return self.deliveries[0]
 
 
+def cursor_page(request: web.Request, items: list[dict[str, Any]]) -> web.Response:
+    """One page of deliveries (newest first) as GitHub pages them: `per_page`, then an opaque `cursor` (here the id
+    of the page's first delivery) in the Link header's next URL; 422 for a bad `per_page` or cursor."""
+    try:
+        per_page = min(max(int(request.query.get("per_page", 30)), 1), 100)
+    except ValueError:
+        return web.json_response({"message": "Invalid request.\n\nFor 'per_page', is not an integer."}, status=422)
+    start = 0
+    if "cursor" in request.query:
+        cursor = request.query["cursor"].removeprefix("v1_")
+        ids = [str(d["id"]) for d in items]
+        if cursor not in ids:
+            return web.json_response({"message": "Invalid cursor"}, status=422)
+        start = ids.index(cursor)
+    page = items[start : start + per_page]
+    headers = {}
+    if start + per_page < len(items):
+        url = request.url.with_query({"per_page": str(per_page), "cursor": f"v1_{items[start + per_page]['id']}"})
+        headers["Link"] = f'<{url}>; rel="next"'
+    return web.json_response(page, headers=headers)
+
+
 def fake_now() -> str:
     return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -68,24 +90,7 @@ def install(fake: Any) -> AppState:
         claims = fake.check_jwt(request)
         if isinstance(claims, web.Response):
             return claims
-        try:
-            per_page = min(max(int(request.query.get("per_page", 30)), 1), 100)
-        except ValueError:
-            return fake.error(422, "Invalid request.\n\nFor 'per_page', is not an integer.")
-        start = 0
-        if "cursor" in request.query:  # opaque to clients: here, the id of the first delivery of the page
-            cursor = request.query["cursor"].removeprefix("v1_")
-            ids = [str(d["id"]) for d in state.deliveries]
-            if cursor not in ids:
-                return fake.error(422, "Invalid cursor")
-            start = ids.index(cursor)
-        page = state.deliveries[start : start + per_page]
-        headers = {}
-        if start + per_page < len(state.deliveries):
-            following = state.deliveries[start + per_page]["id"]
-            url = request.url.with_query({"per_page": str(per_page), "cursor": f"v1_{following}"})
-            headers["Link"] = f'<{url}>; rel="next"'
-        return web.json_response(page, headers=headers)
+        return cursor_page(request, state.deliveries)
 
     async def attempts(request: web.Request) -> web.Response:
         claims = fake.check_jwt(request)

@@ -7,7 +7,9 @@ for a classic OAuth token or PAT, the `admin:repo_hook` (or `write:repo_hook`) s
 integration"; creating answers 201, a second hook with the same URL 422 "Hook already exists on this
 repository"; a hook's secret is never shown back ("********"). A ping is really delivered: the fake POSTs a
 signed `ping` to the hook's URL (with `X-GitHub-Hook-ID`) and keeps the answer as the hook's `last_response`;
-`deliver(repo, event, payload)` sends any event to a repository's hooks the same way.
+`deliver(repo, event, payload)` sends any event to a repository's hooks the same way. Every attempt is kept as
+the hook's delivery (`GET …/hooks/{id}/deliveries`, newest first, paged by cursor); `hook_delivery(...)` records
+one that was never sent (lost on the way); `POST …/deliveries/{id}/attempts` redelivers it (202) and sends it.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import aiohttp
 from aiohttp import web
 
+from tests.fakes.github_app import cursor_page, fake_now
 from tests.fakes.github_oauth import permissions_of
 
 if TYPE_CHECKING:
@@ -203,11 +206,25 @@ def install(fake: FakeGitHub) -> None:
         await send(repo, hook, "ping", payload)
         return web.Response(status=204)
 
-    async def send(repo: FakeRepo, hook: dict[str, Any], event: str, payload: dict[str, Any]) -> int | None:
+    def hook_delivery(hook: dict[str, Any], status_code: int, event: str, *, guid: str, payload: dict[str, Any],
+                      redelivery: bool = False, delivered_at: str | None = None) -> dict[str, Any]:
+        """Record one attempt at delivering `payload` to the hook (its answer `status_code`, 0: none)."""
+        kept = hook.setdefault("deliveries", [])
+        item = {"id": max([0, *(d["id"] for d in kept)]) + 1, "guid": guid, "redelivery": redelivery,
+                "delivered_at": delivered_at or fake_now(), "duration": 0.2, "status_code": status_code,
+                "status": "OK" if 200 <= status_code < 300 else f"Invalid HTTP Response: {status_code}",
+                "event": event, "action": payload.get("action"), "installation_id": None, "repository_id": None,
+                "payload": payload}
+        kept.insert(0, item)
+        return item
+
+    async def send(repo: FakeRepo, hook: dict[str, Any], event: str, payload: dict[str, Any], *,
+                   guid: str | None = None, redelivery: bool = False) -> int | None:
         body = json.dumps(payload).encode()
+        guid = guid or str(uuid.uuid4())
         headers = {
             "Content-Type": "application/json", "User-Agent": "GitHub-Hookshot/fake", "X-GitHub-Event": event,
-            "X-GitHub-Delivery": str(uuid.uuid4()), "X-GitHub-Hook-ID": str(hook["id"]),
+            "X-GitHub-Delivery": guid, "X-GitHub-Hook-ID": str(hook["id"]),
             "X-GitHub-Hook-Installation-Target-Type": "repository",
             "X-GitHub-Hook-Installation-Target-ID": str(repo.id),
         }
@@ -221,10 +238,33 @@ def install(fake: FakeGitHub) -> None:
                 ok = resp.status < 300
                 hook["last_response"] = {"code": resp.status, "status": "active" if ok else "failed",
                                          "message": "OK" if ok else f"Invalid HTTP Response: {resp.status}"}
+                hook_delivery(hook, resp.status, event, guid=guid, payload=payload, redelivery=redelivery)
                 return resp.status
         except aiohttp.ClientError as exc:
             hook["last_response"] = {"code": 502, "status": "failed", "message": f"failed to connect ({exc})"}
+            hook_delivery(hook, 0, event, guid=guid, payload=payload, redelivery=redelivery)
             return None
+
+    async def list_deliveries(request: web.Request) -> web.Response:
+        found = hook_of(request)
+        if isinstance(found, web.Response):
+            return found
+        _, _, hook = found
+        shown_items = [{k: v for k, v in d.items() if k != "payload"} for d in hook.get("deliveries", [])]
+        return cursor_page(request, shown_items)
+
+    async def redeliver(request: web.Request) -> web.Response:
+        found = hook_of(request)
+        if isinstance(found, web.Response):
+            return found
+        _, repo, hook = found
+        wanted = request.match_info["delivery_id"]
+        original = next((d for d in hook.get("deliveries", []) if str(d["id"]) == wanted), None)
+        if original is None:
+            return fake.error(404, "Not Found")
+        fake.hook_redelivered.append(original["guid"])  # type: ignore[attr-defined]
+        await send(repo, hook, original["event"], original["payload"], guid=original["guid"], redelivery=True)
+        return web.json_response({}, status=202)
 
     async def deliver(repo: FakeRepo, event: str, payload: dict[str, Any]) -> list[int | None]:
         """Send `event` to every active hook of the repository that subscribes to it; their answers' statuses."""
@@ -232,6 +272,10 @@ def install(fake: FakeGitHub) -> None:
                 if hook["active"] and (event in hook["events"] or "*" in hook["events"] or event == "ping")]
 
     fake.deliver = deliver  # type: ignore[attr-defined]
+    fake.hook_delivery = hook_delivery  # type: ignore[attr-defined]
+    fake.hook_redelivered = []  # type: ignore[attr-defined]  # the guids redelivered, in order
+    r.add_get("/repos/{owner}/{repo}/hooks/{hook_id}/deliveries", list_deliveries)
+    r.add_post("/repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}/attempts", redeliver)
     r.add_get("/repos/{owner}/{repo}", get_repo)
     r.add_get("/repositories/{id}", get_repo_by_id)
     r.add_get("/repos/{owner}/{repo}/hooks", list_hooks)

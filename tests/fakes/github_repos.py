@@ -63,6 +63,8 @@ class FakeRepo:
     private: bool = False  # then a person's token sees it only with a role on it (else 404, as GitHub)
     workflows: dict[int, dict[str, Any]] = field(default_factory=dict)
     hooks: dict[int, dict[str, Any]] = field(default_factory=dict)  # repository webhooks (tests/fakes/github_hooks)
+    issues: dict[int, dict[str, Any]] = field(default_factory=dict)  # number -> issue (numbers shared with pulls)
+    issues_enabled: bool = True  # off: creating one answers 410 "Issues are disabled for this repo"
 
     # ---- building state
     def put_tree(self, files: dict[str, tuple[str, str]]) -> str:
@@ -551,10 +553,43 @@ def install(fake: FakeGitHub) -> None:
         pr.update({"title": body.get("title"), "body": body.get("body")})
         return web.json_response(pr, status=201)
 
+    @route("GET", "/issues")
+    async def list_issues(request: web.Request, repo: FakeRepo, _: Any) -> web.Response:
+        state = request.query.get("state", "open")
+        items = [i for i in sorted(repo.issues.values(), key=lambda i: -i["number"]) if state in ("all", i["state"])]
+        chunk, headers = paginate(request, items)
+        return web.json_response(chunk, headers=headers)
+
+    @route("POST", "/issues")
+    async def create_issue(request: web.Request, repo: FakeRepo, body: Any) -> web.Response:
+        if not repo.issues_enabled:
+            return fake.error(410, "Issues are disabled for this repo")
+        if not body.get("title"):
+            return error422("Validation Failed", errors=[{"resource": "Issue", "field": "title",
+                                                          "code": "missing_field"}])
+        number = max([0, *repo.pulls, *repo.issues]) + 1
+        issue = {"id": next(repos.ids), "number": number, "state": "open", "state_reason": None,
+                 "title": body["title"], "body": body.get("body"),
+                 "labels": [{"name": n} for n in body.get("labels") or []], "user": {"login": "devflowfix[bot]"},
+                 "html_url": f"{repos.web}/{repo.full_name}/issues/{number}"}
+        repo.issues[number] = issue
+        return web.json_response(issue, status=201)
+
+    @route("PATCH", "/issues/{number}")
+    async def update_issue(request: web.Request, repo: FakeRepo, body: Any) -> web.Response:
+        issue = repo.issues.get(int(request.match_info["number"]))
+        if issue is None:
+            return fake.error(404, "Not Found")
+        if body.get("state") not in (None, "open", "closed"):
+            return error422("Validation Failed", errors=[{"resource": "Issue", "field": "state", "code": "invalid"}])
+        issue["state"] = body.get("state", issue["state"])
+        issue["state_reason"] = body.get("state_reason", issue["state_reason"])
+        return web.json_response(issue)
+
     @route("POST", "/issues/{number}/comments")
     async def create_comment(request: web.Request, repo: FakeRepo, body: Any) -> web.Response:
         number = int(request.match_info["number"])
-        if number not in repo.pulls:
+        if number not in repo.pulls and number not in repo.issues:
             return fake.error(404, "Not Found")
         if not body.get("body"):
             return error422("Validation Failed")

@@ -93,6 +93,7 @@ class FakeProject:
     merge_requests: dict[int, dict[str, Any]] = field(default_factory=dict)
     mr_diffs: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
     member_info: dict[int, dict[str, Any]] = field(default_factory=dict)  # user id -> username, state
+    issues: dict[int, dict[str, Any]] = field(default_factory=dict)  # iid -> issue (with its `notes`)
 
     def add_commit(self, files: dict[str, str], *, modes: dict[str, str] | None = None, sha: str | None = None,
                    parent: str | None = None, branch: str | None = None, protected: bool = False) -> str:
@@ -187,6 +188,11 @@ class FakeGitLab:
         self.app.router.add_post(p + "/jobs/{job}/retry", self.retry_job)
         self.app.router.add_get(p + "/members/all/{user}", self.member)
         self.app.router.add_put(p + "/merge_requests/{iid}", self.update_merge_request)
+        self.app.router.add_get(p + "/merge_requests/{iid}", self.get_merge_request)
+        self.app.router.add_get(p + "/issues", self.list_issues)
+        self.app.router.add_post(p + "/issues", self.create_issue)
+        self.app.router.add_put(p + "/issues/{iid}", self.update_issue)
+        self.app.router.add_post(p + "/issues/{iid}/notes", self.create_issue_note)
         self.app.router.add_post(p + "/merge_requests/{iid}/notes/{note}/award_emoji", self.award_emoji)
 
     # ---- projects, pipelines and jobs the tests set up
@@ -638,6 +644,61 @@ class FakeGitLab:
         labels += [lb for lb in str(data.get("add_labels") or "").split(",") if lb and lb not in labels]
         mr["labels"] = labels
         return web.json_response(mr)
+
+    async def get_merge_request(self, request: web.Request) -> web.Response:
+        """`GET …/merge_requests/:iid` (its `sha` is the source branch's head now); 404 for an unknown iid."""
+        project = self._project(request)
+        raw = request.match_info["iid"]
+        mr = project.merge_requests.get(int(raw)) if raw.isdigit() else None
+        if mr is None:
+            return self._missing("Merge Request")
+        return web.json_response(mr)
+
+    # ---- issues (`POST` 201, `PUT state_event`, notes 201; `search` in the title and description)
+    def _issue(self, request: web.Request, min_level: int = 0) -> tuple[FakeProject, dict[str, Any]]:
+        project = self._project(request, min_level)
+        raw = request.match_info["iid"]
+        issue = project.issues.get(int(raw)) if raw.isdigit() else None
+        if issue is None:
+            raise web.HTTPNotFound(text='{"message": "404 Issue Not Found"}', content_type="application/json")
+        return project, issue
+
+    async def list_issues(self, request: web.Request) -> web.Response:
+        project = self._project(request)
+        q = request.query
+        found = [i for i in project.issues.values()
+                 if q.get("state", "all") in ("all", i["state"])
+                 and (not q.get("search") or q["search"] in (i["description"] or "") + i["title"])]
+        return self._page(request, sorted(found, key=lambda i: i["iid"], reverse=True))
+
+    async def create_issue(self, request: web.Request) -> web.Response:
+        project = self._project(request, 15)
+        data = await request.json()
+        if not data.get("title"):
+            return web.json_response({"error": "title is missing"}, status=400)
+        iid = max(project.issues, default=0) + 1
+        issue = {"id": next(self._ids), "iid": iid, "project_id": project.id, "title": data["title"],
+                 "description": data.get("description"), "state": "opened",
+                 "labels": [lb for lb in str(data.get("labels") or "").split(",") if lb], "notes": [],
+                 "web_url": f"https://gitlab.example/{project.path}/-/issues/{iid}"}
+        project.issues[iid] = issue
+        return web.json_response(issue, status=201)
+
+    async def update_issue(self, request: web.Request) -> web.Response:
+        _, issue = self._issue(request, 15)
+        event = (await request.json()).get("state_event")
+        if event in ("close", "reopen"):
+            issue["state"] = "closed" if event == "close" else "opened"
+        return web.json_response(issue)
+
+    async def create_issue_note(self, request: web.Request) -> web.Response:
+        _, issue = self._issue(request, 10)
+        body = (await request.json()).get("body")
+        if not body:
+            return web.json_response({"message": {"note": ["can't be blank"]}}, status=400)
+        note = {**self._note(body), "noteable_type": "Issue"}
+        issue["notes"].append(note)
+        return web.json_response(note, status=201)
 
     async def award_emoji(self, request: web.Request) -> web.Response:
         project = self._project(request)
