@@ -3,8 +3,11 @@
 Both servers run pinned to one core (the load comes from the other core, a lean keep-alive HTTP/1.1 client) with
 the same App credentials and WEBHOOK_SECRET, and get the same signed ~21 KB `workflow_run` `completed`/`success`
 delivery (a fresh delivery id each time). DevFlowFix runs its default, the embedded mode: it records each
-delivery durably, answers, then runs its handlers in the same process (nothing is open on the branch, so the
-handler settles it with one read); `--queue-mode external` measures recording alone. Probot 14 (`npm install`ed
+delivery and answers, and runs its handlers in the same process (nothing is open on the branch, so the handler's
+settler finds no work with one indexed read before the answer and the delivery is recorded finished: one insert,
+in a commit shared with the other requests of the moment); `--queue-mode external` measures recording alone.
+"server CPU" is the server process's CPU time per answered delivery over the turn: on a shared machine it moves
+less than the rates do. Probot 14 (`npm install`ed
 into a temp folder) runs an app whose `workflow_run.completed` handler does nothing and writes nothing.
 
 `--queue-mode both` runs one DevFlowFix server of each mode beside Probot. The servers take turns (DevFlowFix,
@@ -421,6 +424,9 @@ def main() -> None:
     parser.add_argument("--mixed-failures", type=int, default=10, help="failed runs per mixed round")
     parser.add_argument("--mixed-rounds", type=int, default=2, help="mixed rounds (the first starts the workers)")
     parser.add_argument("--log-mib", type=int, default=10)
+    parser.add_argument("--profile", metavar="FILE",
+                        help="run the DevFlowFix server under cProfile, write its stats to FILE (+ .<mode>) on exit "
+                        "and print the top functions by own time (the figures are then not comparable)")
     parser.add_argument("--fake-github", help=argparse.SUPPRESS)  # internal: serve the fake GitHub into this dir
     args = parser.parse_args()
     if args.fake_github:
@@ -434,6 +440,7 @@ def main() -> None:
     tmp = tempfile.TemporaryDirectory()
     folder = Path(tmp.name)
     mixed = not args.no_mixed and args.queue_mode != "external"
+    modes = ["embedded", "external"] if args.queue_mode == "both" else [args.queue_mode]
     if args.queue_mode == "both" and args.database_url:
         raise SystemExit("--queue-mode both needs a database per server: leave out --database-url")
     try:
@@ -460,7 +467,6 @@ def main() -> None:
                         GITHUB_URL=fake["url"],
                         WEBHOOK_RATE_LIMIT="0")  # one client address sending thousands a second is the point here
         base_env.pop("OPENAI_API_KEY", None)
-        modes = ["embedded", "external"] if args.queue_mode == "both" else [args.queue_mode]
         servers: dict[str, Server] = {}
         for mode in modes:
             database_url = args.database_url or f"sqlite:///{folder}/bench-{mode}.sqlite3"
@@ -468,8 +474,9 @@ def main() -> None:
             if not database_url.startswith("sqlite"):
                 subprocess.run([sys.executable, "-m", "bot", "migrate"], env=env, check=True, cwd=ROOT)
             port = free_port()
-            proc = subprocess.Popen([sys.executable, "-m", "bot", "serve"], env=dict(env, PORT=str(port)), cwd=ROOT,
-                                    **pin_server)
+            profile = ["-m", "cProfile", "-o", f"{args.profile}.{mode}"] if args.profile else []
+            proc = subprocess.Popen([sys.executable, *profile, "-m", "bot", "serve"], env=dict(env, PORT=str(port)),
+                                    cwd=ROOT, **pin_server)
             procs.append(proc)
             name = "DevFlowFix" if len(modes) == 1 else f"DFF {mode}"
             servers[name] = Server(port, proc, "/readyz", mode, Rows(database_url))
@@ -555,6 +562,12 @@ def main() -> None:
             except subprocess.TimeoutExpired:
                 proc.kill()
         tmp.cleanup()
+    if args.profile:
+        import pstats
+
+        for mode in modes:
+            print(f"---- profile of the {mode} server (own time)")
+            pstats.Stats(f"{args.profile}.{mode}").sort_stats("tottime").print_stats(45)
 
 
 def node_version() -> str:

@@ -8,6 +8,7 @@ Without it, the values live in this process. The queue's depth and oldest age ar
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
@@ -68,6 +69,31 @@ IDENTITY_KINDS = {
     "gitlab_token": "pat",
     "app": "app_jwt",
 }
+
+
+# Labelled children of the hot counters, kept (prometheus-client's `labels()` takes a lock and builds a key each
+# call); bounded, since event names come from the senders.
+_CHILDREN: dict[tuple[object, ...], Any] = {}
+MAX_CACHED_CHILDREN = 2000
+
+
+def _child(metric: Any, *labels: str) -> Any:
+    key = (id(metric), *labels)
+    child = _CHILDREN.get(key)
+    if child is None:
+        child = metric.labels(*labels)
+        if len(_CHILDREN) < MAX_CACHED_CHILDREN:
+            _CHILDREN[key] = child
+    return child
+
+
+def delivery_ended(provider: str, event: str, result: str) -> None:
+    """Count a delivery run to an end (devflowfix_deliveries_total)."""
+    _child(DELIVERIES, provider, event, result).inc()
+
+
+def handler_took(handler: str, seconds: float) -> None:
+    _child(HANDLER_SECONDS, handler).observe(seconds)
 
 
 def identity_kind(kind: str | None) -> str:

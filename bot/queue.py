@@ -26,8 +26,6 @@ log = logging.getLogger(__name__)
 
 # Bodies of recorded deliveries kept in memory until they run (past this, a waiting delivery is read back).
 FRESH_BODY_BYTES = 64 * 2**20
-# Waiting deliveries that keep the body as the endpoint parsed it (past this, they keep the bytes alone).
-FRESH_PARSED = 256
 # A delivery recorded as running whose endpoint never submitted it (the client went away before the answer was
 # written) is queued by the scheduler after this many seconds.
 UNSUBMITTED_SECONDS = 5.0
@@ -61,6 +59,11 @@ class DeliveryQueue:
         self._idle = asyncio.Event()
         self._idle.set()
 
+    @property
+    def runs_here(self) -> bool:
+        """Whether this process runs what its endpoints record (embedded), so they may settle work at the door."""
+        return not self._shared
+
     def submit(self, delivery_pk: int, lock: str | None = None) -> None:
         if delivery_pk in self._queued:
             return
@@ -72,8 +75,6 @@ class DeliveryQueue:
         """The recorder wrote these deliveries claimed by this process (called right after its commit)."""
         now = time.monotonic()
         for pk, delivery in rows:
-            if len(self._fresh) >= FRESH_PARSED:  # a parsed body weighs ~10 times its bytes: past a few, parse later
-                delivery.data = None
             if self._fresh_bytes + len(delivery.body) <= FRESH_BODY_BYTES:
                 self._fresh[pk] = (delivery, now)
                 self._fresh_bytes += len(delivery.body)

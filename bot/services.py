@@ -51,7 +51,7 @@ class Services:
 
     @classmethod
     async def create(cls, settings: Settings, db: Database | None = None) -> Services:
-        db = db or Database.connect(settings.database_url)
+        db = db or Database.connect(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
         http = aiohttp.ClientSession(
             timeout=aiohttp.ClientTimeout(total=120, connect=15), headers={"User-Agent": USER_AGENT}
         )

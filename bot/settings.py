@@ -95,6 +95,10 @@ class Settings(BaseSettings):
 
     # Storage and work.
     database_url: str = DEFAULT_DATABASE_URL
+    # SQLite in WAL mode: normal makes a commit durable across a crash of the process, and across a power loss once
+    # the next checkpoint (each second) synced it; the missed-deliveries job asks GitHub again for what was lost.
+    # full syncs every commit (each answer then waits for the disk).
+    sqlite_synchronous: Literal["normal", "full"] = "normal"
     worker_concurrency: int = Field(default=4, ge=1, le=256)
     # embedded: the web process runs the recorded work itself. external: it only records; `python -m bot
     # worker` processes (any number, on any host sharing DATABASE_URL) run it, each holding a lease per delivery.

@@ -48,14 +48,15 @@ class Database:
     jobs: JobLinks  # the job engine's table beside the delivery log (PostgreSQL only)
 
     @classmethod
-    def connect(cls, url: str) -> Database:
-        engine = create_engine(url)
+    def connect(cls, url: str, *, sqlite_synchronous: str = "normal") -> Database:
+        """`sqlite_synchronous`: SQLite's `synchronous` in WAL mode, normal or full (storage/engine.py)."""
+        engine = create_engine(url, sqlite_synchronous=sqlite_synchronous)
         sessions = session_factory(engine)
         return cls(
             url=url,
             engine=engine,
             sessions=sessions,
-            writer=DeliveryWriter(engine),
+            writer=DeliveryWriter(engine, sqlite_synchronous=sqlite_synchronous),
             deliveries=DeliveryStore(sessions),
             installations=InstallationStore(sessions),
             users=UserStore(sessions),

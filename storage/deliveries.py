@@ -49,7 +49,8 @@ class NewDelivery:
     received_at: dt.datetime = field(default_factory=utcnow)
     attempts: int = 0
     lease_until: dt.datetime | None = None  # recorded as running: claimed by the process that recorded it
-    data: dict[str, Any] | None = None  # the body as the endpoint parsed it (never stored): not parsed again
+    finished_at: dt.datetime | None = None  # recorded finished (done or ignored at the door)
+    facts: object = None  # what the endpoint read of the body (bot/webhook_facts.py; never stored)
 
     def row(self) -> dict[str, object]:
         return {
@@ -64,13 +65,14 @@ class NewDelivery:
             "attempts": self.attempts,
             "received_at": self.received_at,
             "lease_until": self.lease_until,
+            "finished_at": self.finished_at,
         }
 
     def as_claimed(self, delivery_pk: int) -> ClaimedDelivery:
         """The row as it was written: what the handlers get, without reading it back."""
         return ClaimedDelivery(
             delivery_pk, self.provider, self.delivery_id, self.event, self.action, self.installation_id,
-            self.repository, self.body, self.attempts, self.received_at, self.lease_until, data=self.data,
+            self.repository, self.body, self.attempts, self.received_at, self.lease_until, facts=self.facts,
         )
 
 
@@ -90,7 +92,7 @@ class ClaimedDelivery:
     received_at: dt.datetime
     lease_until: dt.datetime | None = None
     status: str = RUNNING
-    data: dict[str, Any] | None = None  # the parsed body, when the endpoint handed it over
+    facts: object = None  # what the endpoint read of the body, when it handed it over (bot/webhook_facts.py)
 
     @classmethod
     def of(cls, row: WebhookDelivery) -> ClaimedDelivery:
@@ -160,9 +162,11 @@ class DeliveryWriter:
     """Writes deliveries durably, committing the inserts of concurrent requests together (group commit).
 
     Each caller awaits its own row; the writer takes everything queued while the previous commit ran and
-    writes it in one transaction, so one commit (one fsync) serves many requests. On SQLite the batch runs
-    on a dedicated sqlite3 connection in one thread hop (SQLAlchemy's per-statement hops cost more than the
-    write); on PostgreSQL it is one multi-row INSERT .. ON CONFLICT DO NOTHING RETURNING.
+    writes it in one transaction, so one commit serves many requests. On SQLite the batch runs on a dedicated
+    sqlite3 connection (SQLAlchemy's per-statement thread hops cost more than the write): with `synchronous`
+    NORMAL a commit makes no fsync, so the batch is written on the event loop's thread, in the time the thread
+    hop alone would cost; only while another connection holds the write lock (or with FULL) does it wait in a
+    thread of its own. On PostgreSQL it is one multi-row INSERT .. ON CONFLICT DO NOTHING RETURNING.
 
     The queue's marks on recorded deliveries (claim, finish, retry later) ride in the same transactions, so
     running a delivery costs no commit of its own. In the embedded mode (`claim_on_record`) a delivery is
@@ -170,7 +174,7 @@ class DeliveryWriter:
     it now holds: a delivery that needs no work then costs its record and its finish, both group-committed.
     """
 
-    def __init__(self, engine: AsyncEngine, *, max_batch: int = 256) -> None:
+    def __init__(self, engine: AsyncEngine, *, max_batch: int = 256, sqlite_synchronous: str = "normal") -> None:
         self._engine = engine
         self._max_batch = max_batch
         self._queue: asyncio.Queue[tuple[NewDelivery, asyncio.Future[Recorded]] | _Mark] = asyncio.Queue()
@@ -179,7 +183,7 @@ class DeliveryWriter:
         self._claim_lease: dt.timedelta | None = None
         self._on_recorded: OnRecorded | None = None
         if engine.dialect.name == "sqlite":
-            self._sqlite = _SqliteBatchWriter(str(engine.url.database))
+            self._sqlite = _SqliteBatchWriter(str(engine.url.database), synchronous=sqlite_synchronous)
 
     def start(self) -> None:
         if self._task is None:
@@ -462,7 +466,7 @@ def _storage_down(exc: BaseException) -> bool:
 
 _SQLITE_INSERT = (
     "INSERT INTO webhook_deliveries (provider, delivery_id, event, action, installation_id, repository, body,"
-    " status, attempts, received_at, lease_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " status, attempts, received_at, lease_until, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     " ON CONFLICT (provider, delivery_id) DO NOTHING RETURNING id"
 )
 _SQLITE_CLAIM = (
@@ -479,6 +483,16 @@ _SQLITE_RETRY = (
     "UPDATE webhook_deliveries SET status = 'pending', last_error = ?, next_attempt_at = ?, lease_until = NULL"
     " WHERE id = ?"
 )
+
+
+def _sqlite_marks(conn: sqlite3.Connection, marks: Sequence[_Mark]) -> list[Any]:
+    """The marks' results in order; the ends in one `executemany` (one statement stepped in C) when no delivery
+    has two marks in the batch."""
+    now = _sqlite_time(utcnow())
+    if len({mark.pk for mark in marks}) < len(marks):
+        return [_sqlite_mark(conn, mark, now) for mark in marks]
+    conn.executemany(_SQLITE_FINISH, [(m.status, m.error, now, m.pk) for m in marks if m.kind == "finish"])
+    return [None if mark.kind == "finish" else _sqlite_mark(conn, mark, now) for mark in marks]
 
 
 def _sqlite_mark(conn: sqlite3.Connection, mark: _Mark, now: str) -> Any:
@@ -501,16 +515,26 @@ def _sqlite_mark(conn: sqlite3.Connection, mark: _Mark, now: str) -> Any:
 
 
 class _SqliteBatchWriter:
-    """One sqlite3 connection on one thread of its own: a whole batch is one call, one transaction.
+    """One sqlite3 connection: a whole batch is one call, one transaction.
+
+    With `synchronous` NORMAL (WAL mode: a commit writes the WAL and syncs nothing) the batch is written right on
+    the event loop's thread when the write lock is free at once, which it nearly always is: a few hundred
+    microseconds for dozens of rows, less than a thread hop and its wake-ups cost. When another connection holds
+    the lock (a handler's transaction), or with FULL (a commit waits for the disk), the batch goes to a thread of
+    its own that waits for the lock. The connection is only ever used by one batch at a time.
 
     The WAL is checkpointed by a second thread and connection (PASSIVE, at most once a second) instead of
-    inside whichever commit crosses SQLite's auto-checkpoint threshold, so no answer waits for a checkpoint.
+    inside whichever commit crosses SQLite's auto-checkpoint threshold, so no answer waits for a checkpoint; the
+    checkpoint syncs the WAL first, so with NORMAL a power loss can lose at most the last second or so of commits.
     """
 
     CHECKPOINT_EVERY = 1.0  # seconds
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, *, synchronous: str = "normal") -> None:
         self._path = path
+        self._synchronous = synchronous.upper()
+        self._inline = self._synchronous == "NORMAL"
+        self.inline_writes = self.thread_writes = 0  # batches written each way (tests and the bench read them)
         self._conn: sqlite3.Connection | None = None
         self._checkpoint_conn: sqlite3.Connection | None = None
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="delivery-writer")
@@ -521,7 +545,7 @@ class _SqliteBatchWriter:
     def _open(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self._path, timeout=10, isolation_level=None, check_same_thread=False)
         conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=FULL")
+        conn.execute(f"PRAGMA synchronous={self._synchronous}")
         conn.execute("PRAGMA busy_timeout=10000")
         return conn
 
@@ -529,6 +553,7 @@ class _SqliteBatchWriter:
         if self._conn is None:
             self._conn = self._open()
             self._conn.execute("PRAGMA wal_autocheckpoint=0")  # the checkpoint thread does it
+            self._conn.execute("PRAGMA busy_timeout=0")  # never wait on the event loop; the thread path waits
         return self._conn
 
     def _checkpoint_sync(self) -> None:
@@ -550,21 +575,50 @@ class _SqliteBatchWriter:
     def _write_sync(
         self, deliveries: list[NewDelivery], marks: Sequence[_Mark] = ()
     ) -> tuple[dict[tuple[str, str], int], list[Any]]:
+        """In the writer's thread: wait for the write lock, then write the batch."""
         conn = self._connect()
-        inserted: dict[tuple[str, str], int] = {}
         _begin_immediate(conn)
+        conn.execute("PRAGMA busy_timeout=10000")  # the statements inside the transaction keep the usual wait
+        try:
+            return self._write_locked(conn, deliveries, marks)
+        finally:
+            conn.execute("PRAGMA busy_timeout=0")
+
+    def _write_inline(
+        self, deliveries: list[NewDelivery], marks: Sequence[_Mark]
+    ) -> tuple[dict[tuple[str, str], int], list[Any]] | None:
+        """On the event loop: the batch written if the write lock is free right now, else None (nothing written)."""
+        conn = self._connect()
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if _busy(exc):
+                return None
+            raise
+        try:
+            return self._write_locked(conn, deliveries, marks)
+        except sqlite3.OperationalError as exc:  # rolled back: it is written whole in the thread instead
+            if _busy(exc):
+                return None
+            raise
+
+    def _write_locked(
+        self, conn: sqlite3.Connection, deliveries: list[NewDelivery], marks: Sequence[_Mark]
+    ) -> tuple[dict[tuple[str, str], int], list[Any]]:
+        """The batch in the transaction just begun (the write lock held): committed, or rolled back and raised."""
+        inserted: dict[tuple[str, str], int] = {}
         try:
             for d in deliveries:
                 row = conn.execute(
                     _SQLITE_INSERT,
                     (d.provider, d.delivery_id, d.event, d.action, d.installation_id, d.repository, compress(d.body),
                      d.status, d.attempts, _sqlite_time(d.received_at),
-                     None if d.lease_until is None else _sqlite_time(d.lease_until)),
+                     None if d.lease_until is None else _sqlite_time(d.lease_until),
+                     None if d.finished_at is None else _sqlite_time(d.finished_at)),
                 ).fetchone()
                 if row is not None:
                     inserted[(d.provider, d.delivery_id)] = int(row[0])
-            now = _sqlite_time(utcnow())
-            marked = [_sqlite_mark(conn, mark, now) for mark in marks]
+            marked = _sqlite_marks(conn, marks) if marks else []
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
@@ -574,6 +628,12 @@ class _SqliteBatchWriter:
     async def write(
         self, deliveries: list[NewDelivery], marks: Sequence[_Mark] = ()
     ) -> tuple[dict[tuple[str, str], int], list[Any]]:
+        if self._inline:
+            written = self._write_inline(deliveries, marks)
+            if written is not None:
+                self.inline_writes += 1
+                return written
+        self.thread_writes += 1
         return await asyncio.get_running_loop().run_in_executor(self._executor, self._write_sync, deliveries, marks)
 
     def close(self) -> None:
@@ -605,24 +665,23 @@ def _begin_immediate(conn: sqlite3.Connection) -> None:
 
     SQLite's own busy handler sleeps 1, 2, 5, 10, 20, 25, 50, 100 ms between tries: a handler's transaction that
     held the lock for 10 ms made every answer in the batch wait for 20 to 40 ms. This waits at most ~2 ms past
-    the release (in the writer's thread; the event loop goes on)."""
+    the release (in the writer's thread; the event loop goes on). The connection's busy_timeout is 0."""
     deadline = time.monotonic() + BUSY_TIMEOUT
     delay = BUSY_POLL[0]
-    conn.execute("PRAGMA busy_timeout=0")
-    try:
-        while True:
-            try:
-                conn.execute("BEGIN IMMEDIATE")
-                return
-            except sqlite3.OperationalError as exc:
-                if exc.sqlite_errorcode & 0xFF not in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) or (
-                    time.monotonic() > deadline
-                ):
-                    raise
-            time.sleep(delay)
-            delay = min(delay * 2, BUSY_POLL[1])
-    finally:
-        conn.execute("PRAGMA busy_timeout=10000")  # the statements inside the transaction keep the usual wait
+    while True:
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as exc:
+            if not _busy(exc) or time.monotonic() > deadline:
+                raise
+        time.sleep(delay)
+        delay = min(delay * 2, BUSY_POLL[1])
+
+
+def _busy(exc: sqlite3.OperationalError) -> bool:
+    """Another connection holds the lock (SQLITE_BUSY, SQLITE_LOCKED and their extended codes)."""
+    return exc.sqlite_errorcode & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 
 
 def _log_checkpoint_error(future: asyncio.Future[None]) -> None:
@@ -632,7 +691,9 @@ def _log_checkpoint_error(future: asyncio.Future[None]) -> None:
 
 def _sqlite_time(value: dt.datetime) -> str:
     """The text SQLAlchemy's SQLite DateTime stores, so both paths read back the same values."""
-    return value.astimezone(dt.UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+    if value.tzinfo is not dt.UTC:
+        value = value.astimezone(dt.UTC)
+    return value.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
 
 
 def _from_sqlite_time(value: str | None) -> dt.datetime | None:

@@ -1,5 +1,10 @@
 """Engine and session factory for SQLite (WAL) and PostgreSQL (asyncpg), from one URL.
 
+SQLite runs in WAL mode with `synchronous` NORMAL by default (`SQLITE_SYNCHRONOUS`): a commit is durable across a
+crash of the process (it is in the WAL, written to the operating system) but not across a power loss or a crash
+of the machine until the next checkpoint, which the delivery writer runs every second (it syncs the WAL first).
+FULL syncs every commit.
+
 A SQLite file is private to the server's user: created 0600 before SQLite opens it (SQLite gives its -wal and
 -shm files the database file's mode), and an existing file readable by others is made 0600 too.
 """
@@ -9,6 +14,7 @@ from __future__ import annotations
 import logging
 import os
 import stat
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import event
@@ -47,18 +53,27 @@ def private_sqlite_file(path: str) -> None:
                         os.path.basename(name))
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    # FULL: a commit survives power loss, not only a crash. Group commit keeps it affordable.
-    cursor.execute("PRAGMA synchronous=FULL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=10000")
-    cursor.close()
+SYNCHRONOUS = ("normal", "full")
 
 
-def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
-    """An async engine for `url` (already normalised by the settings) with the right per-backend options."""
+def _sqlite_pragmas(synchronous: str) -> Callable[[Any, Any], None]:
+    if synchronous not in SYNCHRONOUS:
+        raise ValueError(f"SQLite synchronous must be one of {SYNCHRONOUS}")
+
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA synchronous={synchronous.upper()}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()
+
+    return on_connect
+
+
+def create_engine(url: str, *, echo: bool = False, sqlite_synchronous: str = "normal") -> AsyncEngine:
+    """An async engine for `url` (already normalised by the settings) with the right per-backend options;
+    `sqlite_synchronous` is SQLite's `synchronous` in WAL mode (normal or full, see above)."""
     parsed = make_url(url)
     kwargs: dict[str, Any] = {"echo": echo}
     if parsed.get_backend_name() == "sqlite":
@@ -68,7 +83,7 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
         private_sqlite_file(database)
         kwargs["connect_args"] = {"timeout": 10}
         engine = create_async_engine(url, **kwargs)
-        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas(sqlite_synchronous))
         return engine
     kwargs.update(pool_size=10, max_overflow=10, pool_pre_ping=True)
     if parsed.query.get("poolclass") == "null":

@@ -17,8 +17,26 @@ from bot.context import HandlerContext
 from bot.incidents.github_context import BOT_BRANCH_PREFIX, RunInfo
 from bot.incidents.github_forge import FAILING, GitHubForge
 from bot.incidents.pipeline import IncidentPipeline
+from bot.webhook_facts import GitHubFacts
+from storage.database import Database
 
 router = Router()
+
+
+async def nothing_to_do(facts: GitHubFacts, db: Database) -> bool:
+    """The settler of `on_workflow_run_completed`: a green run, not on a fix branch of the bot, whose branch has
+    nothing open of its workflow; the handler would resolve nothing and call nothing. Decided from the facts the
+    endpoint read and one indexed read, without parsing the body; anything unexpected takes the handler's path."""
+    run = facts.run
+    if run is None or run.conclusion != "success" or facts.repository is None:
+        return False
+    branch = run.head_branch
+    if not all(isinstance(v, str | None) for v in (branch, run.name, run.path)):
+        return False  # the handler reads these as it finds them: let it
+    if isinstance(branch, str) and branch.startswith(BOT_BRANCH_PREFIX):
+        return False
+    return not await db.incidents.any_resolvable(
+        facts.repository, branch if isinstance(branch, str) else None, run.workflow_name, provider="github")
 
 
 @router.register("workflow_run", action="completed")

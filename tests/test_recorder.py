@@ -1,0 +1,96 @@
+"""The delivery recorder on SQLite: `synchronous` as configured, batches written on the event loop while the write
+lock is free and in the writer's thread while another connection holds it; deliveries settled at the door only
+where this process runs the handlers."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient
+from sqlalchemy import text
+
+from bot.server import create_app
+from bot.services import Services
+from storage.database import Database
+from storage.deliveries import NewDelivery
+from tests.conftest import make_settings
+from tests.helpers import load, send_github
+
+GREEN = load("github/workflow_run/completed.payload.json")
+PING = json.dumps(load("github/ping/payload.json")).encode()
+
+
+@pytest.fixture
+def sqlite_url(sqlite_template: Path, tmp_path: Path) -> str:
+    path = tmp_path / "bot.sqlite3"
+    path.write_bytes(sqlite_template.read_bytes())
+    return f"sqlite+aiosqlite:///{path}"
+
+
+@pytest.mark.parametrize(("setting", "pragma"), [("normal", 1), ("full", 2)])
+async def test_synchronous_is_the_configured_one_on_every_connection(sqlite_url: str, setting: str,
+                                                                     pragma: int) -> None:
+    db = Database.connect(sqlite_url, sqlite_synchronous=setting)
+    try:
+        async with db.engine.connect() as conn:
+            assert (await conn.execute(text("PRAGMA synchronous"))).scalar() == pragma
+            assert (await conn.execute(text("PRAGMA journal_mode"))).scalar() == "wal"
+        await db.writer.record(NewDelivery("github", "d-1", "ping", None, None, None, PING))
+        writer = db.writer._sqlite
+        assert writer is not None and writer._conn is not None
+        assert writer._conn.execute("PRAGMA synchronous").fetchone()[0] == pragma
+        # NORMAL: written on the event loop (no fsync to wait for); FULL: in the writer's thread
+        assert (writer.inline_writes, writer.thread_writes) == ((1, 0) if setting == "normal" else (0, 1))
+    finally:
+        await db.close()
+
+
+async def test_a_held_write_lock_sends_the_batch_to_the_thread_and_loses_nothing(sqlite_url: str) -> None:
+    db = Database.connect(sqlite_url)
+    other = sqlite3.connect(sqlite_url.split(":///", 1)[1], isolation_level=None, check_same_thread=False)
+    try:
+        await db.writer.record(NewDelivery("github", "before", "ping", None, None, None, PING))
+        other.execute("BEGIN IMMEDIATE")  # e.g. a handler's transaction
+        pending = [asyncio.create_task(db.writer.record(NewDelivery("github", f"d-{i}", "ping", None, None, None,
+                                                                    PING))) for i in range(5)]
+        await asyncio.sleep(0.05)
+        assert not any(task.done() for task in pending)  # waiting for the lock, in the thread: the loop goes on
+        other.execute("COMMIT")
+        recorded = await asyncio.wait_for(asyncio.gather(*pending), 10)
+        assert all(r.id is not None for r in recorded)
+        writer = db.writer._sqlite
+        assert writer is not None and writer.inline_writes >= 1 and writer.thread_writes >= 1
+        await db.writer.record(NewDelivery("github", "after", "ping", None, None, None, PING))
+        count = other.execute("SELECT count(*) FROM webhook_deliveries").fetchone()[0]
+        assert count == 7
+    finally:
+        other.close()
+        await db.close()
+
+
+async def _green(client: TestClient, delivery: str) -> dict[str, Any]:
+    status, answer = await send_github(client, "workflow_run", GREEN, delivery=delivery)
+    assert status == 202, answer
+    return answer
+
+
+async def test_a_green_run_is_settled_at_the_door_only_where_the_handlers_run(
+    aiohttp_client: Any, sqlite_url: str
+) -> None:
+    for mode, answer, row in (("embedded", "done", ("done", 1, True)), ("external", "queued", ("pending", 0, False))):
+        settings = make_settings(sqlite_url, queue_mode=mode)
+        db = Database.connect(sqlite_url)
+        services = await Services.create(settings, db=db)
+        client: TestClient = await aiohttp_client(create_app(settings, services=services, migrate=False))
+        assert (await _green(client, f"green-{mode}"))["status"] == answer
+        found = await db.deliveries.by_delivery_id("github", f"green-{mode}")
+        assert found is not None
+        assert (found.status, found.attempts, found.finished_at is not None) == row
+        await client.close()
+        await services.http.close()
+        await db.close()
