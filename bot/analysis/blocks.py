@@ -11,6 +11,7 @@ tool's own block explains the step, its tail and the context of its other error 
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from . import rx
@@ -476,7 +477,10 @@ def select(
     )
     budget = fill_budget(max_lines, scan.lines_total, sure=sure)
     core = {no for a, b in ranges for no in range(a, b + 1)}
-    ranges = _fill(ranges, lines, (begin, end), budget, baseline_hits, sure=sure, exit_at=found[0] if found else None)
+    exit_at = found[0] if found else None
+    ranges = _fill(
+        ranges, lines, (begin, end), budget, baseline_hits, sure=sure, exit_at=exit_at, has_steps=has_steps
+    )
     context = frozenset(no for a, b in ranges for no in range(a, b + 1) if no not in core) if core else frozenset()
     return Selection(ranges, lines, step_name, from_tail, context)
 
@@ -495,6 +499,14 @@ FILL_BEFORE, FILL_AFTER = 3, 8
 FILL_SHARE = 0.10
 """Past the error blocks, the context added is at most this share of the log (and the budget)."""
 FILL_MIN = 80
+LEAD_UP = 10
+"""The last lines a failing command printed before its failure marker ("Process completed with exit code N",
+Jenkins' "Build step '...' marked build as failure"), kept whole, progress and noise included: what the
+command was doing when it failed (a check that runs after a tool reports success prints its one line there)."""
+BLOCK_LEAD = 3
+"""Lines of text (blank ones not counted) offered before each error block: what ran just before it."""
+_COMMAND_FAILED = frozenset({"jenkins_step"})
+"""Markers that close the failing build step of a log without steps; post-build actions follow them."""
 TELLING_EXITS = frozenset({124, 137, 143})
 """Exit codes that are the message themselves: timeout(1), SIGKILL (the OOM killer), SIGTERM."""
 
@@ -516,6 +528,7 @@ def _fill(
     *,
     sure: bool = False,
     exit_at: int | None = None,
+    has_steps: bool = True,
 ) -> list[tuple[int, int]]:
     """Add, while the budget lasts: a telling exit code; the step's verdict lines when a tool's own error block
     is ``sure`` to explain it; otherwise the failing step's last lines and the context of its other error
@@ -527,22 +540,25 @@ def _fill(
         return ranges
     begin, end = region
     offers: list[list[int]] = []
-    tail: list[int] = []
-    no = end
+    if not has_steps:
+        # Nothing names what was running: the failed build step's last lines and the lines before each
+        # error block say it (with steps, the step's name and its command's echo do).
+        lead_end = _command_end(lines, begin, end)
+        lead = _step_lines_back(lines, begin, lead_end, LEAD_UP, keep=lambda _line: True)
+        if lead:
+            offers.append(lead)
     reach = SURE_TAIL if sure else FILL_TAIL
-    while no >= begin and len(tail) < reach:
-        line = lines.get(no)
-        if line is None:
-            break
-        if line.info.role == "step" or line.echo or _STEP_PREAMBLE.match(line.text):
-            break  # the step's header, the script it echoed, its shell and env: the step's name says it
-        if (line.text.strip() or tail) and not (sure and line.info.role == "noise" and not _WARNING.match(line.text)):
-            tail.append(no)
-        no -= 1
-    while tail and not lines[tail[-1]].text.strip():
-        tail.pop()
+    tail = _step_lines_back(
+        lines,
+        begin,
+        end,
+        reach,
+        keep=lambda line: not (sure and line.info.role == "noise" and not _WARNING.match(line.text)),
+    )
     if tail:
-        offers.append(sorted(tail))
+        offers.append(tail)
+    if not has_steps:
+        offers.extend(_block_lead(lines, begin, a) for a, _ in ranges if begin <= a <= end)
     if sure:
         # the step's verdict lines ("FAIL pkg", "make: *** [all] Error 2", "Found 3 errors"), one line each
         offers.extend([n] for n in sorted(lines) if begin <= n <= end and lines[n].info.role == "trailer")
@@ -564,6 +580,55 @@ def _fill(
         have.update(new)
         left -= len(new)
     return _runs(have)
+
+
+def _command_end(lines: dict[int, Line], begin: int, end: int) -> int:
+    """The last line the failing command printed: before the marker that closed its build step (a log
+    without steps) or the end of the failing step."""
+    for no in range(end, max(begin, end - LEAD_REACH * 5) - 1, -1):
+        line = lines.get(no)
+        if line is not None and line.info.rule in _COMMAND_FAILED:
+            return no - 1
+    return end
+
+
+def _step_lines_back(
+    lines: dict[int, Line], begin: int, end: int, reach: int, *, keep: Callable[[Line], bool]
+) -> list[int]:
+    """Up to ``reach`` lines of the step that ``keep`` accepts, backwards from ``end``, stopping at the step's
+    header, the script it echoed, its shell and env (the step's name says those) or a line not retained;
+    blank lines at either end dropped."""
+    picked: list[int] = []
+    no = end
+    while no >= begin and len(picked) < reach:
+        line = lines.get(no)
+        if line is None:
+            break
+        if line.info.role == "step" or line.echo or _STEP_PREAMBLE.match(line.text):
+            break
+        if (line.text.strip() or picked) and keep(line):
+            picked.append(no)
+        no -= 1
+    while picked and not lines[picked[-1]].text.strip():
+        picked.pop()
+    return sorted(picked)
+
+
+def _block_lead(lines: dict[int, Line], begin: int, start: int) -> list[int]:
+    """The BLOCK_LEAD lines of text before a block (and the blank lines between them), within its step and
+    up to the first progress (noise) line."""
+    picked: list[int] = []
+    text = 0
+    no = start - 1
+    while no >= begin and text < BLOCK_LEAD:
+        line = lines.get(no)
+        if line is None or line.info.role in ("step", "exit", "noise") or line.echo or _STEP_PREAMBLE.match(line.text):
+            break  # a tool's progress lines ("[INFO] ...") before the block say nothing about it
+        picked.append(no)
+        if line.text.strip():
+            text += 1
+        no -= 1
+    return sorted(picked)
 
 
 def _runs(numbers: set[int]) -> list[tuple[int, int]]:
