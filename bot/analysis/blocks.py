@@ -489,7 +489,7 @@ _STEP_PREAMBLE = rx.compile(r"^(?:##\[(?:group|endgroup)\]|shell: |env:$|  [A-Za
 """The lines Actions prints between a step's header and its output (``shell:``, ``env:`` and its values)."""
 _WARNING = rx.compile(r"(?i)^\s*(?:\[warn(?:ing)?\]|warn(?:ing)?:|npm warn )")
 """A warning is noise to the classifier but may be the cause ("WARNING: Retrying ... Connection refused")."""
-FILL_TAIL = 50
+FILL_TAIL = 150
 """Lines of the failing step's end offered after the error blocks when no tool's block explains the step."""
 SURE_TAIL = 30
 """The same when a tool's own block explains the step: what the step printed last is still the first thing a
@@ -498,7 +498,7 @@ FILL_BEFORE, FILL_AFTER = 3, 8
 """The context offered around other error lines of the failing step (grep -B3 -A8)."""
 FILL_SHARE = 0.10
 """Past the error blocks, the context added is at most this share of the log (and the budget)."""
-FILL_MIN = 80
+FILL_MIN = 150
 LEAD_UP = 10
 """The last lines a failing command printed before its failure marker ("Process completed with exit code N",
 Jenkins' "Build step '...' marked build as failure"), kept whole, progress and noise included: what the

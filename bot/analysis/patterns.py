@@ -37,6 +37,7 @@ _PREFILTER_SOURCE = (
     rb"|--- FAIL|(?:\b|m)E {2,}\S|\x{25cf}|\x{2715}|\x{2717}|\x{2716}|\x{2577}|\*\*\*|<<< |Caused by"
     rb"|Post job cleanup|_{3,} \S|\.pyi?:\d+:\d+: [A-Z]+\d+[: ]|\d+ failing|Tests: +\d+|Tests run: [^\n]* - in "
     rb"|^\[[^\]\n]{1,80}\] \$ \S"
+    rb"|not ok \d|^# fail [1-9]"
     rb")[^\n]*"
 )
 
@@ -239,6 +240,10 @@ _rule(
     "test",
 )
 _rule("mocha_failing", r"^\s*\d+ failing$", "anchor", 2, "test")
+# TAP (node --test, tap, tape, prove, bats): "not ok N - name" then its indented YAML diagnostics; a
+# "# TODO" or "# SKIP" directive marks an expected failure, not one
+_rule("tap_not_ok", r"^\s*not ok \d+(?: -)? (?P<test>[^#\n]*[^#\s])\s*(?:$|#\s*[^TtSs\s])", "anchor", 3, "test")
+_rule("tap_fail_count", r"^# fail [1-9]\d*$", "trailer", 1, "test")
 # RSpec, Minitest, PHPUnit, dotnet test
 _rule("rspec_failure", r"^\s+Failure/Error: ", "anchor", 3, "test")
 _rule("rspec_rerun", r"^rspec (?P<test>\./\S+:\d+) # ", "anchor", 2.5, "test")
