@@ -489,7 +489,7 @@ _STEP_PREAMBLE = rx.compile(r"^(?:##\[(?:group|endgroup)\]|shell: |env:$|  [A-Za
 """The lines Actions prints between a step's header and its output (``shell:``, ``env:`` and its values)."""
 _WARNING = rx.compile(r"(?i)^\s*(?:\[warn(?:ing)?\]|warn(?:ing)?:|npm warn )")
 """A warning is noise to the classifier but may be the cause ("WARNING: Retrying ... Connection refused")."""
-FILL_TAIL = 150
+FILL_TAIL = 100
 """Lines of the failing step's end offered after the error blocks when no tool's block explains the step."""
 SURE_TAIL = 30
 """The same when a tool's own block explains the step: what the step printed last is still the first thing a
