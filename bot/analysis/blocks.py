@@ -494,6 +494,9 @@ FILL_TAIL = 100
 SURE_TAIL = 30
 """The same when a tool's own block explains the step: what the step printed last is still the first thing a
 reader looks at, and a tool that printed more than one error block says the rest there."""
+FAR_FROM_END = 50
+"""A tool's block that ends this far before the failing step's end leaves the step's tail unexplained: the tail
+offered is then FILL_TAIL long."""
 FILL_BEFORE, FILL_AFTER = 3, 8
 """The context offered around other error lines of the failing step (grep -B3 -A8)."""
 FILL_SHARE = 0.10
@@ -548,6 +551,9 @@ def _fill(
         if lead:
             offers.append(lead)
     reach = SURE_TAIL if sure else FILL_TAIL
+    last_core = max((b for a, b in ranges if begin <= a <= end), default=None)
+    if sure and last_core is not None and end - last_core > FAR_FROM_END:
+        reach = FILL_TAIL  # the step went on long after the tool's report: what it printed last may be the cause
     tail = _step_lines_back(
         lines,
         begin,

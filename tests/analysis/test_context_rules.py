@@ -1,0 +1,164 @@
+"""The context the selection adds around error blocks: the lead-up to a step-less log's failure, the lines before
+its blocks, the failing step's tail when no tool explains it or the tool's report is far from the step's end, and
+the failing step when later steps also print errors. Real tool output (TAP from ``node --test``) included."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.analysis import analyze
+from bot.analysis.blocks import FILL_TAIL, LEAD_UP
+from bot.analysis.patterns import classify
+
+from .helpers import DATA, chosen, errors, gh, line_no
+
+CORPUS = Path(__file__).resolve().parents[2] / "bench" / "corpus" / "logs"
+
+
+def _read(path: Path) -> str:
+    return path.read_bytes().decode("utf-8", errors="replace")
+
+
+def test_jenkins_lead_up_to_a_script_check_after_a_tool_succeeded() -> None:
+    # Maven says BUILD SUCCESS, then the job's own script prints one ERROR line and Jenkins marks the build
+    # step failed: the lines just before the marker are what the step was doing (kept whole, noise too).
+    path = DATA / "jenkins_script_check.log"
+    log = _read(path)
+    result = analyze(path)
+    lines = chosen(result)
+    error_at = line_no(log, "ERROR: no tag class, spoon has failed")
+    marker = line_no(log, "Build step 'Execute shell' marked build as failure")
+    assert error_at in errors(result)
+    lead = range(marker - LEAD_UP, marker)
+    assert set(lead) <= lines
+    assert any("BUILD SUCCESS" in log.split("\n")[n - 1] for n in lead)
+
+
+def test_step_less_blocks_get_the_text_lines_before_them() -> None:
+    path = DATA / "jenkins_script_check.log"
+    log = _read(path)
+    lines = chosen(analyze(path))
+    first = line_no(log, "No space left on device")
+    assert first in lines
+    # the script's banner and, over the blank line, the three lines it printed before
+    assert line_no(log, "Number of errors in tests: 0") in lines
+    assert line_no(log, "Number of tests skipped:") in lines
+    assert line_no(log, "Time to compile:") not in lines or line_no(log, "Time to compile:") >= first - 8
+
+
+def test_with_steps_no_lead_up_of_progress_lines() -> None:
+    # a compiler's error after progress lines in a GitHub Actions step: the step's name says what ran, the
+    # progress lines before the error stay out
+    log = gh(
+        [
+            "##[group]Run go build ./...",
+            "##[endgroup]",
+            *[f"go: downloading example.com/mod{i} v1.0.{i}" for i in range(40)],
+            "# example.com/app",
+            "./main.go:12:5: undefined: parseConfig",
+            "##[error]Process completed with exit code 1.",
+        ]
+    )
+    result = analyze(log)
+    lines = chosen(result)
+    assert line_no(log, "./main.go:12:5: undefined: parseConfig") in lines
+    assert not any(line_no(log, f"example.com/mod{i} ") in lines for i in range(30))
+
+
+def test_tap_not_ok_from_node_test() -> None:
+    # real `node --test` output (bench/corpus): "not ok 2 - name" and its YAML diagnostics
+    path = CORPUS / "node-test-assertion.github.log"
+    log = _read(path)
+    result = analyze(path)
+    lines = errors(result)
+    assert line_no(log, "not ok 2 - never refills beyond capacity") in lines
+    assert line_no(log, "53 !== 3") in lines
+    assert line_no(log, "bucket.test.js:16:12") in lines
+    assert "never refills beyond capacity" in result.tests
+    assert result.category == "test"
+
+
+def test_tap_directives_and_counts() -> None:
+    assert classify("not ok 7 - parses dates").rule == "tap_not_ok"
+    assert classify("    not ok 2 - nested subtest").test == "nested subtest"
+    assert classify("not ok 3 - flaky network call # TODO fix upstream").rule != "tap_not_ok"
+    assert classify("not ok 4 - windows only # SKIP not on linux").rule != "tap_not_ok"
+    assert classify("ok 5 - passes").rule != "tap_not_ok"
+    assert classify("# fail 2").rule == "tap_fail_count"
+    assert classify("# fail 0").rule != "tap_fail_count"
+
+
+def test_unknown_tool_error_far_from_the_step_end_is_in_the_tail() -> None:
+    # no rule knows this tool and its message has no error word: the step's tail is what explains it,
+    # and it reaches back further than a fixed 50 lines
+    log = gh(
+        [
+            "##[group]Run ./run-integration.sh",
+            "##[endgroup]",
+            *[f"step {i}: applying migration {i}" for i in range(300)],
+            "mismatch: expected schema version 42, database reports 41",
+            *[f"teardown: released lease {i}" for i in range(80)],
+            "##[error]Process completed with exit code 3.",
+        ]
+    )
+    result = analyze(log)
+    lines = chosen(result)
+    assert line_no(log, "mismatch: expected schema version 42") in lines
+    assert line_no(log, "teardown: released lease 79") in lines
+    assert line_no(log, "applying migration 0") not in lines
+    assert len(lines) <= FILL_TAIL + 10
+
+
+def test_explaining_block_150_lines_before_the_step_end() -> None:
+    # a script's uncaught exception, then 150 lines its worker pool logs while shutting down
+    log = gh(
+        [
+            "##[group]Run python scripts/migrate.py",
+            "##[endgroup]",
+            "migrate: connecting to the database",
+            "Traceback (most recent call last):",
+            '  File "/home/runner/work/app/app/scripts/migrate.py", line 14, in <module>',
+            "    main()",
+            '  File "/home/runner/work/app/app/scripts/migrate.py", line 9, in main',
+            "    apply(load_schema())",
+            "ValueError: schema version 41 is older than the database's 42",
+            *[f"worker: draining queue {i} ({i * 3} jobs left)" for i in range(150)],
+            "##[error]Process completed with exit code 1.",
+        ]
+    )
+    result = analyze(log)
+    lines = chosen(result)
+    assert line_no(log, "Traceback (most recent call last):") in lines
+    assert line_no(log, "ValueError: schema version 41") in lines
+    # the step went on long after the error: its last lines are offered as far as FILL_TAIL reaches
+    assert line_no(log, "draining queue 149 ") in lines
+    assert line_no(log, "draining queue 60 ") in lines
+    assert line_no(log, "draining queue 20 ") not in lines
+    assert len(lines) <= 200
+
+
+def test_failing_step_is_not_the_last_step() -> None:
+    # an always() step after the failure prints error words of its own; the job's failing step is the test step
+    log = gh(
+        [
+            "##[group]Run go test ./...",
+            "##[endgroup]",
+            "--- FAIL: TestParse (0.00s)",
+            "    parse_test.go:21: got 3 tokens, want 4",
+            "FAIL",
+            "FAIL\texample.com/parser\t0.012s",
+            "##[error]Process completed with exit code 1.",
+            "##[group]Run actions/upload-artifact@v4",
+            "with:",
+            "  path: coverage/",
+            "##[endgroup]",
+            "Error: unable to stat coverage/: no such file or directory",
+            "##[warning]No files were found with the provided path: coverage/. No artifacts will be uploaded.",
+            "Post job cleanup.",
+            "Cleaning up orphan processes",
+        ]
+    )
+    result = analyze(log)
+    assert result.failed_step == "Run go test ./..."
+    assert line_no(log, "parse_test.go:21: got 3 tokens, want 4") in errors(result)
+    assert line_no(log, "unable to stat coverage/") not in errors(result)
