@@ -206,8 +206,10 @@ def _family(text: str) -> str | None:
     return None
 
 
-def build_blocks(lines: dict[int, Line], region: tuple[int, int]) -> list[Block]:
-    """Blocks around the strong lines, each extended over the lines that belong to it."""
+def build_blocks(lines: dict[int, Line], region: tuple[int, int], skipped: set[int] | None = None) -> list[Block]:
+    """Blocks around the strong lines, each extended over the lines that belong to it. ``skipped`` receives
+    the lines a tool's own report shape leaves out of its blocks (pytest's unmarked source listing): the
+    budget's fill does not bring them back."""
     blocks: list[Block] = []
     covered_to = 0
     for no in sorted(lines):
@@ -286,7 +288,10 @@ def build_blocks(lines: dict[int, Line], region: tuple[int, int]) -> list[Block]
             # banner; what it marks is what to read: the ">" lines, the "E" lines, each "path:line:" frame
             # (and the source line it quotes), not the source listing around them
             end = max(end, _pytest_section_end(lines, no))
-            for first, last in _runs(_pytest_marked(lines, start, end)):
+            marked = _pytest_marked(lines, start, end)
+            if skipped is not None:
+                skipped.update(n for n in range(start, end + 1) if n in lines and n not in marked)
+            for first, last in _runs(marked):
                 found = [n for n in range(first, last + 1) if lines[n].info.role == "anchor"]
                 blocks.append(Block(first, last, score, found or [first]))
             covered_to = end
@@ -422,7 +427,8 @@ def select(
     """Pick the ranges of lines to report."""
     found = _failing_exit(scan.exits)
     begin, end, step_name = _failing_region(scan, lines, found)
-    blocks = build_blocks(lines, (begin, end))
+    skipped: set[int] = set()
+    blocks = build_blocks(lines, (begin, end), skipped)
     has_steps = bool(scan.steps) or any(line.step for line in lines.values())
     baseline_hits = baseline_hits or set()
     for b in blocks:
@@ -479,7 +485,15 @@ def select(
     core = {no for a, b in ranges for no in range(a, b + 1)}
     exit_at = found[0] if found else None
     ranges = _fill(
-        ranges, lines, (begin, end), budget, baseline_hits, sure=sure, exit_at=exit_at, has_steps=has_steps
+        ranges,
+        lines,
+        (begin, end),
+        budget,
+        baseline_hits,
+        sure=sure,
+        exit_at=exit_at,
+        has_steps=has_steps,
+        skipped=skipped,
     )
     context = frozenset(no for a, b in ranges for no in range(a, b + 1) if no not in core) if core else frozenset()
     return Selection(ranges, lines, step_name, from_tail, context)
@@ -532,6 +546,7 @@ def _fill(
     sure: bool = False,
     exit_at: int | None = None,
     has_steps: bool = True,
+    skipped: set[int] | None = None,
 ) -> list[tuple[int, int]]:
     """Add, while the budget lasts: a telling exit code; the step's verdict lines when a tool's own error block
     is ``sure`` to explain it; otherwise the failing step's last lines and the context of its other error
@@ -578,7 +593,7 @@ def _fill(
             continue
         offers.append([k for k in range(n - FILL_BEFORE, n + FILL_AFTER + 1) if begin <= k <= end and k in lines])
     for offer in offers:
-        new = [k for k in offer if k not in have]
+        new = [k for k in offer if k not in have and (skipped is None or k not in skipped)]
         if not new:
             continue
         if len(new) > left:
