@@ -511,6 +511,10 @@ reader looks at, and a tool that printed more than one error block says the rest
 FAR_FROM_END = 50
 """A tool's block that ends this far before the failing step's end leaves the step's tail unexplained: the tail
 offered is then FILL_TAIL long."""
+AT_END = 2
+"""A tool's block ending this close to the failing step's end is what the step printed last: the tail then
+offers only the step's warnings (a retried connection, a report that could not be written: they may be the
+cause the tool's error is a consequence of), not the lines the tool's report left out of its blocks."""
 FILL_BEFORE, FILL_AFTER = 3, 8
 """The context offered around other error lines of the failing step (grep -B3 -A8)."""
 FILL_SHARE = 0.10
@@ -569,12 +573,13 @@ def _fill(
     last_core = max((b for a, b in ranges if begin <= a <= end), default=None)
     if sure and last_core is not None and end - last_core > FAR_FROM_END:
         reach = FILL_TAIL  # the step went on long after the tool's report: what it printed last may be the cause
+    at_end = sure and last_core is not None and end - last_core <= AT_END
     tail = _step_lines_back(
         lines,
         begin,
         end,
         reach,
-        keep=lambda line: not (sure and line.info.role == "noise" and not _WARNING.match(line.text)),
+        keep=lambda line: _tail_keeps(line, sure=sure, at_end=at_end),
     )
     if tail:
         offers.append(tail)
@@ -601,6 +606,15 @@ def _fill(
         have.update(new)
         left -= len(new)
     return _runs(have)
+
+
+def _tail_keeps(line: Line, *, sure: bool, at_end: bool) -> bool:
+    """Whether the step's tail offers ``line``: every line when no tool's block explains the step; without
+    progress lines when one does; only warnings when that block is the step's end."""
+    warning = bool(_WARNING.match(line.text))
+    if at_end:
+        return warning
+    return not sure or line.info.role != "noise" or warning
 
 
 def _command_end(lines: dict[int, Line], begin: int, end: int) -> int:

@@ -102,6 +102,7 @@ CONTINUATION = rx.compile(
     r"|^\s*(?:Expected|Received|expected|received|actual|Actual|but was|but got)\b"
     r"|^During handling of the above exception|^The above exception was the direct cause|^#\d+ CANCELED"
     r"|^\S*Dockerfile\S*:\d+$|^\s*\u276f \S|(?i)\bcaused by:$"
+    r"|^\d+ +\S"  # tsc --pretty quotes the source line after a blank line: "9     condition: body.conditions,"
 )
 BACK_CONTINUATION = rx.compile(
     r"^\s*-{4,}\s*$|^\s*>\s*\[|^\s*\d+\s*\|(?:\s|$)|^\s*>>>\s|^\S*Dockerfile\S*:\d+$|^#\d+ CANCELED"
@@ -109,6 +110,9 @@ BACK_CONTINUATION = rx.compile(
     # what a tool prints just before its error lines: the file they are in (eslint), the test they belong to
     # (mocha's "1) suite" + "test:", cargo's "---- name stdout ----"), the function (ld, gcc)
     r"|^\S*[/\\]\S+\.\w{1,6}$|^\s*\d+\) \S|^\s{4,}\S.*:$|^-{4} \S.* -{4}$|\bIn function\b.*:$|: in function .*:$"
+    # gcc/clang's instantiation backtrace before a template error: "In file included from x:2,", "  from y:5:",
+    # "x.h: In instantiation of '...':", "main.cpp:11:44:   required from here"
+    r"|^In file included from \S|^\s+from \S+:\d+[:,]$|: In instantiation of |^\S+:\d+:\d+:\s+required (?:from|by) "
 )
 STACK_FRAME = rx.compile(
     r"^\s+at\s+\S|^\s*\.\.\. ?\d+ more|^\s+File \"|^\s+\S+\.go:\d+|^\s*\(?[\w$.<>]+\)? \("

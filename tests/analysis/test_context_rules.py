@@ -162,3 +162,39 @@ def test_failing_step_is_not_the_last_step() -> None:
     assert result.failed_step == "Run go test ./..."
     assert line_no(log, "parse_test.go:21: got 3 tokens, want 4") in errors(result)
     assert line_no(log, "unable to stat coverage/") not in errors(result)
+
+
+def test_gcc_instantiation_backtrace_heads_the_error() -> None:
+    # real g++ 12 output (bench/corpus): "In file included from", "In instantiation of", "required from here"
+    path = CORPUS / "cmake-gxx-error.github.log"
+    log = _read(path)
+    lines = errors(analyze(path))
+    assert line_no(log, "main.cpp:11:44:   required from here") in lines
+    assert line_no(log, "main.cpp:12:48:   required from here") in lines
+    assert line_no(log, "unique_ptr.h: In instantiation of") in lines
+    assert line_no(log, "error: static assertion failed") in lines
+
+
+def test_tsc_pretty_source_lines_belong_to_their_error() -> None:
+    # real `tsc --pretty` output (bench/corpus): the quoted source line after a blank line, single- and two-digit
+    path = CORPUS / "tsc-pretty-errors.github.log"
+    log = _read(path)
+    lines = errors(analyze(path))
+    assert line_no(log, "condition: body.conditions,") in lines
+    assert line_no(log, "import { toFahrenheit } from './units.js';") in lines
+
+
+def test_a_report_at_the_step_end_takes_no_tail_but_the_warnings() -> None:
+    # pytest's report ends the step: its unmarked source listing is not brought back by the tail
+    path = CORPUS / "pytest-exception-in-code.github.log"
+    log = _read(path)
+    result = analyze(path)
+    last_summary = max(i for i, t in enumerate(log.split("\n"), 1) if "= warnings summary =" in t)
+    assert last_summary not in chosen(result)
+    assert line_no(log, "ZeroDivisionError: float division by zero") in chosen(result)
+    # pip's error ends the step: the retries it warned about before giving up are offered
+    path = CORPUS / "network-pip-index.github.log"
+    log = _read(path)
+    lines = chosen(analyze(path))
+    assert line_no(log, "WARNING: Retrying (Retry(total=0") in lines
+    assert line_no(log, "ERROR: No matching distribution found") in lines
