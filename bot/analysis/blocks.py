@@ -511,6 +511,10 @@ reader looks at, and a tool that printed more than one error block says the rest
 FAR_FROM_END = 50
 """A tool's block that ends this far before the failing step's end leaves the step's tail unexplained: the tail
 offered is then FILL_TAIL long."""
+RUNNER_RULES = GENERIC_RULES | {
+    "maven_error", "npm_err", "pnpm_run_err", "gradle_task", "gradle_failure", "jenkins_post_step", "gh_error"
+}
+"""Anchors that are a runner's verdict on a command it ran, not the command's own report of what failed."""
 AT_END = 2
 """A tool's block ending this close to the failing step's end is what the step printed last: the tail then
 offers only the step's warnings (a retried connection, a report that could not be written: they may be the
@@ -573,7 +577,7 @@ def _fill(
     last_core = max((b for a, b in ranges if begin <= a <= end), default=None)
     if sure and last_core is not None and end - last_core > FAR_FROM_END:
         reach = FILL_TAIL  # the step went on long after the tool's report: what it printed last may be the cause
-    at_end = sure and last_core is not None and end - last_core <= AT_END
+    at_end = sure and last_core is not None and end - last_core <= AT_END and _own_report(lines, ranges, last_core)
     tail = _step_lines_back(
         lines,
         begin,
@@ -606,6 +610,18 @@ def _fill(
         have.update(new)
         left -= len(new)
     return _runs(have)
+
+
+def _own_report(lines: dict[int, Line], ranges: list[tuple[int, int]], last: int) -> bool:
+    """Whether the range ending at ``last`` holds a tool's own report (a test's failure, a compiler's error)
+    rather than only a runner's verdict on a command it ran (npm's, Maven's, Gradle's, Jenkins', an Actions
+    annotation) or a generic error line: the cause of those is in the output above them."""
+    first = next(a for a, b in ranges if b == last)
+    return any(
+        lines[no].info.role in ("anchor", "header") and lines[no].info.rule not in RUNNER_RULES
+        for no in range(first, last + 1)
+        if no in lines and lines[no].info.score >= 2
+    )
 
 
 def _tail_keeps(line: Line, *, sure: bool, at_end: bool) -> bool:

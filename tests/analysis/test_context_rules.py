@@ -198,3 +198,25 @@ def test_a_report_at_the_step_end_takes_no_tail_but_the_warnings() -> None:
     lines = chosen(analyze(path))
     assert line_no(log, "WARNING: Retrying (Retry(total=0") in lines
     assert line_no(log, "ERROR: No matching distribution found") in lines
+
+
+def test_a_runner_verdict_at_the_step_end_keeps_the_tail() -> None:
+    # npm's verdict ends the step, the test runner above it is one no rule knows: the step's last lines stay
+    log = gh(
+        [
+            "##[group]Run npm test",
+            "##[endgroup]",
+            "> app@1.0.0 test",
+            "> node ./tools/check-fixtures.js",
+            *[f"checked fixture {i}" for i in range(10)],
+            "fixture 11: checksum 9f2c does not match manifest entry 77ab",
+            "npm ERR! code ELIFECYCLE",
+            "npm ERR! errno 1",
+            "npm ERR! app@1.0.0 test: `node ./tools/check-fixtures.js`",
+            "npm ERR! Exit status 1",
+            "##[error]Process completed with exit code 1.",
+        ]
+    )
+    lines = chosen(analyze(log))
+    assert line_no(log, "checksum 9f2c does not match") in lines
+    assert line_no(log, "npm ERR! Exit status 1") in lines
