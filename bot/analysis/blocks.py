@@ -479,7 +479,7 @@ def select(
             _reach_step_end(chosen, lines, begin, end)
         ranges = _budget(chosen, max_lines)
     sure = any(
-        begin <= b.start <= end and any(lines[a].info.rule not in GENERIC_RULES for a in b.anchors) for b in chosen
+        begin <= b.start <= end and any(lines[a].info.rule not in VERDICT_RULES for a in b.anchors) for b in chosen
     )
     budget = fill_budget(max_lines, scan.lines_total, sure=sure)
     core = {no for a, b in ranges for no in range(a, b + 1)}
@@ -511,6 +511,9 @@ reader looks at, and a tool that printed more than one error block says the rest
 FAR_FROM_END = 50
 """A tool's block that ends this far before the failing step's end leaves the step's tail unexplained: the tail
 offered is then FILL_TAIL long."""
+VERDICT_RULES = GENERIC_RULES | {"npm_err", "pnpm_run_err", "gradle_task", "jenkins_post_step"}
+"""Anchors that only say a command run by npm, pnpm, Gradle or a Jenkins post-build step failed: a block of
+these alone does not explain the step (the command's own output above it does)."""
 RUNNER_RULES = GENERIC_RULES | {
     "maven_error", "npm_err", "pnpm_run_err", "gradle_task", "gradle_failure", "jenkins_post_step", "gh_error"
 }

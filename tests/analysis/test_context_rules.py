@@ -220,3 +220,56 @@ def test_a_runner_verdict_at_the_step_end_keeps_the_tail() -> None:
     lines = chosen(analyze(log))
     assert line_no(log, "checksum 9f2c does not match") in lines
     assert line_no(log, "npm ERR! Exit status 1") in lines
+
+
+_TRAVIS_END = "\r\x1b[0K"
+
+
+def _travis(test_output: list[str]) -> str:
+    """A Travis CI raw log: an install fold, `npm test` with ``test_output``, npm's verdict, an after_failure."""
+    e = _TRAVIS_END
+    lines = ["travis_fold:start:install" + e + "travis_time:start:1c" + e + "$ npm ci"]
+    lines += [f"added {i} packages in {i}s" for i in range(30)]
+    lines += ["travis_time:end:1c:start=1,finish=2,duration=1" + e + "travis_fold:end:install" + e]
+    lines += ["travis_time:start:2d" + e + "$ npm test", "", "> lib@1.0.0 test", "> ./run-checks"]
+    lines += test_output
+    lines += ["npm ERR! Test failed.  See above for more details.", "", "travis_time:end:2d" + e]
+    lines += ['The command "npm test" exited with 1.']
+    lines += ["travis_fold:start:after_failure" + e + "$ cat npm-debug.log"]
+    lines += [f"{i} verbose stack Error: lib@1.0.0 test: `./run-checks`" for i in range(60)]
+    lines += ["travis_fold:end:after_failure" + e, "", "Done. Your build exited with 1."]
+    return "\n".join(lines) + "\n"
+
+
+def test_karma_per_test_failed_line() -> None:
+    log = _travis(
+        [
+            *[f"Chrome Headless 90: Executed {i} of 120 SUCCESS (0.5 secs / 0.4 secs)" for i in range(40)],
+            "Chrome Headless 90 Parser should reject trailing commas FAILED",
+            "\tExpected 3 to equal 4.",
+            "\t    at UserContext.<anonymous> (test/parser.spec.js:42:19)",
+            *[f"Chrome Headless 90: Executed {i} of 120 (1 FAILED)" for i in range(41, 120)],
+        ]
+    )
+    result = analyze(log)
+    lines = errors(result)
+    assert result.failed_step == "npm test"
+    assert line_no(log, "Parser should reject trailing commas FAILED") in lines
+    assert line_no(log, "Expected 3 to equal 4.") in lines
+    assert result.category == "test"
+    assert classify("BUILD FAILED").rule != "test_line_failed"
+
+
+def test_npm_verdict_alone_does_not_explain_the_step() -> None:
+    # an unknown checker's error words 80 lines above npm's verdict: the step is read as unexplained, so the
+    # windows around its error lines and its longer tail are offered
+    log = _travis(
+        [
+            *[f"checking schema {i}: ok" for i in range(40)],
+            "schema 41: field 'id' failed validation against the draft-07 meta-schema",
+            *[f"checking schema {i}: ok" for i in range(42, 120)],
+        ]
+    )
+    lines = chosen(analyze(log))
+    assert line_no(log, "field 'id' failed validation") in lines
+    assert line_no(log, "verbose stack Error") not in lines  # after_failure comes after the verdict
