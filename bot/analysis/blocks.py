@@ -200,7 +200,7 @@ def _continues(line: Line, base_indent: int, family: str | None) -> bool:
 
 
 def _family(text: str) -> str | None:
-    for prefix in ("[ERROR]", "npm ERR!", "npm error", "E ", "##[error]"):
+    for prefix in ("[ERROR]", "[error]", "npm ERR!", "npm error", "E ", "##[error]"):
         if text.startswith(prefix):
             return prefix
     return None

@@ -37,7 +37,7 @@ _PREFILTER_SOURCE = (
     rb"|--- FAIL|(?:\b|m)E {2,}\S|\x{25cf}|\x{2715}|\x{2717}|\x{2716}|\x{2577}|\*\*\*|<<< |Caused by"
     rb"|Post job cleanup|_{3,} \S|\.pyi?:\d+:\d+: [A-Z]+\d+[: ]|\d+ failing|Tests: +\d+|Tests run: [^\n]* - in "
     rb"|^\[[^\]\n]{1,80}\] \$ \S"
-    rb"|not ok \d|^# fail [1-9]"
+    rb"|not ok \d|^# fail [1-9]|^\[error\] |\d\) test "
     rb")[^\n]*"
 )
 
@@ -199,6 +199,8 @@ _rule(
     "test",
 )
 _rule("maven_error", r"^\[(?:ERROR|FATAL)\] ", "anchor", 3)
+_rule("sbt_error", r"^\[error\] \S", "anchor", 2.5)  # sbt's log level: "[error] src/X.scala:12:5: type mismatch;"
+_rule("cmake_error", r"^CMake Error\b", "anchor", 3, "compile")  # "CMake Error at CMakeLists.txt:12 (find_package):"
 _rule("surefire_fail", r"<<< (?:FAILURE|ERROR)!", "anchor", 3, "test")
 _rule("junit_counts", r"Tests run: \d+, Failures: \d+, Errors: \d+", "anchor", 2, "test")
 _rule(
@@ -244,6 +246,11 @@ _rule(
     "test",
 )
 _rule("mocha_failing", r"^\s*\d+ failing$", "anchor", 2, "test")
+# ExUnit (Elixir): "  1) test parses empty input (ParserTest)" heads the file:line and the assertion
+_rule("exunit_header", r"^\s+\d+\) test (?P<test>.+) \([\w.]+\)$", "header", 2, "test")
+# clojure.test: "FAIL in (test-parse) (core_test.clj:7)"; ScalaTest: "- should parse *** FAILED ***"
+_rule("clojure_fail", r"^(?:FAIL|ERROR) in \((?P<test>[^)\s]+)\)", "anchor", 3, "test")
+_rule("scalatest_failed", r"\*\*\* FAILED \*\*\*", "anchor", 3, "test")
 # TAP (node --test, tap, tape, prove, bats): "not ok N - name" then its indented YAML diagnostics; a
 # "# TODO" or "# SKIP" directive marks an expected failure, not one
 _rule("tap_not_ok", r"^\s*not ok \d+(?: -)? (?P<test>[^#\n]*[^#\s])\s*(?:$|#\s*[^TtSs\s])", "anchor", 3, "test")
