@@ -10,7 +10,7 @@ from bot.analysis import analyze
 from bot.analysis.blocks import FILL_TAIL, LEAD_UP
 from bot.analysis.patterns import classify
 
-from .helpers import DATA, chosen, errors, gh, line_no
+from .helpers import DATA, chosen, errors, gh, gh_step, line_no
 
 CORPUS = Path(__file__).resolve().parents[2] / "bench" / "corpus" / "logs"
 
@@ -49,15 +49,14 @@ def test_step_less_blocks_get_the_text_lines_before_them() -> None:
 def test_with_steps_no_lead_up_of_progress_lines() -> None:
     # a compiler's error after progress lines in a GitHub Actions step: the step's name says what ran, the
     # progress lines before the error stay out
-    log = gh(
+    log = gh_step(
+        "go build ./...",
         [
-            "##[group]Run go build ./...",
-            "##[endgroup]",
             *[f"go: downloading example.com/mod{i} v1.0.{i}" for i in range(40)],
             "# example.com/app",
             "./main.go:12:5: undefined: parseConfig",
-            "##[error]Process completed with exit code 1.",
-        ]
+        ],
+        1,
     )
     result = analyze(log)
     lines = chosen(result)
@@ -91,15 +90,14 @@ def test_tap_directives_and_counts() -> None:
 def test_unknown_tool_error_far_from_the_step_end_is_in_the_tail() -> None:
     # no rule knows this tool and its message has no error word: the step's tail is what explains it,
     # and it reaches back further than a fixed 50 lines
-    log = gh(
+    log = gh_step(
+        "./run-integration.sh",
         [
-            "##[group]Run ./run-integration.sh",
-            "##[endgroup]",
             *[f"step {i}: applying migration {i}" for i in range(300)],
             "mismatch: expected schema version 42, database reports 41",
             *[f"teardown: released lease {i}" for i in range(80)],
-            "##[error]Process completed with exit code 3.",
-        ]
+        ],
+        3,
     )
     result = analyze(log)
     lines = chosen(result)
@@ -111,10 +109,9 @@ def test_unknown_tool_error_far_from_the_step_end_is_in_the_tail() -> None:
 
 def test_explaining_block_150_lines_before_the_step_end() -> None:
     # a script's uncaught exception, then 150 lines its worker pool logs while shutting down
-    log = gh(
+    log = gh_step(
+        "python scripts/migrate.py",
         [
-            "##[group]Run python scripts/migrate.py",
-            "##[endgroup]",
             "migrate: connecting to the database",
             "Traceback (most recent call last):",
             '  File "/home/runner/work/app/app/scripts/migrate.py", line 14, in <module>',
@@ -123,8 +120,8 @@ def test_explaining_block_150_lines_before_the_step_end() -> None:
             "    apply(load_schema())",
             "ValueError: schema version 41 is older than the database's 42",
             *[f"worker: draining queue {i} ({i * 3} jobs left)" for i in range(150)],
-            "##[error]Process completed with exit code 1.",
-        ]
+        ],
+        1,
     )
     result = analyze(log)
     lines = chosen(result)
@@ -214,8 +211,8 @@ def test_a_runner_verdict_at_the_step_end_keeps_the_tail() -> None:
             "npm ERR! errno 1",
             "npm ERR! app@1.0.0 test: `node ./tools/check-fixtures.js`",
             "npm ERR! Exit status 1",
-            "##[error]Process completed with exit code 1.",
-        ]
+        ],
+        1,
     )
     lines = chosen(analyze(log))
     assert line_no(log, "checksum 9f2c does not match") in lines

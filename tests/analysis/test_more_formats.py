@@ -6,15 +6,11 @@ from __future__ import annotations
 from bot.analysis import analyze
 from bot.analysis.patterns import classify
 
-from .helpers import errors, gh, line_no
-
-
-def _job(step: str, output: list[str], code: int = 1) -> str:
-    return gh([f"##[group]Run {step}", "##[endgroup]", *output, f"##[error]Process completed with exit code {code}."])
+from .helpers import errors, gh_step, line_no
 
 
 def test_exunit_failure() -> None:
-    log = _job(
+    log = gh_step(
         "mix test",
         [
             "Compiling 3 files (.ex)",
@@ -43,7 +39,7 @@ def test_exunit_failure() -> None:
 
 
 def test_sbt_compile_error() -> None:
-    log = _job(
+    log = gh_step(
         "sbt test",
         [
             "[info] welcome to sbt 1.9.7 (Eclipse Adoptium Java 17.0.9)",
@@ -64,7 +60,7 @@ def test_sbt_compile_error() -> None:
     assert line_no(log, "Compilation failed") in lines
     assert line_no(log, "welcome to sbt") not in lines
     # Scala 2's shape: "[error] path:line:col: message" and its found/required lines
-    log = _job(
+    log = gh_step(
         "sbt compile",
         [
             "[info] compiling 2 Scala sources to /home/runner/work/app/app/target/scala-2.13/classes ...",
@@ -82,7 +78,7 @@ def test_sbt_compile_error() -> None:
 
 
 def test_scalatest_and_clojure_failures() -> None:
-    log = _job(
+    log = gh_step(
         "sbt test",
         [
             "[info] ParserSpec:",
@@ -97,7 +93,7 @@ def test_scalatest_and_clojure_failures() -> None:
     assert line_no(log, "should reject trailing commas *** FAILED ***") in errors(analyze(log))
     info = classify("FAIL in (test-parse) (core_test.clj:7)")
     assert (info.rule, info.test, info.category) == ("clojure_fail", "test-parse", "test")
-    log = _job(
+    log = gh_step(
         "lein test",
         [
             "lein test app.core-test",
@@ -118,7 +114,7 @@ def test_scalatest_and_clojure_failures() -> None:
 
 
 def test_cmake_configure_error() -> None:
-    log = _job(
+    log = gh_step(
         "cmake -S . -B build",
         [
             "-- The CXX compiler identification is GNU 12.3.0",
