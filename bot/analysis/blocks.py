@@ -445,6 +445,7 @@ def select(
         if b.start > end + 1 and scan.exits:
             b.score -= 3  # after the failure: cleanup steps
     _demote_passing_test_output(blocks, lines, scan.passes)
+    _demote_passed_right_after(blocks, lines)
     last_block_end = max((b.end for b in blocks if b.start <= end and b.score >= 2), default=None)
     for b in blocks:
         if last_block_end is not None and b.end == last_block_end:
@@ -738,6 +739,35 @@ def _demote_passing_test_output(blocks: list[Block], lines: dict[int, Line], pas
         if any(_FAILING_VERDICT.search(lines[no].text) for no in range(b.start, verdict) if no in lines):
             continue
         b.score -= 2
+
+
+_BARE_PASSED = rx.compile(r"^\s*PASSED(?:\s+\[\s*\d+%\])?\s*$")
+"""``pytest -v -s``: a test's verdict on a line of its own after the output the test printed (its id came
+before that output); "x > y PASSED" would be the next test's verdict, not this one's."""
+
+
+SAME_OUTPUT_GAP = 30
+"""Blocks this close before one that a PASSED verdict closes are the same test's output (a long traceback the
+scanner kept in pieces)."""
+
+
+def _demote_passed_right_after(blocks: list[Block], lines: dict[int, Line]) -> None:
+    """A block followed at once by a bare PASSED verdict, and the blocks just before it, are what a passing
+    test logged (a retried call's traceback), not the failure."""
+    ordered = sorted(blocks, key=lambda b: b.start)
+    demoted: set[int] = set()
+    for i, b in enumerate(ordered):
+        after = next((lines[n] for n in range(b.end + 1, b.end + 3) if n in lines and lines[n].text.strip()), None)
+        if after is None or not _BARE_PASSED.match(after.text):
+            continue
+        head = b
+        j = i
+        while j >= 0 and (j == i or head.start - ordered[j].end <= SAME_OUTPUT_GAP):
+            if j not in demoted:
+                ordered[j].score -= 2
+                demoted.add(j)
+            head = ordered[j]
+            j -= 1
 
 
 def _final_zone(blocks: list[Block], lines: dict[int, Line]) -> list[Block]:

@@ -270,3 +270,42 @@ def test_npm_verdict_alone_does_not_explain_the_step() -> None:
     lines = chosen(analyze(log))
     assert line_no(log, "field 'id' failed validation") in lines
     assert line_no(log, "verbose stack Error") not in lines  # after_failure comes after the verdict
+
+
+def test_tracebacks_a_passing_test_logged_are_not_the_failure() -> None:
+    # pytest -v -s: a test's id, the traceback it logged of a retried call, then its bare PASSED verdict
+    retried = []
+    for k in range(12):
+        retried += [
+            f"tests/integration/test_client_{k}.py::test_retry_on_reset ",
+            f"WARNING  shop.client:client.py:{40 + k} attempt 1 failed, retrying in 0.1s",
+            "Traceback (most recent call last):",
+            *[f'  File "/builds/acme/shop/src/shop/client.py", line {10 + i}, in call_{i}' for i in range(8)],
+            "ConnectionResetError: [Errno 104] Connection reset by peer",
+            "PASSED",
+            *[f"tests/unit/test_mod_{k}.py::test_case_{i} PASSED     [{i:3d}%]" for i in range(30)],
+        ]
+    log = "\n".join(
+        [
+            *retried,
+            "",
+            "=================================== FAILURES ===================================",
+            "_______________________________ test_refund_rounding _______________________________",
+            "",
+            "    def test_refund_rounding(cart):",
+            ">       assert cart.refund(1) == Decimal('0.99')",
+            "E       AssertionError: assert Decimal('1.00') == Decimal('0.99')",
+            "",
+            "tests/test_checkout.py:88: AssertionError",
+            "=========================== short test summary info ============================",
+            "FAILED tests/test_checkout.py::test_refund_rounding - AssertionError: assert Decimal('1.00') == ...",
+            "=== 1 failed, 372 passed in 9.12s ===",
+            "ERROR: Job failed: exit code 1",
+        ]
+    )
+    result = analyze(log)
+    lines = errors(result)
+    assert line_no(log, "E       AssertionError: assert Decimal('1.00')") in lines
+    assert line_no(log, "FAILED tests/test_checkout.py::test_refund_rounding") in lines
+    assert not any("ConnectionResetError" in t for _, t in result.excerpt)
+    assert result.category == "test"
