@@ -11,6 +11,7 @@ tool's own block explains the step, its tail and the context of its other error 
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from . import rx
@@ -199,14 +200,16 @@ def _continues(line: Line, base_indent: int, family: str | None) -> bool:
 
 
 def _family(text: str) -> str | None:
-    for prefix in ("[ERROR]", "npm ERR!", "npm error", "E ", "##[error]"):
+    for prefix in ("[ERROR]", "[error]", "npm ERR!", "npm error", "E ", "##[error]"):
         if text.startswith(prefix):
             return prefix
     return None
 
 
-def build_blocks(lines: dict[int, Line], region: tuple[int, int]) -> list[Block]:
-    """Blocks around the strong lines, each extended over the lines that belong to it."""
+def build_blocks(lines: dict[int, Line], region: tuple[int, int], skipped: set[int] | None = None) -> list[Block]:
+    """Blocks around the strong lines, each extended over the lines that belong to it. ``skipped`` receives
+    the lines a tool's own report shape leaves out of its blocks (pytest's unmarked source listing): the
+    budget's fill does not bring them back."""
     blocks: list[Block] = []
     covered_to = 0
     for no in sorted(lines):
@@ -285,7 +288,10 @@ def build_blocks(lines: dict[int, Line], region: tuple[int, int]) -> list[Block]
             # banner; what it marks is what to read: the ">" lines, the "E" lines, each "path:line:" frame
             # (and the source line it quotes), not the source listing around them
             end = max(end, _pytest_section_end(lines, no))
-            for first, last in _runs(_pytest_marked(lines, start, end)):
+            marked = _pytest_marked(lines, start, end)
+            if skipped is not None:
+                skipped.update(n for n in range(start, end + 1) if n in lines and n not in marked)
+            for first, last in _runs(marked):
                 found = [n for n in range(first, last + 1) if lines[n].info.role == "anchor"]
                 blocks.append(Block(first, last, score, found or [first]))
             covered_to = end
@@ -421,7 +427,8 @@ def select(
     """Pick the ranges of lines to report."""
     found = _failing_exit(scan.exits)
     begin, end, step_name = _failing_region(scan, lines, found)
-    blocks = build_blocks(lines, (begin, end))
+    skipped: set[int] = set()
+    blocks = build_blocks(lines, (begin, end), skipped)
     has_steps = bool(scan.steps) or any(line.step for line in lines.values())
     baseline_hits = baseline_hits or set()
     for b in blocks:
@@ -438,6 +445,7 @@ def select(
         if b.start > end + 1 and scan.exits:
             b.score -= 3  # after the failure: cleanup steps
     _demote_passing_test_output(blocks, lines, scan.passes)
+    _demote_passed_right_after(blocks, lines)
     last_block_end = max((b.end for b in blocks if b.start <= end and b.score >= 2), default=None)
     for b in blocks:
         if last_block_end is not None and b.end == last_block_end:
@@ -472,11 +480,22 @@ def select(
             _reach_step_end(chosen, lines, begin, end)
         ranges = _budget(chosen, max_lines)
     sure = any(
-        begin <= b.start <= end and any(lines[a].info.rule not in GENERIC_RULES for a in b.anchors) for b in chosen
+        begin <= b.start <= end and any(lines[a].info.rule not in VERDICT_RULES for a in b.anchors) for b in chosen
     )
     budget = fill_budget(max_lines, scan.lines_total, sure=sure)
     core = {no for a, b in ranges for no in range(a, b + 1)}
-    ranges = _fill(ranges, lines, (begin, end), budget, baseline_hits, sure=sure, exit_at=found[0] if found else None)
+    exit_at = found[0] if found else None
+    ranges = _fill(
+        ranges,
+        lines,
+        (begin, end),
+        budget,
+        baseline_hits,
+        sure=sure,
+        exit_at=exit_at,
+        has_steps=has_steps,
+        skipped=skipped,
+    )
     context = frozenset(no for a, b in ranges for no in range(a, b + 1) if no not in core) if core else frozenset()
     return Selection(ranges, lines, step_name, from_tail, context)
 
@@ -485,16 +504,38 @@ _STEP_PREAMBLE = rx.compile(r"^(?:##\[(?:group|endgroup)\]|shell: |env:$|  [A-Za
 """The lines Actions prints between a step's header and its output (``shell:``, ``env:`` and its values)."""
 _WARNING = rx.compile(r"(?i)^\s*(?:\[warn(?:ing)?\]|warn(?:ing)?:|npm warn )")
 """A warning is noise to the classifier but may be the cause ("WARNING: Retrying ... Connection refused")."""
-FILL_TAIL = 50
+FILL_TAIL = 100
 """Lines of the failing step's end offered after the error blocks when no tool's block explains the step."""
 SURE_TAIL = 30
 """The same when a tool's own block explains the step: what the step printed last is still the first thing a
 reader looks at, and a tool that printed more than one error block says the rest there."""
+FAR_FROM_END = 50
+"""A tool's block that ends this far before the failing step's end leaves the step's tail unexplained: the tail
+offered is then FILL_TAIL long."""
+VERDICT_RULES = GENERIC_RULES | {"npm_err", "pnpm_run_err", "gradle_task", "jenkins_post_step"}
+"""Anchors that only say a command run by npm, pnpm, Gradle or a Jenkins post-build step failed: a block of
+these alone does not explain the step (the command's own output above it does)."""
+RUNNER_RULES = GENERIC_RULES | {
+    "maven_error", "npm_err", "pnpm_run_err", "gradle_task", "gradle_failure", "jenkins_post_step", "gh_error"
+}
+"""Anchors that are a runner's verdict on a command it ran, not the command's own report of what failed."""
+AT_END = 2
+"""A tool's block ending this close to the failing step's end is what the step printed last: the tail then
+offers only the step's warnings (a retried connection, a report that could not be written: they may be the
+cause the tool's error is a consequence of), not the lines the tool's report left out of its blocks."""
 FILL_BEFORE, FILL_AFTER = 3, 8
 """The context offered around other error lines of the failing step (grep -B3 -A8)."""
 FILL_SHARE = 0.10
 """Past the error blocks, the context added is at most this share of the log (and the budget)."""
-FILL_MIN = 80
+FILL_MIN = 150
+LEAD_UP = 10
+"""The last lines a failing command printed before its failure marker ("Process completed with exit code N",
+Jenkins' "Build step '...' marked build as failure"), kept whole, progress and noise included: what the
+command was doing when it failed (a check that runs after a tool reports success prints its one line there)."""
+BLOCK_LEAD = 3
+"""Lines of text (blank ones not counted) offered before each error block: what ran just before it."""
+_COMMAND_FAILED = frozenset({"jenkins_step"})
+"""Markers that close the failing build step of a log without steps; post-build actions follow them."""
 TELLING_EXITS = frozenset({124, 137, 143})
 """Exit codes that are the message themselves: timeout(1), SIGKILL (the OOM killer), SIGTERM."""
 
@@ -516,6 +557,8 @@ def _fill(
     *,
     sure: bool = False,
     exit_at: int | None = None,
+    has_steps: bool = True,
+    skipped: set[int] | None = None,
 ) -> list[tuple[int, int]]:
     """Add, while the budget lasts: a telling exit code; the step's verdict lines when a tool's own error block
     is ``sure`` to explain it; otherwise the failing step's last lines and the context of its other error
@@ -527,22 +570,29 @@ def _fill(
         return ranges
     begin, end = region
     offers: list[list[int]] = []
-    tail: list[int] = []
-    no = end
+    if not has_steps:
+        # Nothing names what was running: the failed build step's last lines and the lines before each
+        # error block say it (with steps, the step's name and its command's echo do).
+        lead_end = _command_end(lines, begin, end)
+        lead = _step_lines_back(lines, begin, lead_end, LEAD_UP, keep=lambda _line: True)
+        if lead:
+            offers.append(lead)
     reach = SURE_TAIL if sure else FILL_TAIL
-    while no >= begin and len(tail) < reach:
-        line = lines.get(no)
-        if line is None:
-            break
-        if line.info.role == "step" or line.echo or _STEP_PREAMBLE.match(line.text):
-            break  # the step's header, the script it echoed, its shell and env: the step's name says it
-        if (line.text.strip() or tail) and not (sure and line.info.role == "noise" and not _WARNING.match(line.text)):
-            tail.append(no)
-        no -= 1
-    while tail and not lines[tail[-1]].text.strip():
-        tail.pop()
+    last_core = max((b for a, b in ranges if begin <= a <= end), default=None)
+    if sure and last_core is not None and end - last_core > FAR_FROM_END:
+        reach = FILL_TAIL  # the step went on long after the tool's report: what it printed last may be the cause
+    at_end = sure and last_core is not None and end - last_core <= AT_END and _own_report(lines, ranges, last_core)
+    tail = _step_lines_back(
+        lines,
+        begin,
+        end,
+        reach,
+        keep=lambda line: _tail_keeps(line, sure=sure, at_end=at_end),
+    )
     if tail:
-        offers.append(sorted(tail))
+        offers.append(tail)
+    if not has_steps:
+        offers.extend(_block_lead(lines, begin, a) for a, _ in ranges if begin <= a <= end)
     if sure:
         # the step's verdict lines ("FAIL pkg", "make: *** [all] Error 2", "Found 3 errors"), one line each
         offers.extend([n] for n in sorted(lines) if begin <= n <= end and lines[n].info.role == "trailer")
@@ -556,7 +606,7 @@ def _fill(
             continue
         offers.append([k for k in range(n - FILL_BEFORE, n + FILL_AFTER + 1) if begin <= k <= end and k in lines])
     for offer in offers:
-        new = [k for k in offer if k not in have]
+        new = [k for k in offer if k not in have and (skipped is None or k not in skipped)]
         if not new:
             continue
         if len(new) > left:
@@ -564,6 +614,76 @@ def _fill(
         have.update(new)
         left -= len(new)
     return _runs(have)
+
+
+def _own_report(lines: dict[int, Line], ranges: list[tuple[int, int]], last: int) -> bool:
+    """Whether the range ending at ``last`` holds a tool's own report (a test's failure, a compiler's error)
+    rather than only a runner's verdict on a command it ran (npm's, Maven's, Gradle's, Jenkins', an Actions
+    annotation) or a generic error line: the cause of those is in the output above them."""
+    first = next(a for a, b in ranges if b == last)
+    return any(
+        lines[no].info.role in ("anchor", "header") and lines[no].info.rule not in RUNNER_RULES
+        for no in range(first, last + 1)
+        if no in lines and lines[no].info.score >= 2
+    )
+
+
+def _tail_keeps(line: Line, *, sure: bool, at_end: bool) -> bool:
+    """Whether the step's tail offers ``line``: every line when no tool's block explains the step; without
+    progress lines when one does; only warnings when that block is the step's end."""
+    warning = bool(_WARNING.match(line.text))
+    if at_end:
+        return warning
+    return not sure or line.info.role != "noise" or warning
+
+
+def _command_end(lines: dict[int, Line], begin: int, end: int) -> int:
+    """The last line the failing command printed: before the marker that closed its build step (a log
+    without steps) or the end of the failing step."""
+    for no in range(end, max(begin, end - LEAD_REACH * 5) - 1, -1):
+        line = lines.get(no)
+        if line is not None and line.info.rule in _COMMAND_FAILED:
+            return no - 1
+    return end
+
+
+def _step_lines_back(
+    lines: dict[int, Line], begin: int, end: int, reach: int, *, keep: Callable[[Line], bool]
+) -> list[int]:
+    """Up to ``reach`` lines of the step that ``keep`` accepts, backwards from ``end``, stopping at the step's
+    header, the script it echoed, its shell and env (the step's name says those) or a line not retained;
+    blank lines at either end dropped."""
+    picked: list[int] = []
+    no = end
+    while no >= begin and len(picked) < reach:
+        line = lines.get(no)
+        if line is None:
+            break
+        if line.info.role == "step" or line.echo or _STEP_PREAMBLE.match(line.text):
+            break
+        if (line.text.strip() or picked) and keep(line):
+            picked.append(no)
+        no -= 1
+    while picked and not lines[picked[-1]].text.strip():
+        picked.pop()
+    return sorted(picked)
+
+
+def _block_lead(lines: dict[int, Line], begin: int, start: int) -> list[int]:
+    """The BLOCK_LEAD lines of text before a block (and the blank lines between them), within its step and
+    up to the first progress (noise) line."""
+    picked: list[int] = []
+    text = 0
+    no = start - 1
+    while no >= begin and text < BLOCK_LEAD:
+        line = lines.get(no)
+        if line is None or line.info.role in ("step", "exit", "noise") or line.echo or _STEP_PREAMBLE.match(line.text):
+            break  # a tool's progress lines ("[INFO] ...") before the block say nothing about it
+        picked.append(no)
+        if line.text.strip():
+            text += 1
+        no -= 1
+    return sorted(picked)
 
 
 def _runs(numbers: set[int]) -> list[tuple[int, int]]:
@@ -619,6 +739,35 @@ def _demote_passing_test_output(blocks: list[Block], lines: dict[int, Line], pas
         if any(_FAILING_VERDICT.search(lines[no].text) for no in range(b.start, verdict) if no in lines):
             continue
         b.score -= 2
+
+
+_BARE_PASSED = rx.compile(r"^\s*PASSED(?:\s+\[\s*\d+%\])?\s*$")
+"""``pytest -v -s``: a test's verdict on a line of its own after the output the test printed (its id came
+before that output); "x > y PASSED" would be the next test's verdict, not this one's."""
+
+
+SAME_OUTPUT_GAP = 30
+"""Blocks this close before one that a PASSED verdict closes are the same test's output (a long traceback the
+scanner kept in pieces)."""
+
+
+def _demote_passed_right_after(blocks: list[Block], lines: dict[int, Line]) -> None:
+    """A block followed at once by a bare PASSED verdict, and the blocks just before it, are what a passing
+    test logged (a retried call's traceback), not the failure."""
+    ordered = sorted(blocks, key=lambda b: b.start)
+    demoted: set[int] = set()
+    for i, b in enumerate(ordered):
+        after = next((lines[n] for n in range(b.end + 1, b.end + 3) if n in lines and lines[n].text.strip()), None)
+        if after is None or not _BARE_PASSED.match(after.text):
+            continue
+        head = b
+        j = i
+        while j >= 0 and (j == i or head.start - ordered[j].end <= SAME_OUTPUT_GAP):
+            if j not in demoted:
+                ordered[j].score -= 2
+                demoted.add(j)
+            head = ordered[j]
+            j -= 1
 
 
 def _final_zone(blocks: list[Block], lines: dict[int, Line]) -> list[Block]:

@@ -37,6 +37,7 @@ _PREFILTER_SOURCE = (
     rb"|--- FAIL|(?:\b|m)E {2,}\S|\x{25cf}|\x{2715}|\x{2717}|\x{2716}|\x{2577}|\*\*\*|<<< |Caused by"
     rb"|Post job cleanup|_{3,} \S|\.pyi?:\d+:\d+: [A-Z]+\d+[: ]|\d+ failing|Tests: +\d+|Tests run: [^\n]* - in "
     rb"|^\[[^\]\n]{1,80}\] \$ \S"
+    rb"|not ok \d|^# fail [1-9]|^\[error\] |\d\) test "
     rb")[^\n]*"
 )
 
@@ -101,6 +102,7 @@ CONTINUATION = rx.compile(
     r"|^\s*(?:Expected|Received|expected|received|actual|Actual|but was|but got)\b"
     r"|^During handling of the above exception|^The above exception was the direct cause|^#\d+ CANCELED"
     r"|^\S*Dockerfile\S*:\d+$|^\s*\u276f \S|(?i)\bcaused by:$"
+    r"|^\d+ +\S"  # tsc --pretty quotes the source line after a blank line: "9     condition: body.conditions,"
 )
 BACK_CONTINUATION = rx.compile(
     r"^\s*-{4,}\s*$|^\s*>\s*\[|^\s*\d+\s*\|(?:\s|$)|^\s*>>>\s|^\S*Dockerfile\S*:\d+$|^#\d+ CANCELED"
@@ -108,6 +110,9 @@ BACK_CONTINUATION = rx.compile(
     # what a tool prints just before its error lines: the file they are in (eslint), the test they belong to
     # (mocha's "1) suite" + "test:", cargo's "---- name stdout ----"), the function (ld, gcc)
     r"|^\S*[/\\]\S+\.\w{1,6}$|^\s*\d+\) \S|^\s{4,}\S.*:$|^-{4} \S.* -{4}$|\bIn function\b.*:$|: in function .*:$"
+    # gcc/clang's instantiation backtrace before a template error: "In file included from x:2,", "  from y:5:",
+    # "x.h: In instantiation of '...':", "main.cpp:11:44:   required from here"
+    r"|^In file included from \S|^\s+from \S+:\d+[:,]$|: In instantiation of |^\S+:\d+:\d+:\s+required (?:from|by) "
 )
 STACK_FRAME = rx.compile(
     r"^\s+at\s+\S|^\s*\.\.\. ?\d+ more|^\s+File \"|^\s+\S+\.go:\d+|^\s*\(?[\w$.<>]+\)? \("
@@ -194,6 +199,8 @@ _rule(
     "test",
 )
 _rule("maven_error", r"^\[(?:ERROR|FATAL)\] ", "anchor", 3)
+_rule("sbt_error", r"^\[error\] \S", "anchor", 2.5)  # sbt's log level: "[error] src/X.scala:12:5: type mismatch;"
+_rule("cmake_error", r"^CMake Error\b", "anchor", 3, "compile")  # "CMake Error at CMakeLists.txt:12 (find_package):"
 _rule("surefire_fail", r"<<< (?:FAILURE|ERROR)!", "anchor", 3, "test")
 _rule("junit_counts", r"Tests run: \d+, Failures: \d+, Errors: \d+", "anchor", 2, "test")
 _rule(
@@ -239,6 +246,15 @@ _rule(
     "test",
 )
 _rule("mocha_failing", r"^\s*\d+ failing$", "anchor", 2, "test")
+# ExUnit (Elixir): "  1) test parses empty input (ParserTest)" heads the file:line and the assertion
+_rule("exunit_header", r"^\s+\d+\) test (?P<test>.+) \([\w.]+\)$", "header", 2, "test")
+# clojure.test: "FAIL in (test-parse) (core_test.clj:7)"; ScalaTest: "- should parse *** FAILED ***"
+_rule("clojure_fail", r"^(?:FAIL|ERROR) in \((?P<test>[^)\s]+)\)", "anchor", 3, "test")
+_rule("scalatest_failed", r"\*\*\* FAILED \*\*\*", "anchor", 3, "test")
+# TAP (node --test, tap, tape, prove, bats): "not ok N - name" then its indented YAML diagnostics; a
+# "# TODO" or "# SKIP" directive marks an expected failure, not one
+_rule("tap_not_ok", r"^\s*not ok \d+(?: -)? (?P<test>[^#\n]*[^#\s])\s*(?:$|#\s*[^TtSs\s])", "anchor", 3, "test")
+_rule("tap_fail_count", r"^# fail [1-9]\d*$", "trailer", 1, "test")
 # RSpec, Minitest, PHPUnit, dotnet test
 _rule("rspec_failure", r"^\s+Failure/Error: ", "anchor", 3, "test")
 _rule("rspec_rerun", r"^rspec (?P<test>\./\S+:\d+) # ", "anchor", 2.5, "test")
@@ -257,6 +273,9 @@ _rule(
 _rule("dotnet_failed", r"^\s*Failed (?P<test>[\w.]+(?:\(.*\))?) \[[\d.]+ m?s\]$", "anchor", 3, "test")
 _rule("js_totals", r"^\s*Tests?:\s+\d+ failed", "trailer", 1, "test")
 _rule("gradle_test", r"^(?P<test>\S+ > .+) FAILED$", "anchor", 3, "test")
+# a test runner's per-test verdict at the line's end (Karma's "Chrome 90 Suite should x FAILED", Ant's JUnit
+# task "Test com.x.YTest FAILED"): two words at least, so a build's own "BUILD FAILED" is not one
+_rule("test_line_failed", r"^(?P<test>[^\s>\[]\S*(?: \S+)+) FAILED$", "anchor", 2.5, "test")
 _rule("gradle_counts", r"^\d+ tests? completed, \d+ failed", "trailer", 1, "test")
 
 # Compilers, type checkers, linters.

@@ -14,6 +14,11 @@ def gh(lines: list[str], start: str = "2024-05-01T10:00:00") -> str:
     return "".join(f"{start}.{i:07d}Z {line}\n" for i, line in enumerate(lines))
 
 
+def gh_step(step: str, output: list[str], code: int = 1) -> str:
+    """A GitHub Actions job log of one failing ``run:`` step: its group, ``output`` and its exit code line."""
+    return gh([f"##[group]Run {step}", "##[endgroup]", *output, f"##[error]Process completed with exit code {code}."])
+
+
 def chosen(analysis: Analysis) -> set[int]:
     return {n for s in analysis.spans for n in range(s.start, s.end + 1)}
 

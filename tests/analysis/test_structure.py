@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.analysis import analyze
+from bot.analysis.blocks import FILL_TAIL
 
 from .helpers import DATA, chosen, gh, line_no
 
@@ -44,7 +45,8 @@ def test_a_log_full_of_harmless_error_words() -> None:
     result = analyze(log)
     lines = chosen(result)
     assert line_no(log, "health check returned 502") in lines
-    assert len(lines) <= 60  # the step's end (50 lines of context at most) and its command, not the decoys
+    # the step's end (FILL_TAIL lines of context at most: no tool's block explains it), not the decoys
+    assert len(lines) <= FILL_TAIL + 10
     assert line_no(log, "test_error_path[0] PASSED") not in lines
 
 

@@ -1,0 +1,311 @@
+"""The context the selection adds around error blocks: the lead-up to a step-less log's failure, the lines before
+its blocks, the failing step's tail when no tool explains it or the tool's report is far from the step's end, and
+the failing step when later steps also print errors. Real tool output (TAP from ``node --test``) included."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.analysis import analyze
+from bot.analysis.blocks import FILL_TAIL, LEAD_UP
+from bot.analysis.patterns import classify
+
+from .helpers import DATA, chosen, errors, gh, gh_step, line_no
+
+CORPUS = Path(__file__).resolve().parents[2] / "bench" / "corpus" / "logs"
+
+
+def _read(path: Path) -> str:
+    return path.read_bytes().decode("utf-8", errors="replace")
+
+
+def test_jenkins_lead_up_to_a_script_check_after_a_tool_succeeded() -> None:
+    # Maven says BUILD SUCCESS, then the job's own script prints one ERROR line and Jenkins marks the build
+    # step failed: the lines just before the marker are what the step was doing (kept whole, noise too).
+    path = DATA / "jenkins_script_check.log"
+    log = _read(path)
+    result = analyze(path)
+    lines = chosen(result)
+    error_at = line_no(log, "ERROR: no tag class, spoon has failed")
+    marker = line_no(log, "Build step 'Execute shell' marked build as failure")
+    assert error_at in errors(result)
+    lead = range(marker - LEAD_UP, marker)
+    assert set(lead) <= lines
+    assert any("BUILD SUCCESS" in log.split("\n")[n - 1] for n in lead)
+
+
+def test_step_less_blocks_get_the_text_lines_before_them() -> None:
+    path = DATA / "jenkins_script_check.log"
+    log = _read(path)
+    lines = chosen(analyze(path))
+    first = line_no(log, "No space left on device")
+    assert first in lines
+    # the script's banner and, over the blank line, the three lines it printed before
+    assert line_no(log, "Number of errors in tests: 0") in lines
+    assert line_no(log, "Number of tests skipped:") in lines
+    assert line_no(log, "Time to compile:") not in lines or line_no(log, "Time to compile:") >= first - 8
+
+
+def test_with_steps_no_lead_up_of_progress_lines() -> None:
+    # a compiler's error after progress lines in a GitHub Actions step: the step's name says what ran, the
+    # progress lines before the error stay out
+    log = gh_step(
+        "go build ./...",
+        [
+            *[f"go: downloading example.com/mod{i} v1.0.{i}" for i in range(40)],
+            "# example.com/app",
+            "./main.go:12:5: undefined: parseConfig",
+        ],
+        1,
+    )
+    result = analyze(log)
+    lines = chosen(result)
+    assert line_no(log, "./main.go:12:5: undefined: parseConfig") in lines
+    assert not any(line_no(log, f"example.com/mod{i} ") in lines for i in range(30))
+
+
+def test_tap_not_ok_from_node_test() -> None:
+    # real `node --test` output (bench/corpus): "not ok 2 - name" and its YAML diagnostics
+    path = CORPUS / "node-test-assertion.github.log"
+    log = _read(path)
+    result = analyze(path)
+    lines = errors(result)
+    assert line_no(log, "not ok 2 - never refills beyond capacity") in lines
+    assert line_no(log, "53 !== 3") in lines
+    assert line_no(log, "bucket.test.js:16:12") in lines
+    assert "never refills beyond capacity" in result.tests
+    assert result.category == "test"
+
+
+def test_tap_directives_and_counts() -> None:
+    assert classify("not ok 7 - parses dates").rule == "tap_not_ok"
+    assert classify("    not ok 2 - nested subtest").test == "nested subtest"
+    assert classify("not ok 3 - flaky network call # TODO fix upstream").rule != "tap_not_ok"
+    assert classify("not ok 4 - windows only # SKIP not on linux").rule != "tap_not_ok"
+    assert classify("ok 5 - passes").rule != "tap_not_ok"
+    assert classify("# fail 2").rule == "tap_fail_count"
+    assert classify("# fail 0").rule != "tap_fail_count"
+
+
+def test_unknown_tool_error_far_from_the_step_end_is_in_the_tail() -> None:
+    # no rule knows this tool and its message has no error word: the step's tail is what explains it,
+    # and it reaches back further than a fixed 50 lines
+    log = gh_step(
+        "./run-integration.sh",
+        [
+            *[f"step {i}: applying migration {i}" for i in range(300)],
+            "mismatch: expected schema version 42, database reports 41",
+            *[f"teardown: released lease {i}" for i in range(80)],
+        ],
+        3,
+    )
+    result = analyze(log)
+    lines = chosen(result)
+    assert line_no(log, "mismatch: expected schema version 42") in lines
+    assert line_no(log, "teardown: released lease 79") in lines
+    assert line_no(log, "applying migration 0") not in lines
+    assert len(lines) <= FILL_TAIL + 10
+
+
+def test_explaining_block_150_lines_before_the_step_end() -> None:
+    # a script's uncaught exception, then 150 lines its worker pool logs while shutting down
+    log = gh_step(
+        "python scripts/migrate.py",
+        [
+            "migrate: connecting to the database",
+            "Traceback (most recent call last):",
+            '  File "/home/runner/work/app/app/scripts/migrate.py", line 14, in <module>',
+            "    main()",
+            '  File "/home/runner/work/app/app/scripts/migrate.py", line 9, in main',
+            "    apply(load_schema())",
+            "ValueError: schema version 41 is older than the database's 42",
+            *[f"worker: draining queue {i} ({i * 3} jobs left)" for i in range(150)],
+        ],
+        1,
+    )
+    result = analyze(log)
+    lines = chosen(result)
+    assert line_no(log, "Traceback (most recent call last):") in lines
+    assert line_no(log, "ValueError: schema version 41") in lines
+    # the step went on long after the error: its last lines are offered as far as FILL_TAIL reaches
+    assert line_no(log, "draining queue 149 ") in lines
+    assert line_no(log, "draining queue 60 ") in lines
+    assert line_no(log, "draining queue 20 ") not in lines
+    assert len(lines) <= 200
+
+
+def test_failing_step_is_not_the_last_step() -> None:
+    # an always() step after the failure prints error words of its own; the job's failing step is the test step
+    log = gh(
+        [
+            "##[group]Run go test ./...",
+            "##[endgroup]",
+            "--- FAIL: TestParse (0.00s)",
+            "    parse_test.go:21: got 3 tokens, want 4",
+            "FAIL",
+            "FAIL\texample.com/parser\t0.012s",
+            "##[error]Process completed with exit code 1.",
+            "##[group]Run actions/upload-artifact@v4",
+            "with:",
+            "  path: coverage/",
+            "##[endgroup]",
+            "Error: unable to stat coverage/: no such file or directory",
+            "##[warning]No files were found with the provided path: coverage/. No artifacts will be uploaded.",
+            "Post job cleanup.",
+            "Cleaning up orphan processes",
+        ]
+    )
+    result = analyze(log)
+    assert result.failed_step == "Run go test ./..."
+    assert line_no(log, "parse_test.go:21: got 3 tokens, want 4") in errors(result)
+    assert line_no(log, "unable to stat coverage/") not in errors(result)
+
+
+def test_gcc_instantiation_backtrace_heads_the_error() -> None:
+    # real g++ 12 output (bench/corpus): "In file included from", "In instantiation of", "required from here"
+    path = CORPUS / "cmake-gxx-error.github.log"
+    log = _read(path)
+    lines = errors(analyze(path))
+    assert line_no(log, "main.cpp:11:44:   required from here") in lines
+    assert line_no(log, "main.cpp:12:48:   required from here") in lines
+    assert line_no(log, "unique_ptr.h: In instantiation of") in lines
+    assert line_no(log, "error: static assertion failed") in lines
+
+
+def test_tsc_pretty_source_lines_belong_to_their_error() -> None:
+    # real `tsc --pretty` output (bench/corpus): the quoted source line after a blank line, single- and two-digit
+    path = CORPUS / "tsc-pretty-errors.github.log"
+    log = _read(path)
+    lines = errors(analyze(path))
+    assert line_no(log, "condition: body.conditions,") in lines
+    assert line_no(log, "import { toFahrenheit } from './units.js';") in lines
+
+
+def test_a_report_at_the_step_end_takes_no_tail_but_the_warnings() -> None:
+    # pytest's report ends the step: its unmarked source listing is not brought back by the tail
+    path = CORPUS / "pytest-exception-in-code.github.log"
+    log = _read(path)
+    result = analyze(path)
+    last_summary = max(i for i, t in enumerate(log.split("\n"), 1) if "= warnings summary =" in t)
+    assert last_summary not in chosen(result)
+    assert line_no(log, "ZeroDivisionError: float division by zero") in chosen(result)
+    # pip's error ends the step: the retries it warned about before giving up are offered
+    path = CORPUS / "network-pip-index.github.log"
+    log = _read(path)
+    lines = chosen(analyze(path))
+    assert line_no(log, "WARNING: Retrying (Retry(total=0") in lines
+    assert line_no(log, "ERROR: No matching distribution found") in lines
+
+
+def test_a_runner_verdict_at_the_step_end_keeps_the_tail() -> None:
+    # npm's verdict ends the step, the test runner above it is one no rule knows: the step's last lines stay
+    log = gh(
+        [
+            "##[group]Run npm test",
+            "##[endgroup]",
+            "> app@1.0.0 test",
+            "> node ./tools/check-fixtures.js",
+            *[f"checked fixture {i}" for i in range(10)],
+            "fixture 11: checksum 9f2c does not match manifest entry 77ab",
+            "npm ERR! code ELIFECYCLE",
+            "npm ERR! errno 1",
+            "npm ERR! app@1.0.0 test: `node ./tools/check-fixtures.js`",
+            "npm ERR! Exit status 1",
+        ],
+        1,
+    )
+    lines = chosen(analyze(log))
+    assert line_no(log, "checksum 9f2c does not match") in lines
+    assert line_no(log, "npm ERR! Exit status 1") in lines
+
+
+_TRAVIS_END = "\r\x1b[0K"
+
+
+def _travis(test_output: list[str]) -> str:
+    """A Travis CI raw log: an install fold, `npm test` with ``test_output``, npm's verdict, an after_failure."""
+    e = _TRAVIS_END
+    lines = ["travis_fold:start:install" + e + "travis_time:start:1c" + e + "$ npm ci"]
+    lines += [f"added {i} packages in {i}s" for i in range(30)]
+    lines += ["travis_time:end:1c:start=1,finish=2,duration=1" + e + "travis_fold:end:install" + e]
+    lines += ["travis_time:start:2d" + e + "$ npm test", "", "> lib@1.0.0 test", "> ./run-checks"]
+    lines += test_output
+    lines += ["npm ERR! Test failed.  See above for more details.", "", "travis_time:end:2d" + e]
+    lines += ['The command "npm test" exited with 1.']
+    lines += ["travis_fold:start:after_failure" + e + "$ cat npm-debug.log"]
+    lines += [f"{i} verbose stack Error: lib@1.0.0 test: `./run-checks`" for i in range(60)]
+    lines += ["travis_fold:end:after_failure" + e, "", "Done. Your build exited with 1."]
+    return "\n".join(lines) + "\n"
+
+
+def test_karma_per_test_failed_line() -> None:
+    log = _travis(
+        [
+            *[f"Chrome Headless 90: Executed {i} of 120 SUCCESS (0.5 secs / 0.4 secs)" for i in range(40)],
+            "Chrome Headless 90 Parser should reject trailing commas FAILED",
+            "\tExpected 3 to equal 4.",
+            "\t    at UserContext.<anonymous> (test/parser.spec.js:42:19)",
+            *[f"Chrome Headless 90: Executed {i} of 120 (1 FAILED)" for i in range(41, 120)],
+        ]
+    )
+    result = analyze(log)
+    lines = errors(result)
+    assert result.failed_step == "npm test"
+    assert line_no(log, "Parser should reject trailing commas FAILED") in lines
+    assert line_no(log, "Expected 3 to equal 4.") in lines
+    assert result.category == "test"
+    assert classify("BUILD FAILED").rule != "test_line_failed"
+
+
+def test_npm_verdict_alone_does_not_explain_the_step() -> None:
+    # an unknown checker's error words 80 lines above npm's verdict: the step is read as unexplained, so the
+    # windows around its error lines and its longer tail are offered
+    log = _travis(
+        [
+            *[f"checking schema {i}: ok" for i in range(40)],
+            "schema 41: field 'id' failed validation against the draft-07 meta-schema",
+            *[f"checking schema {i}: ok" for i in range(42, 120)],
+        ]
+    )
+    lines = chosen(analyze(log))
+    assert line_no(log, "field 'id' failed validation") in lines
+    assert line_no(log, "verbose stack Error") not in lines  # after_failure comes after the verdict
+
+
+def test_tracebacks_a_passing_test_logged_are_not_the_failure() -> None:
+    # pytest -v -s: a test's id, the traceback it logged of a retried call, then its bare PASSED verdict
+    retried = []
+    for k in range(12):
+        retried += [
+            f"tests/integration/test_client_{k}.py::test_retry_on_reset ",
+            f"WARNING  shop.client:client.py:{40 + k} attempt 1 failed, retrying in 0.1s",
+            "Traceback (most recent call last):",
+            *[f'  File "/builds/acme/shop/src/shop/client.py", line {10 + i}, in call_{i}' for i in range(8)],
+            "ConnectionResetError: [Errno 104] Connection reset by peer",
+            "PASSED",
+            *[f"tests/unit/test_mod_{k}.py::test_case_{i} PASSED     [{i:3d}%]" for i in range(30)],
+        ]
+    log = "\n".join(
+        [
+            *retried,
+            "",
+            "=================================== FAILURES ===================================",
+            "_______________________________ test_refund_rounding _______________________________",
+            "",
+            "    def test_refund_rounding(cart):",
+            ">       assert cart.refund(1) == Decimal('0.99')",
+            "E       AssertionError: assert Decimal('1.00') == Decimal('0.99')",
+            "",
+            "tests/test_checkout.py:88: AssertionError",
+            "=========================== short test summary info ============================",
+            "FAILED tests/test_checkout.py::test_refund_rounding - AssertionError: assert Decimal('1.00') == ...",
+            "=== 1 failed, 372 passed in 9.12s ===",
+            "ERROR: Job failed: exit code 1",
+        ]
+    )
+    result = analyze(log)
+    lines = errors(result)
+    assert line_no(log, "E       AssertionError: assert Decimal('1.00')") in lines
+    assert line_no(log, "FAILED tests/test_checkout.py::test_refund_rounding") in lines
+    assert not any("ConnectionResetError" in t for _, t in result.excerpt)
+    assert result.category == "test"
