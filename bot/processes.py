@@ -27,8 +27,10 @@ def serve_processes(count: int, run_child: Callable[[], None], *, grace: float =
     def spawn() -> None:
         pid = os.fork()
         if pid == 0:  # the child: its own signal handlers come with its event loop
-            signal.signal(signal.SIGTERM, signal.SIG_DFL)
-            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            # Until they do, a stop asked for while the child is still starting is a clean exit, not a death by
+            # signal that the parent would report as a failed shutdown.
+            signal.signal(signal.SIGTERM, _stop_while_starting)
+            signal.signal(signal.SIGINT, _stop_while_starting)
             code = 0
             try:
                 run_child()
@@ -83,6 +85,10 @@ def serve_processes(count: int, run_child: Callable[[], None], *, grace: float =
         if not stopping:
             spawn()
     return 1 if failed else 0
+
+
+def _stop_while_starting(_signum: int, _frame: object) -> None:
+    raise SystemExit(0)
 
 
 class _quiet:

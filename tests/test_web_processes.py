@@ -79,3 +79,34 @@ async def test_two_web_processes_share_the_port_and_stop_cleanly(
     recorded = await rows(pg)
     assert len(recorded) == 40 and all(r.status == "pending" for r in recorded)
     assert await pg.jobs.counts() == {"todo": 40}  # every delivery's job deferred before the processes stopped
+
+
+def test_a_stop_while_the_processes_are_still_starting_is_a_clean_exit(tmp_path: Path) -> None:
+    """SIGTERM reaching a web process before its event loop has taken the signal over (a slow start on a busy
+    machine) stops it cleanly: the parent exits 0 instead of reporting a child killed by the signal."""
+    import subprocess
+    import time
+
+    ready = tmp_path / "ready"
+    script = (
+        "import sys, time, pathlib\n"
+        "from bot.processes import serve_processes\n"
+        f"ready = pathlib.Path({str(ready)!r})\n"
+        "def slow_start():\n"
+        "    ready.touch()\n"
+        "    time.sleep(30)  # still importing, still building the app\n"
+        "sys.exit(serve_processes(2, slow_start, grace=5))\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT)
+    try:
+        for _ in range(300):
+            if ready.exists() and len(children(proc.pid)) == 2:
+                break
+            time.sleep(0.05)
+        time.sleep(0.2)
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=20) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
