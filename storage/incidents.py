@@ -22,6 +22,7 @@ from sqlalchemy.orm import aliased
 
 from storage.models import FixAttempt, ForgeNote, Incident, LLMUsage, WorkflowRun, new_id
 from storage.types import utcnow
+from storage.upsert import dialect_name
 
 OPEN = "open"
 MERGED = "merged"
@@ -35,7 +36,7 @@ log = logging.getLogger(__name__)
 
 
 def _insert(session: AsyncSession) -> Any:
-    return sqlite_insert if session.bind.dialect.name == "sqlite" else pg_insert
+    return sqlite_insert if dialect_name(session) == "sqlite" else pg_insert
 
 
 def _rows(result: Any) -> int:
@@ -366,7 +367,7 @@ class IncidentStore:
         async with self._sessions.begin() as session:
             me = await session.get(Incident, incident_id)
             assert me is not None
-            if session.bind.dialect.name == "postgresql":
+            if dialect_name(session) == "postgresql":
                 # two incidents claiming the same branch at once: serialise them (SQLite serialises writers itself)
                 key = f"fix:{me.repository_full_name}:{target_branch}"
                 await session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": key})
