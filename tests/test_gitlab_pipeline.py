@@ -188,10 +188,11 @@ async def test_failed_mr_pipeline_gets_one_note_edited_on_the_next_failure(world
     assert incident.analysis["baseline_used"] is True
     calls = world.fake.api_calls()
     print(f"{len(calls)} API calls:", *calls, sep="\n  ")
-    # the configuration (`.gitlab` listed: no file), jobs, green pipeline, its jobs, 2 traces, note
-    assert incident.analysis["gitlab_calls"] == len(calls) == 7
+    # the configuration (`.gitlab` listed: no file), the project (its path verified for its id), the MR's labels
+    # now, jobs, green pipeline, its jobs, 2 traces, note
+    assert incident.analysis["gitlab_calls"] == len(calls) == 9
     assert calls[0].endswith("/repository/tree")
-    assert world.fake.calls[1].query.get("scope[]") == "failed"
+    assert world.fake.calls[3].query.get("scope[]") == "failed"
 
     # the next failure on the MR edits the same note (same failure: counted on the open incident)
     again = world.failed_pipeline(sha="d00d000000000000000000000000000000000002")

@@ -27,7 +27,7 @@ from bot.forges import gitlab_notes as notes
 from bot.forges import gitlab_repos as glrepos
 from bot.forges.gitlab_client import GitLabClient
 from bot.incidents.gitlab_context import PipelineInfo
-from bot.incidents.gitlab_forge import PROVIDER, GitLabForge
+from bot.incidents.gitlab_forge import PROVIDER, GitLabForge, verified_project
 from bot.incidents.outcome import Outcome
 from bot.incidents.pipeline import IncidentPipeline
 from bot.incidents.run import BOT_BRANCH_PREFIX
@@ -127,13 +127,10 @@ class GitLabCommandService:
         loose = parse_commands(event.body, short=True)
         if not loose:
             return "no command"
-        conn = await self.db.repositories.by_provider_id(PROVIDER, str(event.project_id))
-        project = event.project
-        if conn is not None and conn.removed_at is None:
-            if conn.full_name.casefold() != project.casefold():
-                return "project mismatch"
-            project = conn.full_name
         client = self._client()
+        project, conn = await verified_project(self.db, client, event.project_id, event.project)
+        if project is None:
+            return "project mismatch"
         if await glrepos.access_level(client, event.project_id, event.author_id) < DEVELOPER:
             if not strict:  # a `/fix` line of someone who may not command: maybe not a command at all
                 return "no command"

@@ -204,3 +204,15 @@ async def set_mr_labels(
     data = await client.put(f"{project_path(project)}/merge_requests/{int(iid)}", data=body)
     labels = data.get("labels") if isinstance(data, dict) else None
     return [str(x) for x in labels] if isinstance(labels, list) else []
+
+
+async def merge_request_labels(client: GitLabClient, project: int | str, iid: int) -> frozenset[str] | None:
+    """A merge request's labels now (`GET .../merge_requests/:iid`: a list of names); None if there is none."""
+    try:
+        data = await client.getitem(f"{project_path(project)}/merge_requests/{int(iid)}")
+    except gidgetlab.BadRequest as exc:
+        if _status(exc) == 404:
+            return None
+        raise
+    labels = data.get("labels") if isinstance(data, dict) else None
+    return frozenset(str(x) for x in labels[:100] if isinstance(x, str)) if isinstance(labels, list) else frozenset()

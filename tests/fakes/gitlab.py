@@ -28,7 +28,8 @@ A project's repository (`add_commit`: a snapshot of files with their git modes, 
 `POST .../repository/commits` with `actions` (201 with the commit; 400 for an `update` of a file that does not
 exist, a branch that exists without `force`, an unknown `start_sha`; 403 onto a protected branch). Merge requests:
 `POST .../merge_requests` (201 with `iid`, `web_url`, `labels`; 409 when one is open for the source branch, 400
-for a missing branch), `GET .../merge_requests/:iid/diffs` (paged). `POST .../jobs/:id/retry` (201 with the new
+for a missing branch), `GET .../merge_requests/:iid` (its `labels`, names), `GET .../merge_requests/:iid/diffs`
+(paged). `POST .../jobs/:id/retry` (201 with the new
 job; the old one is `retried` and leaves the pipeline's list; 403 when the job is not retryable).
 `GET .../members/all/:user_id` (200 with `access_level`, 404 for a non-member).
 """
@@ -186,6 +187,7 @@ class FakeGitLab:
         self.app.router.add_get(p + "/merge_requests/{iid}/diffs", self.merge_request_diffs)
         self.app.router.add_post(p + "/jobs/{job}/retry", self.retry_job)
         self.app.router.add_get(p + "/members/all/{user}", self.member)
+        self.app.router.add_get(p + "/merge_requests/{iid}", self.get_merge_request)
         self.app.router.add_put(p + "/merge_requests/{iid}", self.update_merge_request)
         self.app.router.add_post(p + "/merge_requests/{iid}/notes/{note}/award_emoji", self.award_emoji)
 
@@ -627,6 +629,11 @@ class FakeGitLab:
         project.jobs[new_id] = {**job, "id": new_id, "status": "pending", "retried": False, "failure_reason": None,
                                 "web_url": job["web_url"].rsplit("/", 1)[0] + f"/{new_id}"}
         return web.json_response(project.jobs[new_id], status=201)
+
+    async def get_merge_request(self, request: web.Request) -> web.Response:
+        project = self._project(request)
+        mr = project.merge_requests.get(int(request.match_info["iid"])) if request.match_info["iid"].isdigit() else None
+        return web.json_response(mr) if mr is not None else self._missing("Merge Request")
 
     async def update_merge_request(self, request: web.Request) -> web.Response:
         project = self._project(request, 20)
