@@ -402,11 +402,12 @@ class IncidentStore:
         """The fix PR exists: record the attempt (idempotent on its commit) and mark the incident."""
         now = utcnow()
         async with self._sessions.begin() as session:
-            row = {"id": new_id(), "created_at": now, "updated_at": now, "incident_id": incident_id, **attempt}
+            row = {"id": new_id(), "created_at": now, "updated_at": now, "incident_id": incident_id,
+                   "provider": "github", **attempt}
             stmt = _insert(session)(FixAttempt.__table__).values(**row)
             await session.execute(
                 stmt.on_conflict_do_update(
-                    index_elements=["repository_full_name", "branch", "commit_sha"],
+                    index_elements=["provider", "repository_full_name", "branch", "commit_sha"],
                     set_={"pr_number": stmt.excluded.pr_number, "pr_url": stmt.excluded.pr_url, "updated_at": now},
                 )
             )
@@ -417,27 +418,34 @@ class IncidentStore:
                         attempts=Incident.attempts + 1)
             )
             found = await session.execute(
-                select(FixAttempt).where(FixAttempt.repository_full_name == attempt["repository_full_name"],
+                select(FixAttempt).where(FixAttempt.provider == row["provider"],
+                                         FixAttempt.repository_full_name == attempt["repository_full_name"],
                                          FixAttempt.branch == attempt["branch"],
                                          FixAttempt.commit_sha == attempt["commit_sha"])
             )
             return found.scalar_one()
 
-    async def attempts_count(self, repository: str, *, pr_number: int | None, target_branch: str) -> int:
-        """Fix PRs already opened for this pull request (or, with no PR, for this branch)."""
+    async def attempts_count(
+        self, repository: str, *, pr_number: int | None, target_branch: str, provider: str = "github"
+    ) -> int:
+        """Fix PRs (MRs) already opened for this pull (merge) request (or, with none, for this branch)."""
         async with self._sessions() as session:
-            query = select(func.count()).select_from(FixAttempt).where(FixAttempt.repository_full_name == repository)
+            query = select(func.count()).select_from(FixAttempt).where(
+                FixAttempt.provider == provider, FixAttempt.repository_full_name == repository
+            )
             if pr_number is not None:
                 query = query.where(FixAttempt.source_pr_number == pr_number)
             else:
                 query = query.where(FixAttempt.target_branch == target_branch, FixAttempt.source_pr_number.is_(None))
             return int((await session.execute(query)).scalar_one())
 
-    async def attempt_for_branch(self, repository: str, branch: str) -> FixAttempt | None:
+    async def attempt_for_branch(self, repository: str, branch: str, provider: str = "github") -> FixAttempt | None:
+        """The newest fix attempt pushed to `branch` of the repository (project) on `provider`."""
         async with self._sessions() as session:
             result = await session.execute(
                 select(FixAttempt)
-                .where(FixAttempt.repository_full_name == repository, FixAttempt.branch == branch)
+                .where(FixAttempt.provider == provider, FixAttempt.repository_full_name == repository,
+                       FixAttempt.branch == branch)
                 .order_by(FixAttempt.created_at.desc())
                 .limit(1)
             )
