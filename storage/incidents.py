@@ -349,12 +349,15 @@ class IncidentStore:
                 return found
         return await self._batched_reads.any_resolvable((repository, branch, workflow_name, provider))
 
-    async def for_pull_request(self, repository: str, pr_number: int, limit: int = 10) -> list[Incident]:
+    async def for_pull_request(
+        self, repository: str, pr_number: int, limit: int = 10, *, provider: str = "github"
+    ) -> list[Incident]:
+        """The pull (merge) request's incidents on `provider`, newest first (those merged into another left out)."""
         async with self._sessions() as session:
             result = await session.execute(
                 select(Incident)
-                .where(Incident.repository_full_name == repository, Incident.pr_number == pr_number,
-                       Incident.status != MERGED)
+                .where(Incident.provider == provider, Incident.repository_full_name == repository,
+                       Incident.pr_number == pr_number, Incident.status != MERGED)
                 .order_by(Incident.created_at.desc())
                 .limit(limit)
             )
@@ -516,15 +519,7 @@ class IncidentStore:
     async def for_merge_request(
         self, repository: str, iid: int, *, provider: str = "gitlab", limit: int = 10
     ) -> list[Incident]:
-        async with self._sessions() as session:
-            result = await session.execute(
-                select(Incident)
-                .where(Incident.provider == provider, Incident.repository_full_name == repository,
-                       Incident.pr_number == iid, Incident.status != MERGED)
-                .order_by(Incident.created_at.desc())
-                .limit(limit)
-            )
-            return list(result.scalars())
+        return await self.for_pull_request(repository, iid, limit, provider=provider)
 
     async def claim_note(self, provider: str, repository: str, target: str, owner: str) -> tuple[ForgeNote, bool]:
         """(the note's row, whether we may write it first). Only one delivery ever creates a note."""
