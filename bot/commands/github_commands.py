@@ -14,7 +14,7 @@ from typing import Any
 import gidgethub
 
 from bot.commands.parser import Command
-from bot.commands.service import REPLY_MARKER, CommandService, Ran
+from bot.commands.service import REPLY_MARKER, CommandService, Comment, ForgeCommands, Ran
 from bot.commands.status import GITHUB
 from bot.config.effective import EffectiveConfig
 from bot.config.loader import load_github_config
@@ -72,35 +72,22 @@ class CommentEvent:
         return (self.action == "created" and self.on_pull_request and not self.from_bot
                 and bool(self.repo) and self.pr_number > 0 and self.comment_id > 0)
 
+    def comment(self) -> Comment:
+        return Comment(self.repo, self.pr_number, self.comment_id, self.author, self.body, self.commandable)
 
-class GitHubCommands:
+
+class GitHubCommands(ForgeCommands):
     """One commanding comment on a GitHub pull request."""
 
     provider = "github"
     nouns = GITHUB
+    refusal = gidgethub.BadRequest
 
     def __init__(self, db: Database, settings: Settings, github: Callable[[], GitHubClient], owner: str,
                  event: CommentEvent) -> None:
-        self.db = db
-        self.settings = settings
+        super().__init__(db, settings, owner, event.comment())
         self.github = github
-        self.owner = owner
         self.event = event
-        self.repo = event.repo
-        self.number = event.pr_number
-        self.comment_id = event.comment_id
-        self.author = event.author
-
-    @property
-    def commandable(self) -> bool:
-        return self.event.commandable
-
-    @property
-    def body(self) -> str:
-        return self.event.body
-
-    def http_status(self, exc: BaseException) -> int | None:
-        return int(exc.status_code) if isinstance(exc, gidgethub.BadRequest) else None
 
     async def verified(self) -> bool:
         return True  # a GitHub delivery's repository is the one its installation (or hook) secret verified
@@ -114,24 +101,25 @@ class GitHubCommands:
         return event.association == "OWNER" or await can_write(self.github(), event.repo, event.author)
 
     async def react(self, name: str) -> None:
-        await repos.add_reaction(self.github(), self.repo, self.comment_id, name)  # 200 if already there
+        await repos.add_reaction(self.github(), self.event.repo, self.event.comment_id, name)  # 200 if there
 
     async def refuse(self) -> None:
         await self.react(REFUSED_REACTION)
 
     async def reply(self, body: str) -> int:
-        return await repos.create_comment(self.github(), self.repo, self.number, body)
+        return await repos.create_comment(self.github(), self.event.repo, self.event.pr_number, body)
 
     async def load_config(self) -> EffectiveConfig:
-        conn = await self.db.installations.repository(self.repo)
+        repo = self.event.repo
+        conn = await self.db.installations.repository(repo)
         branch = self.event.repository.get("default_branch")
-        return await load_github_config(self.github(), self.settings, conn, self.repo, str(branch) if branch else None)
+        return await load_github_config(self.github(), self.settings, conn, repo, str(branch) if branch else None)
 
     async def add_label(self, label: str) -> None:
-        await repos.add_labels(self.github(), self.repo, self.number, [label])
+        await repos.add_labels(self.github(), self.event.repo, self.event.pr_number, [label])
 
     async def remove_label(self, label: str) -> bool:
-        return await repos.remove_label(self.github(), self.repo, self.number, label)
+        return await repos.remove_label(self.github(), self.event.repo, self.event.pr_number, label)
 
     async def run_command(self, name: str, command: Command, config: EffectiveConfig | None) -> str | Ran:
         gh, event = self.github(), self.event

@@ -16,7 +16,7 @@ from typing import Any
 import gidgetlab
 
 from bot.commands.parser import Command
-from bot.commands.service import CommandService, Ran
+from bot.commands.service import CommandService, Comment, ForgeCommands, Ran
 from bot.commands.status import GITLAB
 from bot.config.effective import EffectiveConfig
 from bot.config.loader import load_gitlab_config
@@ -89,6 +89,9 @@ class NoteEvent:
                 and self.project_id > 0 and self.mr_iid > 0 and self.note_id > 0 and self.author_id > 0
                 and not self.body.lstrip().startswith(OWN_NOTE))
 
+    def comment(self) -> Comment:
+        return Comment(self.project, self.mr_iid, self.note_id, self.author, self.body, self.commandable)
+
 
 def _int(value: object) -> int:
     if isinstance(value, bool):
@@ -100,23 +103,18 @@ def _int(value: object) -> int:
     return 0
 
 
-class GitLabCommands:
+class GitLabCommands(ForgeCommands):
     """One commanding note on a GitLab merge request."""
 
     provider = PROVIDER
     nouns = GITLAB
+    refusal = gidgetlab.BadRequest
 
     def __init__(self, db: Database, settings: Settings, gitlab: Callable[[], GitLabClient | None], owner: str,
                  event: NoteEvent) -> None:
-        self.db = db
-        self.settings = settings
+        super().__init__(db, settings, owner, event.comment())  # its `repo`: the verified path, once checked
         self.gitlab = gitlab
-        self.owner = owner
         self.event = event
-        self.repo = event.project  # the recorded (or GitLab's) path once verified
-        self.number = event.mr_iid
-        self.comment_id = event.note_id
-        self.author = event.author
         self._conn: RepositoryConnection | None = None
 
     def _client(self) -> GitLabClient:
@@ -124,21 +122,10 @@ class GitLabCommands:
         assert client is not None, "checked by the caller"
         return client
 
-    @property
-    def commandable(self) -> bool:
-        return self.event.commandable
-
-    @property
-    def body(self) -> str:
-        return self.event.body
-
-    def http_status(self, exc: BaseException) -> int | None:
-        return int(exc.status_code) if isinstance(exc, gidgetlab.BadRequest) else None
-
     async def verified(self) -> bool:
         path, self._conn = await verified_project(self.db, self._client(), self.event.project_id, self.event.project)
         if path is not None:
-            self.repo = path
+            self.comment.repo = path
         return path is not None
 
     async def may_command(self) -> bool:
@@ -161,7 +148,7 @@ class GitLabCommands:
         """The project's effective configuration (`.gitlab/devflowfix.yml` on its default branch)."""
         event = self.event
         conn = self._conn or await self.db.repositories.by_provider_id(PROVIDER, str(event.project_id))
-        return await load_gitlab_config(self._client(), self.settings, conn, self.repo, None,
+        return await load_gitlab_config(self._client(), self.settings, conn, self.comment.repo, None,
                                         project_id=event.project_id)
 
     async def add_label(self, label: str) -> None:
@@ -172,7 +159,7 @@ class GitLabCommands:
         return True  # GitLab answers with the labels after: removed, or it was not there; either way it is gone
 
     async def run_command(self, name: str, command: Command, config: EffectiveConfig | None) -> str | Ran:
-        event, client, project = self.event, self._client(), self.repo
+        event, client, project = self.event, self._client(), self.comment.repo
         if name in ("explain", "analyze", "fix") and (event.source_branch or "").startswith(BOT_BRANCH_PREFIX):
             return "This is a DevFlowFix fix merge request: its pipelines are only verified, never explained or fixed."
         if command.run_repo is not None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import ClassVar, Protocol
 
 from bot.commands.parser import Command, help_text, parse_commands
 from bot.commands.status import StatusNouns, status_text
@@ -41,25 +41,44 @@ class Ran:
     link: str
 
 
+@dataclass
+class Comment:
+    """A commanding comment (note), forge-neutral: where it is, who wrote it, what it says."""
+
+    repo: str  # the repository (project) path the commands are keyed by (GitLab: the verified path, once checked)
+    number: int  # the pull (merge) request
+    comment_id: int
+    author: str
+    body: str
+    commandable: bool  # a new one by a person on a pull (merge) request: the only ones that may command
+
+
+class ForgeCommands:
+    """What both forges' command adapters hold: the comment, and the forge's refusals (a 4xx is a reply too)."""
+
+    refusal: ClassVar[type[Exception]]  # gidgethub's or gidgetlab's BadRequest (with `status_code`)
+
+    def __init__(self, db: Database, settings: Settings, owner: str, comment: Comment) -> None:
+        self.db = db
+        self.settings = settings
+        self.owner = owner
+        self.comment = comment
+
+    def http_status(self, exc: BaseException) -> int | None:
+        """The HTTP status of the forge's refusal `exc`, None for anything else."""
+        if not isinstance(exc, self.refusal):
+            return None
+        return int(getattr(exc, "status_code", 0)) or None
+
+
 class CommandForge(Protocol):
     """One commanding comment (note) on its forge."""
 
     provider: str
     nouns: StatusNouns
-    repo: str  # the repository (project) path the commands are keyed by
-    number: int  # the pull (merge) request
-    comment_id: int
-    author: str
+    comment: Comment
 
-    @property
-    def commandable(self) -> bool: ...
-
-    @property
-    def body(self) -> str: ...
-
-    def http_status(self, exc: BaseException) -> int | None:
-        """The HTTP status of the forge's refusal `exc` (a 4xx answer is a reply too), None for anything else."""
-        ...
+    def http_status(self, exc: BaseException) -> int | None: ...
 
     async def verified(self) -> bool:
         """Whether the comment's repository (project) is the one the delivery was verified for."""
@@ -109,11 +128,11 @@ class CommandService:
 
     async def handle(self) -> str:
         """Run the comment's commands once; returns what happened (for logs and tests)."""
-        forge = self.forge
-        if not forge.commandable:
+        forge, comment = self.forge, self.forge.comment
+        if not comment.commandable:
             return "ignored"
-        strict = parse_commands(forge.body)
-        loose = parse_commands(forge.body, short=True)
+        strict = parse_commands(comment.body)
+        loose = parse_commands(comment.body, short=True)
         if not loose:
             return "no command"
         if not await forge.verified():
@@ -134,7 +153,7 @@ class CommandService:
         if not names:
             return "no command"
         row = await self.db.commands.claim(
-            forge.repo, forge.comment_id, self.owner, pr_number=forge.number, author=forge.author,
+            comment.repo, comment.comment_id, self.owner, pr_number=comment.number, author=comment.author,
             commands=names, provider=forge.provider,
         )
         if row is None:
@@ -150,8 +169,8 @@ class CommandService:
                 status = forge.http_status(exc)
                 if status is None:
                     raise
-                log.warning("command %s on %s %s%s failed: HTTP %s", name, forge.repo, forge.nouns.ref,
-                            forge.number, status)
+                log.warning("command %s on %s%s%s failed: HTTP %s", name, comment.repo, forge.nouns.ref,
+                            comment.number, status)
                 results[name] = f"That did not work: {forge.nouns.forge} answered HTTP {status}."
             await self.db.commands.record(row.id, self.owner, name, results[name])
         if row.reply_comment_id is None:
@@ -163,7 +182,7 @@ class CommandService:
     # ---- the commands
     async def run(self, name: str, command: Command | None = None) -> str:
         """One command's answer."""
-        forge, nouns = self.forge, self.forge.nouns
+        forge, nouns, comment = self.forge, self.forge.nouns, self.forge.comment
         command = command or Command(name, 0)
         if name == "help":
             return help_text(short=(await self.load_config()).short_commands)
@@ -171,12 +190,13 @@ class CommandService:
             return f"The effective configuration of this {nouns.repository}:\n\n" + (await self.load_config()).render()
         if name == "status":
             config = await self.load_config()
-            state = await self.db.pull_requests.get(forge.repo, forge.number, provider=forge.provider)
-            incidents = await self.db.incidents.for_pull_request(forge.repo, forge.number, provider=forge.provider)
+            state = await self.db.pull_requests.get(comment.repo, comment.number, provider=forge.provider)
+            incidents = await self.db.incidents.for_pull_request(comment.repo, comment.number,
+                                                                 provider=forge.provider)
             return status_text(config, state, incidents, nouns)
         if name in ("ignore", "resume"):
-            await self.db.pull_requests.set_ignored(forge.repo, forge.number, name == "ignore", by=forge.author,
-                                                    provider=forge.provider)
+            await self.db.pull_requests.set_ignored(comment.repo, comment.number, name == "ignore",
+                                                    by=comment.author, provider=forge.provider)
             if name == "ignore":
                 return (f"I will leave this {nouns.change}'s failures alone (no analysis, {nouns.thread} or fix) "
                         "until `/devflowfix resume`.")
@@ -200,8 +220,8 @@ class CommandService:
 
     async def _gate(self) -> str | None:
         """Why a run command is not done here (None: it is)."""
-        forge, nouns = self.forge, self.forge.nouns
-        state = await self.db.pull_requests.get(forge.repo, forge.number, provider=forge.provider)
+        forge, nouns, comment = self.forge, self.forge.nouns, self.forge.comment
+        state = await self.db.pull_requests.get(comment.repo, comment.number, provider=forge.provider)
         if state is not None and state.ignored:
             return f"I am ignoring this {nouns.change} (`/devflowfix ignore`): `/devflowfix resume` first."
         config = await self.load_config()
