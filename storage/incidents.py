@@ -124,7 +124,8 @@ class _BatchedReads:
             .distinct()
         )
         async with self._sessions() as session:
-            return {tuple(row) for row in (await session.execute(query)).all()}  # type: ignore[misc]
+            rows = (await session.execute(query)).all()
+        return {(repo, branch, workflow, provider) for repo, branch, workflow, provider in rows}
 
 
 class IncidentStore:
