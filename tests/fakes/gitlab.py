@@ -281,6 +281,13 @@ class FakeGitLab:
         }
         if not simple:
             level = project.members.get(as_user) if as_user is not None else 50
+            group = project.path.rsplit("/", 1)[0]
+            data.update(
+                namespace={"id": 9000 + project.id, "name": group.rsplit("/", 1)[-1], "path": group.rsplit("/", 1)[-1],
+                           "kind": "group", "full_path": group, "web_url": f"https://gitlab.example/groups/{group}"},
+                http_url_to_repo=f"{web_url}.git", ssh_url_to_repo=f"git@gitlab.example:{project.path}.git",
+                archived=False, empty_repo=False,
+            )
             data.update(visibility=project.visibility, permissions={
                 "project_access": {"access_level": level, "notification_level": 3} if level else None,
                 "group_access": None,
