@@ -13,8 +13,9 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from storage.models import CommandComment
+from storage.models import CommandComment, table_of
 from storage.types import utcnow
+from storage.upsert import dialect_name
 
 RUNNING = "running"
 DONE = "done"
@@ -35,8 +36,8 @@ class CommandStore:
         """
         now = utcnow()
         async with self._sessions.begin() as session:
-            insert = sqlite_insert if session.bind.dialect.name == "sqlite" else pg_insert
-            stmt = insert(CommandComment.__table__).values(
+            insert = sqlite_insert if dialect_name(session) == "sqlite" else pg_insert
+            stmt = insert(table_of(CommandComment)).values(
                 provider=provider, repository_full_name=repository, comment_id=comment_id, pr_number=pr_number,
                 author=author, commands=commands, status=RUNNING, results={}, created_at=now, updated_at=now,
             )

@@ -64,7 +64,7 @@ class ConnectionStore:
         ]
         async with self._sessions.begin() as session:
             await upsert(
-                session, OAuthConnection.__table__, values,
+                session, OAuthConnection, values,
                 conflict=["user_id", "provider", "kind", "repository_full_name"], update=replaced,
             )
             # A new grant starts a new refresh chain: bump the generation so an old lease holder cannot write.

@@ -18,7 +18,7 @@ from sqlalchemy import false, func, or_, select, true, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
-from storage.models import WebhookDelivery
+from storage.models import WebhookDelivery, table_of
 from storage.types import compress, decompress, utcnow
 
 log = logging.getLogger(__name__)
@@ -226,7 +226,10 @@ class DeliveryWriter:
     async def claim(self, delivery_pk: int, *, lease: dt.timedelta, steal: bool = False) -> ClaimedDelivery | None:
         """`DeliveryStore.claim` in the next group commit: the claimed delivery, or None if it isn't ours."""
         future: asyncio.Future[ClaimedDelivery | None] = asyncio.get_running_loop().create_future()
-        return await self._mark(_Mark("claim", delivery_pk, future, when=utcnow() + lease, steal=steal))
+        claimed: ClaimedDelivery | None = await self._mark(
+            _Mark("claim", delivery_pk, future, when=utcnow() + lease, steal=steal)
+        )
+        return claimed
 
     def finish_soon(self, delivery_pk: int, status: str, error: str | None = None) -> asyncio.Future[None]:
         """Mark the delivery finished in the next group commit; the future is done once that is durable."""
@@ -374,7 +377,7 @@ class DeliveryWriter:
     async def _write(
         self, deliveries: Sequence[NewDelivery], marks: Sequence[_Mark] = ()
     ) -> tuple[dict[tuple[str, str], int], list[Any]]:
-        table = WebhookDelivery.__table__
+        table = table_of(WebhookDelivery)
         async with self._engine.begin() as conn:
             inserted: dict[tuple[str, str], int] = {}
             if deliveries:

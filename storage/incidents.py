@@ -22,6 +22,7 @@ from sqlalchemy.orm import aliased
 
 from storage.models import FixAttempt, ForgeNote, Incident, LLMUsage, WorkflowRun, new_id
 from storage.types import utcnow
+from storage.upsert import dialect_name
 
 OPEN = "open"
 MERGED = "merged"
@@ -35,7 +36,7 @@ log = logging.getLogger(__name__)
 
 
 def _insert(session: AsyncSession) -> Any:
-    return sqlite_insert if session.bind.dialect.name == "sqlite" else pg_insert
+    return sqlite_insert if dialect_name(session) == "sqlite" else pg_insert
 
 
 def _rows(result: Any) -> int:
@@ -123,7 +124,8 @@ class _BatchedReads:
             .distinct()
         )
         async with self._sessions() as session:
-            return {tuple(row) for row in (await session.execute(query)).all()}  # type: ignore[misc]
+            rows = (await session.execute(query)).all()
+        return {(repo, branch, workflow, provider) for repo, branch, workflow, provider in rows}
 
 
 class IncidentStore:
@@ -348,12 +350,15 @@ class IncidentStore:
                 return found
         return await self._batched_reads.any_resolvable((repository, branch, workflow_name, provider))
 
-    async def for_pull_request(self, repository: str, pr_number: int, limit: int = 10) -> list[Incident]:
+    async def for_pull_request(
+        self, repository: str, pr_number: int, limit: int = 10, *, provider: str = "github"
+    ) -> list[Incident]:
+        """The pull (merge) request's incidents on `provider`, newest first (those merged into another left out)."""
         async with self._sessions() as session:
             result = await session.execute(
                 select(Incident)
-                .where(Incident.repository_full_name == repository, Incident.pr_number == pr_number,
-                       Incident.status != MERGED)
+                .where(Incident.provider == provider, Incident.repository_full_name == repository,
+                       Incident.pr_number == pr_number, Incident.status != MERGED)
                 .order_by(Incident.created_at.desc())
                 .limit(limit)
             )
@@ -366,7 +371,7 @@ class IncidentStore:
         async with self._sessions.begin() as session:
             me = await session.get(Incident, incident_id)
             assert me is not None
-            if session.bind.dialect.name == "postgresql":
+            if dialect_name(session) == "postgresql":
                 # two incidents claiming the same branch at once: serialise them (SQLite serialises writers itself)
                 key = f"fix:{me.repository_full_name}:{target_branch}"
                 await session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": key})
@@ -401,11 +406,12 @@ class IncidentStore:
         """The fix PR exists: record the attempt (idempotent on its commit) and mark the incident."""
         now = utcnow()
         async with self._sessions.begin() as session:
-            row = {"id": new_id(), "created_at": now, "updated_at": now, "incident_id": incident_id, **attempt}
+            row = {"id": new_id(), "created_at": now, "updated_at": now, "incident_id": incident_id,
+                   "provider": "github", **attempt}
             stmt = _insert(session)(FixAttempt.__table__).values(**row)
             await session.execute(
                 stmt.on_conflict_do_update(
-                    index_elements=["repository_full_name", "branch", "commit_sha"],
+                    index_elements=["provider", "repository_full_name", "branch", "commit_sha"],
                     set_={"pr_number": stmt.excluded.pr_number, "pr_url": stmt.excluded.pr_url, "updated_at": now},
                 )
             )
@@ -416,27 +422,34 @@ class IncidentStore:
                         attempts=Incident.attempts + 1)
             )
             found = await session.execute(
-                select(FixAttempt).where(FixAttempt.repository_full_name == attempt["repository_full_name"],
+                select(FixAttempt).where(FixAttempt.provider == row["provider"],
+                                         FixAttempt.repository_full_name == attempt["repository_full_name"],
                                          FixAttempt.branch == attempt["branch"],
                                          FixAttempt.commit_sha == attempt["commit_sha"])
             )
             return found.scalar_one()
 
-    async def attempts_count(self, repository: str, *, pr_number: int | None, target_branch: str) -> int:
-        """Fix PRs already opened for this pull request (or, with no PR, for this branch)."""
+    async def attempts_count(
+        self, repository: str, *, pr_number: int | None, target_branch: str, provider: str = "github"
+    ) -> int:
+        """Fix PRs (MRs) already opened for this pull (merge) request (or, with none, for this branch)."""
         async with self._sessions() as session:
-            query = select(func.count()).select_from(FixAttempt).where(FixAttempt.repository_full_name == repository)
+            query = select(func.count()).select_from(FixAttempt).where(
+                FixAttempt.provider == provider, FixAttempt.repository_full_name == repository
+            )
             if pr_number is not None:
                 query = query.where(FixAttempt.source_pr_number == pr_number)
             else:
                 query = query.where(FixAttempt.target_branch == target_branch, FixAttempt.source_pr_number.is_(None))
             return int((await session.execute(query)).scalar_one())
 
-    async def attempt_for_branch(self, repository: str, branch: str) -> FixAttempt | None:
+    async def attempt_for_branch(self, repository: str, branch: str, provider: str = "github") -> FixAttempt | None:
+        """The newest fix attempt pushed to `branch` of the repository (project) on `provider`."""
         async with self._sessions() as session:
             result = await session.execute(
                 select(FixAttempt)
-                .where(FixAttempt.repository_full_name == repository, FixAttempt.branch == branch)
+                .where(FixAttempt.provider == provider, FixAttempt.repository_full_name == repository,
+                       FixAttempt.branch == branch)
                 .order_by(FixAttempt.created_at.desc())
                 .limit(1)
             )
@@ -507,15 +520,7 @@ class IncidentStore:
     async def for_merge_request(
         self, repository: str, iid: int, *, provider: str = "gitlab", limit: int = 10
     ) -> list[Incident]:
-        async with self._sessions() as session:
-            result = await session.execute(
-                select(Incident)
-                .where(Incident.provider == provider, Incident.repository_full_name == repository,
-                       Incident.pr_number == iid, Incident.status != MERGED)
-                .order_by(Incident.created_at.desc())
-                .limit(limit)
-            )
-            return list(result.scalars())
+        return await self.for_pull_request(repository, iid, limit, provider=provider)
 
     async def claim_note(self, provider: str, repository: str, target: str, owner: str) -> tuple[ForgeNote, bool]:
         """(the note's row, whether we may write it first). Only one delivery ever creates a note."""

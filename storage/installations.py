@@ -39,7 +39,7 @@ class InstallationStore:
         }
         async with self._sessions.begin() as session:
             await upsert(
-                session, Installation.__table__, values, conflict=["id"],
+                session, Installation, values, conflict=["id"],
                 update=[k for k in values if k not in ("id", "created_at")],
             )
 
@@ -92,7 +92,7 @@ class InstallationStore:
                     values["is_private"] = bool(repo["private"])
                     update.append("is_private")
                 await upsert(
-                    session, RepositoryConnection.__table__, values,
+                    session, RepositoryConnection, values,
                     conflict=["provider", "repository_id"], update=update,
                 )
                 count += 1

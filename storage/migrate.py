@@ -65,7 +65,7 @@ def apply_job_schema_sync(database_url: str) -> bool:
             if row is not None and row[0] is not None:
                 return False
             with conn.transaction():
-                conn.execute(SchemaManager.get_schema())  # type: ignore[arg-type]
+                conn.execute(SchemaManager.get_schema())
             return True
         finally:
             conn.execute("SELECT pg_advisory_unlock(%s)", (JOB_SCHEMA_LOCK,))

@@ -19,6 +19,7 @@ from sqlalchemy import (
     LargeBinary,
     MetaData,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
@@ -47,6 +48,13 @@ class Base(DeclarativeBase):
         dict[str, Any]: JSON(),
         list[Any]: JSON(),
     }
+
+
+def table_of(model: type[Base]) -> Table:
+    """The model's table (SQLAlchemy types `__table__` as any FromClause; a declarative model's is a Table)."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
 
 
 class Timestamps:
@@ -282,9 +290,12 @@ class FixAttempt(Timestamps, Base):
     """One fix pull request the bot opened for an incident, and how its own CI run ended (the history)."""
 
     __tablename__ = "fix_attempts"
-    __table_args__ = (UniqueConstraint("repository_full_name", "branch", "commit_sha", name="uq_fix_attempts_commit"),)
+    __table_args__ = (
+        UniqueConstraint("provider", "repository_full_name", "branch", "commit_sha", name="uq_fix_attempts_commit"),
+    )
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     incident_id: Mapped[str] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
+    provider: Mapped[str] = mapped_column(String(20), default="github")
     repository_full_name: Mapped[str] = mapped_column(String(255))
     source_pr_number: Mapped[int | None] = mapped_column(Integer)  # the PR whose failure it fixes, if any
     target_branch: Mapped[str] = mapped_column(String(255))

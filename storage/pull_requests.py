@@ -23,7 +23,7 @@ class PullRequestStore:
         now = utcnow()
         async with self._sessions.begin() as session:
             await upsert(
-                session, PullRequestState.__table__,
+                session, PullRequestState,
                 {"provider": provider, "repository_full_name": repository, "pr_number": int(pr_number),
                  "ignored": ignored, "changed_by": by, "created_at": now, "updated_at": now},
                 conflict=("provider", "repository_full_name", "pr_number"),

@@ -86,7 +86,7 @@ class RepositoryStore:
         changed = ("full_name", "user_id", "oauth_connection_id", "webhook_id", "webhook_secret_enc", "is_private",
                    "default_branch", "removed_at", "updated_at")
         async with self._sessions.begin() as session:
-            await upsert(session, RepositoryConnection.__table__, values, conflict=("provider", "repository_id"),
+            await upsert(session, RepositoryConnection, values, conflict=("provider", "repository_id"),
                          update=changed)
         row = await self.by_provider_id("gitlab", project_id)
         assert row is not None
@@ -117,7 +117,7 @@ class RepositoryStore:
         changed = ("full_name", "installation_id", "user_id", "oauth_connection_id", "webhook_id",
                    "webhook_secret_enc", "is_private", "default_branch", "removed_at", "is_enabled", "updated_at")
         async with self._sessions.begin() as session:
-            await upsert(session, RepositoryConnection.__table__, values, conflict=("provider", "repository_id"),
+            await upsert(session, RepositoryConnection, values, conflict=("provider", "repository_id"),
                          update=changed)
         row = await self.by_provider_id("github", repository_id)
         assert row is not None

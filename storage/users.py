@@ -57,7 +57,7 @@ class UserStore:
         }
         async with self._sessions.begin() as session:
             await upsert(
-                session, User.__table__, values, conflict=["github_user_id"], update=["github_login", "updated_at"]
+                session, User, values, conflict=["github_user_id"], update=["github_login", "updated_at"]
             )
         user = await self.by_github_id(github_user_id)
         assert user is not None
@@ -83,7 +83,7 @@ class UserStore:
         }
         async with self._sessions.begin() as session:
             await upsert(
-                session, User.__table__, values, conflict=["gitlab_user_id"], update=["gitlab_username", "updated_at"]
+                session, User, values, conflict=["gitlab_user_id"], update=["gitlab_username", "updated_at"]
             )
         user = await self.by_gitlab_id(gitlab_user_id)
         assert user is not None

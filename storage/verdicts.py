@@ -27,7 +27,7 @@ class VerdictStore:
         now = utcnow()
         async with self._sessions.begin() as session:
             for key in dict.fromkeys(keys):
-                await insert_new(session, FlakyFailure.__table__, {
+                await insert_new(session, FlakyFailure, {
                     "provider": provider, "repository_full_name": repository, "key": key, "failures": 0,
                     "flakes": 0, "signature": signature, "created_at": now, "updated_at": now,
                 }, conflict=("provider", "repository_full_name", "key"))
@@ -81,7 +81,7 @@ class VerdictStore:
         where = (DefaultBranchIssue.provider == provider, DefaultBranchIssue.repository_full_name == repository,
                  DefaultBranchIssue.workflow_name == workflow, DefaultBranchIssue.signature == signature)
         async with self._sessions.begin() as session:
-            created = await insert_new(session, DefaultBranchIssue.__table__, {
+            created = await insert_new(session, DefaultBranchIssue, {
                 "provider": provider, "repository_full_name": repository, "workflow_name": workflow,
                 "signature": signature, "state": "creating", "claimed_by": owner, "incident_id": incident_id,
                 "created_at": now, "updated_at": now,
@@ -130,7 +130,7 @@ class VerdictStore:
     async def first_config_report(self, provider: str, repository: str, blob: str) -> bool:
         """True for the first process to report this file's blob; every other one stays quiet."""
         async with self._sessions.begin() as session:
-            return await insert_new(session, ConfigReport.__table__, {
+            return await insert_new(session, ConfigReport, {
                 "provider": provider, "repository_full_name": repository, "blob": blob[:128],
                 "created_at": utcnow(),
             }, conflict=("provider", "repository_full_name", "blob"))

@@ -123,3 +123,23 @@ async def test_notes_that_must_not_command(world: World) -> None:
     await world.client.app[QUEUE].join(timeout=60)
     assert replies(world) == [] and await world.incidents() == []
     assert not world.calls("GET", f"/members/all/{USER}")
+
+
+
+async def test_a_note_naming_another_projects_path_is_refused(world: World) -> None:
+    """Project 1's id and the global secret (project 1 is not connected) with project 2's path: GitLab says what
+    project 1's path is, so no command runs and nothing is written or claimed under project 2's path."""
+    other = world.fake.add_project(2, "gitlab-org/other", members={USER: 40})
+    world.project.members[USER] = 40
+    world.llm.answer({**fix_answer(), "fix": None})
+    world.failed_pipeline()
+    await command(world, "/devflowfix status", note_id=NOTE_ID + 1)
+    payload = note_payload("/devflowfix explain", note_id=NOTE_ID + 2)
+    payload["project"]["path_with_namespace"] = other.path
+    status, _ = await send_gitlab(world.client, "Note Hook", payload, delivery=str(uuid.uuid4()))
+    assert status == 202
+    await world.client.app[QUEUE].join(timeout=60)
+    [reply] = replies(world)  # the first note's; the forged one got none
+    assert "> /devflowfix status" in reply["body"]
+    assert await world.incidents() == [] and world.llm.received == [] and other.mr_notes(1) == []
+    assert world.calls("GET", f"/projects/{PROJECT_ID}")  # what GitLab says the project's path is

@@ -188,11 +188,12 @@ async def test_failed_mr_pipeline_gets_one_note_edited_on_the_next_failure(world
     assert incident.analysis["baseline_used"] is True
     calls = world.fake.api_calls()
     print(f"{len(calls)} API calls:", *calls, sep="\n  ")
-    # the configuration (`.gitlab` listed: no file), the MR (its head now), jobs, green pipeline, its jobs,
-    # 2 traces, the target branch's latest pipeline (is the failure pre-existing?), note
-    assert incident.analysis["gitlab_calls"] == len(calls) == 9
+    # the configuration (`.gitlab` listed: no file), the project (its path verified for its id), the MR (its head
+    # and labels now), jobs, green pipeline, its jobs, 2 traces, the target branch's latest pipeline (is the
+    # failure pre-existing?), note
+    assert incident.analysis["gitlab_calls"] == len(calls) == 10
     assert calls[0].endswith("/repository/tree")
-    assert world.fake.calls[2].query.get("scope[]") == "failed"
+    assert world.fake.calls[3].query.get("scope[]") == "failed"
 
     # the next failure on the MR edits the same note (same failure: counted on the open incident)
     again = world.failed_pipeline(sha="d00d000000000000000000000000000000000002")

@@ -380,3 +380,35 @@ async def test_a_project_secret_cannot_speak_for_another_projects_path(
     assert still.status == "open"
     assert await id_services.db.incidents.for_merge_request("ACME/Api", 1) == []  # keyed by the recorded path
     assert [i.repository_full_name for i in await id_services.db.incidents.for_merge_request("acme/api", 1)]
+
+
+async def test_an_unconnected_projects_delivery_cannot_speak_for_another_projects_path(
+    id_client: TestClient, id_services: Services, fake_gitlab: FakeGitLab, world: dict[int, FakeProject],
+) -> None:
+    """The global secret, project 1's id (not connected), project 2's path: the door cannot tell (no API call before
+    the answer), so the work asks GitLab what project 1's path is (`GET /projects/1`, once) and refuses it; it can
+    neither open nor resolve project 2's incidents. Incidents are keyed by the path GitLab gives the id."""
+    id_services.settings.gitlab_token = SecretStr(API_TOKEN)
+    web = failed_pipeline(fake_gitlab, world[2])  # project 2 (global secret) has an open incident
+    assert (await send_gitlab(id_client, "Pipeline Hook", web, token=GITLAB_SECRET))[0] == 202
+    await id_client.app[QUEUE].join(timeout=60)
+    [open_one] = await id_services.db.incidents.for_merge_request("acme/web", 1)
+    assert open_one.status == "open" and world[2].mr_notes(1)
+
+    for status in ("success", "failed"):
+        forged = failed_pipeline(fake_gitlab, world[1])
+        forged["object_attributes"]["status"] = status
+        forged["project"]["path_with_namespace"] = "acme/web"  # project 1's id, the global secret
+        assert (await send_gitlab(id_client, "Pipeline Hook", forged, token=GITLAB_SECRET))[0] == 202
+        await id_client.app[QUEUE].join(timeout=60)
+    [still] = await id_services.db.incidents.for_merge_request("acme/web", 1)
+    assert still.status == "open" and still.run_id == open_one.run_id
+    assert world[1].mr_notes(1) == [] and len(world[2].mr_notes(1)) == 1
+    assert any(c.path == "/api/v4/projects/1" for c in fake_gitlab.calls)  # GitLab says what project 1's path is
+
+    forged["project"]["path_with_namespace"] = "ACME/Api"  # GitLab's paths are case-insensitive
+    assert (await send_gitlab(id_client, "Pipeline Hook", forged, token=GITLAB_SECRET))[0] == 202
+    await id_client.app[QUEUE].join(timeout=60)
+    assert await id_services.db.incidents.for_merge_request("ACME/Api", 1) == []
+    [mine] = await id_services.db.incidents.for_merge_request("acme/api", 1)  # keyed by GitLab's path
+    assert mine.repository_full_name == "acme/api" and world[1].mr_notes(1)

@@ -75,3 +75,26 @@ async def test_the_analyzer_names_repository_paths(world: World) -> None:
     trees = world.fake.calls("GET", f"/repos/{REPO}/git/trees/{world.head_sha}")
     logs = [r for r in world.fake.requests if r.path.endswith("/logs")]
     assert len(trees) == 1 and world.fake.requests.index(trees[0]) < world.fake.requests.index(logs[0])
+
+
+async def test_fix_attempts_of_the_two_forges_never_collide(db: Database) -> None:
+    """The same path, PR/MR number, branch and commit on GitHub and on GitLab: two attempts, each counted and found
+    on its own forge only."""
+    store = db.incidents
+    ids = {}
+    for provider in ("github", "gitlab"):
+        incident = await store.claim_run({"provider": provider, "repository_full_name": "acme/app", "run_id": 7,
+                                          "workflow_name": "CI", "head_branch": "feature"})
+        ids[provider] = incident.id
+        await store.fix_opened(incident.id, {
+            "provider": provider, "repository_full_name": "acme/app", "source_pr_number": 1,
+            "target_branch": "feature", "branch": "devflowfix/abc", "commit_sha": "c" * 40, "pr_number": 9,
+        })
+    assert ids["github"] != ids["gitlab"]
+    for provider in ("github", "gitlab"):
+        assert await store.attempts_count("acme/app", pr_number=1, target_branch="feature", provider=provider) == 1
+        attempt = await store.attempt_for_branch("acme/app", "devflowfix/abc", provider=provider)
+        assert attempt is not None and attempt.provider == provider and attempt.incident_id == ids[provider]
+        [mine] = await store.attempts_of(ids[provider])
+        assert mine.id == attempt.id
+    assert await store.attempts_count("acme/app", pr_number=1, target_branch="feature", provider="other") == 0

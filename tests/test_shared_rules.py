@@ -57,6 +57,14 @@ class Side:
     async def incidents(self) -> list[Incident]:
         return await self.world.incidents()  # type: ignore[no-any-return]
 
+    def label_now(self, label: str) -> None:
+        """The PR (#7) or MR (!1) has `label` now: added after the event was sent, so not in its payload."""
+        if self.forge == "github":
+            self.world.repo.pulls[7]["labels"] = [{"name": label}]
+        else:
+            self.world.project.merge_requests[1] = {"iid": 1, "labels": [label], "state": "opened",
+                                                    "source_branch": gl.BRANCH, "target_branch": "main"}
+
     async def connect(self, **values: Any) -> None:
         """The repository's connection row, with `values` (is_enabled, auto_pr_enabled, ...)."""
         if self.forge == "github":
@@ -96,6 +104,14 @@ async def test_monitoring_switched_off_does_nothing(side: Side) -> None:
     row = await side.fail()
     assert row.status == "done", row.last_error
     assert await side.incidents() == [] and side.thread() == [] and side.llm.received == []
+
+
+async def test_the_skip_label_counts_when_added_after_the_event(side: Side) -> None:
+    side.label_now("devflowfix-skip")
+    row = await side.fail()
+    assert row.status == "done", row.last_error
+    [incident] = await side.incidents()
+    assert incident.status == "skipped" and side.thread() == [] and side.llm.received == []
 
 
 async def test_the_same_failure_again_is_counted_on_the_open_incident(side: Side) -> None:

@@ -14,15 +14,19 @@ from storage.models import Incident, PullRequestState
 
 @dataclass(frozen=True)
 class StatusNouns:
+    """The forge's words in the commands' answers."""
+
     repository: str  # repository | project
     change: str  # pull request | merge request
     short: str  # PR | MR
     ref: str  # "#" | "!"
     run: str  # run | pipeline
+    thread: str  # comment | note: what the bot writes on the pull (merge) request
+    forge: str  # GitHub | GitLab
 
 
-GITHUB = StatusNouns("repository", "pull request", "PR", "#", "run")
-GITLAB = StatusNouns("project", "merge request", "MR", "!", "pipeline")
+GITHUB = StatusNouns("repository", "pull request", "PR", "#", "run", "comment", "GitHub")
+GITLAB = StatusNouns("project", "merge request", "MR", "!", "pipeline", "note", "GitLab")
 
 
 def status_text(config: EffectiveConfig, state: PullRequestState | None, incidents: Sequence[Incident],

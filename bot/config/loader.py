@@ -24,7 +24,7 @@ from bot.config.extends import parse_extends
 from bot.config.problems import ConfigFileError, ConfigProblem
 from bot.config.schema import FileConfig
 from bot.config.yaml_source import YamlError, line_of, parse
-from bot.forges import github_repos, gitlab_repository
+from bot.forges import github_repos, gitlab_repos
 from bot.forges.github_client import GitHubClient
 from bot.forges.gitlab_client import GitLabClient
 from bot.settings import Settings
@@ -76,12 +76,12 @@ class GitLabReader:
         return self.ids.get(repo, repo)
 
     async def sha(self, repo: str, path: str, ref: str | None) -> str | None:
-        blobs = await gitlab_repository.tree_blobs(self.client, self._project(repo), posixpath.dirname(path), ref)
+        blobs = await gitlab_repos.tree_blobs(self.client, self._project(repo), posixpath.dirname(path), ref)
         return (blobs or {}).get(posixpath.basename(path)) or None
 
     async def text(self, repo: str, path: str, ref: str | None) -> tuple[str | None, int]:
-        found = await gitlab_repository.get_file(self.client, self._project(repo), path, ref,
-                                                 max_bytes=self.max_bytes)
+        found = await gitlab_repos.read_file(self.client, self._project(repo), path, ref,
+                                             max_bytes=self.max_bytes)
         return (found.text, found.size) if found is not None else (None, 0)
 
 

@@ -15,7 +15,7 @@ import gidgetlab
 
 from bot.config.effective import EffectiveConfig
 from bot.config.problems import ConfigProblem
-from bot.forges import github_repos, gitlab_repository
+from bot.forges import github_repos, gitlab_notes
 from bot.forges.github_client import GitHubClient
 from bot.forges.gitlab_client import GitLabClient
 from storage.verdicts import VerdictStore
@@ -91,9 +91,9 @@ async def report_on_gitlab(client: GitLabClient, project_id: int, config: Effect
     body = f"{MARKER}\n{describe(problems)}\n"
     try:
         if mr_iid is not None:
-            await gitlab_repository.create_mr_note(client, project_id, mr_iid, body)
+            await gitlab_notes.create_mr_note(client, project_id, mr_iid, body)
         else:
-            await gitlab_repository.create_commit_comment(client, project_id, sha, body)
+            await gitlab_notes.comment_on_commit(client, project_id, sha, body)
     except gidgetlab.BadRequest as exc:  # e.g. a token that may not write notes: the work goes on
         log.warning("config note not written for project %s: HTTP %s", project_id, exc.status_code)
         return False

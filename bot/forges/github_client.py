@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
 import aiohttp
@@ -12,53 +12,34 @@ from gidgethub import sansio
 from gidgethub.aiohttp import GitHubAPI
 
 from bot.auth.installation_tokens import TokenProvider
-from bot.forges.errors import RetryLater
-from bot.forges.http import USER_AGENT, Answer, ForgeHTTP, RetryPolicy
+from bot.forges.api_client import APIClient, SentByForgeHTTP
+from bot.forges.http import USER_AGENT, ForgeHTTP, RetryPolicy
 
 __all__ = ["USER_AGENT", "GitHubClient"]
 
 
-class _API(GitHubAPI):
+class _API(SentByForgeHTTP, GitHubAPI):
     """gidgethub's request and answer handling, with the sending done by the one client base."""
 
     def __init__(self, http: ForgeHTTP, base_url: str) -> None:
         super().__init__(http.session, USER_AGENT, base_url=base_url)
         self._http = http
 
-    async def _request(
-        self, method: str, url: str, headers: Mapping[str, str], body: bytes = b""
-    ) -> tuple[int, Mapping[str, str], bytes]:
-        answer = await self._http.request(method, url, headers=headers, body=body)
-        return answer.status, answer.headers, answer.body
 
-
-class GitHubClient:
+class GitHubClient(APIClient):
     """The one way the bot talks to GitHub's REST API on behalf of an identity."""
+
+    forge_name = "GitHub"
+    rate_limited = gidgethub.RateLimitExceeded
+    broken = gidgethub.GitHubBroken
 
     def __init__(
         self, session: aiohttp.ClientSession, provider: TokenProvider, api_base: str, *,
         policy: RetryPolicy | None = None,
     ) -> None:
-        self.session = session
-        self.provider = provider
+        super().__init__(session, provider, forge="github", policy=policy)
         self.api_base = api_base.rstrip("/")
-        self.http = ForgeHTTP(session, provider, forge="github", policy=policy)
         self._gh = _API(self.http, self.api_base)
-
-    @property
-    def calls(self) -> int:
-        """Requests sent (every retry and page counted)."""
-        return self.http.calls
-
-    async def _call(self, what: str, send: Callable[[], Awaitable[Any]]) -> Any:
-        """One API call; what the base did not cure becomes RetryLater (GitHub's errors) or gidgethub's own."""
-        try:
-            return await send()
-        except gidgethub.RateLimitExceeded as exc:
-            reset = exc.rate_limit.reset_datetime if exc.rate_limit else None
-            raise RetryLater(f"GitHub rate limit reached on {what}", at=reset) from None
-        except gidgethub.GitHubBroken as exc:
-            raise RetryLater(f"GitHub answered {exc.status_code} on {what}") from None
 
     async def getitem(self, url: str, url_vars: Mapping[str, Any] | None = None, **kwargs: Any) -> Any:
         return await self._call(f"GET {url}", lambda: self._gh.getitem(url, url_vars=dict(url_vars or {}), **kwargs))
@@ -71,20 +52,10 @@ class GitHubClient:
         iterable_key: str | None = "items",
         max_pages: int = 50,
     ) -> AsyncIterator[Any]:
-        """Every item of a list endpoint, following the Link header page by page (each page one counted call,
-        with the same retries and rate-limit waits as every other call), at most `max_pages` pages."""
+        """Every item of a list endpoint, following the Link header page by page, at most `max_pages` pages."""
         first = sansio.format_url(url, dict(url_vars or {}), base_url=self.api_base)
-
-        def decode(answer: Answer) -> Any:
-            data, _limit, _more = sansio.decipher_response(answer.status, answer.headers, answer.body)
-            return data
-
-        async for data in self.http.pages(first, decode, max_pages=max_pages):
-            if isinstance(data, dict) and iterable_key in data:
-                data = data[iterable_key]
-            for item in data or []:
-                yield item
-
+        async for item in self._items(first, sansio.decipher_response, max_pages=max_pages, key=iterable_key):
+            yield item
     async def post(self, url: str, url_vars: Mapping[str, Any] | None = None, *, data: Any, **kw: Any) -> Any:
         return await self._call(
             f"POST {url}", lambda: self._gh.post(url, url_vars=dict(url_vars or {}), data=data, **kw)

@@ -6,7 +6,7 @@ not cure (GitLab's 5xx past the retries) becomes `RetryLater`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Mapping
 from typing import Any
 from urllib.parse import quote
 
@@ -16,8 +16,8 @@ import gidgetlab.aiohttp
 from gidgetlab import sansio
 
 from bot.auth.installation_tokens import TokenProvider
-from bot.forges.errors import RetryLater
-from bot.forges.http import USER_AGENT, Answer, ForgeHTTP, RetryPolicy, rate_limit_wait
+from bot.forges.api_client import APIClient, SentByForgeHTTP
+from bot.forges.http import USER_AGENT, ForgeHTTP, RetryPolicy, rate_limit_wait
 
 
 class StaticToken:
@@ -46,18 +46,12 @@ def is_rate_limited(status: int, headers: Mapping[str, str]) -> bool:
     return status == 429 or (status == 403 and lower.get("ratelimit-remaining") == "0")
 
 
-class _API(gidgetlab.aiohttp.GitLabAPI):
+class _API(SentByForgeHTTP, gidgetlab.aiohttp.GitLabAPI):
     """gidgetlab's request and answer handling, with the sending done by the one client base."""
 
     def __init__(self, http: ForgeHTTP, base_url: str) -> None:
         super().__init__(http.session, USER_AGENT, url=base_url)
         self._http = http
-
-    async def _request(
-        self, method: str, url: str, headers: Mapping[str, str], body: bytes = b""
-    ) -> tuple[int, Mapping[str, str], bytes]:
-        answer = await self._http.request(method, url, headers=headers, body=body)
-        return answer.status, answer.headers, answer.body
 
 
 def project_path(project: int | str) -> str:
@@ -65,33 +59,21 @@ def project_path(project: int | str) -> str:
     return f"/projects/{quote(str(project), safe='')}"
 
 
-class GitLabClient:
+class GitLabClient(APIClient):
     """The one way the bot talks to GitLab's REST API (`/api/v4`) on behalf of an identity."""
+
+    forge_name = "GitLab"
+    rate_limited = gidgetlab.RateLimitExceeded
+    broken = gidgetlab.GitLabBroken
 
     def __init__(
         self, session: aiohttp.ClientSession, provider: TokenProvider, base_url: str, *,
         policy: RetryPolicy | None = None,
     ) -> None:
-        self.session = session
-        self.provider = provider
+        super().__init__(session, provider, forge="gitlab", policy=policy)
         self.base_url = base_url.rstrip("/")
         self.api_url = f"{self.base_url}/api/v4"
-        self.http = ForgeHTTP(session, provider, forge="gitlab", policy=policy)
         self._gl = _API(self.http, self.base_url)
-
-    @property
-    def calls(self) -> int:
-        """Requests sent (every retry and page counted)."""
-        return self.http.calls
-
-    async def _call(self, what: str, send: Callable[[], Awaitable[Any]]) -> Any:
-        try:
-            return await send()
-        except gidgetlab.RateLimitExceeded as exc:
-            reset = exc.rate_limit.reset_datetime if exc.rate_limit else None
-            raise RetryLater(f"GitLab rate limit reached on {what}", at=reset) from None
-        except gidgetlab.GitLabBroken as exc:
-            raise RetryLater(f"GitLab answered {exc.status_code} on {what}") from None
 
     async def auth_headers(self) -> dict[str, str]:
         """Headers for a request made outside gidgetlab (a job trace is plain text, streamed)."""
@@ -104,14 +86,8 @@ class GitLabClient:
                       ) -> AsyncIterator[Any]:
         """Every item of a list endpoint, following the `Link` header (each page one counted call)."""
         first = self._gl.format_url(url, dict(params or {}))
-
-        def decode(answer: Answer) -> Any:
-            data, _limit, _more = sansio.decipher_response(answer.status, answer.headers, answer.body)
-            return data
-
-        async for data in self.http.pages(first, decode, max_pages=max_pages):
-            for item in data or []:
-                yield item
+        async for item in self._items(first, sansio.decipher_response, max_pages=max_pages):
+            yield item
 
     async def post(self, url: str, *, data: Any) -> Any:
         return await self._call(f"POST {url}", lambda: self._gl.post(url, data=data))

@@ -4,6 +4,8 @@ killed between creating it and recording its id left it behind; a deleted one is
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import gidgetlab
 
 from bot.forges.gitlab_client import GitLabClient, project_path
@@ -31,7 +33,9 @@ async def update_mr_note(client: GitLabClient, project: int | str, iid: int, not
 
 
 async def comment_on_commit(client: GitLabClient, project: int | str, sha: str, note: str) -> None:
-    await client.post(f"{project_path(project)}/repository/commits/{sha}/comments", data={"note": note})
+    """A comment on the commit (201; GitLab's commit comments cannot be edited)."""
+    await client.post(f"{project_path(project)}/repository/commits/{quote(sha, safe='')}/comments",
+                      data={"note": note})
 
 
 async def award_on_note(client: GitLabClient, project: int | str, iid: int, note_id: int, name: str) -> None:
@@ -43,7 +47,7 @@ async def find_marked_note(client: GitLabClient, project: int | str, iid: int, m
                            max_pages: int = 5) -> int | None:
     """The id of the newest note on the merge request whose body starts with `marker` (system notes and
     anything else never taken); None when there is none or the merge request is gone."""
-    url = f"{project_path(project)}/merge_requests/{int(iid)}/notes"
+    url = _notes(project, iid)
     try:
         async for note in client.getiter(url, {"sort": "desc", "order_by": "created_at", "per_page": "100"},
                                          max_pages=max_pages):

@@ -1,5 +1,6 @@
-"""Typed GitLab repository calls: the tree at a commit, a file at a commit, a merge request's changes and a
-compare, a branch, one commit of `actions`, a merge request, a job's retry, and a member's access level.
+"""Typed GitLab repository calls: the tree at a commit, one directory's blobs, a file at a ref (with its
+`blob_id`), a merge request's changes, labels and a compare, a branch, one commit of `actions`, a merge request,
+a job's retry, and a member's access level.
 
 GitLab's answers are read defensively (a missing field is a default, never a crash); a 404 is "absent" (None or
 False), other 4xx are raised as `gidgetlab.BadRequest` for the caller to explain.
@@ -49,8 +50,31 @@ class Change:
     patch: str | None
 
 
+@dataclass(frozen=True)
+class RepoFile:
+    path: str
+    blob_id: str
+    size: int
+    text: str | None  # None when larger than asked or not UTF-8
+
+
 def _status(exc: gidgetlab.BadRequest) -> int:
     return int(exc.status_code)
+
+
+def _ref(ref: str | None) -> str:
+    return ref or "HEAD"  # GitLab: HEAD is the project's default branch
+
+
+async def _get(client: GitLabClient, url: str, params: dict[str, Any] | None = None, *,
+               absent: tuple[int, ...] = (404,)) -> Any:
+    """One GET; None when GitLab answers one of the `absent` statuses (others are raised)."""
+    try:
+        return await client.getitem(url, params)
+    except gidgetlab.BadRequest as exc:
+        if _status(exc) in absent:
+            return None
+        raise
 
 
 def file_path(path: str) -> str:
@@ -82,22 +106,39 @@ async def get_tree(client: GitLabClient, project: int | str, sha: str) -> Tree |
     return Tree(sha, entries, count >= TREE_PAGES * 100, frozenset(submodules))
 
 
+async def tree_blobs(client: GitLabClient, project: int | str, path: str, ref: str | None = None
+                     ) -> dict[str, str] | None:
+    """{file name: blob id} of the directory `path` at `ref` (the first 100 entries); None when the project,
+    the ref or the directory does not exist (or may not be read)."""
+    data = await _get(client, f"{project_path(project)}/repository/tree",
+                      {"path": path, "ref": _ref(ref), "per_page": 100}, absent=(403, 404))
+    if not isinstance(data, list):
+        return None
+    return {str(e["name"]): str(e.get("id") or "") for e in data
+            if isinstance(e, dict) and e.get("type") == "blob" and e.get("name")}
+
+
+async def read_file(client: GitLabClient, project: int | str, path: str, ref: str | None = None, *,
+                    max_bytes: int) -> RepoFile | None:
+    """`GET .../repository/files/:path?ref=` (base64 content, `blob_id`); None when missing (or unreadable)."""
+    data = await _get(client, f"{project_path(project)}/repository/files/{file_path(path)}", {"ref": _ref(ref)},
+                      absent=(400, 403, 404))
+    if not isinstance(data, dict):
+        return None
+    size = int(data.get("size") or 0)
+    text: str | None = None
+    if size <= max_bytes:
+        try:
+            text = base64.b64decode(str(data.get("content") or "")).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError):
+            text = None
+    return RepoFile(path, str(data.get("blob_id") or ""), size, text)
+
+
 async def get_file(client: GitLabClient, project: int | str, path: str, ref: str, *, max_bytes: int) -> str | None:
     """A text file at `ref` (None when absent, larger than `max_bytes`, or not UTF-8)."""
-    url = f"{project_path(project)}/repository/files/{file_path(path)}"
-    try:
-        data = await client.getitem(url, {"ref": ref})
-    except gidgetlab.BadRequest as exc:
-        if _status(exc) in (400, 404):
-            return None
-        raise
-    if not isinstance(data, dict) or int(data.get("size") or 0) > max_bytes:
-        return None
-    try:
-        raw = base64.b64decode(str(data.get("content") or ""), validate=False)
-        return raw.decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError):
-        return None
+    found = await read_file(client, project, path, ref, max_bytes=max_bytes)
+    return found.text if found is not None else None
 
 
 def _changes(items: list[Any]) -> list[Change]:
@@ -125,23 +166,14 @@ async def merge_request_changes(client: GitLabClient, project: int | str, iid: i
 
 async def compare(client: GitLabClient, project: int | str, base: str, head: str) -> list[Change] | None:
     """What changed from `base` to `head` (`GET .../repository/compare`)."""
-    try:
-        data = await client.getitem(f"{project_path(project)}/repository/compare", {"from": base, "to": head})
-    except gidgetlab.BadRequest as exc:
-        if _status(exc) in (400, 404):
-            return None
-        raise
+    data = await _get(client, f"{project_path(project)}/repository/compare", {"from": base, "to": head},
+                      absent=(400, 404))
     diffs = data.get("diffs") if isinstance(data, dict) else None
     return _changes(list(diffs)) if isinstance(diffs, list) else None
 
 
 async def get_branch(client: GitLabClient, project: int | str, branch: str) -> dict[str, Any] | None:
-    try:
-        data = await client.getitem(f"{project_path(project)}/repository/branches/{file_path(branch)}")
-    except gidgetlab.BadRequest as exc:
-        if _status(exc) == 404:
-            return None
-        raise
+    data = await _get(client, f"{project_path(project)}/repository/branches/{file_path(branch)}")
     return dict(data) if isinstance(data, dict) else None
 
 
@@ -180,12 +212,7 @@ async def retry_job(client: GitLabClient, project: int | str, job_id: int) -> in
 
 async def access_level(client: GitLabClient, project: int | str, user_id: int) -> int:
     """A user's access level on the project, inherited ones included (`GET .../members/all/:user_id`); 0 if none."""
-    try:
-        data = await client.getitem(f"{project_path(project)}/members/all/{int(user_id)}")
-    except gidgetlab.BadRequest as exc:
-        if _status(exc) == 404:
-            return 0
-        raise
+    data = await _get(client, f"{project_path(project)}/members/all/{int(user_id)}")
     if not isinstance(data, dict) or str(data.get("state") or "active") != "active":
         return 0
     level = data.get("access_level")
@@ -208,10 +235,17 @@ async def set_mr_labels(
 
 async def get_merge_request(client: GitLabClient, project: int | str, iid: int) -> dict[str, Any] | None:
     """One merge request (its `sha` is its head now); None when it is gone (404)."""
-    try:
-        data = await client.getitem(f"{project_path(project)}/merge_requests/{int(iid)}")
-    except gidgetlab.BadRequest as exc:
-        if _status(exc) == 404:
-            return None
-        raise
+    data = await _get(client, f"{project_path(project)}/merge_requests/{int(iid)}")
     return dict(data) if isinstance(data, dict) else None
+
+
+def merge_request_labels_of(data: dict[str, Any]) -> frozenset[str]:
+    """The label names of a merge request as `GET .../merge_requests/:iid` gives it."""
+    labels = data.get("labels")
+    return frozenset(str(x) for x in labels[:100] if isinstance(x, str)) if isinstance(labels, list) else frozenset()
+
+
+async def merge_request_labels(client: GitLabClient, project: int | str, iid: int) -> frozenset[str] | None:
+    """A merge request's labels now (`GET .../merge_requests/:iid`: a list of names); None if there is none."""
+    data = await get_merge_request(client, project, iid)
+    return None if data is None else merge_request_labels_of(data)

@@ -20,6 +20,7 @@ from bot.fixes.render import one_line
 from bot.forges import gitlab_ci as ci
 from bot.forges import gitlab_issues as issues
 from bot.forges import gitlab_notes as notes
+from bot.forges import gitlab_project_paths as project_paths
 from bot.forges import gitlab_repos as glrepos
 from bot.forges.errors import RetryLater
 from bot.forges.gitlab_client import GitLabClient
@@ -47,6 +48,20 @@ def failed_run(p: PipelineInfo, attempt: int = 1) -> FailedRun:
         failed=p.status == "failed", workflow_path=GITLAB_CI_FILE, event=p.source, html_url=p.web_url,
         default_branch=p.default_branch, pr_number=p.mr_iid, pull_requests=(p.mr_iid,) if p.mr_iid else (),
     )
+
+
+async def verified_project(
+    db: Database, client: GitLabClient | None, project_id: int, claimed: str
+) -> tuple[str | None, RepositoryConnection | None]:
+    """The path a delivery's project id is keyed by, if the path it claims is that project's (None: refused),
+    and the project's connection. A connected project's is the path recorded when it was connected; any other's
+    is what GitLab says (`GET /projects/:id`, cached), so a delivery cannot speak for another project."""
+    conn = await db.repositories.by_provider_id(PROVIDER, str(project_id))
+    if conn is not None and conn.removed_at is None:
+        return (conn.full_name if conn.full_name.casefold() == claimed.casefold() else None), conn
+    if client is None:
+        return None, conn  # nobody to ask, and nobody to act either
+    return await project_paths.matches(client, project_id, claimed), conn
 
 
 class GitLabForge:
@@ -84,21 +99,18 @@ class GitLabForge:
         return client.calls if client is not None else 0
 
     async def verified(self) -> bool:
-        """The pipeline keyed by its verified project: a connected project's deliveries are verified with its own
-        secret, so its incidents are keyed by the path recorded for that project id, and a delivery naming another
-        path is refused (the webhook refuses it already; this holds if its cache was stale)."""
+        """The pipeline keyed by its verified project: the path recorded for a connected project id (whose own
+        secret verified the delivery), else the path GitLab gives that id; a delivery naming another path is
+        refused (the webhook refuses a connected project's already; this holds if its cache was stale)."""
         if self._checked is None:
             p = self.pipeline
-            conn = await self.db.repositories.by_provider_id(PROVIDER, str(p.project_id))
-            accepted = True
-            if conn is not None and conn.removed_at is None:
-                if conn.full_name.casefold() != p.project.casefold():
-                    log.warning("gitlab delivery refused: its project path does not match project %s", p.project_id)
-                    accepted = False
-                else:
-                    self.pipeline = dataclasses.replace(p, project=conn.full_name)
-                    self._run = failed_run(self.pipeline, self._run.run_attempt)
-            self._checked = (accepted, conn)
+            path, conn = await verified_project(self.db, self.gitlab(), p.project_id, p.project)
+            if path is None:
+                log.warning("gitlab delivery refused: its project path does not match project %s", p.project_id)
+            else:
+                self.pipeline = dataclasses.replace(p, project=path)
+                self._run = failed_run(self.pipeline, self._run.run_attempt)
+            self._checked = (path is not None, conn)
         return self._checked[0]
 
     async def connection(self) -> tuple[bool, RepositoryConnection | None]:
@@ -115,16 +127,18 @@ class GitLabForge:
         return True, self._checked[1] if self._checked else None
 
     async def pull(self) -> PullFacts:
+        """The merge request with its labels now (one that was added after the hook was sent counts too)."""
         p = self.pipeline
         if p.mr_iid is None:
             return PullFacts()
-        try:
+        try:  # one read: the MR's head now (the hook does not carry it) and its labels now (a skip label added later)
             mr = await glrepos.get_merge_request(self._client(), p.mr_project_id or p.project_id, p.mr_iid)
-        except gidgetlab.BadRequest as exc:  # e.g. 403: the head stays unknown, the work goes on
+        except gidgetlab.BadRequest as exc:  # e.g. 403: the head stays unknown, the hook's labels count
             log.info("merge request !%s not read (HTTP %s)", p.mr_iid, exc.status_code)
             mr = None
-        head_now = str((mr or {}).get("sha") or "") or None  # the hook does not carry the MR's head now
-        return PullFacts(p.mr_iid, p.mr_source_branch or p.ref, p.mr_target_branch, p.mr_from_fork, p.mr_labels,
+        head_now = str((mr or {}).get("sha") or "") or None
+        labels = p.mr_labels if mr is None else glrepos.merge_request_labels_of(mr)
+        return PullFacts(p.mr_iid, p.mr_source_branch or p.ref, p.mr_target_branch, p.mr_from_fork, labels,
                          head_sha=head_now)
 
     async def gather(self, pull: PullFacts, *, want_sources: bool) -> Gathered:

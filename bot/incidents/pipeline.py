@@ -152,7 +152,7 @@ class IncidentPipeline:
     async def _verify(self) -> Outcome:
         run = self.forge.run
         store = self.db.incidents
-        attempt = await store.attempt_for_branch(run.repo, run.head_branch or "")
+        attempt = await store.attempt_for_branch(run.repo, run.head_branch or "", provider=run.provider)
         if attempt is None or attempt.commit_sha != run.head_sha:
             return Outcome.NOT_OUR_FIX
         incident = await store.get(attempt.incident_id)
@@ -481,7 +481,8 @@ class IncidentPipeline:
             return f"Explained; the failing branch is unknown, so no fix {noun.short}."
         if incident.fix_state in ("open", "fixed") and incident.fix_pr_number:
             return f"Opened {noun.ref}{incident.fix_pr_number} with a fix (branch `{incident.fix_branch}`)."
-        used = await store.attempts_count(run.repo, pr_number=pull.number, target_branch=target)
+        used = await store.attempts_count(run.repo, pr_number=pull.number, target_branch=target,
+                                           provider=run.provider)
         if used >= self.max_attempts:
             return (f"Explained; no new fix {noun.short}: the limit of {self.max_attempts} attempts "
                     "is reached.")
@@ -510,7 +511,7 @@ class IncidentPipeline:
             await store.release_fix(incident.id, self.owner)
             raise
         await store.fix_opened(incident.id, {
-            "repository_full_name": run.repo, "source_pr_number": pull.number,
+            "provider": run.provider, "repository_full_name": run.repo, "source_pr_number": pull.number,
             "target_branch": target, "branch": opened.branch, "commit_sha": opened.commit_sha,
             "pr_number": opened.pr_number, "pr_url": opened.pr_url, "files": sorted(changed),
         })

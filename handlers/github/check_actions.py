@@ -6,7 +6,7 @@ from __future__ import annotations
 from gidgethub.routing import Router
 from gidgethub.sansio import Event
 
-from bot.commands.service import CheckActionEvent, CommandService, fix_from_check_run
+from bot.commands.github_commands import CheckActionEvent, fix_from_check_run
 from bot.context import HandlerContext
 from bot.fixes.publish import FIX_ACTION
 
@@ -22,8 +22,7 @@ async def on_check_run_requested_action(event: Event, ctx: HandlerContext) -> No
         ctx.log.info("check run action not handled: no GitHub App installation to act as",
                      extra={"repository": click.repo})
         return
-    service = CommandService(ctx.db, ctx.settings, ctx.github, owner=ctx.delivery.delivery_id)
-    outcome = await fix_from_check_run(service, click)
+    outcome = await fix_from_check_run(ctx.db, ctx.settings, ctx.github, ctx.delivery.delivery_id, click)
     ctx.log.info("check run action %s: %s", click.identifier, outcome,
                  extra={"repository": click.repo, "pr": click.pr_number})
     ctx.data["command_outcome"] = outcome

@@ -5,7 +5,7 @@ from __future__ import annotations
 from gidgethub.routing import Router
 from gidgethub.sansio import Event
 
-from bot.commands.service import CommandService, CommentEvent
+from bot.commands.github_commands import CommentEvent, comment_service
 from bot.context import HandlerContext
 
 router = Router()
@@ -19,8 +19,8 @@ async def on_issue_comment_created(event: Event, ctx: HandlerContext) -> None:
     if not ctx.settings.app_configured or ctx.installation_id is None:
         ctx.log.info("comment not handled: no GitHub App installation to act as", extra={"repository": comment.repo})
         return
-    service = CommandService(ctx.db, ctx.settings, ctx.github, owner=ctx.delivery.delivery_id)
-    outcome = await service.handle(comment)
+    service = comment_service(ctx.db, ctx.settings, ctx.github, ctx.delivery.delivery_id, comment)
+    outcome = await service.handle()
     if outcome not in ("ignored", "no command"):
         ctx.log.info("comment %s: %s", comment.comment_id, outcome,
                      extra={"repository": comment.repo, "pr": comment.pr_number})

@@ -7,7 +7,7 @@ from gidgetlab.sansio import Event
 
 from bot.auth.crypto import DecryptError
 from bot.auth.user_tokens import ReconnectRequired
-from bot.commands.gitlab_service import GitLabCommandService, NoteEvent
+from bot.commands.gitlab_commands import NoteEvent, note_service
 from bot.context import HandlerContext
 
 router = Router()
@@ -24,8 +24,7 @@ async def on_merge_request_note(event: Event, ctx: HandlerContext) -> None:
             ctx.log.info("merge request note not handled: no GITLAB_TOKEN and the project is not connected",
                          extra=where)
             return
-        service = GitLabCommandService(ctx.db, ctx.settings, ctx.gitlab, owner=ctx.delivery.delivery_id)
-        outcome = await service.handle(note)
+        outcome = await note_service(ctx.db, ctx.settings, ctx.gitlab, ctx.delivery.delivery_id, note).handle()
     except (ReconnectRequired, DecryptError) as exc:
         reason = exc.reason if isinstance(exc, ReconnectRequired) else str(exc)
         ctx.log.warning("merge request note not handled: reconnect needed (%s)", reason, extra=where)

@@ -45,9 +45,9 @@ async def _read_config(ctx: HandlerContext, pipeline: PipelineInfo) -> Effective
         return None
     conn = await ctx.db.repositories.by_provider_id("gitlab", str(pipeline.project_id))
     # ref None: GitLab's `HEAD`, the project's default branch (whatever the event says it is called)
-    ctx.data["config"] = await load_gitlab_config(client, ctx.settings, conn, pipeline.project, None,
-                                                  project_id=pipeline.project_id)
-    return ctx.data["config"]  # type: ignore[no-any-return]
+    read = await load_gitlab_config(client, ctx.settings, conn, pipeline.project, None, project_id=pipeline.project_id)
+    ctx.data["config"] = read
+    return read
 
 
 @router.register("Pipeline Hook", status="failed")

@@ -6,13 +6,14 @@ is this world's failed pipeline; `python -m tests.fakes.example_gitlab` writes i
 
 from __future__ import annotations
 
-import argparse
-import asyncio
 import copy
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+from tests.fakes.example_main import run_example, serve_world
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 EXAMPLES = ROOT / "examples" / "gitlab"
@@ -82,54 +83,39 @@ def payload(world: dict[str, Any]) -> dict[str, Any]:
 
 
 async def serve(port: int) -> None:
-    from aiohttp.test_utils import TestServer
-
     from tests.fakes.gitlab import API_TOKEN, FakeGitLab
 
     fake = FakeGitLab()
-    world = seed(fake)
-    project = world["project"]
-    fake.server = TestServer(fake.app, host="127.0.0.1", port=port)
-    await fake.server.start_server()
-    print(f"fake GitLab on {fake.url}: {PROJECT} (project {PROJECT_ID}), merge request !{MR}, failed pipeline "
-          f"{PIPELINE_ID}. In another shell:\n"
-          f"  GITLAB_TOKEN={API_TOKEN} .venv/bin/python -m bot receive --gitlab --api-url {fake.url} "
-          "-e 'Pipeline Hook' -p examples/gitlab/pipeline.failed.json", flush=True)
+    project = seed(fake)["project"]
     seen: dict[int, str] = {}
-    while True:
-        await asyncio.sleep(0.5)
+
+    def written() -> Iterator[str]:
         for iid, notes in sorted(project.notes.items()):
             for note in notes.values():
                 if seen.get(note["id"]) != note["body"]:
                     verb = "note" if note["id"] not in seen else "note edited"
-                    print(f"\n--- {verb} on {PROJECT}!{iid} ---\n{note['body']}\n---", flush=True)
+                    yield f"\n--- {verb} on {PROJECT}!{iid} ---\n{note['body']}\n---"
                     seen[note["id"]] = note["body"]
         for sha, comments in project.commit_comments.items():
             for n, comment in enumerate(comments):
                 key = -hash((sha, n))
                 if key not in seen:
-                    print(f"\n--- comment on {PROJECT}@{sha[:8]} ---\n{comment['note']}\n---", flush=True)
+                    yield f"\n--- comment on {PROJECT}@{sha[:8]} ---\n{comment['note']}\n---"
                     seen[key] = comment["note"]
 
+    banner = (f"fake GitLab on {{url}}: {PROJECT} (project {PROJECT_ID}), merge request !{MR}, failed pipeline "
+              f"{PIPELINE_ID}. In another shell:\n"
+              f"  GITLAB_TOKEN={API_TOKEN} .venv/bin/python -m bot receive --gitlab --api-url {{url}} "
+              "-e 'Pipeline Hook' -p examples/gitlab/pipeline.failed.json")
+    await serve_world(fake, port, banner, written)
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--port", type=int, default=3002, help="where to listen (default: 3002)")
-    parser.add_argument("--write-payload", action="store_true",
-                        help="write examples/gitlab/pipeline.failed.json from the world and exit")
-    args = parser.parse_args()
-    if args.write_payload:
-        from tests.fakes.gitlab import FakeGitLab
 
-        text = json.dumps(payload(seed(FakeGitLab())), indent=2, ensure_ascii=False) + "\n"
-        (EXAMPLES / "pipeline.failed.json").write_text(text)
-        return 0
-    try:
-        asyncio.run(serve(args.port))
-    except KeyboardInterrupt:
-        pass
-    return 0
+def payload_text() -> str:
+    from tests.fakes.gitlab import FakeGitLab
+
+    return json.dumps(payload(seed(FakeGitLab())), indent=2, ensure_ascii=False) + "\n"
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_example(__doc__, port=3002, payload_file=EXAMPLES / "pipeline.failed.json",
+                         payload_text=payload_text, serve=serve))

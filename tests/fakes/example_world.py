@@ -5,14 +5,15 @@ writes it again and serves the world for `receive --api-url` (scripts/fake-githu
 
 from __future__ import annotations
 
-import argparse
-import asyncio
 import copy
 import json
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+from tests.fakes.example_main import run_example, serve_world
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 EXAMPLES = ROOT / "examples" / "github"
@@ -73,7 +74,6 @@ def payload(world: dict[str, Any]) -> dict[str, Any]:
 
 
 async def serve(port: int) -> None:
-    from aiohttp.test_utils import TestServer
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import rsa
 
@@ -86,41 +86,28 @@ async def serve(port: int) -> None:
     key_file.write_text(pem)
     key_file.chmod(0o600)
     fake = FakeGitHub(public_key=key.public_key())
-    world = seed(fake)
-    repo = world["repo"]
-    fake.server = TestServer(fake.app, host="127.0.0.1", port=port)
-    await fake.server.start_server()
-    print(f"fake GitHub on {fake.url}: {REPO}, pull request {PR}, failed run {RUN_ID}. In another shell:\n"
-          f"  APP_ID={APP_ID} PRIVATE_KEY_PATH={key_file} .venv/bin/python -m bot receive --api-url {fake.url} "
-          "-e workflow_run -p examples/github/workflow_run.failure.json", flush=True)
+    repo = seed(fake)["repo"]
     seen = 0
-    while True:
-        await asyncio.sleep(0.5)
+
+    def written() -> Iterator[str]:
+        nonlocal seen
         comments = list(repo.comments.values())
         for comment in comments[seen:]:
-            print(f"\n--- comment on {REPO}#{comment['issue_number']} ---\n{comment['body']}\n---", flush=True)
+            yield f"\n--- comment on {REPO}#{comment['issue_number']} ---\n{comment['body']}\n---"
         seen = len(comments)
 
+    banner = (f"fake GitHub on {{url}}: {REPO}, pull request {PR}, failed run {RUN_ID}. In another shell:\n"
+              f"  APP_ID={APP_ID} PRIVATE_KEY_PATH={key_file} .venv/bin/python -m bot receive --api-url {{url}} "
+              "-e workflow_run -p examples/github/workflow_run.failure.json")
+    await serve_world(fake, port, banner, written)
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--port", type=int, default=3001, help="where to listen (default: 3001)")
-    parser.add_argument("--write-payload", action="store_true",
-                        help="write examples/github/workflow_run.failure.json from the world and exit")
-    args = parser.parse_args()
-    if args.write_payload:
-        from tests.fakes.github import FakeGitHub, app_key
 
-        fake = FakeGitHub(public_key=app_key()[1])
-        text = json.dumps(payload(seed(fake)), indent=2) + "\n"
-        (EXAMPLES / "workflow_run.failure.json").write_text(text)
-        return 0
-    try:
-        asyncio.run(serve(args.port))
-    except KeyboardInterrupt:
-        pass
-    return 0
+def payload_text() -> str:
+    from tests.fakes.github import FakeGitHub, app_key
+
+    return json.dumps(payload(seed(FakeGitHub(public_key=app_key()[1]))), indent=2) + "\n"
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_example(__doc__, port=3001, payload_file=EXAMPLES / "workflow_run.failure.json",
+                         payload_text=payload_text, serve=serve))

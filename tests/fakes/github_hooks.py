@@ -18,6 +18,7 @@ import hashlib
 import hmac
 import json
 import uuid
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 import aiohttp
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from tests.fakes.github import FakeGitHub
     from tests.fakes.github_repos import FakeRepo
 
+HookHandler = Callable[[web.Request, Any, "FakeRepo", dict[str, Any]], Awaitable[web.Response]]
 HOOK_SCOPES = ("admin:repo_hook", "write:repo_hook")
 DEFAULT_SCOPES = "repo, read:user"
 
@@ -76,6 +78,13 @@ def install(fake: FakeGitHub) -> None:
             return fake.error(404, "Not Found")
         return None
 
+    def managed(request: web.Request) -> tuple[Any, FakeRepo] | web.Response:
+        """The token and the repository, if the token may manage the repository's hooks (else GitHub's refusal)."""
+        found = looked_up(request)
+        if isinstance(found, web.Response):
+            return found
+        return may_manage_hooks(*found) or found
+
     def shown(repo: FakeRepo, hook: dict[str, Any]) -> dict[str, Any]:
         config = {k: v for k, v in hook["config"].items() if k != "secret"}
         if hook["config"].get("secret"):
@@ -110,26 +119,20 @@ def install(fake: FakeGitHub) -> None:
         return web.json_response(describe(repo, token))
 
     async def list_hooks(request: web.Request) -> web.Response:
-        found = looked_up(request)
+        found = managed(request)
         if isinstance(found, web.Response):
             return found
-        token, repo = found
-        refused = may_manage_hooks(token, repo)
-        if refused is not None:
-            return refused
+        _, repo = found
         from tests.fakes.github import paginate
 
         chunk, headers = paginate(request, [shown(repo, h) for _, h in sorted(repo.hooks.items())])
         return web.json_response(chunk, headers=headers)
 
     async def create_hook(request: web.Request) -> web.Response:
-        found = looked_up(request)
+        found = managed(request)
         if isinstance(found, web.Response):
             return found
         token, repo = found
-        refused = may_manage_hooks(token, repo)
-        if refused is not None:
-            return refused
         try:
             body = await request.json()
         except ValueError:
@@ -151,34 +154,29 @@ def install(fake: FakeGitHub) -> None:
         }
         return web.json_response(shown(repo, repo.hooks[hook_id]), status=201)
 
-    def hook_of(request: web.Request) -> tuple[Any, FakeRepo, dict[str, Any]] | web.Response:
-        found = looked_up(request)
-        if isinstance(found, web.Response):
-            return found
-        token, repo = found
-        refused = may_manage_hooks(token, repo)
-        if refused is not None:
-            return refused
-        try:
-            hook = repo.hooks.get(int(request.match_info["hook_id"]))
-        except ValueError:
-            hook = None
-        if hook is None:
-            return fake.error(404, "Not Found")
-        return token, repo, hook
+    def on_hook(handle: HookHandler) -> Callable[[web.Request], Awaitable[web.Response]]:
+        """A handler of `/hooks/{hook_id}`: called with the token, the repository and the hook, once the token may
+        manage the repository's hooks and the hook exists (else GitHub's 404 or 403)."""
 
-    async def get_hook(request: web.Request) -> web.Response:
-        found = hook_of(request)
-        if isinstance(found, web.Response):
-            return found
-        _, repo, hook = found
+        async def handler(request: web.Request) -> web.Response:
+            found = managed(request)
+            if isinstance(found, web.Response):
+                return found
+            token, repo = found
+            hook_id = request.match_info["hook_id"]
+            hook = repo.hooks.get(int(hook_id)) if hook_id.isdigit() else None
+            if hook is None:
+                return fake.error(404, "Not Found")
+            return await handle(request, token, repo, hook)
+
+        return handler
+
+    @on_hook
+    async def get_hook(request: web.Request, token: Any, repo: FakeRepo, hook: dict[str, Any]) -> web.Response:
         return web.json_response(shown(repo, hook))
 
-    async def update_hook(request: web.Request) -> web.Response:
-        found = hook_of(request)
-        if isinstance(found, web.Response):
-            return found
-        _, repo, hook = found
+    @on_hook
+    async def update_hook(request: web.Request, token: Any, repo: FakeRepo, hook: dict[str, Any]) -> web.Response:
         body = await request.json()
         if isinstance(body.get("config"), dict):
             hook["config"].update(body["config"])
@@ -188,19 +186,13 @@ def install(fake: FakeGitHub) -> None:
             hook["active"] = bool(body["active"])
         return web.json_response(shown(repo, hook))
 
-    async def delete_hook(request: web.Request) -> web.Response:
-        found = hook_of(request)
-        if isinstance(found, web.Response):
-            return found
-        _, repo, hook = found
+    @on_hook
+    async def delete_hook(request: web.Request, token: Any, repo: FakeRepo, hook: dict[str, Any]) -> web.Response:
         del repo.hooks[hook["id"]]
         return web.Response(status=204)
 
-    async def ping_hook(request: web.Request) -> web.Response:
-        found = hook_of(request)
-        if isinstance(found, web.Response):
-            return found
-        token, repo, hook = found
+    @on_hook
+    async def ping_hook(request: web.Request, token: Any, repo: FakeRepo, hook: dict[str, Any]) -> web.Response:
         payload = {"zen": "Design for failure.", "hook_id": hook["id"], "hook": shown(repo, hook),
                    "repository": describe(repo, token), "sender": {"login": "octocat", "id": 1}}
         await send(repo, hook, "ping", payload)
@@ -245,19 +237,13 @@ def install(fake: FakeGitHub) -> None:
             hook_delivery(hook, 0, event, guid=guid, payload=payload, redelivery=redelivery)
             return None
 
-    async def list_deliveries(request: web.Request) -> web.Response:
-        found = hook_of(request)
-        if isinstance(found, web.Response):
-            return found
-        _, _, hook = found
+    @on_hook
+    async def list_deliveries(request: web.Request, token: Any, repo: FakeRepo, hook: dict[str, Any]) -> web.Response:
         shown_items = [{k: v for k, v in d.items() if k != "payload"} for d in hook.get("deliveries", [])]
         return cursor_page(request, shown_items)
 
-    async def redeliver(request: web.Request) -> web.Response:
-        found = hook_of(request)
-        if isinstance(found, web.Response):
-            return found
-        _, repo, hook = found
+    @on_hook
+    async def redeliver(request: web.Request, token: Any, repo: FakeRepo, hook: dict[str, Any]) -> web.Response:
         wanted = request.match_info["delivery_id"]
         original = next((d for d in hook.get("deliveries", []) if str(d["id"]) == wanted), None)
         if original is None:

@@ -28,7 +28,8 @@ A project's repository (`add_commit`: a snapshot of files with their git modes, 
 `POST .../repository/commits` with `actions` (201 with the commit; 400 for an `update` of a file that does not
 exist, a branch that exists without `force`, an unknown `start_sha`; 403 onto a protected branch). Merge requests:
 `POST .../merge_requests` (201 with `iid`, `web_url`, `labels`; 409 when one is open for the source branch, 400
-for a missing branch), `GET .../merge_requests/:iid/diffs` (paged). `POST .../jobs/:id/retry` (201 with the new
+for a missing branch), `GET .../merge_requests/:iid` (its `labels`, names), `GET .../merge_requests/:iid/diffs`
+(paged). `POST .../jobs/:id/retry` (201 with the new
 job; the old one is `retried` and leaves the pipeline's list; 403 when the job is not retryable).
 `GET .../members/all/:user_id` (200 with `access_level`, 404 for a non-member).
 """
@@ -187,8 +188,8 @@ class FakeGitLab:
         self.app.router.add_get(p + "/merge_requests/{iid}/diffs", self.merge_request_diffs)
         self.app.router.add_post(p + "/jobs/{job}/retry", self.retry_job)
         self.app.router.add_get(p + "/members/all/{user}", self.member)
-        self.app.router.add_put(p + "/merge_requests/{iid}", self.update_merge_request)
         self.app.router.add_get(p + "/merge_requests/{iid}", self.get_merge_request)
+        self.app.router.add_put(p + "/merge_requests/{iid}", self.update_merge_request)
         self.app.router.add_get(p + "/issues", self.list_issues)
         self.app.router.add_post(p + "/issues", self.create_issue)
         self.app.router.add_put(p + "/issues/{iid}", self.update_issue)
@@ -285,6 +286,13 @@ class FakeGitLab:
         }
         if not simple:
             level = project.members.get(as_user) if as_user is not None else 50
+            group = project.path.rsplit("/", 1)[0]
+            data.update(
+                namespace={"id": 9000 + project.id, "name": group.rsplit("/", 1)[-1], "path": group.rsplit("/", 1)[-1],
+                           "kind": "group", "full_path": group, "web_url": f"https://gitlab.example/groups/{group}"},
+                http_url_to_repo=f"{web_url}.git", ssh_url_to_repo=f"git@gitlab.example:{project.path}.git",
+                archived=False, empty_repo=False,
+            )
             data.update(visibility=project.visibility, permissions={
                 "project_access": {"access_level": level, "notification_level": 3} if level else None,
                 "group_access": None,
