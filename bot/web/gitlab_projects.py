@@ -40,7 +40,7 @@ PROJECT_ID = re.compile(r"^[0-9]{1,18}$")
 RECONNECT = "/api/v1/oauth/gitlab/authorize"
 
 
-def _gitlab_failed(exc: BaseException, what: str) -> NoReturn:
+def gitlab_failed(exc: BaseException, what: str) -> NoReturn:
     """Turn what GitLab (or the person's token) said into our answer."""
     if isinstance(exc, (ReconnectRequired, DecryptError)):
         fail(409, "your GitLab connection must be renewed; connect GitLab again", reconnect_url=RECONNECT)
@@ -98,7 +98,7 @@ async def maintained_project(client: GitLabClient, project_id: int) -> dict[str,
     try:
         project = await client.getitem(project_path(project_id))
     except GITLAB_ERRORS as exc:
-        _gitlab_failed(exc, "read the project")
+        gitlab_failed(exc, "read the project")
     if not isinstance(project, dict) or project.get("id") != project_id:
         fail(502, "GitLab's answer about the project was not understood")
     if access_level(project) < MAINTAINER:
@@ -132,7 +132,7 @@ async def list_projects(request: web.Request) -> web.Response:
             if isinstance(project, dict) and isinstance(project.get("id"), int):
                 found.append(project)
     except GITLAB_ERRORS as exc:
-        _gitlab_failed(exc, "list your projects")
+        gitlab_failed(exc, "list your projects")
     if len(found) >= PER_PAGE * MAX_PAGES:
         truncated = True
     rows = await services_of(request).db.repositories.watched([str(p["id"]) for p in found], provider="gitlab")
@@ -195,7 +195,7 @@ async def connect_project(request: web.Request) -> web.Response:
                 hook = await client.post(f"{project_path(project_id)}/hooks", data=settings)
                 created = True
         except GITLAB_ERRORS as exc:
-            _gitlab_failed(exc, "install the project hook")
+            gitlab_failed(exc, "install the project hook")
         if not isinstance(hook, dict) or not isinstance(hook.get("id"), int):
             fail(502, "GitLab's answer creating the hook was not understood")
         visibility = project.get("visibility")
@@ -238,9 +238,9 @@ async def disconnect_project(request: web.Request) -> web.Response:
                 await client.delete(f"{project_path(project_id)}/hooks/{int(row.webhook_id)}")
             except gidgetlab.BadRequest as exc:
                 if int(exc.status_code) != 404:  # 404: already gone, which is what we want
-                    _gitlab_failed(exc, "delete the project hook")
+                    gitlab_failed(exc, "delete the project hook")
             except GITLAB_ERRORS as exc:
-                _gitlab_failed(exc, "delete the project hook")
+                gitlab_failed(exc, "delete the project hook")
         await services.db.repositories.remove_gitlab(row.id)
         if services.gitlab_hooks is not None:
             services.gitlab_hooks.remember(project_id, None)
@@ -253,7 +253,11 @@ async def disconnect_project(request: web.Request) -> web.Response:
 async def test_hook(request: web.Request) -> web.Response:
     """POST /api/v1/gitlab/projects/{project_id}/test (CSRF): GitLab sends a test pipeline event; what it said."""
     who = await require_user(request)
-    project_id = project_id_in_path(request)
+    return web.json_response(await hook_test(request, who, project_id_in_path(request)))
+
+
+async def hook_test(request: web.Request, who: SignedIn, project_id: int) -> dict[str, Any]:
+    """GitLab sends the project's hook a test pipeline event, as the person (Maintainer): what GitLab said."""
     client, _ = await person_client(request, who)
     await maintained_project(client, project_id)
     row = await connected_row(request, project_id)
@@ -268,12 +272,12 @@ async def test_hook(request: web.Request) -> web.Response:
             fail(409, "the project hook is gone at GitLab; connect the project again to repair it")
         if status in (400, 422):
             message = exc.args[1] if len(exc.args) > 1 and isinstance(exc.args[1], str) else str(exc)
-            return web.json_response({"ok": False, "gitlab_status": status, "message": message[:500]})
-        _gitlab_failed(exc, "test the project hook")
+            return {"ok": False, "gitlab_status": status, "message": message[:500]}
+        gitlab_failed(exc, "test the project hook")
     except GITLAB_ERRORS as exc:
-        _gitlab_failed(exc, "test the project hook")
+        gitlab_failed(exc, "test the project hook")
     message = answer.get("message") if isinstance(answer, dict) else None
-    return web.json_response({"ok": True, "gitlab_status": 201, "message": str(message or "")[:500]})
+    return {"ok": True, "gitlab_status": 201, "message": str(message or "")[:500]}
 
 
 def add_routes(app: web.Application) -> None:

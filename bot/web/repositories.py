@@ -30,6 +30,7 @@ from bot.auth.user_tokens import ReconnectRequired
 from bot.forges.errors import RetryLater
 from bot.forges.github_client import GitHubClient
 from bot.services import Services
+from bot.web.forge_links import repository_url
 from bot.web.sessions import SignedIn, fail, require_user, services_of
 from bot.web.setup import APP_YML
 from storage.models import Installation, RepositoryConnection
@@ -137,12 +138,27 @@ async def my_repositories(request: web.Request, who: SignedIn) -> dict[str, Acce
     return await access_of(request).of(services_of(request), who.user.id)
 
 
+def hooked_access(row: RepositoryConnection) -> Access:
+    """A repository the person connected by webhook: GitHub showed them admin on it when they did."""
+    return Access(repository_id=row.repository_id, full_name=row.full_name, private=bool(row.is_private),
+                  installation_id=0, permissions={k: True for k in ("admin", "maintain", "push", "triage", "pull")})
+
+
 async def visible(
     request: web.Request, who: SignedIn, row: RepositoryConnection | None, *, change: bool = False
 ) -> tuple[RepositoryConnection, Access]:
-    """The repository if the person may see it (or, with `change`, change it): else 404 (403 if only seen)."""
-    if row is None or row.provider != "github" or row.removed_at is not None:
+    """The repository if the person may see it (or, with `change`, change it): else 404 (403 if only seen).
+    GitHub's answer for a GitHub repository, GitLab's for a GitLab project (bot/web/gitlab_access.py)."""
+    if row is None or row.provider not in ("github", "gitlab") or row.removed_at is not None:
         fail(404, "no such repository")
+    if row.provider == "gitlab":
+        from bot.web.gitlab_access import gitlab_access
+
+        return row, await gitlab_access(request, who, row, change=change)
+    if row.installation_id is None:  # watched by a repository webhook: only the person who connected it
+        if row.user_id != who.user.id or not row.webhook_id:
+            fail(404, "no such repository")
+        return row, hooked_access(row)
     access = (await my_repositories(request, who)).get(row.repository_id)
     if access is None or access.installation_id != row.installation_id:
         fail(404, "no such repository")
@@ -192,10 +208,13 @@ def describe_installation(installation_id: int | None, installation: Installatio
 
 def describe(
     row: RepositoryConnection, access: Access, installation: Installation | None, open_incidents: int,
-    last_event: dt.datetime | None,
+    last_event: dt.datetime | None, web_url: str | None = None,
 ) -> dict[str, Any]:
+    ids = {"gitlab_id": row.repository_id, "webhook_id": row.webhook_id} if row.provider == "gitlab" else \
+        {"github_id": row.repository_id}
     return {
-        "id": row.id, "provider": "github", "watched": True, "github_id": row.repository_id,
+        "id": row.id, "provider": row.provider, "watched": True, **ids, "web_url": web_url,
+        "mode": "project_hook" if row.provider == "gitlab" else "app" if row.installation_id else "webhook",
         "full_name": access.full_name or row.full_name,
         "private": access.private, "installation": describe_installation(row.installation_id, installation),
         "is_enabled": row.is_enabled, "auto_pr_enabled": row.auto_pr_enabled,
@@ -209,16 +228,20 @@ def describe(
 async def describe_many(services: Services, pairs: list[tuple[RepositoryConnection, Access]]) -> list[dict[str, Any]]:
     """Describe a page of repositories with one query per figure, not one per repository."""
     db = services.db
-    names = [row.full_name for row, _ in pairs]
-    counts = await db.repositories.open_incidents(names)
-    last = await db.repositories.last_events(names)
+    counts: dict[tuple[str, str], int] = {}
+    last: dict[tuple[str, str], dt.datetime] = {}
+    for provider in sorted({row.provider for row, _ in pairs}):
+        names = [row.full_name for row, _ in pairs if row.provider == provider]
+        counts.update({(provider, k): v for k, v in (await db.repositories.open_incidents(names, provider)).items()})
+        last.update({(provider, k): v for k, v in (await db.repositories.last_events(names, provider)).items()})
     installations: dict[int, Installation | None] = {}
     for row, _ in pairs:
         if row.installation_id is not None and row.installation_id not in installations:
             installations[row.installation_id] = await db.installations.get(row.installation_id)
     return [
         describe(row, access, installations.get(row.installation_id) if row.installation_id else None,
-                 counts.get(row.full_name, 0), last.get(row.full_name))
+                 counts.get((row.provider, row.full_name), 0), last.get((row.provider, row.full_name)),
+                 repository_url(services.settings, row.provider, row.full_name))
         for row, access in pairs
     ]
 
@@ -231,7 +254,8 @@ async def get_repository(request: web.Request) -> web.Response:
     row, access = await repository_in_path(request, who)
     services = services_of(request)
     [answer] = await describe_many(services, [(row, access)])
-    _, recent = await services.db.incidents.for_repository(row.full_name, limit=RECENT_INCIDENTS)
+    _, recent = await services.db.incidents.for_repository(row.full_name, limit=RECENT_INCIDENTS,
+                                                          provider=row.provider)
     answer["recent_incidents"] = [describe_incident(i, services) for i in recent]
     return web.json_response(answer)
 
@@ -310,15 +334,24 @@ async def repository_status(request: web.Request) -> web.Response:
     row, _ = await repository_in_path(request, who)
     services = services_of(request)
     installation = await services.db.installations.get(row.installation_id) if row.installation_id else None
-    _, newest = await services.db.deliveries.for_repository(row.full_name, limit=1)
+    _, newest = await services.db.deliveries.for_repository(row.full_name, limit=1, provider=row.provider)
     last = newest[0] if newest else None
+    if row.provider == "gitlab":  # a project hook installed with the person's token: no App, no permissions
+        return web.json_response({
+            "id": row.id, "full_name": row.full_name, "connected": row.removed_at is None and bool(row.webhook_id),
+            "monitoring": row.is_enabled, "installation": None, "webhook_id": row.webhook_id,
+            "last_delivery": describe_delivery(last) if last is not None else None,
+            "permissions": {"known": False, "granted": {}, "requested": {}, "missing": []},
+            "events": {"known": True, "subscribed": ["pipeline"], "requested": ["pipeline"], "missing": []},
+        })
     wanted, events = requested_by_app_yml()
     wanted = dict(wanted)
     if row.allow_workflow_edits:  # changing .github/workflows/ needs the `workflows` permission
         wanted["workflows"] = "write"
     granted = dict(installation.permissions or {}) if installation else {}
     subscribed = list(installation.events or []) if installation else []
-    connected = installation is not None and installation.deleted_at is None and row.removed_at is None
+    connected = row.removed_at is None and (
+        installation.deleted_at is None if installation is not None else bool(row.webhook_id))
     return web.json_response({
         "id": row.id, "full_name": row.full_name, "connected": connected, "monitoring": row.is_enabled,
         "installation": {

@@ -35,6 +35,8 @@ from bot.forges import github_hooks as hooks
 from bot.forges.errors import RetryLater
 from bot.forges.github_client import GitHubClient
 from bot.services import Services
+from bot.web import audit
+from bot.web.github_reach import reach_of
 from bot.web.public_errors import one_line
 from bot.web.repositories import ID_PATTERN, describe_many, visible
 from bot.web.sessions import SignedIn, fail, require_user, services_of
@@ -192,6 +194,8 @@ async def _app_answer(request: web.Request, who: SignedIn, target: Target, enabl
         if fresh is None:
             fail(404, "no such repository")
         row = fresh
+        await audit.record(request, who, "repository.connect" if enabled else "repository.disconnect", "repository",
+                           row.id, {"full_name": row.full_name, "mode": "app", "is_enabled": enabled})
     [answer] = await describe_many(services, [(row, access)])
     answer["mode"] = "app"
     return web.json_response(answer)
@@ -260,6 +264,10 @@ async def connect(request: web.Request) -> web.Response:
             default_branch=str(repo["default_branch"])[:255] if repo.get("default_branch") else None,
         )
         services.repo_hooks.remember(int(hook["id"]), hooks.RepoHook(True, secret, github_id, fresh.full_name))
+    await audit.record(request, who, "repository.connect", "repository", fresh.id,
+                       {"full_name": fresh.full_name, "mode": "webhook", "hook_created": created,
+                        "acting_as": resolved.kind})
+    reach_of(request.app).forget(who.user.id)
     log.info("github repository connected by webhook", extra={"repository": fresh.full_name, "hook_id": hook["id"],
                                                               "hook_created": created, "user_id": who.user.id,
                                                               "token_kind": resolved.kind})
@@ -290,6 +298,9 @@ async def disconnect(request: web.Request) -> web.Response:
             if services.repo_hooks is not None:
                 services.repo_hooks.remember(int(row.webhook_id), hooks.NOT_OURS)
         await services.db.repositories.remove_hook(row.id)
+    await audit.record(request, who, "repository.disconnect", "repository", row.id,
+                       {"full_name": row.full_name, "mode": "webhook"})
+    reach_of(request.app).forget(who.user.id)
     log.info("github repository disconnected", extra={"repository": row.full_name, "user_id": who.user.id})
     return web.Response(status=204)
 
