@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.models import OAuthState, WebSession
@@ -12,7 +13,8 @@ from storage.types import utcnow
 
 
 class OAuthStateStore:
-    """Queries on `oauth_states`: create an attempt, consume it exactly once."""
+    """Queries on `oauth_states`: create an attempt, consume it exactly once (or, for an attempt kept in the
+    browser's signed cookie, record it as used at its callback)."""
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -38,6 +40,27 @@ class OAuthStateStore:
             if int(getattr(result, "rowcount", 0) or 0) != 1:
                 return None
             return await session.get(OAuthState, nonce)
+
+    async def consume_new(
+        self, *, nonce: str, provider: str, purpose: str, browser_hash: str, expires_at: dt.datetime,
+        redirect_uri: str = "", code_verifier_enc: bytes | None = None,
+    ) -> OAuthState | None:
+        """Record an attempt that lived in the browser (a signed cookie) as used, at its callback: the row, or
+        None if that nonce was used before (a replay). Nothing is written for such an attempt before this."""
+        row = OAuthState(
+            id=nonce, provider=provider, purpose=purpose, browser_hash=browser_hash, expires_at=expires_at,
+            redirect_uri=redirect_uri, code_verifier_enc=code_verifier_enc, consumed_at=utcnow(),
+        )
+        try:
+            async with self._sessions.begin() as session:
+                session.add(row)
+        except IntegrityError:
+            return None
+        return row
+
+    async def count(self) -> int:
+        async with self._sessions() as session:
+            return int((await session.execute(select(func.count()).select_from(OAuthState))).scalar_one())
 
     async def purge(self, older_than: dt.datetime) -> int:
         async with self._sessions.begin() as session:
