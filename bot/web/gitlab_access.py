@@ -13,7 +13,7 @@ from aiohttp import web
 from cachetools import TTLCache
 
 from bot.forges.gitlab_client import project_path
-from bot.web.gitlab_projects import GITLAB_ERRORS, MAINTAINER, access_level, gitlab_failed, person_client
+from bot.web.gitlab_projects import GITLAB, GITLAB_ERRORS, MAINTAINER, access_level, person_client
 from bot.web.repositories import Access
 from bot.web.sessions import SignedIn, fail, services_of
 from storage.models import RepositoryConnection
@@ -50,10 +50,10 @@ async def project_level(request: web.Request, who: SignedIn, project_id: int) ->
         project = await client.getitem(project_path(project_id))
     except gidgetlab.BadRequest as exc:
         if int(exc.status_code) not in (403, 404):
-            gitlab_failed(exc, "read the project")
+            GITLAB.refused(exc, "read the project")
         project = None
     except GITLAB_ERRORS as exc:
-        gitlab_failed(exc, "read the project")
+        GITLAB.refused(exc, "read the project")
     level = access_level(project) if isinstance(project, dict) and project.get("id") == project_id else 0
     cache[key] = level
     return level
