@@ -8,6 +8,7 @@ import time
 from urllib.parse import parse_qs, urlsplit
 
 import aiohttp
+from aiohttp import ClientResponse
 from aiohttp.test_utils import TestClient
 
 from bot.services import Services
@@ -67,6 +68,20 @@ async def _callback_parts(client: TestClient, fake: FakeGitHub) -> tuple[str, st
     return query["code"][0], query["state"][0]
 
 
+async def _callback_too_late(id_client: TestClient, fake: FakeGitHub, id_services: Services) -> ClientResponse:
+    """The provider's answer reaches the callback a second after the state (a 60 s one) expired."""
+    id_services.settings.oauth_state_ttl = 60
+    code, state = await _callback_parts(id_client, fake)
+    import bot.web.states as states
+
+    real_time = time.time
+    states.time.time = lambda: real_time() + 61  # type: ignore[attr-defined]
+    try:
+        return await id_client.get("/api/v1/oauth/github/callback", params={"code": code, "state": state})
+    finally:
+        states.time.time = real_time  # type: ignore[attr-defined]
+
+
 def flip(text: str) -> str:
     return text[:-1] + ("B" if text[-1] == "A" else "A")
 
@@ -113,16 +128,7 @@ async def test_state_replayed_with_the_browser_cookie_is_refused(
 
 
 async def test_expired_state_is_refused(id_client: TestClient, fake_github: FakeGitHub, id_services: Services) -> None:
-    id_services.settings.oauth_state_ttl = 60
-    code, state = await _callback_parts(id_client, fake_github)
-    import bot.web.states as states
-
-    real_time = time.time
-    states.time.time = lambda: real_time() + 61  # type: ignore[attr-defined]
-    try:
-        resp = await id_client.get("/api/v1/oauth/github/callback", params={"code": code, "state": state})
-    finally:
-        states.time.time = real_time  # type: ignore[attr-defined]
+    resp = await _callback_too_late(id_client, fake_github, id_services)
     assert resp.status == 400
     assert "expired" in (await resp.json())["error"]
 
@@ -271,15 +277,6 @@ async def test_anonymous_authorize_writes_nothing_until_the_callback(
 async def test_an_anonymous_attempt_cookie_expires_with_its_state(
     id_client: TestClient, fake_github: FakeGitHub, id_services: Services
 ) -> None:
-    id_services.settings.oauth_state_ttl = 60
-    code, state = await _callback_parts(id_client, fake_github)
-    import bot.web.states as states
-
-    real_time = time.time
-    states.time.time = lambda: real_time() + 61  # type: ignore[attr-defined]
-    try:
-        resp = await id_client.get("/api/v1/oauth/github/callback", params={"code": code, "state": state})
-    finally:
-        states.time.time = real_time  # type: ignore[attr-defined]
+    resp = await _callback_too_late(id_client, fake_github, id_services)
     assert resp.status == 400 and "expired" in (await resp.json())["error"]
     assert not fake_github.calls("POST", "/login/oauth/access_token")

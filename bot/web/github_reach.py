@@ -6,13 +6,11 @@ bot/web/repositories.py. Without a legacy token, or when GitHub refuses it, the 
 
 from __future__ import annotations
 
-import asyncio
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import aiohttp
 import gidgethub
 from aiohttp import web
-from cachetools import TTLCache
 
 from bot.auth.crypto import DecryptError
 from bot.auth.fallback import NoIdentity
@@ -21,6 +19,7 @@ from bot.auth.user_tokens import ReconnectRequired
 from bot.forges import github_hooks
 from bot.forges.errors import RetryLater
 from bot.forges.github_client import GitHubClient
+from bot.web.person_cache import PersonCache
 from bot.web.sessions import SignedIn, services_of
 
 REACH_TTL = 60.0
@@ -44,32 +43,12 @@ class Reach:
     problem: str | None = None
 
 
-@dataclass
-class LegacyReach:
-    ttl: float = REACH_TTL
-    cache: TTLCache[str, Reach] = field(init=False)
-    locks: TTLCache[str, asyncio.Lock] = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.cache = TTLCache(maxsize=REACH_USERS, ttl=self.ttl)
-        self.locks = TTLCache(maxsize=REACH_USERS, ttl=max(self.ttl, 300.0))
-
-    def forget(self, user_id: str) -> None:
-        self.cache.pop(user_id, None)
+class LegacyReach(PersonCache[Reach]):
+    def __init__(self, ttl: float = REACH_TTL) -> None:
+        super().__init__(ttl, REACH_USERS)
 
     async def of(self, request: web.Request, who: SignedIn) -> Reach:
-        found = self.cache.get(who.user.id)
-        if found is not None:
-            return found
-        lock = self.locks.get(who.user.id)
-        if lock is None:
-            lock = self.locks[who.user.id] = asyncio.Lock()
-        async with lock:
-            found = self.cache.get(who.user.id)
-            if found is None:
-                found = await fetch_reach(request, who)
-                self.cache[who.user.id] = found
-            return found
+        return await self.get(who.user.id, lambda: fetch_reach(request, who))
 
 
 async def fetch_reach(request: web.Request, who: SignedIn) -> Reach:

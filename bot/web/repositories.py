@@ -9,11 +9,10 @@ GitHub itself asks to change an App's access to a repository). Anything else ans
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
@@ -21,7 +20,6 @@ import gidgethub
 import orjson
 import yaml
 from aiohttp import web
-from cachetools import TTLCache
 
 from bot.auth.crypto import DecryptError
 from bot.auth.fallback import NoIdentity
@@ -31,6 +29,7 @@ from bot.forges.errors import RetryLater
 from bot.forges.github_client import GitHubClient
 from bot.services import Services
 from bot.web.forge_links import repository_url
+from bot.web.person_cache import PersonCache
 from bot.web.sessions import SignedIn, fail, require_user, services_of
 from bot.web.setup import APP_YML
 from storage.models import Installation, RepositoryConnection
@@ -61,35 +60,15 @@ class Access:
         return self.permissions.get("admin") is True
 
 
-@dataclass
-class RepositoryAccess:
+class RepositoryAccess(PersonCache[dict[str, Access]]):
     """GitHub's answer to "which of the App's repositories can this person reach", cached briefly per person."""
 
-    ttl: float = ACCESS_TTL
-    cache: TTLCache[str, dict[str, Access]] = field(init=False)
-    locks: TTLCache[str, asyncio.Lock] = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.cache = TTLCache(maxsize=ACCESS_USERS, ttl=self.ttl)
-        self.locks = TTLCache(maxsize=ACCESS_USERS, ttl=max(self.ttl, 300.0))
-
-    def forget(self, user_id: str) -> None:
-        self.cache.pop(user_id, None)
+    def __init__(self, ttl: float = ACCESS_TTL) -> None:
+        super().__init__(ttl, ACCESS_USERS)
 
     async def of(self, services: Services, user_id: str) -> dict[str, Access]:
         """GitHub repository id -> Access, for the person (one fetch per person at a time)."""
-        found = self.cache.get(user_id)
-        if found is not None:
-            return found
-        lock = self.locks.get(user_id)
-        if lock is None:
-            lock = self.locks[user_id] = asyncio.Lock()
-        async with lock:
-            found = self.cache.get(user_id)
-            if found is None:
-                found = await fetch_access(services, user_id)
-                self.cache[user_id] = found
-            return found
+        return await self.get(user_id, lambda: fetch_access(services, user_id))
 
 
 async def fetch_access(services: Services, user_id: str) -> dict[str, Access]:
