@@ -1,7 +1,9 @@
 """One repository's page (`/repositories/{id}`): its status and settings, statistics (incidents by category, time
 to fix, fix PRs merged vs closed), incidents, workflow runs, fix PRs and their fate, the webhook event history
-with redeliver, and who changed what. Access is the repositories API's (404 for a repository the person cannot
-reach); redelivering calls the history API's own handler."""
+with redeliver, and who changed what; for a GitLab project the same in GitLab's words (pipelines, merge requests),
+with links to the GitLab instance configured, and in place of GitHub's redeliver a note that GitLab cannot be asked
+to resend a project hook's event (a failed one runs again from what DevFlowFix stored). Access is the repositories
+API's (404 for a repository the person cannot reach); redelivering calls the history API's own handler."""
 
 from __future__ import annotations
 
@@ -23,9 +25,9 @@ from storage.models import WorkflowRun
 PER_SECTION = 20
 WORDS = {  # what each provider calls things
     "github": {"runs": "Workflow runs", "run": "run", "change": "pull request", "changes": "Fix pull requests",
-               "provider": "GitHub", "redeliver": True},
+               "provider": "GitHub"},
     "gitlab": {"runs": "Pipelines", "run": "pipeline", "change": "merge request", "changes": "Fix merge requests",
-               "provider": "GitLab", "redeliver": True},
+               "provider": "GitLab"},
 }
 SETTING_LABELS = {"is_enabled": "Monitoring", "auto_pr_enabled": "Auto-PR (open fix pull requests)",
                   "allow_workflow_edits": "Allow fixes to edit .github/workflows/"}

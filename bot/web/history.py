@@ -1,7 +1,10 @@
 """The history API: a repository's incidents and webhook deliveries, one incident, and redelivering a failure.
 
-Access follows the repositories API (bot/web/repositories.py): what the person can reach on GitHub, else 404;
-redelivering needs admin on the repository and the CSRF token. A delivery's body is never part of an answer.
+Access follows the repositories API (bot/web/repositories.py): what the person can reach on GitHub (or GitLab),
+else 404; redelivering needs admin on the repository (Maintainer on a GitLab project) and the CSRF token. A
+redelivery runs the stored event again here, for GitHub and GitLab alike (GitLab has no API to resend a project
+hook's event). Links go to the provider's web pages (bot/web/forge_links.py). A delivery's body is never part of
+an answer.
 """
 
 from __future__ import annotations

@@ -5,6 +5,9 @@ Who sees what is GitHub's answer, not ours: the person's App user token lists `G
 can access, with their `permissions`), intersected with `repository_connections`. The answer is cached per
 person for `ACCESS_TTL` seconds. Reading needs any access; changing settings or redelivering needs `admin` (what
 GitHub itself asks to change an App's access to a repository). Anything else answers 404, so ids cannot be probed.
+A GitHub repository watched by a webhook (no App) is the business of the person who connected it only; a GitLab
+project's is GitLab's answer to the person's own token (bot/web/gitlab_access.py: Reporter reads, Maintainer
+changes).
 """
 
 from __future__ import annotations
