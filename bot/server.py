@@ -112,6 +112,6 @@ def create_app(settings: Settings, *, services: Services | None = None, migrate:
         if app[OWN_SERVICES] and SERVICES in app:
             await app[SERVICES].close()
 
-    app.on_startup.append(startup)
+    app.on_startup.insert(0, startup)  # first: the routes' own start-up work (the setup code) needs the services
     app.on_cleanup.append(cleanup)
     return app

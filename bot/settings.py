@@ -182,6 +182,7 @@ class Settings(BaseSettings):
     oauth_token_deprecation_date: dt.date | None = None
     session_max_age: int = Field(default=14 * 24 * 3600, ge=300)
     oauth_state_ttl: int = Field(default=600, ge=60, le=3600)
+    setup_code_ttl: int = Field(default=3600, ge=300, le=7 * 24 * 3600)  # the first-run setup code lives this long
     env_file_path: Path = Path(".env")
 
     @field_validator("devflowfix_env", "log_level", "log_format", mode="before")

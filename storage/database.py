@@ -18,7 +18,7 @@ from storage.installations import InstallationStore
 from storage.jobs import JobLinks
 from storage.pull_requests import PullRequestStore
 from storage.repositories import RepositoryStore
-from storage.sign_in import OAuthStateStore, WebSessionStore
+from storage.sign_in import OAuthStateStore, SetupCodeStore, WebSessionStore
 from storage.statistics import StatisticsStore
 from storage.users import UserStore
 from storage.verdicts import VerdictStore
@@ -38,6 +38,7 @@ class Database:
     connections: ConnectionStore
     oauth_states: OAuthStateStore
     web_sessions: WebSessionStore
+    setup_codes: SetupCodeStore
     incidents: IncidentStore
     commands: CommandStore
     repositories: RepositoryStore
@@ -63,6 +64,7 @@ class Database:
             connections=ConnectionStore(sessions),
             oauth_states=OAuthStateStore(sessions),
             web_sessions=WebSessionStore(sessions),
+            setup_codes=SetupCodeStore(sessions),
             incidents=IncidentStore(
                 sessions, sqlite_path=engine.url.database if engine.dialect.name == "sqlite" else None
             ),

@@ -286,6 +286,18 @@ class WebSession(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[dt.datetime]
     last_seen_at: Mapped[dt.datetime | None]
+class SetupCode(Base):
+    """The first-run setup code shared by every web process: only its SHA-256, made once (an atomic insert by the
+    process that prints it), replaced once expired, and marked used when it registered the App."""
+
+    __tablename__ = "setup_codes"
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)  # always "setup": one code at a time
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime]
+    used_at: Mapped[dt.datetime | None]
+
+
 class FixAttempt(Timestamps, Base):
     """One fix pull request the bot opened for an incident, and how its own CI run ended (the history)."""
 

@@ -1,5 +1,6 @@
 """Sign in with GitHub and connect GitLab over real HTTP against the fakes: the whole authorize/callback flow,
-and every way a callback must be refused (tampered, reused, expired, other browser, PKCE mismatch, bad input)."""
+and every way a callback must be refused (tampered, reused, expired, other browser, PKCE mismatch, bad input);
+an anonymous sign-in writes no row before its callback (its attempt is a signed cookie)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import time
 from urllib.parse import parse_qs, urlsplit
 
 import aiohttp
+from aiohttp import ClientResponse
 from aiohttp.test_utils import TestClient
 
 from bot.services import Services
@@ -66,6 +68,20 @@ async def _callback_parts(client: TestClient, fake: FakeGitHub) -> tuple[str, st
     return query["code"][0], query["state"][0]
 
 
+async def _callback_too_late(id_client: TestClient, fake: FakeGitHub, id_services: Services) -> ClientResponse:
+    """The provider's answer reaches the callback a second after the state (a 60 s one) expired."""
+    id_services.settings.oauth_state_ttl = 60
+    code, state = await _callback_parts(id_client, fake)
+    import bot.web.states as states
+
+    real_time = time.time
+    states.time.time = lambda: real_time() + 61  # type: ignore[attr-defined]
+    try:
+        return await id_client.get("/api/v1/oauth/github/callback", params={"code": code, "state": state})
+    finally:
+        states.time.time = real_time  # type: ignore[attr-defined]
+
+
 def flip(text: str) -> str:
     return text[:-1] + ("B" if text[-1] == "A" else "A")
 
@@ -112,16 +128,7 @@ async def test_state_replayed_with_the_browser_cookie_is_refused(
 
 
 async def test_expired_state_is_refused(id_client: TestClient, fake_github: FakeGitHub, id_services: Services) -> None:
-    id_services.settings.oauth_state_ttl = 60
-    code, state = await _callback_parts(id_client, fake_github)
-    import bot.web.states as states
-
-    real_time = time.time
-    states.time.time = lambda: real_time() + 61  # type: ignore[attr-defined]
-    try:
-        resp = await id_client.get("/api/v1/oauth/github/callback", params={"code": code, "state": state})
-    finally:
-        states.time.time = real_time  # type: ignore[attr-defined]
+    resp = await _callback_too_late(id_client, fake_github, id_services)
     assert resp.status == 400
     assert "expired" in (await resp.json())["error"]
 
@@ -229,3 +236,47 @@ async def test_post_authorize_needs_csrf_once_signed_in(id_client: TestClient, f
                                 headers={"X-CSRF-Token": csrf, "Accept": "application/json"})
     assert resp.status == 200
     assert "/oauth/authorize?" in (await resp.json())["authorize_url"]
+
+
+async def test_anonymous_authorize_writes_nothing_until_the_callback(
+    id_client: TestClient, fake_github: FakeGitHub, id_services: Services
+) -> None:
+    before = await id_services.db.oauth_states.count()
+    for _ in range(25):  # visitors (or a crawler) starting sign-in: no row each
+        resp = await id_client.get("/api/v1/oauth/github/authorize", allow_redirects=False)
+        assert resp.status == 302
+        attempt = resp.cookies["dff_oauth_github"]
+        assert attempt["httponly"] and attempt["samesite"] == "Lax"
+    for _ in range(5):
+        assert (await id_client.get("/api/v1/oauth/gitlab/authorize", allow_redirects=False)).status == 302
+    assert await id_services.db.oauth_states.count() == before
+
+    code, state = await _callback_parts(id_client, fake_github)
+    assert await id_services.db.oauth_states.count() == before
+    jar = id_client.session.cookie_jar.filter_cookies(id_client.make_url("/"))
+    attempt_cookie, browser = jar["dff_oauth_github"].value, jar["dff_browser"].value
+    nonce, expires, redirect, verifier, sig = attempt_cookie.split(".")
+    for forged in (f"{nonce}.{expires}.{redirect}.{flip(verifier)}.{sig}",  # another verifier
+                   f"{nonce}.{expires}.{flip(redirect)}.{verifier}.{sig}",  # another redirect URI
+                   f"{nonce}.{int(expires) + 60}.{redirect}.{verifier}.{sig}", "x" * 3000, "a.b.c.d.e"):
+        resp = await id_client.get("/api/v1/oauth/github/callback", params={"code": code, "state": state},
+                                   cookies={"dff_oauth_github": forged, "dff_browser": browser})
+        assert resp.status == 400, forged
+    assert not fake_github.calls("POST", "/login/oauth/access_token")  # nothing was exchanged
+
+    resp = await id_client.get("/api/v1/oauth/github/callback", params={"code": code, "state": state},
+                               cookies={"dff_oauth_github": attempt_cookie, "dff_browser": browser},
+                               allow_redirects=False)
+    assert resp.status == 302 and resp.headers["Location"] == "/repositories"
+    assert await id_services.db.oauth_states.count() == before + 1  # recorded as used, at the callback
+    replay = await id_client.get("/api/v1/oauth/github/callback", params={"code": code, "state": state},
+                                 cookies={"dff_oauth_github": attempt_cookie, "dff_browser": browser})
+    assert replay.status == 400 and "already used" in (await replay.json())["error"]
+
+
+async def test_an_anonymous_attempt_cookie_expires_with_its_state(
+    id_client: TestClient, fake_github: FakeGitHub, id_services: Services
+) -> None:
+    resp = await _callback_too_late(id_client, fake_github, id_services)
+    assert resp.status == 400 and "expired" in (await resp.json())["error"]
+    assert not fake_github.calls("POST", "/login/oauth/access_token")

@@ -1,6 +1,7 @@
 """The OpenAPI description matches the server: every `/api/v1` route the application registers is described (and
 nothing that is not served), and schemathesis runs it against the running server, signed in: no 5xx, and every
-answer matches the description (status code, content type, body). The server runs in a thread of its own (its
+answer matches the description (status code, content type, body), the OAuth redirects, sign-out and forgetting
+a connection included (those two on a browser of their own). The server runs in a thread of its own (its
 own event loop, SQLite database and fake GitHub) so that schemathesis's blocking client can call it."""
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from tests.conftest import make_settings
 
 API = "/api/v1"
 EXAMPLES_PER_OPERATION = 15
-BROWSER_FLOWS = ("/api/v1/oauth/github/", "/api/v1/oauth/gitlab/")  # redirects to the provider: documented only
+THROWAWAY = ("/api/v1/session/logout", "/api/v1/oauth/connections/{id}")  # run on a session of their own
 
 
 def served_routes(app: web.Application) -> set[tuple[str, str]]:
@@ -64,6 +65,28 @@ class Running:
     base: str
     session: requests.Session
     csrf: str
+    fake: Any
+
+    def sign_in(self, user_id: int, login: str) -> tuple[requests.Session, str]:
+        """A new browser signed in as `login` through the whole OAuth flow; its CSRF token."""
+        return sign_in_over_http(self.base, self.fake, user_id, login)
+
+
+def sign_in_over_http(base: str, fake: Any, user_id: int, login: str) -> tuple[requests.Session, str]:
+    if user_id not in fake.oauth.users:
+        fake.oauth.add_user(login, user_id)
+    fake.oauth.approve_as = user_id
+    session = requests.Session()
+    # us -> the fake GitHub's authorize page -> our callback
+    start = session.get(f"{base}/api/v1/oauth/github/authorize", allow_redirects=False, timeout=30)
+    assert start.status_code == 302, start.text
+    approved = session.get(start.headers["Location"], allow_redirects=False, timeout=30)
+    assert approved.status_code == 302, approved.text
+    done = session.get(approved.headers["Location"], allow_redirects=False, timeout=30)
+    assert done.status_code == 302, done.text
+    info = session.get(f"{base}/api/v1/session", timeout=30).json()
+    assert info["signed_in"], info
+    return session, str(info["csrf_token"])
 
 
 def _serve(ready: threading.Event, stop: threading.Event, box: dict[str, Any], db_path: Path) -> None:
@@ -96,6 +119,7 @@ def _serve(ready: threading.Event, stop: threading.Event, box: dict[str, Any], d
         port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
         settings.public_url = f"http://127.0.0.1:{port}"
         box["base"] = settings.public_url
+        box["fake"] = fake
         ready.set()
         await asyncio.to_thread(stop.wait)
         await runner.cleanup()
@@ -120,18 +144,9 @@ def running(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> 
     if "error" in box:
         raise box["error"]
     base = box["base"]
-    session = requests.Session()
-    # sign in through the whole OAuth flow: us -> the fake GitHub's authorize page -> our callback
-    start = session.get(f"{base}/api/v1/oauth/github/authorize", allow_redirects=False, timeout=30)
-    assert start.status_code == 302, start.text
-    approved = session.get(start.headers["Location"], allow_redirects=False, timeout=30)
-    assert approved.status_code == 302, approved.text
-    done = session.get(approved.headers["Location"], allow_redirects=False, timeout=30)
-    assert done.status_code == 302, done.text
-    info = session.get(f"{base}/api/v1/session", timeout=30).json()
-    assert info["signed_in"], info
+    session, csrf = sign_in_over_http(base, box["fake"], 1, "octocat")
     try:
-        yield Running(base, session, info["csrf_token"])
+        yield Running(base, session, csrf, box["fake"])
     finally:
         stop.set()
         thread.join(30)
@@ -154,20 +169,25 @@ def test_schemathesis_against_the_running_server(running: Running) -> None:
     failures: list[str] = []
     for result in schema.get_all_operations():
         operation = result.ok()
-        if operation.path.startswith(BROWSER_FLOWS) or operation.path == "/api/v1/session/logout":
-            continue  # redirects to the provider / would end the session the run signs in with
-        if operation.method.upper() == "DELETE" and operation.path.startswith("/api/v1/oauth/connections"):
-            continue  # would delete the run's own sign-in
+        # signing out and forgetting a connection end a sign-in: they run on a browser of their own (the OAuth
+        # redirects, on the run's own: the provider is never followed)
+        session, csrf = running.sign_in(2, "mallory") if operation.path in THROWAWAY else \
+            (running.session, running.csrf)
 
-        @given(case=operation.as_strategy())
-        @settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, database=None,
-                  suppress_health_check=list(HealthCheck))
-        def run(case: Any) -> None:
-            headers = {"X-CSRF-Token": running.csrf}
-            if case.headers:
-                headers.update(case.headers)
-            case.call_and_validate(base_url=running.base, session=running.session, headers=headers, checks=checks,
-                                   allow_redirects=False, timeout=30)
+        def runner(operation: Any, session: requests.Session, csrf: str) -> Any:
+            @given(case=operation.as_strategy())
+            @settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, database=None,
+                      suppress_health_check=list(HealthCheck))
+            def run(case: Any) -> None:
+                headers = {"X-CSRF-Token": csrf}
+                if case.headers:
+                    headers.update(case.headers)
+                case.call_and_validate(base_url=running.base, session=session, headers=headers, checks=checks,
+                                       allow_redirects=False, timeout=30)
+
+            return run  # noqa: B023  (its own, returned at once)
+
+        run = runner(operation, session, csrf)
 
         tried.append(operation.label)
         try:
@@ -175,5 +195,36 @@ def test_schemathesis_against_the_running_server(running: Running) -> None:
         except Exception as exc:
             failures.append(f"{operation.label}: {exc}")
     assert len(tried) >= 20, tried
+    assert {"GET /api/v1/oauth/github/authorize", "GET /api/v1/oauth/github/callback", "POST /api/v1/session/logout",
+            "DELETE /api/v1/oauth/connections/{id}"} <= set(tried), tried
     assert not failures, "\n\n".join(failures)
-    assert time.monotonic() - started < 60
+    assert time.monotonic() - started < 90
+
+
+def test_redirects_sign_out_and_forgetting_a_connection_answer_as_described(running: Running) -> None:
+    """The answers schemathesis rarely reaches at random: a redirect's Location, another person's connection
+    (404), one's own (200, as described), a sign-out (200, then 401)."""
+    import schemathesis
+    from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
+
+    schema = schemathesis.openapi.from_dict(description())
+    checks = [status_code_conformance, response_schema_conformance]
+    start = running.session.get(f"{running.base}/api/v1/oauth/gitlab/authorize", allow_redirects=False, timeout=30)
+    assert start.status_code == 302 and start.headers["Location"].startswith("https://")
+    theirs, their_csrf = running.sign_in(3, "trudy")
+    [their_connection] = theirs.get(f"{running.base}/api/v1/oauth/connections", timeout=30).json()["connections"]
+    delete = schema["/api/v1/oauth/connections/{id}"]["DELETE"]
+    case = delete.Case(path_parameters={"id": their_connection["id"]})
+    mine = case.call(base_url=running.base, session=running.session, headers={"X-CSRF-Token": running.csrf})
+    assert mine.status_code == 404 and mine.json()["error"]
+    case.validate_response(mine, checks=checks)
+    own = case.call(base_url=running.base, session=theirs, headers={"X-CSRF-Token": their_csrf})
+    assert own.status_code == 200 and own.json()["deleted"] is True
+    case.validate_response(own, checks=checks)
+    logout = schema["/api/v1/session/logout"]["POST"].Case()
+    out = logout.call(base_url=running.base, session=theirs, headers={"X-CSRF-Token": their_csrf})
+    assert out.status_code == 200 and out.json() == {"signed_in": False}
+    logout.validate_response(out, checks=checks)
+    again = logout.call(base_url=running.base, session=theirs, headers={"X-CSRF-Token": their_csrf})
+    assert again.status_code == 401
+    logout.validate_response(again, checks=checks)

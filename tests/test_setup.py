@@ -1,22 +1,29 @@
-"""First-run setup through GitHub's manifest flow: the page, the forged-callback refusals, the .env written."""
+"""First-run setup through GitHub's manifest flow: the page, the forged-callback refusals, the .env written; one
+setup code for several web processes on one database (made and printed once, accepted by all, used once)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import json
+import logging
 import re
 import stat
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
 from aiohttp.test_utils import TestClient
+from sqlalchemy import update
 
 from bot.services import Services
 from bot.settings import Settings, load_settings
 from bot.web.setup import GATE
+from storage.database import Database
+from storage.models import SetupCode
 from tests.fakes.github import FakeGitHub, app_key
-from tests.identities import other_browser
+from tests.identities import identity_settings, other_browser
 
 
 def form_of(page: str) -> tuple[str, dict[str, object]]:
@@ -84,3 +91,88 @@ async def test_setup_is_closed_once_configured(aiohttp_client: Any, app_settings
     assert resp.status == 409
     page = await (await client.get("/")).text()
     assert "Sign in with GitHub" in page and "manifest" not in page
+
+
+async def test_one_setup_code_for_every_process_and_used_once(
+    aiohttp_client: Any, database_url: str, db: Database, fake_github: FakeGitHub, tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Two web processes (two apps, each with its own services and connection pool) on one database, as
+    WEB_CONCURRENCY=2 runs them; each with its own .env, as two hosts would have."""
+    from bot.server import create_app
+
+    clients, envs, pools = [], [], []
+    with caplog.at_level(logging.WARNING, logger="bot.web.setup"):
+        for name in ("a", "b"):
+            env = tmp_path / f"{name}.env"
+            settings = identity_settings(database_url, fake_github, None, env_file_path=env)
+            pool = Database.connect(database_url)
+            services = await Services.create(settings, db=pool)
+            client = await aiohttp_client(create_app(settings, services=services, migrate=False))
+            settings.public_url = str(client.make_url("")).rstrip("/")
+            clients.append(client)
+            envs.append(env)
+            pools.append((services, pool))
+    try:
+        printed = [r.getMessage() for r in caplog.records if "/?code=" in r.getMessage()]
+        assert len(printed) == 1 and "every DevFlowFix web process" in printed[0]  # one code, printed once
+        first, second = clients
+        code = first.app[GATE].code
+        assert code and second.app[GATE].code is None and code in printed[0]
+        row = await db.setup_codes.current()
+        assert row is not None and code not in row.code_hash and len(row.code_hash) == 64  # only its hash
+
+        wrong = await second.get("/", params={"code": code[:-1] + ("A" if code[-1] != "A" else "B")})
+        assert wrong.status == 403
+        actions = []
+        for client in (second, first):  # the other process accepts the code too
+            page = await client.get("/", params={"code": code})
+            assert page.status == 200
+            action, _ = form_of(await page.text())
+            actions.append(parse_qs(urlsplit(action).query)["state"][0])
+        fake_github.oauth.manifest_codes.update({"manifestcode1", "manifestcode2"})
+
+        done = await second.get("/setup/callback", params={"code": "manifestcode1", "state": actions[0]})
+        assert done.status == 200, await done.text()
+        assert 'APP_ID="98765"' in envs[1].read_text()
+        # single use across processes: the first process (whose own .env is empty) refuses the second browser
+        again = await first.get("/setup/callback", params={"code": "manifestcode2", "state": actions[1]})
+        assert again.status == 409 and not envs[0].exists()
+        assert (await first.get("/", params={"code": code})).status == 403
+    finally:
+        for services, pool in pools:
+            await services.http.close()
+            await pool.close()
+
+
+async def test_a_clean_stop_lets_the_next_start_print_a_new_code(
+    aiohttp_client: Any, database_url: str, db: Database, fake_github: FakeGitHub, tmp_path: Path,
+) -> None:
+    from aiohttp.test_utils import TestServer
+
+    from bot.server import create_app
+
+    settings = identity_settings(database_url, fake_github, None, env_file_path=tmp_path / ".env")
+    services = await Services.create(settings, db=db)
+    try:
+        server = TestServer(create_app(settings, services=services, migrate=False))
+        await server.start_server()
+        first = server.app[GATE].code
+        assert first and await db.setup_codes.current() is not None
+        await server.close()
+        assert await db.setup_codes.current() is None  # the unused code it made is gone
+        client = await aiohttp_client(create_app(settings, services=services, migrate=False))
+        second = client.app[GATE].code
+        assert second and second != first
+        assert (await client.get("/", params={"code": first})).status == 403
+        assert (await client.get("/", params={"code": second})).status == 200
+
+        # an expired code is replaced (and printed) at the next visit with a code
+        async with db.sessions.begin() as session:
+            await session.execute(update(SetupCode).values(expires_at=dt.datetime.now(dt.UTC)))
+        resp = await client.get("/", params={"code": second})
+        assert resp.status == 403 and "printed a new one" in await resp.text()
+        third = client.app[GATE].code
+        assert third not in (None, second) and (await client.get("/", params={"code": third})).status == 200
+    finally:
+        await services.http.close()

@@ -1,5 +1,6 @@
 """One incident's page (`/incidents/{id}`): the failing lines, the explanation, what the bot did and when, and
-links to the run, the pull request and the fix pull request. Access is the history API's (404 for an incident
+links to the run, the pull request and the fix pull request (a GitLab project's pipeline and merge requests, on the
+GitLab instance configured). Access is the history API's (404 for an incident
 of a repository the person cannot reach)."""
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ def timeline(incident: dict[str, Any]) -> list[dict[str, Any]]:
     analysis = incident.get("analysis") or {}
     if analysis.get("outcome"):
         steps.append({"when": incident.get("updated_at"), "what": str(analysis["outcome"])})
+    change = "fix merge request !" if incident.get("provider") == "gitlab" else "fix pull request #"
     for attempt in incident.get("fix_attempts") or []:
-        label = f"fix pull request #{attempt['pr_number']}" if attempt.get("pr_number") else "a fix branch"
+        label = f"{change}{attempt['pr_number']}" if attempt.get("pr_number") else "a fix branch"
         steps.append({"when": attempt.get("created_at"), "what": f"Opened {label} on {attempt.get('branch')} "
                                                                  f"({attempt.get('status')})."})
     if incident.get("status") in ("resolved", "fixed"):
@@ -50,13 +52,11 @@ async def incident_page(request: web.Request) -> web.StreamResponse:
     who = await page_user(request)
     incident = json_of(await history.get_incident(request))
     services = services_of(request)
-    web_base = services.settings.github_web_base.rstrip("/")
     repo = incident.get("repository")
-    row = await services.db.installations.repository(repo) if repo else None
-    pr = incident.get("pull_request")
+    provider = str(incident.get("provider") or "github")
+    row = await services.db.installations.repository(repo, provider) if repo else None
     context = {
         "incident": incident, "analysis": incident.get("analysis") or {}, "timeline": timeline(incident),
-        "pr_url": f"{web_base}/{repo}/pull/{pr}" if pr and repo else None,
         "repository_id": row.id if row is not None else None,
         "flake": await flake_of(services.db, str(incident.get("id"))),
     }

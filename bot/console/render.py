@@ -26,6 +26,7 @@ NOTICES = {
     "gitlab-connected": "The GitLab project is connected: its hook is installed.",
     "gitlab-disconnected": "The GitLab project is disconnected: its hook is removed.",
     "signed-out": "You are signed out.",
+    "github-connected": "The repository is connected: its webhook is installed, and DevFlowFix acts as you on it.",
 }
 
 

@@ -1,9 +1,11 @@
 """The Repositories page (`/repositories`): everything the person can reach on GitHub (watched or not) and the
 GitLab projects they maintain; search, filters by provider, owner and monitoring, paging; monitoring and auto-PR
-toggles, batch enable/disable, status, and a "test webhook" button with its result.
+toggles, batch enable/disable, status, a "test webhook" button with its result, and a Connect button for a GitHub
+repository the App is not installed on (a repository webhook installed with the person's legacy token).
 
 Changes go through the API's own functions: `apply_settings`/`apply_batch` (bot/web/repositories.py,
-bot/web/repository_list.py) and the GitLab projects handlers (bot/web/gitlab_projects.py).
+bot/web/repository_list.py), `connect` (bot/web/repository_hooks.py) and the GitLab projects handlers
+(bot/web/gitlab_projects.py).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from urllib.parse import parse_qsl, urlencode
 from aiohttp import web
 
 from bot.console.render import error_text, form_of, json_of, page_user, render
-from bot.web import gitlab_projects
+from bot.web import gitlab_projects, repository_hooks
 from bot.web.repositories import apply_settings, repository_in_path
 from bot.web.repository_list import Filters, apply_batch, filters_of, find
 from bot.web.sessions import SignedIn, fail, services_of
@@ -179,7 +181,14 @@ async def test_webhook(request: web.Request) -> web.StreamResponse:
     row, _ = await repository_in_path(request, who, change=True)
     handler = _github_test_handler(request)
     result: dict[str, Any] = {"kind": "test", "full_name": row.full_name}
-    if handler is None:
+    if row.provider == "gitlab":
+        try:
+            answer = await gitlab_projects.hook_test(request, who, int(row.repository_id))
+            result.update(ok=bool(answer.get("ok")),
+                          message=answer.get("message") or f"GitLab answered HTTP {answer.get('gitlab_status')}")
+        except web.HTTPException as exc:
+            result.update(ok=False, message=error_text(exc))
+    elif handler is None:
         result.update(ok=False, message="this server cannot test GitHub App webhooks yet; GitHub sends a ping "
                                         "when the App is installed (see the repository's event history)")
     else:
@@ -205,11 +214,44 @@ async def gitlab_action(request: web.Request) -> web.StreamResponse:
         await gitlab_projects.disconnect_project(request)
         raise web.HTTPSeeOther(location=back_to_list(form, "gitlab-disconnected"))
     if action == "test":
-        answer = json_of(await gitlab_projects.test_hook(request))
+        answer = await gitlab_projects.hook_test(request, who, gitlab_projects.project_id_in_path(request))
         result = {"kind": "test", "full_name": f"GitLab project {project_id}", "ok": bool(answer.get("ok")),
                   "message": answer.get("message") or f"GitLab answered HTTP {answer.get('gitlab_status')}"}
         return await repositories_page(request, test_result=result)
     fail(404, "no such action")
+
+
+async def connect_github(request: web.Request) -> web.StreamResponse:
+    """POST /repositories/{id}/connect (CSRF): watch a GitHub repository the App is not installed on: the
+    repositories API's `connect` installs a repository webhook with the person's legacy token (recorded). What
+    GitHub refuses (403, 404, 422) or anything else that stops it is said on the page, with its status."""
+    who = await page_user(request)
+    form = await form_of(request, who)
+    name = form.get("full_name")
+    shown = name[:200] if isinstance(name, str) and name else f"repository {request.match_info['id'][:40]}"
+    try:
+        answer = json_of(await repository_hooks.connect(request))
+    except web.HTTPException as exc:
+        if exc.status < 400 or (exc.status >= 500 and exc.status not in (502, 503)):
+            raise
+        result = {"kind": "connect", "full_name": shown, "ok": False, "status": exc.status,
+                  "message": connect_refusal(exc)}
+        return await repositories_page(request, test_result=result, status=exc.status)
+    if answer.get("id"):
+        raise web.HTTPSeeOther(location=f"/repositories/{answer['id']}?done=github-connected")
+    raise web.HTTPSeeOther(location=back_to_list(form, "github-connected"))
+
+
+def connect_refusal(exc: web.HTTPException) -> str:
+    """What a person reads when connecting by webhook did not work, and what to do about it."""
+    said = error_text(exc)
+    advice = {
+        403: "You need admin on the repository, and your token the admin:repo_hook scope.",
+        404: "GitHub shows you no such repository, or your token lacks the admin:repo_hook scope.",
+        409: "Connect a legacy GitHub token on the Integrations page, or install the DevFlowFix GitHub App.",
+        422: "GitHub would not create the webhook as asked; look at the repository's webhooks on GitHub.",
+    }.get(exc.status, "")
+    return f"{said} {advice}".strip()
 
 
 def add_routes(app: web.Application) -> None:
@@ -217,4 +259,5 @@ def add_routes(app: web.Application) -> None:
     app.router.add_post("/repositories/batch", batch_change)
     app.router.add_post("/repositories/{id}/settings", change_setting)
     app.router.add_post("/repositories/{id}/test", test_webhook)
+    app.router.add_post("/repositories/{id}/connect", connect_github)
     app.router.add_post("/repositories/gitlab/{project_id}/{action:(connect|disconnect|test)}", gitlab_action)

@@ -1,7 +1,9 @@
 """One repository's page (`/repositories/{id}`): its status and settings, statistics (incidents by category, time
 to fix, fix PRs merged vs closed), incidents, workflow runs, fix PRs and their fate, the webhook event history
-with redeliver, and who changed what. Access is the repositories API's (404 for a repository the person cannot
-reach); redelivering calls the history API's own handler."""
+with redeliver, and who changed what; for a GitLab project the same in GitLab's words (pipelines, merge requests),
+with links to the GitLab instance configured, and in place of GitHub's redeliver a note that GitLab cannot be asked
+to resend a project hook's event (a failed one runs again from what DevFlowFix stored). Access is the repositories
+API's (404 for a repository the person cannot reach); redelivering calls the history API's own handler."""
 
 from __future__ import annotations
 
@@ -10,7 +12,9 @@ from typing import Any
 from aiohttp import web
 
 from bot.console.render import form_of, json_of, page_user, render
+from bot.services import Services
 from bot.web import history
+from bot.web.forge_links import repository_url, run_url
 from bot.web.history import describe_delivery, describe_incident
 from bot.web.repositories import ID_PATTERN, describe_many, repository_in_path, repository_status, time
 from bot.web.repository_list import statistics_of
@@ -19,6 +23,12 @@ from storage.deliveries import FAILED
 from storage.models import WorkflowRun
 
 PER_SECTION = 20
+WORDS = {  # what each provider calls things
+    "github": {"runs": "Workflow runs", "run": "run", "change": "pull request", "changes": "Fix pull requests",
+               "provider": "GitHub"},
+    "gitlab": {"runs": "Pipelines", "run": "pipeline", "change": "merge request", "changes": "Fix merge requests",
+               "provider": "GitLab"},
+}
 SETTING_LABELS = {"is_enabled": "Monitoring", "auto_pr_enabled": "Auto-PR (open fix pull requests)",
                   "allow_workflow_edits": "Allow fixes to edit .github/workflows/"}
 
@@ -30,10 +40,11 @@ def _section_page(request: web.Request, name: str) -> int:
     return int(raw)
 
 
-def describe_run(run: WorkflowRun) -> dict[str, Any]:
+def describe_run(run: WorkflowRun, services: Services) -> dict[str, Any]:
+    url = run.html_url or run_url(services.settings, run.provider, run.repository_full_name, run.run_id)
     return {"run_id": run.run_id, "attempt": run.run_attempt, "number": run.run_number,
             "workflow": run.workflow_name, "branch": run.head_branch, "sha": (run.head_sha or "")[:7],
-            "status": run.status, "conclusion": run.conclusion, "url": run.html_url, "incident_id": run.incident_id,
+            "status": run.status, "conclusion": run.conclusion, "url": url, "incident_id": run.incident_id,
             "created_at": time(run.created_at)}
 
 
@@ -47,22 +58,23 @@ async def repository_page(request: web.Request) -> web.StreamResponse:
     status = json_of(await repository_status(request))
     stats = await statistics_of(request, row)
     pages = {name: _section_page(request, name) for name in ("incidents", "runs", "events")}
+    provider = row.provider
     incident_total, incidents = await db.incidents.for_repository(
-        row.full_name, offset=(pages["incidents"] - 1) * PER_SECTION, limit=PER_SECTION)
+        row.full_name, offset=(pages["incidents"] - 1) * PER_SECTION, limit=PER_SECTION, provider=provider)
     run_total, runs = await db.statistics.workflow_runs(
-        row.full_name, offset=(pages["runs"] - 1) * PER_SECTION, limit=PER_SECTION)
+        row.full_name, offset=(pages["runs"] - 1) * PER_SECTION, limit=PER_SECTION, provider=provider)
     event_total, events = await db.deliveries.for_repository(
-        row.full_name, offset=(pages["events"] - 1) * PER_SECTION, limit=PER_SECTION)
-    _, recent = await db.incidents.for_repository(row.full_name, limit=100)
+        row.full_name, offset=(pages["events"] - 1) * PER_SECTION, limit=PER_SECTION, provider=provider)
+    _, recent = await db.incidents.for_repository(row.full_name, limit=100, provider=provider)
     described = [describe_incident(i, services) for i in incidents]
     fix_prs = [describe_incident(i, services) for i in recent if i.fix_pr_number]
     context = {
         "repo": summary, "status": status, "stats": stats, "incidents": described, "incident_total": incident_total,
-        "runs": [describe_run(r) for r in runs], "run_total": run_total,
+        "runs": [describe_run(r, services) for r in runs], "run_total": run_total,
         "events": [describe_delivery(d) for d in events], "event_total": event_total, "failed": FAILED,
         "fix_prs": fix_prs, "pages": pages, "per_section": PER_SECTION, "labels": SETTING_LABELS,
         "changes": await db.audit.for_target("repository", row.id, limit=20),
-        "github_web": services.settings.github_web_base.rstrip("/"),
+        "words": WORDS[provider], "web_url": repository_url(services.settings, provider, row.full_name),
     }
     return render(request, "repository.html", context, who)
 

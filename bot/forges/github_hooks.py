@@ -53,6 +53,18 @@ async def repository(client: GitHubClient, full_name: str) -> dict[str, Any]:
     return dict(data)
 
 
+async def admin_repositories(client: GitHubClient, *, max_pages: int = 5) -> list[dict[str, Any]]:
+    """`GET /user/repos`: the repositories the person administers (at most `max_pages` of 100), as their legacy
+    OAuth token or PAT shows them: what they could connect by webhook."""
+    found = []
+    async for repo in client.getiter("/user/repos?per_page=100&sort=full_name", iterable_key=None,
+                                     max_pages=max_pages):
+        permissions = repo.get("permissions") if isinstance(repo, dict) else None
+        if isinstance(permissions, dict) and permissions.get("admin") is True:
+            found.append(dict(repo))
+    return found
+
+
 async def list_hooks(client: GitHubClient, full_name: str) -> list[dict[str, Any]]:
     return [h async for h in client.getiter(f"{repo_path(full_name)}/hooks?per_page=100", iterable_key=None,
                                             max_pages=3) if isinstance(h, dict)]

@@ -8,6 +8,8 @@ from aiohttp import web
 from bot.web import (
     connections,
     github_content,
+    github_reach,
+    gitlab_access,
     gitlab_projects,
     history,
     oauth,
@@ -32,6 +34,8 @@ def add_routes(app: web.Application) -> None:
     repository_hooks.add_routes(app)
     openapi.add_routes(app)
     setup.add_routes(app)
+    github_reach.add_state(app)
+    gitlab_access.add_state(app)
     app.router.add_get("/api/v1/session", sessions.session_info)
     app.router.add_post("/api/v1/session/logout", sessions.logout)
     from bot.console import add_routes as add_console_routes  # the pages use bot.web's functions: import late

@@ -9,24 +9,19 @@ secret; the secret is stored encrypted and handed to GitLab only.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
-import secrets
-from typing import Any, NoReturn
+from typing import Any
 
-import aiohttp
 import gidgetlab
 from aiohttp import web
 
-from bot.auth.crypto import DecryptError
-from bot.auth.oauth_common import OAuthUnavailable
-from bot.auth.user_tokens import ConnectionTokenProvider, ReconnectRequired
-from bot.forges.errors import RetryLater
+from bot.auth.user_tokens import ConnectionTokenProvider
 from bot.forges.gitlab_client import GitLabClient, project_path
 from bot.forges.gitlab_hooks import HOOK_PATH, hook_settings
 from bot.services import Services
 from bot.web import audit
+from bot.web.hook_checks import Refusals, kept_or_new_secret, lock_for, our_hook
 from bot.web.sessions import SignedIn, fail, require_user, services_of
 from bot.web.urls import public_base
 from storage.models import RepositoryConnection
@@ -40,26 +35,14 @@ PROJECT_ID = re.compile(r"^[0-9]{1,18}$")
 RECONNECT = "/api/v1/oauth/gitlab/authorize"
 
 
-def _gitlab_failed(exc: BaseException, what: str) -> NoReturn:
-    """Turn what GitLab (or the person's token) said into our answer."""
-    if isinstance(exc, (ReconnectRequired, DecryptError)):
-        fail(409, "your GitLab connection must be renewed; connect GitLab again", reconnect_url=RECONNECT)
-    if isinstance(exc, gidgetlab.BadRequest):
-        status = int(exc.status_code)
-        if status == 401:
-            fail(409, "GitLab refused your token; connect GitLab again", reconnect_url=RECONNECT)
-        if status == 404:
-            fail(404, "no such project")
-        if status == 403:
-            fail(403, f"GitLab refused to let you {what} (HTTP 403); it needs the Maintainer role")
-        fail(502, f"GitLab answered HTTP {status} when asked to {what}")
-    fail(502, f"GitLab is unavailable ({type(exc).__name__}); try again shortly")
-
-
-GITLAB_ERRORS = (
-    ReconnectRequired, DecryptError, gidgetlab.GitLabException, RetryLater, OAuthUnavailable, aiohttp.ClientError,
-    TimeoutError,
+GITLAB = Refusals(
+    forge="GitLab", bad_request=gidgetlab.BadRequest, library_error=gidgetlab.GitLabException,
+    reconnect_url=RECONNECT,
+    renew="your GitLab connection must be renewed; connect GitLab again",
+    unauthorized="GitLab refused your token; connect GitLab again", not_found="no such project",
+    forbidden="GitLab refused to let you {what} (HTTP 403); it needs the Maintainer role",
 )
+GITLAB_ERRORS = GITLAB.errors
 
 
 async def person_client(request: web.Request, who: SignedIn) -> tuple[GitLabClient, str]:
@@ -98,7 +81,7 @@ async def maintained_project(client: GitLabClient, project_id: int) -> dict[str,
     try:
         project = await client.getitem(project_path(project_id))
     except GITLAB_ERRORS as exc:
-        _gitlab_failed(exc, "read the project")
+        GITLAB.refused(exc, "read the project")
     if not isinstance(project, dict) or project.get("id") != project_id:
         fail(502, "GitLab's answer about the project was not understood")
     if access_level(project) < MAINTAINER:
@@ -132,7 +115,7 @@ async def list_projects(request: web.Request) -> web.Response:
             if isinstance(project, dict) and isinstance(project.get("id"), int):
                 found.append(project)
     except GITLAB_ERRORS as exc:
-        _gitlab_failed(exc, "list your projects")
+        GITLAB.refused(exc, "list your projects")
     if len(found) >= PER_PAGE * MAX_PAGES:
         truncated = True
     rows = await services_of(request).db.repositories.watched([str(p["id"]) for p in found], provider="gitlab")
@@ -144,27 +127,11 @@ async def list_projects(request: web.Request) -> web.Response:
 LOCKS_KEY = web.AppKey("gitlab_project_locks", dict)
 
 
-def _lock(request: web.Request, project_id: int) -> asyncio.Lock:
-    locks: dict[int, asyncio.Lock] = request.app[LOCKS_KEY]
-    if len(locks) > 10_000:
-        for key in [k for k, v in locks.items() if not v.locked()]:
-            del locks[key]
-    return locks.setdefault(project_id, asyncio.Lock())
-
-
 async def _existing_hook(client: GitLabClient, project_id: int, row: RepositoryConnection | None, url: str
                          ) -> dict[str, Any] | None:
     """Our hook on the project, if it is still there: the stored id first, else one pointing at our URL."""
     hooks = [h async for h in client.getiter(f"{project_path(project_id)}/hooks", {"per_page": 100}, max_pages=2)]
-    hooks = [h for h in hooks if isinstance(h, dict)]
-    if row is not None and row.webhook_id:
-        for hook in hooks:
-            if str(hook.get("id")) == row.webhook_id:
-                return hook
-    for hook in hooks:
-        if hook.get("url") == url:
-            return hook
-    return None
+    return our_hook(hooks, row, url, lambda hook: hook.get("url"))
 
 
 async def connect_project(request: web.Request) -> web.Response:
@@ -174,17 +141,11 @@ async def connect_project(request: web.Request) -> web.Response:
     client, connection_id = await person_client(request, who)
     services = services_of(request)
     assert services.cipher is not None
-    async with _lock(request, project_id):
+    async with lock_for(request, LOCKS_KEY, project_id):
         project = await maintained_project(client, project_id)
         row = await services.db.repositories.by_provider_id("gitlab", str(project_id))
         url = hook_url(request, services)
-        secret: str | None = None
-        if row is not None and row.removed_at is None and row.webhook_secret_enc is not None:
-            try:
-                secret = services.cipher.decrypt(row.webhook_secret_enc)
-            except DecryptError:
-                secret = None
-        secret = secret or secrets.token_urlsafe(32)
+        secret = kept_or_new_secret(services.cipher, row)
         settings = hook_settings(url, secret)
         try:
             hook = await _existing_hook(client, project_id, row, url)
@@ -195,7 +156,7 @@ async def connect_project(request: web.Request) -> web.Response:
                 hook = await client.post(f"{project_path(project_id)}/hooks", data=settings)
                 created = True
         except GITLAB_ERRORS as exc:
-            _gitlab_failed(exc, "install the project hook")
+            GITLAB.refused(exc, "install the project hook")
         if not isinstance(hook, dict) or not isinstance(hook.get("id"), int):
             fail(502, "GitLab's answer creating the hook was not understood")
         visibility = project.get("visibility")
@@ -230,17 +191,12 @@ async def disconnect_project(request: web.Request) -> web.Response:
     project_id = project_id_in_path(request)
     client, _ = await person_client(request, who)
     services = services_of(request)
-    async with _lock(request, project_id):
+    async with lock_for(request, LOCKS_KEY, project_id):
         await maintained_project(client, project_id)
         row = await connected_row(request, project_id)
         if row.webhook_id and row.webhook_id.isdigit():
-            try:
-                await client.delete(f"{project_path(project_id)}/hooks/{int(row.webhook_id)}")
-            except gidgetlab.BadRequest as exc:
-                if int(exc.status_code) != 404:  # 404: already gone, which is what we want
-                    _gitlab_failed(exc, "delete the project hook")
-            except GITLAB_ERRORS as exc:
-                _gitlab_failed(exc, "delete the project hook")
+            hook_url_path = f"{project_path(project_id)}/hooks/{int(row.webhook_id)}"
+            await GITLAB.delete_hook(lambda: client.delete(hook_url_path), "delete the project hook")
         await services.db.repositories.remove_gitlab(row.id)
         if services.gitlab_hooks is not None:
             services.gitlab_hooks.remember(project_id, None)
@@ -253,7 +209,11 @@ async def disconnect_project(request: web.Request) -> web.Response:
 async def test_hook(request: web.Request) -> web.Response:
     """POST /api/v1/gitlab/projects/{project_id}/test (CSRF): GitLab sends a test pipeline event; what it said."""
     who = await require_user(request)
-    project_id = project_id_in_path(request)
+    return web.json_response(await hook_test(request, who, project_id_in_path(request)))
+
+
+async def hook_test(request: web.Request, who: SignedIn, project_id: int) -> dict[str, Any]:
+    """GitLab sends the project's hook a test pipeline event, as the person (Maintainer): what GitLab said."""
     client, _ = await person_client(request, who)
     await maintained_project(client, project_id)
     row = await connected_row(request, project_id)
@@ -268,12 +228,12 @@ async def test_hook(request: web.Request) -> web.Response:
             fail(409, "the project hook is gone at GitLab; connect the project again to repair it")
         if status in (400, 422):
             message = exc.args[1] if len(exc.args) > 1 and isinstance(exc.args[1], str) else str(exc)
-            return web.json_response({"ok": False, "gitlab_status": status, "message": message[:500]})
-        _gitlab_failed(exc, "test the project hook")
+            return {"ok": False, "gitlab_status": status, "message": message[:500]}
+        GITLAB.refused(exc, "test the project hook")
     except GITLAB_ERRORS as exc:
-        _gitlab_failed(exc, "test the project hook")
+        GITLAB.refused(exc, "test the project hook")
     message = answer.get("message") if isinstance(answer, dict) else None
-    return web.json_response({"ok": True, "gitlab_status": 201, "message": str(message or "")[:500]})
+    return {"ok": True, "gitlab_status": 201, "message": str(message or "")[:500]}
 
 
 def add_routes(app: web.Application) -> None:

@@ -1,7 +1,10 @@
 """The history API: a repository's incidents and webhook deliveries, one incident, and redelivering a failure.
 
-Access follows the repositories API (bot/web/repositories.py): what the person can reach on GitHub, else 404;
-redelivering needs admin on the repository and the CSRF token. A delivery's body is never part of an answer.
+Access follows the repositories API (bot/web/repositories.py): what the person can reach on GitHub (or GitLab),
+else 404; redelivering needs admin on the repository (Maintainer on a GitLab project) and the CSRF token. A
+redelivery runs the stored event again here, for GitHub and GitLab alike (GitLab has no API to resend a project
+hook's event). Links go to the provider's web pages (bot/web/forge_links.py). A delivery's body is never part of
+an answer.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from aiohttp import web
 from bot.appkeys import QUEUE
 from bot.services import Services
 from bot.web import audit
+from bot.web.forge_links import change_url, run_url
 from bot.web.public_errors import one_line
 from bot.web.repositories import (
     ID_PATTERN,
@@ -33,22 +37,23 @@ ANALYSIS_KEYS = ("summary", "category", "outcome", "llm", "llm_note", "excerpt",
                  "suggestion", "files", "tests")
 
 
-def _pr_url(services: Services, repository: str, number: int | None) -> str | None:
-    return f"{services.settings.github_web_base}/{repository}/pull/{number}" if number else None
-
-
 def describe_incident(incident: Incident, services: Services) -> dict[str, Any]:
     links = incident.links or {}
     summary = incident.root_cause or (incident.analysis or {}).get("summary")
+    settings, provider, repo = services.settings, incident.provider, incident.repository_full_name
+    run = links.get("run") if isinstance(links.get("run"), str) else None
+    fix = links.get("fix_pr") if isinstance(links.get("fix_pr"), str) else None
     return {
-        "id": incident.id, "repository": incident.repository_full_name, "status": incident.status,
+        "id": incident.id, "provider": provider, "repository": repo, "status": incident.status,
         "category": incident.category, "signature": incident.signature,
         "summary": str(summary)[:SUMMARY_CHARS] if summary else None,
-        "run": {"id": incident.run_id, "attempt": incident.run_attempt, "url": links.get("run"),
+        "run": {"id": incident.run_id, "attempt": incident.run_attempt,
+                "url": run or run_url(settings, provider, repo, incident.run_id),
                 "workflow": incident.workflow_name, "branch": incident.head_branch, "sha": incident.head_sha},
         "pull_request": incident.pr_number,
-        "fix_pr": {"number": incident.fix_pr_number, "url": _pr_url(services, incident.repository_full_name,
-                                                                     incident.fix_pr_number),
+        "pull_request_url": change_url(settings, provider, repo, incident.pr_number),
+        "fix_pr": {"number": incident.fix_pr_number, "url": fix or change_url(settings, provider, repo,
+                                                                               incident.fix_pr_number),
                    "state": incident.fix_state, "branch": incident.fix_branch} if incident.fix_pr_number else None,
         "attempts": incident.attempts, "occurrences": incident.occurrences,
         "merged_into": incident.merged_into_id,
@@ -81,7 +86,7 @@ async def repository_incidents(request: web.Request) -> web.Response:
     row, _ = await repository_in_path(request, who)
     services = services_of(request)
     total, rows = await services.db.incidents.for_repository(row.full_name, offset=(page - 1) * per_page,
-                                                            limit=per_page)
+                                                            limit=per_page, provider=row.provider)
     return web.json_response(paged("incidents", [describe_incident(i, services) for i in rows], total, page,
                                    per_page))
 
@@ -94,12 +99,12 @@ async def get_incident(request: web.Request) -> web.Response:
         fail(404, "no such incident")
     services = services_of(request)
     incident = await services.db.incidents.get(incident_id)
-    if incident is None or incident.provider != "github":
+    if incident is None or incident.provider not in ("github", "gitlab"):
         fail(404, "no such incident")
     row = await services.db.repositories.get(incident.repository_connection_id) \
         if incident.repository_connection_id else None
-    if row is None or row.full_name != incident.repository_full_name:
-        row = await services.db.installations.repository(incident.repository_full_name)
+    if row is None or row.full_name != incident.repository_full_name or row.provider != incident.provider:
+        row = await services.db.installations.repository(incident.repository_full_name, incident.provider)
     try:
         await visible(request, who, row)
     except web.HTTPNotFound:
@@ -118,7 +123,7 @@ async def repository_deliveries(request: web.Request) -> web.Response:
     page, per_page = paging(request)
     row, _ = await repository_in_path(request, who)
     total, rows = await services_of(request).db.deliveries.for_repository(
-        row.full_name, offset=(page - 1) * per_page, limit=per_page
+        row.full_name, offset=(page - 1) * per_page, limit=per_page, provider=row.provider
     )
     return web.json_response(paged("deliveries", [describe_delivery(d) for d in rows], total, page, per_page))
 
@@ -131,9 +136,9 @@ async def redeliver(request: web.Request) -> web.Response:
         fail(404, "no such delivery")
     services = services_of(request)
     delivery = await services.db.deliveries.summary(int(pk))
-    if delivery is None or delivery.provider != "github" or not delivery.repository:
+    if delivery is None or delivery.provider not in ("github", "gitlab") or not delivery.repository:
         fail(404, "no such delivery")
-    row = await services.db.installations.repository(delivery.repository)
+    row = await services.db.installations.repository(delivery.repository, delivery.provider)
     try:
         await visible(request, who, row, change=True)
     except web.HTTPNotFound:

@@ -1,8 +1,10 @@
 """Sign in with GitHub (the App's user authorization) and connect GitLab: authorize and callback routes.
 
-authorize: a fresh PKCE pair (the verifier kept encrypted server-side), a signed single-use state bound to the
-browser, then a redirect to the provider. callback: the state is checked and consumed, the code exchanged with
-the verifier and the same redirect_uri, the account read, the tokens stored encrypted, the session started.
+authorize: a fresh PKCE pair (the verifier kept encrypted: in storage for a signed-in person's connect, in a
+signed HttpOnly cookie for an anonymous sign-in, so that no row is written for a visitor), a signed single-use
+state bound to the browser, then a redirect to the provider. callback: the state is checked and consumed, the code
+exchanged with the verifier and the same redirect_uri, the account read, the tokens stored encrypted, the session
+started.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from bot.web.sessions import (
     fail,
     services_of,
     set_browser_cookie,
+    set_cookie,
     sha256,
     signed_in,
     signing_key,
@@ -61,12 +64,18 @@ def _authorize(provider_name: str) -> web.Handler:
         verifier, challenge = pkce_pair()
         uri = redirect_uri(request, services, provider_name)
         browser, new_browser = browser_id(request)
-        state = await states.issue(
-            services.db, signing_key(services), provider=provider_name,
-            purpose="connect" if who else "signin", browser_hash=sha256(browser),
-            ttl=services.settings.oauth_state_ttl, redirect_uri=uri, user_id=who.user.id if who else None,
-            code_verifier_enc=services.cipher.encrypt(verifier),
-        )
+        ttl = services.settings.oauth_state_ttl
+        attempt: str | None = None
+        if who is None:  # anonymous: nothing is written before the callback (the attempt is a signed cookie)
+            state, attempt = states.issue_anonymous(
+                signing_key(services), provider=provider_name, browser_hash=sha256(browser), ttl=ttl,
+                redirect_uri=uri, code_verifier_enc=services.cipher.encrypt(verifier))
+        else:
+            state = await states.issue(
+                services.db, signing_key(services), provider=provider_name, purpose="connect",
+                browser_hash=sha256(browser), ttl=ttl, redirect_uri=uri, user_id=who.user.id,
+                code_verifier_enc=services.cipher.encrypt(verifier),
+            )
         location = provider.authorize_url(state=state, code_challenge=challenge, redirect_uri=uri)
         response: web.StreamResponse
         if request.method == "POST" and "application/json" in request.headers.get("Accept", ""):
@@ -75,6 +84,8 @@ def _authorize(provider_name: str) -> web.Handler:
             response = web.HTTPFound(location=location)
         if new_browser:
             set_browser_cookie(request, response, browser)
+        if attempt is not None:
+            set_cookie(response, request, states.attempt_cookie_name(provider_name), attempt, max_age=ttl)
         if isinstance(response, web.HTTPException):
             raise response
         return response
@@ -99,6 +110,7 @@ def _callback(provider_name: str) -> web.Handler:
             row = await states.redeem(
                 services.db, signing_key(services), state, provider=provider_name, purpose=("signin", "connect"),
                 browser_hash=sha256(cookie) if cookie and len(cookie) <= 256 else None,
+                attempt_cookie=request.cookies.get(states.attempt_cookie_name(provider_name)),
             )
         except states.StateError as exc:
             fail(400, str(exc))
@@ -134,6 +146,7 @@ def _callback(provider_name: str) -> web.Handler:
         if who is None or who.user.id != user.id:
             await start_session(request, response, user.id)
         response.del_cookie(BROWSER_COOKIE, path="/")
+        response.del_cookie(states.attempt_cookie_name(provider_name), path="/")
         raise response
 
     return callback

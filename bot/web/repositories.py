@@ -5,15 +5,17 @@ Who sees what is GitHub's answer, not ours: the person's App user token lists `G
 can access, with their `permissions`), intersected with `repository_connections`. The answer is cached per
 person for `ACCESS_TTL` seconds. Reading needs any access; changing settings or redelivering needs `admin` (what
 GitHub itself asks to change an App's access to a repository). Anything else answers 404, so ids cannot be probed.
+A GitHub repository watched by a webhook (no App) is the business of the person who connected it only; a GitLab
+project's is GitLab's answer to the person's own token (bot/web/gitlab_access.py: Reporter reads, Maintainer
+changes).
 """
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
@@ -21,7 +23,6 @@ import gidgethub
 import orjson
 import yaml
 from aiohttp import web
-from cachetools import TTLCache
 
 from bot.auth.crypto import DecryptError
 from bot.auth.fallback import NoIdentity
@@ -29,6 +30,8 @@ from bot.auth.oauth_common import OAuthUnavailable
 from bot.auth.user_tokens import ReconnectRequired
 from bot.forges.errors import RetryLater
 from bot.services import Services
+from bot.web.forge_links import repository_url
+from bot.web.person_cache import PersonCache
 from bot.web.sessions import SignedIn, fail, require_user, services_of
 from bot.web.setup import APP_YML
 from storage.models import Installation, RepositoryConnection
@@ -59,35 +62,15 @@ class Access:
         return self.permissions.get("admin") is True
 
 
-@dataclass
-class RepositoryAccess:
+class RepositoryAccess(PersonCache[dict[str, Access]]):
     """GitHub's answer to "which of the App's repositories can this person reach", cached briefly per person."""
 
-    ttl: float = ACCESS_TTL
-    cache: TTLCache[str, dict[str, Access]] = field(init=False)
-    locks: TTLCache[str, asyncio.Lock] = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.cache = TTLCache(maxsize=ACCESS_USERS, ttl=self.ttl)
-        self.locks = TTLCache(maxsize=ACCESS_USERS, ttl=max(self.ttl, 300.0))
-
-    def forget(self, user_id: str) -> None:
-        self.cache.pop(user_id, None)
+    def __init__(self, ttl: float = ACCESS_TTL) -> None:
+        super().__init__(ttl, ACCESS_USERS)
 
     async def of(self, services: Services, user_id: str) -> dict[str, Access]:
         """GitHub repository id -> Access, for the person (one fetch per person at a time)."""
-        found = self.cache.get(user_id)
-        if found is not None:
-            return found
-        lock = self.locks.get(user_id)
-        if lock is None:
-            lock = self.locks[user_id] = asyncio.Lock()
-        async with lock:
-            found = self.cache.get(user_id)
-            if found is None:
-                found = await fetch_access(services, user_id)
-                self.cache[user_id] = found
-            return found
+        return await self.get(user_id, lambda: fetch_access(services, user_id))
 
 
 async def fetch_access(services: Services, user_id: str) -> dict[str, Access]:
@@ -136,12 +119,27 @@ async def my_repositories(request: web.Request, who: SignedIn) -> dict[str, Acce
     return await access_of(request).of(services_of(request), who.user.id)
 
 
+def hooked_access(row: RepositoryConnection) -> Access:
+    """A repository the person connected by webhook: GitHub showed them admin on it when they did."""
+    return Access(repository_id=row.repository_id, full_name=row.full_name, private=bool(row.is_private),
+                  installation_id=0, permissions={k: True for k in ("admin", "maintain", "push", "triage", "pull")})
+
+
 async def visible(
     request: web.Request, who: SignedIn, row: RepositoryConnection | None, *, change: bool = False
 ) -> tuple[RepositoryConnection, Access]:
-    """The repository if the person may see it (or, with `change`, change it): else 404 (403 if only seen)."""
-    if row is None or row.provider != "github" or row.removed_at is not None:
+    """The repository if the person may see it (or, with `change`, change it): else 404 (403 if only seen).
+    GitHub's answer for a GitHub repository, GitLab's for a GitLab project (bot/web/gitlab_access.py)."""
+    if row is None or row.provider not in ("github", "gitlab") or row.removed_at is not None:
         fail(404, "no such repository")
+    if row.provider == "gitlab":
+        from bot.web.gitlab_access import gitlab_access
+
+        return row, await gitlab_access(request, who, row, change=change)
+    if row.installation_id is None:  # watched by a repository webhook: only the person who connected it
+        if row.user_id != who.user.id or not row.webhook_id:
+            fail(404, "no such repository")
+        return row, hooked_access(row)
     access = (await my_repositories(request, who)).get(row.repository_id)
     if access is None or access.installation_id != row.installation_id:
         fail(404, "no such repository")
@@ -191,10 +189,13 @@ def describe_installation(installation_id: int | None, installation: Installatio
 
 def describe(
     row: RepositoryConnection, access: Access, installation: Installation | None, open_incidents: int,
-    last_event: dt.datetime | None,
+    last_event: dt.datetime | None, web_url: str | None = None,
 ) -> dict[str, Any]:
+    ids = {"gitlab_id": row.repository_id, "webhook_id": row.webhook_id} if row.provider == "gitlab" else \
+        {"github_id": row.repository_id}
     return {
-        "id": row.id, "provider": "github", "watched": True, "github_id": row.repository_id,
+        "id": row.id, "provider": row.provider, "watched": True, **ids, "web_url": web_url,
+        "mode": "project_hook" if row.provider == "gitlab" else "app" if row.installation_id else "webhook",
         "full_name": access.full_name or row.full_name,
         "private": access.private, "installation": describe_installation(row.installation_id, installation),
         "is_enabled": row.is_enabled, "auto_pr_enabled": row.auto_pr_enabled,
@@ -208,16 +209,20 @@ def describe(
 async def describe_many(services: Services, pairs: list[tuple[RepositoryConnection, Access]]) -> list[dict[str, Any]]:
     """Describe a page of repositories with one query per figure, not one per repository."""
     db = services.db
-    names = [row.full_name for row, _ in pairs]
-    counts = await db.repositories.open_incidents(names)
-    last = await db.repositories.last_events(names)
+    counts: dict[tuple[str, str], int] = {}
+    last: dict[tuple[str, str], dt.datetime] = {}
+    for provider in sorted({row.provider for row, _ in pairs}):
+        names = [row.full_name for row, _ in pairs if row.provider == provider]
+        counts.update({(provider, k): v for k, v in (await db.repositories.open_incidents(names, provider)).items()})
+        last.update({(provider, k): v for k, v in (await db.repositories.last_events(names, provider)).items()})
     installations: dict[int, Installation | None] = {}
     for row, _ in pairs:
         if row.installation_id is not None and row.installation_id not in installations:
             installations[row.installation_id] = await db.installations.get(row.installation_id)
     return [
         describe(row, access, installations.get(row.installation_id) if row.installation_id else None,
-                 counts.get(row.full_name, 0), last.get(row.full_name))
+                 counts.get((row.provider, row.full_name), 0), last.get((row.provider, row.full_name)),
+                 repository_url(services.settings, row.provider, row.full_name))
         for row, access in pairs
     ]
 
@@ -230,7 +235,8 @@ async def get_repository(request: web.Request) -> web.Response:
     row, access = await repository_in_path(request, who)
     services = services_of(request)
     [answer] = await describe_many(services, [(row, access)])
-    _, recent = await services.db.incidents.for_repository(row.full_name, limit=RECENT_INCIDENTS)
+    _, recent = await services.db.incidents.for_repository(row.full_name, limit=RECENT_INCIDENTS,
+                                                          provider=row.provider)
     answer["recent_incidents"] = [describe_incident(i, services) for i in recent]
     return web.json_response(answer)
 
@@ -309,15 +315,24 @@ async def repository_status(request: web.Request) -> web.Response:
     row, _ = await repository_in_path(request, who)
     services = services_of(request)
     installation = await services.db.installations.get(row.installation_id) if row.installation_id else None
-    _, newest = await services.db.deliveries.for_repository(row.full_name, limit=1)
+    _, newest = await services.db.deliveries.for_repository(row.full_name, limit=1, provider=row.provider)
     last = newest[0] if newest else None
+    if row.provider == "gitlab":  # a project hook installed with the person's token: no App, no permissions
+        return web.json_response({
+            "id": row.id, "full_name": row.full_name, "connected": row.removed_at is None and bool(row.webhook_id),
+            "monitoring": row.is_enabled, "installation": None, "webhook_id": row.webhook_id,
+            "last_delivery": describe_delivery(last) if last is not None else None,
+            "permissions": {"known": False, "granted": {}, "requested": {}, "missing": []},
+            "events": {"known": True, "subscribed": ["pipeline"], "requested": ["pipeline"], "missing": []},
+        })
     wanted, events = requested_by_app_yml()
     wanted = dict(wanted)
     if row.allow_workflow_edits:  # changing .github/workflows/ needs the `workflows` permission
         wanted["workflows"] = "write"
     granted = dict(installation.permissions or {}) if installation else {}
     subscribed = list(installation.events or []) if installation else []
-    connected = installation is not None and installation.deleted_at is None and row.removed_at is None
+    connected = row.removed_at is None and (
+        installation.deleted_at is None if installation is not None else bool(row.webhook_id))
     return web.json_response({
         "id": row.id, "full_name": row.full_name, "connected": connected, "monitoring": row.is_enabled,
         "installation": {

@@ -16,25 +16,21 @@ No answer or log line holds a token or a hook secret.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
-import secrets
 from dataclasses import dataclass
-from typing import Any, NoReturn
+from typing import Any
 
-import aiohttp
 import gidgethub
 from aiohttp import web
 
-from bot.auth.crypto import DecryptError
 from bot.auth.fallback import NoIdentity, Resolved
-from bot.auth.oauth_common import OAuthUnavailable
-from bot.auth.user_tokens import ReconnectRequired
 from bot.forges import github_hooks as hooks
-from bot.forges.errors import RetryLater
 from bot.forges.github_client import GitHubClient
 from bot.services import Services
+from bot.web import audit
+from bot.web.github_reach import reach_of
+from bot.web.hook_checks import Refusals, kept_or_new_secret, lock_for, our_hook
 from bot.web.public_errors import one_line
 from bot.web.repositories import ID_PATTERN, describe_many, visible
 from bot.web.sessions import SignedIn, fail, require_user, services_of
@@ -47,31 +43,16 @@ GITHUB_ID = re.compile(r"^[0-9]{1,18}$")
 RECONNECT = "/api/v1/oauth/github/authorize"
 INSTALL_HINT = ("install the DevFlowFix GitHub App on this repository: it acts under its own name, with only the "
                 "permissions it asks for, adds check runs, and keeps working when your personal token changes")
-ERRORS = (ReconnectRequired, DecryptError, gidgethub.GitHubException, RetryLater, OAuthUnavailable,
-          aiohttp.ClientError, TimeoutError, KeyError, TypeError, ValueError)  # the last three: an odd answer
-
-
-def _failed(exc: BaseException, what: str) -> NoReturn:
-    if isinstance(exc, (ReconnectRequired, DecryptError)):
-        fail(409, "your GitHub connection must be renewed; sign in again", reconnect_url=RECONNECT)
-    if isinstance(exc, gidgethub.BadRequest):
-        status = int(exc.status_code)
-        if status == 401:
-            fail(409, "GitHub refused your token; connect it again", reconnect_url=RECONNECT)
-        if status == 404:
-            fail(404, f"GitHub shows you no such repository, or refused to {what} (it needs admin on the repository "
-                      "and a token with the admin:repo_hook scope)")
-        if status == 403:
-            fail(403, f"GitHub refused to {what} (HTTP 403): it needs admin on the repository and the "
-                      "admin:repo_hook scope")
-        if status == 422:
-            fail(422, f"GitHub refused to {what} (HTTP 422)")
-        fail(502, f"GitHub answered HTTP {status} when asked to {what}")
-    if isinstance(exc, RetryLater):
-        fail(503, f"GitHub asks to wait ({exc}); try again shortly")
-    if isinstance(exc, (KeyError, TypeError, ValueError)):
-        fail(502, f"GitHub's answer when asked to {what} was not understood")
-    fail(502, f"GitHub is unavailable ({type(exc).__name__}); try again shortly")
+GITHUB = Refusals(
+    forge="GitHub", bad_request=gidgethub.BadRequest, library_error=gidgethub.GitHubException,
+    reconnect_url=RECONNECT, renew="your GitHub connection must be renewed; sign in again",
+    unauthorized="GitHub refused your token; connect it again",
+    not_found="GitHub shows you no such repository, or refused to {what} (it needs admin on the repository and a "
+              "token with the admin:repo_hook scope)",
+    forbidden="GitHub refused to {what} (HTTP 403): it needs admin on the repository and the admin:repo_hook scope",
+    unprocessable="GitHub refused to {what} (HTTP 422)",
+)
+ERRORS = GITHUB.errors
 
 
 @dataclass
@@ -117,14 +98,6 @@ def own_hooked_row(target: Target, who: SignedIn) -> RepositoryConnection:
 LOCKS_KEY = web.AppKey("github_hook_locks", dict)
 
 
-def _lock(request: web.Request, key: str) -> asyncio.Lock:
-    locks: dict[str, asyncio.Lock] = request.app[LOCKS_KEY]
-    if len(locks) > 10_000:
-        for stale in [k for k, v in locks.items() if not v.locked()]:
-            del locks[stale]
-    return locks.setdefault(key, asyncio.Lock())
-
-
 def client_for(services: Services, resolved: Resolved) -> GitHubClient:
     return services.github_client(resolved)
 
@@ -149,7 +122,7 @@ async def full_name_of(services: Services, who: SignedIn, target: Target) -> str
     try:
         found = await hooks.repository_by_id(client_for(services, resolved), int(target.github_id))
     except ERRORS as exc:
-        _failed(exc, "show the repository")
+        GITHUB.refused(exc, "show the repository")
     name = found.get("full_name")
     if not isinstance(name, str) or "/" not in name:
         fail(502, "GitHub's answer about the repository was not understood")
@@ -161,7 +134,7 @@ async def admin_repository(client: GitHubClient, full_name: str, github_id: str 
     try:
         found = await hooks.repository(client, full_name)
     except ERRORS as exc:
-        _failed(exc, "show the repository")
+        GITHUB.refused(exc, "show the repository")
     if github_id is not None and str(found.get("id")) != github_id:
         fail(404, "no such repository")
     permissions = found.get("permissions") or {}
@@ -192,6 +165,8 @@ async def _app_answer(request: web.Request, who: SignedIn, target: Target, enabl
         if fresh is None:
             fail(404, "no such repository")
         row = fresh
+        await audit.record(request, who, "repository.connect" if enabled else "repository.disconnect", "repository",
+                           row.id, {"full_name": row.full_name, "mode": "app", "is_enabled": enabled})
     [answer] = await describe_many(services, [(row, access)])
     answer["mode"] = "app"
     return web.json_response(answer)
@@ -199,16 +174,11 @@ async def _app_answer(request: web.Request, who: SignedIn, target: Target, enabl
 
 async def _find_our_hook(client: GitHubClient, full_name: str, row: RepositoryConnection | None, url: str
                          ) -> dict[str, Any] | None:
-    found = [h for h in await hooks.list_hooks(client, full_name) if isinstance(h.get("id"), int)]
-    if row is not None and row.webhook_id:
-        for hook in found:
-            if str(hook.get("id")) == row.webhook_id:
-                return hook
-    for hook in found:
+    def url_of(hook: dict[str, Any]) -> Any:
         config = hook.get("config") or {}
-        if isinstance(config, dict) and config.get("url") == url:
-            return hook
-    return None
+        return config.get("url") if isinstance(config, dict) else None
+
+    return our_hook(await hooks.list_hooks(client, full_name), row, url, url_of)
 
 
 async def connect(request: web.Request) -> web.Response:
@@ -223,7 +193,7 @@ async def connect(request: web.Request) -> web.Response:
     if services.cipher is None or services.repo_hooks is None:
         fail(503, "webhook secrets cannot be stored: OAUTH_TOKEN_ENCRYPTION_KEY is not configured")
     full_name = await full_name_of(services, who, target)
-    async with _lock(request, full_name.lower()):
+    async with lock_for(request, LOCKS_KEY, full_name.lower()):
         resolved = await legacy_identity(services, who, full_name)
         client = client_for(services, resolved)
         repo = await admin_repository(client, full_name, target.github_id)
@@ -233,13 +203,7 @@ async def connect(request: web.Request) -> web.Response:
         if row is not None and row.installation_id is not None and row.removed_at is None:
             fail(409, "the DevFlowFix App is installed on this repository now; connect it through the App")
         url = public_base(services.settings) + hooks.HOOK_PATH
-        secret: str | None = None
-        if row is not None and row.removed_at is None and row.webhook_secret_enc is not None:
-            try:
-                secret = services.cipher.decrypt(row.webhook_secret_enc)
-            except DecryptError:
-                secret = None
-        secret = secret or secrets.token_urlsafe(32)
+        secret = kept_or_new_secret(services.cipher, row)
         try:
             hook = await _find_our_hook(client, full_name, row, url)
             if hook is not None:  # GitHub never shows a hook's secret: set it again with the rest
@@ -249,7 +213,7 @@ async def connect(request: web.Request) -> web.Response:
                 hook = await hooks.create_hook(client, full_name, url, secret)
                 created = True
         except ERRORS as exc:
-            _failed(exc, "install the repository webhook")
+            GITHUB.refused(exc, "install the repository webhook")
         if not isinstance(hook.get("id"), int):
             fail(502, "GitHub's answer creating the webhook was not understood")
         assert resolved.connection_id is not None
@@ -260,6 +224,10 @@ async def connect(request: web.Request) -> web.Response:
             default_branch=str(repo["default_branch"])[:255] if repo.get("default_branch") else None,
         )
         services.repo_hooks.remember(int(hook["id"]), hooks.RepoHook(True, secret, github_id, fresh.full_name))
+    await audit.record(request, who, "repository.connect", "repository", fresh.id,
+                       {"full_name": fresh.full_name, "mode": "webhook", "hook_created": created,
+                        "acting_as": resolved.kind})
+    reach_of(request.app).forget(who.user.id)
     log.info("github repository connected by webhook", extra={"repository": fresh.full_name, "hook_id": hook["id"],
                                                               "hook_created": created, "user_id": who.user.id,
                                                               "token_kind": resolved.kind})
@@ -276,20 +244,19 @@ async def disconnect(request: web.Request) -> web.Response:
         return await _app_answer(request, who, target, False)
     row = own_hooked_row(target, who)
     services = services_of(request)
-    async with _lock(request, row.full_name.lower()):
+    async with lock_for(request, LOCKS_KEY, row.full_name.lower()):
         resolved = await legacy_identity(services, who, row.full_name)
         client = client_for(services, resolved)
         if row.webhook_id and row.webhook_id.isdigit():
-            try:
-                await hooks.delete_hook(client, row.full_name, int(row.webhook_id))
-            except gidgethub.BadRequest as exc:
-                if int(exc.status_code) != 404:  # 404: already gone, which is what we want
-                    _failed(exc, "delete the repository webhook")
-            except ERRORS as exc:
-                _failed(exc, "delete the repository webhook")
+            hook_id = int(row.webhook_id)
+            await GITHUB.delete_hook(lambda: hooks.delete_hook(client, row.full_name, hook_id),
+                                     "delete the repository webhook")
             if services.repo_hooks is not None:
                 services.repo_hooks.remember(int(row.webhook_id), hooks.NOT_OURS)
         await services.db.repositories.remove_hook(row.id)
+    await audit.record(request, who, "repository.disconnect", "repository", row.id,
+                       {"full_name": row.full_name, "mode": "webhook"})
+    reach_of(request.app).forget(who.user.id)
     log.info("github repository disconnected", extra={"repository": row.full_name, "user_id": who.user.id})
     return web.Response(status=204)
 
@@ -325,9 +292,9 @@ async def test(request: web.Request) -> web.Response:
     except gidgethub.BadRequest as exc:
         if int(exc.status_code) == 404:
             fail(409, "the repository webhook is gone at GitHub; connect the repository again to repair it")
-        _failed(exc, "ping the repository webhook")
+        GITHUB.refused(exc, "ping the repository webhook")
     except ERRORS as exc:
-        _failed(exc, "ping the repository webhook")
+        GITHUB.refused(exc, "ping the repository webhook")
     answered = hook.get("last_response")
     response: dict[str, Any] = answered if isinstance(answered, dict) else {}
     code = response.get("code") if isinstance(response.get("code"), int) else None

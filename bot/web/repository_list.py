@@ -16,11 +16,14 @@ import orjson
 from aiohttp import web
 from multidict import MultiMapping
 
+from bot.web.forge_links import repository_url
+from bot.web.github_reach import Reachable, reach_of
 from bot.web.repositories import (
     ID_PATTERN,
     Access,
     apply_settings,
     describe_many,
+    hooked_access,
     my_repositories,
     paged,
     paging,
@@ -102,14 +105,26 @@ def describe_unwatched(access: Access) -> dict[str, Any]:
     }
 
 
-def describe_gitlab(row: RepositoryConnection, open_incidents: int) -> dict[str, Any]:
+def describe_connectable(found: Reachable) -> dict[str, Any]:
+    """A GitHub repository the App is not installed on that the person administers (their legacy token shows
+    it): `connect` installs a repository webhook on it."""
+    return {
+        "id": None, "provider": "github", "watched": False, "github_id": found.github_id,
+        "full_name": found.full_name, "private": found.private, "installation": None, "mode": "webhook",
+        "is_enabled": False, "auto_pr_enabled": False, "allow_workflow_edits": False, "open_incidents": 0,
+        "last_event_at": None, "can_change_settings": False, "can_connect": True,
+    }
+
+
+def describe_gitlab(row: RepositoryConnection, open_incidents: int, web_url: str) -> dict[str, Any]:
+    """A GitLab project the person connected (they were Maintainer then; each change asks GitLab again)."""
     return {
         "id": row.id, "provider": "gitlab", "watched": True, "gitlab_id": row.repository_id,
-        "full_name": row.full_name, "private": row.is_private, "installation": None,
+        "full_name": row.full_name, "private": row.is_private, "installation": None, "mode": "project_hook",
         "is_enabled": row.is_enabled, "auto_pr_enabled": row.auto_pr_enabled,
         "allow_workflow_edits": row.allow_workflow_edits, "open_incidents": open_incidents,
-        "last_event_at": time(row.last_event_at), "can_change_settings": False, "permissions": None,
-        "webhook_id": row.webhook_id, "hook_health": row.hook_health,
+        "last_event_at": time(row.last_event_at), "can_change_settings": True, "permissions": None,
+        "webhook_id": row.webhook_id, "web_url": web_url, "hook_health": row.hook_health,
     }
 
 
@@ -120,7 +135,7 @@ async def find(
     total and the owners seen (for the owner filter)."""
     services = services_of(request)
     db = services.db
-    entries: list[tuple[str, str, RepositoryConnection | None, Access | None]] = []
+    entries: list[tuple[str, str, RepositoryConnection | None, Access | Reachable | None]] = []
     owners: set[str] = set()
     if filters.provider in (None, "github"):
         mine = await my_repositories(request, who)
@@ -135,13 +150,27 @@ async def find(
             owners.add(name.split("/", 1)[0])
             if filters.matches("github", name, row.is_enabled):
                 entries.append((name.lower(), "github", row, access))
+        for row in await db.repositories.connected_by(who.user.id, provider="github"):
+            if row.installation_id is not None or not row.webhook_id or row.repository_id in watched_ids:
+                continue  # watched by a repository webhook this person installed
+            watched_ids.add(row.repository_id)
+            owners.add(row.full_name.split("/", 1)[0])
+            if filters.matches("github", row.full_name, row.is_enabled):
+                entries.append((row.full_name.lower(), "github", row, hooked_access(row)))
         if filters.include_unwatched:
+            unwatched = None if filters.monitoring is None else False
             for repo_id, access in mine.items():
                 if repo_id in watched_ids or not access.full_name:
                     continue
                 owners.add(access.full_name.split("/", 1)[0])
-                if filters.matches("github", access.full_name, None if filters.monitoring is None else False):
+                if filters.matches("github", access.full_name, unwatched):
                     entries.append((access.full_name.lower(), "github", None, access))
+            for reachable in (await reach_of(request.app).of(request, who)).repositories:
+                if reachable.github_id in watched_ids or reachable.github_id in mine:
+                    continue  # the App's (listed above) or already watched
+                owners.add(reachable.full_name.split("/", 1)[0])
+                if filters.matches("github", reachable.full_name, unwatched):
+                    entries.append((reachable.full_name.lower(), "connectable", None, reachable))
     if filters.provider in (None, "gitlab"):
         for row in await db.repositories.connected_by(who.user.id, provider="gitlab"):
             owners.add(row.full_name.split("/", 1)[0])
@@ -150,15 +179,18 @@ async def find(
     entries.sort(key=lambda e: (e[0], e[1], e[2].id if e[2] is not None else ""))
     chunk = entries[(page - 1) * per_page : page * per_page]
     github_pairs = [(row, access) for _, kind, row, access in chunk
-                    if kind == "github" and row is not None and access is not None]
+                    if kind == "github" and row is not None and isinstance(access, Access)]
     described = iter(await describe_many(services, github_pairs))
     gitlab_names = [row.full_name for _, kind, row, _ in chunk if kind == "gitlab" and row is not None]
     gitlab_open = await db.repositories.open_incidents(gitlab_names, provider="gitlab") if gitlab_names else {}
     items: list[dict[str, Any]] = []
     for _, kind, entry_row, entry_access in chunk:
         if kind == "gitlab" and entry_row is not None:
-            items.append(describe_gitlab(entry_row, gitlab_open.get(entry_row.full_name, 0)))
-        elif entry_row is None and entry_access is not None:
+            items.append(describe_gitlab(entry_row, gitlab_open.get(entry_row.full_name, 0),
+                                         repository_url(services.settings, "gitlab", entry_row.full_name)))
+        elif isinstance(entry_access, Reachable):
+            items.append(describe_connectable(entry_access))
+        elif entry_row is None and isinstance(entry_access, Access):
             items.append(describe_unwatched(entry_access))
         else:
             items.append(next(described))

@@ -8,16 +8,21 @@ GITHUB_CLIENT_SECRET are written to the .env file (mode 0600). Restart the serve
 
 Setup is guarded twice, so nobody who merely reaches the server can register their own App or replace ours:
 
-- a one-time setup code, made at start and printed to the server's console (a WARNING line with the URL
-  `/?code=…`, as Jupyter does): without it `/` only asks for the code and writes nothing; it is compared in
-  constant time;
-- single use: once credentials are written (by this process, or found in `.env` by any), every later callback is
-  refused with 409 and `.env` is left untouched; callbacks run one at a time.
+- a one-time setup code, printed to the server's console (a WARNING line with the URL `/?code=…`, as Jupyter
+  does): without it `/` only asks for the code and writes nothing. With several web processes (WEB_CONCURRENCY)
+  there is one code for all: its SHA-256 is stored, made by an atomic insert, so exactly one process makes and
+  prints it and every process accepts it (compared as hashes, in constant time). It lives SETUP_CODE_TTL seconds
+  (an expired one is replaced, and printed, by the next start or the next visit with a code); a process that
+  stops cleanly deletes the unused code it made, so a restart prints a new one;
+- single use: a callback spends the code (an atomic update: one callback among all processes; given back if
+  registering fails before anything is written); once credentials are written (or found in `.env`), every later
+  callback is refused with 409 and `.env` is left untouched; callbacks in one process run one at a time.
 """
 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import hmac
 import html
 import logging
@@ -32,9 +37,11 @@ import aiohttp
 import orjson
 import yaml
 from aiohttp import web
+from sqlalchemy.exc import SQLAlchemyError
 
-from bot.appkeys import SETTINGS
+from bot.appkeys import SERVICES, SETTINGS
 from bot.services import Services
+from bot.settings import Settings
 from bot.web import states
 from bot.web.sessions import (
     BROWSER_COOKIE,
@@ -61,17 +68,44 @@ MAX_SETUP_CODE = 128
 
 @dataclass
 class SetupGate:
-    """This process's one-time setup code, and whether it has written credentials (then setup is over)."""
+    """The one-time setup code as this process knows it: the code it made and printed (None if another process
+    made the live one), whether this process wrote credentials, and the lock its callbacks take turns on.
 
-    code: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    The code itself lives in the database (its SHA-256, bot/web/setup.py's `announce`), so every web process
+    accepts the one code that was printed; `local` is the fallback when the database cannot hold it."""
+
+    code: str | None = None
+    made: bool = False
+    local: bool = False
     done: bool = False
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
-    def accepts(self, offered: str | None) -> bool:
-        """Is `offered` the setup code (constant time)?"""
+    async def accepts(self, services: Services, offered: str | None) -> bool:
+        """Is `offered` the live setup code (compared as hashes, in constant time)?"""
         if not offered or len(offered) > MAX_SETUP_CODE or self.done:
             return False
-        return hmac.compare_digest(offered.encode(errors="surrogateescape"), self.code.encode())
+        if self.local:
+            return self.code is not None and hmac.compare_digest(offered.encode(errors="surrogateescape"),
+                                                                 self.code.encode())
+        row = await services.db.setup_codes.current()
+        if row is None or row.used_at is not None or row.expires_at <= dt.datetime.now(dt.UTC):
+            return False
+        return hmac.compare_digest(sha256(offered), row.code_hash)
+
+    async def make(self, services: Services) -> bool:
+        """Make the shared code unless a live one exists (one atomic insert among all processes); True if this
+        process made it (and so prints it)."""
+        code = secrets.token_urlsafe(24)
+        expires = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=services.settings.setup_code_ttl)
+        try:
+            made = await services.db.setup_codes.create_once(sha256(code), expires)
+        except SQLAlchemyError:
+            log.exception("the setup code cannot be stored; this process keeps its own")
+            self.code, self.local, self.made = code, True, True
+            return True
+        if made:
+            self.code, self.made = code, True
+        return made
 
 
 GATE = web.AppKey("setup_gate", SetupGate)
@@ -143,7 +177,11 @@ async def index(request: web.Request) -> web.StreamResponse:
     offered = request.query.get(CODE_QUERY)
     if offered is None:  # nothing written for an anonymous visit: no state row, no cookie
         return _page("Set up DevFlowFix", ASK_CODE)
-    if not request.app[GATE].accepts(offered):
+    gate = request.app[GATE]
+    if not await gate.accepts(services, offered):
+        if not gate.local and await _renewed(request.app, services):
+            return _page("Set up DevFlowFix", "<p role='alert'>The setup code had expired; the server printed a new "
+                                              "one in its log just now.</p>" + ASK_CODE, 403)
         return _page("Set up DevFlowFix", "<p role='alert'>That is not the setup code.</p>" + ASK_CODE, 403)
     base = base_url(request, services)
     response = _page("Set up DevFlowFix", "")
@@ -196,7 +234,6 @@ async def callback(request: web.Request) -> web.StreamResponse:
 
 
 async def _register(request: web.Request, services: Services, gate: SetupGate) -> web.StreamResponse:
-    settings = services.settings
     if setup_over(request, services):  # another callback finished while this one waited
         fail(409, "a GitHub App is already registered; setup runs once (restart the server to use it)")
     code = request.query.get("code", "")
@@ -210,6 +247,21 @@ async def _register(request: web.Request, services: Services, gate: SetupGate) -
         )
     except states.StateError as exc:
         fail(400, str(exc))
+    # the setup code is spent by exactly one callback among all processes (the others: 409, .env untouched)
+    if not gate.local and not await services.db.setup_codes.claim():
+        fail(409, "a GitHub App is already being registered, or was; setup runs once (restart the server to use it)")
+    try:
+        return await _convert(request, services, gate)
+    except BaseException:
+        if not gate.local and not gate.done:
+            await services.db.setup_codes.release()  # nothing was written: the code may be used again
+        raise
+
+
+async def _convert(request: web.Request, services: Services, gate: SetupGate) -> web.StreamResponse:
+    """Exchange the manifest code for the App's credentials and write them to .env."""
+    settings = services.settings
+    code = request.query.get("code", "")
     url = f"{settings.github_api_base}/app-manifests/{code}/conversions"
     try:
         async with services.http.post(url, headers={"Accept": "application/vnd.github+json"}) as resp:
@@ -242,17 +294,51 @@ async def _register(request: web.Request, services: Services, gate: SetupGate) -
     return response
 
 
+def _print_code(settings: Settings, gate: SetupGate) -> None:
+    scope = "in this process only" if gate.local else "in every DevFlowFix web process"
+    log.warning("first-run setup: open %s/?code=%s to register the GitHub App (this code works %s, once, for %d "
+                "minutes)", public_base(settings), gate.code, scope, settings.setup_code_ttl // 60)
+
+
+async def _renewed(app: web.Application, services: Services) -> bool:
+    """A visit with a code while the stored one has expired: make (and print) a new one; True if made."""
+    row = await services.db.setup_codes.current()
+    if row is not None and row.used_at is None and row.expires_at > dt.datetime.now(dt.UTC):
+        return False
+    gate = app[GATE]
+    if await gate.make(services):
+        _print_code(services.settings, gate)
+        return True
+    return False
+
+
 async def announce(app: web.Application) -> None:
-    """At start, while no App is configured: print the setup URL with its one-time code (WARNING, to the console)."""
+    """At start, while no App is configured: make the one setup code all processes share, unless another process
+    has made a live one; the process that made it prints the setup URL with it (WARNING, to the console)."""
     settings = app[SETTINGS]
     if settings.app_configured or env_has_credentials(settings.env_file_path):
         return
-    log.warning("first-run setup: open %s/?code=%s to register the GitHub App (this code works in this process "
-                "only, until the App is registered)", public_base(settings), app[GATE].code)
+    gate = app[GATE]
+    if await gate.make(app[SERVICES]):
+        _print_code(settings, gate)
+    else:
+        log.warning("first-run setup: another DevFlowFix process printed the one-time setup code in its log; "
+                    "it works here too")
+
+
+async def forget_code(app: web.Application) -> None:
+    """A process stopping cleanly deletes the unused code it made, so the next start prints a new one."""
+    gate = app[GATE]
+    if gate.made and not gate.local and gate.code is not None and SERVICES in app:
+        try:
+            await app[SERVICES].db.setup_codes.forget(sha256(gate.code))
+        except SQLAlchemyError:
+            log.warning("the setup code could not be deleted at stop; it expires by itself")
 
 
 def add_routes(app: web.Application) -> None:
     app[GATE] = SetupGate()
     app.on_startup.append(announce)
+    app.on_cleanup.insert(0, forget_code)
     app.router.add_get("/", index)
     app.router.add_get("/setup/callback", callback)

@@ -1,5 +1,5 @@
 """The fake GitHub's repository endpoints for people and repository webhooks: `GET /repos/{o}/{r}`,
-`GET /repositories/{id}`, and `/repos/{o}/{r}/hooks` (list, create, get, update, delete, ping).
+`GET /repositories/{id}`, `GET /user/repos`, and `/repos/{o}/{r}/hooks` (list, create, get, update, delete, ping).
 
 As GitHub: a person's repository answer carries their `permissions`; hooks need admin on the repository and,
 for a classic OAuth token or PAT, the `admin:repo_hook` (or `write:repo_hook`) scope, else 404; an App's tokens
@@ -117,6 +117,21 @@ def install(fake: FakeGitHub) -> None:
         if repo is None or (repo.private and repos.role(token, repo) is None):
             return fake.error(404, "Not Found")
         return web.json_response(describe(repo, token))
+
+    async def user_repos(request: web.Request) -> web.Response:
+        """`GET /user/repos`: the repositories the person is a collaborator on (as their legacy token shows
+        them), with `permissions`, paged; an installation token is refused as GitHub does."""
+        from tests.fakes.github_repos import paginate
+
+        token = fake.check_token(request)
+        if isinstance(token, web.Response):
+            return token
+        if token.kind == "installation":
+            return fake.error(403, "Resource not accessible by integration")
+        roles = fake.oauth.repo_roles.get(int(token.subject), {})  # type: ignore[attr-defined]
+        mine = [describe(repos.by_name[name], token) for name in sorted(roles) if name in repos.by_name]
+        page, headers = paginate(request, mine)
+        return web.json_response(page, headers=headers)
 
     async def list_hooks(request: web.Request) -> web.Response:
         found = managed(request)
@@ -263,6 +278,7 @@ def install(fake: FakeGitHub) -> None:
     r.add_get("/repos/{owner}/{repo}/hooks/{hook_id}/deliveries", list_deliveries)
     r.add_post("/repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}/attempts", redeliver)
     r.add_get("/repos/{owner}/{repo}", get_repo)
+    r.add_get("/user/repos", user_repos)
     r.add_get("/repositories/{id}", get_repo_by_id)
     r.add_get("/repos/{owner}/{repo}/hooks", list_hooks)
     r.add_post("/repos/{owner}/{repo}/hooks", create_hook)
