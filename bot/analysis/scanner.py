@@ -10,8 +10,10 @@ import heapq
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .patterns import PREFILTER, SHELL_COMMAND, TEST_CLASS_PASSED, LineInfo, classify, surefire_passed
-from .text import clean
+import re2
+
+from .patterns import PREFILTER, SHELL_COMMAND, TEST_CLASS_PASSED, LineInfo, plain_warning, surefire_passed
+from .reading import LineReader
 
 MAX_LINE_BYTES = 64 * 1024
 """Longer lines are cut to this many bytes (their numbering is unaffected)."""
@@ -20,6 +22,10 @@ STEP_HEADER = 0
 COMMAND_OUTPUT = 20
 """A build step's output this short is kept whole when it ends in an error (see blocks.LEAD_REACH)."""
 
+
+_PREFILTER_MATCH = PREFILTER._regexp.Match
+"""The binding's matcher: spans only (finditer's match objects cost more than the line's own reading)."""
+_UNANCHORED = re2._Anchor.UNANCHORED
 
 REPEATS_IN_FULL = 16
 """A rule's first matches each keep a wide window of lines around them; past these, a match keeps only
@@ -45,6 +51,8 @@ class ScanResult:
     """Lines where a test class reported that all its tests passed (surefire's per-class verdict)."""
     section_ends: list[tuple[int, str]] = field(default_factory=list)
     """GitLab's ``section_end`` markers: (line, section name)."""
+    reader: LineReader = field(default_factory=LineReader)
+    """What read the candidate lines: reading the kept lines with it reads each distinct line once."""
 
 
 @dataclass(order=True)
@@ -92,6 +100,8 @@ class Scanner:
         self._upto_off: int | None = None  # offset (in the block being scanned) of the line after _retained_upto
         self._pending_priority = 0.0
         self._prev_tail: list[tuple[int, bytes]] = []
+        self.reader = LineReader()
+        """Reads the candidate lines; the analysis reads the lines kept around them with it too."""
         self._dropped = 0
         self._candidates = 0
 
@@ -143,6 +153,7 @@ class Scanner:
             passes=self.passes,
             commands=self.commands,
             section_ends=self.section_ends,
+            reader=self.reader,
         )
 
     # ------------------------------------------------------------------ work
@@ -157,26 +168,30 @@ class Scanner:
             self._retain_forward(block, 0, base, base + take - 1, self._pending_priority)
             self._pending_after -= take
         line_no = base
-        pos = 0
-        for m in PREFILTER.finditer(block):
-            start = m.start()
-            line_no += block.count(b"\n", pos, start)
-            pos = start
-            raw = m.group()
+        counted = pos = 0
+        end = len(block)
+        read = self.reader.read
+        while True:  # the prefilter's matches, one whole line each (its matcher driven directly)
+            start, stop = _PREFILTER_MATCH(_UNANCHORED, block, pos, end)[0]
+            if start < 0:
+                break
+            pos = stop + 1
+            line_no += block.count(b"\n", counted, start)
+            counted = start
+            raw = block[start:stop]
             self._candidates += 1
-            if b"[WARNING] " in raw[:64] and b"rror" not in raw and b"xception" not in raw:
+            if b"[WARNING] " in raw[:64] and ((b"rror" not in raw and b"xception" not in raw) or plain_warning(raw)):
                 continue  # Maven's warnings (a path with [line,col] passes the prefilter): never the failure
             if b"Tests run: " in raw and surefire_passed(raw):
                 self._passed(line_no)  # the commonest line of a Maven log: read without cleaning it
                 continue
-            cl = clean(raw[:MAX_LINE_BYTES])
+            cl, info = read(raw[:MAX_LINE_BYTES])
             if cl.gitlab_section:
                 kind, name = cl.gitlab_section
                 if kind == "start":
                     self._add_step(line_no, name)
                 elif len(self.section_ends) < self.max_steps:
                     self.section_ends.append((line_no, name))
-            info = classify(cl.text, script_echo=cl.script_echo)
             role = info.role
             if role == "step":
                 self._add_step(line_no, info.step or "")
