@@ -37,7 +37,7 @@ STEP_END_REACH = 12
 """A block this close to the end of the failing step takes the step's remaining lines too."""
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
     no: int
     text: str

@@ -35,7 +35,7 @@ _PREFILTER_SOURCE = (
     rb"|\.go:\d+:\d+: |_test\.go:\d+: |\.(?:java|kt|scala|groovy):\[\d+,\d+\]"
     rb"|##\[(?:group\]Run |error)|section_(?:start|end):"
     rb"|--- FAIL|(?:\b|m)E {2,}\S|\x{25cf}|\x{2715}|\x{2717}|\x{2716}|\x{2577}|\*\*\*|<<< |Caused by"
-    rb"|Post job cleanup|_{3,} \S|\.pyi?:\d+:\d+: [A-Z]+\d+[: ]|\d+ failing|Tests: +\d+|Tests run: [^\n]* - in "
+    rb"|Post job cleanup|_{3,} \S|\.pyi?:\d+:\d+: [A-Z]+\d+[: ]|\d+ failing|Tests: +\d+"
     rb"|^\[[^\]\n]{1,80}\] \$ \S"
     # pytest -v's verdict on a line of its own: the test printed output (a logged traceback) and passed
     rb"|(?:^|\dZ )" + _A + rb"PASSED" + _A + rb"(?: +\[ *\d+%\])?" + _A + rb" *$"
@@ -44,6 +44,10 @@ _PREFILTER_SOURCE = (
 
 PREFILTER = _re2.compile(_PREFILTER_SOURCE)
 """Finds whole candidate lines (one match per line) in a chunk of bytes."""
+SUREFIRE_VERDICTS = _re2.compile(rb"(?m)^[^\n]*?Tests run: [^\n]* - in [^\n]*")
+"""Finds Surefire's per-class verdict lines ("Tests run: 3, Failures: 0, ... - in x.FooTest"), the commonest
+line of a Maven log: a pass of their own (run only where a chunk has "Tests run: "), so that the prefilter's
+candidates are not mostly these, each read through Python. :func:`surefire_passed` says which passed."""
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,9 @@ class LineReader:
 
     def read(self, raw: bytes) -> tuple[CleanLine, LineInfo]:
         """The cleaned line and what it is (``classify`` of its text)."""
-        key = _key(raw)
+        if len(raw) > MEMO_LINE_BYTES:
+            return _read(raw)
+        key = _without_timestamp(raw) if raw[:1].isdigit() else raw
         if key is None:
             return _read(raw)
         got = self._memo.get(key)
@@ -50,20 +52,18 @@ def _read(raw: bytes) -> tuple[CleanLine, LineInfo]:
     return cl, classify(cl.text, script_echo=cl.script_echo)
 
 
-def _key(raw: bytes) -> bytes | None:
+def _without_timestamp(raw: bytes) -> bytes | None:
     """What the cleaned line depends on: the raw line without its timestamp prefix (None: not memoised).
 
-    Lines with a tab (``gh run view --log``'s "<job>\\t<step>\\t<timestamp>" prefix is read before the
-    timestamp) and lines that would start with a second timestamp once the first is cut are read as
-    they are, so that a memoised answer is always the one :func:`text.clean` gives for the line itself.
+    A line with a tab (``gh run view --log``'s "<job>\t<step>\t<timestamp>" prefix is read before the
+    timestamp), and one that would start with another timestamp once the first is cut, are read as they
+    are, so that a memoised answer is always the one :func:`text.clean` gives for the line itself. (Any
+    other line is its own key.)
     """
-    if len(raw) > MEMO_LINE_BYTES or b"\t" in raw:
+    if b"\t" in raw:
         return None
-    if raw[:1].isdigit():
-        m = _TIMESTAMP.match(raw, 0, 64)
-        if m:
-            rest = raw[m.end() :]
-            return None if rest[:1].isdigit() or rest.startswith(b"\xef\xbb\xbf") else rest
-    elif raw.startswith(b"\xef\xbb\xbf"):
-        return None
-    return raw
+    m = _TIMESTAMP.match(raw, 0, 64)
+    if m is None:
+        return raw
+    rest = raw[m.end() :]
+    return None if rest[:1].isdigit() or rest.startswith(b"\xef\xbb\xbf") else rest

@@ -12,7 +12,15 @@ from dataclasses import dataclass, field
 
 import re2
 
-from .patterns import PREFILTER, SHELL_COMMAND, TEST_CLASS_PASSED, LineInfo, plain_warning, surefire_passed
+from .patterns import (
+    PREFILTER,
+    SHELL_COMMAND,
+    SUREFIRE_VERDICTS,
+    TEST_CLASS_PASSED,
+    LineInfo,
+    plain_warning,
+    surefire_passed,
+)
 from .reading import LineReader
 
 MAX_LINE_BYTES = 64 * 1024
@@ -55,12 +63,30 @@ class ScanResult:
     """What read the candidate lines: reading the kept lines with it reads each distinct line once."""
 
 
-@dataclass(order=True)
-class _Window:
-    priority: float
-    seq: int
-    first: int = field(compare=False)
-    last: int = field(compare=False)
+_Window = tuple[float, int, int, int]
+"""A retained window in the eviction heap: (priority, sequence number, first line, last line)."""
+
+
+def _surefire_verdicts(block: bytes, base: int, passed: list[int]) -> list[tuple[int, int, int]]:
+    """Surefire's verdict lines in ``block`` (its first line is ``base``): the numbers of those that say a
+    class passed go to ``passed``; the others, (start, end, line number) each, are to be read as candidates."""
+    others: list[tuple[int, int, int]] = []
+    match = _SUREFIRE_MATCH
+    line_no, counted, pos, end = base, 0, 0, len(block)
+    while True:
+        start, stop = match(_UNANCHORED, block, pos, end)[0]
+        if start < 0:
+            return others
+        pos = stop + 1
+        line_no += block.count(b"\n", counted, start)
+        counted = start
+        if surefire_passed(block[start:stop]):
+            passed.append(line_no)
+        else:
+            others.append((start, stop, line_no))
+
+
+_SUREFIRE_MATCH = SUREFIRE_VERDICTS._regexp.Match
 
 
 class Scanner:
@@ -138,6 +164,8 @@ class Scanner:
             self._process(self._carry + b"\n")
             self._carry = b""
         total = self._next_line - 1
+        for kept in (self.passes, self.steps, self.commands):
+            del kept[: max(0, len(kept) - self.max_steps)]
         # The end of the log always stays: the failing step's tail is a strong signal.
         for no, raw in self._prev_tail:
             if no not in self.lines:
@@ -167,10 +195,17 @@ class Scanner:
             take = min(self._pending_after, n_lines)
             self._retain_forward(block, 0, base, base + take - 1, self._pending_priority)
             self._pending_after -= take
+        passed: list[int] = []  # the test verdicts of passing tests in this block
+        # Surefire's verdict lines have a pass of their own (they are most of a Maven log's candidates); those
+        # it cannot settle from the bytes (colour codes) are read as candidates, in the log's order.
+        verdicts: list[tuple[int, int, int]] = []
+        if b"Tests run: " in block:
+            verdicts = _surefire_verdicts(block, base, passed)
         line_no = base
         counted = pos = 0
         end = len(block)
-        read = self.reader.read
+        hit = self._candidate
+        next_verdict = 0
         while True:  # the prefilter's matches, one whole line each (its matcher driven directly)
             start, stop = _PREFILTER_MATCH(_UNANCHORED, block, pos, end)[0]
             if start < 0:
@@ -178,63 +213,73 @@ class Scanner:
             pos = stop + 1
             line_no += block.count(b"\n", counted, start)
             counted = start
-            raw = block[start:stop]
-            self._candidates += 1
-            if b"[WARNING] " in raw[:64] and ((b"rror" not in raw and b"xception" not in raw) or plain_warning(raw)):
-                continue  # Maven's warnings (a path with [line,col] passes the prefilter): never the failure
-            if b"Tests run: " in raw and surefire_passed(raw):
-                self._passed(line_no)  # the commonest line of a Maven log: read without cleaning it
-                continue
-            cl, info = read(raw[:MAX_LINE_BYTES])
-            if cl.gitlab_section:
-                kind, name = cl.gitlab_section
-                if kind == "start":
-                    self._add_step(line_no, name)
-                elif len(self.section_ends) < self.max_steps:
-                    self.section_ends.append((line_no, name))
-            role = info.role
-            if role == "step":
-                self._add_step(line_no, info.step or "")
-                # the step's line (its command): kept cheaply, dropped first when memory is short
-                self._window(block, start, line_no, base, last_line, 0, STEP_HEADER, 0.5)
-                continue
-            if role == "exit":
-                self.exits.append((line_no, info))
-                self._window(block, start, line_no, base, last_line, self.exit_before, 2, 2.5)
-                continue
-            if info is SHELL_COMMAND:
-                self.commands.append(line_no)
-                if len(self.commands) > self.max_steps:
-                    del self.commands[: len(self.commands) - self.max_steps]
-                self._window(block, start, line_no, base, last_line, 0, COMMAND_OUTPUT, 1)
-                continue
-            if info is TEST_CLASS_PASSED:
-                self._passed(line_no)
-                continue
-            if role in ("noise", "plain") or info.score <= 0:
-                continue
-            self.infos[line_no] = info
-            seen = self._rule_seen.get(info.rule, 0) + 1
-            self._rule_seen[info.rule] = seen
-            if seen > REPEATS_IN_FULL:  # the same shape again and again (a decoy, or a long list): its lines only
-                after, before = REPEAT_AFTER, REPEAT_BEFORE
-            else:
-                after = self.after if info.score >= 2 or role == "header" else 8
-                before = self.before if info.score >= 2 else 3
-            self._window(block, start, line_no, base, last_line, before, after, info.score)
+            while next_verdict < len(verdicts) and verdicts[next_verdict][0] <= start:
+                v_start, v_stop, v_line = verdicts[next_verdict]
+                next_verdict += 1
+                if v_start < start:  # (one the prefilter found too is read once, as its candidate)
+                    hit(block, v_start, block[v_start:v_stop], v_line, base, last_line, passed)
+            hit(block, start, block[start:stop], line_no, base, last_line, passed)
+        for v_start, v_stop, v_line in verdicts[next_verdict:]:
+            hit(block, v_start, block[v_start:v_stop], v_line, base, last_line, passed)
+        self.passes += sorted(set(passed))
+        if len(self.passes) > 2 * self.max_steps:  # trimmed to the last max_steps now and then, and at finish
+            del self.passes[: len(self.passes) - self.max_steps]
         self._next_line = last_line + 1
         self._remember_tail(block, base, last_line)
         if len(self.lines) > self.max_lines:
             self._evict()
 
-    def _passed(self, line_no: int) -> None:
-        self.passes.append(line_no)
-        if len(self.passes) > self.max_steps:
-            del self.passes[: len(self.passes) - self.max_steps]
+    def _candidate(
+        self, block: bytes, start: int, raw: bytes, line_no: int, base: int, last_line: int, passed: list[int]
+    ) -> None:
+        """Read one candidate line (at offset ``start`` of ``block``) and keep what it says."""
+        self._candidates += 1
+        if b"[WARNING] " in raw[:64] and ((b"rror" not in raw and b"xception" not in raw) or plain_warning(raw)):
+            return  # Maven's warnings (a path with [line,col] passes the prefilter): never the failure
+        if b"Tests run: " in raw and surefire_passed(raw):
+            passed.append(line_no)  # a passing class's verdict: read without cleaning it
+            return
+        cl, info = self.reader.read(raw[:MAX_LINE_BYTES])
+        if cl.gitlab_section:
+            kind, name = cl.gitlab_section
+            if kind == "start":
+                self._add_step(line_no, name)
+            elif len(self.section_ends) < self.max_steps:
+                self.section_ends.append((line_no, name))
+        role = info.role
+        if role == "step":
+            self._add_step(line_no, info.step or "")
+            # the step's line (its command): kept cheaply, dropped first when memory is short
+            self._window(block, start, line_no, base, last_line, 0, STEP_HEADER, 0.5)
+            return
+        if role == "exit":
+            self.exits.append((line_no, info))
+            self._window(block, start, line_no, base, last_line, self.exit_before, 2, 2.5)
+            return
+        if info is SHELL_COMMAND:
+            self.commands.append(line_no)
+            if len(self.commands) > 2 * self.max_steps:
+                del self.commands[: len(self.commands) - self.max_steps]
+            self._window(block, start, line_no, base, last_line, 0, COMMAND_OUTPUT, 1)
+            return
+        if info is TEST_CLASS_PASSED:
+            passed.append(line_no)
+            return
+        if role in ("noise", "plain") or info.score <= 0:
+            return
+        self.infos[line_no] = info
+        seen = self._rule_seen.get(info.rule, 0) + 1
+        self._rule_seen[info.rule] = seen
+        if seen > REPEATS_IN_FULL:  # the same shape again and again (a decoy, or a long list): its lines only
+            after, before = REPEAT_AFTER, REPEAT_BEFORE
+        else:
+            after = self.after if info.score >= 2 or role == "header" else 8
+            before = self.before if info.score >= 2 else 3
+        self._window(block, start, line_no, base, last_line, before, after, info.score)
 
     def _add_step(self, line_no: int, name: str) -> None:
         self.steps.append((line_no, name))
-        if len(self.steps) > self.max_steps:
+        if len(self.steps) > 2 * self.max_steps:
             del self.steps[: len(self.steps) - self.max_steps]
 
     def _window(
@@ -307,20 +352,20 @@ class Scanner:
             if nxt < 0:
                 break
             end = nxt + 1
-        parts = block[off:end].split(b"\n")
+        piece = block[off:end]
+        parts = piece.split(b"\n")
         if parts and parts[-1] == b"":
             parts.pop()
-        lines = self.lines
-        no = first
-        for raw in parts:
-            lines[no] = raw[:MAX_LINE_BYTES]
-            no += 1
+        if len(piece) > MAX_LINE_BYTES:  # only then can one of its lines be too long
+            parts = [raw[:MAX_LINE_BYTES] for raw in parts]
+        self.lines.update(zip(range(first, first + len(parts)), parts, strict=True))
+        no = first + len(parts)
         if no > first:
             if no - 1 >= self._retained_upto:
                 self._upto_off = end  # where the line after the last one held starts, in this block
             self._retained_upto = max(self._retained_upto, no - 1)
             self._seq += 1
-            heapq.heappush(self._windows, _Window(priority, self._seq, first, no - 1))
+            heapq.heappush(self._windows, (priority, self._seq, first, no - 1))
 
     def _remember_tail(self, block: bytes, base: int, last_line: int) -> None:
         want = max(self.tail, self.exit_before, self.before)
@@ -346,8 +391,8 @@ class Scanner:
 
     def _evict(self) -> None:
         while len(self.lines) > self.max_lines and self._windows:
-            w = heapq.heappop(self._windows)
+            _, _, first, last = heapq.heappop(self._windows)
             self._dropped += 1
-            for no in range(w.first, w.last + 1):
+            for no in range(first, last + 1):
                 self.lines.pop(no, None)
                 self.infos.pop(no, None)
