@@ -44,10 +44,10 @@ _PREFILTER_SOURCE = (
 
 PREFILTER = _re2.compile(_PREFILTER_SOURCE)
 """Finds whole candidate lines (one match per line) in a chunk of bytes."""
-SUREFIRE_VERDICTS = _re2.compile(rb"(?m)^[^\n]*?Tests run: [^\n]* - in [^\n]*")
-"""Finds Surefire's per-class verdict lines ("Tests run: 3, Failures: 0, ... - in x.FooTest"), the commonest
-line of a Maven log: a pass of their own (run only where a chunk has "Tests run: "), so that the prefilter's
-candidates are not mostly these, each read through Python. :func:`surefire_passed` says which passed."""
+SUREFIRE_VERDICT = _re2.compile(rb"Tests run: [^\n]* - in ")
+"""Surefire's per-class verdict ("Tests run: 3, Failures: 0, ... - in x.FooTest"), the commonest line of a Maven
+log: found in a pass of its own (where a chunk has "Tests run: "), so that the prefilter's candidates are not
+mostly these, each read through Python. (A literal start: RE2 skips to it without running its automaton.)"""
 
 
 @dataclass(frozen=True)
@@ -416,6 +416,8 @@ _SUREFIRE_PASS = rx.compile(r"Tests run: [1-9]\d*, Failures: 0, Errors: 0, Skipp
 TEST_CLASS_PASSED = LineInfo("noise", 0, None, "test_class_passed")
 _PYTEST_PASS = rx.compile(r"^PASSED(?:\s+\[\s*\d+%\])?$")
 """pytest -v's verdict alone on a line: what the test printed since its id came from a test that passed."""
+SUREFIRE_PASSED = _re2.compile(b"(?m)" + _SUREFIRE_PASS.pattern.replace(".*", "[^\\n]*").encode())
+"""The same as :func:`surefire_passed`, over a chunk: a passing class's verdict where it is in a line."""
 _SUREFIRE_PASS_RAW = _re2.compile(_SUREFIRE_PASS.pattern.encode())._regexp  # the binding: no match object
 _UNANCHORED = _re2._Anchor.UNANCHORED
 _ANCHOR_START = _re2._Anchor.ANCHOR_START

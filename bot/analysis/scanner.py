@@ -15,7 +15,8 @@ import re2
 from .patterns import (
     PREFILTER,
     SHELL_COMMAND,
-    SUREFIRE_VERDICTS,
+    SUREFIRE_PASSED,
+    SUREFIRE_VERDICT,
     TEST_CLASS_PASSED,
     LineInfo,
     plain_warning,
@@ -69,24 +70,53 @@ _Window = tuple[float, int, int, int]
 
 def _surefire_verdicts(block: bytes, base: int, passed: list[int]) -> list[tuple[int, int, int]]:
     """Surefire's verdict lines in ``block`` (its first line is ``base``): the numbers of those that say a
-    class passed go to ``passed``; the others, (start, end, line number) each, are to be read as candidates."""
+    class passed go to ``passed``; the others, (start, end, line number) each, are to be read as candidates.
+
+    One pass finds the passing verdicts; the stretches between them that hold "Tests run: " at all (few)
+    are searched for the other verdicts."""
     others: list[tuple[int, int, int]] = []
-    match = _SUREFIRE_MATCH
     line_no, counted, pos, end = base, 0, 0, len(block)
-    while True:
-        start, stop = match(_UNANCHORED, block, pos, end)[0]
+    find, rfind = block.find, block.rfind
+    while pos < end:
+        start = _PASSED_MATCH(_UNANCHORED, block, pos, end)[0][0]
+        first = end if start < 0 else rfind(b"\n", 0, start) + 1  # the passing verdict's line
+        if find(b"Tests run: ", pos, first) >= 0:
+            _other_verdicts(block, pos, first, others)
         if start < 0:
-            return others
-        pos = stop + 1
-        line_no += block.count(b"\n", counted, start)
-        counted = start
-        if surefire_passed(block[start:stop]):
+            break
+        stop = find(b"\n", start)
+        stop = end if stop < 0 else stop
+        line_no += block.count(b"\n", counted, first)
+        counted = first
+        at = find(b"Tests run: ", first, stop)  # the verdict's shape from the line's first "Tests run: " on
+        if _VERDICT_MATCH(_ANCHOR_START, block, at, stop)[0][0] >= 0:
             passed.append(line_no)
-        else:
-            others.append((start, stop, line_no))
+        pos = stop + 1
+    line_no = base
+    counted = 0
+    for i, (first, stop, _) in enumerate(others):
+        line_no += block.count(b"\n", counted, first)
+        counted = first
+        others[i] = (first, stop, line_no)
+    return others
 
 
-_SUREFIRE_MATCH = SUREFIRE_VERDICTS._regexp.Match
+def _other_verdicts(block: bytes, pos: int, end: int, out: list[tuple[int, int, int]]) -> None:
+    """The verdict lines between offsets ``pos`` and ``end`` (line starts) that are not a passing class's."""
+    while pos < end:
+        at = _VERDICT_MATCH(_UNANCHORED, block, pos, end)[0][0]
+        if at < 0:
+            return
+        first = block.rfind(b"\n", 0, at) + 1
+        stop = block.find(b"\n", at, end)
+        stop = end if stop < 0 else stop
+        out.append((first, stop, 0))  # (its line's number is counted by the caller)
+        pos = stop + 1
+
+
+_PASSED_MATCH = SUREFIRE_PASSED._regexp.Match
+_VERDICT_MATCH = SUREFIRE_VERDICT._regexp.Match
+_ANCHOR_START = re2._Anchor.ANCHOR_START
 
 
 class Scanner:
