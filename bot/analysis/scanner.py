@@ -1,7 +1,7 @@
 """The streaming pass over a log: numbers its lines and keeps only the lines around candidate errors.
 
 Memory stays bounded whatever the log's size: one chunk at a time, plus at most ``max_lines``
-retained lines (the lowest-priority, oldest windows are dropped first when that is exceeded).
+retained lines (the lowest-priority, oldest windows are dropped first when that is exceeded: see EVICT_DECAY_LINES).
 """
 
 from __future__ import annotations
@@ -65,7 +65,12 @@ class ScanResult:
 
 
 _Window = tuple[float, int, int, int]
-"""A retained window in the eviction heap: (priority, sequence number, first line, last line)."""
+"""A retained window in the eviction heap: (its worth, sequence number, first line, last line)."""
+EVICT_DECAY_LINES = 100_000
+"""When the kept lines exceed ``max_lines``, the windows of least worth go first: a window's worth is its
+priority plus one point per this many lines into the log. The end of a log is where it failed: its windows
+outlast those of older lines (a long run of passing tests' logged tracebacks, say) unless these are much
+stronger, and among nearby windows the priority decides."""
 
 
 def _surefire_verdicts(block: bytes, base: int, passed: list[int]) -> list[tuple[int, int, int]]:
@@ -131,6 +136,7 @@ class Scanner:
         tail: int = 100,
         max_lines: int = 50_000,
         max_steps: int = 5_000,
+        decay_lines: int = EVICT_DECAY_LINES,
     ) -> None:
         self.before = before
         self.after = after
@@ -138,6 +144,7 @@ class Scanner:
         self.tail = tail
         self.max_lines = max_lines
         self.max_steps = max_steps
+        self.decay_lines = decay_lines
         self.lines: dict[int, bytes] = {}
         self.infos: dict[int, LineInfo] = {}
         self.steps: list[tuple[int, str]] = []
@@ -395,7 +402,7 @@ class Scanner:
                 self._upto_off = end  # where the line after the last one held starts, in this block
             self._retained_upto = max(self._retained_upto, no - 1)
             self._seq += 1
-            heapq.heappush(self._windows, (priority, self._seq, first, no - 1))
+            heapq.heappush(self._windows, (priority + first / self.decay_lines, self._seq, first, no - 1))
 
     def _remember_tail(self, block: bytes, base: int, last_line: int) -> None:
         want = max(self.tail, self.exit_before, self.before)

@@ -162,3 +162,23 @@ def test_pytest_output_of_a_test_that_then_passed_is_not_the_failure() -> None:
     assert result.category == "test"
     assert line_no(text, "E       assert 2 == 3") in chosen(result)
     assert result.tests == ["tests/test_total.py::test_total"]
+
+
+def test_when_memory_is_short_the_end_of_the_log_outlasts_older_stronger_windows() -> None:
+    group = [
+        "Traceback (most recent call last):",
+        '  File "/w/src/net.py", line 40, in call',
+        "ConnectionResetError: [Errno 104] Connection reset by peer",
+        "PASSED",
+        *[f"tests/test_a.py::test_{i} PASSED" for i in range(30)],
+    ]
+    end = ["_" * 10 + " test_total " + "_" * 10, "", ">       assert total() == 3", "E       assert 2 == 3"]
+    later = [f"teardown {i} done" for i in range(200)]  # past the end's kept tail
+    text = "\n".join([*group * 3000, *end, *later, "=== 1 failed, 3000 passed in 9s ==="]) + "\n"
+    scanner = _scan(text)
+    small = Scanner(max_lines=2000, decay_lines=2000)  # less memory and a faster decay: a shorter log
+    small.feed(text.encode())
+    small.finish()
+    header, failure = line_no(text, " test_total "), line_no(text, "E       assert 2 == 3")
+    assert {header, failure} <= set(scanner.lines) and {header, failure} <= set(small.lines)
+    assert len(small.lines) <= 2000 + small.tail
