@@ -602,6 +602,13 @@ def _identifiers(lines: dict[int, Line], block: Block) -> set[str]:
     return out
 
 
+def _failing_verdict(text: str) -> bool:
+    """Whether a line is a failing test's verdict (the words it needs looked for first: most lines lack them)."""
+    if "<<< " not in text and "Tests run: " not in text and not text.startswith(("FAILED", "ERROR")):
+        return False
+    return _FAILING_VERDICT.search(text) is not None
+
+
 def _demote_passing_test_output(blocks: list[Block], lines: dict[int, Line], passes: list[int]) -> None:
     """Output printed by a test class that then reported no failure (surefire's "Tests run: 3, Failures: 0,
     Errors: 0 ... - in X", pytest -v's "PASSED" after a test's output) is noise from passing tests: a logged
@@ -616,7 +623,7 @@ def _demote_passing_test_output(blocks: list[Block], lines: dict[int, Line], pas
         if any(_COMPILER_SHAPE.search(lines[no].text) for no in b.anchors[:20]):
             continue  # a compiler's error in another module, not a test's output
         # a failing verdict in between means the block belongs to a failing class
-        if any(_FAILING_VERDICT.search(lines[no].text) for no in range(b.start, verdict) if no in lines):
+        if any(_failing_verdict(lines[no].text) for no in range(b.start, verdict) if no in lines):
             continue
         b.score -= 2
 

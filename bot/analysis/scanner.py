@@ -178,19 +178,22 @@ class Scanner:
                 return
             self._skip_long = False
             chunk = chunk[cut:]  # keep the newline: it ends the long line
-        buf = self._carry + chunk if self._carry else chunk
-        cut = buf.rfind(b"\n")
+        cut = chunk.rfind(b"\n")  # (the carried part of a line never holds one)
         if cut < 0:
-            self._carry = buf
+            self._carry = self._carry + chunk if self._carry else chunk
             if len(self._carry) > MAX_LINE_BYTES:
                 self._carry = self._carry[:MAX_LINE_BYTES]
                 self._skip_long = True
             return
-        self._carry = buf[cut + 1 :]
+        if self._carry:  # the carried line's start, then the chunk's whole lines: one copy
+            block = b"".join((self._carry, memoryview(chunk)[: cut + 1]))
+        else:
+            block = chunk if cut + 1 == len(chunk) else chunk[: cut + 1]
+        self._carry = chunk[cut + 1 :]
         if len(self._carry) > MAX_LINE_BYTES:
             self._carry = self._carry[:MAX_LINE_BYTES]
             self._skip_long = True
-        self._process(buf[: cut + 1])
+        self._process(block)
 
     def feed_all(self, chunks: Iterable[bytes]) -> None:
         for chunk in chunks:
