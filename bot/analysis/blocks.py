@@ -15,16 +15,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from . import rx
-from .patterns import BACK_CONTINUATION, CONTINUATION, GENERIC_RULES, STACK_FRAME, LineInfo, classify
+from .patterns import BACK_CONTINUATION, CONTINUATION, GENERIC_RULES, STACK_FRAME, LineInfo
 from .scanner import ScanResult
-from .text import clean
 
 INCLUDE_EXIT = True
 MAX_BLOCK = 400
 TAIL_LINES = 5
 ZONE_GAP = 200
 """In a log without steps, blocks closer than this to the final error belong to the same failure."""
-_FAILING_VERDICT = rx.compile(r"<<< (?:FAILURE|ERROR)!|Tests run: \d+, Failures: (?:[1-9]|0, Errors: [1-9])")
+_FAILING_VERDICT = rx.compile(
+    r"<<< (?:FAILURE|ERROR)!|Tests run: \d+, Failures: (?:[1-9]|0, Errors: [1-9])|^(?:FAILED|ERROR)(?:\s|$)"
+)
 _COMPILER_SHAPE = rx.compile(r"\.\w+(?::\[\d+,\d+\]|:\d+:\d+:|\(\d+,\d+\))")
 LEAD_REACH = 20
 """An error block this close after the echo of its step's command takes the step's whole output."""
@@ -37,7 +38,7 @@ STEP_END_REACH = 12
 """A block this close to the end of the failing step takes the step's remaining lines too."""
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
     no: int
     text: str
@@ -76,11 +77,9 @@ def build_lines(scan: ScanResult) -> dict[int, Line]:
     out: dict[int, Line] = {}
     starts = [no for no, _ in scan.steps]
     names = [name for _, name in scan.steps]
+    read = scan.reader.read  # the scanner's reader: a line it read (or one the log repeats) is read once
     for no in sorted(scan.lines):
-        cl = clean(scan.lines[no])
-        info = scan.infos.get(no)
-        if info is None:
-            info = classify(cl.text, script_echo=cl.script_echo)
+        cl, info = read(scan.lines[no])
         step = cl.step
         if step is None and starts:
             i = bisect.bisect_right(starts, no) - 1
@@ -723,9 +722,17 @@ def _identifiers(lines: dict[int, Line], block: Block) -> set[str]:
     return out
 
 
+def _failing_verdict(text: str) -> bool:
+    """Whether a line is a failing test's verdict (the words it needs looked for first: most lines lack them)."""
+    if "<<< " not in text and "Tests run: " not in text and not text.startswith(("FAILED", "ERROR")):
+        return False
+    return _FAILING_VERDICT.search(text) is not None
+
+
 def _demote_passing_test_output(blocks: list[Block], lines: dict[int, Line], passes: list[int]) -> None:
     """Output printed by a test class that then reported no failure (surefire's "Tests run: 3, Failures: 0,
-    Errors: 0 ... - in X") is noise from passing tests: a logged exception, not the failure."""
+    Errors: 0 ... - in X", pytest -v's "PASSED" after a test's output) is noise from passing tests: a logged
+    exception, not the failure."""
     if not passes:
         return
     for b in blocks:
@@ -736,7 +743,7 @@ def _demote_passing_test_output(blocks: list[Block], lines: dict[int, Line], pas
         if any(_COMPILER_SHAPE.search(lines[no].text) for no in b.anchors[:20]):
             continue  # a compiler's error in another module, not a test's output
         # a failing verdict in between means the block belongs to a failing class
-        if any(_FAILING_VERDICT.search(lines[no].text) for no in range(b.start, verdict) if no in lines):
+        if any(_failing_verdict(lines[no].text) for no in range(b.start, verdict) if no in lines):
             continue
         b.score -= 2
 

@@ -31,18 +31,24 @@ _PREFILTER_SOURCE = (
     rb"|could not resolve|unable to (?:locate|resolve|access)|undefined reference|cannot find module"
     rb"|invalid workflow|bad credentials|not accessible|service unavailable|bad gateway|lost communication"
     rb"|shutdown signal|version solving|no solution found|would reformat|went wrong|deadline)"
-    rb"|(?:^|[mK ])\$ \S|(?:^|[ m])[A-Z]{1,4}\d{3,4} (?:\[\*\] )?\S|problems? \(|(?:^|Z )# \S"
+    rb"|(?:^|[mK ])\$ \S|(?:^|[ m])[A-Z]{1,4}\d{3,4} (?:\[\*\] )?\S|[1-9]\d* problems? \(|(?:^|Z )# \S"
     rb"|\.go:\d+:\d+: |_test\.go:\d+: |\.(?:java|kt|scala|groovy):\[\d+,\d+\]"
     rb"|##\[(?:group\]Run |error)|section_(?:start|end):"
     rb"|--- FAIL|(?:\b|m)E {2,}\S|\x{25cf}|\x{2715}|\x{2717}|\x{2716}|\x{2577}|\*\*\*|<<< |Caused by"
-    rb"|Post job cleanup|_{3,} \S|\.pyi?:\d+:\d+: [A-Z]+\d+[: ]|\d+ failing|Tests: +\d+|Tests run: [^\n]* - in "
+    rb"|Post job cleanup|_{3,} \S|\.pyi?:\d+:\d+: [A-Z]+\d+[: ]|\d+ failing|Tests: +\d+"
     rb"|^\[[^\]\n]{1,80}\] \$ \S"
     rb"|not ok \d|^# fail [1-9]|^\[error\] |\d\) test "
+    # pytest -v's verdict on a line of its own: the test printed output (a logged traceback) and passed
+    rb"|(?:^|\dZ )" + _A + rb"PASSED" + _A + rb"(?: +\[ *\d+%\])?" + _A + rb" *$"
     rb")[^\n]*"
 )
 
 PREFILTER = _re2.compile(_PREFILTER_SOURCE)
 """Finds whole candidate lines (one match per line) in a chunk of bytes."""
+SUREFIRE_VERDICT = _re2.compile(rb"Tests run: [^\n]* - in ")
+"""Surefire's per-class verdict ("Tests run: 3, Failures: 0, ... - in x.FooTest"), the commonest line of a Maven
+log: found in a pass of its own (where a chunk has "Tests run: "), so that the prefilter's candidates are not
+mostly these, each read through Python. (A literal start: RE2 skips to it without running its automaton.)"""
 
 
 @dataclass(frozen=True)
@@ -427,14 +433,37 @@ SHELL_COMMAND = LineInfo("noise", 0, None, "shell_command")
 """Jenkins' echo of a build step's command ("[job] $ /bin/sh -xe /tmp/jenkins1.sh"): a step starts."""
 _SUREFIRE_PASS = rx.compile(r"Tests run: [1-9]\d*, Failures: 0, Errors: 0, Skipped: \d+, .*\bin \S+$")
 TEST_CLASS_PASSED = LineInfo("noise", 0, None, "test_class_passed")
+_PYTEST_PASS = rx.compile(r"^PASSED(?:\s+\[\s*\d+%\])?$")
+"""pytest -v's verdict alone on a line: what the test printed since its id came from a test that passed."""
+SUREFIRE_PASSED = _re2.compile(b"(?m)" + _SUREFIRE_PASS.pattern.replace(".*", "[^\\n]*").encode())
+"""The same as :func:`surefire_passed`, over a chunk: a passing class's verdict where it is in a line."""
 _SUREFIRE_PASS_RAW = _re2.compile(_SUREFIRE_PASS.pattern.encode())._regexp  # the binding: no match object
 _UNANCHORED = _re2._Anchor.UNANCHORED
+_ANCHOR_START = _re2._Anchor.ANCHOR_START
 
 
 def surefire_passed(raw: bytes) -> bool:
     """Whether a raw line (a timestamp or colour codes before it do not matter) is a passing class's verdict."""
     return bool(_SUREFIRE_PASS_RAW.Match(_UNANCHORED, raw, 0, len(raw))[0][0] >= 0)
 """Surefire's verdict on one test class that passed: output printed before it came from passing tests."""
+_WARNING_START = _re2.compile(
+    rb"^(?:\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,12})?Z(?: [0-9a-f]{2}[OE]\+?)? ?)?\[WARNING\] "
+)._regexp
+_WARNING_LOOK = _re2.compile(
+    rb"(?i)\b(?:errors?|exceptions?)\b|Tests run: |\] \$ |section_|[\x00-\x1f\x7f]|\[[0-9;]*m"
+)._regexp
+
+
+def plain_warning(raw: bytes) -> bool:
+    """Whether a raw line is a Maven ``[WARNING]`` (after a timestamp, if any) that :func:`classify` calls
+    noise: one without the words error or exception, a test class's verdict, colour or control codes (whose
+    removal could make such a word) or a section marker. Read from the bytes, without cleaning the line."""
+    end = len(raw)
+    if _WARNING_START.Match(_ANCHOR_START, raw, 0, end)[0][0] < 0:
+        return False
+    return bool(_WARNING_LOOK.Match(_UNANCHORED, raw, 0, end)[0][0] < 0)
+
+
 _EXIT_CODE = rx.compile(r"(?:Process completed|exited) with (?:exit )?code '?(\d+)")
 _NONZERO_COUNTS = rx.compile(r"\b[1-9]\d* (?:failed|errors?|failures?)\b|Failures: [1-9]|Errors: [1-9]")
 
@@ -466,7 +495,7 @@ def classify(text: str, *, script_echo: bool = False) -> LineInfo:
         return SHELL_COMMAND
     if _MAVEN_ERROR_COUNT_ID in found:
         return MAVEN_ERROR_COUNT
-    if _SUREFIRE_PASS_ID in found:
+    if _SUREFIRE_PASS_ID in found or _PYTEST_PASS_ID in found:
         return TEST_CLASS_PASSED
     if _NOISE_ID in found or (_PASSING_ID in found and "FAIL" not in text):
         if text.startswith("[WARNING]") and _WARNING_NAMES_ERROR.search(text):
@@ -474,15 +503,23 @@ def classify(text: str, *, script_echo: bool = False) -> LineInfo:
         return NOISE
     if _ZERO_COUNTS_ID in found and _NONZERO_COUNTS_ID not in found:
         return NOISE
+    harmless = _HARMLESS_ID in found
     hits = [i for i in hits if i < _RULE_COUNT]
     if not hits:
         return PLAIN
+    residue_hits: frozenset[int] | None = None
     for index in sorted(hits):
         name, pattern, role, score, category = _RULES[index]
-        if role in ("anchor", "trailer") and score <= 3 and name in GENERIC_RULES:
-            residue = _HARMLESS_TOKENS.sub(" ", text)
-            if not pattern.search(residue):
+        if harmless and role in ("anchor", "trailer") and score <= 3 and name in GENERIC_RULES:
+            # a generic word only inside a harmless token ("-Werror", "error_log") does not count: the rules
+            # that still match once those tokens are blanked out (one pass of the set over the residue)
+            if residue_hits is None:
+                residue_hits = frozenset(_ALL.Match(_HARMLESS_TOKENS.sub(" ", text)) or ())
+            if index not in residue_hits:
                 continue
+        if not _NAMED[index] and role not in ("step", "exit"):
+            fixed: LineInfo = _FIXED[index]  # nothing to read from the match: the rule's one answer
+            return fixed
         groups: dict[str, Any] = {}
         if _NAMED[index]:  # the set said it matches; the match itself only for what the rule's groups name
             m = pattern.search(text)
@@ -508,6 +545,8 @@ def classify(text: str, *, script_echo: bool = False) -> LineInfo:
 
 _RULE_COUNT = len(_SOURCES)
 _NAMED = [pattern.groups > 0 for _, pattern, *_ in _RULES]
+_FIXED: list[LineInfo] = [LineInfo(role, score, category, name) for name, _, role, score, category in _RULES]
+"""What a rule without groups says of every line it matches (one instance each: no object per line)."""
 _SHAPES = [
     _NOISE.pattern,
     _PASSING.pattern,
@@ -516,6 +555,8 @@ _SHAPES = [
     _JENKINS_COMMAND.pattern,
     _MAVEN_ERROR_COUNT.pattern,
     _SUREFIRE_PASS.pattern,
+    _HARMLESS_TOKENS.pattern,
+    _PYTEST_PASS.pattern,
 ]
 (
     _NOISE_ID,
@@ -525,6 +566,8 @@ _SHAPES = [
     _JENKINS_COMMAND_ID,
     _MAVEN_ERROR_COUNT_ID,
     _SUREFIRE_PASS_ID,
+    _HARMLESS_ID,
+    _PYTEST_PASS_ID,
 ) = range(_RULE_COUNT, _RULE_COUNT + len(_SHAPES))
 _ALL = rx.pattern_set([*_SOURCES, *_SHAPES])
 """Every rule and every shape at once: one pass over a line says which of them match it."""

@@ -1,7 +1,7 @@
 """The streaming pass over a log: numbers its lines and keeps only the lines around candidate errors.
 
 Memory stays bounded whatever the log's size: one chunk at a time, plus at most ``max_lines``
-retained lines (the lowest-priority, oldest windows are dropped first when that is exceeded).
+retained lines (the lowest-priority, oldest windows are dropped first when that is exceeded: see EVICT_DECAY_LINES).
 """
 
 from __future__ import annotations
@@ -10,8 +10,19 @@ import heapq
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .patterns import PREFILTER, SHELL_COMMAND, TEST_CLASS_PASSED, LineInfo, classify, surefire_passed
-from .text import clean
+import re2
+
+from .patterns import (
+    PREFILTER,
+    SHELL_COMMAND,
+    SUREFIRE_PASSED,
+    SUREFIRE_VERDICT,
+    TEST_CLASS_PASSED,
+    LineInfo,
+    plain_warning,
+    surefire_passed,
+)
+from .reading import LineReader
 
 MAX_LINE_BYTES = 64 * 1024
 """Longer lines are cut to this many bytes (their numbering is unaffected)."""
@@ -20,6 +31,10 @@ STEP_HEADER = 0
 COMMAND_OUTPUT = 20
 """A build step's output this short is kept whole when it ends in an error (see blocks.LEAD_REACH)."""
 
+
+_PREFILTER_MATCH = PREFILTER._regexp.Match
+"""The binding's matcher: spans only (finditer's match objects cost more than the line's own reading)."""
+_UNANCHORED = re2._Anchor.UNANCHORED
 
 REPEATS_IN_FULL = 16
 """A rule's first matches each keep a wide window of lines around them; past these, a match keeps only
@@ -45,14 +60,68 @@ class ScanResult:
     """Lines where a test class reported that all its tests passed (surefire's per-class verdict)."""
     section_ends: list[tuple[int, str]] = field(default_factory=list)
     """GitLab's ``section_end`` markers: (line, section name)."""
+    reader: LineReader = field(default_factory=LineReader)
+    """What read the candidate lines: reading the kept lines with it reads each distinct line once."""
 
 
-@dataclass(order=True)
-class _Window:
-    priority: float
-    seq: int
-    first: int = field(compare=False)
-    last: int = field(compare=False)
+_Window = tuple[float, int, int, int]
+"""A retained window in the eviction heap: (its worth, sequence number, first line, last line)."""
+EVICT_DECAY_LINES = 100_000
+"""When the kept lines exceed ``max_lines``, the windows of least worth go first: a window's worth is its
+priority plus one point per this many lines into the log. The end of a log is where it failed: its windows
+outlast those of older lines (a long run of passing tests' logged tracebacks, say) unless these are much
+stronger, and among nearby windows the priority decides."""
+
+
+def _surefire_verdicts(block: bytes, base: int, passed: list[int]) -> list[tuple[int, int, int]]:
+    """Surefire's verdict lines in ``block`` (its first line is ``base``): the numbers of those that say a
+    class passed go to ``passed``; the others, (start, end, line number) each, are to be read as candidates.
+
+    One pass finds the passing verdicts; the stretches between them that hold "Tests run: " at all (few)
+    are searched for the other verdicts."""
+    others: list[tuple[int, int, int]] = []
+    line_no, counted, pos, end = base, 0, 0, len(block)
+    find, rfind = block.find, block.rfind
+    while pos < end:
+        start = _PASSED_MATCH(_UNANCHORED, block, pos, end)[0][0]
+        first = end if start < 0 else rfind(b"\n", 0, start) + 1  # the passing verdict's line
+        if find(b"Tests run: ", pos, first) >= 0:
+            _other_verdicts(block, pos, first, others)
+        if start < 0:
+            break
+        stop = find(b"\n", start)
+        stop = end if stop < 0 else stop
+        line_no += block.count(b"\n", counted, first)
+        counted = first
+        at = find(b"Tests run: ", first, stop)  # the verdict's shape from the line's first "Tests run: " on
+        if _VERDICT_MATCH(_ANCHOR_START, block, at, stop)[0][0] >= 0:
+            passed.append(line_no)
+        pos = stop + 1
+    line_no = base
+    counted = 0
+    for i, (first, stop, _) in enumerate(others):
+        line_no += block.count(b"\n", counted, first)
+        counted = first
+        others[i] = (first, stop, line_no)
+    return others
+
+
+def _other_verdicts(block: bytes, pos: int, end: int, out: list[tuple[int, int, int]]) -> None:
+    """The verdict lines between offsets ``pos`` and ``end`` (line starts) that are not a passing class's."""
+    while pos < end:
+        at = _VERDICT_MATCH(_UNANCHORED, block, pos, end)[0][0]
+        if at < 0:
+            return
+        first = block.rfind(b"\n", 0, at) + 1
+        stop = block.find(b"\n", at, end)
+        stop = end if stop < 0 else stop
+        out.append((first, stop, 0))  # (its line's number is counted by the caller)
+        pos = stop + 1
+
+
+_PASSED_MATCH = SUREFIRE_PASSED._regexp.Match
+_VERDICT_MATCH = SUREFIRE_VERDICT._regexp.Match
+_ANCHOR_START = re2._Anchor.ANCHOR_START
 
 
 class Scanner:
@@ -67,6 +136,7 @@ class Scanner:
         tail: int = 100,
         max_lines: int = 50_000,
         max_steps: int = 5_000,
+        decay_lines: int = EVICT_DECAY_LINES,
     ) -> None:
         self.before = before
         self.after = after
@@ -74,6 +144,7 @@ class Scanner:
         self.tail = tail
         self.max_lines = max_lines
         self.max_steps = max_steps
+        self.decay_lines = decay_lines
         self.lines: dict[int, bytes] = {}
         self.infos: dict[int, LineInfo] = {}
         self.steps: list[tuple[int, str]] = []
@@ -92,6 +163,8 @@ class Scanner:
         self._upto_off: int | None = None  # offset (in the block being scanned) of the line after _retained_upto
         self._pending_priority = 0.0
         self._prev_tail: list[tuple[int, bytes]] = []
+        self.reader = LineReader()
+        """Reads the candidate lines; the analysis reads the lines kept around them with it too."""
         self._dropped = 0
         self._candidates = 0
 
@@ -105,19 +178,22 @@ class Scanner:
                 return
             self._skip_long = False
             chunk = chunk[cut:]  # keep the newline: it ends the long line
-        buf = self._carry + chunk if self._carry else chunk
-        cut = buf.rfind(b"\n")
+        cut = chunk.rfind(b"\n")  # (the carried part of a line never holds one)
         if cut < 0:
-            self._carry = buf
+            self._carry = self._carry + chunk if self._carry else chunk
             if len(self._carry) > MAX_LINE_BYTES:
                 self._carry = self._carry[:MAX_LINE_BYTES]
                 self._skip_long = True
             return
-        self._carry = buf[cut + 1 :]
+        if self._carry:  # the carried line's start, then the chunk's whole lines: one copy
+            block = b"".join((self._carry, memoryview(chunk)[: cut + 1]))
+        else:
+            block = chunk if cut + 1 == len(chunk) else chunk[: cut + 1]
+        self._carry = chunk[cut + 1 :]
         if len(self._carry) > MAX_LINE_BYTES:
             self._carry = self._carry[:MAX_LINE_BYTES]
             self._skip_long = True
-        self._process(buf[: cut + 1])
+        self._process(block)
 
     def feed_all(self, chunks: Iterable[bytes]) -> None:
         for chunk in chunks:
@@ -128,6 +204,8 @@ class Scanner:
             self._process(self._carry + b"\n")
             self._carry = b""
         total = self._next_line - 1
+        for kept in (self.passes, self.steps, self.commands):
+            del kept[: max(0, len(kept) - self.max_steps)]
         # The end of the log always stays: the failing step's tail is a strong signal.
         for no, raw in self._prev_tail:
             if no not in self.lines:
@@ -143,6 +221,7 @@ class Scanner:
             passes=self.passes,
             commands=self.commands,
             section_ends=self.section_ends,
+            reader=self.reader,
         )
 
     # ------------------------------------------------------------------ work
@@ -156,70 +235,91 @@ class Scanner:
             take = min(self._pending_after, n_lines)
             self._retain_forward(block, 0, base, base + take - 1, self._pending_priority)
             self._pending_after -= take
+        passed: list[int] = []  # the test verdicts of passing tests in this block
+        # Surefire's verdict lines have a pass of their own (they are most of a Maven log's candidates); those
+        # it cannot settle from the bytes (colour codes) are read as candidates, in the log's order.
+        verdicts: list[tuple[int, int, int]] = []
+        if b"Tests run: " in block:
+            verdicts = _surefire_verdicts(block, base, passed)
         line_no = base
-        pos = 0
-        for m in PREFILTER.finditer(block):
-            start = m.start()
-            line_no += block.count(b"\n", pos, start)
-            pos = start
-            raw = m.group()
-            self._candidates += 1
-            if b"[WARNING] " in raw[:64] and b"rror" not in raw and b"xception" not in raw:
-                continue  # Maven's warnings (a path with [line,col] passes the prefilter): never the failure
-            if b"Tests run: " in raw and surefire_passed(raw):
-                self._passed(line_no)  # the commonest line of a Maven log: read without cleaning it
-                continue
-            cl = clean(raw[:MAX_LINE_BYTES])
-            if cl.gitlab_section:
-                kind, name = cl.gitlab_section
-                if kind == "start":
-                    self._add_step(line_no, name)
-                elif len(self.section_ends) < self.max_steps:
-                    self.section_ends.append((line_no, name))
-            info = classify(cl.text, script_echo=cl.script_echo)
-            role = info.role
-            if role == "step":
-                self._add_step(line_no, info.step or "")
-                # the step's line (its command): kept cheaply, dropped first when memory is short
-                self._window(block, start, line_no, base, last_line, 0, STEP_HEADER, 0.5)
-                continue
-            if role == "exit":
-                self.exits.append((line_no, info))
-                self._window(block, start, line_no, base, last_line, self.exit_before, 2, 2.5)
-                continue
-            if info is SHELL_COMMAND:
-                self.commands.append(line_no)
-                if len(self.commands) > self.max_steps:
-                    del self.commands[: len(self.commands) - self.max_steps]
-                self._window(block, start, line_no, base, last_line, 0, COMMAND_OUTPUT, 1)
-                continue
-            if info is TEST_CLASS_PASSED:
-                self._passed(line_no)
-                continue
-            if role in ("noise", "plain") or info.score <= 0:
-                continue
-            self.infos[line_no] = info
-            seen = self._rule_seen.get(info.rule, 0) + 1
-            self._rule_seen[info.rule] = seen
-            if seen > REPEATS_IN_FULL:  # the same shape again and again (a decoy, or a long list): its lines only
-                after, before = REPEAT_AFTER, REPEAT_BEFORE
-            else:
-                after = self.after if info.score >= 2 or role == "header" else 8
-                before = self.before if info.score >= 2 else 3
-            self._window(block, start, line_no, base, last_line, before, after, info.score)
+        counted = pos = 0
+        end = len(block)
+        hit = self._candidate
+        next_verdict = 0
+        while True:  # the prefilter's matches, one whole line each (its matcher driven directly)
+            start, stop = _PREFILTER_MATCH(_UNANCHORED, block, pos, end)[0]
+            if start < 0:
+                break
+            pos = stop + 1
+            line_no += block.count(b"\n", counted, start)
+            counted = start
+            while next_verdict < len(verdicts) and verdicts[next_verdict][0] <= start:
+                v_start, v_stop, v_line = verdicts[next_verdict]
+                next_verdict += 1
+                if v_start < start:  # (one the prefilter found too is read once, as its candidate)
+                    hit(block, v_start, block[v_start:v_stop], v_line, base, last_line, passed)
+            hit(block, start, block[start:stop], line_no, base, last_line, passed)
+        for v_start, v_stop, v_line in verdicts[next_verdict:]:
+            hit(block, v_start, block[v_start:v_stop], v_line, base, last_line, passed)
+        self.passes += sorted(set(passed))
+        if len(self.passes) > 2 * self.max_steps:  # trimmed to the last max_steps now and then, and at finish
+            del self.passes[: len(self.passes) - self.max_steps]
         self._next_line = last_line + 1
         self._remember_tail(block, base, last_line)
         if len(self.lines) > self.max_lines:
             self._evict()
 
-    def _passed(self, line_no: int) -> None:
-        self.passes.append(line_no)
-        if len(self.passes) > self.max_steps:
-            del self.passes[: len(self.passes) - self.max_steps]
+    def _candidate(
+        self, block: bytes, start: int, raw: bytes, line_no: int, base: int, last_line: int, passed: list[int]
+    ) -> None:
+        """Read one candidate line (at offset ``start`` of ``block``) and keep what it says."""
+        self._candidates += 1
+        if b"[WARNING] " in raw[:64] and ((b"rror" not in raw and b"xception" not in raw) or plain_warning(raw)):
+            return  # Maven's warnings (a path with [line,col] passes the prefilter): never the failure
+        if b"Tests run: " in raw and surefire_passed(raw):
+            passed.append(line_no)  # a passing class's verdict: read without cleaning it
+            return
+        cl, info = self.reader.read(raw[:MAX_LINE_BYTES])
+        if cl.gitlab_section:
+            kind, name = cl.gitlab_section
+            if kind == "start":
+                self._add_step(line_no, name)
+            elif len(self.section_ends) < self.max_steps:
+                self.section_ends.append((line_no, name))
+        role = info.role
+        if role == "step":
+            self._add_step(line_no, info.step or "")
+            # the step's line (its command): kept cheaply, dropped first when memory is short
+            self._window(block, start, line_no, base, last_line, 0, STEP_HEADER, 0.5)
+            return
+        if role == "exit":
+            self.exits.append((line_no, info))
+            self._window(block, start, line_no, base, last_line, self.exit_before, 2, 2.5)
+            return
+        if info is SHELL_COMMAND:
+            self.commands.append(line_no)
+            if len(self.commands) > 2 * self.max_steps:
+                del self.commands[: len(self.commands) - self.max_steps]
+            self._window(block, start, line_no, base, last_line, 0, COMMAND_OUTPUT, 1)
+            return
+        if info is TEST_CLASS_PASSED:
+            passed.append(line_no)
+            return
+        if role in ("noise", "plain") or info.score <= 0:
+            return
+        self.infos[line_no] = info
+        seen = self._rule_seen.get(info.rule, 0) + 1
+        self._rule_seen[info.rule] = seen
+        if seen > REPEATS_IN_FULL:  # the same shape again and again (a decoy, or a long list): its lines only
+            after, before = REPEAT_AFTER, REPEAT_BEFORE
+        else:
+            after = self.after if info.score >= 2 or role == "header" else 8
+            before = self.before if info.score >= 2 else 3
+        self._window(block, start, line_no, base, last_line, before, after, info.score)
 
     def _add_step(self, line_no: int, name: str) -> None:
         self.steps.append((line_no, name))
-        if len(self.steps) > self.max_steps:
+        if len(self.steps) > 2 * self.max_steps:
             del self.steps[: len(self.steps) - self.max_steps]
 
     def _window(
@@ -292,20 +392,20 @@ class Scanner:
             if nxt < 0:
                 break
             end = nxt + 1
-        parts = block[off:end].split(b"\n")
+        piece = block[off:end]
+        parts = piece.split(b"\n")
         if parts and parts[-1] == b"":
             parts.pop()
-        lines = self.lines
-        no = first
-        for raw in parts:
-            lines[no] = raw[:MAX_LINE_BYTES]
-            no += 1
+        if len(piece) > MAX_LINE_BYTES:  # only then can one of its lines be too long
+            parts = [raw[:MAX_LINE_BYTES] for raw in parts]
+        self.lines.update(zip(range(first, first + len(parts)), parts, strict=True))
+        no = first + len(parts)
         if no > first:
             if no - 1 >= self._retained_upto:
                 self._upto_off = end  # where the line after the last one held starts, in this block
             self._retained_upto = max(self._retained_upto, no - 1)
             self._seq += 1
-            heapq.heappush(self._windows, _Window(priority, self._seq, first, no - 1))
+            heapq.heappush(self._windows, (priority + first / self.decay_lines, self._seq, first, no - 1))
 
     def _remember_tail(self, block: bytes, base: int, last_line: int) -> None:
         want = max(self.tail, self.exit_before, self.before)
@@ -331,8 +431,8 @@ class Scanner:
 
     def _evict(self) -> None:
         while len(self.lines) > self.max_lines and self._windows:
-            w = heapq.heappop(self._windows)
+            _, _, first, last = heapq.heappop(self._windows)
             self._dropped += 1
-            for no in range(w.first, w.last + 1):
+            for no in range(first, last + 1):
                 self.lines.pop(no, None)
                 self.infos.pop(no, None)
