@@ -49,28 +49,25 @@ class VerdictStore:
 
     async def flaky(self, provider: str, repository: str, keys: Sequence[str]) -> list[FlakyFailure]:
         """The keys among `keys` that passed on a re-run before (most flakes first)."""
-        if not keys:
-            return []
-        async with self._sessions() as session:
-            rows = await session.execute(
-                select(FlakyFailure).where(FlakyFailure.provider == provider,
-                                           FlakyFailure.repository_full_name == repository,
-                                           FlakyFailure.key.in_(sorted(set(keys))), FlakyFailure.flakes > 0)
-                .order_by(FlakyFailure.flakes.desc(), FlakyFailure.key)
-            )
-            return list(rows.scalars())
+        return await self._remembered(provider, repository, keys, flaky_only=True)
 
     async def memory(self, provider: str, repository: str, keys: Sequence[str]) -> list[FlakyFailure]:
         """Every remembered key among `keys` (for the incident page's flake rate)."""
+        return await self._remembered(provider, repository, keys, flaky_only=False)
+
+    async def _remembered(self, provider: str, repository: str, keys: Sequence[str], *,
+                          flaky_only: bool) -> list[FlakyFailure]:
         if not keys:
             return []
-        async with self._sessions() as session:
-            rows = await session.execute(
-                select(FlakyFailure).where(FlakyFailure.provider == provider,
+        query = select(FlakyFailure).where(FlakyFailure.provider == provider,
                                            FlakyFailure.repository_full_name == repository,
-                                           FlakyFailure.key.in_(sorted(set(keys)))).order_by(FlakyFailure.key)
-            )
-            return list(rows.scalars())
+                                           FlakyFailure.key.in_(sorted(set(keys))))
+        if flaky_only:
+            query = query.where(FlakyFailure.flakes > 0).order_by(FlakyFailure.flakes.desc(), FlakyFailure.key)
+        else:
+            query = query.order_by(FlakyFailure.key)
+        async with self._sessions() as session:
+            return list((await session.execute(query)).scalars())
 
     # ---- default-branch issues
     async def claim_issue(self, provider: str, repository: str, workflow: str, signature: str, owner: str,
