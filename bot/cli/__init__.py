@@ -61,8 +61,32 @@ def _serve(settings: Settings, host: str, port: int, *, reuse_port: bool = False
         from bot import webhook_proxy
 
         webhook_proxy.attach(app, settings.webhook_proxy_url, f"http://127.0.0.1:{port}")
-    web.run_app(app, host=host, port=port, print=None, access_log=None, loop=new_event_loop(),
-                reuse_port=reuse_port or None, shutdown_timeout=settings.shutdown_grace_seconds)
+    with asyncio.Runner(loop_factory=new_event_loop) as runner:
+        runner.run(_run_until_stopped(app, host, port, reuse_port=reuse_port,
+                                      grace=settings.shutdown_grace_seconds))
+
+
+async def _run_until_stopped(app: web.Application, host: str, port: int, *, reuse_port: bool, grace: float) -> None:
+    """Start the app, serve until SIGTERM/SIGINT, then stop it through its cleanup.
+
+    The signals are taken before the app's start-up runs, so a stop asked for while it is starting (a restart on
+    a busy machine) waits for the start-up to end and then runs the cleanup. aiohttp's `run_app` raises out of a
+    half-run start-up instead: no cleanup, and the tasks it had started were cancelled under it, which could
+    hang the process past its grace."""
+    import signal
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    runner = web.AppRunner(app, access_log=None, shutdown_timeout=grace)
+    await runner.setup()
+    try:
+        if not stop.is_set():
+            await web.TCPSite(runner, host, port, reuse_port=reuse_port or None).start()
+            await stop.wait()
+    finally:
+        await runner.cleanup()
 
 
 async def _work(settings: Settings) -> None:
