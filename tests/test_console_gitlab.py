@@ -142,6 +142,11 @@ async def test_a_gitlab_projects_page_and_incident_page_show_pipelines_mrs_and_h
         bob_csrf = await gitlab_sign_in(other, fake_gitlab, "bob", BOB)
         seen = await (await other.get(f"/api/v1/repositories/{row.id}")).json()
         assert seen["can_change_settings"] is False
+        # the project alice watches is in bob's list too (GitLab says he reaches it), offered read-only
+        listed = await (await other.get("/api/v1/repositories?provider=gitlab")).json()
+        [entry] = [r for r in listed["repositories"] if r["full_name"] == "acme/api"]
+        assert entry["watched"] is True and entry["id"] == row.id and entry["can_change_settings"] is False
+        assert f'href="/repositories/{row.id}"' in await page(other, "/repositories?provider=gitlab")
         resp = await other.patch(f"/api/v1/repositories/{row.id}/settings", json={"is_enabled": False},
                                  headers={"X-CSRF-Token": bob_csrf})
         assert resp.status == 403 and "Maintainer" in (await resp.json())["error"]
@@ -152,6 +157,8 @@ async def test_a_gitlab_projects_page_and_incident_page_show_pipelines_mrs_and_h
     stranger = await other_browser(id_client)
     try:
         await gitlab_sign_in(stranger, fake_gitlab, "carol", 79)
+        listed = await (await stranger.get("/api/v1/repositories?provider=gitlab")).json()
+        assert [r["full_name"] for r in listed["repositories"]] == []  # GitLab does not show her the project
         for path in (f"/api/v1/repositories/{row.id}", f"/api/v1/incidents/{incident.id}",
                      f"/api/v1/repositories/{row.id}/deliveries"):
             assert (await stranger.get(path)).status == 404, path

@@ -8,16 +8,28 @@ the person, or a person without a GitLab connection, gets 404, so ids cannot be 
 
 from __future__ import annotations
 
+import logging
+
 import gidgetlab
 from aiohttp import web
 from cachetools import TTLCache
 
 from bot.forges.gitlab_client import project_path
-from bot.web.gitlab_projects import GITLAB, GITLAB_ERRORS, MAINTAINER, access_level, person_client
+from bot.web.gitlab_projects import (
+    GITLAB,
+    GITLAB_ERRORS,
+    MAINTAINER,
+    MAX_PAGES,
+    PER_PAGE,
+    access_level,
+    person_client,
+)
+from bot.web.person_cache import PersonCache
 from bot.web.repositories import Access
 from bot.web.sessions import SignedIn, fail, services_of
 from storage.models import RepositoryConnection
 
+log = logging.getLogger(__name__)
 REPORTER = 20
 DEVELOPER = 30
 LEVEL_TTL = 60.0
@@ -29,8 +41,38 @@ def levels_of(app: web.Application) -> TTLCache[tuple[str, int], int]:
     return cache
 
 
+REACHED_KEY = web.AppKey("gitlab_reached", PersonCache)
+
+
 def add_state(app: web.Application) -> None:
     app[LEVELS_KEY] = TTLCache(maxsize=50_000, ttl=LEVEL_TTL)
+    app[REACHED_KEY] = PersonCache[frozenset[int]](LEVEL_TTL)
+
+
+async def reached_projects(request: web.Request, who: SignedIn) -> frozenset[int]:
+    """The ids of the GitLab projects the person reaches as Reporter or above (GitLab's answer to their own token,
+    kept a minute); empty without a GitLab connection or when GitLab refuses (the list then shows only what they
+    connected)."""
+    services = services_of(request)
+    if services.user_tokens is None or not await services.db.connections.for_user(
+        who.user.id, provider="gitlab", kinds=["gitlab_oauth"], active_only=True
+    ):
+        return frozenset()
+
+    async def fetch() -> frozenset[int]:
+        client, _ = await person_client(request, who)
+        found: set[int] = set()
+        params = {"min_access_level": REPORTER, "simple": "true", "per_page": PER_PAGE, "order_by": "id"}
+        try:
+            async for project in client.getiter("/projects", params, max_pages=MAX_PAGES):
+                if isinstance(project, dict) and isinstance(project.get("id"), int):
+                    found.add(project["id"])
+        except GITLAB_ERRORS as exc:
+            log.info("the GitLab projects of a person were not listed (%s)", type(exc).__name__)
+        return frozenset(found)
+
+    reached: PersonCache[frozenset[int]] = request.app[REACHED_KEY]
+    return await reached.get(who.user.id, fetch)
 
 
 async def project_level(request: web.Request, who: SignedIn, project_id: int) -> int:

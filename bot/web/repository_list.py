@@ -18,6 +18,7 @@ from multidict import MultiMapping
 
 from bot.web.forge_links import repository_url
 from bot.web.github_reach import Reachable, reach_of
+from bot.web.gitlab_access import reached_projects
 from bot.web.repositories import (
     ID_PATTERN,
     Access,
@@ -116,14 +117,16 @@ def describe_connectable(found: Reachable) -> dict[str, Any]:
     }
 
 
-def describe_gitlab(row: RepositoryConnection, open_incidents: int, web_url: str) -> dict[str, Any]:
-    """A GitLab project the person connected (they were Maintainer then; each change asks GitLab again)."""
+def describe_gitlab(row: RepositoryConnection, open_incidents: int, web_url: str, *,
+                    connected_by_me: bool = True) -> dict[str, Any]:
+    """A watched GitLab project: connected by the person (they were Maintainer then), or by someone else and
+    reached by the person on GitLab; each change asks GitLab again, so the flag is only what the list offers."""
     return {
         "id": row.id, "provider": "gitlab", "watched": True, "gitlab_id": row.repository_id,
         "full_name": row.full_name, "private": row.is_private, "installation": None, "mode": "project_hook",
         "is_enabled": row.is_enabled, "auto_pr_enabled": row.auto_pr_enabled,
         "allow_workflow_edits": row.allow_workflow_edits, "open_incidents": open_incidents,
-        "last_event_at": time(row.last_event_at), "can_change_settings": True, "permissions": None,
+        "last_event_at": time(row.last_event_at), "can_change_settings": connected_by_me, "permissions": None,
         "webhook_id": row.webhook_id, "web_url": web_url, "hook_health": row.hook_health,
     }
 
@@ -172,7 +175,11 @@ async def find(
                 if filters.matches("github", reachable.full_name, unwatched):
                     entries.append((reachable.full_name.lower(), "connectable", None, reachable))
     if filters.provider in (None, "gitlab"):
-        for row in await db.repositories.connected_by(who.user.id, provider="gitlab"):
+        mine_gitlab = {r.repository_id: r for r in await db.repositories.connected_by(who.user.id, provider="gitlab")}
+        reached = await reached_projects(request, who)  # watched by a colleague: listed for whoever reaches it
+        for row in await db.repositories.watched([str(i) for i in reached], provider="gitlab"):
+            mine_gitlab.setdefault(row.repository_id, row)
+        for row in mine_gitlab.values():
             owners.add(row.full_name.split("/", 1)[0])
             if filters.matches("gitlab", row.full_name, row.is_enabled):
                 entries.append((row.full_name.lower(), "gitlab", row, None))
@@ -187,7 +194,8 @@ async def find(
     for _, kind, entry_row, entry_access in chunk:
         if kind == "gitlab" and entry_row is not None:
             items.append(describe_gitlab(entry_row, gitlab_open.get(entry_row.full_name, 0),
-                                         repository_url(services.settings, "gitlab", entry_row.full_name)))
+                                         repository_url(services.settings, "gitlab", entry_row.full_name),
+                                         connected_by_me=entry_row.user_id == who.user.id))
         elif isinstance(entry_access, Reachable):
             items.append(describe_connectable(entry_access))
         elif entry_row is None and isinstance(entry_access, Access):
