@@ -1,11 +1,13 @@
 """The Repositories page's Connect button for a GitHub repository the App is not installed on, over real HTTP
 against the fake GitHub: the person's legacy token lists what they administer (`GET /user/repos`), Connect
-installs a repository webhook (CSRF; recorded), and what GitHub refuses (403, 404) is said on the page."""
+installs a repository webhook (CSRF; recorded), and what GitHub refuses (403, 404, the 422 of a repository at its
+webhook limit) is said on the page."""
 
 # ruff: noqa: F811  (the `world` fixture comes from test_github_api)
 from __future__ import annotations
 
 from bot.web.github_reach import REACH_KEY
+from tests.fakes.github_hooks import HOOK_LIMIT
 from tests.identities import other_browser, sign_in
 from tests.test_console import HTML, csrf_of, page
 from tests.test_github_api import MALLORY, OCTOCAT, World, octocat, world  # noqa: F401  (the fixture)
@@ -52,6 +54,20 @@ async def test_connect_a_repository_without_the_app_from_the_page(world: World) 
                                       data={"csrf_token": csrf, "full_name": "solo/other"})
     text = await refused.text()
     assert refused.status == 404 and "admin:repo_hook" in text and other.hooks == {}
+
+    # a repository at GitHub's limit of webhooks: GitHub's 422, said on the page, nothing installed or recorded
+    await world.legacy_token(OCTOCAT)
+    full = world.repos.add("solo/full", files={"README.md": "x\n"})
+    world.fake.oauth.grant_repo(OCTOCAT, "solo/full", "admin")  # type: ignore[attr-defined]
+    for n in range(HOOK_LIMIT):
+        full.hooks[n + 1] = {"id": n + 1, "active": True, "events": ["push"], "created_by": None,
+                             "config": {"url": f"https://ci-{n}.example/hook", "content_type": "json"},
+                             "last_response": {"code": 200, "status": "active", "message": "OK"}}
+    refused = await world.client.post(f"/repositories/{full.id}/connect", headers=HTML,
+                                      data={"csrf_token": csrf, "full_name": "solo/full"})
+    text = await refused.text()
+    assert refused.status == 422 and "Connect: solo/full" in text and "422" in text, text[:400]
+    assert len(full.hooks) == HOOK_LIMIT and await world.db.repositories.by_provider_id("github", str(full.id)) is None
 
     # another person cannot reach the connected one
     browser = await other_browser(world.client)

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
 HookHandler = Callable[[web.Request, Any, "FakeRepo", dict[str, Any]], Awaitable[web.Response]]
 HOOK_SCOPES = ("admin:repo_hook", "write:repo_hook")
+HOOK_LIMIT = 20
 DEFAULT_SCOPES = "repo, read:user"
 
 
@@ -160,6 +161,10 @@ def install(fake: FakeGitHub) -> None:
         if any(h["config"].get("url") == config["url"] for h in repo.hooks.values()):
             return web.json_response({"message": "Validation Failed", "errors": [
                 {"resource": "Hook", "code": "custom", "message": "Hook already exists on this repository"}],
+                "documentation_url": "https://docs.github.com/rest"}, status=422)
+        if len(repo.hooks) >= HOOK_LIMIT:  # GitHub's limit of webhooks per event on a repository
+            return web.json_response({"message": "Validation Failed", "errors": [
+                {"resource": "Hook", "code": "custom", "message": "The \"push\" event cannot have more than 20 hooks"}],
                 "documentation_url": "https://docs.github.com/rest"}, status=422)
         hook_id = next(fake.ids) + 400_000_000
         repo.hooks[hook_id] = {
