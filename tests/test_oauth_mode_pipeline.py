@@ -26,8 +26,9 @@ async def world(aiohttp_client: Any, database_url: str, db: Database) -> AsyncIt
         yield w
 
 
-async def test_a_failed_run_through_the_repository_hook_is_explained_as_the_person(world: World) -> None:
-    # the App is not (any more) installed on the repository
+async def connect_by_hook(world: World) -> tuple[str, dict[str, Any]]:
+    """The person connects the repository (the App not installed on it): its webhook, with their OAuth token; the
+    CSRF token of their session and the hook as the fake GitHub holds it."""
     await world.db.installations.remove_repositories(INSTALLATION, [{"id": world.repo.id, "full_name": REPO}])
     csrf = await sign_in(world.client, world.fake, "octocat", 1)
     world.fake.oauth.grant_repo(1, REPO, "admin")  # type: ignore[attr-defined]
@@ -38,6 +39,12 @@ async def test_a_failed_run_through_the_repository_hook_is_explained_as_the_pers
     await world.services.user_tokens.store_legacy(user_id=user.id, kind="github_oauth", token=token)
     resp = await world.client.post(f"/api/v1/repositories/{world.repo.id}/connect", headers={"X-CSRF-Token": csrf})
     assert resp.status == 201, await resp.text()
+    [hook] = world.repo.hooks.values()
+    return csrf, hook
+
+
+async def test_a_failed_run_through_the_repository_hook_is_explained_as_the_person(world: World) -> None:
+    await connect_by_hook(world)  # the App is not (any more) installed on the repository
 
     run = world.failed_run()
     payload = world.payload(run)

@@ -3,13 +3,12 @@ GitHub repository hook's missed deliveries redelivered as the person who connect
 the webhook health check (GitHub's `last_response`, GitLab's `alert_status` / `disabled_until`) recorded on the
 repository's row and shown in the console's repository list."""
 
+# ruff: noqa: F811  (the `world` fixture comes from test_oauth_mode_pipeline)
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator
 from typing import Any
 
-import pytest
 from sqlalchemy import select
 
 from bot.appkeys import QUEUE
@@ -19,34 +18,9 @@ from storage.database import Database
 from storage.models import RepositoryConnection, WebhookDelivery
 from storage.types import utcnow
 from tests import test_gitlab_pipeline as gl
-from tests.fakes.github_oauth import CLIENT_ID, CLIENT_SECRET
-from tests.identities import KEY, sign_in
+from tests.test_oauth_mode_pipeline import connect_by_hook, world  # noqa: F401  (the fixture)
 from tests.test_periodic_work import ago
-from tests.test_pipeline import INSTALLATION, REPO, World, make_world
-
-
-@pytest.fixture
-async def world(aiohttp_client: Any, database_url: str, db: Database) -> AsyncIterator[World]:
-    async for w in make_world(aiohttp_client, database_url, db, llm=False, github_client_id=CLIENT_ID,
-                              github_client_secret=CLIENT_SECRET, oauth_token_encryption_key=KEY):
-        w.services.settings.public_url = str(w.client.make_url("")).rstrip("/")
-        yield w
-
-
-async def connect_by_hook(world: World) -> tuple[str, dict[str, Any]]:
-    """The person connects the repository (the App not installed on it): its webhook, with their OAuth token."""
-    await world.db.installations.remove_repositories(INSTALLATION, [{"id": world.repo.id, "full_name": REPO}])
-    csrf = await sign_in(world.client, world.fake, "octocat", 1)
-    world.fake.oauth.grant_repo(1, REPO, "admin")  # type: ignore[attr-defined]
-    token = world.fake.oauth.legacy_token("oauth", 1)  # type: ignore[attr-defined]
-    world.fake.token_scopes[token] = "repo, admin:repo_hook"  # type: ignore[attr-defined]
-    user = await world.db.users.upsert_github(1, "octocat")
-    assert world.services.user_tokens is not None
-    await world.services.user_tokens.store_legacy(user_id=user.id, kind="github_oauth", token=token)
-    resp = await world.client.post(f"/api/v1/repositories/{world.repo.id}/connect", headers={"X-CSRF-Token": csrf})
-    assert resp.status == 201, await resp.text()
-    [hook] = world.repo.hooks.values()
-    return csrf, hook
+from tests.test_pipeline import REPO, World
 
 
 async def recorded(world: World) -> set[str]:
