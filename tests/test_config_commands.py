@@ -7,15 +7,14 @@ check run's "Ask for a fix" button (`check_run` `requested_action`).
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
 from bot.appkeys import QUEUE
-from bot.config.loader import GITHUB_PATH, clear_cache
-from bot.config.report import clear_sent
+from bot.config.loader import GITHUB_PATH
 from bot.fixes.publish import FIX_ACTION
 from storage.database import Database
 from storage.models import WorkflowRun
@@ -23,15 +22,7 @@ from tests.fakes.github import APP_ID
 from tests.helpers import send_github
 from tests.test_commands import cmds, incident_comment, replies, say
 from tests.test_pipeline import INSTALLATION, REPO, WORKFLOW, World, fix_answer, make_world
-
-
-@pytest.fixture(autouse=True)
-def fresh_caches() -> Iterator[None]:
-    clear_cache()
-    clear_sent()
-    yield
-    clear_cache()
-    clear_sent()
+from tests.test_repo_config import fresh_caches  # noqa: F401  (the autouse fixture)
 
 
 @pytest.fixture

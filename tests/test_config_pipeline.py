@@ -7,31 +7,19 @@ and `comment`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
-
-from bot.config.loader import GITLAB_PATH, clear_cache
-from bot.config.report import clear_sent
+from bot.config.loader import GITLAB_PATH
 from bot.fixes.edits import GITLAB_CI_FILE
 from tests import test_gitlab_pipeline as gl
 from tests import test_pipeline as gh
 from tests import test_shared_rules as shared
 from tests.test_gitlab_fixes import FILES
+from tests.test_repo_config import fresh_caches  # noqa: F401  (the autouse fixture)
 from tests.test_repo_config import write_config as write_github_config
 from tests.test_shared_rules import Side
 
 side = shared.side  # the fixture, parametrized over both forges
-
-
-@pytest.fixture(autouse=True)
-def fresh_caches() -> Iterator[None]:
-    clear_cache()
-    clear_sent()
-    yield
-    clear_cache()
-    clear_sent()
 
 
 def configure(side: Side, text: str) -> None:

@@ -5,26 +5,18 @@ the group, a broken file (one note naming the file and the line; the defaults ap
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
-from bot.config.loader import GITLAB_PATH, clear_cache, load_gitlab_config
-from bot.config.report import MARKER, clear_sent
+from bot.config.loader import GITLAB_PATH, load_gitlab_config
+from bot.config.report import MARKER
 from storage.database import Database
 from storage.models import WorkflowRun
 from tests.test_gitlab_pipeline import PROJECT, PROJECT_ID, World, make_world
-
-
-@pytest.fixture(autouse=True)
-def fresh_caches() -> Iterator[None]:
-    clear_cache()
-    clear_sent()
-    yield
-    clear_cache()
-    clear_sent()
+from tests.test_repo_config import fresh_caches  # noqa: F401  (the autouse fixture)
 
 
 @pytest.fixture

@@ -6,30 +6,18 @@ switched on by the project's `.gitlab/devflowfix.yml`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from sqlalchemy import select
 
 from bot.config.loader import GITLAB_PATH, clear_cache
-from bot.config.report import clear_sent
 from bot.fixes.edits import GITLAB_CI_FILE
 from storage.models import WorkflowRun
 from tests.test_gitlab_commands import USER, command, replies, world
 from tests.test_gitlab_fixes import FILES
 from tests.test_gitlab_pipeline import PROJECT, World
 from tests.test_pipeline import fix_answer
+from tests.test_repo_config import fresh_caches  # noqa: F401  (the autouse fixture)
 
 assert world is not None  # the fixture, imported
-
-
-@pytest.fixture(autouse=True)
-def fresh_caches() -> Iterator[None]:
-    clear_cache()
-    clear_sent()
-    yield
-    clear_cache()
-    clear_sent()
 
 
 def reply(w: World, n: int = -1) -> str:

@@ -5,7 +5,6 @@ issues): superseded runs, failures pre-existing on the base branch, the flaky me
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -19,20 +18,12 @@ from tests import test_gitlab_pipeline as gl
 from tests import test_pipeline as gh
 from tests import test_shared_rules as shared
 from tests.test_config_pipeline import configure
+from tests.test_repo_config import fresh_caches  # noqa: F401  (the autouse fixture)
 from tests.test_shared_rules import Side
 
 side = shared.side  # the fixture, parametrized over both forges
 NEWER = "a" * 40
 EXPLAIN_ONLY = {**gh.fix_answer(), "fix": None}
-
-
-@pytest.fixture(autouse=True)
-def fresh_caches() -> Iterator[None]:
-    clear_cache()
-    clear_sent()
-    yield
-    clear_cache()
-    clear_sent()
 
 
 def fail_log(side: Side) -> bytes:
