@@ -15,6 +15,7 @@ import asyncpg
 import pytest
 from sqlalchemy import text
 
+from bot.forges import gitlab_project_paths
 from bot.settings import Settings, load_settings
 from storage.database import Database
 from storage.migrate import upgrade_sync
@@ -41,6 +42,15 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         text = str(report.longrepr)
         if _utf8(text) != text:
             report.longrepr = _utf8(text)
+
+
+@pytest.fixture(autouse=True)
+def fresh_project_paths() -> Iterator[None]:
+    """The per-process cache of GitLab project paths starts empty in each test: a path cached by an earlier test's
+    fake GitLab (same address, same ids) would save this test's `GET /projects/:id` and change its call counts."""
+    gitlab_project_paths.clear()
+    yield
+    gitlab_project_paths.clear()
 
 
 @pytest.fixture(scope="session")

@@ -36,3 +36,8 @@ async def matches(client: GitLabClient, project_id: int, claimed: str) -> str | 
         path = await _read(client, project_id)
         _paths[key] = (path, now)
     return path if path and path.casefold() == claimed.casefold() else None
+
+
+def clear() -> None:
+    """Forget every cached path (a test's fake GitLab is a new world)."""
+    _paths.clear()
