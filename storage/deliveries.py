@@ -158,6 +158,11 @@ def _column_text(value: str | None) -> str | None:
 OnRecorded = Callable[[list[tuple[int, "NewDelivery"]]], None]
 
 
+class WriterClosed(RuntimeError):
+    """The delivery writer was closed before this write was committed: nothing of it is durable (a record: the
+    sender gets a 503 and redelivers; a mark: the delivery stays unfinished and runs again)."""
+
+
 class DeliveryWriter:
     """Writes deliveries durably, committing the inserts of concurrent requests together (group commit).
 
@@ -182,6 +187,8 @@ class DeliveryWriter:
         self._sqlite: _SqliteBatchWriter | None = None
         self._claim_lease: dt.timedelta | None = None
         self._on_recorded: OnRecorded | None = None
+        self._held: list[asyncio.Future[Any]] = []  # the futures of the batch being taken or written
+        self._closed = False
         if engine.dialect.name == "sqlite":
             self._sqlite = _SqliteBatchWriter(str(engine.url.database), synchronous=sqlite_synchronous)
 
@@ -190,11 +197,22 @@ class DeliveryWriter:
             self._task = asyncio.get_running_loop().create_task(self._run(), name="delivery-writer")
 
     async def close(self) -> None:
+        """Stop writing. Every write not yet committed, in the batch at hand or still queued, fails at once with
+        `WriterClosed` (nobody waits for a commit that will never come), and so does any write asked for later."""
+        self._closed = True
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+        pending = list(self._held)
+        self._held = []
+        while not self._queue.empty():
+            item = self._queue.get_nowait()
+            pending.append(item.future if isinstance(item, _Mark) else item[1])
+        for future in pending:
+            if not future.done():
+                future.set_exception(WriterClosed("the delivery writer is closed"))
         if self._sqlite is not None:
             self._sqlite.close()
 
@@ -207,6 +225,8 @@ class DeliveryWriter:
 
     async def record(self, delivery: NewDelivery) -> Recorded:
         """Write `delivery` and return once it is committed."""
+        if self._closed:
+            raise WriterClosed("the delivery writer is closed")
         if self._task is None:
             self.start()
         if self._claim_lease is not None and delivery.status == PENDING:
@@ -218,6 +238,9 @@ class DeliveryWriter:
 
     # ---- marks on recorded deliveries, group-committed with the inserts
     def _mark(self, mark: _Mark) -> asyncio.Future[Any]:
+        if self._closed:
+            mark.future.set_exception(WriterClosed("the delivery writer is closed"))
+            return mark.future
         if self._task is None:
             self.start()
         self._queue.put_nowait(mark)
@@ -257,6 +280,7 @@ class DeliveryWriter:
         urgent = False  # an insert or a claim: someone waits for this commit
         item = await self._queue.get()
         while True:
+            self._held.append(item.future if isinstance(item, _Mark) else item[1])
             if isinstance(item, _Mark):
                 marks.append(item)
                 urgent = urgent or item.kind == "claim"
@@ -280,6 +304,7 @@ class DeliveryWriter:
 
     async def _run(self) -> None:
         while True:
+            self._held = []  # the previous batch's futures are all settled
             batch, marks = await self._take()
             rows: dict[tuple[str, str], NewDelivery] = {}
             for d, _ in batch:  # the same id twice in one batch: the first one wins, as across batches

@@ -17,7 +17,7 @@ from sqlalchemy import text
 from bot.server import create_app
 from bot.services import Services
 from storage.database import Database
-from storage.deliveries import NewDelivery
+from storage.deliveries import NewDelivery, WriterClosed
 from tests.conftest import make_settings
 from tests.helpers import load, send_github
 
@@ -68,6 +68,37 @@ async def test_a_held_write_lock_sends_the_batch_to_the_thread_and_loses_nothing
         await db.writer.record(NewDelivery("github", "after", "ping", None, None, None, PING))
         count = other.execute("SELECT count(*) FROM webhook_deliveries").fetchone()[0]
         assert count == 7
+    finally:
+        other.close()
+        await db.close()
+
+
+async def test_closing_fails_every_write_not_committed_at_once_and_every_later_one(sqlite_url: str) -> None:
+    """Writes waiting behind another connection's lock, and writes still queued, when the writer closes: each fails
+    with WriterClosed at once (a 503 for a record, a rerun for a mark), nobody waits out a shutdown grace for a
+    commit that will never come. What was committed before stays."""
+    db = Database.connect(sqlite_url)
+    path = sqlite_url.split(":///", 1)[1]
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    try:
+        first = await db.writer.record(NewDelivery("github", "kept", "ping", None, None, None, PING))
+        assert first.id is not None
+        other.execute("BEGIN IMMEDIATE")
+        held = [asyncio.create_task(db.writer.record(NewDelivery("github", f"held-{i}", "ping", None, None, None,
+                                                                 PING))) for i in range(3)]
+        marks = [db.writer.finish_soon(first.id, "done")]
+        await asyncio.sleep(0.05)
+        assert not any(task.done() for task in held)
+        await asyncio.wait_for(db.writer.close(), 5)
+        results = await asyncio.wait_for(asyncio.gather(*held, *marks, return_exceptions=True), 1)
+        assert all(isinstance(r, WriterClosed) for r in results), results
+        with pytest.raises(WriterClosed):
+            await db.writer.record(NewDelivery("github", "late", "ping", None, None, None, PING))
+        with pytest.raises(WriterClosed):
+            await db.writer.finish(first.id, "done")
+        other.execute("ROLLBACK")
+        rows = [r[0] for r in other.execute("SELECT delivery_id FROM webhook_deliveries")]
+        assert rows == ["kept"]
     finally:
         other.close()
         await db.close()
