@@ -193,12 +193,15 @@ class DeliveryWriter:
             self._sqlite = _SqliteBatchWriter(str(engine.url.database), synchronous=sqlite_synchronous)
 
     def start(self) -> None:
+        """Start writing (again, after a close: a server started on this database later)."""
+        self._closed = False
         if self._task is None:
             self._task = asyncio.get_running_loop().create_task(self._run(), name="delivery-writer")
 
     async def close(self) -> None:
         """Stop writing. Every write not yet committed, in the batch at hand or still queued, fails at once with
-        `WriterClosed` (nobody waits for a commit that will never come), and so does any write asked for later."""
+        `WriterClosed` (nobody waits for a commit that will never come), and so does any write asked for until
+        `start` is called again."""
         self._closed = True
         if self._task is not None:
             self._task.cancel()

@@ -99,6 +99,9 @@ async def test_closing_fails_every_write_not_committed_at_once_and_every_later_o
         other.execute("ROLLBACK")
         rows = [r[0] for r in other.execute("SELECT delivery_id FROM webhook_deliveries")]
         assert rows == ["kept"]
+        db.writer.start()  # a server started on this database again
+        again = await db.writer.record(NewDelivery("github", "again", "ping", None, None, None, PING))
+        assert again.id is not None
     finally:
         other.close()
         await db.close()
