@@ -156,11 +156,20 @@ def _column_text(value: str | None) -> str | None:
 
 
 OnRecorded = Callable[[list[tuple[int, "NewDelivery"]]], None]
+_Queued = tuple[NewDelivery, asyncio.Future[Recorded]] | _Mark
+
+
+def _future_of(item: _Queued) -> asyncio.Future[Any]:
+    """Whoever waits for a queued insert or mark."""
+    return item.future if isinstance(item, _Mark) else item[1]
 
 
 class WriterClosed(RuntimeError):
     """The delivery writer was closed before this write was committed: nothing of it is durable (a record: the
     sender gets a 503 and redelivers; a mark: the delivery stays unfinished and runs again)."""
+
+    def __init__(self) -> None:
+        super().__init__("the delivery writer is closed")
 
 
 class DeliveryWriter:
@@ -182,7 +191,7 @@ class DeliveryWriter:
     def __init__(self, engine: AsyncEngine, *, max_batch: int = 256, sqlite_synchronous: str = "normal") -> None:
         self._engine = engine
         self._max_batch = max_batch
-        self._queue: asyncio.Queue[tuple[NewDelivery, asyncio.Future[Recorded]] | _Mark] = asyncio.Queue()
+        self._queue: asyncio.Queue[_Queued] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
         self._sqlite: _SqliteBatchWriter | None = None
         self._claim_lease: dt.timedelta | None = None
@@ -212,10 +221,10 @@ class DeliveryWriter:
         self._held = []
         while not self._queue.empty():
             item = self._queue.get_nowait()
-            pending.append(item.future if isinstance(item, _Mark) else item[1])
+            pending.append(_future_of(item))
         for future in pending:
             if not future.done():
-                future.set_exception(WriterClosed("the delivery writer is closed"))
+                future.set_exception(WriterClosed())
         if self._sqlite is not None:
             self._sqlite.close()
 
@@ -229,7 +238,7 @@ class DeliveryWriter:
     async def record(self, delivery: NewDelivery) -> Recorded:
         """Write `delivery` and return once it is committed."""
         if self._closed:
-            raise WriterClosed("the delivery writer is closed")
+            raise WriterClosed()
         if self._task is None:
             self.start()
         if self._claim_lease is not None and delivery.status == PENDING:
@@ -242,7 +251,7 @@ class DeliveryWriter:
     # ---- marks on recorded deliveries, group-committed with the inserts
     def _mark(self, mark: _Mark) -> asyncio.Future[Any]:
         if self._closed:
-            mark.future.set_exception(WriterClosed("the delivery writer is closed"))
+            mark.future.set_exception(WriterClosed())
             return mark.future
         if self._task is None:
             self.start()
@@ -283,7 +292,7 @@ class DeliveryWriter:
         urgent = False  # an insert or a claim: someone waits for this commit
         item = await self._queue.get()
         while True:
-            self._held.append(item.future if isinstance(item, _Mark) else item[1])
+            self._held.append(_future_of(item))
             if isinstance(item, _Mark):
                 marks.append(item)
                 urgent = urgent or item.kind == "claim"
