@@ -10,6 +10,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import pytest
 from aiohttp.test_utils import TestClient
 from sqlalchemy import text
@@ -104,6 +105,44 @@ async def test_closing_fails_every_write_not_committed_at_once_and_every_later_o
         assert again.id is not None
     finally:
         other.close()
+        await db.close()
+
+
+async def test_closing_on_postgresql_fails_the_batch_blocked_behind_another_transaction(postgres_url: str) -> None:
+    """The same on PostgreSQL: the batch's INSERT waits on another transaction's uncommitted row with the same key
+    (the unique index makes it wait for that transaction's end); the close cancels it and fails every write of the
+    batch and the queue with WriterClosed, and nothing of the batch is written."""
+    db = Database.connect(postgres_url)
+    other = await asyncpg.connect(postgres_url.replace("postgresql+asyncpg://", "postgresql://"))
+    try:
+        await other.execute("DELETE FROM webhook_deliveries WHERE delivery_id LIKE 'pg-close-%'")
+        first = await db.writer.record(NewDelivery("github", "pg-close-kept", "ping", None, None, None, PING))
+        assert first.id is not None
+        blocker = other.transaction()
+        await blocker.start()
+        await other.execute(
+            "INSERT INTO webhook_deliveries (provider, delivery_id, event, received_at, body, status, attempts)"
+            " VALUES ('github', 'pg-close-held-0', 'ping', now(), '\\x00'::bytea, 'pending', 0)"
+        )
+        held = [asyncio.create_task(db.writer.record(NewDelivery("github", f"pg-close-held-{i}", "ping", None, None,
+                                                                 None, PING))) for i in range(3)]
+        await asyncio.sleep(0.3)
+        assert not any(task.done() for task in held)
+        queued = db.writer.finish_soon(first.id, "done")
+        await asyncio.wait_for(db.writer.close(), 5)
+        results = await asyncio.wait_for(asyncio.gather(*held, queued, return_exceptions=True), 1)
+        assert all(isinstance(r, WriterClosed) for r in results), results
+        with pytest.raises(WriterClosed):
+            await db.writer.record(NewDelivery("github", "pg-close-late", "ping", None, None, None, PING))
+        await blocker.rollback()
+        rows = [r[0] for r in await other.fetch(
+            "SELECT delivery_id FROM webhook_deliveries WHERE delivery_id LIKE 'pg-close-%' ORDER BY id")]
+        assert rows == ["pg-close-kept"]
+        db.writer.start()
+        again = await db.writer.record(NewDelivery("github", "pg-close-again", "ping", None, None, None, PING))
+        assert again.id is not None
+    finally:
+        await other.close()
         await db.close()
 
 
