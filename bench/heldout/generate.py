@@ -1,0 +1,638 @@
+"""The held-out set: real tools the analyzer was never tuned on, run on small broken projects, wrapped as CI logs.
+
+Built with the corpus's machinery (``bench/corpus/capture/common.py`` to run a tool on a copy of a project and
+label its output, ``bench/corpus/wrap.py`` to wrap it as GitHub Actions and GitLab job logs with noise): this
+module only holds the cases and one label rule per tool and failure kind, written from the tool's output
+format. Each raw case carries ``half`` (``DEV`` or ``TEST``, by tool, fixed in ``HALVES`` before the analyzer
+was run on any of it). ``raw/<case>.json`` and ``logs/<case>.<variant>.{log,json}`` are written under
+``bench/heldout``.
+
+Tools come from Debian (ruby, ruby-rspec, ruby-minitest, rubocop, ruby-bundler, php-cli, phpunit, composer,
+ghc, elixir, r-cran-testthat, lua-busted, shellcheck, cppcheck, clang + libclang-rt-14-dev, valgrind,
+yamllint), PyPI into ``/tmp/heldout-venv`` (black, isort, bandit), npm into ``/tmp/heldout-js`` (prettier),
+and terraform where the machine has it. A tool that is missing is skipped with a message.
+
+Usage: python bench/heldout/generate.py [--only CASE ...] [--wrap-only] [--list]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+CORPUS = HERE.parent / "corpus"
+sys.path.insert(0, str(CORPUS / "capture"))
+sys.path.insert(0, str(CORPUS))
+
+import wrap  # noqa: E402
+from common import block_after, capture, loc, matching, plain, union  # noqa: E402
+
+PROJECTS = HERE / "projects"
+RAW = HERE / "raw"
+LOGS = HERE / "logs"
+VENV = Path("/tmp/heldout-venv/bin")
+JS_BIN = Path("/tmp/heldout-js/node_modules/.bin")
+TF_RC = Path("/tmp/heldout-terraformrc")
+
+HALVES = {
+    "DEV": ["rspec", "rubocop", "phpunit", "composer", "ghc", "prove", "busted", "shellcheck", "asan", "black",
+            "bandit", "terraform"],
+    "TEST": ["minitest", "bundler", "php", "mix", "exunit", "testthat", "cppcheck", "valgrind", "prettier", "isort",
+             "yamllint"],
+}
+"""The split, by tool, decided before the analyzer saw any of these logs (bench/heldout/README.md)."""
+
+HALF_OF = {tool: half for half, tools in HALVES.items() for tool in tools}
+
+Label = Callable[[list[str]], list[int]]
+
+
+def _t(lines: list[str], i: int) -> str:
+    return plain(lines[i]) if 0 <= i < len(lines) else ""
+
+
+# ---------------------------------------------------------------- label rules: Ruby
+
+
+def label_rspec(lines: list[str]) -> list[int]:
+    """rspec: in ``Failures:``, each ``N) description`` header and its block's lines (``Failure/Error:``, the
+    expected/got lines, the exception class and message) up to the repository frames ``# ./path:N`` (kept),
+    not ``(compared using ==)`` nor frames outside the project; then ``N examples, M failures`` and each
+    ``rspec ./spec/...:N # ...`` line of ``Failed examples:``."""
+    out: list[int] = []
+    i = 0
+    while i < len(lines):
+        if re.match(r"^\s+\d+\) \S", _t(lines, i)):
+            out.append(i)
+            j = i + 1
+            while j < len(lines) and not re.match(r"^\s+\d+\) \S|^Finished in ", _t(lines, j)):
+                u = _t(lines, j)
+                if u.strip() and not re.match(r"^\s+\(compared using", u) and not re.match(r"^\s+# /", u):
+                    out.append(j)
+                j += 1
+            i = j
+            continue
+        i += 1
+    return union(out, matching(lines, r"^\d+ examples?, \d+ failures?|^rspec \./\S+:\d+ # "))
+
+
+def label_minitest(lines: list[str]) -> list[int]:
+    """minitest: each ``N) Failure:`` / ``N) Error:`` block up to a blank line (the ``Class#test [file:line]``
+    line, the message, the exception and the frames in the project; not frames under ``/usr``), and the
+    ``N runs, N assertions, N failures, N errors`` summary."""
+    block = block_after(lines, r"^\s*\d+\) (Failure|Error):$")
+    keep = [i for i in block if not re.match(r"^\s+/usr/", _t(lines, i))]
+    return union(keep, matching(lines, r"^\d+ runs, \d+ assertions, \d+ failures, \d+ errors"))
+
+
+def label_rubocop(lines: list[str]) -> list[int]:
+    """rubocop: every ``path:L:C: S: Department/Cop: message`` offense line (not the quoted source, the carets
+    or the summary)."""
+    return matching(lines, r"^\S+:\d+:\d+: [CWEFR]: ")
+
+
+def label_bundler(lines: list[str]) -> list[int]:
+    """bundler: the ``Could not find gem ...`` sentence (with its wrapped continuation) and the list of the
+    versions the source has (``The source contains ...`` and its ``* gem-x.y`` lines)."""
+    out = block_after(lines, r"^Could not find gem ", until=r"^The source contains")
+    return union(out, block_after(lines, r"^The source contains the following gems"))
+
+
+# ---------------------------------------------------------------- label rules: PHP
+
+
+def label_phpunit(lines: list[str]) -> list[int]:
+    """PHPUnit: after ``There were N errors/failures:``, each ``N) Class::method`` header, its message lines
+    (exception, ``Failed asserting``, the expected/actual diff) and its frames in the project (with
+    ``--testdox``: each ``✘ test`` line and the same lines inside its ``│`` bar); then the
+    ``ERRORS!``/``FAILURES!`` verdict and its ``Tests: N, Assertions: ...`` line."""
+    out: list[int] = []
+    for i in matching(lines, r"^\d+\) \S+::\S+"):
+        out.append(i)
+        j = i + 1
+        while j < len(lines) and not re.match(r"^\d+\) \S+::|^(ERRORS|FAILURES)!$|^There (was|were) \d+ ", _t(lines, j)):
+            u = _t(lines, j)
+            if u.strip() and not re.match(r"^/usr/|^--$", u):
+                out.append(j)
+            j += 1
+    for i in matching(lines, r"^ ✘ \S"):  # --testdox: the test, then its message and frames inside the bar
+        out.append(i)
+        j = i + 1
+        while j < len(lines) and _t(lines, j).startswith("   │"):
+            u = _t(lines, j)[4:].strip()
+            if u and not u.startswith("/usr/"):
+                out.append(j)
+            j += 1
+    return union(out, matching(lines, r"^(ERRORS|FAILURES)!$|^Tests: \d+, Assertions: "))
+
+
+def label_php(lines: list[str]) -> list[int]:
+    """php / php -l: every ``PHP Parse error:`` / ``PHP Fatal error:`` / ``PHP Warning:`` line, ``Errors
+    parsing FILE``, a fatal error's ``#N path(line): call`` frames in the project and its ``thrown in``."""
+    return matching(
+        lines,
+        r"^PHP (Parse error|Fatal error|Warning): |^Errors parsing |^#\d+ \{\{WORKDIR\}\}/\S+\(\d+\): |^\s+thrown in ",
+    )
+
+
+def label_composer(lines: list[str]) -> list[int]:
+    """composer: ``Your requirements could not be resolved ...`` and each ``Problem N`` with its ``- `` lines."""
+    return union(
+        matching(lines, r"^Your requirements could not be resolved"),
+        matching(lines, r"^\s+Problem \d+$|^\s+- "),
+    )
+
+
+# ---------------------------------------------------------------- label rules: Haskell
+
+
+def label_ghc(lines: list[str]) -> list[int]:
+    """GHC: each ``path:L:C: error:`` header, its ``•`` bullet lines, the lines under the first bullet (the
+    message proper: ``Expected:``/``Actual:``, a wrapped sentence; not the ``In the ...`` context of the
+    later bullets), and the quoted source line with its carets."""
+    out: list[int] = []
+    for i in matching(lines, r"^\S+\.l?hs:\d+:\d+: error:"):
+        out.append(i)
+        bullets = 0
+        j = i + 1
+        while j < len(lines) and _t(lines, j).strip():
+            u = _t(lines, j)
+            if re.match(r"^\s+•", u):
+                bullets += 1
+                out.append(j)
+            elif re.match(r"^\s*\d+ \|", u) or re.match(r"^\s*\|\s+\^", u):
+                out.append(j)
+            elif bullets == 1 and not re.match(r"^\s*\|\s*$", u):
+                out.append(j)
+            j += 1
+    return sorted(set(out))
+
+
+# ---------------------------------------------------------------- label rules: Perl, Lua, R, Elixir
+
+
+def label_prove(lines: list[str]) -> list[int]:
+    """prove / Test::More: ``#   Failed test`` with its ``#   at FILE line N.``, the ``got:``/``expected:``
+    lines, a ``die`` message (``... at FILE line N.`` outside the ``#`` diagnostics), ``# Looks like your test
+    exited`` / ``you failed N``, the ``Test Summary Report`` entries and ``Result: FAIL``."""
+    return union(
+        matching(lines, r"^#\s+Failed test |^#\s+at \S+ line \d+\.|^#\s+(got|expected): |^# Looks like (you failed|your test exited)"),
+        matching(lines, r"^[^#\s].* at \S+ line \d+\.$"),
+        [i for i in block_after(lines, r"^Test Summary Report$", until=r"^Files=\d+", include=False)
+         if not re.match(r"^-+$", _t(lines, i))],
+        matching(lines, r"^Result: FAIL"),
+    )
+
+
+
+def label_busted(lines: list[str]) -> list[int]:
+    """busted: each ``Failure -> FILE @ N`` / ``Error -> FILE @ N`` header, the test's name, the message block
+    up to a blank line and the ``stack traceback:`` frames in the project; TAP output: each ``not ok N -``
+    line and its ``# `` diagnostics (not the ``# FILE @ N`` line)."""
+    out: list[int] = []
+    for i in matching(lines, r"^(Failure|Error) -> \S+ @ \d+$"):
+        out.extend(block_after(lines, re.escape(plain(lines[i])) + "$", every=False))
+    for i in matching(lines, r"^stack traceback:$"):
+        j = i + 1
+        while j < len(lines) and _t(lines, j).strip():
+            if re.match(r"^\t(spec|src|lib|test)/", _t(lines, j)):
+                out.append(j)
+            j += 1
+    for i in matching(lines, r"^not ok \d+ "):
+        out.append(i)
+        j = i + 1
+        while j < len(lines) and _t(lines, j).startswith("#"):
+            if not re.match(r"^# \S+ @ \d+$", _t(lines, j)):
+                out.append(j)
+            j += 1
+    return sorted(set(out))
+
+
+def label_testthat(lines: list[str]) -> list[int]:
+    """testthat: each ``── N. Failure|Error ('file:line'): name ──`` header (``── Failure|Error (...)`` in the
+    check reporter), its message lines up to ``Backtrace:`` or a blank, the backtrace's ``at FILE:L:C``
+    lines, and ``Error: Test failures``."""
+    out: list[int] = []
+    for i in matching(lines, r"^── (\d+\. )?(Failure|Error) \("):
+        out.append(i)
+        j = i + 1
+        while j < len(lines) and _t(lines, j).strip() and not re.match(r"^(Backtrace:|── |══ )", _t(lines, j)):
+            out.append(j)
+            j += 1
+    return union(out, matching(lines, r"\sat \S+\.R:\d+:\d+$|^Error: Test failures"))
+
+
+def label_mix(lines: list[str]) -> list[int]:
+    """mix compile: ``== Compilation error in file ... ==`` and each ``** (SomeError) ...`` line; elixir 1.14
+    prints ``error:`` diagnostics (with their ``path:line`` line) in newer releases, kept too."""
+    return matching(lines, r"^== Compilation error in file |^\*\* \(\w+(\.\w+)*\) |^error: ")
+
+
+def label_exunit(lines: list[str]) -> list[int]:
+    """ExUnit: each ``N) test name (Module)`` header, its ``test/file.exs:N`` line, the message (``Assertion
+    with == failed`` or ``** (Error) message``), ``code:``/``left:``/``right:``, the stacktrace entries in the
+    project (``lib/``, ``test/``; not ``(elixir ...)``/``(ex_unit ...)``), and ``N tests, M failures``."""
+    out: list[int] = []
+    for i in matching(lines, r"^\s+\d+\) test .+ \(\S+\)$"):
+        out.append(i)
+        j = i + 1
+        while j < len(lines) and not re.match(r"^\s+\d+\) test |^Finished in ", _t(lines, j)):
+            u = _t(lines, j)
+            if re.match(r"^\s+(test/\S+:\d+$|Assertion |\*\* \(|code: |left: |right: )", u):
+                out.append(j)
+            elif re.match(r"^\s+(\(\w+ [\d.]+\) )?(lib|test)/\S+:\d+: ", u):
+                out.append(j)
+            j += 1
+    return union(out, matching(lines, r"^\d+ tests?, \d+ failures?"))
+
+
+# ---------------------------------------------------------------- label rules: C tools
+
+
+def _asan_frame_in_project(text: str) -> bool:
+    return bool(re.match(r"^\s+#\d+ 0x[0-9a-f]+ in \S+ \{\{WORKDIR\}\}/", text))
+
+
+def label_asan(lines: list[str]) -> list[int]:
+    """AddressSanitizer: the ``==PID==ERROR: AddressSanitizer:`` line, ``READ/WRITE of size N``, the frames
+    in the project of each stack (access, ``freed by``, ``allocated by``) with those stacks' headers, the
+    ``is located ... region`` line, ``SUMMARY: AddressSanitizer:`` and make's ``*** [...] Error N``; not the
+    shadow bytes."""
+    return matching(
+        lines,
+        r"==\d+==ERROR: AddressSanitizer: |^(READ|WRITE) of size \d+ |^0x[0-9a-f]+ is located |"
+        r"^(freed|allocated|previously allocated) by thread |^SUMMARY: AddressSanitizer: |"
+        r"^\s+#\d+ 0x[0-9a-f]+ in \S+ \{\{WORKDIR\}\}/|^make(\[\d+\])?: \*\*\* \[",
+    )
+
+
+def label_valgrind(lines: list[str]) -> list[int]:
+    """valgrind memcheck: each error's first line (``Invalid read of size N``, ``Conditional jump ...``,
+    ``N bytes in M blocks are definitely lost ...``), its ``at``/``by`` frames in the project
+    (``(file.c:N)``), the ``Address ... alloc'd`` / ``Uninitialised value was
+    created by`` line with its project frames, and ``ERROR SUMMARY``."""
+    out: list[int] = []
+    head = re.compile(r"^==\d+== (Invalid (read|write|free)|Conditional jump|Use of uninitialised|"
+                      r"\S+ bytes in \S+ blocks are (definitely|possibly) lost|Mismatched free|Source and destination)")
+    for i in matching(lines, head):
+        out.append(i)
+        j = i + 1
+        while j < len(lines) and not re.match(r"^==\d+== $", _t(lines, j)):
+            u = _t(lines, j)
+            if re.match(r"^==\d+==\s+(at|by) 0x[0-9A-F]+: \S+ \([^/()]+:\d+\)$", u) or re.match(
+                r"^==\d+==\s+(Address 0x|Uninitialised value was created)", u
+            ):
+                out.append(j)
+            j += 1
+    return union(out, matching(lines, r"^==\d+== ERROR SUMMARY: [1-9]"))
+
+
+def label_cppcheck(lines: list[str]) -> list[int]:
+    """cppcheck: every ``path:L:C: error|warning|...: message [id]`` line with the source line quoted under
+    it, and the ``note:`` lines of its reasoning (not their quoted source, nor the progress lines)."""
+    out: list[int] = []
+    diag = re.compile(r"^\S+:\d+:\d+: (error|warning|style|performance|portability|note): ")
+    for i in matching(lines, diag):
+        out.append(i)
+        m = diag.match(_t(lines, i))
+        if m and m.group(1) != "note" and i + 1 < len(lines) and not diag.match(_t(lines, i + 1)):
+            out.append(i + 1)
+    return sorted(set(out))
+
+
+def label_shellcheck(lines: list[str]) -> list[int]:
+    """shellcheck: tty format: each ``In FILE line N:`` header, the quoted line under it and each ``^-- SCnnnn
+    (severity): message`` line (not ``Did you mean`` or the wiki links); gcc format: every ``path:L:C:
+    severity: message [SCnnnn]`` line."""
+    out: list[int] = []
+    for i in matching(lines, r"^In \S+ line \d+:$"):
+        out.extend([i, i + 1])
+    return union(out, matching(lines, r"\^-* SC\d+ \(\w+\): |^\S+:\d+:\d+: \w+: .* \[SC\d+\]$"))
+
+
+# ---------------------------------------------------------------- label rules: formatters, linters, IaC
+
+
+def label_prettier(lines: list[str]) -> list[int]:
+    """prettier --check: each ``[warn] FILE`` line and ``[warn] Code style issues found ...``."""
+    return matching(lines, r"^\[warn\] \S")
+
+
+def label_black(lines: list[str]) -> list[int]:
+    """black --check: each ``would reformat FILE`` line, the ``--- FILE`` header of each diff (``--diff``) and
+    the ``N files would be reformatted`` summary."""
+    return matching(lines, r"^would reformat |^--- \S+\.pyi?\t|^\d+ files? would be reformatted")
+
+
+def label_isort(lines: list[str]) -> list[int]:
+    """isort --check-only: each ``ERROR: FILE Imports are incorrectly sorted and/or formatted.`` line."""
+    return matching(lines, r"^ERROR: \S+ Imports are incorrectly sorted")
+
+
+def label_bandit(lines: list[str]) -> list[int]:
+    """bandit: each ``>> Issue: [Bnnn:name] message`` line and its ``Location: path:L:C`` line."""
+    return matching(lines, r"^>> Issue: \[B\d+|^\s+Location: \S+:\d+")
+
+
+def label_yamllint(lines: list[str]) -> list[int]:
+    """yamllint: standard format: each file line that has errors under it and each ``L:C  error  message
+    (rule)`` line (not warnings); parsable format: every ``path:L:C: [error] message (rule)`` line."""
+    out: list[int] = []
+    for i, _line in enumerate(lines):
+        t = _t(lines, i)
+        if re.match(r"^\s+\d+:\d+\s+error\s+", t):
+            out.append(i)
+            k = i - 1
+            while k >= 0 and re.match(r"^\s+\d+:\d+\s+", _t(lines, k)):
+                k -= 1
+            if k >= 0:
+                out.append(k)
+    return union(out, matching(lines, r"^\S+:\d+:\d+: \[error\] "))
+
+
+def label_terraform(lines: list[str]) -> list[int]:
+    """terraform validate: each ``Error: summary`` line (inside the ``│`` box when coloured), its ``on FILE
+    line N, in ...`` line, the quoted source line and the detail paragraph up to the box's end; terraform
+    fmt -check: each file name it lists (the diff's ``--- old/FILE`` when ``-diff``)."""
+    out: list[int] = []
+    for i in matching(lines, r"^(│ )?Error: "):
+        j = i
+        while j < len(lines):
+            u = re.sub(r"^│ ?", "", _t(lines, j))
+            if j > i and (_t(lines, j).startswith("╵") or (not _t(lines, j).startswith("│") and not u.strip()
+                                                           and not _t(lines, j + 1).strip())):
+                break
+            if u.strip():
+                out.append(j)
+            j += 1
+    fmt = matching(lines, r"^\S+\.tf$")
+    return union(out, fmt, matching(lines, r"^--- old/\S+\.tf$"))
+
+
+# ---------------------------------------------------------------- the cases
+
+
+@dataclass
+class Case:
+    case: str
+    tool: str
+    kind: str
+    project: str
+    command: str
+    category: str
+    label: Label
+    files: list[tuple[str, str]] = field(default_factory=list)  # (path, needle): loc() resolves the line
+    tests: list[str] = field(default_factory=list)
+    needs: str = ""
+    setup: str | None = None
+    env: dict[str, str | None] = field(default_factory=dict)
+    run: str | None = None  # the command actually run when it differs from what the log shows
+    family: str = "generic"
+
+
+
+CASES: list[Case] = [
+    # Ruby
+    Case("rspec-failures", "rspec", "expectation failure and exceptions raised in the code under test", "rspec-app",
+         "bundle exec rspec", "test", label_rspec, run="rspec",
+         files=[("lib/invoice.rb", "subtotal / lines"), ("spec/invoice_spec.rb", "average_price).to")],
+         tests=["Invoice adds tax to the total", "Invoice averages prices over an empty invoice",
+                "Invoice applies an unknown discount code as zero"], needs="rspec"),
+    Case("rspec-documentation", "rspec", "the same failures, --format documentation", "rspec-app",
+         "bundle exec rspec --format documentation", "test", label_rspec, run="rspec --format documentation",
+         files=[("lib/invoice.rb", "subtotal / lines"), ("spec/invoice_spec.rb", "average_price).to")],
+         tests=["Invoice adds tax to the total"], needs="rspec"),
+    Case("minitest-failures", "minitest", "assert_equal failure and an exception in the code under test",
+         "minitest-app", "ruby -Ilib -Itest test/slug_test.rb", "test", label_minitest,
+         files=[("test/slug_test.rb", "What is new?"), ("lib/slug.rb", "Integer(")],
+         tests=["SlugTest#test_trailing_punctuation", "SlugTest#test_parse_id_without_number"], needs="ruby"),
+    Case("minitest-verbose", "minitest", "the same, -v", "minitest-app", "ruby -Ilib -Itest test/slug_test.rb -v",
+         "test", label_minitest, files=[("test/slug_test.rb", "What is new?"), ("lib/slug.rb", "Integer(")],
+         tests=["SlugTest#test_trailing_punctuation", "SlugTest#test_parse_id_without_number"], needs="ruby"),
+    Case("rubocop-offenses", "rubocop", "convention and lint offenses", "rubocop-app", "bundle exec rubocop",
+         "lint", label_rubocop, run="rubocop", files=[("lib/report.rb", "class Report")], needs="rubocop"),
+    Case("rubocop-emacs", "rubocop", "offenses, --format emacs", "rubocop-app", "bundle exec rubocop --format emacs",
+         "lint", label_rubocop, run="rubocop --format emacs", files=[("lib/report.rb", "class Report")],
+         needs="rubocop"),
+    Case("bundler-missing-gem", "bundler", "a gem no source has", "bundler-app", "bundle install --local",
+         "dependency", label_bundler, needs="bundle", env={"BUNDLE_APP_CONFIG": "/tmp/heldout-bundle"}),
+    Case("bundler-version-conflict", "bundler", "a version constraint nothing satisfies", "bundler-conflict-app",
+         "bundle install --local", "dependency", label_bundler, needs="bundle",
+         env={"BUNDLE_APP_CONFIG": "/tmp/heldout-bundle"}),
+    # PHP
+    Case("phpunit-errors", "phpunit", "assertSame failure and exceptions in the code under test", "phpunit-app",
+         "vendor/bin/phpunit", "test", label_phpunit, run="phpunit",
+         files=[("tests/CartTest.php", "assertSame(650"), ("src/Cart.php", "throw new"),
+                ("tests/CartTest.php", "$cart->remove('A1');\n")],
+         tests=["CartTest::testTotal", "CartTest::testRemoveTwice", "CartTest::testAverageOfEmptyCart"],
+         needs="phpunit"),
+    Case("phpunit-testdox", "phpunit", "the same, --testdox", "phpunit-app", "vendor/bin/phpunit --testdox",
+         "test", label_phpunit, run="phpunit --testdox",
+         files=[("tests/CartTest.php", "assertSame(650"), ("src/Cart.php", "throw new")],
+         tests=["CartTest::testTotal"], needs="phpunit"),
+    Case("php-lint-syntax", "php", "php -l on every file, a parse error", "php-lint-app",
+         "for f in src/*.php; do php -l \"$f\" || exit 1; done", "compile", label_php,
+         files=[("src/Router.php", "    }\n")], needs="php"),
+    Case("php-uncaught-exception", "php", "a script's uncaught exception (a missing settings file)",
+         "php-lint-app", "php src/boot.php", "configuration", label_php,
+         files=[("src/boot.php", "throw new"), ("src/boot.php", "$settings = load_settings")], needs="php"),
+    Case("composer-conflict", "composer", "requirements that cannot be resolved", "composer-app",
+         "composer install --no-interaction --no-progress", "dependency", label_composer, needs="composer",
+         env={"COMPOSER_HOME": "/tmp/heldout-composer"}),
+    # Haskell
+    Case("ghc-type-error", "ghc", "two type errors", "ghc-app",
+         "mkdir -p build && ghc -isrc -outputdir build src/Main.hs -o build/app", "compile", label_ghc,
+         files=[("src/Main.hs", "report items ="), ("src/Main.hs", "lowStock \"10\"")], needs="ghc"),
+    Case("ghc-not-in-scope", "ghc", "a variable not in scope", "ghc-scope-app",
+         "mkdir -p build && ghc -outputdir build src/Parse.hs -o build/parse", "compile", label_ghc,
+         files=[("src/Parse.hs", "parseDigits = ")], needs="ghc"),
+    # Perl
+    Case("prove-failures", "prove", "an is() failure and a die in the module under test", "prove-app",
+         "prove -l t/", "test", label_prove,
+         files=[("t/convert.t", "zero F"), ("lib/Temperature.pm", "or die")], tests=["zero F"], needs="prove"),
+    Case("prove-verbose", "prove", "the same, -v", "prove-app", "prove -lv t/", "test", label_prove,
+         files=[("t/convert.t", "zero F"), ("lib/Temperature.pm", "or die")], tests=["zero F"], needs="prove"),
+    # Lua
+    Case("busted-failures", "busted", "an assertion and an error in the code under test", "busted-app",
+         "busted --verbose", "test", label_busted,
+         files=[("spec/queue_spec.lua", "q:size()"), ("src/queue.lua", ".name:upper()")],
+         tests=["Queue counts its items", "Queue peeks at a name"], needs="busted"),
+    Case("busted-tap", "busted", "the same, -o TAP", "busted-app", "busted -o TAP", "test", label_busted,
+         files=[("spec/queue_spec.lua", "q:size()"), ("src/queue.lua", ".name:upper()")],
+         tests=["Queue counts its items", "Queue peeks at a name"], needs="busted"),
+    # R
+    Case("testthat-summary", "testthat", "expect_equal failure and stop() in the code under test",
+         "testthat-app", "cd tests && Rscript testthat.R", "test", label_testthat,
+         files=[("tests/testthat/test-score.R", "grade(80)"), ("R/score.R", "stop(")],
+         tests=["grade gives letters", "grade rejects negative scores gracefully"], needs="Rscript"),
+    Case("testthat-check", "testthat", "the same, check reporter", "testthat-app",
+         "Rscript -e 'testthat::test_dir(\"tests/testthat\", reporter = \"check\")'", "test", label_testthat,
+         files=[("tests/testthat/test-score.R", "grade(80)"), ("R/score.R", "stop(")],
+         tests=["grade gives letters"], needs="Rscript"),
+    # Elixir
+    Case("mix-compile-error", "mix", "an undefined function", "mix-app", "mix compile", "compile", label_mix,
+         files=[("lib/price.ex", "with_tax(amount, rate), decimals")], needs="mix",
+         env={"MIX_HOME": "/tmp/heldout-mix", "HEX_OFFLINE": "1", "MIX_ENV": "test"}),
+    Case("exunit-failures", "exunit", "an assertion and an exception in the code under test", "exunit-app",
+         "mix test", "test", label_exunit,
+         files=[("lib/wallet.ex", "raise ArgumentError"), ("test/wallet_test.exs", "Wallet.withdraw(15)")],
+         tests=["test deposit records history", "test withdraw within the balance"], needs="mix",
+         env={"MIX_HOME": "/tmp/heldout-mix", "HEX_OFFLINE": "1"}),
+    Case("exunit-trace", "exunit", "the same, --trace --seed 0", "exunit-app", "mix test --trace --seed 0", "test",
+         label_exunit,
+         files=[("lib/wallet.ex", "raise ArgumentError"), ("test/wallet_test.exs", "Wallet.withdraw(15)")],
+         tests=["test deposit records history", "test withdraw within the balance"], needs="mix",
+         env={"MIX_HOME": "/tmp/heldout-mix", "HEX_OFFLINE": "1"}),
+    # C tools
+    Case("asan-heap-overflow", "asan", "heap-buffer-overflow, through make", "asan-app", "make test", "test",
+         label_asan, files=[("buffer.c", "memcpy"), ("test_buffer.c", "\", world\"")], needs="clang",
+         env={"CC": "clang"}),
+    Case("asan-use-after-free", "asan", "heap-use-after-free", "asan-uaf-app",
+         "clang -g -O0 -fsanitize=address -o list main.c list.c && ./list", "test", label_asan,
+         files=[("list.c", "head = head->next"), ("main.c", "free_list(list)")], needs="clang"),
+    Case("valgrind-invalid-read", "valgrind", "an invalid read and a leak", "valgrind-app",
+         "gcc -g -O0 -o stats stats.c && valgrind --error-exitcode=1 --leak-check=full ./stats", "test",
+         label_valgrind, files=[("stats.c", "sum += xs[i]"), ("stats.c", "printf(\"mean")], needs="valgrind"),
+    Case("valgrind-uninitialised", "valgrind", "a jump on an uninitialised value", "valgrind-uninit-app",
+         "gcc -g -O0 -o retry retry.c && valgrind --error-exitcode=1 --track-origins=yes ./retry", "test",
+         label_valgrind, files=[("retry.c", "if (p->jitter)")], needs="valgrind"),
+    Case("cppcheck-errors", "cppcheck", "out of bounds, null pointer, uninitialised", "cppcheck-app",
+         "cppcheck --error-exitcode=1 --enable=warning src/", "lint", label_cppcheck,
+         files=[("src/parser.c", "fields[4][0]"), ("src/parser.c", "out[0] = s[0]"), ("src/table.c", "widths[i]")],
+         needs="cppcheck"),
+    Case("cppcheck-gcc-template", "cppcheck", "the same, --template=gcc -q", "cppcheck-app",
+         "cppcheck --error-exitcode=1 --enable=warning --template=gcc -q src/", "lint", label_cppcheck,
+         files=[("src/parser.c", "fields[4][0]")], needs="cppcheck"),
+    Case("shellcheck-tty", "shellcheck", "quoting and syntax findings", "shellcheck-app", "shellcheck scripts/*.sh",
+         "lint", label_shellcheck, files=[("scripts/backup.sh", "$(cat databases"), ("scripts/deploy.sh", "echo done")],
+         needs="shellcheck"),
+    Case("shellcheck-gcc", "shellcheck", "the same, -f gcc", "shellcheck-app", "shellcheck -f gcc scripts/*.sh",
+         "lint", label_shellcheck, files=[("scripts/backup.sh", "$(cat databases")], needs="shellcheck"),
+    # formatters and linters
+    Case("prettier-check", "prettier", "unformatted files", "prettier-app", "npx prettier --check .", "lint",
+         label_prettier, run="prettier --check .", files=[("src/api.js", "fetchUser")], needs="prettier",
+         family="node"),
+    Case("prettier-check-src", "prettier", "unformatted files, one folder", "prettier-app",
+         "npx prettier --check 'src/**/*.{js,ts}'", "lint", label_prettier, run="prettier --check 'src/**/*.{js,ts}'",
+         files=[("src/api.js", "fetchUser")], needs="prettier", family="node"),
+    Case("black-check", "black", "files black would reformat", "black-app", "black --check .", "lint", label_black,
+         files=[("app/views.py", "def render"), ("app/models.py", "from dataclasses")], needs="black",
+         family="python"),
+    Case("black-diff", "black", "the same, --diff", "black-app", "black --check --diff app", "lint", label_black,
+         files=[("app/views.py", "def render")], needs="black", family="python"),
+    Case("isort-check", "isort", "unsorted imports", "isort-app", "isort --check-only .", "lint", label_isort,
+         files=[("app/service.py", "import sys")], needs="isort", family="python"),
+    Case("isort-diff", "isort", "the same, --diff", "isort-app", "isort --check-only --diff .", "lint", label_isort,
+         files=[("app/service.py", "import sys")], needs="isort", family="python"),
+    Case("bandit-issues", "bandit", "security findings", "bandit-app", "bandit -r app", "lint", label_bandit,
+         files=[("app/tasks.py", "shell=True")], needs="bandit", family="python"),
+    Case("bandit-medium", "bandit", "medium and high findings only, -ll", "bandit-app", "bandit -r app -ll", "lint",
+         label_bandit, files=[("app/tasks.py", "shell=True")], needs="bandit", family="python"),
+    Case("yamllint-standard", "yamllint", "syntax and style errors", "yamllint-app", "yamllint .", "lint",
+         label_yamllint, files=[("config.yaml", "port: 9090"), (".github/workflows/ci.yml", "run: make lint")],
+         needs="yamllint"),
+    Case("yamllint-parsable", "yamllint", "the same, -f parsable", "yamllint-app", "yamllint -f parsable .", "lint",
+         label_yamllint, files=[("config.yaml", "port: 9090")], needs="yamllint"),
+    Case("terraform-validate", "terraform", "an undeclared variable", "terraform-app",
+         "terraform init -input=false > /dev/null && terraform validate", "configuration", label_terraform,
+         files=[("main.tf", "var.region")], needs="terraform",
+         env={"TF_CLI_CONFIG_FILE": str(TF_RC), "TF_IN_AUTOMATION": "1", "TF_PLUGIN_CACHE_DIR": None}),
+    Case("terraform-fmt", "terraform", "fmt -check -diff", "terraform-fmt-app", "terraform fmt -check -diff -recursive",
+         "lint", label_terraform, files=[("main.tf", "type = number")], needs="terraform",
+         env={"TF_CLI_CONFIG_FILE": str(TF_RC)}),
+]
+
+
+def _path() -> str:
+    import os
+
+    extra = [str(p) for p in (VENV, JS_BIN) if p.is_dir()]
+    return ":".join([*extra, os.environ.get("PATH", "")])
+
+
+def _have(tool: str) -> bool:
+    return shutil.which(tool, path=_path()) is not None
+
+
+def run_case(c: Case) -> dict | None:
+    """Capture one case (the real tool on a copy of its project); None when the tool is not installed."""
+    if c.needs and not _have(c.needs):
+        print(f"   skip {c.case}: {c.needs} is not installed")
+        return None
+    TF_RC.write_text("")
+    project = PROJECTS / c.project
+    files = []
+    for path, needle in c.files:
+        if needle.endswith("\n"):  # the last line that is the needle, indentation aside
+            lines = [line.strip() for line in (project / path).read_text().split("\n")]
+            number = len(lines) - lines[::-1].index(needle.strip())
+            files.append({"path": path, "line": number})
+        else:
+            files.append(loc(project, path, needle))
+    env = {"PATH": _path(), "LANG": "C.UTF-8", **c.env}
+    rec = capture(
+        c.case, c.tool, c.kind, project, c.run or c.command, category=c.category, label=c.label, files=files,
+        tests=c.tests, env=env, write=False,
+    )
+    rec["command"] = c.command
+    rec["family"] = c.family
+    rec["half"] = HALF_OF[c.tool]
+    RAW.mkdir(parents=True, exist_ok=True)
+    (RAW / f"{c.case}.json").write_text(json.dumps(rec, indent=1, ensure_ascii=False) + "\n")
+    print(f"   {c.case}: exit {rec['exit_code']}, {len(rec['output'].splitlines())} lines, {len(rec['must_read'])} labelled")
+    return rec
+
+
+def wrap_all(only: list[str] | None = None) -> int:
+    """Write logs/ from raw/ with the corpus's wrapper; each log's .json also says its half."""
+    LOGS.mkdir(parents=True, exist_ok=True)
+    if not only:
+        for stale in list(LOGS.glob("*.log")) + list(LOGS.glob("*.json")):
+            stale.unlink()
+    count = 0
+    for path in sorted(RAW.glob("*.json")):
+        rec = json.loads(path.read_text())
+        if only and rec["case"] not in only:
+            continue
+        for variant in wrap.variants_of(rec["case"]):
+            text, meta = wrap.wrap_case(rec, variant)
+            meta["half"] = rec["half"]
+            name = f"{rec['case']}.{variant}"
+            (LOGS / f"{name}.log").write_text(text, encoding="utf-8")
+            (LOGS / f"{name}.json").write_text(json.dumps(meta, indent=1, ensure_ascii=False) + "\n")
+            count += 1
+    return count
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--only", nargs="*", help="capture and wrap these cases only")
+    parser.add_argument("--wrap-only", action="store_true", help="do not run the tools; rewrap raw/ into logs/")
+    parser.add_argument("--list", action="store_true", help="list the cases with their tool and half")
+    args = parser.parse_args(argv)
+    if args.list:
+        for c in CASES:
+            print(f"{HALF_OF[c.tool]:4} {c.tool:10} {c.case:28} {c.kind}")
+        return 0
+    if not args.wrap_only:
+        for c in CASES:
+            if args.only and c.case not in args.only:
+                continue
+            try:
+                run_case(c)
+            except Exception as err:  # one case failing does not stop the others
+                print(f"   FAILED {c.case}: {err}")
+    count = wrap_all(args.only or None)
+    print(f"== wrap: {count} logs from {len(list(RAW.glob('*.json')))} raw cases in {LOGS}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

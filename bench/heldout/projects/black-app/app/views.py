@@ -1,0 +1,2 @@
+def render(order, currency = 'EUR'):
+    return {'id':order.id, 'total':order.total(), "currency":currency}

@@ -1,0 +1,25 @@
+package.path = "src/?.lua;" .. package.path
+local Queue = require("queue")
+
+describe("Queue", function()
+  it("pops in order", function()
+    local q = Queue.new()
+    q:push(1)
+    q:push(2)
+    assert.are.equal(1, q:pop())
+    assert.are.equal(2, q:pop())
+  end)
+
+  it("counts its items", function()
+    local q = Queue.new()
+    q:push("a")
+    q:push("b")
+    assert.are.equal(2, q:size())
+  end)
+
+  it("peeks at a name", function()
+    local q = Queue.new()
+    q:push({ label = "x" })
+    assert.are.equal("X", q:peek_name())
+  end)
+end)

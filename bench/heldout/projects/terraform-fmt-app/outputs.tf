@@ -1,0 +1,3 @@
+output "labels" {
+    value = local.labels
+}
