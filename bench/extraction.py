@@ -1,7 +1,9 @@
 """Benchmark: how well the analyzer finds the lines that explain a failed CI log, beside grep and tail.
 
-Two labelled sets: the project's corpus (``bench/corpus/logs/*.json`` + ``.log``: real tool output wrapped as
-CI logs, per tool) and CiDiff's 77 real failures (``../shared/logs/cidiff``, per subset). For each log it
+Three labelled sets: the project's corpus (``bench/corpus/logs/*.json`` + ``.log``: real tool output wrapped as
+CI logs, per tool), CiDiff's 77 real failures (``../shared/logs/cidiff``, per subset) and the held-out set
+(``bench/heldout``: tools the analyzer was never tuned on, built like the corpus, reported as its DEV and TEST
+halves apart, per tool). For each log it
 scores the lines of the analyzer's spans against the labelled lines and, in the same run on the same lines,
 four baselines: ``grep -iE WORDS``, the same with ``-B3 -A8``, ``tail -n 50`` and ``tail -n 200`` (WORDS in
 ``bench/_corpus_eval.py``). Figures: precision, recall and F1 per log then averaged (macro) and over the
@@ -14,8 +16,8 @@ CiDiff numbering: the labels were made with a line reader that also breaks lines
 mapped onto the ``\\n`` line holding it. Cases in ``other_cases`` carry labels that drift by a few lines
 from any numbering of their file; they are included and shown as their own row.
 
-Usage: python bench/extraction.py [--corpus DIR] [--cidiff DIR] [--max-lines 200] [--baseline]
-       [--only corpus|cidiff] [--verbose] [--json]
+Usage: python bench/extraction.py [--corpus DIR] [--cidiff DIR] [--heldout DIR] [--max-lines 200] [--baseline]
+       [--only corpus|cidiff|heldout] [--verbose] [--json]
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from _corpus_eval import BASELINES, KEYWORDS, Score, aggregate, api_note, call_a
 HERE = Path(__file__).resolve().parent
 DEFAULT_CORPUS = HERE / "corpus"
 DEFAULT_CIDIFF = HERE.parent.parent / "shared" / "logs" / "cidiff"
+DEFAULT_HELDOUT = HERE / "heldout"
 ANALYZER = "analyzer"
 WITH_PASS = "analyzer+pass"
 
@@ -54,6 +57,7 @@ class Case:
     category: str | None = None
     tree: list[str] | None = None
     pass_log: Path | None = None
+    half: str = ""
 
 
 @dataclass
@@ -96,6 +100,7 @@ def load_corpus(root: Path) -> list[Case]:
                 tests=[str(t) for t in meta.get("tests") or []],
                 category=meta.get("category"),
                 tree=list(meta.get("tree") or []),
+                half=str(meta.get("half") or ""),
             )
         )
     return cases
@@ -273,12 +278,12 @@ def print_lines_table(title: str, figures: dict[str, dict[str, dict[str, float]]
     print(f"{'ALL, share':{width}}    " + " | ".join(share))
 
 
-def print_file_table(figures: dict[str, dict[str, float]]) -> None:
+def print_file_table(figures: dict[str, dict[str, float]], title: str = "corpus") -> None:
     def pct(x: float | None) -> str:
         return "   -" if x is None else f"{x * 100:4.0f}"
 
     width = max(12, *(len(g) for g in figures))
-    print("corpus: files, tests, category (analyzer; files as path+line unless 'paths')")
+    print(f"{title}: files, tests, category (analyzer; files as path+line unless 'paths')")
     print(f"{'':{width}}  n  files-all%(of n) paths-all% first-file% mean-files tests-found%(of n) category%")
     for group, f in figures.items():
         print(
@@ -313,7 +318,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cidiff", type=Path, default=DEFAULT_CIDIFF, help="the CiDiff data set")
     parser.add_argument("--max-lines", type=int, default=200, help="the analyzer's line budget (default 200)")
     parser.add_argument("--baseline", action="store_true", help="CiDiff: also run with pass.log as baseline")
-    parser.add_argument("--only", choices=("corpus", "cidiff"), help="run one set only")
+    parser.add_argument("--heldout", type=Path, default=DEFAULT_HELDOUT, help="bench/heldout (or its logs/ folder)")
+    parser.add_argument("--only", choices=("corpus", "cidiff", "heldout"), help="run one set only")
     parser.add_argument("--verbose", "-v", action="store_true", help="one line per log")
     parser.add_argument("--json", action="store_true", help="print a machine-readable summary instead")
     args = parser.parse_args(argv)
@@ -360,6 +366,29 @@ def main(argv: list[str] | None = None) -> int:
                 if args.verbose:
                     print_verbose(outcomes, corpus=False)
                 print_lines_table(f"CiDiff, E lines ({_cpu_note(len(cases), cpu)})", lines_fig)
+
+    if args.only in (None, "heldout"):
+        cases = load_corpus(args.heldout)
+        if not cases:
+            print(f"heldout: no labelled logs under {args.heldout}", file=out)
+            status = 2 if args.only == "heldout" else status
+        else:
+            summary["heldout"] = {}
+            for half in sorted({c.half or "?" for c in cases}):
+                members = [c for c in cases if (c.half or "?") == half]
+                outcomes, cpu = evaluate(members, args.max_lines, with_pass=False)
+                lines_fig = line_figures(outcomes)
+                files_fig = file_figures(outcomes)
+                summary["heldout"][half] = {
+                    "lines": lines_fig, "files": files_fig, "cpu_seconds": cpu, "logs": len(members)
+                }
+                if not args.json:
+                    print()
+                    if args.verbose:
+                        print_verbose(outcomes, corpus=True)
+                    print_lines_table(f"heldout {half} ({_cpu_note(len(members), cpu)})", lines_fig)
+                    print()
+                    print_file_table(files_fig, f"heldout {half}")
 
     if args.json:
         json.dump(summary, sys.stdout, indent=1, sort_keys=True)
