@@ -380,7 +380,10 @@ def main(argv: list[str] | None = None) -> int:
                 lines_fig = line_figures(outcomes)
                 files_fig = file_figures(outcomes)
                 summary["heldout"][half] = {
-                    "lines": lines_fig, "files": files_fig, "cpu_seconds": cpu, "logs": len(members)
+                    "lines": lines_fig,
+                    "files": files_fig,
+                    "cpu_seconds": cpu,
+                    "logs": len(members),
                 }
                 if not args.json:
                     print()

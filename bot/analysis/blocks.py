@@ -198,6 +198,23 @@ def _continues(line: Line, base_indent: int, family: str | None) -> bool:
     return line.indent > base_indent
 
 
+FRAME_LEAD = 2
+"""At most this many unclassified lines before a stack frame still belong to the block the frames go on."""
+
+
+def _leads_to_frames(lines: dict[int, Line], first: int) -> bool:
+    """Whether the lines from ``first`` reach a stack frame within FRAME_LEAD lines, none of them blank or
+    a step, exit or noise line: the next part of one report ("freed by thread T0 here:" and its frames in a
+    sanitizer's report, a traceback's heading), which a blank line does not end."""
+    for no in range(first, first + FRAME_LEAD + 1):
+        line = lines.get(no)
+        if line is None or not line.text.strip() or line.echo or line.info.role in ("noise", "exit", "step"):
+            return False
+        if STACK_FRAME.search(line.text):
+            return True
+    return False
+
+
 def _family(text: str) -> str | None:
     for prefix in ("[ERROR]", "[error]", "npm ERR!", "npm error", "E ", "##[error]"):
         if text.startswith(prefix):
@@ -253,7 +270,11 @@ def build_blocks(lines: dict[int, Line], region: tuple[int, int], skipped: set[i
                 while ahead in lines and not lines[ahead].text.strip() and ahead - cur < 2:
                     ahead += 1
                 after = lines.get(ahead)
-                if after is None or not after.text.strip() or not _continues(after, base_indent, family):
+                if (
+                    after is None
+                    or not after.text.strip()
+                    or not (_continues(after, base_indent, family) or _leads_to_frames(lines, ahead))
+                ):
                     break
                 if after.info.role == "header":
                     break
@@ -268,7 +289,11 @@ def build_blocks(lines: dict[int, Line], region: tuple[int, int], skipped: set[i
                     or nxt.info.role in ("noise", "exit", "step")
                     or nxt.echo
                     or not after.text.strip()
-                    or not (STACK_FRAME.search(after.text) or _continues(after, base_indent, family))
+                    or not (
+                        STACK_FRAME.search(after.text)
+                        or _continues(after, base_indent, family)
+                        or _leads_to_frames(lines, cur)
+                    )
                     or after.info.role in ("header", "exit", "step", "noise")
                 ):
                     break

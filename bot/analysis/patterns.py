@@ -109,6 +109,13 @@ CONTINUATION = rx.compile(
     r"|^During handling of the above exception|^The above exception was the direct cause|^#\d+ CANCELED"
     r"|^\S*Dockerfile\S*:\d+$|^\s*\u276f \S|(?i)\bcaused by:$"
     r"|^\d+ +\S"  # tsc --pretty quotes the source line after a blank line: "9     condition: body.conditions,"
+    # stack frames in any language's shape: "#1 0x55d5 in f /src/x.c:15:5" (sanitizers, gdb), "#0 /src/x.php(16):
+    # f()" and "#2 {main}" (PHP), "from lib/x.rb:8:in `f'" and "# ./lib/x.rb:18:in `f'" (Ruby), "src/q.lua:28: in
+    # function 'f'" (Lua), a frame that is a bare "/src/Cart.php:28" (PHPUnit), and the line that opens a trace
+    # ("Stack trace:", "stack traceback:", "Backtrace:")
+    r"|^\s*#\d+ (?:0x[0-9a-fA-F]+ in \S|\S+\(\d+\): \S|\{main\}$)|^\s*(?:from |# )\S+:\d+:in [`'\u2018]"
+    r"|^\s*\S+\.\w{1,6}:\d+: in \S|^\s*\S+\.\w{1,6}:\d+$"
+    r"|^\s*(?:Stack trace|stack traceback|Backtrace|backtrace|stacktrace|Call stack|Traceback):?$"
 )
 BACK_CONTINUATION = rx.compile(
     r"^\s*-{4,}\s*$|^\s*>\s*\[|^\s*\d+\s*\|(?:\s|$)|^\s*>>>\s|^\S*Dockerfile\S*:\d+$|^#\d+ CANCELED"
@@ -122,6 +129,8 @@ BACK_CONTINUATION = rx.compile(
 )
 STACK_FRAME = rx.compile(
     r"^\s+at\s+\S|^\s*\.\.\. ?\d+ more|^\s+File \"|^\s+\S+\.go:\d+|^\s*\(?[\w$.<>]+\)? \("
+    r"|^\s*#\d+ (?:0x[0-9a-fA-F]+ in \S|\S+\(\d+\): \S)|^\s*(?:from |# )\S+:\d+:in [`'\u2018]"
+    r"|^\s*\S+\.\w{1,6}:\d+: in \S|^\s*\S+\.\w{1,6}:\d+$"
 )
 
 # ---------------------------------------------------------------- the rules, most specific first
@@ -283,6 +292,16 @@ _rule("gradle_test", r"^(?P<test>\S+ > .+) FAILED$", "anchor", 3, "test")
 # task "Test com.x.YTest FAILED"): two words at least, so a build's own "BUILD FAILED" is not one
 _rule("test_line_failed", r"^(?P<test>[^\s>\[]\S*(?: \S+)+) FAILED$", "anchor", 2.5, "test")
 _rule("gradle_counts", r"^\d+ tests? completed, \d+ failed", "trailer", 1, "test")
+
+# Sanitizers (Address, Thread, Memory, Leak, UndefinedBehavior: clang, gcc, rustc and go share the format): the
+# report's first line and its SUMMARY, and UBSan's "file:line:col: runtime error: ..."
+_rule(
+    "sanitizer",
+    r"^(?:==\d+==)?(?:ERROR|WARNING|SUMMARY): \w*Sanitizer: |^\S+:\d+:\d+: runtime error: ",
+    "anchor",
+    3,
+    "test",
+)
 
 # Compilers, type checkers, linters.
 _rule("tsc", r"\.(?:[cm]?tsx?|vue)(?:\(\d+,\d+\)|:\d+:\d+)(?::| -) error TS\d+", "anchor", 3, "typecheck")
