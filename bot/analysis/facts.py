@@ -14,19 +14,26 @@ MAX_TESTS = 50
 _EXT = (
     r"(?:py|pyi|pyx|js|jsx|mjs|cjs|ts|tsx|mts|cts|vue|svelte|go|rs|java|kt|kts|scala|groovy|c|cc|cpp|cxx|h"
     r"|hh|hpp"
-    r"|m|mm|swift|cs|fs|vb|rb|php|ex|exs|erl|hs|ml|dart|lua|pl|sh|bash|zsh|ps1|tf|hcl|yml|yaml|json|toml"
+    r"|m|mm|swift|cs|fs|vb|rb|php|ex|exs|erl|hs|ml|dart|lua|pl|pm|sh|bash|zsh|ps1|tf|hcl|yml|yaml|json|toml"
     r"|ini|cfg"
     r"|xml|gradle|cmake|mk|proto|sql|md|rst|txt|lock|mod|sum|zig|nim|cr|jl|r|R|clj|elm|sol|f90)"
 )
 _PATH = rf"(?P<path>(?:[A-Za-z]:)?[\w.@+~-]*(?:[/\\][\w.@+~-]+)*\.{_EXT})"
+_PATH_OR_T = rf"(?P<path>(?:[A-Za-z]:)?[\w.@+~-]*(?:[/\\][\w.@+~-]+)*\.(?:{_EXT}|t))"
 _FILE_PATTERNS = [
     rx.compile(rf"File \"{_PATH}\", line (?P<line>\d+)"),
     rx.compile(rf"-->\s+{_PATH}:(?P<line>\d+)(?::\d+)?"),
     rx.compile(rf"{_PATH}:\[(?P<line>\d+),\d+\]"),
     rx.compile(rf"{_PATH}\((?P<line>\d+)(?:,\d+)?\)"),
     rx.compile(rf"(?:^|[^\w(]){_PATH}:(?P<line>\d+)(?::\d+)?"),
+    # "at lib/Temp.pm line 17.", "in src/Router.php on line 12", "In scripts/x.sh line 3:", "on main.tf line 19, in
+    # ...": the words many languages' messages put between a file and its line (a Perl test script's ".t" too)
+    rx.compile(rf"(?:^|[\s'\"(]){_PATH_OR_T}['\"]?,? (?:on )?line (?P<line>\d+)\b"),
     rx.compile(rf"^(?:\S+: )?{_PATH}$"),
 ]
+_BARE_PATH = rx.compile(rf"(?:^|[\s'\"\[(]){_PATH}(?:$|[\s'\"\]),;])")
+"""A path alone among words, with no line ("would reformat /w/app/x.py", "[warn] src/api.js", "ERROR: x.py ..."):
+read only where no other shape matched, and listed after every path named with a line."""
 # CI workspaces: what comes before the repository's own paths.
 _WORKSPACE = rx.compile(
     r"^(?:.*?/home/runner/work/[^/]+/[^/]+/|.*?/__w/[^/]+/[^/]+/|.*?/github/workspace/"
@@ -129,6 +136,11 @@ def _refs(text: str) -> list[tuple[str, int | None, bool]]:
     return out
 
 
+def _bare_refs(text: str) -> list[str]:
+    """The paths a line names without a line number (only for a line :func:`_refs` found nothing in)."""
+    return [m.group("path") for m in _BARE_PATH.finditer(text)]
+
+
 def extract_files(groups: Iterable[Iterable[str]], tree: RepoTree | None = None) -> list[FileRef]:
     """Repository paths (with their line when known) that the error lines point at, most relevant first.
 
@@ -155,19 +167,33 @@ def extract_files(groups: Iterable[Iterable[str]], tree: RepoTree | None = None)
             if len(seen) < MAX_FILES and key not in seen and (key[0], None) not in seen:
                 seen[key] = None
 
+    bare: dict[str, None] = {}
     for lines in groups:
         for text in lines:
             if _TRACE_START.search(text):
                 flush()  # a new test's report, a new traceback
-            for path, line, is_frame in _refs(text):
+            refs = _refs(text)
+            for path, line, is_frame in refs:
                 if "/" not in path and "." not in path:
                     continue
                 rel = tree.resolve(path) if tree is not None else _relative(path, text, text.find(path))
                 if rel is not None:
                     (frames if is_frame else plain).append((rel, line))
+            if not refs and len(bare) < MAX_FILES:
+                for path in _bare_refs(text):
+                    if tree is not None:
+                        rel = tree.resolve(path)
+                    else:  # without the tree, a path with a directory only: "package.json" may be a word
+                        rel = _relative(path, text, text.find(path)) if "/" in path else None
+                    if rel is not None:
+                        bare[rel] = None
         if not frames:
             flush()  # a block without frames stands alone; a traceback may go on in the next block
     flush()
+    named = {p for p, _ in seen}
+    for path in bare:
+        if path not in named and len(seen) < MAX_FILES:
+            seen[(path, None)] = None
     return [FileRef(p, ln) for p, ln in seen]
 
 
