@@ -116,6 +116,7 @@ CONTINUATION = rx.compile(
     r"|^\s*#\d+ (?:0x[0-9a-fA-F]+ in \S|\S+\(\d+\): \S|\{main\}$)|^\s*(?:from |# )\S+:\d+:in [`'\u2018]"
     r"|^\s*\S+\.\w{1,6}:\d+: in \S|^\s*\S+\.\w{1,6}:\d+$"
     r"|^\s*(?:Stack trace|stack traceback|Backtrace|backtrace|stacktrace|Call stack|Traceback):?$"
+    r"|^# \S"  # TAP: the diagnostics of a "not ok" are "# " comment lines (busted, prove's Test::More)
 )
 BACK_CONTINUATION = rx.compile(
     r"^\s*-{4,}\s*$|^\s*>\s*\[|^\s*\d+\s*\|(?:\s|$)|^\s*>>>\s|^\S*Dockerfile\S*:\d+$|^#\d+ CANCELED"
