@@ -34,10 +34,10 @@ _PREFILTER_SOURCE = (
     rb"|(?:^|[mK ])\$ \S|(?:^|[ m])[A-Z]{1,4}\d{3,4} (?:\[\*\] )?\S|[1-9]\d* problems? \(|(?:^|Z )# \S"
     rb"|\.go:\d+:\d+: |_test\.go:\d+: |\.(?:java|kt|scala|groovy):\[\d+,\d+\]"
     rb"|##\[(?:group\]Run |error)|section_(?:start|end):"
-    rb"|--- FAIL|(?:\b|m)E {2,}\S|\x{25cf}|\x{2715}|\x{2717}|\x{2716}|\x{2577}|\*\*\*|<<< |Caused by"
+    rb"|--- FAIL|(?:\b|m)E {2,}\S|\x{25cf}|\x{2715}|\x{2717}|\x{2716}|\x{2718}|\x{2577}|\*\*\*|<<< |Caused by"
     rb"|Post job cleanup|_{3,} \S|\.pyi?:\d+:\d+: [A-Z]+\d+[: ]|\d+ failing|Tests: +\d+"
     rb"|^\[[^\]\n]{1,80}\] \$ \S"
-    rb"|not ok \d|^# fail [1-9]|^\[error\] |\d\) test "
+    rb"|not ok \d|^# fail [1-9]|^\[error\] |\d\) test | \[[A-Z]{1,4}\d{3,5}[:\]]"
     # pytest -v's verdict on a line of its own: the test printed output (a logged traceback) and passed
     rb"|(?:^|\dZ )" + _A + rb"PASSED" + _A + rb"(?: +\[ *\d+%\])?" + _A + rb" *$"
     rb")[^\n]*"
@@ -256,7 +256,7 @@ _rule(
 )
 _rule(
     "js_cross",
-    r"^\s*(?:\u2715|\u2717|\u00d7|\u2716)\s+(?P<test>\S.*?)(?:\s+\(\d+\s*m?s\))?$",
+    r"^\s*(?:\u2715|\u2717|\u00d7|\u2716|\u2718)\s+(?P<test>\S.*?)(?:\s+\(\d+\s*m?s\))?$",
     "anchor",
     2,
     "test",
@@ -320,6 +320,10 @@ _rule(
     "lint",
 )
 _rule("black", r"^would reformat ", "anchor", 3, "lint")
+# a finding named by its rule's code in brackets, as many checkers print it: "[B602:subprocess_popen_with_shell]"
+# (bandit), "[SC2086]" (shellcheck -f gcc), "[DL3008]" (hadolint), "[E501]"
+# (a word of its own: not rustc's "error[E0308]")
+_rule("coded_finding", r"(?:^|\s)\[[A-Z]{1,4}\d{3,5}(?::[\w-]+)?\]", "anchor", 2.5, "lint")
 _rule(
     "go_vet_lint",
     r"^\S+\.go:\d+:\d+: .*\((?:[A-Z]{1,3}\d{3,4}|errcheck|unused|gosimple|govet|ineffassign|staticcheck"
