@@ -104,7 +104,7 @@ def _result(
         into_groups.append([lines[no].text for no in nos])
     if not items:  # only context (no error block): read what there is
         items, groups = context_items, context_groups
-    category = categorize(items) if items else "unknown"
+    category = categorize(items, sel.failed_step) if items else "unknown"
     if category == "unknown" and any(info.category == "timeout" for _, info in exits):
         category = "timeout"
     texts = [t for t, _ in items]

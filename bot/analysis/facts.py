@@ -288,8 +288,9 @@ _MAVEN_HINTS: list[tuple[str, rx.Pattern]] = [
 ]
 
 
-def categorize(items: list[tuple[str, LineInfo]]) -> str:
-    """The failure's category from the chosen lines and the rules they matched."""
+def categorize(items: list[tuple[str, LineInfo]], step: str | None = None) -> str:
+    """The failure's category from the chosen lines and the rules they matched; when they say nothing, from
+    the words of the failing ``step`` (its command or name: "lint", "fmt --check", "test", "build", ...)."""
     anchors = [(t, i) for t, i in items if i.role in ("anchor", "header") and i.score >= 2]
     texts = [t for t, i in anchors] or [t for t, _ in items]
     joined = "\n".join(texts)
@@ -330,6 +331,10 @@ def categorize(items: list[tuple[str, LineInfo]]) -> str:
         return "test"
     if _COMPILE_WORDS.search(joined):
         return "compile"
+    if step:
+        for category, pattern in _STEP_WORDS:
+            if pattern.search(step):
+                return category
     return "unknown"
 
 
@@ -340,5 +345,12 @@ _TEST_PATH = rx.compile(
     r"(?i)(?:^|/)(?:tests?|spec|__tests__)/|(?:^|/|_)tests?_|_test\.|\.(?:test|spec)\.|Tests?\.\w+$"
 )
 """A path that holds tests (tests/x.py, x_test.go, x.test.js, FooTest.java)."""
+_STEP_WORDS: list[tuple[str, rx.Pattern]] = [
+    ("lint", rx.compile(r"(?i)\blint\w*|\bfmt\b|\bformat\w*|--check\b|\bstyle\b|\bvet\b")),
+    ("test", rx.compile(r"(?i)\btests?\b|\bspecs?\b|\bunit\b")),
+    ("dependency", rx.compile(r"(?i)\b(?:install|restore|lock|sync|resolve|deps)\b")),
+    ("compile", rx.compile(r"(?i)\b(?:build|compile|make|assemble)\b")),
+]
+"""What a failing step's command or name says it did, for a failure whose lines do not say."""
 _TEST_WORDS = rx.compile(r"(?i)\bassert|\btests? failed|\bFAIL\b")
 _COMPILE_WORDS = rx.compile(r"(?i)\berror\b.*\bcompil|\bcompil\w* (?:error|failed)|\bsyntax ?error")

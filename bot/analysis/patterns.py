@@ -343,6 +343,9 @@ _rule(
     "compile",
 )
 _rule("rustc", r"^error(?:\[E\d+\])?: ", "anchor", 3, "compile")
+# the GNU shape of a compiler's diagnostic in any language the rule above does not name ("src/Main.hs:12:29:
+# error:", "lib/x.ml:3:4: error:")
+_rule("gnu_diagnostic", r"^\S+\.[A-Za-z][\w+-]{0,7}:\d+:\d+: (?:fatal )?error:", "anchor", 3, "compile")
 _rule(
     "linker",
     r"undefined reference to|\bld(?:\.\w+)?: .*error|collect2: error|linker command failed",
