@@ -320,6 +320,9 @@ _rule(
     "lint",
 )
 _rule("black", r"^would reformat ", "anchor", 3, "lint")
+# a formatter's proposed change as "diff -u" heads it: "--- path<TAB>2026-12-02 12:55:33.588230+00:00" (black
+# --diff, isort --diff, diff -u itself); git's "--- a/path" carries no date and is not one
+_rule("diff_file_header", r"^--- \S+\t\d{4}-\d\d-\d\d[ T]\d\d:\d\d", "anchor", 2, "lint")
 # a finding named by its rule's code in brackets, as many checkers print it: "[B602:subprocess_popen_with_shell]"
 # (bandit), "[SC2086]" (shellcheck -f gcc), "[DL3008]" (hadolint), "[E501]"
 # (a word of its own: not rustc's "error[E0308]")
