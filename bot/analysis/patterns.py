@@ -327,6 +327,8 @@ _rule("diff_file_header", r"^--- \S+\t\d{4}-\d\d-\d\d[ T]\d\d:\d\d", "anchor", 2
 # (bandit), "[SC2086]" (shellcheck -f gcc), "[DL3008]" (hadolint), "[E501]"
 # (a word of its own: not rustc's "error[E0308]")
 _rule("coded_finding", r"(?:^|\s)\[[A-Z]{1,4}\d{3,5}(?::[\w-]+)?\]", "anchor", 2.5, "lint")
+# RuboCop's offense line (and its ports'): "lib/x.rb:9:14: C: [Correctable] Style/StringConcatenation: message"
+_rule("rubocop", r"^\S+:\d+:\d+: [CWEFR]: (?:\[Correctable\] )?[A-Z]\w*/[A-Z]\w*: ", "anchor", 3, "lint")
 _rule(
     "go_vet_lint",
     r"^\S+\.go:\d+:\d+: .*\((?:[A-Z]{1,3}\d{3,4}|errcheck|unused|gosimple|govet|ineffassign|staticcheck"

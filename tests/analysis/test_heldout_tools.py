@@ -237,3 +237,10 @@ def test_a_gnu_shaped_diagnostic_in_any_language_is_a_compile_error() -> None:
     result = analyze(log, tree=["src/Main.hs"])
     assert result.category == "compile"
     assert _files(result) == [("src/Main.hs", 12)]
+
+
+def test_rubocop_offenses_are_lint_findings() -> None:
+    meta, result, lines = _case("rubocop-offenses", "github")
+    assert set(meta["lines"]) <= lines
+    assert result.category == "lint"  # type: ignore[attr-defined]
+    assert _files(result)[0] == ("lib/report.rb", 1)
