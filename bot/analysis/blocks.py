@@ -505,9 +505,11 @@ _WARNING = rx.compile(r"(?i)^\s*(?:\[warn(?:ing)?\]|warn(?:ing)?:|npm warn )")
 """A warning is noise to the classifier but may be the cause ("WARNING: Retrying ... Connection refused")."""
 FILL_TAIL = 100
 """Lines of the failing step's end offered after the error blocks when no tool's block explains the step."""
-SURE_TAIL = 30
-"""The same when a tool's own block explains the step: what the step printed last is still the first thing a
-reader looks at, and a tool that printed more than one error block says the rest there."""
+SURE_TAIL = TAIL_LINES
+"""The same when a tool's own block explains the step: the step's last few lines (past its progress lines) are
+still the first thing a reader looks at, but the tool's block is the explanation and a tool that printed more
+than one error block says the rest there; a longer hedge only repeats the step's output around the block (30
+lines, measured: CiDiff .05 of macro-F1 and the corpus .01, for one labelled line in a few hundred offered)."""
 FAR_FROM_END = 50
 """A tool's block that ends this far before the failing step's end leaves the step's tail unexplained: the tail
 offered is then FILL_TAIL long."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.analysis import analyze
-from bot.analysis.blocks import FILL_TAIL, LEAD_UP
+from bot.analysis.blocks import FILL_TAIL, LEAD_UP, TAIL_LINES
 from bot.analysis.patterns import classify
 
 from .helpers import DATA, chosen, errors, gh, gh_step, line_no
@@ -309,3 +309,24 @@ def test_tracebacks_a_passing_test_logged_are_not_the_failure() -> None:
     assert line_no(log, "FAILED tests/test_checkout.py::test_refund_rounding") in lines
     assert not any("ConnectionResetError" in t for _, t in result.excerpt)
     assert result.category == "test"
+
+
+def test_a_tool_block_near_the_step_end_takes_only_the_last_lines_as_tail() -> None:
+    # a compiler's error, then the step prints on (a script's own lines, not progress): the tool's block explains
+    # the step, so the hedge is the step's last TAIL_LINES lines, not the 30 before them
+    log = gh_step(
+        "make build",
+        [
+            "src/app.c:12:5: error: 'cfg' undeclared (first use in this function)",
+            *[f"collecting artefact {i} for the report" for i in range(20)],
+            "make: *** [Makefile:8: build] Error 1",
+        ],
+        2,
+    )
+    result = analyze(log)
+    lines = chosen(result)
+    assert line_no(log, "src/app.c:12:5: error") in errors(result)
+    assert line_no(log, "make: *** [Makefile:8: build] Error 1") in lines
+    assert line_no(log, "collecting artefact 19 ") in lines
+    assert line_no(log, f"collecting artefact {19 - TAIL_LINES} ") not in lines
+    assert not any(line_no(log, f"collecting artefact {i} ") in lines for i in range(1, 12))
