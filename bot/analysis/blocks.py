@@ -494,6 +494,7 @@ def select(
         exit_at=exit_at,
         has_steps=has_steps,
         skipped=skipped,
+        from_blocks=not from_tail,
     )
     context = frozenset(no for a, b in ranges for no in range(a, b + 1) if no not in core) if core else frozenset()
     return Selection(ranges, lines, step_name, from_tail, context)
@@ -560,11 +561,14 @@ def _fill(
     exit_at: int | None = None,
     has_steps: bool = True,
     skipped: set[int] | None = None,
+    from_blocks: bool = False,
 ) -> list[tuple[int, int]]:
     """Add, while the budget lasts: a telling exit code; the step's verdict lines when a tool's own error block
     is ``sure`` to explain it; otherwise the failing step's last lines and the context of its other error
     lines, nearest to the step's end first (what a reader looks at when no block says it all). The step's
-    name is the analysis's ``failed_step``: its header line is not repeated."""
+    name is the analysis's ``failed_step``: its header line is not repeated. ``from_blocks``: the ranges are
+    error blocks (not the step's tail taken for want of any), so one that reaches the step's end is what the step
+    printed last and the tail offered stops TAIL_LINES lines before it."""
     have: set[int] = {no for a, b in ranges for no in range(a, b + 1)}
     left = budget - len(have)
     if left <= 0:
@@ -583,9 +587,13 @@ def _fill(
     if sure and last_core is not None and end - last_core > FAR_FROM_END:
         reach = FILL_TAIL  # the step went on long after the tool's report: what it printed last may be the cause
     at_end = sure and last_core is not None and end - last_core <= AT_END and _own_report(lines, ranges, last_core)
+    tail_begin = begin
+    if not sure and from_blocks and last_core is not None and end - last_core <= AT_END:
+        # an error block is what the step printed last: the tail is that block and the few lines before it
+        tail_begin = max(begin, next(a for a, b in ranges if b == last_core) - TAIL_LINES)
     tail = _step_lines_back(
         lines,
-        begin,
+        tail_begin,
         end,
         reach,
         keep=lambda line: _tail_keeps(line, sure=sure, at_end=at_end),

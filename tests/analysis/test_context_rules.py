@@ -330,3 +330,49 @@ def test_a_tool_block_near_the_step_end_takes_only_the_last_lines_as_tail() -> N
     assert line_no(log, "collecting artefact 19 ") in lines
     assert line_no(log, f"collecting artefact {19 - TAIL_LINES} ") not in lines
     assert not any(line_no(log, f"collecting artefact {i} ") in lines for i in range(1, 12))
+
+
+def test_an_error_block_at_the_step_end_takes_no_long_tail_before_it() -> None:
+    # generic error words (no tool's own block) that end the step: what the step printed last is that block, so
+    # the tail offered is the block and the few lines before it, not the step's last FILL_TAIL lines
+    log = gh_step(
+        "./scripts/render-docs.sh",
+        [
+            *[f"/opt/fonts/type1/public/font{i}: skipping, looped directory detected" for i in range(80)],
+            "Rendering chapter 3",
+            "fatal: unsafe repository ('/github/workspace' is owned by someone else)",
+            "tar: This does not look like a tar archive",
+            "tar: Exiting with failure status due to previous errors",
+        ],
+        1,
+    )
+    result = analyze(log)
+    lines = chosen(result)
+    assert line_no(log, "fatal: unsafe repository") in errors(result)
+    assert line_no(log, "tar: Exiting with failure status") in lines
+    assert line_no(log, "Rendering chapter 3") in lines
+    assert not any(line_no(log, f"public/font{i}:") in lines for i in range(70))
+
+
+def test_a_jenkins_failure_at_the_end_does_not_bring_back_the_preamble() -> None:
+    # a step-less log: Jenkins' preamble, then a FATAL and its stack that end the build
+    log = "\n".join(
+        [
+            *["Started by timer" for _ in range(20)],
+            "Running as SYSTEM",
+            "Building remotely on builder01 (lin) in workspace /builds/workspace/app",
+            *[f" > git config remote.origin.opt{i} value # timeout=10" for i in range(20)],
+            "FATAL: hudson.remoting.Channel$OrderlyShutdown: Command Close created at",
+            "\tat hudson.remoting.Command.<init>(Command.java:70)",
+            "\tat hudson.remoting.Channel.close(Channel.java:1488)",
+            "Caused: hudson.remoting.RequestAbortedException",
+            "\tat hudson.remoting.Request.abort(Request.java:345)",
+            "Finished: FAILURE",
+        ]
+    )
+    result = analyze(log)
+    lines = chosen(result)
+    assert line_no(log, "FATAL: hudson.remoting") in errors(result)
+    assert line_no(log, "Caused: hudson.remoting.RequestAbortedException") in lines
+    assert line_no(log, "Running as SYSTEM") not in lines
+    assert not any(n in lines for n in range(1, 21))
