@@ -478,6 +478,10 @@ def select(
             # Without steps, the job's own end marker ("Finished: FAILURE") closes the failing part.
             _reach_step_end(chosen, lines, begin, end)
         ranges = _budget(chosen, max_lines)
+        library = _library_frames(lines, ranges)
+        if library:
+            ranges = _runs({no for a, b in ranges for no in range(a, b + 1)} - library)
+            skipped |= library
     sure = any(
         begin <= b.start <= end and any(lines[a].info.rule not in VERDICT_RULES for a in b.anchors) for b in chosen
     )
@@ -693,6 +697,61 @@ def _block_lead(lines: dict[int, Line], begin: int, start: int) -> list[int]:
             text += 1
         no -= 1
     return sorted(picked)
+
+
+_PY_FRAME = rx.compile(r'^\s*File "(?P<path>[^"]+)", line \d+')
+_RUST_FRAME = rx.compile(r"^\s+at (?P<path>\S+):\d+:\d+$")
+_RUST_SYMBOL = rx.compile(r"^\s+\d+: \S")
+_JS_FRAME = rx.compile(r"^\s*at (?:.*\()?(?P<path>[^()\s]+):\d+:\d+\)?$")
+_LIBRARY = rx.compile(
+    r"(?:^|[/\\])(?:site-packages|dist-packages|node_modules|hostedtoolcache|go[/\\]pkg[/\\]mod)[/\\]"
+    r"|[/\\]\.cargo[/\\]registry[/\\]|[/\\]\.rustup[/\\]|[/\\]lib[/\\]python\d[\d.]*[/\\]"
+    r"|^/rustc/|^<frozen |^node:"
+)
+"""Where a stack frame's file is an installed library or the toolchain, not the code being built or tested."""
+FRAME_SOURCE = 2
+"""Lines under a Python frame that belong to it: the source line it quotes and the position markers under it."""
+
+
+def _library_frames(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> set[int]:
+    """The lines of the stack frames in ``ranges`` that point into an installed library or the toolchain (a
+    Python frame and the source it quotes, a Rust backtrace's frame and its symbol line, a JavaScript ``at``
+    line), in a range whose trace also has a frame into the code itself: the trace's way through the test
+    runner and the standard library is not what a reader of the failure needs (the frames into the code are).
+    A trace with no frame of the code's own (a library that failed on its own) keeps every frame."""
+    out: set[int] = set()
+    for first, last in ranges:
+        frames: list[tuple[list[int], bool]] = []
+        for no in range(first, last + 1):
+            line = lines.get(no)
+            if line is None:
+                continue
+            text = line.text
+            if "File \"" in text:
+                m = _PY_FRAME.match(text)
+                if m is not None:
+                    own = [no]
+                    for k in range(no + 1, min(last, no + FRAME_SOURCE) + 1):
+                        nxt = lines.get(k)
+                        if nxt is None or not nxt.text.startswith("    ") or _PY_FRAME.match(nxt.text):
+                            break
+                        own.append(k)
+                    frames.append((own, _LIBRARY.search(m.group("path")) is not None))
+                    continue
+            if "at " not in text:
+                continue
+            m = _RUST_FRAME.match(text)
+            if m is not None:
+                before = lines.get(no - 1)
+                own = [no - 1, no] if no > first and before is not None and _RUST_SYMBOL.match(before.text) else [no]
+                frames.append((own, _LIBRARY.search(m.group("path")) is not None))
+                continue
+            m = _JS_FRAME.match(text)
+            if m is not None:
+                frames.append(([no], _LIBRARY.search(m.group("path")) is not None))
+        if any(not foreign for _, foreign in frames):
+            out.update(no for own, foreign in frames if foreign for no in own)
+    return out
 
 
 def _runs(numbers: set[int]) -> list[tuple[int, int]]:

@@ -376,3 +376,47 @@ def test_a_jenkins_failure_at_the_end_does_not_bring_back_the_preamble() -> None
     assert line_no(log, "Caused: hudson.remoting.RequestAbortedException") in lines
     assert line_no(log, "Running as SYSTEM") not in lines
     assert not any(n in lines for n in range(1, 21))
+
+
+def test_library_frames_of_a_trace_into_the_code_are_left_out() -> None:
+    # real `pytest --tb=native` output (bench/corpus): the traceback runs through pytest and pluggy in the
+    # toolcache's site-packages before it reaches the test and the code under test
+    path = CORPUS / "pytest-exception-tb-native.github.log"
+    log = _read(path)
+    result = analyze(path)
+    lines = chosen(result)
+    text = log.split("\n")
+    assert not any("site-packages" in text[n - 1] for n in lines)
+    assert line_no(log, 'tests/test_stock.py", line 26, in test_restock') in lines
+    assert line_no(log, 'src/inventory/pricing.py", line 16, in weighted_average') in lines
+    assert line_no(log, "return total_cost / total_quantity") in lines
+    assert line_no(log, "ZeroDivisionError: float division by zero") in lines
+    # the files are what they were with every frame: the code's raising line first, the test's second
+    files = [(f.path, f.line) for f in result.files]
+    assert files[:2] == [("src/inventory/pricing.py", 16), ("tests/test_stock.py", 26)]
+    # real `cargo test` output: the backtrace's frames in the toolchain (/rustc/...) go, the crate's stay
+    path = CORPUS / "cargo-test-panic.github.log"
+    log = _read(path)
+    lines = chosen(analyze(path))
+    text = log.split("\n")
+    assert not any("/rustc/" in text[n - 1] for n in lines)
+    assert line_no(log, "at ./src/stock.rs:19:9") in lines
+    assert line_no(log, "inventory::stock::Stock::ship") in lines
+    assert line_no(log, "attempt to subtract with overflow") in lines
+
+
+def test_a_trace_with_only_library_frames_keeps_them() -> None:
+    # the library failed on its own (no frame of the code being run): its frames are all there is to read
+    frames = [f'  File "/usr/lib/python3/dist-packages/pkg/mod{i}.py", line {i + 3}, in f{i}' for i in range(4)]
+    log = gh_step(
+        "python -m pkg.cli build",
+        [
+            "Traceback (most recent call last):",
+            *[x for f in frames for x in (f, "    return step()")],
+            "RuntimeError: cache directory is not writable",
+        ],
+        1,
+    )
+    lines = chosen(analyze(log))
+    assert all(line_no(log, f"/mod{i}.py") in lines for i in range(4))
+    assert line_no(log, "RuntimeError: cache directory is not writable") in lines
