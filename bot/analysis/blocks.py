@@ -478,7 +478,7 @@ def select(
             # Without steps, the job's own end marker ("Finished: FAILURE") closes the failing part.
             _reach_step_end(chosen, lines, begin, end)
         ranges = _budget(chosen, max_lines)
-        library = _library_frames(lines, ranges)
+        library = _library_frames(lines, ranges) | _snippet_detail(lines, ranges)
         if library:
             ranges = _runs({no for a, b in ranges for no in range(a, b + 1)} - library)
             skipped |= library
@@ -751,6 +751,52 @@ def _library_frames(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> se
                 frames.append(([no], _LIBRARY.search(m.group("path")) is not None))
         if any(not foreign for _, foreign in frames):
             out.update(no for own, foreign in frames if foreign for no in own)
+    return out
+
+
+_SNIPPET_AT = rx.compile(r"^\s*--> \S+:\d+")
+"""The location line of a diagnostic in the annotated-snippet layout (rustc, clippy, ruff): ``--> src/a.rs:3:5``."""
+_SNIPPET_GUTTER = rx.compile(r"^\s*\|\s*$")
+_SNIPPET_NOTE = rx.compile(r"^\s*= (?:help|note)\b")
+_SNIPPET_HELP = rx.compile(r"^\s*help:")
+_SNIPPET_SOURCE = rx.compile(r"^\s*\d+\s*\|")
+_SNIPPET_MARKED = rx.compile(r"^\s*\d*\s*\|.*\^")
+_SNIPPET_DIFF = rx.compile(r"^\s*\d*\s*[+-](?: |$)")
+
+
+def _snippet_detail(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> set[int]:
+    """In a diagnostic laid out as an annotated snippet (a header, ``--> path:line:col``, the source with ``|``
+    gutters and ``^`` markers), the lines after the location that say nothing of the error: empty gutters, the
+    source lines around the marked one, the ``= help``/``= note`` advice and the ``help:`` suggestion with its
+    diff. The header, the location, the marked source line and its markers stay."""
+    out: set[int] = set()
+    for first, last in ranges:
+        no = first
+        while no <= last:
+            line = lines.get(no)
+            if line is None or "-->" not in line.text or not _SNIPPET_AT.match(line.text):
+                no += 1
+                continue
+            no += 1
+            suggestion = False
+            while no <= last and no in lines and lines[no].text.strip():
+                text = lines[no].text
+                if "-->" in text and _SNIPPET_AT.match(text):
+                    break
+                suggestion = suggestion or _SNIPPET_HELP.match(text) is not None
+                after = lines.get(no + 1)
+                marked = _SNIPPET_MARKED.match(text) is not None or (
+                    after is not None and _SNIPPET_MARKED.match(after.text) is not None
+                )
+                if (
+                    suggestion
+                    or _SNIPPET_GUTTER.match(text)
+                    or _SNIPPET_NOTE.match(text)
+                    or _SNIPPET_DIFF.match(text)
+                    or (_SNIPPET_SOURCE.match(text) and not marked)
+                ):
+                    out.add(no)
+                no += 1
     return out
 
 

@@ -420,3 +420,29 @@ def test_a_trace_with_only_library_frames_keeps_them() -> None:
     lines = chosen(analyze(log))
     assert all(line_no(log, f"/mod{i}.py") in lines for i in range(4))
     assert line_no(log, "RuntimeError: cache directory is not writable") in lines
+
+
+def test_annotated_snippets_keep_the_marked_source_line_not_the_advice() -> None:
+    # real `cargo clippy` output (bench/corpus): each error's header, location, the marked source line and its
+    # markers; not the empty gutters, the "= help"/"= note" advice or the "help:" suggestion and its diff
+    path = CORPUS / "cargo-clippy.github.log"
+    log = _read(path)
+    result = analyze(path)
+    lines = chosen(result)
+    assert line_no(log, "error: unneeded `return` statement") in lines
+    assert line_no(log, "--> src/lib.rs:16:5") in lines
+    assert line_no(log, "16 |     return joined;") in lines
+    assert line_no(log, "16 |     return joined;") + 1 in lines  # the ^^^^ under it
+    assert line_no(log, "= help: for further information visit") not in lines
+    assert line_no(log, "help: remove `return`") not in lines
+    assert line_no(log, "16 -     return joined;") not in lines
+    assert ("src/lib.rs", 16) in [(f.path, f.line) for f in result.files]
+    # real `ruff check` output: the source lines around the marked one are left out too
+    path = CORPUS / "ruff-check.github.log"
+    log = _read(path)
+    lines = chosen(analyze(path))
+    assert line_no(log, "`os` imported but unused") in lines
+    assert line_no(log, "--> app/handlers.py:7:8") in lines
+    assert line_no(log, "| import os") in lines
+    assert line_no(log, "| import json") not in lines
+    assert line_no(log, "help: Remove unused import") not in lines
