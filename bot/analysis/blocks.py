@@ -478,7 +478,7 @@ def select(
             # Without steps, the job's own end marker ("Finished: FAILURE") closes the failing part.
             _reach_step_end(chosen, lines, begin, end)
         ranges = _budget(chosen, max_lines)
-        library = _library_frames(lines, ranges) | _snippet_detail(lines, ranges)
+        library = _library_frames(lines, ranges) | _snippet_detail(lines, ranges) | _code_frame_context(lines, ranges)
         if library:
             ranges = _runs({no for a, b in ranges for no in range(a, b + 1)} - library)
             skipped |= library
@@ -796,6 +796,47 @@ def _snippet_detail(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> se
                     or (_SNIPPET_SOURCE.match(text) and not marked)
                 ):
                     out.add(no)
+                no += 1
+    return out
+
+
+_FRAME_LINE = rx.compile(r"^\s*(?:>\s*)?\d+\s*\|")
+"""A source line of a code frame (jest, vitest, Babel, eslint's codeframe): ``  12 | code``, ``> 13 | code``."""
+_FRAME_POINTED = rx.compile(r"^\s*>\s*\d+\s*\|")
+_FRAME_MARKER = rx.compile(r"^\s*\|\s*[\^~]")
+CODE_FRAME_MIN = 3
+"""Numbered source lines in a row that make a code frame (fewer may be a table or a numbered list)."""
+
+
+def _in_code_frame(text: str) -> bool:
+    return _FRAME_LINE.match(text) is not None or text.strip() == "|" or _FRAME_MARKER.match(text) is not None
+
+
+def _code_frame_context(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> set[int]:
+    """In a code frame (numbered source lines around the failing one, which a ``>`` or a ``^`` marker line under
+    it points at), the source lines around the pointed one and its empty gutters: the pointed line and its
+    marker stay."""
+    out: set[int] = set()
+    for first, last in ranges:
+        no = first
+        while no <= last:
+            run: list[int] = []
+            while no <= last and no in lines and _in_code_frame(lines[no].text):
+                run.append(no)
+                no += 1
+            numbered = [n for n in run if _FRAME_LINE.match(lines[n].text)]
+            if len(numbered) >= CODE_FRAME_MIN and any(
+                _FRAME_POINTED.match(lines[n].text) or _FRAME_MARKER.match(lines[n].text) for n in run
+            ):
+                for n in run:
+                    text = lines[n].text
+                    after = lines.get(n + 1)
+                    pointed = _FRAME_POINTED.match(text) is not None or (
+                        n in numbered and after is not None and _FRAME_MARKER.match(after.text) is not None
+                    )
+                    if not pointed and not _FRAME_MARKER.match(text):
+                        out.add(n)
+            if not run:
                 no += 1
     return out
 

@@ -446,3 +446,23 @@ def test_annotated_snippets_keep_the_marked_source_line_not_the_advice() -> None
     assert line_no(log, "| import os") in lines
     assert line_no(log, "| import json") not in lines
     assert line_no(log, "help: Remove unused import") not in lines
+
+
+def test_a_code_frame_keeps_the_pointed_line() -> None:
+    # real jest output (bench/corpus): the code frame under the assertion keeps the "> 17 |" line and its
+    # marker, not the numbered lines around it
+    path = CORPUS / "jest-assertion.github.log"
+    log = _read(path)
+    lines = chosen(analyze(path))
+    assert line_no(log, "Cart › total multiplies price by quantity") in lines
+    assert line_no(log, "Expected: ") in lines
+    assert line_no(log, "17 |") in lines
+    assert line_no(log, " 16 |") not in lines
+    assert line_no(log, " 18 |") not in lines
+    assert line_no(log, ":17:26)") in lines  # the frame "at Object.toBe (test/cart.test.js:17:26)"
+    # a numbered list is not a code frame: nothing points into it
+    listing = ["Migrations to apply:", *[f"  {i} | 2024_0{i}_add_table_{i}" for i in range(1, 6)]]
+    log = gh_step("./migrate --check", [*listing, "error: 5 migrations are pending"], 1)
+    lines = chosen(analyze(log))
+    assert line_no(log, "error: 5 migrations are pending") in lines
+    assert all(line_no(log, f"add_table_{i}") in lines for i in range(1, 6))
