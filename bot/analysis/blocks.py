@@ -478,7 +478,12 @@ def select(
             # Without steps, the job's own end marker ("Finished: FAILURE") closes the failing part.
             _reach_step_end(chosen, lines, begin, end)
         ranges = _budget(chosen, max_lines)
-        library = _library_frames(lines, ranges) | _snippet_detail(lines, ranges) | _code_frame_context(lines, ranges)
+        library = (
+            _library_frames(lines, ranges)
+            | _snippet_detail(lines, ranges)
+            | _code_frame_context(lines, ranges)
+            | _usage_after_error(lines, ranges)
+        )
         if library:
             ranges = _runs({no for a, b in ranges for no in range(a, b + 1)} - library)
             skipped |= library
@@ -838,6 +843,33 @@ def _code_frame_context(lines: dict[int, Line], ranges: list[tuple[int, int]]) -
                         out.add(n)
             if not run:
                 no += 1
+    return out
+
+
+_USAGE = rx.compile(r"^(?:npm (?:error|ERR!)|\[ERROR\]|error:?)?\s*Usage:(?:\s|$)")
+"""The banner of a command's usage text (``npm error Usage:``)."""
+
+
+def _usage_after_error(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> set[int]:
+    """The usage text a command prints after the error that stopped it (npm's ``EUSAGE``: its synopsis and
+    every option's description; picocli's after ``Error: ...``): from the ``Usage:`` banner to the end of the
+    lines with the error's own prefix, or without a prefix to the block's end or its next error line. The error
+    above the banner says what was wrong; a usage text at the start of a block (argparse prints it
+    before its error) is left alone."""
+    out: set[int] = set()
+    for first, last in ranges:
+        for no in range(first + 1, last + 1):
+            line = lines.get(no)
+            if line is None or "Usage:" not in line.text or not _USAGE.match(line.text):
+                continue
+            family = _family(line.text)
+            k = no
+            while k <= last and k in lines and (family is None or lines[k].text.startswith(family)):
+                if k > no and lines[k].info.role == "anchor" and lines[k].info.score >= 2 and family is None:
+                    break  # an error of its own after the usage text
+                out.add(k)
+                k += 1
+            break
     return out
 
 

@@ -466,3 +466,29 @@ def test_a_code_frame_keeps_the_pointed_line() -> None:
     lines = chosen(analyze(log))
     assert line_no(log, "error: 5 migrations are pending") in lines
     assert all(line_no(log, f"add_table_{i}") in lines for i in range(1, 6))
+
+
+def test_the_usage_text_after_a_command_error_is_left_out() -> None:
+    # real `npm ci` output (bench/corpus): EUSAGE, what is wrong, then npm's whole usage text for `npm ci`
+    path = CORPUS / "npm-ci-lock-mismatch.github.log"
+    log = _read(path)
+    result = analyze(path)
+    lines = chosen(result)
+    assert line_no(log, "npm error code EUSAGE") in lines
+    assert line_no(log, "Missing: semver@7.7.2 from lock file") in lines
+    assert line_no(log, "npm error Usage:") not in lines
+    assert line_no(log, "npm error   --install-strategy") not in lines
+    assert len(lines) < 20
+    # a CLI without a prefix (picocli): the error, then its usage text and option list
+    log = gh_step(
+        "java -jar tool.jar repair --rule-key=S1 --violation-specs=a",
+        [
+            "Error: --rule-key=<ruleKey>, --violation-specs=<specs> are mutually exclusive (specify only one)",
+            "Usage: tool repair [-hV] [--max-files=<maxFiles>]",
+            *[f"                   [--option-{i}=<value{i}>]" for i in range(12)],
+        ],
+        2,
+    )
+    lines = chosen(analyze(log))
+    assert line_no(log, "are mutually exclusive") in lines
+    assert not any(line_no(log, f"[--option-{i}=") in lines for i in range(12))
