@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.analysis import analyze
-from bot.analysis.blocks import FILL_TAIL, LEAD_UP
+from bot.analysis.blocks import FILL_TAIL, LEAD_UP, TAIL_LINES
 from bot.analysis.patterns import classify
 
 from .helpers import DATA, chosen, errors, gh, gh_step, line_no
@@ -309,3 +309,186 @@ def test_tracebacks_a_passing_test_logged_are_not_the_failure() -> None:
     assert line_no(log, "FAILED tests/test_checkout.py::test_refund_rounding") in lines
     assert not any("ConnectionResetError" in t for _, t in result.excerpt)
     assert result.category == "test"
+
+
+def test_a_tool_block_near_the_step_end_takes_only_the_last_lines_as_tail() -> None:
+    # a compiler's error, then the step prints on (a script's own lines, not progress): the tool's block explains
+    # the step, so the hedge is the step's last TAIL_LINES lines, not the 30 before them
+    log = gh_step(
+        "make build",
+        [
+            "src/app.c:12:5: error: 'cfg' undeclared (first use in this function)",
+            *[f"collecting artefact {i} for the report" for i in range(20)],
+            "make: *** [Makefile:8: build] Error 1",
+        ],
+        2,
+    )
+    result = analyze(log)
+    lines = chosen(result)
+    assert line_no(log, "src/app.c:12:5: error") in errors(result)
+    assert line_no(log, "make: *** [Makefile:8: build] Error 1") in lines
+    assert line_no(log, "collecting artefact 19 ") in lines
+    assert line_no(log, f"collecting artefact {19 - TAIL_LINES} ") not in lines
+    assert not any(line_no(log, f"collecting artefact {i} ") in lines for i in range(1, 12))
+
+
+def test_an_error_block_at_the_step_end_takes_no_long_tail_before_it() -> None:
+    # generic error words (no tool's own block) that end the step: what the step printed last is that block, so
+    # the tail offered is the block and the few lines before it, not the step's last FILL_TAIL lines
+    log = gh_step(
+        "./scripts/render-docs.sh",
+        [
+            *[f"/opt/fonts/type1/public/font{i}: skipping, looped directory detected" for i in range(80)],
+            "Rendering chapter 3",
+            "fatal: unsafe repository ('/github/workspace' is owned by someone else)",
+            "tar: This does not look like a tar archive",
+            "tar: Exiting with failure status due to previous errors",
+        ],
+        1,
+    )
+    result = analyze(log)
+    lines = chosen(result)
+    assert line_no(log, "fatal: unsafe repository") in errors(result)
+    assert line_no(log, "tar: Exiting with failure status") in lines
+    assert line_no(log, "Rendering chapter 3") in lines
+    assert not any(line_no(log, f"public/font{i}:") in lines for i in range(70))
+
+
+def test_a_jenkins_failure_at_the_end_does_not_bring_back_the_preamble() -> None:
+    # a step-less log: Jenkins' preamble, then a FATAL and its stack that end the build
+    log = "\n".join(
+        [
+            *["Started by timer" for _ in range(20)],
+            "Running as SYSTEM",
+            "Building remotely on builder01 (lin) in workspace /builds/workspace/app",
+            *[f" > git config remote.origin.opt{i} value # timeout=10" for i in range(20)],
+            "FATAL: hudson.remoting.Channel$OrderlyShutdown: Command Close created at",
+            "\tat hudson.remoting.Command.<init>(Command.java:70)",
+            "\tat hudson.remoting.Channel.close(Channel.java:1488)",
+            "Caused: hudson.remoting.RequestAbortedException",
+            "\tat hudson.remoting.Request.abort(Request.java:345)",
+            "Finished: FAILURE",
+        ]
+    )
+    result = analyze(log)
+    lines = chosen(result)
+    assert line_no(log, "FATAL: hudson.remoting") in errors(result)
+    assert line_no(log, "Caused: hudson.remoting.RequestAbortedException") in lines
+    assert line_no(log, "Running as SYSTEM") not in lines
+    assert not any(n in lines for n in range(1, 21))
+
+
+def test_library_frames_of_a_trace_into_the_code_are_left_out() -> None:
+    # real `pytest --tb=native` output (bench/corpus): the traceback runs through pytest and pluggy in the
+    # toolcache's site-packages before it reaches the test and the code under test
+    path = CORPUS / "pytest-exception-tb-native.github.log"
+    log = _read(path)
+    result = analyze(path)
+    lines = chosen(result)
+    text = log.split("\n")
+    assert not any("site-packages" in text[n - 1] for n in lines)
+    assert line_no(log, 'tests/test_stock.py", line 26, in test_restock') in lines
+    assert line_no(log, 'src/inventory/pricing.py", line 16, in weighted_average') in lines
+    assert line_no(log, "return total_cost / total_quantity") in lines
+    assert line_no(log, "ZeroDivisionError: float division by zero") in lines
+    # the files are what they were with every frame: the code's raising line first, the test's second
+    files = [(f.path, f.line) for f in result.files]
+    assert files[:2] == [("src/inventory/pricing.py", 16), ("tests/test_stock.py", 26)]
+    # real `cargo test` output: the backtrace's frames in the toolchain (/rustc/...) go, the crate's stay
+    path = CORPUS / "cargo-test-panic.github.log"
+    log = _read(path)
+    lines = chosen(analyze(path))
+    text = log.split("\n")
+    assert not any("/rustc/" in text[n - 1] for n in lines)
+    assert line_no(log, "at ./src/stock.rs:19:9") in lines
+    assert line_no(log, "inventory::stock::Stock::ship") in lines
+    assert line_no(log, "attempt to subtract with overflow") in lines
+
+
+def test_a_trace_with_only_library_frames_keeps_them() -> None:
+    # the library failed on its own (no frame of the code being run): its frames are all there is to read
+    frames = [f'  File "/usr/lib/python3/dist-packages/pkg/mod{i}.py", line {i + 3}, in f{i}' for i in range(4)]
+    log = gh_step(
+        "python -m pkg.cli build",
+        [
+            "Traceback (most recent call last):",
+            *[x for f in frames for x in (f, "    return step()")],
+            "RuntimeError: cache directory is not writable",
+        ],
+        1,
+    )
+    lines = chosen(analyze(log))
+    assert all(line_no(log, f"/mod{i}.py") in lines for i in range(4))
+    assert line_no(log, "RuntimeError: cache directory is not writable") in lines
+
+
+def test_annotated_snippets_keep_the_marked_source_line_not_the_advice() -> None:
+    # real `cargo clippy` output (bench/corpus): each error's header, location, the marked source line and its
+    # markers; not the empty gutters, the "= help"/"= note" advice or the "help:" suggestion and its diff
+    path = CORPUS / "cargo-clippy.github.log"
+    log = _read(path)
+    result = analyze(path)
+    lines = chosen(result)
+    assert line_no(log, "error: unneeded `return` statement") in lines
+    assert line_no(log, "--> src/lib.rs:16:5") in lines
+    assert line_no(log, "16 |     return joined;") in lines
+    assert line_no(log, "16 |     return joined;") + 1 in lines  # the ^^^^ under it
+    assert line_no(log, "= help: for further information visit") not in lines
+    assert line_no(log, "help: remove `return`") not in lines
+    assert line_no(log, "16 -     return joined;") not in lines
+    assert ("src/lib.rs", 16) in [(f.path, f.line) for f in result.files]
+    # real `ruff check` output: the source lines around the marked one are left out too
+    path = CORPUS / "ruff-check.github.log"
+    log = _read(path)
+    lines = chosen(analyze(path))
+    assert line_no(log, "`os` imported but unused") in lines
+    assert line_no(log, "--> app/handlers.py:7:8") in lines
+    assert line_no(log, "| import os") in lines
+    assert line_no(log, "| import json") not in lines
+    assert line_no(log, "help: Remove unused import") not in lines
+
+
+def test_a_code_frame_keeps_the_pointed_line() -> None:
+    # real jest output (bench/corpus): the code frame under the assertion keeps the "> 17 |" line and its
+    # marker, not the numbered lines around it
+    path = CORPUS / "jest-assertion.github.log"
+    log = _read(path)
+    lines = chosen(analyze(path))
+    assert line_no(log, "Cart › total multiplies price by quantity") in lines
+    assert line_no(log, "Expected: ") in lines
+    assert line_no(log, "17 |") in lines
+    assert line_no(log, " 16 |") not in lines
+    assert line_no(log, " 18 |") not in lines
+    assert line_no(log, ":17:26)") in lines  # the frame "at Object.toBe (test/cart.test.js:17:26)"
+    # a numbered list is not a code frame: nothing points into it
+    listing = ["Migrations to apply:", *[f"  {i} | 2024_0{i}_add_table_{i}" for i in range(1, 6)]]
+    log = gh_step("./migrate --check", [*listing, "error: 5 migrations are pending"], 1)
+    lines = chosen(analyze(log))
+    assert line_no(log, "error: 5 migrations are pending") in lines
+    assert all(line_no(log, f"add_table_{i}") in lines for i in range(1, 6))
+
+
+def test_the_usage_text_after_a_command_error_is_left_out() -> None:
+    # real `npm ci` output (bench/corpus): EUSAGE, what is wrong, then npm's whole usage text for `npm ci`
+    path = CORPUS / "npm-ci-lock-mismatch.github.log"
+    log = _read(path)
+    result = analyze(path)
+    lines = chosen(result)
+    assert line_no(log, "npm error code EUSAGE") in lines
+    assert line_no(log, "Missing: semver@7.7.2 from lock file") in lines
+    assert line_no(log, "npm error Usage:") not in lines
+    assert line_no(log, "npm error   --install-strategy") not in lines
+    assert len(lines) < 20
+    # a CLI without a prefix (picocli): the error, then its usage text and option list
+    log = gh_step(
+        "java -jar tool.jar repair --rule-key=S1 --violation-specs=a",
+        [
+            "Error: --rule-key=<ruleKey>, --violation-specs=<specs> are mutually exclusive (specify only one)",
+            "Usage: tool repair [-hV] [--max-files=<maxFiles>]",
+            *[f"                   [--option-{i}=<value{i}>]" for i in range(12)],
+        ],
+        2,
+    )
+    lines = chosen(analyze(log))
+    assert line_no(log, "are mutually exclusive") in lines
+    assert not any(line_no(log, f"[--option-{i}=") in lines for i in range(12))
