@@ -263,20 +263,29 @@ class Scanner:
         counted = pos = 0
         end = len(block)
         hit = self._candidate
+        count = block.count
         next_verdict = 0
+        verdict_at = verdicts[0][0] if verdicts else end  # where the next verdict not read yet starts
+        warnings = 0  # candidates that are plain Maven warnings
         while True:  # the prefilter's matches, one whole line each (its matcher driven directly)
             start, stop = _PREFILTER_MATCH(_UNANCHORED, block, pos, end)[0]
             if start < 0:
                 break
             pos = stop + 1
-            line_no += block.count(b"\n", counted, start)
+            line_no += count(b"\n", counted, start)
             counted = start
-            while next_verdict < len(verdicts) and verdicts[next_verdict][0] <= start:
+            while verdict_at <= start:
                 v_start, v_stop, v_line = verdicts[next_verdict]
                 next_verdict += 1
+                verdict_at = verdicts[next_verdict][0] if next_verdict < len(verdicts) else end
                 if v_start < start:  # (one the prefilter found too is read once, as its candidate)
                     hit(block, v_start, block[v_start:v_stop], v_line, base, last_line, passed)
-            hit(block, start, block[start:stop], line_no, base, last_line, passed)
+            raw = block[start:stop]
+            if b"[WARNING] " in raw[:64] and ((b"rror" not in raw and b"xception" not in raw) or plain_warning(raw)):
+                warnings += 1  # Maven's warnings (a path with [line,col] passes the prefilter): never the failure
+                continue
+            hit(block, start, raw, line_no, base, last_line, passed)
+        self._candidates += warnings
         for v_start, v_stop, v_line in verdicts[next_verdict:]:
             hit(block, v_start, block[v_start:v_stop], v_line, base, last_line, passed)
         self.passes += sorted(set(passed))
