@@ -65,6 +65,12 @@ class ScanResult:
     """What read the candidate lines: reading the kept lines with it reads each distinct line once."""
 
 
+KEPT_LINES = 20_000
+"""The lines retained at most (then windows are evicted, see EVICT_DECAY_LINES). Every retained line is read
+and built into a line object, and the selection walks them all: on a log with more candidates than this
+that work, not the log's size, is what its analysis costs beyond the scan. The real logs of the corpus and
+CiDiff retain at most 7.2K lines; a budget of 200 lines is chosen from the failing step's end."""
+
 _Window = tuple[float, int, int, int]
 """A retained window in the eviction heap: (its worth, sequence number, first line, last line)."""
 EVICT_DECAY_LINES = 100_000
@@ -144,7 +150,7 @@ class Scanner:
         after: int = 120,
         exit_before: int = 80,
         tail: int = 100,
-        max_lines: int = 50_000,
+        max_lines: int = KEPT_LINES,
         max_steps: int = 5_000,
         decay_lines: int = EVICT_DECAY_LINES,
     ) -> None:
