@@ -169,8 +169,9 @@ class Scanner:
         self.commands: list[int] = []
         self.section_ends: list[tuple[int, str]] = []
         self._windows: list[_Window] = []
-        self._pieces: dict[int, tuple[int, list[bytes]]] = {}
-        """The retained windows' lines, by the window's sequence number: (first line, the lines)."""
+        self._pieces: dict[int, tuple[int, bytes]] = {}
+        """The retained windows' lines, by the window's sequence number: (first line, the lines' bytes without
+        the last newline)."""
         self._extra: dict[int, bytes] = {}
         """Lines retained from a previous block's tail for a window's lines before (in no window: never evicted)."""
         self._kept = 0  # the lines of all retained windows, and of _extra
@@ -420,7 +421,7 @@ class Scanner:
             end = off
             for _ in range(last - first + 1):
                 end = find(b"\n", end) + 1
-            pieces[seq] = (first, block[off : end - 1].split(b"\n"))
+            pieces[seq] = (first, block[off : end - 1])  # (split into lines only if it is still held at the end)
             upto, upto_off = last, end
         todo.clear()
 
@@ -463,8 +464,9 @@ class Scanner:
     def _materialize(self) -> dict[int, bytes]:
         """The retained lines, by number: the live windows' pieces split into lines, and the extra lines."""
         lines: dict[int, bytes] = {}
-        for first, parts in sorted(self._pieces.values()):
-            if sum(map(len, parts)) > MAX_LINE_BYTES:  # only then can one of its lines be too long
+        for first, piece in sorted(self._pieces.values()):
+            parts = piece.split(b"\n")
+            if len(piece) > MAX_LINE_BYTES:  # only then can one of its lines be too long
                 parts = [raw[:MAX_LINE_BYTES] for raw in parts]
             lines.update(zip(range(first, first + len(parts)), parts, strict=True))
         lines.update(self._extra)
