@@ -491,8 +491,8 @@ def plain_warning(raw: bytes) -> bool:
     noise: one without the words error or exception, a test class's verdict, colour or control codes (whose
     removal could make such a word) or a section marker. Read from the bytes, without cleaning the line."""
     end = len(raw)
-    if _WARNING_START.Match(_ANCHOR_START, raw, 0, end)[0][0] < 0:
-        return False
+    if not raw.startswith(b"[WARNING] ") and _WARNING_START.Match(_ANCHOR_START, raw, 0, end)[0][0] < 0:
+        return False  # (a line that starts with the level needs no pattern to say so)
     return bool(_WARNING_LOOK.Match(_UNANCHORED, raw, 0, end)[0][0] < 0)
 
 

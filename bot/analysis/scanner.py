@@ -6,6 +6,7 @@ retained lines (the lowest-priority, oldest windows are dropped first when that 
 
 from __future__ import annotations
 
+import bisect
 import heapq
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -64,6 +65,12 @@ class ScanResult:
     """What read the candidate lines: reading the kept lines with it reads each distinct line once."""
 
 
+KEPT_LINES = 20_000
+"""The lines retained at most (then windows are evicted, see EVICT_DECAY_LINES). Every retained line is read
+and built into a line object, and the selection walks them all: on a log with more candidates than this
+that work, not the log's size, is what its analysis costs beyond the scan. The real logs of the corpus and
+CiDiff retain at most 7.2K lines; a budget of 200 lines is chosen from the failing step's end."""
+
 _Window = tuple[float, int, int, int]
 """A retained window in the eviction heap: (its worth, sequence number, first line, last line)."""
 EVICT_DECAY_LINES = 100_000
@@ -78,20 +85,29 @@ def _surefire_verdicts(block: bytes, base: int, passed: list[int]) -> list[tuple
     class passed go to ``passed``; the others, (start, end, line number) each, are to be read as candidates.
 
     One pass finds the passing verdicts; the stretches between them that hold "Tests run: " at all (few)
-    are searched for the other verdicts."""
+    are searched for the other verdicts. A passing verdict is one whose line also has the verdict's shape
+    from its first "Tests run: " on: when " - in " follows the passing match's own "Tests run: " and no
+    other "Tests run: " comes between the previous verdict and it (the usual line), that is so without
+    looking for the line's start."""
     others: list[tuple[int, int, int]] = []
     line_no, counted, pos, end = base, 0, 0, len(block)
-    find, rfind = block.find, block.rfind
+    find, rfind, count, match = block.find, block.rfind, block.count, _PASSED_MATCH
     while pos < end:
-        start = _PASSED_MATCH(_UNANCHORED, block, pos, end)[0][0]
-        first = end if start < 0 else rfind(b"\n", 0, start) + 1  # the passing verdict's line
+        start, stop = match(_UNANCHORED, block, pos, end)[0]
+        if start < 0:
+            if find(b"Tests run: ", pos, end) >= 0:
+                _other_verdicts(block, pos, end, others)
+            break
+        if find(b"Tests run: ", pos, start) < 0 and find(b" - in ", start, stop) >= 0:
+            line_no += count(b"\n", counted, start)  # (the usual line: no other verdict since the last)
+            counted = start
+            passed.append(line_no)
+            pos = stop + 1
+            continue
+        first = rfind(b"\n", 0, start) + 1  # the passing verdict's line
         if find(b"Tests run: ", pos, first) >= 0:
             _other_verdicts(block, pos, first, others)
-        if start < 0:
-            break
-        stop = find(b"\n", start)
-        stop = end if stop < 0 else stop
-        line_no += block.count(b"\n", counted, first)
+        line_no += count(b"\n", counted, first)
         counted = first
         at = find(b"Tests run: ", first, stop)  # the verdict's shape from the line's first "Tests run: " on
         if _VERDICT_MATCH(_ANCHOR_START, block, at, stop)[0][0] >= 0:
@@ -100,7 +116,7 @@ def _surefire_verdicts(block: bytes, base: int, passed: list[int]) -> list[tuple
     line_no = base
     counted = 0
     for i, (first, stop, _) in enumerate(others):
-        line_no += block.count(b"\n", counted, first)
+        line_no += count(b"\n", counted, first)
         counted = first
         others[i] = (first, stop, line_no)
     return others
@@ -134,7 +150,7 @@ class Scanner:
         after: int = 120,
         exit_before: int = 80,
         tail: int = 100,
-        max_lines: int = 50_000,
+        max_lines: int = KEPT_LINES,
         max_steps: int = 5_000,
         decay_lines: int = EVICT_DECAY_LINES,
     ) -> None:
@@ -153,6 +169,13 @@ class Scanner:
         self.commands: list[int] = []
         self.section_ends: list[tuple[int, str]] = []
         self._windows: list[_Window] = []
+        self._pieces: dict[int, tuple[int, bytes]] = {}
+        """The retained windows' lines, by the window's sequence number: (first line, the lines' bytes without
+        the last newline)."""
+        self._extra: dict[int, bytes] = {}
+        """Lines retained from a previous block's tail for a window's lines before (in no window: never evicted)."""
+        self._kept = 0  # the lines of all retained windows, and of _extra
+        self._info_lines: list[int] = []  # the keys of infos, ascending
         self._rule_seen: dict[str, int] = {}
         self._seq = 0
         self._next_line = 1  # number of the first line of the next block
@@ -160,7 +183,9 @@ class Scanner:
         self._skip_long = False
         self._retained_upto = 0  # highest line number already retained
         self._pending_after = 0  # lines still wanted from the next block
-        self._upto_off: int | None = None  # offset (in the block being scanned) of the line after _retained_upto
+        self._todo: list[tuple[int, int, int, int, int]] = []
+        """The block's windows whose bytes are still to be taken: (first, last, sequence number, the line and
+        offset of a line the window reaches from)."""
         self._pending_priority = 0.0
         self._prev_tail: list[tuple[int, bytes]] = []
         self.reader = LineReader()
@@ -206,6 +231,7 @@ class Scanner:
         total = self._next_line - 1
         for kept in (self.passes, self.steps, self.commands):
             del kept[: max(0, len(kept) - self.max_steps)]
+        self.lines = self._materialize()
         # The end of the log always stays: the failing step's tail is a strong signal.
         for no, raw in self._prev_tail:
             if no not in self.lines:
@@ -228,12 +254,11 @@ class Scanner:
     def _process(self, block: bytes) -> None:
         """Scan a block of whole lines (ending with a newline) starting at line ``self._next_line``."""
         base = self._next_line
-        self._upto_off = None  # offsets are per block
         n_lines = block.count(b"\n")
         last_line = base + n_lines - 1
         if self._pending_after:
             take = min(self._pending_after, n_lines)
-            self._retain_forward(block, 0, base, base + take - 1, self._pending_priority)
+            self._retain(base, base + take - 1, self._pending_priority, base, 0)
             self._pending_after -= take
         passed: list[int] = []  # the test verdicts of passing tests in this block
         # Surefire's verdict lines have a pass of their own (they are most of a Maven log's candidates); those
@@ -245,20 +270,29 @@ class Scanner:
         counted = pos = 0
         end = len(block)
         hit = self._candidate
+        count = block.count
         next_verdict = 0
+        verdict_at = verdicts[0][0] if verdicts else end  # where the next verdict not read yet starts
+        warnings = 0  # candidates that are plain Maven warnings
         while True:  # the prefilter's matches, one whole line each (its matcher driven directly)
             start, stop = _PREFILTER_MATCH(_UNANCHORED, block, pos, end)[0]
             if start < 0:
                 break
             pos = stop + 1
-            line_no += block.count(b"\n", counted, start)
+            line_no += count(b"\n", counted, start)
             counted = start
-            while next_verdict < len(verdicts) and verdicts[next_verdict][0] <= start:
+            while verdict_at <= start:
                 v_start, v_stop, v_line = verdicts[next_verdict]
                 next_verdict += 1
+                verdict_at = verdicts[next_verdict][0] if next_verdict < len(verdicts) else end
                 if v_start < start:  # (one the prefilter found too is read once, as its candidate)
                     hit(block, v_start, block[v_start:v_stop], v_line, base, last_line, passed)
-            hit(block, start, block[start:stop], line_no, base, last_line, passed)
+            raw = block[start:stop]
+            if b"[WARNING] " in raw[:64] and ((b"rror" not in raw and b"xception" not in raw) or plain_warning(raw)):
+                warnings += 1  # Maven's warnings (a path with [line,col] passes the prefilter): never the failure
+                continue
+            hit(block, start, raw, line_no, base, last_line, passed)
+        self._candidates += warnings
         for v_start, v_stop, v_line in verdicts[next_verdict:]:
             hit(block, v_start, block[v_start:v_stop], v_line, base, last_line, passed)
         self.passes += sorted(set(passed))
@@ -266,7 +300,8 @@ class Scanner:
             del self.passes[: len(self.passes) - self.max_steps]
         self._next_line = last_line + 1
         self._remember_tail(block, base, last_line)
-        if len(self.lines) > self.max_lines:
+        self._take_windows(block)
+        if self._kept > self.max_lines:
             self._evict()
 
     def _candidate(
@@ -290,17 +325,17 @@ class Scanner:
         if role == "step":
             self._add_step(line_no, info.step or "")
             # the step's line (its command): kept cheaply, dropped first when memory is short
-            self._window(block, start, line_no, base, last_line, 0, STEP_HEADER, 0.5)
+            self._window(start, line_no, base, last_line, 0, STEP_HEADER, 0.5)
             return
         if role == "exit":
             self.exits.append((line_no, info))
-            self._window(block, start, line_no, base, last_line, self.exit_before, 2, 2.5)
+            self._window(start, line_no, base, last_line, self.exit_before, 2, 2.5)
             return
         if info is SHELL_COMMAND:
             self.commands.append(line_no)
             if len(self.commands) > 2 * self.max_steps:
                 del self.commands[: len(self.commands) - self.max_steps]
-            self._window(block, start, line_no, base, last_line, 0, COMMAND_OUTPUT, 1)
+            self._window(start, line_no, base, last_line, 0, COMMAND_OUTPUT, 1)
             return
         if info is TEST_CLASS_PASSED:
             passed.append(line_no)
@@ -308,6 +343,7 @@ class Scanner:
         if role in ("noise", "plain") or info.score <= 0:
             return
         self.infos[line_no] = info
+        self._info_lines.append(line_no)
         seen = self._rule_seen.get(info.rule, 0) + 1
         self._rule_seen[info.rule] = seen
         if seen > REPEATS_IN_FULL:  # the same shape again and again (a decoy, or a long list): its lines only
@@ -315,7 +351,7 @@ class Scanner:
         else:
             after = self.after if info.score >= 2 or role == "header" else 8
             before = self.before if info.score >= 2 else 3
-        self._window(block, start, line_no, base, last_line, before, after, info.score)
+        self._window(start, line_no, base, last_line, before, after, info.score)
 
     def _add_step(self, line_no: int, name: str) -> None:
         self.steps.append((line_no, name))
@@ -324,7 +360,6 @@ class Scanner:
 
     def _window(
         self,
-        block: bytes,
         start: int,
         line_no: int,
         base: int,
@@ -333,79 +368,62 @@ class Scanner:
         after: int,
         priority: float,
     ) -> None:
-        if line_no + after <= self._retained_upto:
+        """Retain lines ``line_no - before`` to ``line_no + after`` (the line starts at offset ``start`` of the
+        block), those not held already; lines past the block's end are taken from the next block."""
+        end_line = line_no + after
+        if end_line <= self._retained_upto:
             return  # all of it is held already
         first = line_no - before
         if first <= self._retained_upto:
             first = self._retained_upto + 1
         # Lines before this block come from the previous block's remembered tail.
         if first < base:
+            extra = self._extra
             for no, raw in self._prev_tail:
-                if first <= no < base and no not in self.lines:
-                    self.lines[no] = raw
+                if first <= no < base and no not in extra:
+                    extra[no] = raw
+                    self._kept += 1
             first = base
-        if first <= line_no:
-            off = start
-            for _ in range(line_no - first):
-                off = block.rfind(b"\n", 0, off - 1) + 1
-            begin_off = off
-            begin_line = first
-        else:  # everything up to past this line is retained already
-            begin_line = self._retained_upto + 1
-            if begin_line > line_no + after:
-                return
-            if self._upto_off is not None:
-                begin_off = self._upto_off
-            else:
-                begin_off = start
-                for _ in range(begin_line - line_no):
-                    nxt = block.find(b"\n", begin_off)
-                    if nxt < 0:
-                        return
-                    begin_off = nxt + 1
-        end_line = line_no + after
         if end_line > last_line:
             self._pending_after = max(self._pending_after, end_line - last_line)
             self._pending_priority = max(self._pending_priority, priority)
             end_line = last_line
-        self._retain_forward(block, begin_off, begin_line, end_line, priority)
+        self._retain(first, end_line, priority, line_no, start)
 
-    def _retain_forward(self, block: bytes, off: int, first: int, last: int, priority: float) -> None:
+    def _retain(self, first: int, last: int, priority: float, line_no: int, start: int) -> None:
+        """A window of lines ``first`` to ``last`` of this block (none held yet); line ``line_no`` starts at
+        offset ``start``. Its bytes are taken when the block's candidates are all read (:meth:`_take_windows`)."""
         if last < first:
             return
-        if first <= self._retained_upto:
-            # skip lines we already hold
-            if self._upto_off is not None:
-                off = self._upto_off
+        self._retained_upto = last
+        self._seq += 1
+        self._todo.append((first, last, self._seq, line_no, start))
+        self._kept += last - first + 1
+        heapq.heappush(self._windows, (priority + first / self.decay_lines, self._seq, first, last))
+
+    def _take_windows(self, block: bytes) -> None:
+        """The lines of the block's new windows, kept by window: each found from the line it was made for
+        (or from the end of the window before it, when it goes on from there)."""
+        todo, pieces = self._todo, self._pieces
+        if not todo:
+            return
+        find, rfind = block.find, block.rfind
+        upto, upto_off = -1, 0  # the last line taken so far and the offset of the line after it
+        for first, last, seq, line_no, off in todo:
+            if first == upto + 1:
+                off = upto_off
+            elif first <= line_no:
+                for _ in range(line_no - first):
+                    off = rfind(b"\n", 0, off - 1) + 1
             else:
-                for _ in range(self._retained_upto - first + 1):
-                    nxt = block.find(b"\n", off)
-                    if nxt < 0:
-                        return
-                    off = nxt + 1
-            first = self._retained_upto + 1
-            if last < first:
-                return
-        end = off
-        for _ in range(last - first + 1):
-            nxt = block.find(b"\n", end)
-            if nxt < 0:
-                break
-            end = nxt + 1
-        piece = block[off:end]
-        parts = piece.split(b"\n")
-        if parts and parts[-1] == b"":
-            parts.pop()
-        if len(piece) > MAX_LINE_BYTES:  # only then can one of its lines be too long
-            parts = [raw[:MAX_LINE_BYTES] for raw in parts]
-        self.lines.update(zip(range(first, first + len(parts)), parts, strict=True))
-        no = first + len(parts)
-        if no > first:
-            if no - 1 >= self._retained_upto:
-                self._upto_off = end  # where the line after the last one held starts, in this block
-            self._retained_upto = max(self._retained_upto, no - 1)
-            self._seq += 1
-            heapq.heappush(self._windows, (priority + first / self.decay_lines, self._seq, first, no - 1))
+                for _ in range(first - line_no):
+                    off = find(b"\n", off) + 1
+            end = off
+            for _ in range(last - first + 1):
+                end = find(b"\n", end) + 1
+            pieces[seq] = (first, block[off : end - 1])  # (split into lines only if it is still held at the end)
+            upto, upto_off = last, end
+        todo.clear()
 
     def _remember_tail(self, block: bytes, base: int, last_line: int) -> None:
         want = max(self.tail, self.exit_before, self.before)
@@ -430,9 +448,26 @@ class Scanner:
         self._prev_tail = tail[-want:]
 
     def _evict(self) -> None:
-        while len(self.lines) > self.max_lines and self._windows:
-            _, _, first, last = heapq.heappop(self._windows)
+        infos, order = self.infos, self._info_lines
+        while self._kept > self.max_lines and self._windows:
+            _, seq, first, last = heapq.heappop(self._windows)
             self._dropped += 1
-            for no in range(first, last + 1):
-                self.lines.pop(no, None)
-                self.infos.pop(no, None)
+            del self._pieces[seq]
+            self._kept -= last - first + 1
+            lo = bisect.bisect_left(order, first)
+            hi = bisect.bisect_right(order, last, lo)
+            if lo < hi:
+                for no in order[lo:hi]:
+                    infos.pop(no, None)
+                del order[lo:hi]
+
+    def _materialize(self) -> dict[int, bytes]:
+        """The retained lines, by number: the live windows' pieces split into lines, and the extra lines."""
+        lines: dict[int, bytes] = {}
+        for first, piece in sorted(self._pieces.values()):
+            parts = piece.split(b"\n")
+            if len(piece) > MAX_LINE_BYTES:  # only then can one of its lines be too long
+                parts = [raw[:MAX_LINE_BYTES] for raw in parts]
+            lines.update(zip(range(first, first + len(parts)), parts, strict=True))
+        lines.update(self._extra)
+        return lines
