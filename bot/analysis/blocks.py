@@ -556,6 +556,7 @@ RUNNER_RULES = GENERIC_RULES | {
 }
 """Anchors that are a runner's verdict on a command it ran, not the command's own report of what failed."""
 AT_END = 2
+REPORT_LINES = 3  # an error block at the step's end this long is a report of its own, not a summary line
 """A tool's block ending this close to the failing step's end is what the step printed last: the tail then
 offers only the step's warnings (a retried connection, a report that could not be written: they may be the
 cause the tool's error is a consequence of), not the lines the tool's report left out of its blocks."""
@@ -623,8 +624,12 @@ def _fill(
     at_end = sure and last_core is not None and end - last_core <= AT_END and _own_report(lines, ranges, last_core)
     tail_begin = begin
     if not sure and from_blocks and last_core is not None and end - last_core <= AT_END:
-        # an error block is what the step printed last: the tail is that block and the few lines before it
-        tail_begin = max(begin, next(a for a, b in ranges if b == last_core) - TAIL_LINES)
+        # an error block is what the step printed last: the tail is that block and the few lines before it, when
+        # the block says something itself; a summary line alone ("ERROR SUMMARY: 2 errors", "3 failed") closes a
+        # report of a tool the analyzer does not know, printed above it, so the tail stays long
+        first = next(a for a, b in ranges if b == last_core)
+        if last_core - first + 1 >= REPORT_LINES:
+            tail_begin = max(begin, first - TAIL_LINES)
     tail = _step_lines_back(
         lines,
         tail_begin,
