@@ -556,7 +556,7 @@ RUNNER_RULES = GENERIC_RULES | {
 }
 """Anchors that are a runner's verdict on a command it ran, not the command's own report of what failed."""
 AT_END = 2
-REPORT_LINES = 3  # an error block at the step's end this long is a report of its own, not a summary line
+REPORT_LINES = 3  # an error block at the step's end this long (its exit-code line aside) is a report of its own
 """A tool's block ending this close to the failing step's end is what the step printed last: the tail then
 offers only the step's warnings (a retried connection, a report that could not be written: they may be the
 cause the tool's error is a consequence of), not the lines the tool's report left out of its blocks."""
@@ -628,7 +628,8 @@ def _fill(
         # the block says something itself; a summary line alone ("ERROR SUMMARY: 2 errors", "3 failed") closes a
         # report of a tool the analyzer does not know, printed above it, so the tail stays long
         first = next(a for a, b in ranges if b == last_core)
-        if last_core - first + 1 >= REPORT_LINES:
+        said = sum(1 for no in range(first, last_core + 1) if no in lines and lines[no].info.role != "exit")
+        if said >= REPORT_LINES:
             tail_begin = max(begin, first - TAIL_LINES)
     tail = _step_lines_back(
         lines,

@@ -404,7 +404,8 @@ _rule(
     "anchor",
     3,
 )
-_rule("terraform", r"^\s*(?:\u2502\s*)?Error: ", "anchor", 3)
+_rule("terraform", r"^\s*\u2502\s*Error: ", "anchor", 3)
+_rule("error_line", r"^\s*Error: ", "anchor", 3)
 _rule("make", r"^(?:g?make|mingw32-make|ninja)(?:\[\d+\])?: \*\*\* |^ninja: build stopped", "trailer", 1.5)
 _rule("jenkins_step", r"^Build step '.*' marked build as failure", "trailer", 1.5)
 _rule("jenkins_post_step", r"^ERROR: Step .* (?:failed|aborted)", "anchor", 2)
@@ -605,5 +606,5 @@ _ALL = rx.pattern_set([*_SOURCES, *_SHAPES])
 """Every rule and every shape at once: one pass over a line says which of them match it."""
 
 GENERIC_RULES = frozenset(
-    {"error_prefix", "error_word", "failed_word", "weak_word", "exception_line", "timeout_generic"}
+    {"error_prefix", "error_word", "failed_word", "weak_word", "exception_line", "timeout_generic", "error_line"}
 )
