@@ -12,6 +12,7 @@ import contextlib
 import datetime as dt
 import logging
 import sqlite3
+import time
 from collections.abc import AsyncIterator, Collection, Mapping
 from typing import Any
 
@@ -137,10 +138,13 @@ class _OpenIndex:
     It may only ever hold more than the database (then the database is asked, as without it), never less: it is
     loaded with one read, and every write that could make an incident resolvable (or move one) drops it before it
     starts and again when it ends; a load that overlapped such a write is thrown away. The next question after a
-    drop goes to the database and starts a load in the background. Past `MAX_KEYS` keys it is not kept at all.
+    drop goes to the database and starts a load in the background. Past `MAX_KEYS` keys it is not kept at all
+    (until a write changes the incidents). It is read again every `MAX_AGE` seconds all the same, so even a process
+    that should not be there (a worker beside the embedded queue) can only leave it behind for that long.
     """
 
     MAX_KEYS = 20_000
+    MAX_AGE = 60.0
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -148,11 +152,16 @@ class _OpenIndex:
         self.generation = 0  # moves on whenever a write that may touch it starts or ends
         self.writing = 0  # such writes in flight
         self._load: asyncio.Task[None] | None = None
+        self._loaded_at = 0.0
+        self._too_large: int | None = None  # the generation at which a load found too many keys
         self.loads = self.answers = 0  # loads kept, questions answered (tests and the bench read them)
 
     def answer(self, key: _Key) -> bool | None:
         """Whether the key has a resolvable incident; None when the index cannot say (not loaded)."""
         if self.keys is None or key[3] is None:
+            return None
+        if time.monotonic() - self._loaded_at > self.MAX_AGE:
+            self.drop()
             return None
         self.answers += 1
         return key in self.keys
@@ -172,7 +181,7 @@ class _OpenIndex:
             self.drop()
 
     def load_soon(self) -> None:
-        if self._load is None and self.writing == 0:
+        if self._load is None and self.writing == 0 and self._too_large != self.generation:
             self._load = asyncio.get_running_loop().create_task(self._loaded(), name="open-incident-index")
 
     async def load(self) -> bool:
@@ -184,11 +193,16 @@ class _OpenIndex:
             select(Incident.repository_full_name, Incident.head_branch, Incident.workflow_name, Incident.provider)
             .where(Incident.status.in_(RESOLVABLE)).distinct().limit(self.MAX_KEYS + 1)
         )
+        loaded_at = time.monotonic()
         async with self._sessions() as session:
             rows = (await session.execute(query)).all()
-        if generation != self.generation or self.writing or len(rows) > self.MAX_KEYS:
+        if generation != self.generation or self.writing:
+            return False
+        if len(rows) > self.MAX_KEYS:
+            self._too_large = generation
             return False
         self.keys = {(r, b, w, p) for r, b, w, p in rows}
+        self._loaded_at = loaded_at
         self.loads += 1
         return True
 

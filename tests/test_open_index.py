@@ -148,3 +148,42 @@ async def until(predicate: Any, timeout: float = 10) -> None:
     while not await predicate():
         assert asyncio.get_running_loop().time() < deadline, "timed out"
         await asyncio.sleep(0.02)
+
+
+async def test_the_index_is_read_again_once_it_is_old(
+    client: TestClient, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sqlite_only(db)
+    index = db.incidents.open_index
+    assert index is not None and await index.load()
+    monkeypatch.setattr(type(index), "MAX_AGE", 0.0)  # e.g. a worker that should not be there wrote meanwhile
+    assert index.answer(KEY) is None and index.keys is None  # the database answers, and a load starts
+    loads = index.loads
+    assert await db.incidents.any_resolvable(*KEY[:3], provider="github") is False
+
+    async def loaded() -> bool:
+        return index.loads > loads
+
+    await until(loaded)
+
+
+async def test_an_index_too_large_is_not_kept_nor_loaded_again_until_a_write(
+    client: TestClient, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sqlite_only(db)
+    index = db.incidents.open_index
+    assert index is not None
+    await open_incident(db, 1)
+    monkeypatch.setattr(type(index), "MAX_KEYS", 0)
+    assert not await index.load() and index.keys is None
+    index.load_soon()
+    assert index._load is None  # nothing changed since: no load per question
+    assert await db.incidents.any_resolvable(*KEY[:3], provider="github") is True  # the database answers
+    await open_incident(db, 2, branch="other")
+    index.load_soon()
+    assert index._load is not None
+
+    async def done() -> bool:
+        return index._load is None
+
+    await until(done)
