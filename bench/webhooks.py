@@ -4,8 +4,9 @@ Both servers run pinned to one core (the load comes from the other core, a lean 
 the same App credentials and WEBHOOK_SECRET, and get the same signed ~21 KB `workflow_run` `completed`/`success`
 delivery (a fresh delivery id each time). DevFlowFix runs its default, the embedded mode: it records each
 delivery and answers, and runs its handlers in the same process (nothing is open on the branch, so the handler's
-settler finds no work with one indexed read before the answer and the delivery is recorded finished: one insert,
-in a commit shared with the other requests of the moment); `--queue-mode external` measures recording alone.
+settler finds no work before the answer, from the in-memory index of open incidents, and the delivery is recorded
+finished, without its body as KEEP_UNWORKED_BODIES is off by default: one insert, in a commit shared with the other
+requests of the moment); `--queue-mode external` measures recording alone (the whole body, compressed).
 "server CPU" is the server process's CPU time per answered delivery over the turn: on a shared machine it moves
 less than the rates do. Probot 14 (`npm install`ed
 into a temp folder) runs an app whose `workflow_run.completed` handler does nothing and writes nothing.

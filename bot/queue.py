@@ -86,6 +86,9 @@ class DeliveryQueue:
         if not self._shared:
             # Before anything is recorded: what this process records from now on is claimed by it as it is written.
             self._services.db.writer.claim_on_record(self._lease, self._recorded)
+            # This process is the only one that runs handlers, so the only one that writes incidents: a green run
+            # with nothing open is settled from memory (SQLite only; see storage/incidents.py `_OpenIndex`).
+            await self._services.db.incidents.keep_open_index()
         self._tasks = [loop.create_task(self._worker(), name=f"worker-{i}") for i in range(self._concurrency)]
         self._tasks.append(loop.create_task(self._scheduler(), name="queue-scheduler"))
         if self._shared:
@@ -127,6 +130,7 @@ class DeliveryQueue:
         self._tasks = []
         if not self._shared:
             self._services.db.writer.claim_on_record(None)
+            self._services.db.incidents.drop_open_index()
 
     async def _worker(self) -> None:
         while True:

@@ -118,6 +118,9 @@ class Settings(BaseSettings):
     web_concurrency: int = Field(default=1, ge=1, le=64)
     # finished deliveries' bodies are dropped after this many days (their history stays); 0 keeps them
     delivery_retention_days: int = Field(default=30, ge=0, le=3650)
+    # whether a delivery finished at the door (no handler wants it, or its handlers' settlers found no work: a green
+    # run with nothing open) keeps its body; off: its row is written without it, as if purged already
+    keep_unworked_bodies: bool = False
     # the missed-deliveries job looks this far back in the App's webhook deliveries (GitHub keeps 3 days)
     redelivery_lookback_hours: int = Field(default=24, ge=1, le=72)
     # periodic work (token refresh, stale incidents, purges, missed deliveries); off: none of it runs here

@@ -198,6 +198,10 @@ async def _record_and_answer(request: web.Request, delivery: NewDelivery, status
         delivery.status = IGNORED if status == "ignored" else DONE
         delivery.finished_at = delivery.received_at
         delivery.attempts = 1 if status == "done" else 0
+        if not app[SETTINGS].keep_unworked_bodies:
+            # Nothing will ever read it (it never runs; only a failed delivery is redelivered): its row is written
+            # as a purged one, which spares its compression and most of the pages its commit writes.
+            delivery.body = b""
     try:
         recorded = await app[SERVICES].db.writer.record(delivery)
     except Exception:  # storage is down or full: say so, so the sender (or a person) redelivers it

@@ -507,7 +507,7 @@ def _storage_down(exc: BaseException) -> bool:
 _SQLITE_INSERT = (
     "INSERT INTO webhook_deliveries (provider, delivery_id, event, action, installation_id, repository, body,"
     " status, attempts, received_at, lease_until, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-    " ON CONFLICT (provider, delivery_id) DO NOTHING RETURNING id"
+    " ON CONFLICT (provider, delivery_id) DO NOTHING"
 )
 _SQLITE_CLAIM = (
     "UPDATE webhook_deliveries SET status = 'running', attempts = attempts + 1, next_attempt_at = NULL,"
@@ -648,16 +648,8 @@ class _SqliteBatchWriter:
         """The batch in the transaction just begun (the write lock held): committed, or rolled back and raised."""
         inserted: dict[tuple[str, str], int] = {}
         try:
-            for d in deliveries:
-                row = conn.execute(
-                    _SQLITE_INSERT,
-                    (d.provider, d.delivery_id, d.event, d.action, d.installation_id, d.repository, compress(d.body),
-                     d.status, d.attempts, _sqlite_time(d.received_at),
-                     None if d.lease_until is None else _sqlite_time(d.lease_until),
-                     None if d.finished_at is None else _sqlite_time(d.finished_at)),
-                ).fetchone()
-                if row is not None:
-                    inserted[(d.provider, d.delivery_id)] = int(row[0])
+            if deliveries:
+                inserted = _sqlite_insert(conn, deliveries)
             marked = _sqlite_marks(conn, marks) if marks else []
             conn.execute("COMMIT")
         except BaseException:
@@ -729,11 +721,50 @@ def _log_checkpoint_error(future: asyncio.Future[None]) -> None:
         log.warning("WAL checkpoint failed: %s", type(future.exception()).__name__)
 
 
+_SQLITE_TIME = "%04d-%02d-%02d %02d:%02d:%02d.%06d"
+
+
 def _sqlite_time(value: dt.datetime) -> str:
-    """The text SQLAlchemy's SQLite DateTime stores, so both paths read back the same values."""
+    """The text SQLAlchemy's SQLite DateTime stores (`isoformat(" ", "microseconds")` of the naive UTC time), so
+    both paths read back the same values; formatted from the fields, in half the time of `replace` + `isoformat`."""
     if value.tzinfo is not dt.UTC:
         value = value.astimezone(dt.UTC)
-    return value.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+    return _SQLITE_TIME % (value.year, value.month, value.day, value.hour, value.minute, value.second,
+                           value.microsecond)
+
+
+def _sqlite_insert(conn: sqlite3.Connection, deliveries: Sequence[NewDelivery]) -> dict[tuple[str, str], int]:
+    """Insert the deliveries (the write lock held); the row ids of those that were not duplicates.
+
+    One `executemany` (the statement stepped in C, row after row) and one read of the rows past the table's
+    largest id before it: a rowid table without AUTOINCREMENT gives each new row the largest id + 1, so the new
+    rows are exactly those. (A RETURNING clause per row cost about a third more per row.) Only when the ids
+    near their end (SQLite then picks free ids at random) is each row inserted with its own RETURNING."""
+    rows = []
+    for d in deliveries:
+        received = _sqlite_time(d.received_at)
+        finished = None if d.finished_at is None else (
+            received if d.finished_at == d.received_at else _sqlite_time(d.finished_at))
+        rows.append((d.provider, d.delivery_id, d.event, d.action, d.installation_id, d.repository, compress(d.body),
+                     d.status, d.attempts, received, None if d.lease_until is None else _sqlite_time(d.lease_until),
+                     finished))
+    before = conn.execute("SELECT max(id) FROM webhook_deliveries").fetchone()[0] or 0
+    inserted: dict[tuple[str, str], int] = {}
+    if before >= _LAST_ROWID - len(rows):  # pragma: no cover - 2**63 rows
+        for values in rows:
+            row = conn.execute(_SQLITE_INSERT + " RETURNING id", values).fetchone()
+            if row is not None:
+                inserted[(str(values[0]), str(values[1]))] = int(row[0])
+        return inserted
+    conn.executemany(_SQLITE_INSERT, rows)
+    for pk, provider, delivery_id in conn.execute(
+        "SELECT id, provider, delivery_id FROM webhook_deliveries WHERE id > ?", (before,)
+    ):
+        inserted[(provider, delivery_id)] = pk
+    return inserted
+
+
+_LAST_ROWID = 2**63 - 1
 
 
 def _from_sqlite_time(value: str | None) -> dt.datetime | None:

@@ -8,10 +8,12 @@ with an INSERT .. ON CONFLICT DO NOTHING, and the LLM's daily cap with a guarded
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
 import sqlite3
-from collections.abc import Mapping
+import time
+from collections.abc import AsyncIterator, Collection, Mapping
 from typing import Any
 
 from sqlalchemy import and_, exists, func, or_, select, text, true, update
@@ -128,6 +130,95 @@ class _BatchedReads:
         return {(repo, branch, workflow, provider) for repo, branch, workflow, provider in rows}
 
 
+class _OpenIndex:
+    """The (repository, branch, workflow, provider) of every resolvable incident, kept in memory where this process
+    is the only one that writes incidents (the embedded mode on SQLite), so a green run with nothing open on its
+    branch is settled without a read.
+
+    It may only ever hold more than the database (then the database is asked, as without it), never less: it is
+    loaded with one read, and every write that could make an incident resolvable (or move one) drops it before it
+    starts and again when it ends; a load that overlapped such a write is thrown away. The next question after a
+    drop goes to the database and starts a load in the background. Past `MAX_KEYS` keys it is not kept at all
+    (until a write changes the incidents). It is read again every `MAX_AGE` seconds all the same, so even a process
+    that should not be there (a worker beside the embedded queue) can only leave it behind for that long.
+    """
+
+    MAX_KEYS = 20_000
+    MAX_AGE = 60.0
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+        self.keys: set[_Key] | None = None
+        self.generation = 0  # moves on whenever a write that may touch it starts or ends
+        self.writing = 0  # such writes in flight
+        self._load: asyncio.Task[None] | None = None
+        self._loaded_at = 0.0
+        self._too_large: int | None = None  # the generation at which a load found too many keys
+        self.loads = self.answers = 0  # loads kept, questions answered (tests and the bench read them)
+
+    def answer(self, key: _Key) -> bool | None:
+        """Whether the key has a resolvable incident; None when the index cannot say (not loaded)."""
+        if self.keys is None or key[3] is None:
+            return None
+        if time.monotonic() - self._loaded_at > self.MAX_AGE:
+            self.drop()
+            return None
+        self.answers += 1
+        return key in self.keys
+
+    def drop(self) -> None:
+        self.keys = None
+        self.generation += 1
+
+    @contextlib.asynccontextmanager
+    async def write(self) -> AsyncIterator[None]:
+        self.writing += 1
+        self.drop()
+        try:
+            yield
+        finally:
+            self.writing -= 1
+            self.drop()
+
+    def load_soon(self) -> None:
+        if self._load is None and self.writing == 0 and self._too_large != self.generation:
+            self._load = asyncio.get_running_loop().create_task(self._loaded(), name="open-incident-index")
+
+    async def load(self) -> bool:
+        """Load it now; False when a write overlapped (it stays unloaded) or it would be too large."""
+        generation = self.generation
+        if self.writing:
+            return False
+        query = (
+            select(Incident.repository_full_name, Incident.head_branch, Incident.workflow_name, Incident.provider)
+            .where(Incident.status.in_(RESOLVABLE)).distinct().limit(self.MAX_KEYS + 1)
+        )
+        loaded_at = time.monotonic()
+        async with self._sessions() as session:
+            rows = (await session.execute(query)).all()
+        if generation != self.generation or self.writing:
+            return False
+        if len(rows) > self.MAX_KEYS:
+            self._too_large = generation
+            return False
+        self.keys = {(r, b, w, p) for r, b, w, p in rows}
+        self._loaded_at = loaded_at
+        self.loads += 1
+        return True
+
+    async def _loaded(self) -> None:
+        try:
+            await self.load()
+        except Exception as exc:  # the database answers instead, and the next question tries again
+            log.debug("open-incident index not loaded: %s", type(exc).__name__)
+        finally:
+            self._load = None
+
+
+# The columns whose change can make an incident resolvable or move it to another key of the index.
+_INDEXED = frozenset({"status", "repository_full_name", "head_branch", "workflow_name", "provider"})
+
+
 class IncidentStore:
     """Queries for the incident aggregate (incidents, workflow_runs, fix_attempts, forge_notes, llm_usage)."""
 
@@ -135,6 +226,33 @@ class IncidentStore:
         self._sessions = sessions
         self._point_reads = _SqlitePointReads(sqlite_path) if sqlite_path else None
         self._batched_reads = _BatchedReads(sessions)
+        self._open_index: _OpenIndex | None = None
+
+    async def keep_open_index(self) -> None:
+        """Keep the resolvable incidents' keys in memory (`_OpenIndex`), loaded now: only where this process is
+        the only one that writes incidents (the embedded queue; SQLite, whose database no worker shares)."""
+        if self._point_reads is None:
+            return
+        if self._open_index is None:
+            self._open_index = _OpenIndex(self._sessions)
+        try:
+            await self._open_index.load()
+        except Exception as exc:  # the database answers meanwhile; the first question loads it again
+            log.warning("open-incident index not loaded: %s", type(exc).__name__)
+
+    def drop_open_index(self) -> None:
+        self._open_index = None
+
+    @property
+    def open_index(self) -> _OpenIndex | None:
+        return self._open_index
+
+    def _writing(self, values: Collection[str] | None = None) -> contextlib.AbstractAsyncContextManager[None]:
+        """Around a write that may make an incident resolvable (`values`: the columns it sets; None: any)."""
+        index = self._open_index
+        if index is None or (values is not None and _INDEXED.isdisjoint(values)):
+            return contextlib.nullcontext()
+        return index.write()
 
     def close(self) -> None:
         if self._point_reads is not None:
@@ -145,7 +263,7 @@ class IncidentStore:
         """The incident of this run: created once whatever the number of deliveries (ON CONFLICT DO NOTHING)."""
         now = utcnow()
         row = {"id": new_id(), "created_at": now, "updated_at": now, "status": "analyzing", **values}
-        async with self._sessions.begin() as session:
+        async with self._writing(("status",) if row["status"] in RESOLVABLE else ()), self._sessions.begin() as session:
             stmt = _insert(session)(Incident.__table__).values(**row)
             await session.execute(
                 stmt.on_conflict_do_nothing(index_elements=["provider", "repository_full_name", "run_id"])
@@ -211,7 +329,7 @@ class IncidentStore:
 
         Their lease is dropped and they go back to `open` (the attempt stays unprocessed, so a retried delivery
         or a command still takes it); returns how many."""
-        async with self._sessions.begin() as session:
+        async with self._writing(), self._sessions.begin() as session:
             result = await session.execute(
                 update(Incident)
                 .where(
@@ -233,7 +351,7 @@ class IncidentStore:
 
     async def finish(self, incident_id: str, owner: str, attempt: int, **values: Any) -> None:
         """The work on this attempt is done: record it and let go of the lease."""
-        async with self._sessions.begin() as session:
+        async with self._writing(values), self._sessions.begin() as session:
             await session.execute(
                 update(Incident)
                 .where(Incident.id == incident_id)
@@ -241,7 +359,7 @@ class IncidentStore:
             )
 
     async def update(self, incident_id: str, **values: Any) -> None:
-        async with self._sessions.begin() as session:
+        async with self._writing(values), self._sessions.begin() as session:
             await session.execute(update(Incident).where(Incident.id == incident_id).values(**values))
 
     async def open_with_signature(
@@ -285,7 +403,7 @@ class IncidentStore:
         """The open incident `old_id` is the same failure as `new_id`, which takes over: the old one is merged into
         it and its occurrences move over (the reverse of `merge_into`, used when a person asks for a fix).
         """
-        async with self._sessions.begin() as session:
+        async with self._writing(), self._sessions.begin() as session:  # a status the index may hold
             old = await session.get(Incident, old_id, with_for_update=True)
             if old is None or old.status != OPEN:
                 return False
@@ -316,17 +434,20 @@ class IncidentStore:
         async with self._sessions() as session:
             candidates = list((await session.execute(select(Incident).where(*conditions))).scalars())
         resolved: list[Incident] = []
-        for incident in candidates:
-            links = {**(incident.links or {}), "resolved_by": dict(run)}
-            async with self._sessions.begin() as session:
-                result = await session.execute(
-                    update(Incident).where(Incident.id == incident.id, *conditions)
-                    .values(status=RESOLVED, links=links)
-                    .execution_options(synchronize_session=False)
-                )
-                if _rows(result) == 1:
-                    incident.status, incident.links = RESOLVED, links
-                    resolved.append(incident)
+        if not candidates:
+            return resolved
+        async with self._writing():  # the in-memory index (if kept) is loaded again without them
+            for incident in candidates:
+                links = {**(incident.links or {}), "resolved_by": dict(run)}
+                async with self._sessions.begin() as session:
+                    result = await session.execute(
+                        update(Incident).where(Incident.id == incident.id, *conditions)
+                        .values(status=RESOLVED, links=links)
+                        .execution_options(synchronize_session=False)
+                    )
+                    if _rows(result) == 1:
+                        incident.status, incident.links = RESOLVED, links
+                        resolved.append(incident)
         return resolved
 
     async def any_resolvable(
@@ -335,6 +456,12 @@ class IncidentStore:
         """Whether the branch has an open (or re-run) incident of this workflow: one read over the index on
         (repository, branch). False settles a green run without any write; True may still find nothing to resolve
         (a fix PR still open keeps its incident), which `resolve_open` decides row by row."""
+        index = self._open_index
+        if index is not None:
+            found_in_index = index.answer((repository, branch, workflow_name, provider))
+            if found_in_index is not None:
+                return found_in_index
+            index.load_soon()
         if self._point_reads is not None:
             sql = ["SELECT 1 FROM incidents WHERE repository_full_name = ?"]
             params: list[Any] = [repository]
@@ -465,7 +592,7 @@ class IncidentStore:
     async def verify_attempt(self, attempt_id: str, *, success: bool, run_id: int) -> bool:
         """Record how the fix PR's own run ended; False if that was already recorded (a repeated delivery)."""
         status = FIXED if success else "failed"
-        async with self._sessions.begin() as session:
+        async with self._writing(), self._sessions.begin() as session:  # a status the index may hold
             attempt = await session.get(FixAttempt, attempt_id)
             assert attempt is not None
             result = await session.execute(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import zlib
 from typing import Any
 
@@ -40,14 +41,32 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
 
 
 _ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
-_zstd_compressor = zstandard.ZstdCompressor(level=1)
 _zstd_decompressor = zstandard.ZstdDecompressor()
+# Bodies up to 2**_SIZED_UP_TO bytes get level 1 parameters sized for their power-of-two class: the same output,
+# but a ~22 KB body compresses in ~35 µs instead of ~55 (without a size, level 1 sets up the tables of a 512 KiB
+# window for each call). Compressors are not safe to share between threads: each thread has its own.
+_SIZED_FROM, _SIZED_UP_TO = 12, 22
+_compressors = threading.local()
+
+
+def _compressor(size: int) -> zstandard.ZstdCompressor:
+    cls = max(_SIZED_FROM, size.bit_length()) if size < 1 << _SIZED_UP_TO else 0
+    table: dict[int, zstandard.ZstdCompressor] | None = getattr(_compressors, "table", None)
+    if table is None:
+        table = _compressors.table = {}
+    compressor = table.get(cls)
+    if compressor is None:
+        compressor = table[cls] = (
+            zstandard.ZstdCompressor(level=1) if cls == 0 else zstandard.ZstdCompressor(
+                compression_params=zstandard.ZstdCompressionParameters.from_level(1, source_size=1 << cls))
+        )
+    return compressor
 
 
 def compress(data: bytes) -> bytes:
-    """zstd level 1: a 22 KB webhook body becomes ~3 KB in ~20 µs, which makes the durable write much cheaper
+    """zstd level 1: a 22 KB webhook body becomes ~3 KB in ~35 µs, which makes the durable write much cheaper
     (fewer pages to write and sync) and the delivery log about seven times smaller."""
-    return _zstd_compressor.compress(data)
+    return _compressor(len(data)).compress(data)
 
 
 def decompress(data: bytes) -> bytes:

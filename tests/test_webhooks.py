@@ -57,7 +57,8 @@ async def test_every_github_payload_is_accepted_and_recorded(
     await drain(client)
     row = await delivery(db, delivery_id)
     assert row.event == event
-    assert row.body == path.read_bytes()
+    # a delivery finished at the door (no handler wants it, or they found no work) is kept without its body
+    assert row.body == (path.read_bytes() if body["status"] == "queued" else b"")
     assert row.status in ("done", "ignored"), row.last_error
     data = json.loads(path.read_bytes())
     assert row.action == data.get("action")
