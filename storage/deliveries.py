@@ -202,6 +202,7 @@ class DeliveryWriter:
         self._held: list[asyncio.Future[Any]] = []  # the futures of the batch being taken or written
         self._closed = False
         self._job_queue: str | None = None
+        self._pg_conn: AsyncConnection | None = None  # PostgreSQL: the connection new rows alone are written on
         if engine.dialect.name == "sqlite":
             self._sqlite = _SqliteBatchWriter(str(engine.url.database), synchronous=sqlite_synchronous)
 
@@ -231,6 +232,10 @@ class DeliveryWriter:
                 future.set_exception(WriterClosed())
         if self._sqlite is not None:
             self._sqlite.close()
+        if self._pg_conn is not None:
+            conn, self._pg_conn = self._pg_conn, None
+            with contextlib.suppress(Exception):
+                await conn.close()
 
     def claim_on_record(self, lease: dt.timedelta | None, on_recorded: OnRecorded | None = None) -> None:
         """From now on write each pending delivery as running, claimed by this process (the embedded queue is
@@ -441,17 +446,56 @@ class DeliveryWriter:
     async def _write_pg(
         self, deliveries: Sequence[NewDelivery], marks: Sequence[_Mark], job_queue: str | None
     ) -> tuple[dict[tuple[str, str], int], list[Any]]:
-        async with self._engine.begin() as conn:
-            inserted: dict[tuple[str, str], int] = {}
-            if deliveries:
-                result = await conn.execute(_PG_RECORD_WITH_JOBS if job_queue else _PG_RECORD,
-                                            _pg_columns(deliveries, job_queue))
-                inserted = {(r.provider, r.delivery_id): r.id for r in result}
-            marked = (await _pg_marks(conn, marks)) if marks else []
+        stmt = _PG_RECORD_WITH_JOBS if job_queue else _PG_RECORD
+        inserted: dict[tuple[str, str], int] = {}
+        if marks:
+            async with self._engine.begin() as conn:
+                if deliveries:
+                    result = await conn.execute(stmt, _pg_columns(deliveries, job_queue))
+                    inserted = {(r.provider, r.delivery_id): r.id for r in result}
+                marked = await _pg_marks(conn, marks)
+        else:  # new rows alone (a web process): one statement, atomic by itself, on the writer's own connection
+            rows = await self._pg_alone(stmt, _pg_columns(deliveries, job_queue))
+            inserted = {(r.provider, r.delivery_id): r.id for r in rows}
+            marked = []
         if job_queue:
             for d in deliveries:
                 d.job_deferred = d.status == PENDING and (d.provider, d.delivery_id) in inserted
         return inserted, marked
+
+    async def _pg_alone(self, stmt: Any, params: dict[str, Any]) -> list[Any]:
+        """One statement in autocommit on a connection the writer keeps: one round trip, where a pooled `begin()`
+        costs six (the pool's ping in a transaction of its own and its rollback, BEGIN, the statement, COMMIT).
+        A kept connection found dead (the server restarted) is given up and the statement tried once more on a
+        fresh one from the pool, as the pool's ping would have; a fresh one that fails fails the batch."""
+        while True:
+            fresh = self._pg_conn is None
+            if self._pg_conn is None:
+                pooled = await self._engine.connect()
+                try:
+                    self._pg_conn = await pooled.execution_options(isolation_level="AUTOCOMMIT")
+                except BaseException:
+                    await pooled.close()
+                    raise
+            conn = self._pg_conn
+            try:
+                rows = list(await conn.execute(stmt, params))
+                await conn.commit()  # SQLAlchemy's own bookkeeping: in autocommit nothing goes to the server
+                return rows
+            except Exception as exc:
+                if not _storage_down(exc):  # a row refused: the connection is fine
+                    await conn.rollback()
+                    raise
+                self._pg_conn = None
+                with contextlib.suppress(Exception):
+                    await conn.invalidate()
+                if fresh:
+                    raise
+            except BaseException:  # cancelled mid-statement: the connection's state is unknown
+                self._pg_conn = None
+                with contextlib.suppress(Exception):
+                    await conn.invalidate()
+                raise
 
 
 # The batch of new deliveries as one array per column: one statement text whatever the batch's size, so PostgreSQL
