@@ -13,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+import asyncpg
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import false, func, or_, select, text, true, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
@@ -203,6 +204,8 @@ class DeliveryWriter:
         self._closed = False
         self._job_queue: str | None = None
         self._pg_conn: AsyncConnection | None = None  # PostgreSQL: the connection new rows alone are written on
+        self._pg_driver: Any = None  # its asyncpg connection
+        self._pg_prepared: dict[str, Any] = {}  # the statements prepared on it
         if engine.dialect.name == "sqlite":
             self._sqlite = _SqliteBatchWriter(str(engine.url.database), synchronous=sqlite_synchronous)
 
@@ -233,7 +236,7 @@ class DeliveryWriter:
         if self._sqlite is not None:
             self._sqlite.close()
         if self._pg_conn is not None:
-            conn, self._pg_conn = self._pg_conn, None
+            conn, self._pg_conn, self._pg_driver, self._pg_prepared = self._pg_conn, None, None, {}
             with contextlib.suppress(Exception):
                 await conn.close()
 
@@ -455,8 +458,8 @@ class DeliveryWriter:
                     inserted = {(r.provider, r.delivery_id): r.id for r in result}
                 marked = await _pg_marks(conn, marks)
         else:  # new rows alone (a web process): one statement, atomic by itself, on the writer's own connection
-            rows = await self._pg_alone(stmt, _pg_columns(deliveries, job_queue))
-            inserted = {(r.provider, r.delivery_id): r.id for r in rows}
+            rows = await self._pg_alone(stmt, _pg_columns(deliveries, job_queue))  # (id, provider, delivery_id)
+            inserted = {(r[1], r[2]): r[0] for r in rows}
             marked = []
         if job_queue:
             for d in deliveries:
@@ -464,38 +467,57 @@ class DeliveryWriter:
         return inserted, marked
 
     async def _pg_alone(self, stmt: Any, params: dict[str, Any]) -> list[Any]:
-        """One statement in autocommit on a connection the writer keeps: one round trip, where a pooled `begin()`
-        costs six (the pool's ping in a transaction of its own and its rollback, BEGIN, the statement, COMMIT).
-        A kept connection found dead (the server restarted) is given up and the statement tried once more on a
-        fresh one from the pool, as the pool's ping would have; a fresh one that fails fails the batch."""
+        """One statement, atomic by itself, on a connection the writer keeps, prepared once on it and run on the
+        driver (asyncpg) itself: one round trip, where a pooled `begin()` costs six (the pool's ping in a
+        transaction of its own and its rollback, BEGIN, the statement, COMMIT), and none of SQLAlchemy's work per
+        execution. A kept connection found dead (the server restarted) is given up and the statement tried once
+        more on a fresh one from the pool, as the pool's ping would have; a fresh one that fails fails the batch."""
+        sql, order = _positional(stmt, self._engine)
+        args = [params[name] for name in order]
         while True:
             fresh = self._pg_conn is None
             if self._pg_conn is None:
                 pooled = await self._engine.connect()
                 try:
                     self._pg_conn = await pooled.execution_options(isolation_level="AUTOCOMMIT")
+                    self._pg_driver = (await pooled.get_raw_connection()).driver_connection
+                    self._pg_prepared = {}
                 except BaseException:
+                    self._pg_conn = None
                     await pooled.close()
                     raise
-            conn = self._pg_conn
             try:
-                rows = list(await conn.execute(stmt, params))
-                await conn.commit()  # SQLAlchemy's own bookkeeping: in autocommit nothing goes to the server
-                return rows
+                prepared = self._pg_prepared.get(sql)
+                if prepared is None:
+                    prepared = self._pg_prepared[sql] = await self._pg_driver.prepare(sql)
+                return list(await prepared.fetch(*args))
             except Exception as exc:
-                if not _storage_down(exc):  # a row refused: the connection is fine
-                    await conn.rollback()
+                if not _storage_down(exc):  # a row refused: nothing else happened on the connection
                     raise
-                self._pg_conn = None
-                with contextlib.suppress(Exception):
-                    await conn.invalidate()
+                await self._drop_pg_conn()
                 if fresh:
                     raise
             except BaseException:  # cancelled mid-statement: the connection's state is unknown
-                self._pg_conn = None
-                with contextlib.suppress(Exception):
-                    await conn.invalidate()
+                await self._drop_pg_conn()
                 raise
+
+    async def _drop_pg_conn(self) -> None:
+        conn, self._pg_conn, self._pg_driver, self._pg_prepared = self._pg_conn, None, None, {}
+        if conn is not None:
+            with contextlib.suppress(Exception):
+                await conn.invalidate()
+
+
+_POSITIONAL: dict[int, tuple[str, list[str]]] = {}
+
+
+def _positional(stmt: Any, engine: AsyncEngine) -> tuple[str, list[str]]:
+    """A constant statement as the driver takes it ($1, $2, ...) and its parameters' names in that order."""
+    known = _POSITIONAL.get(id(stmt))
+    if known is None:
+        compiled = stmt.compile(dialect=engine.dialect)
+        known = _POSITIONAL[id(stmt)] = (str(compiled), list(compiled.positiontup or ()))
+    return known
 
 
 # The batch of new deliveries as one array per column: one statement text whatever the batch's size, so PostgreSQL
@@ -623,6 +645,12 @@ def _storage_down(exc: BaseException) -> bool:
     if isinstance(exc, sqlite3.OperationalError | OSError | TimeoutError):
         return True
     if isinstance(exc, sa_exc.OperationalError | sa_exc.InterfaceError | sa_exc.DisconnectionError):
+        return True
+    if isinstance(exc, asyncpg.InterfaceError):  # asyncpg's own, on the writer's kept connection: it is gone
+        return True
+    # PostgreSQL's classes of errors about the server rather than a row: connection (08), resources such as a full
+    # disk (53), operator intervention such as a shutdown (57), the system (58)
+    if isinstance(exc, asyncpg.PostgresError) and str(getattr(exc, "sqlstate", ""))[:2] in ("08", "53", "57", "58"):
         return True
     return isinstance(exc, sa_exc.DBAPIError) and exc.connection_invalidated
 
