@@ -76,9 +76,13 @@ request = function()
   wrk.headers["X-GitHub-Event"] = "workflow_run"
   wrk.headers["X-Hub-Signature-256"] = "%(signature)s"
   wrk.headers["X-GitHub-Delivery"] = "%(prefix)s-" .. tid .. "-" .. n
+  -- now and then a new connection, as senders open them: SO_REUSEPORT places each one anew, so the split
+  -- between the processes is the kernel's over many connections, not a draw of 32 kept for the whole run
+  if n %% %(reconnect)d == 0 then wrk.headers["Connection"] = "close" else wrk.headers["Connection"] = nil end
   return wrk.format("POST", "/api/github/webhooks", nil, body)
 end
 """
+RECONNECT = 50  # each wrk connection is closed after this many requests and opened again
 UNFINISHED = "SELECT count(*) FROM webhook_deliveries WHERE status IN ('pending', 'running')"
 JOB_TABLES = "procrastinate_jobs, procrastinate_workers, procrastinate_periodic_defers, procrastinate_events"
 
@@ -145,6 +149,16 @@ def web_pids(proc: asyncio.subprocess.Process, processes: int) -> list[int]:
         return [proc.pid]
     children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
     return [int(pid) for pid in children]
+
+
+async def commits(url: str) -> int:
+    """Transactions committed in the bench's database so far (PostgreSQL's statistics: a backend reports its own
+    at most once a second while busy, and when it ends)."""
+    conn = await asyncpg.connect(url.replace("+asyncpg", ""))
+    try:
+        return int(await conn.fetchval("SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()"))
+    finally:
+        await conn.close()
 
 
 async def pg_pids(url: str) -> tuple[list[int], list[int]]:
@@ -214,6 +228,8 @@ async def web_tier(url: str, processes: int, seconds: float, tmp: Path, warmup: 
         body = json.dumps(PAYLOAD).encode()
         load_run = run_wrk if shutil.which("wrk") else run_aiohttp
         await load_run(port, body, warmup, tmp, processes)
+        await asyncio.sleep(1.5)  # idle backends report their statistics
+        committed = await commits(url)
         before = answered_by_process(metrics_dir)
         pg, aux = await pg_pids(url)
         account = CpuAccount(web_pids(proc, processes), pg, aux)
@@ -226,6 +242,8 @@ async def web_tier(url: str, processes: int, seconds: float, tmp: Path, warmup: 
         proc.send_signal(signal.SIGTERM)
         await asyncio.wait_for(proc.wait(), 60)
         log.close()
+    await asyncio.sleep(0.5)  # the server's backends have ended and reported their statistics
+    result["commits"] = await commits(url) - committed - 3  # less the bench's own reads (pg_pids twice, commits)
     conn = await asyncpg.connect(url.replace("+asyncpg", ""))
     try:
         result["recorded"] = float(await conn.fetchval("SELECT count(*) FROM webhook_deliveries"))
@@ -241,7 +259,7 @@ async def run_wrk(port: int, body: bytes, seconds: float, tmp: Path, processes: 
     script = tmp / f"bench-{processes}.lua"
     signature = github_headers("workflow_run", body)["X-Hub-Signature-256"]
     prefix = f"w{processes}-{uuid.uuid4().hex[:6]}"
-    script.write_text(LUA % {"body": body_file, "signature": signature, "prefix": prefix})
+    script.write_text(LUA % {"body": body_file, "signature": signature, "prefix": prefix, "reconnect": RECONNECT})
     text, cpu = await asyncio.to_thread(run_counted, [
         "wrk", "-t2", "-c32", f"-d{seconds:g}s", "--latency", "-s", str(script), f"http://127.0.0.1:{port}/",
     ])
@@ -448,6 +466,16 @@ async def wakeup(pipe: Pipeline, samples: int, tmp: Path) -> dict[str, float]:
             "max_ms": max(delays)}
 
 
+def drop_later(name: str) -> None:
+    """Drop the bench's database from a detached process: DROP DATABASE waits for a checkpoint, minutes on a busy
+    server, and the bench (and the lock it runs under) need not wait for it."""
+    subprocess.Popen(
+        [sys.executable, "-c", "import asyncio, sys, asyncpg\n"
+         "async def main():\n    c = await asyncpg.connect(sys.argv[1])\n    await c.execute(sys.argv[2])\n"
+         "    await c.close()\nasyncio.run(main())", ADMIN, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'],
+        start_new_session=True, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
 def per_delivery_us(r: dict[str, Any], kind: str) -> float:
     return float(r["cpu"][kind] / r["requests"] * 1e6)
 
@@ -466,7 +494,8 @@ def cpu_line(r: dict[str, Any]) -> str:
     other = (cpu["machine"] - cpu["web"] - cpu["pg"] - cpu["aux"] - r["load_cpu"]) / r["requests"] * 1e6
     cores = os.cpu_count() or 1
     return (f"  cpu per delivery: web {per_delivery_us(r, 'web'):.0f} us, postgres {per_delivery_us(r, 'pg'):.0f} us "
-            f"({r['pg_backends']} backends) + {per_delivery_us(r, 'aux'):.0f} us background, load generator "
+            f"({r['pg_backends']} backends, {r['requests'] / max(1, r['commits']):.1f} deliveries per commit) + "
+            f"{per_delivery_us(r, 'aux'):.0f} us background, load generator "
             f"{load:.0f} us, rest of the machine {other:.0f} us; machine busy {cpu['machine'] / cpu['wall']:.2f} "
             f"of {cores} cores")
 
@@ -537,8 +566,8 @@ async def main() -> None:
                 finally:
                     await pipe.close()
     finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await admin.close()
+        drop_later(name)
 
 
 if __name__ == "__main__":
