@@ -475,6 +475,8 @@ class DeliveryWriter:
         sql, order = _positional(stmt, self._engine)
         args = [params[name] for name in order]
         while True:
+            if self._pg_driver is not None and self._pg_driver.is_closed():  # asyncpg saw the server hang up
+                await self._drop_pg_conn()
             fresh = self._pg_conn is None
             if self._pg_conn is None:
                 pooled = await self._engine.connect()
@@ -646,8 +648,8 @@ def _storage_down(exc: BaseException) -> bool:
         return True
     if isinstance(exc, sa_exc.OperationalError | sa_exc.InterfaceError | sa_exc.DisconnectionError):
         return True
-    if isinstance(exc, asyncpg.InterfaceError):  # asyncpg's own, on the writer's kept connection: it is gone
-        return True
+    if isinstance(exc, asyncpg.InterfaceError | asyncpg.exceptions.InternalClientError):
+        return True  # asyncpg's own, on the writer's kept connection: it is gone or in a state it cannot use
     # PostgreSQL's classes of errors about the server rather than a row: connection (08), resources such as a full
     # disk (53), operator intervention such as a shutdown (57), the system (58)
     if isinstance(exc, asyncpg.PostgresError) and str(getattr(exc, "sqlstate", ""))[:2] in ("08", "53", "57", "58"):
