@@ -494,7 +494,9 @@ class DeliveryWriter:
                     prepared = self._pg_prepared[sql] = await self._pg_driver.prepare(sql)
                 return list(await prepared.fetch(*args))
             except Exception as exc:
-                if not _storage_down(exc):  # a row refused: nothing else happened on the connection
+                # a plan prepared before a migration changed the table: prepared again on a fresh connection
+                stale = isinstance(exc, asyncpg.exceptions.InvalidCachedStatementError)
+                if not stale and not _storage_down(exc):  # a row refused: nothing else happened on the connection
                     raise
                 await self._drop_pg_conn()
                 if fresh:
