@@ -151,3 +151,18 @@ async def test_the_writers_connection_killed_by_the_server_is_replaced(pg: Datab
     after = await pg.writer.record(delivery("after"))
     assert after.id is not None and after.deferred
     assert len(await jobs(pg)) == 2
+
+
+async def test_a_statement_prepared_before_a_migration_is_prepared_again(pg: Database) -> None:
+    # A release migrates the table while this process keeps its connection and its prepared statement.
+    pg.writer.defer_jobs_on_record(QUEUE)
+    assert (await pg.writer.record(delivery("before"))).deferred
+    async with pg.engine.begin() as conn:
+        await conn.execute(text("ALTER TABLE webhook_deliveries ALTER COLUMN delivery_id TYPE varchar(101)"))
+    try:
+        after = await pg.writer.record(delivery("after"))
+        assert after.id is not None and after.deferred
+    finally:
+        async with pg.engine.begin() as conn:
+            await conn.execute(text("ALTER TABLE webhook_deliveries ALTER COLUMN delivery_id TYPE varchar(100)"))
+    assert len(await jobs(pg)) == 2
