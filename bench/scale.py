@@ -2,7 +2,13 @@
 
 1. The web tier: deliveries/s and p99 answer latency with 1, 2 and 4 web processes (`WEB_CONCURRENCY`), each
    signed `workflow_run` delivery recorded and its job deferred (wrk with a Lua script giving every request its own
-   X-GitHub-Delivery; without wrk, an aiohttp load generator).
+   X-GitHub-Delivery and a new connection every 50 requests; without wrk, an aiohttp load generator). Measured
+   once every process listens and a warm-up run has passed, with a CPU account of each run: the web processes
+   (/proc), the bench database's PostgreSQL backends and PostgreSQL's background processes (pids from
+   pg_stat_activity), the load generator (its rusage) and the rest of the machine (/proc/stat), per delivery;
+   deliveries per commit; the answers of each process (the multiprocess metric files). Then the bound: on C cores
+   shared by everything, with W us of web CPU and X us of PostgreSQL and load generator per delivery, 2 processes
+   gain at most C*W/(W+X) over one.
 2. The workers: incidents/min with 1, 2 and 4 `python -m bot worker` processes against the fake GitHub (real HTTP on
    loopback) and a fake LLM that answers at once; one failed run per repository, so the per-repository lock does not
    serialise them.
