@@ -8,14 +8,16 @@
    pg_stat_activity), the load generator (its rusage) and the rest of the machine (/proc/stat), per delivery;
    deliveries per commit; the answers of each process (the multiprocess metric files). Then the bound: on C cores
    shared by everything, with W us of web CPU and X us of PostgreSQL and load generator per delivery, 2 processes
-   gain at most C*W/(W+X) over one.
+   gain at most C*W/(W+X) over one. And PostgreSQL's own CPU per delivery in batches of 16: the record alone, the
+   job alone, both in one statement (what the web tier cannot make cheaper while a delivery has a job).
 2. The workers: incidents/min with 1, 2 and 4 `python -m bot worker` processes against the fake GitHub (real HTTP on
    loopback) and a fake LLM that answers at once; one failed run per repository, so the per-repository lock does not
    serialise them.
 3. The wake-up: from the client holding the 202 to a worker starting the job (procrastinate's `started` event),
    one delivery at a time into an idle worker (LISTEN/NOTIFY).
 
-Usage: python bench/scale.py [--seconds 10] [--incidents 12] [--samples 100] [--only web,workers,wakeup]
+Usage: python bench/scale.py [--seconds 10] [--warmup 3] [--web-processes 1,2,4] [--incidents 12] [--samples 100]
+       [--only web,pg,workers,wakeup]
 Needs the PostgreSQL at TEST_POSTGRES_DSN (default postgresql://postgres@127.0.0.1:5432/test); works in a database
 of its own, dropped at the end.
 """
@@ -321,6 +323,51 @@ async def run_aiohttp(port: int, body: bytes, seconds: float, tmp: Path, process
             "load_cpu": time.process_time() - cpu}
 
 
+async def pg_cost(url: str, count: int, batch: int) -> dict[str, float]:
+    """PostgreSQL's CPU (its backends and background processes) per delivery for what the web tier asks of it, in
+    batches of `batch` as the group commit makes them: the record alone, the job alone (procrastinate's bulk defer),
+    and both in the one statement the web processes use. The floor under what the web tier costs the database."""
+    from bot.jobs.engine import QUEUE, build_app, defer_deliveries
+    from storage.deliveries import NewDelivery, repository_lock
+
+    await reset(url)
+    db = Database.connect(url)
+    app = build_app(url, periodic_work=False)
+    await app.open_async()
+    body = json.dumps(PAYLOAD).encode()
+    tag = uuid.uuid4().hex[:6]
+
+    def new(i: int) -> NewDelivery:
+        return NewDelivery("github", f"cost-{tag}-{i}", "workflow_run", "completed", INSTALLATION,
+                           f"octo-org/r{i % 50}", body)
+
+    async def records(k: int) -> None:
+        await asyncio.gather(*(db.writer.record(new(k * batch + i)) for i in range(batch)))
+
+    async def jobs(k: int) -> None:
+        await defer_deliveries(app, [(10**9 + k * batch + i, repository_lock("github", f"octo-org/r{i}"))
+                                     for i in range(batch)])
+
+    async def measure(step: Any, offset: int) -> float:
+        await step(offset)  # connections open, statements prepared
+        pg, aux = await pg_pids(url)
+        before = {pid: cpu_seconds(pid) for pid in pg + aux}
+        for k in range(offset + 1, offset + 1 + count // batch):
+            await step(k)
+        used = sum(max(0.0, cpu_seconds(pid) - start) for pid, start in before.items())
+        return used / (count // batch * batch) * 1e6
+
+    try:
+        record_alone = await measure(records, 0)
+        job_alone = await measure(jobs, 0)
+        db.writer.defer_jobs_on_record(QUEUE)
+        both = await measure(records, 10**6)
+    finally:
+        await app.close_async()
+        await db.close()
+    return {"record": record_alone, "job": job_alone, "both": both}
+
+
 # ---- 2. the workers --------------------------------------------------------------------------------------------
 class Pipeline:
     """The fake GitHub with one repository per incident, the instant fake LLM, and a web app deferring jobs."""
@@ -534,7 +581,7 @@ async def main() -> None:
     parser.add_argument("--samples", type=int, default=100)
     parser.add_argument("--web-processes", default="1,2,4", help="web process counts (1 and 2 always run)")
     parser.add_argument("--warmup", type=float, default=3, help="seconds of load before each measured web run")
-    parser.add_argument("--only", default="web,workers,wakeup")
+    parser.add_argument("--only", default="web,pg,workers,wakeup")
     args = parser.parse_args()
     parts = set(args.only.split(","))
     name = f"dff_bench_{os.getpid()}"
@@ -554,6 +601,11 @@ async def main() -> None:
                     print(web_line(n, r, runs[1]["deliveries_per_s"]), flush=True)
                     print(cpu_line(r), flush=True)
                 print(bound_line(runs), flush=True)
+            if "pg" in parts:
+                r = await pg_cost(url, 3200, 16)
+                print(f"PostgreSQL CPU per delivery in batches of 16: the record alone {r['record']:.0f} us, its job "
+                      f"alone {r['job']:.0f} us (procrastinate: the job row, its event row, 2 NOTIFY), both in one "
+                      f"statement {r['both']:.0f} us", flush=True)
             if parts & {"workers", "wakeup"}:
                 pipe = Pipeline(url, 0)
                 await pipe.start()
