@@ -81,7 +81,7 @@ def create_app(settings: Settings, *, services: Services | None = None, migrate:
         svc.db.writer.start()
         queue: DeliveryQueue | RecordOnlyQueue | JobQueue
         if settings.job_engine:
-            queue = JobQueue(settings.database_url)
+            queue = JobQueue(settings.database_url, writer=svc.db.writer)  # jobs written with the records
             log.info("QUEUE_MODE=external: this process records deliveries and defers their jobs; "
                      "`python -m bot worker` runs them")
         elif settings.queue_mode == "external":

@@ -218,7 +218,8 @@ async def _record_and_answer(request: web.Request, delivery: NewDelivery, status
             await response.write_eof()
         except ConnectionResetError:  # the sender went away before the answer: it is recorded, so it runs
             log.info("%s delivery %s: the sender left before the answer", delivery.provider, delivery.delivery_id)
-        app[QUEUE].submit(recorded.id, repository_lock(delivery.provider, delivery.repository))
+        if not recorded.deferred:  # the job engine's job, when it was not written with the record
+            app[QUEUE].submit(recorded.id, repository_lock(delivery.provider, delivery.repository))
     return response
 
 

@@ -13,12 +13,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+import asyncpg
 from sqlalchemy import exc as sa_exc
-from sqlalchemy import false, func, or_, select, true, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy import false, func, or_, select, text, true, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
-from storage.models import WebhookDelivery, table_of
+from storage.jobs import DELIVERY_QUEUEING_LOCK, DELIVERY_TASK
+from storage.models import WebhookDelivery
 from storage.types import compress, decompress, utcnow
 
 log = logging.getLogger(__name__)
@@ -51,6 +52,7 @@ class NewDelivery:
     lease_until: dt.datetime | None = None  # recorded as running: claimed by the process that recorded it
     finished_at: dt.datetime | None = None  # recorded finished (done or ignored at the door)
     facts: object = None  # what the endpoint read of the body (bot/webhook_facts.py; never stored)
+    job_deferred: bool = False  # its job engine's job was written in the transaction that recorded it
 
     def row(self) -> dict[str, object]:
         return {
@@ -124,9 +126,11 @@ _SUMMARY_COLUMNS = tuple(getattr(WebhookDelivery, name) for name in DeliverySumm
 
 @dataclass(slots=True, frozen=True)
 class Recorded:
-    """What recording a delivery did: its row id, or None when the delivery id was seen before."""
+    """What recording a delivery did: its row id, or None when the delivery id was seen before; `deferred`: its job
+    (the job engine's, PostgreSQL) was written in the same transaction, so nobody defers it again."""
 
     id: int | None
+    deferred: bool = False
 
     @property
     def duplicate(self) -> bool:
@@ -198,6 +202,10 @@ class DeliveryWriter:
         self._on_recorded: OnRecorded | None = None
         self._held: list[asyncio.Future[Any]] = []  # the futures of the batch being taken or written
         self._closed = False
+        self._job_queue: str | None = None
+        self._pg_conn: AsyncConnection | None = None  # PostgreSQL: the connection new rows alone are written on
+        self._pg_driver: Any = None  # its asyncpg connection
+        self._pg_prepared: dict[str, Any] = {}  # the statements prepared on it
         if engine.dialect.name == "sqlite":
             self._sqlite = _SqliteBatchWriter(str(engine.url.database), synchronous=sqlite_synchronous)
 
@@ -227,6 +235,10 @@ class DeliveryWriter:
                 future.set_exception(WriterClosed())
         if self._sqlite is not None:
             self._sqlite.close()
+        if self._pg_conn is not None:
+            conn, self._pg_conn, self._pg_driver, self._pg_prepared = self._pg_conn, None, None, {}
+            with contextlib.suppress(Exception):
+                await conn.close()
 
     def claim_on_record(self, lease: dt.timedelta | None, on_recorded: OnRecorded | None = None) -> None:
         """From now on write each pending delivery as running, claimed by this process (the embedded queue is
@@ -234,6 +246,12 @@ class DeliveryWriter:
         `None` turns it off."""
         self._claim_lease = lease
         self._on_recorded = on_recorded if lease is not None else None
+
+    def defer_jobs_on_record(self, queue: str | None) -> None:
+        """From now on (PostgreSQL) write the job engine's job of each pending delivery in the statement that records
+        it, on the job queue `queue` (`bot.jobs.engine.QUEUE`): no defer of its own, and no window between
+        the record and its job. `None` turns it off."""
+        self._job_queue = queue if self._sqlite is None else None
 
     async def record(self, delivery: NewDelivery) -> Recorded:
         """Write `delivery` and return once it is committed."""
@@ -348,7 +366,7 @@ class DeliveryWriter:
                 # pop: a second copy of one delivery id in the same batch is a duplicate, like across batches
                 row_id = ids.pop((delivery.provider, delivery.delivery_id), None)
                 if not future.done():
-                    future.set_result(Recorded(row_id))
+                    future.set_result(Recorded(row_id, deferred=row_id is not None and delivery.job_deferred))
 
     def _hand_over(self, deliveries: Iterable[NewDelivery], ids: dict[tuple[str, str], int]) -> None:
         """Tell the queue which of the deliveries just committed were written claimed by this process."""
@@ -395,7 +413,8 @@ class DeliveryWriter:
             if key in failed:
                 future.set_exception(failed[key])
             else:
-                future.set_result(Recorded(ids.pop(key, None)))
+                row_id = ids.pop(key, None)
+                future.set_result(Recorded(row_id, deferred=row_id is not None and delivery.job_deferred))
 
     async def _marks_alone(self, marks: list[_Mark]) -> None:
         try:
@@ -414,18 +433,148 @@ class DeliveryWriter:
     async def _write(
         self, deliveries: Sequence[NewDelivery], marks: Sequence[_Mark] = ()
     ) -> tuple[dict[tuple[str, str], int], list[Any]]:
-        table = table_of(WebhookDelivery)
-        async with self._engine.begin() as conn:
-            inserted: dict[tuple[str, str], int] = {}
-            if deliveries:
-                stmt = (
-                    pg_insert(table)
-                    .on_conflict_do_nothing(index_elements=["provider", "delivery_id"])
-                    .returning(table.c.id, table.c.provider, table.c.delivery_id)
-                )
-                result = await conn.execute(stmt, [d.row() for d in deliveries])
-                inserted = {(r.provider, r.delivery_id): r.id for r in result}
-            return inserted, (await _pg_marks(conn, marks)) if marks else []
+        """PostgreSQL: the batch in one transaction; the rows in one prepared statement, with their jobs when the
+        job engine's defers ride along. If writing the jobs fails for a reason of its own (the job engine's schema
+        missing, say), the rows are written without them: the deferrer, then the sweep, defer their jobs."""
+        if deliveries and self._job_queue is not None:
+            try:
+                return await self._write_pg(deliveries, marks, self._job_queue)
+            except Exception as exc:
+                if _storage_down(exc):
+                    raise
+                log.warning("recording %d deliveries with their jobs failed (%s); recording them without",
+                            len(deliveries), type(exc).__name__)
+        return await self._write_pg(deliveries, marks, None)
+
+    async def _write_pg(
+        self, deliveries: Sequence[NewDelivery], marks: Sequence[_Mark], job_queue: str | None
+    ) -> tuple[dict[tuple[str, str], int], list[Any]]:
+        stmt = _PG_RECORD_WITH_JOBS if job_queue else _PG_RECORD
+        inserted: dict[tuple[str, str], int] = {}
+        if marks:
+            async with self._engine.begin() as conn:
+                if deliveries:
+                    result = await conn.execute(stmt, _pg_columns(deliveries, job_queue))
+                    inserted = {(r.provider, r.delivery_id): r.id for r in result}
+                marked = await _pg_marks(conn, marks)
+        else:  # new rows alone (a web process): one statement, atomic by itself, on the writer's own connection
+            rows = await self._pg_alone(stmt, _pg_columns(deliveries, job_queue))  # (id, provider, delivery_id)
+            inserted = {(r[1], r[2]): r[0] for r in rows}
+            marked = []
+        if job_queue:
+            for d in deliveries:
+                d.job_deferred = d.status == PENDING and (d.provider, d.delivery_id) in inserted
+        return inserted, marked
+
+    async def _pg_alone(self, stmt: Any, params: dict[str, Any]) -> list[Any]:
+        """One statement, atomic by itself, on a connection the writer keeps, prepared once on it and run on the
+        driver (asyncpg) itself: one round trip, where a pooled `begin()` costs six (the pool's ping in a
+        transaction of its own and its rollback, BEGIN, the statement, COMMIT), and none of SQLAlchemy's work per
+        execution. A kept connection found dead (the server restarted) is given up and the statement tried once
+        more on a fresh one from the pool, as the pool's ping would have; a fresh one that fails fails the batch."""
+        sql, order = _positional(stmt, self._engine)
+        args = [params[name] for name in order]
+        while True:
+            if self._pg_driver is not None and self._pg_driver.is_closed():  # asyncpg saw the server hang up
+                await self._drop_pg_conn()
+            fresh = self._pg_conn is None
+            if self._pg_conn is None:
+                pooled = await self._engine.connect()
+                try:
+                    self._pg_conn = await pooled.execution_options(isolation_level="AUTOCOMMIT")
+                    self._pg_driver = (await pooled.get_raw_connection()).driver_connection
+                    self._pg_prepared = {}
+                except BaseException:
+                    self._pg_conn = None
+                    await pooled.close()
+                    raise
+            try:
+                prepared = self._pg_prepared.get(sql)
+                if prepared is None:
+                    prepared = self._pg_prepared[sql] = await self._pg_driver.prepare(sql)
+                return list(await prepared.fetch(*args))
+            except Exception as exc:
+                # a plan prepared before a migration changed the table: prepared again on a fresh connection
+                stale = isinstance(exc, asyncpg.exceptions.InvalidCachedStatementError)
+                if not stale and not _storage_down(exc):  # a row refused: nothing else happened on the connection
+                    raise
+                await self._drop_pg_conn()
+                if fresh:
+                    raise
+            except BaseException:  # cancelled mid-statement: the connection's state is unknown
+                await self._drop_pg_conn()
+                raise
+
+    async def _drop_pg_conn(self) -> None:
+        conn, self._pg_conn, self._pg_driver, self._pg_prepared = self._pg_conn, None, None, {}
+        if conn is not None:
+            with contextlib.suppress(Exception):
+                await conn.invalidate()
+
+
+_POSITIONAL: dict[int, tuple[str, list[str]]] = {}
+
+
+def _positional(stmt: Any, engine: AsyncEngine) -> tuple[str, list[str]]:
+    """A constant statement as the driver takes it ($1, $2, ...) and its parameters' names in that order."""
+    known = _POSITIONAL.get(id(stmt))
+    if known is None:
+        compiled = stmt.compile(dialect=engine.dialect)
+        known = _POSITIONAL[id(stmt)] = (str(compiled), list(compiled.positiontup or ()))
+    return known
+
+
+# The batch of new deliveries as one array per column: one statement text whatever the batch's size, so PostgreSQL
+# parses and plans it once per connection (asyncpg keeps it prepared), where a multi-row VALUES is a new text, and
+# a new plan, for each size.
+_PG_INPUT = """
+    WITH input AS (
+      SELECT * FROM unnest(
+        CAST(:provider AS varchar[]), CAST(:delivery_id AS varchar[]), CAST(:event AS varchar[]),
+        CAST(:action AS varchar[]), CAST(:installation_id AS bigint[]), CAST(:repository AS varchar[]),
+        CAST(:body AS bytea[]), CAST(:status AS varchar[]), CAST(:attempts AS integer[]),
+        CAST(:received_at AS timestamptz[]), CAST(:lease_until AS timestamptz[]), CAST(:finished_at AS timestamptz[]),
+        CAST(:job_lock AS text[])
+      ) AS t(provider, delivery_id, event, action, installation_id, repository, body, status, attempts, received_at,
+             lease_until, finished_at, job_lock)
+    ), recorded AS (
+      INSERT INTO webhook_deliveries (provider, delivery_id, event, action, installation_id, repository, body, status,
+                                      attempts, received_at, lease_until, finished_at)
+      SELECT provider, delivery_id, event, action, installation_id, repository, body, status, attempts, received_at,
+             lease_until, finished_at
+      FROM input
+      ON CONFLICT (provider, delivery_id) DO NOTHING
+      RETURNING id, provider, delivery_id, status
+    )"""
+_PG_RECORD = text(_PG_INPUT + " SELECT id, provider, delivery_id FROM recorded")  # noqa: S608 - constant text
+# ... and with the job of each new pending delivery, through the job engine's own bulk defer (procrastinate's
+# `procrastinate_defer_jobs_v1`, the function its `batch_defer_jobs` calls), as `bot.jobs.engine.delivery_job`
+# builds it: queue, task, priority 0, the repository's lock, a queueing lock and the row id as the argument.
+# The jobs CTE yields one row whatever it defers, so the join runs it exactly once.
+_PG_JOBS = """, deferred AS (
+      SELECT procrastinate_defer_jobs_v1(array_agg(ROW(
+               CAST(:job_queue AS varchar), CAST(:job_task AS varchar), 0, i.job_lock,
+               CAST(:job_queueing_lock AS text) || r.id, jsonb_build_object('delivery_pk', r.id), NULL
+             )::procrastinate_job_to_defer_v1 ORDER BY r.id)) AS job_ids
+      FROM recorded r JOIN input i ON i.provider = r.provider AND i.delivery_id = r.delivery_id
+      WHERE r.status = 'pending'
+    )
+    SELECT r.id, r.provider, r.delivery_id FROM recorded r CROSS JOIN deferred"""
+_PG_RECORD_WITH_JOBS = text(_PG_INPUT + _PG_JOBS)
+
+
+def _pg_columns(deliveries: Sequence[NewDelivery], job_queue: str | None) -> dict[str, Any]:
+    return {
+        "provider": [d.provider for d in deliveries], "delivery_id": [d.delivery_id for d in deliveries],
+        "event": [d.event for d in deliveries], "action": [d.action for d in deliveries],
+        "installation_id": [d.installation_id for d in deliveries], "repository": [d.repository for d in deliveries],
+        "body": [compress(d.body) for d in deliveries], "status": [d.status for d in deliveries],
+        "attempts": [d.attempts for d in deliveries], "received_at": [d.received_at for d in deliveries],
+        "lease_until": [d.lease_until for d in deliveries], "finished_at": [d.finished_at for d in deliveries],
+        "job_lock": [repository_lock(d.provider, d.repository) for d in deliveries],
+        **({"job_queue": job_queue, "job_task": DELIVERY_TASK, "job_queueing_lock": DELIVERY_QUEUEING_LOCK}
+           if job_queue else {}),
+    }
 
 
 def _settle(marks: Sequence[_Mark], results: Sequence[Any]) -> None:
@@ -500,6 +649,12 @@ def _storage_down(exc: BaseException) -> bool:
     if isinstance(exc, sqlite3.OperationalError | OSError | TimeoutError):
         return True
     if isinstance(exc, sa_exc.OperationalError | sa_exc.InterfaceError | sa_exc.DisconnectionError):
+        return True
+    if isinstance(exc, asyncpg.InterfaceError | asyncpg.exceptions.InternalClientError):
+        return True  # asyncpg's own, on the writer's kept connection: it is gone or in a state it cannot use
+    # PostgreSQL's classes of errors about the server rather than a row: connection (08), resources such as a full
+    # disk (53), operator intervention such as a shutdown (57), the system (58)
+    if isinstance(exc, asyncpg.PostgresError) and str(getattr(exc, "sqlstate", ""))[:2] in ("08", "53", "57", "58"):
         return True
     return isinstance(exc, sa_exc.DBAPIError) and exc.connection_invalidated
 

@@ -12,6 +12,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 DELIVERY_TASK = "devflowfix.deliver"  # the name bot/jobs registers the delivery task under
+DELIVERY_QUEUEING_LOCK = "delivery:"  # + the row id: one job waits per delivery, however often it is deferred
 
 # Unfinished deliveries (pending and due, or running with a lease that ran out) recorded before `settled`, for
 # which no job waits or runs. A delivery's job carries its row id as `delivery_pk` in its arguments.

@@ -1,8 +1,11 @@
-"""The web process's side of the job engine: after the 202, defer a job for each recorded delivery.
+"""The web process's side of the job engine: a job for each recorded delivery.
 
-Defers are batched (one INSERT serves every delivery answered meanwhile), like the recorder's group commit. A
-defer that fails (PostgreSQL hiccup, a crash before it ran) loses nothing: the delivery is recorded, and the sweep
-(`bot.jobs.tasks.sweep_orphans`) defers every recorded delivery that has no job.
+Given the delivery writer, a webhook's job is written in the statement that records the delivery (the writer's
+group commit: one statement and one commit serve every delivery recorded meanwhile, rows and jobs), so the web
+process makes no defer of its own and no crash can come between the record and its job. What is submitted here
+(a redelivery from the console, or a delivery the writer recorded without its job) is deferred after the answer,
+batched likewise. A defer that fails (PostgreSQL hiccup, a crash before it ran) loses nothing: the delivery is
+recorded, and the sweep (`bot.jobs.tasks.sweep_orphans`) defers every recorded delivery that has no job.
 """
 
 from __future__ import annotations
@@ -13,7 +16,8 @@ import logging
 
 import procrastinate
 
-from bot.jobs.engine import build_app, defer_deliveries
+from bot.jobs.engine import QUEUE, build_app, defer_deliveries
+from storage.deliveries import DeliveryWriter
 
 log = logging.getLogger(__name__)
 
@@ -23,8 +27,11 @@ MAX_BATCH = 500
 class JobQueue:
     """`submit` from the webhook endpoints; a background task defers what was submitted, in batches."""
 
-    def __init__(self, database_url: str, *, app: procrastinate.App | None = None) -> None:
+    def __init__(
+        self, database_url: str, *, app: procrastinate.App | None = None, writer: DeliveryWriter | None = None
+    ) -> None:
         self.app = app or build_app(database_url)
+        self._writer = writer
         self._pending: list[tuple[int, str | None]] = []
         self._wake = asyncio.Event()
         self._idle = asyncio.Event()
@@ -41,6 +48,8 @@ class JobQueue:
     async def start(self) -> None:
         await self.app.open_async()
         self._opened = True
+        if self._writer is not None:
+            self._writer.defer_jobs_on_record(QUEUE)
         self._task = asyncio.get_running_loop().create_task(self._run(), name="job-deferrer")
 
     async def _run(self) -> None:
@@ -62,6 +71,8 @@ class JobQueue:
         await asyncio.wait_for(self._idle.wait(), timeout)
 
     async def stop(self, grace: float = 10.0) -> None:
+        if self._writer is not None:
+            self._writer.defer_jobs_on_record(None)
         with contextlib.suppress(TimeoutError):
             await self.join(grace)
         if self._task is not None:

@@ -18,7 +18,7 @@ from procrastinate.jobs import Job
 
 from bot.jobs import tasks
 from bot.maintenance.schedule import WORK
-from storage.jobs import DELIVERY_TASK
+from storage.jobs import DELIVERY_QUEUEING_LOCK, DELIVERY_TASK
 from storage.migrate import job_conninfo
 
 log = logging.getLogger(__name__)
@@ -59,9 +59,10 @@ def build_app(
 def delivery_job(
     app: procrastinate.App, delivery_pk: int, lock: str | None, *, at: dt.datetime | None = None
 ) -> Job:
-    """The job that runs one recorded delivery (not deferred yet)."""
+    """The job that runs one recorded delivery (not deferred yet). The delivery writer writes the same job in the
+    statement that records a delivery (storage/deliveries.py, `defer_jobs_on_record`)."""
     task = app.tasks[DELIVERY_TASK]
-    return task.configure(lock=lock, queueing_lock=f"delivery:{delivery_pk}", schedule_at=at,
+    return task.configure(lock=lock, queueing_lock=f"{DELIVERY_QUEUEING_LOCK}{delivery_pk}", schedule_at=at,
                           task_kwargs={"delivery_pk": delivery_pk}).job
 
 
