@@ -115,6 +115,19 @@ async def _truncate(db: Database) -> None:
         await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
 
 
+JOB_TABLES = "procrastinate_jobs, procrastinate_workers, procrastinate_periodic_defers, procrastinate_events"
+
+
+@pytest.fixture
+async def pg(postgres_url: str) -> AsyncIterator[Database]:
+    """The run's PostgreSQL database, emptied, the job engine's tables included."""
+    database = Database.connect(postgres_url)
+    await _truncate(database)
+    async with database.engine.begin() as conn:
+        await conn.execute(text(f"TRUNCATE {JOB_TABLES} RESTART IDENTITY CASCADE"))
+    yield database
+    await database.close()
+
 @pytest.fixture
 async def db(database_url: str) -> AsyncIterator[Database]:
     database = Database.connect(database_url)

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
 
-import pytest
 from aiohttp.test_utils import TestClient
 from sqlalchemy import select, text
 
@@ -17,21 +15,11 @@ from bot.settings import Settings
 from storage.database import Database
 from storage.deliveries import NewDelivery
 from storage.models import WebhookDelivery
-from tests.conftest import _truncate, make_settings
+from tests.conftest import make_settings
 from tests.helpers import load, send_github
 
 BODY = json.dumps(load("github/installation/created.payload.json")).encode()
-JOB_TABLES = "procrastinate_jobs, procrastinate_workers, procrastinate_periodic_defers, procrastinate_events"
 
-
-@pytest.fixture
-async def pg(postgres_url: str) -> AsyncIterator[Database]:
-    database = Database.connect(postgres_url)
-    await _truncate(database)
-    async with database.engine.begin() as conn:
-        await conn.execute(text(f"TRUNCATE {JOB_TABLES} RESTART IDENTITY CASCADE"))
-    yield database
-    await database.close()
 
 
 def external(url: str, **overrides: object) -> Settings:

@@ -15,9 +15,10 @@ import pytest
 from sqlalchemy import text
 
 from storage.database import Database
+from tests.conftest import JOB_TABLES
 from tests.fakes.github import APP_ID, app_key
 from tests.fakes.llm import API_KEY
-from tests.test_job_engine import JOB_TABLES, rows, until
+from tests.test_job_engine import rows, until
 from tests.test_pipeline import World, fix_answer, make_world
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -6,10 +6,8 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
-from collections.abc import AsyncIterator
 from typing import Any
 
-import pytest
 from sqlalchemy import text
 
 from bot.jobs.engine import QUEUE, build_app, defer_deliveries
@@ -18,21 +16,11 @@ from storage.database import Database
 from storage.deliveries import IGNORED, NewDelivery, Recorded, repository_lock
 from storage.jobs import DELIVERY_TASK
 from storage.types import utcnow
-from tests.conftest import _truncate, make_settings
+from tests.conftest import make_settings
 from tests.helpers import load
 
 BODY = json.dumps(load("github/installation/created.payload.json")).encode()
-JOB_TABLES = "procrastinate_jobs, procrastinate_workers, procrastinate_periodic_defers, procrastinate_events"
 
-
-@pytest.fixture
-async def pg(postgres_url: str) -> AsyncIterator[Database]:
-    database = Database.connect(postgres_url)
-    await _truncate(database)
-    async with database.engine.begin() as conn:
-        await conn.execute(text(f"TRUNCATE {JOB_TABLES} RESTART IDENTITY CASCADE"))
-    yield database
-    await database.close()
 
 
 def delivery(delivery_id: str, repository: str | None = "octo/x", **extra: Any) -> NewDelivery:

@@ -16,7 +16,7 @@ import aiohttp
 from storage.database import Database
 from tests.conftest import WEBHOOK_SECRET
 from tests.helpers import github_headers, load
-from tests.test_job_engine import pg, rows  # noqa: F401 - the fixture
+from tests.test_job_engine import rows
 
 ROOT = Path(__file__).resolve().parent.parent
 BODY = json.dumps(load("github/installation/created.payload.json")).encode()
