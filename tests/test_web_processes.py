@@ -36,7 +36,7 @@ def children(pid: int) -> list[int]:
 
 
 async def test_two_web_processes_share_the_port_and_stop_cleanly(
-    postgres_url: str, pg: Database, tmp_path: Path  # noqa: F811
+    postgres_url: str, pg: Database, tmp_path: Path
 ) -> None:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.isupper() or k in ("PATH", "HOME", "LANG")}
