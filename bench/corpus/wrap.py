@@ -1596,22 +1596,26 @@ def wrap_case(rec: dict, variant: str) -> tuple[str, dict]:
     return "\n".join(log.lines) + "\n", meta
 
 
-def wrap_all(only: list[str] | None = None) -> int:
-    """Write logs/ for every raw case (or those in ``only``); return the number of logs written."""
-    LOGS.mkdir(parents=True, exist_ok=True)
+def wrap_all(
+    only: list[str] | None = None, *, raw: Path = RAW, logs: Path = LOGS, carry: Iterable[str] = ()
+) -> int:
+    """Write ``logs`` for every case in ``raw`` (or those in ``only``); return the number of logs written. Each
+    log's .json also holds the raw case's fields named in ``carry`` (the held-out set's ``half``)."""
+    logs.mkdir(parents=True, exist_ok=True)
     if not only:  # logs/ is derived from raw/ alone: drop what no raw case makes any more
-        for stale in list(LOGS.glob("*.log")) + list(LOGS.glob("*.json")):
+        for stale in list(logs.glob("*.log")) + list(logs.glob("*.json")):
             stale.unlink()
     count = 0
-    for path in sorted(RAW.glob("*.json")):
+    for path in sorted(raw.glob("*.json")):
         rec = json.loads(path.read_text())
         if only and rec["case"] not in only:
             continue
         for variant in variants_of(rec["case"]):
             text, meta = wrap_case(rec, variant)
+            meta.update({key: rec[key] for key in carry})
             name = f"{rec['case']}.{variant}"
-            (LOGS / f"{name}.log").write_text(text, encoding="utf-8")
-            (LOGS / f"{name}.json").write_text(json.dumps(meta, indent=1, ensure_ascii=False) + "\n")
+            (logs / f"{name}.log").write_text(text, encoding="utf-8")
+            (logs / f"{name}.json").write_text(json.dumps(meta, indent=1, ensure_ascii=False) + "\n")
             count += 1
     return count
 

@@ -1045,23 +1045,7 @@ def run_case(c: Case) -> dict | None:
 
 def wrap_all(only: list[str] | None = None) -> int:
     """Write logs/ from raw/ with the corpus's wrapper; each log's .json also says its half."""
-    LOGS.mkdir(parents=True, exist_ok=True)
-    if not only:
-        for stale in list(LOGS.glob("*.log")) + list(LOGS.glob("*.json")):
-            stale.unlink()
-    count = 0
-    for path in sorted(RAW.glob("*.json")):
-        rec = json.loads(path.read_text())
-        if only and rec["case"] not in only:
-            continue
-        for variant in wrap.variants_of(rec["case"]):
-            text, meta = wrap.wrap_case(rec, variant)
-            meta["half"] = rec["half"]
-            name = f"{rec['case']}.{variant}"
-            (LOGS / f"{name}.log").write_text(text, encoding="utf-8")
-            (LOGS / f"{name}.json").write_text(json.dumps(meta, indent=1, ensure_ascii=False) + "\n")
-            count += 1
-    return count
+    return wrap.wrap_all(only, raw=RAW, logs=LOGS, carry=("half",))
 
 
 def main(argv: list[str] | None = None) -> int:
