@@ -213,13 +213,33 @@ def _matches(label: tuple[str, int | None], found: tuple[str, int | None], with_
     return label[0] == found[0] and (not with_line or label[1] is None or label[1] == found[1])
 
 
+_TEST_JOIN = re.compile(r"\s*(?:\u203a|>|#)\s*|\.")
+
+
+def same_test(label: str, found: str) -> bool:
+    """The same test id, in either of the notations runners and labels use for one: a suite and its test
+    joined by ``" > "``, ``" \u203a "``, ``#`` or ``.`` (Gradle prints ``Class > method()``, Maven
+    ``Class.method``); a trailing ``()`` does not count."""
+
+    def norm(t: str) -> str:
+        return _TEST_JOIN.sub(".", t.strip().removesuffix("()"))
+
+    return label == found or norm(label) == norm(found)
+
+
+def _found(label: str, tests: Sequence[str]) -> bool:
+    return any(same_test(label, t) for t in tests)
+
+
 def file_figures(outcomes: Sequence[Outcome]) -> dict[str, dict[str, float]]:
     """{group: figures} for the corpus's files, tests and category."""
     figures = {}
     for group, members in _groups(outcomes).items():
         with_files = [o for o in members if o.case.files]
         tests_total = sum(len(o.case.tests) for o in members)
-        tests_found = sum(sum(t in set(o.tests) for t in o.case.tests) for o in members)
+        tests_found = sum(sum(_found(t, o.tests) for t in o.case.tests) for o in members)
+        tests_returned = sum(len(o.tests) for o in members)
+        tests_right = sum(sum(_found(t, o.case.tests) for t in o.tests) for o in members)
         labelled = [o for o in members if o.case.category]
 
         def share(items: list[Outcome], ok: Any) -> float | None:
@@ -236,6 +256,8 @@ def file_figures(outcomes: Sequence[Outcome]) -> dict[str, dict[str, float]]:
             "mean_files": sum(len(o.files) for o in members) / len(members),
             "tests_labelled": tests_total,
             "tests_found": tests_found / tests_total if tests_total else None,
+            "tests_returned": tests_returned,
+            "tests_precision": tests_right / tests_returned if tests_returned else None,
             "category": share(labelled, lambda o: o.category == o.case.category),
         }
     return figures
@@ -284,12 +306,15 @@ def print_file_table(figures: dict[str, dict[str, float]], title: str = "corpus"
 
     width = max(12, *(len(g) for g in figures))
     print(f"{title}: files, tests, category (analyzer; files as path+line unless 'paths')")
-    print(f"{'':{width}}  n  files-all%(of n) paths-all% first-file% mean-files tests-found%(of n) category%")
+    print(
+        f"{'':{width}}  n  files-all%(of n) paths-all% first-file% mean-files tests-found%(of n) tests-P%(of n)"
+        " category%"
+    )
     for group, f in figures.items():
         print(
             f"{group:{width}}{f['logs']:3d}  {pct(f['files_all']):>10}({f['with_files']:3d})  {pct(f['paths_all']):>9}"
             f" {pct(f['first_file']):>11} {f['mean_files']:10.1f} {pct(f['tests_found']):>8}({f['tests_labelled']:4d})"
-            f" {pct(f['category']):>9}"
+            f" {pct(f['tests_precision']):>6}({f['tests_returned']:4d}) {pct(f['category']):>9}"
         )
 
 
@@ -303,7 +328,7 @@ def print_verbose(outcomes: Sequence[Outcome], corpus: bool) -> None:
         )
         if corpus:
             missing = [lf for lf in o.case.files if not any(_matches(lf, f) for f in o.files)]
-            lost = [t for t in o.case.tests if t not in o.tests]
+            lost = [t for t in o.case.tests if not _found(t, o.tests)]
             line += f"  label={o.case.category} files-missing={missing} tests-missing={lost[:3]}"
         print(line)
 

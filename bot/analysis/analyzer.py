@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from . import rx
 from .blocks import Line, Selection, build_lines, select
-from .facts import RepoTree, categorize, extract_files, extract_tests
+from .facts import RepoTree, categorize, extract_files
 from .model import Analysis, Span
 from .normalize import baseline_key
 from .patterns import PREFILTER, LineInfo
@@ -14,6 +14,7 @@ from .redaction import redact
 from .scanner import Scanner
 from .signature import make_signature
 from .source import LogSource, iter_chunks
+from .test_ids import extract_tests
 from .text import clean
 
 SUMMARY_MAX = 300
@@ -90,6 +91,7 @@ def _result(
     groups: list[list[str]] = []
     context_items: list[tuple[str, LineInfo]] = []
     context_groups: list[list[str]] = []
+    read: list[tuple[int, str, LineInfo]] = []  # every chosen line, in the log's order
     for start, end, kind in _kinds(_merge(sel.ranges), sel.context):
         step = lines[start].step if start in lines else sel.failed_step
         if step == "Post job cleanup":
@@ -101,6 +103,7 @@ def _result(
         for no, text in zip(nos, texts, strict=True):
             excerpt.append((no, text))
             into_items.append((lines[no].text, lines[no].info))
+            read.append((no, lines[no].text, lines[no].info))
         into_groups.append([lines[no].text for no in nos])
     if not items:  # only context (no error block): read what there is
         items, groups = context_items, context_groups
@@ -114,7 +117,7 @@ def _result(
     if context_groups and groups is not context_groups:
         seen = {(f.path, f.line) for f in files}
         files += [f for f in extract_files(context_groups, tree) if (f.path, f.line) not in seen]
-    tests = extract_tests(items)
+    tests = extract_tests(read)
     key_lines = strong or [t for t in texts if t.strip()]
     signature = make_signature(category, key_lines, tests)
     # the summary quotes an error line itself rather than a header ("____ test_x ____", "Traceback ...")

@@ -250,6 +250,7 @@ def build_blocks(lines: dict[int, Line], region: tuple[int, int], skipped: set[i
                     and (prev.info.role == "header" or (prev.info.role == "anchor" and prev.info.score >= 1))
                 )
                 or (prev.info.role not in ("noise", "exit", "step") and BACK_CONTINUATION.search(prev.text))
+                or _outer_title(prev, lines.get(prev.no + 1))
             )
         ):
             start = prev.no
@@ -362,6 +363,23 @@ def _pytest_marked(lines: dict[int, Line], start: int, end: int) -> set[int]:
             if _PYTEST_FRAME_IN.search(line.text) and no + 1 in lines:
                 keep.add(no + 1)
     return keep
+
+
+_MOCHA_TITLE = rx.compile(r"^\s{4,}\S.*:$")
+
+
+def _outer_title(prev: Line, taken: Line | None) -> bool:
+    """``prev`` is a suite's title above a nested one (mocha: "1) outer" / "  inner" / "    test:"): an
+    indented plain line, less indented than the title line below it, which is a title too."""
+    return (
+        taken is not None
+        and prev.info.role == "plain"
+        and 4 <= prev.indent < taken.indent
+        and len(prev.text) <= 200
+        and bool(prev.text.strip())
+        and (bool(_MOCHA_TITLE.match(taken.text)) or (taken.info.role == "plain" and taken.indent >= 4))
+        and ":" not in prev.text
+    )
 
 
 def _over_blank(lines: dict[int, Line], prev: Line | None, covered_to: int) -> Line | None:

@@ -1,4 +1,4 @@
-"""Facts drawn from the chosen lines: the repository files and failing tests they name, the category."""
+"""Facts drawn from the chosen lines: the repository files they name and the failure's category."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from .model import FileRef
 from .patterns import LineInfo
 
 MAX_FILES = 30
-MAX_TESTS = 50
 
 _EXT = (
     r"(?:py|pyi|pyx|js|jsx|mjs|cjs|ts|tsx|mts|cts|vue|svelte|go|rs|java|kt|kts|scala|groovy|c|cc|cpp|cxx|h"
@@ -195,49 +194,6 @@ def extract_files(groups: Iterable[Iterable[str]], tree: RepoTree | None = None)
         if path not in named and len(seen) < MAX_FILES:
             seen[(path, None)] = None
     return [FileRef(p, ln) for p, ln in seen]
-
-
-_UNITTEST_ID = rx.compile(r"^(\w+) \(([\w.]+)\)$")
-_SUREFIRE = rx.compile(
-    r"^(?:\[ERROR\]\s+)?(?:(?P<m1>\w+)\((?P<c1>[\w.$]+)\)"
-    r"|(?P<c2>[\w.$]+)\.(?P<m2>\w+))\s+Time elapsed:.*<<< (?:FAILURE|ERROR)!"
-)
-
-
-def extract_tests(items: Iterable[tuple[str, LineInfo]]) -> list[str]:
-    """Ids of the failing tests named in the chosen lines."""
-    found: dict[str, None] = {}
-    for text, info in items:
-        test = info.test
-        if "<<< " in text:
-            m = _SUREFIRE.match(text)
-            if not m:
-                continue
-            test = f"{m.group('c1')}.{m.group('m1')}" if m.group("m1") else f"{m.group('c2')}.{m.group('m2')}"
-        if not test or (info.rule == "rust_panic" and test == "main"):
-            continue
-        if info.rule == "unittest_fail":
-            um = _UNITTEST_ID.match(test)
-            if um:
-                cls = um.group(2)
-                test = cls if cls.endswith("." + um.group(1)) else f"{cls}.{um.group(1)}"
-        elif info.rule == "gradle_test":
-            cls, _, name = test.partition(" > ")
-            test = f"{cls}.{name.strip().removesuffix('()')}" if name else cls
-        elif info.rule == "pytest_header":
-            test = test.removeprefix("ERROR collecting ").strip()
-            if "::" not in test and "." in test and "/" not in test:
-                test = test  # "TestClass.test_name" as pytest prints it
-        elif info.rule == "pytest_summary":
-            test = test.split(" - ")[0]
-        test = test.strip()
-        if test and test not in found:
-            found[test] = None
-            if len(found) >= MAX_TESTS:
-                break
-    # a bare name ("test_upload" from a pytest header) is dropped when its full id is known too
-    full = [t for t in found if "::" in t or "." in t or "/" in t]
-    return [t for t in found if not any(f != t and f.endswith(("::" + t, "." + t, "/" + t)) for f in full)]
 
 
 # What a failure is, in the words of its lines. The first group that matches decides.

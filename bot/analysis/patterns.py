@@ -232,7 +232,14 @@ _rule("pnpm_err", r"\bERR_PNPM_\w+", "anchor", 3, "dependency")
 
 # Tests.
 _rule("pytest_e", r"^E(?: {2,}\S| *$)", "anchor", 3, "test")
-_rule("pytest_summary", r"^(?:FAILED|ERROR) (?P<test>\S+::\S+|\S+\.py)(?:\s|$)", "anchor", 3, "test")
+# a parametrized id may hold spaces ("x.py::t[a b] - message"): its brackets end at the first "] - " or the line's end
+_rule(
+    "pytest_summary",
+    r"^(?:FAILED|ERROR) (?P<test>\S+::[^\s\[]+\[.*\](?: - .*)?$|\S+::\S+|\S+\.py)(?:\s|$)",
+    "anchor",
+    3,
+    "test",
+)
 _rule("pytest_header", r"^_{3,} (?P<test>(?:ERROR collecting )?\S.*?) _{3,}$", "header", 2, "test")
 _rule("pytest_totals", r"^=+ .*\b\d+ (?:failed|errors?)\b.* =+$", "trailer", 1, "test")
 _rule("unittest_fail", r"^(?:FAIL|ERROR): (?P<test>\w+ \([\w.]+\))", "anchor", 3, "test")
@@ -263,7 +270,7 @@ _rule(
 )
 _rule("mocha_failing", r"^\s*\d+ failing$", "anchor", 2, "test")
 # ExUnit (Elixir): "  1) test parses empty input (ParserTest)" heads the file:line and the assertion
-_rule("exunit_header", r"^\s+\d+\) test (?P<test>.+) \([\w.]+\)$", "header", 2, "test")
+_rule("exunit_header", r"^\s+\d+\) (?P<test>test .+) \([\w.]+\)$", "header", 2, "test")
 # clojure.test: "FAIL in (test-parse) (core_test.clj:7)"; ScalaTest: "- should parse *** FAILED ***"
 _rule("clojure_fail", r"^(?:FAIL|ERROR) in \((?P<test>[^)\s]+)\)", "anchor", 3, "test")
 _rule("scalatest_failed", r"\*\*\* FAILED \*\*\*", "anchor", 3, "test")

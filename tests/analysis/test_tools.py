@@ -103,7 +103,7 @@ CASES = {
         ],
         ["● sum › adds two numbers", "Received: 5"],
         "test",
-        "sum › adds two numbers",
+        "sum > adds two numbers",  # Jest's "›" written as every other runner's ">"
         None,
     ),
     "vitest": (

@@ -1,0 +1,206 @@
+"""The ids of the failing tests named in the lines the analyzer chose, read the way each runner prints them.
+
+Most runners name a failing test on one line (pytest's ``FAILED x.py::t``, go's ``--- FAIL: T``), which the
+line rules capture. Some spread it over lines, read here in order: mocha's numbered summary (the suite on
+one line, the test title indented under it, ending in ``:``), RSpec's and PHPUnit's numbered lists, Minitest's
+``1) Failure:`` with the id on the next line, busted's ``Failure -> spec/x.lua @ 13`` above the test's name,
+CTest's ``The following tests FAILED:`` list, and TAP's subtests (node --test prints a failing test, indented,
+before the failing suite that holds it).
+
+Ids are written as the runner names them, with suites and tests joined by ``" > "`` (Jest's ``›`` too); a
+bare name or a file is dropped when a fuller id of the same test is known.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from . import rx
+from .patterns import LineInfo
+
+MAX_TESTS = 50
+MAX_ID = 300
+
+_UNITTEST_ID = rx.compile(r"^(\w+) \(([\w.]+)\)$")
+_SUREFIRE = rx.compile(
+    r"^(?:\[ERROR\]\s+)?(?:(?P<m1>\w+)\((?P<c1>[\w.$]+)\)"
+    r"|(?P<c2>[\w.$]+)\.(?P<m2>\w+))\s+Time elapsed:.*<<< (?:FAILURE|ERROR)!"
+)
+# the headers of a numbered list of failures: mocha's "2 failing", RSpec's "Failures:", PHPUnit's
+# "There were 2 errors:"
+_LIST_HEAD = rx.compile(
+    r"^\s*(?:(?P<mocha>\d+ failing)|(?P<rspec>Failures:)|(?P<phpunit>There (?:was|were) \d+ (?:failures?|errors?):))$"
+)
+_NUMBERED = rx.compile(r"^\s*\d+\) (?P<t>\S.*?)\s*$")
+# Minitest: "  1) Failure:" then "SlugTest#test_x [test/slug_test.rb:7]:" (older: "test_x(SlugTest) [...]:")
+_MINITEST_HEAD = rx.compile(r"^\s*\d+\) (?:Failure|Error):$")
+_MINITEST_ID = rx.compile(r"^\s*(?:(?P<cls>[\w:]+)#(?P<m>[^\s\[:]+)|(?P<m2>\w+)\((?P<cls2>[\w:]+)\))(?: \[.*\])?:?$")
+# busted: "Failure -> spec/queue_spec.lua @ 13" (or "→"), the test's full name on the next line
+_BUSTED_HEAD = rx.compile(r"^(?:Failure|Error) (?:->|\u2192) \S+ @ \d+$")
+# Test::More (prove): "#   Failed test 'zero F'"
+_TEST_MORE = rx.compile(r"^#\s+Failed test (?:'(?P<q>.+)'|\"(?P<qq>.+)\")\s*$")
+# CTest: "2/2 Test #2: trim ....***Failed" and, in its summary, "  2 - trim (Failed)"
+_CTEST_RUN = rx.compile(r"^\s*\d+/\d+ Test\s+#\d+: (?P<t>\S+) \.*\s*(?:\*{3}|Subprocess|Exception|Timeout|Failed)")
+_CTEST_HEAD = rx.compile(r"^The following tests (?:FAILED|did not run):$")
+_CTEST_ITEM = rx.compile(r"^\s*\d+ - (?P<t>\S+) \(.+\)$")
+_DURATION = rx.compile(r"\s+(?:\d+(?:\.\d+)?\s?m?s|\(\d+(?:\.\d+)?\s?m?s\))$")
+_TAP_INDENT = rx.compile(r"^(\s*)not ok ")
+# what a tool prints in a test's format that names no test: ESLint's "✖ 5 problems (4 errors, 1 warning)",
+# pytest-cov's "____ coverage: platform linux, python 3.11 ____"
+_NOT_A_TEST = rx.compile(r"^\d+ problems? \(|^coverage: ")
+_PYTEST_PHASE = rx.compile(r"^(?:ERROR|FAILED) at (?:setup|teardown|call) of (?P<t>.+)$|^\[doctest\] (?P<d>.+)$")
+# a full id ends with the bare name after one of these
+_JOINS = ("::", ".", "/", " > ", "#")
+
+
+def _norm(test: str) -> str:
+    """An id as it is kept: trimmed, Jest's suite separator written as every other runner's."""
+    return test.strip().replace(" \u203a ", " > ")[:MAX_ID]
+
+
+class _Found:
+    """The ids in the order found, each at most once, renamed when a later line says more."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, str] = {}  # id -> rule
+        self.files: set[str] = set()  # ids that are only a test file (Jest's "FAIL x.test.js")
+
+    def add(self, test: str, rule: str, *, file_only: bool = False) -> None:
+        test = _norm(test)
+        if test and test not in self.ids and len(self.ids) < MAX_TESTS:
+            self.ids[test] = rule
+            if file_only:
+                self.files.add(test)
+
+    def rename(self, old: str, new: str) -> None:
+        if old in self.ids:
+            rule = self.ids.pop(old)
+            self.ids.setdefault(new[:MAX_ID], rule)
+
+    def result(self) -> list[str]:
+        ids = list(self.ids)
+        if len(ids) > len(self.files):
+            ids = [t for t in ids if t not in self.files]
+        return [t for t in ids if not any(f != t and f.endswith(tuple(j + t for j in _JOINS)) for f in ids)]
+
+
+def _one_line_id(text: str, info: LineInfo) -> str | None:
+    """The id a line rule captured, in the form its runner names the test."""
+    test = info.test
+    if "<<< " in text:
+        m = _SUREFIRE.match(text)
+        if not m:
+            return None
+        return f"{m.group('c1')}.{m.group('m1')}" if m.group("m1") else f"{m.group('c2')}.{m.group('m2')}"
+    if not test or (info.rule == "rust_panic" and test == "main"):
+        return None
+    if info.rule == "unittest_fail":
+        um = _UNITTEST_ID.match(test)
+        if um:
+            cls = um.group(2)
+            return cls if cls.endswith("." + um.group(1)) else f"{cls}.{um.group(1)}"
+    elif info.rule == "gradle_test":
+        cls, _, name = test.partition(" > ")
+        return f"{cls}.{name.strip().removesuffix('()')}" if name else cls
+    elif info.rule == "pytest_header":
+        test = test.removeprefix("ERROR collecting ").strip()
+        pm = _PYTEST_PHASE.match(test)
+        if pm:
+            test = pm.group("t") or pm.group("d")
+    elif info.rule == "pytest_summary":
+        head, cut, _ = test.partition("] - ")
+        test = head + "]" if cut else test.split(" - ")[0]
+    elif info.rule == "jest_fail_file" and " > " in test:
+        test = test.split(" > ", 1)[1]  # vitest's "FAIL x.test.js > suite > test": the file is not the id
+    elif info.rule == "js_cross":
+        test = _DURATION.sub("", test)  # vitest's "× suite > test 25ms"
+    elif info.rule == "rspec_rerun":
+        _, _, title = text.partition(" # ")  # "rspec ./spec/x_spec.rb:10 # Invoice adds tax"
+        test = title or test
+    return test
+
+
+def extract_tests(lines: Iterable[tuple[int, str, LineInfo]]) -> list[str]:
+    """Ids of the failing tests named in ``lines`` (line number, cleaned text, what it is), in log order."""
+    found = _Found()
+    prev_no = -2
+    listing: str | None = None  # the numbered list being read: mocha, rspec, phpunit
+    mocha: list[str] | None = None  # a mocha title being read over its lines
+    after: str | None = None  # what the previous line announced: the id comes next (minitest, busted)
+    ctest = False
+    tap: list[tuple[int, str]] = []  # failing TAP tests seen, (indent, id), for their suites to claim
+    for no, text, info in lines:
+        adjacent = no == prev_no + 1
+        prev_no = no
+        if not adjacent:
+            mocha, after = None, None
+        if mocha is not None:
+            part = text.strip()
+            if part and not _NUMBERED.match(text):
+                mocha.append(part.removesuffix(":"))
+                if part.endswith(":"):
+                    found.add(" ".join(mocha), "mocha")
+                    mocha = None
+                continue
+            mocha = None
+        if after is not None:
+            announced, after = after, None
+            if announced == "busted" and text.strip():
+                found.add(text, "busted")
+                continue
+            mm = _MINITEST_ID.match(text) if announced == "minitest" else None
+            if mm:
+                cls, meth = mm.group("cls") or mm.group("cls2"), mm.group("m") or mm.group("m2")
+                found.add(f"{cls}#{meth}", "minitest")
+                continue
+        if "not ok " in text and info.rule == "tap_not_ok" and info.test:
+            im = _TAP_INDENT.match(text)
+            indent = len(im.group(1)) if im else 0
+            children = [(i, t) for i, t in tap if i > indent]
+            tap = [(i, t) for i, t in tap if i <= indent]
+            if children:  # a suite's verdict: its failing tests are the ids, under its name
+                suite = _norm(info.test)
+                for _, child in children:
+                    found.rename(child, f"{suite} > {child}")
+                    tap.append((indent, f"{suite} > {child}"))
+            else:
+                found.add(info.test, "tap")
+                tap.append((indent, _norm(info.test)))
+            continue
+        head = _LIST_HEAD.match(text)
+        if head:
+            listing = "mocha" if head.group("mocha") else "rspec" if head.group("rspec") else "phpunit"
+            continue
+        if _MINITEST_HEAD.match(text):
+            after = "minitest"
+            continue
+        if _BUSTED_HEAD.match(text):
+            after = "busted"
+            continue
+        if _CTEST_HEAD.match(text):
+            ctest = True
+            continue
+        if info.rule == "exunit_header" or info.rule == "minitest_failure":
+            pass
+        elif listing is not None and (nm := _NUMBERED.match(text)):
+            title = nm.group("t")
+            if listing == "mocha":
+                if title.endswith(":"):
+                    found.add(title.removesuffix(":"), "mocha")
+                else:
+                    mocha = [title]
+                continue
+            found.add(title, listing)
+            continue
+        tm = _TEST_MORE.match(text) if text.startswith("#") else None
+        if tm:
+            found.add(tm.group("q") or tm.group("qq"), "test_more")
+            continue
+        cm = (_CTEST_ITEM.match(text) if ctest else None) or (_CTEST_RUN.match(text) if "Test" in text else None)
+        if cm:
+            found.add(cm.group("t"), "ctest")
+            continue
+        test = _one_line_id(text, info)
+        if test and not _NOT_A_TEST.search(test):
+            found.add(test, info.rule, file_only=info.rule == "jest_fail_file" and " > " not in (info.test or ""))
+    return found.result()
