@@ -110,6 +110,8 @@ def _result(
     category = categorize(items, sel.failed_step) if items else "unknown"
     if category == "unknown" and any(info.category == "timeout" for _, info in exits):
         category = "timeout"
+    if _killed_by_timeout(sel.failed_step, exits):
+        category = "timeout"
     texts = [t for t, _ in items]
     strong = [t for t, i in items if i.role in ("anchor", "header") and i.score >= 2]
     # in the log's order: a traceback may run over several spans (pytest's report is cut to what it marks)
@@ -125,6 +127,16 @@ def _result(
     summary = _summary(category, sel, said or strong or key_lines, tests, exits)
     failed_step = sel.failed_step or (spans[-1].step if spans else None)
     return Analysis(spans, category, signature, summary, files, tests, total, excerpt, failed_step)
+
+
+_TIMEOUT_COMMAND = rx.compile(r"(?:^|[\s;&|(])timeout\s")
+
+
+def _killed_by_timeout(step: str | None, exits: list[tuple[int, LineInfo]]) -> bool:
+    """The failing step ran its command under coreutils' ``timeout``, which ended with its own exit code, 124:
+    whatever the command printed last, the time limit ended it."""
+    codes = [info.exit_code for _, info in exits if info.exit_code]
+    return bool(step and codes and codes[-1] == 124 and _TIMEOUT_COMMAND.search(step))
 
 
 _TOOL_PREFIX = rx.compile(r"^(?:##\[error\]|\[(?:ERROR|FATAL)\]\s*|npm ERR!\s*|E\s+)")

@@ -308,6 +308,9 @@ def build_blocks(lines: dict[int, Line], region: tuple[int, int], skipped: set[i
         if info.rule in ("rust_panic", "panic"):
             # a panic's message and its backtrace run to the first blank line
             end = max(end, _paragraph_end(lines, no))
+        elif info.rule == "busted_failure":
+            # busted: the test's name, the message and the values compared, then Lua's "stack traceback:"
+            end = max(end, _lua_traceback_end(lines, _paragraph_end(lines, no)))
         if info.rule == "pytest_header":
             # pytest's report of one test runs from its "____ name ____" header to the next header or
             # banner; what it marks is what to read: the ">" lines, the "E" lines, each "path:line:" frame
@@ -404,6 +407,18 @@ def _paragraph_end(lines: dict[int, Line], first: int) -> int:
             break
         end = no
     return end
+
+
+_LUA_TRACEBACK = rx.compile(r"^stack traceback:$")
+
+
+def _lua_traceback_end(lines: dict[int, Line], end: int) -> int:
+    """``end``, or the last frame of the Lua ``stack traceback:`` that follows it after one blank line."""
+    gap = lines.get(end + 1)
+    head = lines.get(end + 2)
+    if gap is None or gap.text.strip() or head is None or not _LUA_TRACEBACK.match(head.text.strip()):
+        return end
+    return _paragraph_end(lines, end + 2)
 
 
 def _lead_in(lines: dict[int, Line], start: int, covered_to: int) -> int:

@@ -202,7 +202,9 @@ _CATEGORY_WORDS: list[tuple[str, rx.Pattern]] = [
         "timeout",
         rx.compile(
             r"(?i)exceeded the maximum execution time|execution took longer than|\btimed out\b"
-            r"|deadline exceeded|timeout of \d+\S* exceeded|operation was canceled"
+            r"|deadline exceeded|timeout of \d+\S* exceeded|exceeded timeout of|operation was canceled"
+            # pytest-timeout's "Failed: Timeout (>3.0s) from pytest-timeout"
+            r"|\bTimeout \(>\d"
         ),
     ),
     (
@@ -213,7 +215,7 @@ _CATEGORY_WORDS: list[tuple[str, rx.Pattern]] = [
             r"|could not resolve host|name resolution|connection (?:refused|reset|timed out)"
             r"|reset by peer|tls handshake timeout|service unavailable|bad gateway|\b50[234]\b"
             r"|rate limit|network is unreachable|i/o timeout|ECONNRESET|ETIMEDOUT|docker daemon"
-            r"|error cloning remote repo|unable to access 'https?://"
+            r"|error cloning remote repo|unable to access 'https?://|failed to connect to|couldn't connect to server"
         ),
     ),
     (
@@ -223,6 +225,9 @@ _CATEGORY_WORDS: list[tuple[str, rx.Pattern]] = [
             r"|bad credentials|secret|permission denied|unauthori[sz]ed|forbidden|403\b"
             r"|command not found|unable to locate executable|unsafe repository|safe\.directory"
             r"|no such file or directory.*\b(?:action|workflow)\b|not a git repository"
+            # a setting the job did not get: an environment variable's name looked up and missing
+            r"|(?-i:KeyError: ['\"][A-Z][A-Z0-9]*_[A-Z0-9_]+['\"])|environment variable|\benv var|\bis not set\b"
+            r"|must be set\b"
         ),
     ),
 ]
@@ -238,6 +243,9 @@ _MAVEN_HINTS: list[tuple[str, rx.Pattern]] = [
         rx.compile(
             r"Could not resolve dependencies|could not be resolved|Failed to collect dependencies"
             r"|Non-resolvable"
+            # npm: "`npm ci` can only install packages when your package.json and package-lock.json ... are in
+            # sync", "Missing: x@1.2 from lock file", ERESOLVE, ETARGET
+            r"|from lock file|are in sync|\bERESOLVE\b|\bETARGET\b|No matching version found"
         ),
     ),
     ("lint", rx.compile(r"(?i)checkstyle|spotless|pmd|spotbugs|animal-sniffer|enforcer|revapi|japicmp")),
@@ -278,6 +286,10 @@ def categorize(items: list[tuple[str, LineInfo]], step: str | None = None) -> st
         return "configuration"
     if votes:
         best, weight = max(votes.items(), key=lambda kv: kv[1])  # the first of equals, as Counter gives
+        if best == "compile" and step and _STEP_WORDS[0][1].search(step) and not _COMPILER_CODE.search(joined):
+            # a linter speaking in the compiler's words (cargo clippy, go vet, a linter's file:line:col: error),
+            # unless they say the code itself does not compile
+            return "lint"
         if _CATEGORY_WORDS[2][1].search(joined) and weight < 4:
             return "configuration"
         return best
@@ -294,6 +306,8 @@ def categorize(items: list[tuple[str, LineInfo]], step: str | None = None) -> st
     return "unknown"
 
 
+_COMPILER_CODE = rx.compile(r"\berror\[E\d{4}\]|\(compile\)$|undeclared name|undefined: ")
+"""What says the code itself does not compile (rustc's coded errors, go's type checker)."""
 _WORDISH = rx.compile(r"[/\w]")
 _TRACE_START = rx.compile(r"^_{3,} \S.* _{3,}$|^\s*Traceback \(most recent call last\)")
 """A pytest report's header or a traceback's first line: the frames before it belong to another error."""
@@ -302,7 +316,13 @@ _TEST_PATH = rx.compile(
 )
 """A path that holds tests (tests/x.py, x_test.go, x.test.js, FooTest.java)."""
 _STEP_WORDS: list[tuple[str, rx.Pattern]] = [
-    ("lint", rx.compile(r"(?i)\blint\w*|\bfmt\b|\bformat\w*|--check\b|\bstyle\b|\bvet\b")),
+    (
+        "lint",
+        rx.compile(
+            r"(?i)\blint\w*|\bfmt\b|\bformat\w*|--check\b|\bstyle\b|\bvet\b|\bclippy\b|\bshellcheck\b"
+            r"|\brubocop\b|\bflake8\b|\bruff\b|\bpylint\b|\bstaticcheck\b|\bcppcheck\b"
+        ),
+    ),
     ("test", rx.compile(r"(?i)\btests?\b|\bspecs?\b|\bunit\b")),
     ("dependency", rx.compile(r"(?i)\b(?:install|restore|lock|sync|resolve|deps)\b")),
     ("compile", rx.compile(r"(?i)\b(?:build|compile|make|assemble)\b")),

@@ -278,6 +278,10 @@ _rule("scalatest_failed", r"\*\*\* FAILED \*\*\*", "anchor", 3, "test")
 # "# TODO" or "# SKIP" directive marks an expected failure, not one
 _rule("tap_not_ok", r"^\s*not ok \d+(?: -)? (?P<test>[^#\n]*[^#\s])\s*(?:$|#\s*[^TtSs\s])", "anchor", 3, "test")
 _rule("tap_fail_count", r"^# fail [1-9]\d*$", "trailer", 1, "test")
+# busted (Lua): "Failure -> spec/queue_spec.lua @ 13" (or "→") above the test's name and its message; its totals
+_rule("busted_failure", r"^(?:Failure|Error) (?:->|\u2192) \S+ @ \d+$", "anchor", 3, "test")
+_rule("busted_totals", r"^\d+ success(?:es)? / [1-9]\d* failures? / \d+ errors? / \d+ pending", "trailer", 1, "test")
+_rule("busted_errors", r"^\d+ success(?:es)? / \d+ failures? / [1-9]\d* errors? / \d+ pending", "trailer", 1, "test")
 # RSpec, Minitest, PHPUnit, dotnet test
 _rule("rspec_failure", r"^\s+Failure/Error: ", "anchor", 3, "test")
 _rule("rspec_rerun", r"^rspec (?P<test>\./\S+:\d+) # ", "anchor", 2.5, "test")
@@ -335,6 +339,9 @@ _rule("diff_file_header", r"^--- \S+\t\d{4}-\d\d-\d\d[ T]\d\d:\d\d", "anchor", 2
 # (a word of its own: not rustc's "error[E0308]")
 _rule("coded_finding", r"(?:^|\s)\[[A-Z]{1,4}\d{3,5}(?::[\w-]+)?\]", "anchor", 2.5, "lint")
 # RuboCop's offense line (and its ports'): "lib/x.rb:9:14: C: [Correctable] Style/StringConcatenation: message"
+# ShellCheck's tty format: "In x.sh line 5:", the line, then "  ^-- SC2086 (info): Double quote ..."
+_rule("shellcheck_where", r"^In \S+ line \d+:$", "header", 2, "lint")
+_rule("shellcheck_note", r"^\s*\^-*\^? SC\d{4} \((?:error|warning|info|style)\): ", "anchor", 3, "lint")
 _rule("rubocop", r"^\S+:\d+:\d+: [CWEFR]: (?:\[Correctable\] )?[A-Z]\w*/[A-Z]\w*: ", "anchor", 3, "lint")
 _rule(
     "go_vet_lint",
@@ -411,7 +418,7 @@ _rule(
     "anchor",
     3,
 )
-_rule("terraform", r"^\s*\u2502\s*Error: ", "anchor", 3)
+_rule("terraform", r"^\s*\u2502\s*Error: ", "anchor", 3, "configuration")
 _rule("error_line", r"^\s*Error: ", "anchor", 3)
 _rule("make", r"^(?:g?make|mingw32-make|ninja)(?:\[\d+\])?: \*\*\* |^ninja: build stopped", "trailer", 1.5)
 _rule("jenkins_step", r"^Build step '.*' marked build as failure", "trailer", 1.5)

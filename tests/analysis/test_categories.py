@@ -1,0 +1,144 @@
+"""The failure's category from what the tools print (and the step that ran them), on their real output shapes."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.analysis import analyze
+
+from .helpers import gh_step
+
+CASES = {
+    "cargo clippy": (
+        "cargo clippy --all-targets -- -D warnings",
+        [
+            "    Checking pathnorm v0.1.0 (/home/runner/work/pathnorm)",
+            "error: unneeded `return` statement",
+            "  --> src/lib.rs:9:5",
+            "   |",
+            "9  |     return out;",
+            "   |     ^^^^^^^^^^",
+            "   = help: for further information visit https://rust-lang.github.io/rust-clippy/master/index.html",
+            "error: could not compile `pathnorm` (lib) due to 1 previous error",
+        ],
+        101,
+        "lint",
+    ),
+    "go vet": (
+        "go vet ./...",
+        [
+            "# example.com/report/report",
+            "report/report.go:35:3: fmt.Fprintf format %d has arg r.Passed of wrong type bool",
+        ],
+        1,
+        "lint",
+    ),
+    "a linter that found code that does not compile": (
+        "make staticcheck",
+        ["##[error]internal/x/y_test.go:89:4: undeclared name: os (compile)"],
+        2,
+        "compile",
+    ),
+    "curl": (
+        "./scripts/smoke.sh",
+        ["curl: (7) Failed to connect to 127.0.0.1 port 9 after 0 ms: Couldn't connect to server"],
+        7,
+        "infrastructure",
+    ),
+    "npm ci out of sync": (
+        "npm ci",
+        [
+            "npm error code EUSAGE",
+            "npm error",
+            "npm error `npm ci` can only install packages when your package.json and package-lock.json or "
+            "npm-shrinkwrap.json are in sync. Please update your lock file with `npm install` before continuing.",
+            "npm error",
+            "npm error Missing: semver@7.7.2 from lock file",
+        ],
+        1,
+        "dependency",
+    ),
+    "a missing environment variable": (
+        "python scripts/deploy.py",
+        [
+            "Traceback (most recent call last):",
+            '  File "/home/runner/work/app/app/scripts/deploy.py", line 4, in <module>',
+            "    token = os.environ['RELEASE_API_TOKEN']",
+            "  File \"<frozen os>\", line 679, in __getitem__",
+            "KeyError: 'RELEASE_API_TOKEN'",
+        ],
+        1,
+        "configuration",
+    ),
+    "a missing dict key is not configuration": (
+        "python -m unittest",
+        [
+            "ERROR: test_name (tests.test_user.UserTest.test_name)",
+            "Traceback (most recent call last):",
+            '  File "/home/runner/work/app/app/src/user.py", line 8, in name',
+            "    return data['display_name']",
+            "KeyError: 'display_name'",
+        ],
+        1,
+        "test",
+    ),
+    "pytest-timeout": (
+        "pytest",
+        [
+            "_______________________ test_waits_for_unstarted_worker ________________________",
+            ">       assert q.wait_for(2) == 9",
+            "E           Failed: Timeout (>3.0s) from pytest-timeout.",
+            "FAILED tests/test_queue.py::test_waits - Failed: Timeout (>3.0s) from pytest-timeout.",
+        ],
+        1,
+        "timeout",
+    ),
+    "coreutils timeout": (
+        "timeout -v 4 python scripts/wait_for_service.py",
+        ["127.0.0.1:9 not reachable yet: [Errno 111] Connection refused"] * 3
+        + ["timeout: sending signal TERM to command 'python'"],
+        124,
+        "timeout",
+    ),
+    "busted": (
+        "busted --verbose",
+        [
+            "1 success / 1 failure / 0 errors / 0 pending : 0.008228 seconds",
+            "",
+            "Failure -> spec/queue_spec.lua @ 13",
+            "Queue counts its items",
+            "spec/queue_spec.lua:17: Expected objects to be equal.",
+        ],
+        1,
+        "test",
+    ),
+    "shellcheck": (
+        "shellcheck scripts/deploy.sh",
+        [
+            "",
+            "In scripts/deploy.sh line 5:",
+            "rm -rf $DIR/*",
+            "       ^--^ SC2115 (warning): Use \"${var:?}\" to ensure this never expands to /* .",
+        ],
+        1,
+        "lint",
+    ),
+    "terraform validate": (
+        "terraform validate",
+        [
+            "\u2577",
+            "\u2502 Error: Reference to undeclared input variable",
+            "\u2502 ",
+            '\u2502   on main.tf line 5, in resource "null_resource" "x":',
+            "\u2575",
+        ],
+        1,
+        "configuration",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_category(name: str) -> None:
+    step, output, code, want = CASES[name]
+    assert analyze(gh_step(step, output, code).encode()).category == want
