@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from . import rx
 from .blocks import Line, Selection, build_lines, select
-from .facts import RepoTree, categorize, extract_files
+from .facts import RepoTree, categorize, extract_files, is_file_heading, is_stylish_row
 from .model import Analysis, Span
 from .normalize import baseline_key
 from .patterns import PREFILTER, LineInfo
@@ -104,7 +104,11 @@ def _result(
             excerpt.append((no, text))
             into_items.append((lines[no].text, lines[no].info))
             read.append((no, lines[no].text, lines[no].info))
-        into_groups.append([lines[no].text for no in nos])
+        group = [lines[no].text for no in nos]
+        heading = _file_heading(lines, start) if kind == "error" and group and is_stylish_row(group[0]) else None
+        if heading is not None:
+            group.insert(0, heading)  # the file a linter's rows below are in, left out of the block
+        into_groups.append(group)
     if not items:  # only context (no error block): read what there is
         items, groups = context_items, context_groups
     category = categorize(items, sel.failed_step) if items else "unknown"
@@ -117,7 +121,7 @@ def _result(
     # in the log's order: a traceback may run over several spans (pytest's report is cut to what it marks)
     files = extract_files(groups, tree)
     if context_groups and groups is not context_groups:
-        seen = {(f.path, f.line) for f in files}
+        seen = {(f.path, f.line) for f in files} | {(f.path, None) for f in files}
         files += [f for f in extract_files(context_groups, tree) if (f.path, f.line) not in seen]
     tests = extract_tests(read)
     key_lines = strong or [t for t in texts if t.strip()]
@@ -140,6 +144,19 @@ def _killed_by_timeout(step: str | None, exits: list[tuple[int, LineInfo]]) -> b
 
 
 _TOOL_PREFIX = rx.compile(r"^(?:##\[error\]|\[(?:ERROR|FATAL)\]\s*|npm ERR!\s*|E\s+)")
+
+
+def _file_heading(lines: dict[int, Line], start: int) -> str | None:
+    """The path heading the stylish report whose row is line ``start`` (over the rows before it)."""
+    for no in range(start - 1, max(0, start - 200), -1):
+        line = lines.get(no)
+        if line is None:
+            return None
+        if is_file_heading(line.text):
+            return line.text
+        if not is_stylish_row(line.text):
+            return None
+    return None
 
 
 def _plain(text: str) -> str:

@@ -17,7 +17,10 @@ _EXT = (
     r"|ini|cfg"
     r"|xml|gradle|cmake|mk|proto|sql|md|rst|txt|lock|mod|sum|zig|nim|cr|jl|r|R|clj|elm|sol|f90)"
 )
-_PATH = rf"(?P<path>(?:[A-Za-z]:)?[\w.@+~-]*(?:[/\\][\w.@+~-]+)*\.{_EXT})"
+_NAMED = r"(?:GNUmakefile|[Mm]akefile|Dockerfile|Containerfile|Jenkinsfile|Rakefile|Gemfile|Vagrantfile|[Jj]ustfile)"
+"""Files known by their name alone (no extension): ``make: *** [Makefile:12: build] Error 1``."""
+_NAMED_FILE = rx.compile(rf"^{_NAMED}$")
+_PATH = rf"(?P<path>(?:[A-Za-z]:)?(?:[\w.@+~-]*(?:[/\\][\w.@+~-]+)*\.{_EXT}|(?:[\w.@+~-]+[/\\])*{_NAMED}))"
 _PATH_OR_T = rf"(?P<path>(?:[A-Za-z]:)?[\w.@+~-]*(?:[/\\][\w.@+~-]+)*\.(?:{_EXT}|t))"
 _FILE_PATTERNS = [
     rx.compile(rf"File \"{_PATH}\", line (?P<line>\d+)"),
@@ -26,8 +29,9 @@ _FILE_PATTERNS = [
     rx.compile(rf"{_PATH}\((?P<line>\d+)(?:,\d+)?\)"),
     rx.compile(rf"(?:^|[^\w(]){_PATH}:(?P<line>\d+)(?::\d+)?"),
     # "at lib/Temp.pm line 17.", "in src/Router.php on line 12", "In scripts/x.sh line 3:", "on main.tf line 19, in
-    # ...": the words many languages' messages put between a file and its line (a Perl test script's ".t" too)
-    rx.compile(rf"(?:^|[\s'\"(]){_PATH_OR_T}['\"]?,? (?:on )?line (?P<line>\d+)\b"),
+    # ...", bash's "./x.sh: line 4:": the words many languages' messages put between a file and its line (a Perl
+    # test script's ".t" too)
+    rx.compile(rf"(?:^|[\s'\"(]){_PATH_OR_T}['\"]?[,:]? (?:on )?line (?P<line>\d+)\b"),
     rx.compile(rf"^(?:\S+: )?{_PATH}$"),
 ]
 _BARE_PATH = rx.compile(rf"(?:^|[\s'\"\[(]){_PATH}(?:$|[\s'\"\]),;])")
@@ -140,6 +144,22 @@ def _bare_refs(text: str) -> list[str]:
     return [m.group("path") for m in _BARE_PATH.finditer(text)]
 
 
+_STYLISH_HEADING = rx.compile(rf"^{_PATH}$")
+_STYLISH_ROW = rx.compile(r"^\s+(?P<line>\d+):\d+\s+(?:error|warning)\s")
+"""ESLint's (and stylelint's, tslint's) default "stylish" report: the file's path alone on a line, then a row
+per problem, "  13:5  error  'x' is defined but never used  no-unused-vars"."""
+
+
+def is_file_heading(text: str) -> bool:
+    """Whether ``text`` can head a stylish report: a path alone on its line."""
+    return bool(_STYLISH_HEADING.match(text))
+
+
+def is_stylish_row(text: str) -> bool:
+    """Whether ``text`` is a row of a stylish report ("  13:5  error  message  rule")."""
+    return bool(_STYLISH_ROW.match(text))
+
+
 def extract_files(groups: Iterable[Iterable[str]], tree: RepoTree | None = None) -> list[FileRef]:
     """Repository paths (with their line when known) that the error lines point at, most relevant first.
 
@@ -168,12 +188,23 @@ def extract_files(groups: Iterable[Iterable[str]], tree: RepoTree | None = None)
 
     bare: dict[str, None] = {}
     for lines in groups:
+        heading: str | None = None  # the file a stylish report's "  13:5  error ..." rows are in
         for text in lines:
             if _TRACE_START.search(text):
                 flush()  # a new test's report, a new traceback
+            row = _STYLISH_ROW.match(text) if heading is not None else None
+            if row is not None and heading is not None:
+                if (heading, None) in plain:
+                    plain.remove((heading, None))
+                plain.append((heading, int(row.group("line"))))
+                continue
             refs = _refs(text)
+            heading = None
+            if len(refs) == 1 and refs[0][1] is None and _STYLISH_HEADING.match(text):
+                path = refs[0][0]
+                heading = tree.resolve(path) if tree is not None else _relative(path, text, text.find(path))
             for path, line, is_frame in refs:
-                if "/" not in path and "." not in path:
+                if "/" not in path and "." not in path and not _NAMED_FILE.match(path):
                     continue
                 rel = tree.resolve(path) if tree is not None else _relative(path, text, text.find(path))
                 if rel is not None:

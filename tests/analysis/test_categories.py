@@ -142,3 +142,34 @@ CASES = {
 def test_category(name: str) -> None:
     step, output, code, want = CASES[name]
     assert analyze(gh_step(step, output, code).encode()).category == want
+
+
+def test_stylish_report_rows_point_at_their_file() -> None:
+    # ESLint's default formatter: the file's path alone, then one row per problem
+    log = gh_step(
+        "npm run lint",
+        [
+            "> eslint --max-warnings 0 lib",
+            "",
+            "/home/runner/work/agent/agent/lib/worker.js",
+            "  13:9   warning  'job' is never reassigned. Use 'const' instead  prefer-const",
+            "  18:14  error    'err' is defined but never used                 no-unused-vars",
+            "",
+            "\u2716 2 problems (1 error, 1 warning)",
+        ],
+    )
+    files = [(f.path, f.line) for f in analyze(log.encode(), tree=["lib/worker.js", "package.json"]).files]
+    assert files == [("lib/worker.js", 18)]  # the heading is found above the rows the block leaves out
+
+
+def test_files_known_by_name_and_bash_line_numbers() -> None:
+    log = gh_step(
+        "make build",
+        [
+            "./scripts/publish.sh: line 4: DEPLOY_KEY: DEPLOY_KEY is not set",
+            "make: *** [Makefile:12: build] Error 1",
+        ],
+        2,
+    )
+    files = {(f.path, f.line) for f in analyze(log.encode(), tree=["Makefile", "scripts/publish.sh"]).files}
+    assert files == {("scripts/publish.sh", 4), ("Makefile", 12)}
