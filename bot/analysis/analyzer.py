@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from . import rx
 from .blocks import Line, Selection, build_lines, select
 from .facts import RepoTree, categorize, extract_files, is_file_heading, is_stylish_row
+from .manifests import manifest_refs
 from .model import Analysis, Span
 from .normalize import baseline_key
 from .patterns import PREFILTER, LineInfo
@@ -123,6 +124,9 @@ def _result(
     if context_groups and groups is not context_groups:
         seen = {(f.path, f.line) for f in files} | {(f.path, None) for f in files}
         files += [f for f in extract_files(context_groups, tree) if (f.path, f.line) not in seen]
+    if category == "dependency" and tree is not None:
+        named = {f.path for f in files}
+        files += [f for f in manifest_refs(texts, sel.failed_step, tree.paths) if f.path not in named]
     tests = extract_tests(read)
     key_lines = strong or [t for t in texts if t.strip()]
     signature = make_signature(category, key_lines, tests)

@@ -361,6 +361,15 @@ _rule(
     3,
     "compile",
 )
+# cargo's resolver speaks like rustc ("error: failed to select a version for the requirement `x = "^9"`")
+_rule(
+    "cargo_resolve",
+    r"^error: (?:failed to select a version for|no matching package named|failed to get `[^`]+` as a dependency"
+    r"|failed to load source for dependency|the lock file \S+ needs to be updated)",
+    "anchor",
+    3,
+    "dependency",
+)
 _rule("rustc", r"^error(?:\[E\d+\])?: ", "anchor", 3, "compile")
 # the GNU shape of a compiler's diagnostic in any language the rule above does not name ("src/Main.hs:12:29:
 # error:", "lib/x.ml:3:4: error:")

@@ -173,3 +173,40 @@ def test_files_known_by_name_and_bash_line_numbers() -> None:
     )
     files = {(f.path, f.line) for f in analyze(log.encode(), tree=["Makefile", "scripts/publish.sh"]).files}
     assert files == {("scripts/publish.sh", 4), ("Makefile", 12)}
+
+
+@pytest.mark.parametrize(
+    ("step", "output", "tree", "want"),
+    [
+        (
+            "npm ci",
+            ["npm error code EUSAGE", "npm error Missing: semver@7.7.2 from lock file"],
+            ["package.json", "package-lock.json", "web/package.json", "src/index.js"],
+            ["package-lock.json", "package.json"],
+        ),
+        (
+            "pip install -r requirements.txt",
+            [
+                "ERROR: Could not find a version that satisfies the requirement attrs==99.0 (from versions: 23.1.0)",
+                "ERROR: No matching distribution found for attrs==99.0",
+            ],
+            ["requirements.txt", "pyproject.toml", "src/app.py"],
+            ["requirements.txt"],
+        ),
+        (
+            "cargo build",
+            [
+                "error: failed to select a version for the requirement `serde = \"^9.0\"`",
+                "candidate versions found which didn't match: 1.0.219",
+            ],
+            ["Cargo.toml", "Cargo.lock", "src/main.rs"],
+            ["Cargo.toml"],
+        ),
+    ],
+)
+def test_a_resolution_failure_names_its_manifest(
+    step: str, output: list[str], tree: list[str], want: list[str]
+) -> None:
+    result = analyze(gh_step(step, output).encode(), tree=tree)
+    assert result.category == "dependency"
+    assert [f.path for f in result.files] == want

@@ -1,0 +1,66 @@
+"""The dependency manifests a resolution failure is about, named from the package manager its lines speak for.
+
+An install that cannot resolve (npm's ``ERESOLVE``, pip's ``ResolutionImpossible``, cargo's "failed to select a
+version") rarely prints the path of the file that declares the dependency. The manager it was says which one it
+is: the repository's ``package.json`` for npm, pnpm and yarn, ``requirements*.txt`` or ``pyproject.toml`` for
+pip, and so on, with the lock file when the lines are about the lock. Only files in the repository's tree are
+named (shallowest first), without a line: the log does not say which line declares the dependency.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from . import rx
+from .model import FileRef
+
+# (what the lines or the step say, the manifest's file names, the lock files' names), the first that matches
+_MANAGERS: list[tuple[rx.Pattern, tuple[str, ...], tuple[str, ...]]] = [
+    (
+        rx.compile(r"(?i)\bnpm (?:ERR!|error)|\bnpm (?:ci|install)\b|\bERR_PNPM_|\bpnpm\b|\byarn\b|\bYN\d{4}\b"),
+        ("package.json",),
+        ("package-lock.json", "npm-shrinkwrap.json", "pnpm-lock.yaml", "yarn.lock"),
+    ),
+    (rx.compile(r"(?i)\bpoetry\b"), ("pyproject.toml",), ("poetry.lock",)),
+    (rx.compile(r"(?i)\buv (?:sync|lock|pip|add)\b|\buv\.lock\b"), ("pyproject.toml",), ("uv.lock",)),
+    (
+        rx.compile(
+            r"(?i)\bpip\b|ResolutionImpossible|Could not find a version that satisfies|No matching distribution"
+        ),
+        ("requirements.txt", "requirements-dev.txt", "requirements/base.txt", "pyproject.toml", "setup.py"),
+        (),
+    ),
+    (rx.compile(r"(?i)\bcargo\b|failed to select a version"), ("Cargo.toml",), ("Cargo.lock",)),
+    (rx.compile(r"(?i)\bgo: |\bgo (?:mod|get|build)\b"), ("go.mod",), ("go.sum",)),
+    (rx.compile(r"(?i)\bbundler?\b|\bGemfile\b"), ("Gemfile",), ("Gemfile.lock",)),
+    (rx.compile(r"(?i)\bcomposer\b"), ("composer.json",), ("composer.lock",)),
+    (rx.compile(r"(?i)\bmvn\b|\bmaven\b|Could not resolve dependencies for project"), ("pom.xml",), ()),
+    (rx.compile(r"(?i)\bgradle\w*\b"), ("build.gradle.kts", "build.gradle"), ("gradle.lockfile",)),
+    (rx.compile(r"(?i)\bmix (?:deps|compile)\b|\bhex\b"), ("mix.exs",), ("mix.lock",)),
+]
+_LOCK_WORDS = rx.compile(r"(?i)\block ?file\b|frozen|\.lock\b|-lock\.|lockfile|in sync|out of date|outdated")
+
+
+def manifest_refs(texts: Iterable[str], step: str | None, paths: Iterable[str]) -> list[FileRef]:
+    """The manifests (and, when the lines speak of the lock, the lock files) in ``paths`` of the package manager
+    that ``texts`` (the failure's lines) or the failing ``step`` name."""
+    joined = "\n".join(texts)
+    said = joined + "\n" + (step or "")
+    tree = sorted(set(paths), key=lambda p: (p.count("/"), p))
+    for pattern, manifests, locks in _MANAGERS:
+        if not pattern.search(said):
+            continue
+        out = _first_present(manifests, tree)
+        if _LOCK_WORDS.search(joined):  # the lock is what disagrees: it comes first
+            out = _first_present(locks, tree) + out
+        return [FileRef(p) for p in out]
+    return []
+
+
+def _first_present(names: tuple[str, ...], tree: list[str]) -> list[str]:
+    """The shallowest file of ``tree`` with the first of ``names`` that it holds (a path may name a folder)."""
+    for name in names:
+        for path in tree:
+            if path == name or path.endswith("/" + name):
+                return [path]
+    return []
