@@ -27,6 +27,9 @@ _FILE_PATTERNS = [
     rx.compile(rf"-->\s+{_PATH}:(?P<line>\d+)(?::\d+)?"),
     rx.compile(rf"{_PATH}:\[(?P<line>\d+),\d+\]"),
     rx.compile(rf"{_PATH}\((?P<line>\d+)(?:,\d+)?\)"),
+    # Dart's stack frame "test/widget_test.dart 20:5  main.<fn>", Kotlin's "App.kt: (10, 5): ..."
+    rx.compile(rf"^\s*{_PATH} (?P<line>\d+):\d+ +\S"),
+    rx.compile(rf"{_PATH}: \((?P<line>\d+), \d+\)"),
     rx.compile(rf"(?:^|[^\w(]){_PATH}:(?P<line>\d+)(?::\d+)?"),
     # "at lib/Temp.pm line 17.", "in src/Router.php on line 12", "In scripts/x.sh line 3:", "on main.tf line 19, in
     # ...", bash's "./x.sh: line 4:": the words many languages' messages put between a file and its line (a Perl
@@ -262,6 +265,9 @@ _CATEGORY_WORDS: list[tuple[str, rx.Pattern]] = [
         ),
     ),
 ]
+_ASSERTION_TIMEOUT = rx.compile(r"(?i)timed out (?:\d+ ?ms waiting for expect|retrying after \d+ ?ms)")
+"""An assertion that waited for its condition (Playwright's expect, Cypress's retries): a failed test, not a
+job that ran out of time."""
 _RULE_CATEGORY_WEIGHT = {"test": 1.0, "lint": 1.2, "typecheck": 1.2, "compile": 1.1, "dependency": 1.3}
 _MAVEN_HINTS: list[tuple[str, rx.Pattern]] = [
     ("test", rx.compile(r"There are test failures|maven-surefire|maven-failsafe|Tests run:.*Failures")),
@@ -289,10 +295,11 @@ def categorize(items: list[tuple[str, LineInfo]], step: str | None = None) -> st
     anchors = [(t, i) for t, i in items if i.role in ("anchor", "header") and i.score >= 2]
     texts = [t for t, i in anchors] or [t for t, _ in items]
     joined = "\n".join(texts)
+    timed = _ASSERTION_TIMEOUT.sub(" ", joined) if "imed out" in joined else joined
     for category, pattern in _CATEGORY_WORDS:
         if category == "configuration":
             break
-        if pattern.search(joined):
+        if pattern.search(timed):
             return category
     votes: dict[str, float] = {}
     for text, info in anchors:

@@ -37,7 +37,8 @@ _PREFILTER_SOURCE = (
     rb"|--- FAIL|(?:\b|m)E {2,}\S|\x{25cf}|\x{2715}|\x{2717}|\x{2716}|\x{2718}|\x{2577}|\*\*\*|<<< |Caused by"
     rb"|Post job cleanup|_{3,} \S|\.pyi?:\d+:\d+: [A-Z]+\d+[: ]|\d+ failing|Tests: +\d+"
     rb"|^\[[^\]\n]{1,80}\] \$ \S"
-    rb"|not ok \d|^# fail [1-9]|^\[error\] |\d\) test | \[[A-Z]{1,4}\d{3,5}[:\]]"
+    rb"|not ok \d|^# fail [1-9]|^\[error\] |\d\) test | \[[A-Z]{1,4}\d{3,5}[:\]]|:\d+(?::\d+)? [A-Z]{2,4}\d{3,5}[ /]"
+    rb"|^e: |\[E\]$|files were modified"
     # pytest -v's verdict on a line of its own: the test printed output (a logged traceback) and passed
     rb"|(?:^|\dZ )" + _A + rb"PASSED" + _A + rb"(?: +\[ *\d+%\])?" + _A + rb" *$"
     rb")[^\n]*"
@@ -278,6 +279,15 @@ _rule("scalatest_failed", r"\*\*\* FAILED \*\*\*", "anchor", 3, "test")
 # "# TODO" or "# SKIP" directive marks an expected failure, not one
 _rule("tap_not_ok", r"^\s*not ok \d+(?: -)? (?P<test>[^#\n]*[^#\s])\s*(?:$|#\s*[^TtSs\s])", "anchor", 3, "test")
 _rule("tap_fail_count", r"^# fail [1-9]\d*$", "trailer", 1, "test")
+# Julia's Test: "Test Failed at /x/test/runtests.jl:5" (its expression and values follow), "Error During Test at"
+_rule("julia_test", r"^(?:Test Failed|Error During Test) at \S+:\d+$", "anchor", 3, "test")
+_rule("julia_totals", r"Some tests did not pass: \d+ passed, \d+ failed", "trailer", 1, "test")
+# dart test / flutter test: "00:02 +3 -1: test/widget_test.dart: Counter increments [E]"
+_rule("dart_test", r"^\d+:\d\d \+\d+(?: ~\d+)? -\d+: (?P<test>.+) \[E\]$", "anchor", 3, "test")
+_rule("dart_totals", r"^\d+:\d\d \+\d+(?: ~\d+)? -\d+: Some tests failed\.$", "trailer", 1, "test")
+# pre-commit: "black....................Failed", then "- hook id: black" and what the hook printed
+_rule("precommit_failed", r"^[^\s.][^.]*\.{4,}(?:\([^)]*\))?Failed$", "anchor", 3, "lint")
+_rule("precommit_modified", r"^- files were modified by this hook$", "anchor", 2, "lint")
 # busted (Lua): "Failure -> spec/queue_spec.lua @ 13" (or "→") above the test's name and its message; its totals
 _rule("busted_failure", r"^(?:Failure|Error) (?:->|\u2192) \S+ @ \d+$", "anchor", 3, "test")
 _rule("busted_totals", r"^\d+ success(?:es)? / [1-9]\d* failures? / \d+ errors? / \d+ pending", "trailer", 1, "test")
@@ -338,10 +348,13 @@ _rule("diff_file_header", r"^--- \S+\t\d{4}-\d\d-\d\d[ T]\d\d:\d\d", "anchor", 2
 # (bandit), "[SC2086]" (shellcheck -f gcc), "[DL3008]" (hadolint), "[E501]"
 # (a word of its own: not rustc's "error[E0308]")
 _rule("coded_finding", r"(?:^|\s)\[[A-Z]{1,4}\d{3,5}(?::[\w-]+)?\]", "anchor", 2.5, "lint")
-# RuboCop's offense line (and its ports'): "lib/x.rb:9:14: C: [Correctable] Style/StringConcatenation: message"
 # ShellCheck's tty format: "In x.sh line 5:", the line, then "  ^-- SC2086 (info): Double quote ..."
 _rule("shellcheck_where", r"^In \S+ line \d+:$", "header", 2, "lint")
 _rule("shellcheck_note", r"^\s*\^-*\^? SC\d{4} \((?:error|warning|info|style)\): ", "anchor", 3, "lint")
+# a finding named by its rule's code after the file and line: hadolint's "Dockerfile:3 DL3008 warning: Pin
+# versions", markdownlint's "README.md:3 MD013/line-length Line length"
+_rule("path_line_code", r"^\S+:\d+(?::\d+)? [A-Z]{2,4}\d{3,5}(?:/[\w-]+)? \S", "anchor", 3, "lint")
+# RuboCop's offense line (and its ports'): "lib/x.rb:9:14: C: [Correctable] Style/StringConcatenation: message"
 _rule("rubocop", r"^\S+:\d+:\d+: [CWEFR]: (?:\[Correctable\] )?[A-Z]\w*/[A-Z]\w*: ", "anchor", 3, "lint")
 _rule(
     "go_vet_lint",
@@ -351,6 +364,13 @@ _rule(
     3,
     "lint",
 )
+# Kotlin's compiler (Gradle, Maven, kotlinc): "e: file:///x/App.kt:10:5 Unresolved reference", older
+# "e: /x/App.kt: (10, 5): Unresolved reference: foo"
+_rule("kotlinc", r"^e: (?:file://)?\S+\.kts?(?::\d+:\d+|: \(\d+, \d+\):) ", "anchor", 3, "compile")
+# XCTest (swift test, xcodebuild): "x.swift:12: error: -[Mod.Class testAdd] : XCTAssertEqual failed", and
+# "Test Case '-[Mod.Class testAdd]' failed (0.001 seconds)." (on macOS "'Mod.Class.testAdd'")
+_rule("xctest_assert", r"^\S+:\d+: error: -\[(?P<test>[\w.]+ \w+)\] : ", "anchor", 3, "test")
+_rule("xctest_failed", r"^Test Case '-?\[?(?P<test>[\w.]+[ .]\w+)\]?' failed \(", "anchor", 3, "test")
 _rule("go_compile", r"^(?:\S+\.go):\d+:\d+: ", "anchor", 3, "compile")
 _rule("javac_maven", r"\.(?:java|kt|scala|groovy):\[\d+,\d+\]", "anchor", 3, "compile")
 _rule(
@@ -361,6 +381,10 @@ _rule(
     3,
     "compile",
 )
+# a checker's "file:line:col: message [rule-name]" with no severity word before the message (actionlint), after
+# the compilers' rules; "x.c:3:5: warning: ... [uninitvar]" (a severity, as cppcheck and compilers print) and
+# a compiler's "[-Wunused]" (a rule's name starts with a letter) are not one
+_rule("bracketed_rule", r"^\S+:\d+:\d+: [^\s:]+ .+ \[[a-z][a-z0-9]*(?:-[a-z0-9]+)*\]$", "anchor", 3, "lint")
 # cargo's resolver speaks like rustc ("error: failed to select a version for the requirement `x = "^9"`")
 _rule(
     "cargo_resolve",

@@ -47,7 +47,9 @@ _DURATION = rx.compile(r"\s+(?:\d+(?:\.\d+)?\s?m?s|\(\d+(?:\.\d+)?\s?m?s\))$")
 _TAP_INDENT = rx.compile(r"^(\s*)not ok ")
 # what a tool prints in a test's format that names no test: ESLint's "✖ 5 problems (4 errors, 1 warning)",
 # pytest-cov's "____ coverage: platform linux, python 3.11 ____"
-_NOT_A_TEST = rx.compile(r"^\d+ problems? \(|^coverage: ")
+# Cypress's run table ("✖  login.cy.js     00:05    1    -    1", "✖  1 of 1 failed (100%)")
+_NOT_A_TEST = rx.compile(r"^\d+ problems? \(|^coverage: |^\d+ of \d+ failed|\S {4,}\S")
+_DART_FILE = rx.compile(r"^(?:\S*/)?\S+\.dart: ")
 _PYTEST_PHASE = rx.compile(r"^(?:ERROR|FAILED) at (?:setup|teardown|call) of (?P<t>.+)$|^\[doctest\] (?P<d>.+)$")
 # a full id ends with the bare name after one of these
 _JOINS = ("::", ".", "/", " > ", "#")
@@ -114,6 +116,10 @@ def _one_line_id(text: str, info: LineInfo) -> str | None:
         test = test.split(" > ", 1)[1]  # vitest's "FAIL x.test.js > suite > test": the file is not the id
     elif info.rule == "js_cross":
         test = _DURATION.sub("", test)  # vitest's "× suite > test 25ms"
+    elif info.rule == "dart_test":
+        test = _DART_FILE.sub("", test)  # "test/x_test.dart: group test": the file is not the id
+    elif info.rule in ("xctest_assert", "xctest_failed"):
+        test = test.replace(" ", "/")  # "Mod.Class testAdd" as `swift test --filter` names it
     elif info.rule == "rspec_rerun":
         _, _, title = text.partition(" # ")  # "rspec ./spec/x_spec.rb:10 # Invoice adds tax"
         test = title or test
