@@ -256,7 +256,9 @@ _CATEGORY_WORDS: list[tuple[str, rx.Pattern]] = [
         "configuration",
         rx.compile(
             r"(?i)invalid workflow file|input required and not supplied|not accessible by integration"
-            r"|bad credentials|secret|permission denied|unauthori[sz]ed|forbidden|403\b"
+            r"|bad credentials|secret|permission denied|unauthori[sz]ed|forbidden|403\b|AccessDenied|access denied"
+            # a registry refusing a push: "denied: requested access to the resource is denied"
+            r"|(?m:^)denied: |requested access to the resource is denied"
             r"|command not found|unable to locate executable|unsafe repository|safe\.directory"
             r"|no such file or directory.*\b(?:action|workflow)\b|not a git repository"
             # a setting the job did not get: an environment variable's name looked up and missing

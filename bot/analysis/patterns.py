@@ -94,6 +94,8 @@ _HARMLESS_TOKENS = rx.compile(
     r"|\w+errors?(?:\.\w+)+|exit[-_]code|error_log\S*|timeout[-_=]\S*|fail_on\S*"
 )
 
+_LOUD_WARNING = rx.compile(r"^WARNING: (?:DATA RACE|ThreadSanitizer: )")
+"""A warning that is the failure: the race detector's report (it fails the test that raced)."""
 _WARNING_NAMES_ERROR = rx.compile(r"(?i)\b(?:errors?|exceptions?)\b")
 """A Maven warning that speaks of an error ("Error injecting", "exception in"), not of ``getErrorCode()``."""
 
@@ -262,6 +264,17 @@ _rule(
     2,
     "test",
 )
+# the cross is not only a test runner's: esbuild's "✘ [ERROR] Could not resolve "./x"", pip's (rich) "× Building
+# wheel for x did not run successfully." and "× Encountered error while generating package metadata."
+_rule("esbuild_error", r"^\s*\u2718 \[ERROR\] ", "anchor", 3, "compile")
+_rule(
+    "pip_build",
+    r"^\s*(?:\u00d7 |ERROR: )(?:Failed building wheel|Could not build wheels|Failed to build"
+    r"|Encountered error while generating package metadata|.* did not run successfully)",
+    "anchor",
+    3,
+    "dependency",
+)
 _rule(
     "js_cross",
     r"^\s*(?:\u2715|\u2717|\u00d7|\u2716|\u2718)\s+(?P<test>\S.*?)(?:\s+\(\d+\s*m?s\))?$",
@@ -279,6 +292,10 @@ _rule("scalatest_failed", r"\*\*\* FAILED \*\*\*", "anchor", 3, "test")
 # "# TODO" or "# SKIP" directive marks an expected failure, not one
 _rule("tap_not_ok", r"^\s*not ok \d+(?: -)? (?P<test>[^#\n]*[^#\s])\s*(?:$|#\s*[^TtSs\s])", "anchor", 3, "test")
 _rule("tap_fail_count", r"^# fail [1-9]\d*$", "trailer", 1, "test")
+# the race detector (go test -race, ThreadSanitizer): "WARNING: DATA RACE" heads the two goroutines' stacks
+_rule("data_race", r"^WARNING: (?:DATA RACE|ThreadSanitizer: )", "anchor", 3, "test")
+# git: "! [rejected]  HEAD -> main (fetch first)", "! [remote rejected] main -> main (protected branch hook declined)"
+_rule("git_rejected", r"^\s*! \[(?:rejected|remote rejected)\] ", "anchor", 3)
 # Julia's Test: "Test Failed at /x/test/runtests.jl:5" (its expression and values follow), "Error During Test at"
 _rule("julia_test", r"^(?:Test Failed|Error During Test) at \S+:\d+$", "anchor", 3, "test")
 _rule("julia_totals", r"Some tests did not pass: \d+ passed, \d+ failed", "trailer", 1, "test")
@@ -580,7 +597,8 @@ def classify(text: str, *, script_echo: bool = False) -> LineInfo:
     if _NOISE_ID in found or (_PASSING_ID in found and "FAIL" not in text):
         if text.startswith("[WARNING]") and _WARNING_NAMES_ERROR.search(text):
             return LineInfo("anchor", 1, None, "warning_error")
-        return NOISE
+        if not _LOUD_WARNING.match(text):
+            return NOISE
     if _ZERO_COUNTS_ID in found and _NONZERO_COUNTS_ID not in found:
         return NOISE
     harmless = _HARMLESS_ID in found

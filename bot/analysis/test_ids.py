@@ -48,7 +48,7 @@ _TAP_INDENT = rx.compile(r"^(\s*)not ok ")
 # what a tool prints in a test's format that names no test: ESLint's "✖ 5 problems (4 errors, 1 warning)",
 # pytest-cov's "____ coverage: platform linux, python 3.11 ____"
 # Cypress's run table ("✖  login.cy.js     00:05    1    -    1", "✖  1 of 1 failed (100%)")
-_NOT_A_TEST = rx.compile(r"^\d+ problems? \(|^coverage: |^\d+ of \d+ failed|\S {4,}\S")
+_NOT_A_TEST = rx.compile(r"^\d+ problems? \(|^coverage: |^\d+ of \d+ failed|\S {4,}\S|^\[ERROR\] ")
 _DART_FILE = rx.compile(r"^(?:\S*/)?\S+\.dart: ")
 _PYTEST_PHASE = rx.compile(r"^(?:ERROR|FAILED) at (?:setup|teardown|call) of (?P<t>.+)$|^\[doctest\] (?P<d>.+)$")
 # a full id ends with the bare name after one of these
