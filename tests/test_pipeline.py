@@ -602,3 +602,25 @@ async def test_monitoring_switched_off_for_the_repository(world: World) -> None:
     assert row.status == "done"
     assert await world.incidents() == [] and world.api_calls() == []
 
+
+
+async def test_a_dependency_failure_is_annotated_on_the_line_that_declares_the_package(world_no_llm: World) -> None:
+    from tests.analysis.helpers import gh_step
+
+    world = world_no_llm
+    head = world.repo.commit({"requirements.txt": "flask==3.0.3\nrequests>=2.31\nattrs==99.0\n"},
+                             parent=world.head_sha, branch="feature", message="Pin attrs")
+    log = gh_step("pip install -r requirements.txt", [
+        "Collecting flask==3.0.3 (from -r requirements.txt (line 1))",
+        "ERROR: Could not find a version that satisfies the requirement attrs==99.0 (from versions: 23.1.0, 23.2.0)",
+        "ERROR: No matching distribution found for attrs==99.0",
+    ]).encode()
+    row = await world.deliver(world.payload(world.failed_run(log=log, head_sha=head)))
+    assert row.status == "done", row.last_error
+    [incident] = await world.incidents()
+    assert incident.category == "dependency"
+    [check] = world.repo.check_runs.values()
+    [annotation] = check["output"]["annotations"]
+    assert (annotation["path"], annotation["start_line"]) == ("requirements.txt", 3)
+    reads = [c for c in world.work_calls() if "/contents/requirements.txt" in c]
+    assert len(reads) == 1, reads  # the manifest read once, for its line

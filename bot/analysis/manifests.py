@@ -38,6 +38,8 @@ _MANAGERS: list[tuple[rx.Pattern, tuple[str, ...], tuple[str, ...]]] = [
     (rx.compile(r"(?i)\bgradle\w*\b"), ("build.gradle.kts", "build.gradle"), ("gradle.lockfile",)),
     (rx.compile(r"(?i)\bmix (?:deps|compile)\b|\bhex\b"), ("mix.exs",), ("mix.lock",)),
 ]
+MANIFEST_NAMES = frozenset(name for _, names, _ in _MANAGERS for name in names if "/" not in name) | {"base.txt"}
+"""The file names of the manifests a package names its dependencies in (their lock files are not read for lines)."""
 _LOCK_WORDS = rx.compile(r"(?i)\block ?file\b|frozen|\.lock\b|-lock\.|lockfile|in sync|out of date|outdated")
 
 
@@ -64,3 +66,59 @@ def _first_present(names: tuple[str, ...], tree: list[str]) -> list[str]:
             if path == name or path.endswith("/" + name):
                 return [path]
     return []
+
+
+# the package a resolver names in its complaint, in each manager's words
+_NAMED_PACKAGE = [
+    # pip: "satisfies the requirement attrs==23.2.0", "No matching distribution found for attrs==23.2.0",
+    # "Cannot install attrs==1.0 and app", "The user requested attrs==1.0"
+    rx.compile(
+        r"(?:the requirement|distribution found for|Cannot install|The user requested|depends on) "
+        r"(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])? ?(?:[=<>!~^]|\(|$|\s)"
+    ),
+    # npm: "Missing: semver@7.7.2 from lock file", "No matching version found for left-pad@^9.0.0",
+    # "notarget ... for left-pad@9", "Could not resolve dependency: peer react@"^17""
+    rx.compile(
+        r"(?:Missing:|No matching version found for|Could not resolve dependency:\s*(?:peer )?|Invalid:)\s*"
+        r"(?P<name>@?[A-Za-z0-9][\w.-]*(?:/[\w.-]+)?)@"
+    ),
+    # yarn: "Couldn't find any versions for "left-pad" that matches "^9.0.0""; pnpm: "No matching version found
+    # for left-pad@^9.0.0" (above)
+    rx.compile(r"find any versions for \"(?P<name>[^\"]+)\""),
+    # cargo: "failed to select a version for the requirement `serde = "^9.0"`", "no matching package named `x`"
+    rx.compile(r"(?:the requirement|package named) `(?P<name>[A-Za-z0-9_-]+)"),
+    # go: "go: github.com/x/y@v9.0.0: reading ...", "module github.com/x/y: not found"
+    rx.compile(r"(?:go: |module )(?P<name>[\w.-]+\.\w+/[\w./-]+?)(?:@|:)"),
+]
+
+
+def declared_line(content: str, texts: Iterable[str]) -> int | None:
+    """The line (1-based) of ``content``, a manifest, that declares a package the failure's ``texts`` name."""
+    names: list[str] = []
+    for text in texts:
+        for pattern in _NAMED_PACKAGE:
+            for m in pattern.finditer(text):
+                name = m.group("name").strip().rstrip(".,")
+                if name and name not in names and len(names) < 20:
+                    names.append(name)
+    if not names:
+        return None
+    lines = content.splitlines()[:20_000]
+    for name in names:
+        low = name.lower()
+        for no, line in enumerate(lines, 1):
+            if _declares(line.lower(), low):
+                return no
+    return None
+
+
+def _declares(line: str, name: str) -> bool:
+    """Whether a manifest's line declares ``name``: as a key ("name": / name = / name:) or a requirement."""
+    at = line.find(name)
+    while at >= 0:
+        before = line[at - 1] if at else " "
+        after = line[at + len(name) : at + len(name) + 1] or " "
+        if before in " \t\"'[{,(" and after in " \t\"'=<>!~^:;[(@,)":
+            return True
+        at = line.find(name, at + 1)
+    return False

@@ -22,6 +22,7 @@ from bot.fixes.pull_request import BRANCH_PREFIX, branch_name, fix_message, fix_
 from bot.fixes.render import clean, fix_pr_body
 from bot.incidents import verdicts
 from bot.incidents.branch_issues import report_failure, resolve_issues
+from bot.incidents.declarations import locate_declarations
 from bot.incidents.forge import Forge, ForgeRefused
 from bot.incidents.outcome import Outcome
 from bot.incidents.record import AnalysisRecord, LLMVerdict
@@ -233,6 +234,10 @@ class IncidentPipeline:
             await store.finish(incident.id, self.owner, run.run_attempt, analysis=record.to_dict())
             return Outcome.NO_FAILED_JOB
         analysis = primary.analysis
+        try:
+            await locate_declarations(self.forge, gathered, primary, max_bytes=settings.max_context_file_bytes)
+        except Exception as exc:  # optional: a manifest that cannot be read leaves its reference without a line
+            log.info("reading a manifest of %s failed: %s", run.repo, type(exc).__name__)
         data = self._record(gathered, primary)
         if again:
             data.requested_by = self.owner  # this command's own retry keeps its decisions; a new command doesn't
