@@ -624,3 +624,6 @@ async def test_a_dependency_failure_is_annotated_on_the_line_that_declares_the_p
     assert (annotation["path"], annotation["start_line"]) == ("requirements.txt", 3)
     reads = [c for c in world.work_calls() if "/contents/requirements.txt" in c]
     assert len(reads) == 1, reads  # the manifest read once, for its line
+    [comment] = world.comments()
+    assert "**Where:** [`requirements.txt:3`](" in comment["body"]  # a link to the line at the failing commit
+    assert f"/octo-org/cidiff/blob/{head}/requirements.txt#L3)" in comment["body"]

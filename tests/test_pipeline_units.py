@@ -120,3 +120,24 @@ async def test_log_download_is_capped_keeping_the_tail(fake_github: FakeGitHub) 
 
         with pytest.raises(RetryLater):
             await actions.download_job_log(client, "o/r", job_id, max_bytes=1024 * 1024)
+
+
+def test_where_the_error_is_links_each_line_at_the_failing_commit() -> None:
+    from bot.fixes.render import where_line
+    from storage.models import Incident
+
+    sha = "0123456789abcdef0123456789abcdef01234567"
+    refs = [["src/app.py", 12], ["requirements.txt", None], ["x) [evil](https://e.example", 1]]
+    github = Incident(provider="github", head_sha=sha, analysis={"refs": refs},
+                      links={"run": "https://github.com/o/r/actions/runs/5"})
+    assert where_line(github) == (
+        f"**Where:** [`src/app.py:12`](https://github.com/o/r/blob/{sha}/src/app.py#L12), "
+        f"[`requirements.txt`](https://github.com/o/r/blob/{sha}/requirements.txt)"
+    )  # a path that could break out of the link is not shown
+    gitlab = Incident(provider="gitlab", head_sha=sha, analysis={"refs": refs[:1]},
+                      links={"run": "https://gitlab.example/g/p/-/pipelines/9"})
+    assert where_line(gitlab) == f"**Where:** [`src/app.py:12`](https://gitlab.example/g/p/-/blob/{sha}/src/app.py#L12)"
+    assert where_line(Incident(provider="github", head_sha=None, analysis={"refs": refs[:1]})) == (
+        "**Where:** `src/app.py:12`"
+    )
+    assert where_line(Incident(provider="github", analysis={})) == ""

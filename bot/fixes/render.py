@@ -47,6 +47,31 @@ def _fenced(lines: list[tuple[int, str]]) -> str:
     return f"```text\n{body}{more}\n```"
 
 
+MAX_WHERE = 5
+_SAFE_PATH = re.compile(r"[\w./@+~-]{1,300}")
+_RUN_URL = re.compile(r"^(https?://[^\s?#]+?)(?:/-/pipelines/|/actions/runs/)\d+")
+
+
+def where_line(incident: Incident) -> str:
+    """"**Where:**" and the files the error points at (a link to the line at the failing commit where the run's
+    link says where the repository is), or "" when it points at none."""
+    data = dict(incident.analysis or {})
+    refs = [(str(p), int(n) if n else None) for p, n in data.get("refs") or [] if _SAFE_PATH.fullmatch(str(p))]
+    if not refs:
+        return ""
+    m = _RUN_URL.match(str((incident.links or {}).get("run") or ""))
+    sha = incident.head_sha if incident.head_sha and re.fullmatch(r"[0-9a-f]{7,64}", incident.head_sha) else None
+    blob = None
+    if m and sha:
+        blob = f"{m.group(1)}/-/blob/{sha}" if incident.provider == "gitlab" else f"{m.group(1)}/blob/{sha}"
+    shown = []
+    for path, line in refs[:MAX_WHERE]:
+        label = f"`{path}:{line}`" if line else f"`{path}`"
+        shown.append(f"[{label}]({blob}/{path}" + (f"#L{line})" if line else ")") if blob else label)
+    more = f" and {len(refs) - MAX_WHERE} more" if len(refs) > MAX_WHERE else ""
+    return "**Where:** " + ", ".join(shown) + more
+
+
 def step_link(data: dict[str, Any]) -> str | None:
     url = data.get("job_url")
     if not url:
@@ -105,6 +130,9 @@ def incident_section(incident: Incident, attempts: list[FixAttempt], *, ref: str
     root = incident.root_cause or data.get("summary")
     if root:
         lines += [f"**Root cause:** {clean(root)}", ""]
+    where = where_line(incident)
+    if where:
+        lines += [where, ""]
     llm = data.get("llm") or {}
     if llm.get("explanation"):
         lines += [clean(llm["explanation"], 4_000), ""]
