@@ -126,6 +126,39 @@ def _one_line_id(text: str, info: LineInfo) -> str | None:
     return test
 
 
+_PHPUNIT_ID = rx.compile(r"^[\w\\]+::\w+")
+
+
+def _list_kind(text: str, title: str, rows: list[tuple[int, str, LineInfo]], k: int) -> str | None:
+    """Which runner's numbered failure ``text`` (row ``k``) is when its list's header was not among the lines:
+    RSpec's when "Failure/Error:" follows it, PHPUnit's when it names ``Class::method``, mocha's when the test's
+    title follows it, indented deeper and ending with ":"."""
+    if _PHPUNIT_ID.match(title):
+        return "phpunit"
+    if k + 1 >= len(rows) or rows[k + 1][0] != rows[k][0] + 1:
+        return None
+    below = rows[k + 1][1]
+    if below.strip().startswith("Failure/Error:"):
+        return "rspec"
+    indent = len(text) - len(text.lstrip())
+    if len(below) - len(below.lstrip()) > indent + 2 and _title_ends(rows, k + 1):
+        return "mocha"
+    return None
+
+
+def _title_ends(rows: list[tuple[int, str, LineInfo]], k: int) -> bool:
+    """Whether the deeper-indented lines from row ``k`` on (a mocha title's suites) end with one ending in ":"."""
+    for j in range(k, min(len(rows), k + 8)):
+        if j > k and rows[j][0] != rows[j - 1][0] + 1:
+            return False
+        line = rows[j][1].rstrip()
+        if not line:
+            return False
+        if line.endswith(":"):
+            return True
+    return False
+
+
 def extract_tests(lines: Iterable[tuple[int, str, LineInfo]]) -> list[str]:
     """Ids of the failing tests named in ``lines`` (line number, cleaned text, what it is), in log order."""
     found = _Found()
@@ -135,7 +168,8 @@ def extract_tests(lines: Iterable[tuple[int, str, LineInfo]]) -> list[str]:
     after: str | None = None  # what the previous line announced: the id comes next (minitest, busted)
     ctest = False
     tap: list[tuple[int, str]] = []  # failing TAP tests seen, (indent, id), for their suites to claim
-    for no, text, info in lines:
+    rows = list(lines)
+    for k, (no, text, info) in enumerate(rows):
         adjacent = no == prev_no + 1
         prev_no = no
         if not adjacent:
@@ -188,15 +222,15 @@ def extract_tests(lines: Iterable[tuple[int, str, LineInfo]]) -> list[str]:
             continue
         if info.rule == "exunit_header" or info.rule == "minitest_failure":
             pass
-        elif listing is not None and (nm := _NUMBERED.match(text)):
+        elif (nm := _NUMBERED.match(text)) and (kind := listing or _list_kind(text, nm.group("t"), rows, k)):
             title = nm.group("t")
-            if listing == "mocha":
+            if kind == "mocha":
                 if title.endswith(":"):
                     found.add(title.removesuffix(":"), "mocha")
                 else:
                     mocha = [title]
                 continue
-            found.add(title, listing)
+            found.add(title, kind)
             continue
         tm = _TEST_MORE.match(text) if text.startswith("#") else None
         if tm:

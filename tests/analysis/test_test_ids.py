@@ -192,3 +192,21 @@ ESLINT = [
 def test_failing_test_ids(name: str, output: list[str], want: list[str]) -> None:
     result = analyze(gh_step(name, output).encode())
     assert sorted(result.tests) == sorted(want)
+
+
+@pytest.mark.parametrize(
+    ("output", "want"),
+    [
+        (MOCHA, ["formatDuration nested suite formats zero as 0s"]),
+        (RSPEC, ["Invoice adds tax to the total"]),
+        (PHPUNIT, ["CartTest::testRemoveTwice", "CartTest::testAverage with data set #0 (1, 2)"]),
+    ],
+)
+def test_numbered_failures_without_their_list_header(output: list[str], want: list[str]) -> None:
+    # the lines chosen may leave out the list's header ("1 failing", "Failures:", "There were 2 errors:")
+    from bot.analysis.patterns import classify
+    from bot.analysis.test_ids import extract_tests
+
+    headers = ("  1 failing", "Failures:", "There were 2 errors:")
+    rows = [(no, text, classify(text)) for no, text in enumerate(output) if text not in headers]
+    assert extract_tests(rows) == want
