@@ -27,6 +27,9 @@ _FILE_PATTERNS = [
     rx.compile(rf"-->\s+{_PATH}:(?P<line>\d+)(?::\d+)?"),
     rx.compile(rf"{_PATH}:\[(?P<line>\d+),\d+\]"),
     rx.compile(rf"{_PATH}\((?P<line>\d+)(?:,\d+)?\)"),
+    # a location in parentheses closing the line: clojure.test's "FAIL in (t) (core_test.clj:7)", ScalaTest's
+    # "3 did not equal 4 (CalcSpec.scala:10)"
+    rx.compile(rf"\({_PATH}:(?P<line>\d+)\)\s*$"),
     # Dart's stack frame "test/widget_test.dart 20:5  main.<fn>", Kotlin's "App.kt: (10, 5): ..."
     rx.compile(rf"^\s*{_PATH} (?P<line>\d+):\d+ +\S"),
     rx.compile(rf"{_PATH}: \((?P<line>\d+), \d+\)"),
@@ -369,4 +372,9 @@ _STEP_WORDS: list[tuple[str, rx.Pattern]] = [
 ]
 """What a failing step's command or name says it did, for a failure whose lines do not say."""
 _TEST_WORDS = rx.compile(r"(?i)\bassert|\btests? failed|\bFAIL\b")
-_COMPILE_WORDS = rx.compile(r"(?i)\berror\b.*\bcompil|\bcompil\w* (?:error|failed)|\bsyntax ?error")
+_COMPILE_WORDS = rx.compile(
+    r"(?i)\berror\b.*\bcompil|\bcompil\w* (?:error|failed)|\bsyntax ?error"
+    # a type checker's words in a compiler's error (OCaml's "This expression has type string but an expression
+    # was expected of type int", "mismatched types", "type mismatch")
+    r"|\bexpression has type\b|\bwas expected of type\b|\bmismatched types\b|\btype mismatch\b"
+)

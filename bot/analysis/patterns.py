@@ -288,6 +288,17 @@ _rule("exunit_header", r"^\s+\d+\) (?P<test>test .+) \([\w.]+\)$", "header", 2, 
 # clojure.test: "FAIL in (test-parse) (core_test.clj:7)"; ScalaTest: "- should parse *** FAILED ***"
 _rule("clojure_fail", r"^(?:FAIL|ERROR) in \((?P<test>[^)\s]+)\)", "anchor", 3, "test")
 _rule("scalatest_failed", r"\*\*\* FAILED \*\*\*", "anchor", 3, "test")
+# ScalaTest's reason under the failed test, through sbt's "[info]": "[info]   3 did not equal 4 (CalcSpec.scala:10)"
+_rule("scalatest_reason", r"^\[info\] {3,}\S.* \(\S+\.(?:scala|java|kt|sc):\d+\)$", "anchor", 2.5, "test")
+# Test::More (prove, make test): "#   Failed test 'adds'" then "#   at t/x.t line 7." and got/expected
+_rule("test_more_failed", r"^#\s+Failed test\b", "anchor", 3, "test")
+# prove's summary: "Test Summary Report", "t/x.t (Wstat: 256 (exited 1) Tests: 4 Failed: 1)" and its details
+_rule("prove_summary", r"^Test Summary Report$", "header", 2, "test")
+_rule("prove_file", r"^\S+\.t\s+\(Wstat: \d+", "anchor", 2.5, "test")
+_rule("prove_detail", r"^\s+(?:Failed tests?:\s+\d|Non-zero exit status: \d|Parse errors: )", "cont", 1, "test")
+# Perl's die: "cannot parse temperature '21 C' at lib/Temperature.pm line 17."
+_rule("perl_die", r"^\S.* at \S+\.(?:pm|pl|t|cgi) line \d+\.$", "anchor", 3)
+_rule("test_more_detail", r"^#\s+(?:at \S+ line \d+\.|got: |expected: |in \S+ at line \d+\.)", "cont", 1, "test")
 # TAP (node --test, tap, tape, prove, bats): "not ok N - name" then its indented YAML diagnostics; a
 # "# TODO" or "# SKIP" directive marks an expected failure, not one
 _rule("tap_not_ok", r"^\s*not ok \d+(?: -)? (?P<test>[^#\n]*[^#\s])\s*(?:$|#\s*[^TtSs\s])", "anchor", 3, "test")
@@ -469,6 +480,8 @@ _rule(
     3,
 )
 _rule("terraform", r"^\s*\u2502\s*Error: ", "anchor", 3, "configuration")
+# JSHint: "src/app.js: line 10, col 5, Missing semicolon."
+_rule("jshint", r"^\S+\.[cm]?jsx?: line \d+, col \d+, ", "anchor", 3, "lint")
 _rule("error_line", r"^\s*Error: ", "anchor", 3)
 _rule("make", r"^(?:g?make|mingw32-make|ninja)(?:\[\d+\])?: \*\*\* |^ninja: build stopped", "trailer", 1.5)
 _rule("jenkins_step", r"^Build step '.*' marked build as failure", "trailer", 1.5)
