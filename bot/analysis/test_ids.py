@@ -49,6 +49,12 @@ _TAP_INDENT = rx.compile(r"^(\s*)not ok ")
 # pytest-cov's "____ coverage: platform linux, python 3.11 ____"
 # Cypress's run table ("✖  login.cy.js     00:05    1    -    1", "✖  1 of 1 failed (100%)")
 _NOT_A_TEST = rx.compile(r"^\d+ problems? \(|^coverage: |^\d+ of \d+ failed|\S {4,}\S|^\[ERROR\] ")
+# Playwright: "  1) [chromium] › tests/login.spec.ts:12:5 › login › shows an error ─────" heads a failure; the list
+# reporter's "✘  1 [chromium] › tests/login.spec.ts:12:5 › login › shows an error (5.1s)" marks it
+_PLAYWRIGHT = rx.compile(
+    r"^\s*(?:\d+\) |(?:\u2718|\u00d7|\u2715)?\s*\d+ )?\[[^\]\n]{1,80}\] \u203a \S+:\d+:\d+ \u203a (?P<t>.+?)"
+    r"(?: \u2500+)?(?: \(\d+(?:\.\d+)?m?s\))?\s*$"
+)
 _DART_FILE = rx.compile(r"^(?:\S*/)?\S+\.dart: ")
 _PYTEST_PHASE = rx.compile(r"^(?:ERROR|FAILED) at (?:setup|teardown|call) of (?P<t>.+)$|^\[doctest\] (?P<d>.+)$")
 # a full id ends with the bare name after one of these
@@ -219,6 +225,10 @@ def extract_tests(lines: Iterable[tuple[int, str, LineInfo]]) -> list[str]:
             continue
         if _CTEST_HEAD.match(text):
             ctest = True
+            continue
+        pw = _PLAYWRIGHT.match(text) if "\u203a" in text else None
+        if pw is not None:
+            found.add(pw.group("t"), "playwright")
             continue
         if info.rule == "exunit_header" or info.rule == "minitest_failure":
             pass

@@ -156,6 +156,21 @@ PYTEST_SETUP = [
     "ERROR tests/test_store.py::test_create - RuntimeError: no database",
     "========================= 1 error in 0.04s =========================",
 ]
+PLAYWRIGHT = [
+    "Running 5 tests using 2 workers",
+    "  \u2718  1 [chromium] \u203a tests/login.spec.ts:12:5 \u203a login \u203a shows an error (5.1s)",
+    "  \u2713  2 [chromium] \u203a tests/home.spec.ts:3:5 \u203a home \u203a loads (1.2s)",
+    "",
+    "  1) [chromium] \u203a tests/login.spec.ts:12:5 \u203a login \u203a shows an error \u2500\u2500\u2500\u2500\u2500\u2500",
+    "",
+    "    Error: expect(received).toBe(expected) // Object.is equality",
+    "",
+    "        at /home/runner/work/a/a/tests/login.spec.ts:15:52",
+    "",
+    "  1 failed",
+    "    [chromium] \u203a tests/login.spec.ts:12:5 \u203a login \u203a shows an error \u2500\u2500\u2500\u2500\u2500\u2500",
+    "  4 passed (12.3s)",
+]
 ESLINT = [
     "/app/src/a.js",
     "  3:7  error  'x' is assigned a value but never used  no-unused-vars",
@@ -186,6 +201,7 @@ ESLINT = [
             ],
         ),
         ("pytest fixture error", PYTEST_SETUP, ["tests/test_store.py::test_create"]),
+        ("playwright", PLAYWRIGHT, ["login > shows an error"]),
         ("eslint", ESLINT, []),
     ],
 )
