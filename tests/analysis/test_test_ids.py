@@ -161,14 +161,14 @@ PLAYWRIGHT = [
     "  \u2718  1 [chromium] \u203a tests/login.spec.ts:12:5 \u203a login \u203a shows an error (5.1s)",
     "  \u2713  2 [chromium] \u203a tests/home.spec.ts:3:5 \u203a home \u203a loads (1.2s)",
     "",
-    "  1) [chromium] \u203a tests/login.spec.ts:12:5 \u203a login \u203a shows an error \u2500\u2500\u2500\u2500\u2500\u2500",
+    "  1) [chromium] \u203a tests/login.spec.ts:12:5 \u203a login \u203a shows an error \u2500\u2500",
     "",
     "    Error: expect(received).toBe(expected) // Object.is equality",
     "",
     "        at /home/runner/work/a/a/tests/login.spec.ts:15:52",
     "",
     "  1 failed",
-    "    [chromium] \u203a tests/login.spec.ts:12:5 \u203a login \u203a shows an error \u2500\u2500\u2500\u2500\u2500\u2500",
+    "    [chromium] \u203a tests/login.spec.ts:12:5 \u203a login \u203a shows an error \u2500\u2500",
     "  4 passed (12.3s)",
 ]
 ESLINT = [
