@@ -85,5 +85,5 @@ async def test_the_file_is_fetched_once_per_blob_id(world: World) -> None:
     world.project.put_file(GITLAB_PATH, "labels: [a]\n")
     await world.deliver(world.payload(world.failed_pipeline()))
     await world.deliver(world.payload(world.failed_pipeline(sha="d00d000000000000000000000000000000000002")))
-    assert len(world.calls("GET", "/repository/tree")) == 2
+    assert len(world.calls("GET", "/repository/tree")) == 4  # per pipeline: `.gitlab` listed, the tree for the analyzer
     assert len([c for c in world.fake.api_calls() if "/repository/files/" in c]) == 1

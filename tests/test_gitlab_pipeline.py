@@ -189,9 +189,9 @@ async def test_failed_mr_pipeline_gets_one_note_edited_on_the_next_failure(world
     calls = world.fake.api_calls()
     print(f"{len(calls)} API calls:", *calls, sep="\n  ")
     # the configuration (`.gitlab` listed: no file), the project (its path verified for its id), the MR (its head
-    # and labels now), jobs, green pipeline, its jobs, 2 traces, the target branch's latest pipeline (is the
-    # failure pre-existing?), note
-    assert incident.analysis["gitlab_calls"] == len(calls) == 10
+    # and labels now), jobs, green pipeline, its jobs, the tree (the analyzer maps paths with it), 2 traces, the
+    # target branch's latest pipeline (is the failure pre-existing?), note
+    assert incident.analysis["gitlab_calls"] == len(calls) == 11
     assert calls[0].endswith("/repository/tree")
     assert world.fake.calls[3].query.get("scope[]") == "failed"
 
@@ -342,3 +342,24 @@ async def test_list_endpoints_are_followed_page_by_page(world: World) -> None:
     assert sorted(names) == [f"job {i}" for i in range(5)]
     assert client.calls == 3 and [c.query.get("page") for c in world.fake.calls] == [None, "2", "3"]
     assert all(c.query.get("scope[]") == "failed" for c in world.fake.calls)
+
+
+async def test_a_dependency_failure_says_where_the_package_is_declared(world: World) -> None:
+    sha = world.project.add_commit({"requirements.txt": "flask==3.0.3\nattrs==99.0\n", "app.py": "import attrs\n"},
+                                   sha="feed000000000000000000000000000000000003", branch=BRANCH)
+    trace = (
+        b"section_start:1714550004:step_script\r\x1b[0K\x1b[0K\x1b[36;1mExecuting \"step_script\" stage\x1b[0;m\n"
+        b"\x1b[32;1m$ pip install -r requirements.txt\x1b[0;m\n"
+        b"ERROR: Could not find a version that satisfies the requirement attrs==99.0 (from versions: 23.2.0)\n"
+        b"ERROR: No matching distribution found for attrs==99.0\n"
+        b"section_end:1714550010:step_script\r\x1b[0K\n"
+        b"\x1b[31;1mERROR: Job failed: exit code 1\n\x1b[0;m\n"
+    )
+    row = await world.deliver(world.payload(world.failed_pipeline(trace=trace, sha=sha)))
+    assert row.status == "done", row.last_error
+    [incident] = await world.incidents()
+    assert incident.category == "dependency"
+    assert incident.analysis["refs"] == [["requirements.txt", 2]]
+    [note] = world.notes()
+    # a link to the line at the failing commit, on the project's web URL (the pipeline's link says where it is)
+    assert f"[`requirements.txt:2`](https://gitlab.example/{PROJECT}/-/blob/{sha}/requirements.txt#L2)" in note["body"]

@@ -100,7 +100,8 @@ async def gather_pipeline(
         green = await ci.last_successful_pipeline(client, p.project_id, p.ref, before=p.pipeline_id)
         if green is not None:
             twins = {j.name: j for j in await ci.pipeline_jobs(client, p.project_id, int(green["id"]), "success")}
-    tree = await glrepos.get_tree(client, p.project_id, p.sha) if want_sources else None
+    # the tree first, as on GitHub: the analyzer maps the files errors name to repository paths with it (one call)
+    tree = await glrepos.get_tree(client, p.project_id, p.sha)
     gathered.tree = tree
     paths = list(tree.entries) if tree is not None else None
     cap = settings.max_log_bytes
