@@ -126,7 +126,8 @@ class FailureContext:
 async def gather_failure(
     gh: GitHubClient, run: RunInfo, settings: Settings, *, pull: PullRef | None, want_sources: bool
 ) -> FailureContext:
-    """Everything the explanation needs; `want_sources` fetches the tree and the referenced files too."""
+    """Everything the explanation needs (the tree always: the analyzer maps paths with it); `want_sources` fetches
+    the CI file, the diff and the referenced files too."""
     jobs = await actions.run_jobs(gh, run.repo, run.run_id)
     # a job cancelled by a failing sibling (fail-fast) is not the failure; it is looked at only if nothing failed
     failed = [j for j in jobs if j.failed] or [j for j in jobs if j.conclusion == "cancelled"]
