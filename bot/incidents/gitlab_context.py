@@ -1,6 +1,6 @@
-"""Gathers what explains a failed GitLab pipeline, with few calls: its failed jobs' traces analyzed against the
-last green pipeline's twin jobs (the baseline); and when the LLM will read them, the tree at the failing commit
-(fetched before the analysis, so the files errors name come back as repository paths), `.gitlab-ci.yml` and its
+"""Gathers what explains a failed GitLab pipeline, with few calls: the tree at the failing commit (fetched before
+the analysis, so the files errors name come back as repository paths), its failed jobs' traces analyzed against
+the last green pipeline's twin jobs (the baseline); and when the LLM will read them, `.gitlab-ci.yml` and its
 local includes at the sha, the merge request's changes (or a push's compare), and the files the errors point at.
 """
 
