@@ -76,7 +76,7 @@ _NOISE = rx.compile(
     r"|Get:\d+|Unpacking |Setting up |Selecting previously|Preparing to unpack|\[command\]|shell: |Compiling "
     r"|Checking |Processing |Building |Resolving |Resolved |Prepared |Installed |Uninstalled |Audited "
     r"|hint: |remote: |Receiving objects|Resolving deltas|warning: |WARNING: |\[WARN\]|\[WARNING\]"
-    r"|npm WARN |npm warn "
+    r"|npm WARN |npm warn |info [A-Z]"  # yarn's log level: "info Visit https://... for documentation"
     r"|=== (?:RUN|PAUSE|CONT|NAME)|--- (?:PASS|SKIP)|ok\s+\S|PASS\s|\?\s+\S+\s+\[no test files\]"
     r"|::(?:debug|notice|warning|group|endgroup|add-mask|set-output)::|travis_(?:time|fold):)"
 )
@@ -417,6 +417,8 @@ _rule("make", r"^(?:g?make|mingw32-make|ninja)(?:\[\d+\])?: \*\*\* |^ninja: buil
 _rule("jenkins_step", r"^Build step '.*' marked build as failure", "trailer", 1.5)
 _rule("jenkins_post_step", r"^ERROR: Step .* (?:failed|aborted)", "anchor", 2)
 _rule("yarn_error", r"^error (?:Command failed|An unexpected error|.*exited with)", "trailer", 1.5)
+# yarn 1's own error, its log level before a sentence: "error Your lockfile needs to be updated, but ..."
+_rule("yarn_message", r"^error [A-Z\"'`]", "anchor", 3)
 _rule("npm_lifecycle", r"^\s*(?:npm ERR! )?(?:code ELIFECYCLE|errno \d+|Exit status \d+)$", "trailer", 1)
 _rule(
     "exit_status",
