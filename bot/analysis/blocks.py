@@ -5,7 +5,9 @@ through the lines that belong to it (stack frames, indented detail, the tool's o
 takes the header just before it; some tools' reports are read by their own shape (pytest's per-test
 report, panics). Blocks in the failing step, near its end, and not also present in the baseline
 (passing) log win. Within the budget the selection then takes the step's verdict lines or, when no
-tool's own block explains the step, its tail and the context of its other error lines.
+tool's own block explains the step, its tail and the context of its other error lines. What repeats
+the report (a runner's count of what failed, its run summary) and blank lines at a block's edge are
+left out.
 """
 
 from __future__ import annotations
@@ -526,6 +528,7 @@ def select(
             | _snippet_detail(lines, ranges)
             | _code_frame_context(lines, ranges)
             | _usage_after_error(lines, ranges)
+            | _runner_totals(lines, ranges)
         )
         if library:
             ranges = _runs({no for a, b in ranges for no in range(a, b + 1)} - library)
@@ -548,8 +551,26 @@ def select(
         skipped=skipped,
         from_blocks=not from_tail,
     )
+    ranges = _trim_blank_edges(ranges, lines, core)
     context = frozenset(no for a, b in ranges for no in range(a, b + 1) if no not in core) if core else frozenset()
     return Selection(ranges, lines, step_name, from_tail, context)
+
+
+def _trim_blank_edges(
+    ranges: list[tuple[int, int]], lines: dict[int, Line], core: set[int]
+) -> list[tuple[int, int]]:
+    """``ranges`` without the blank lines of the error blocks at their either end (a block's blank lines are
+    kept where it goes on after them; at its edge one says nothing). Blank lines the fill offered as context
+    stay: the step's own output, shown as it was."""
+    out: list[tuple[int, int]] = []
+    for a, b in ranges:
+        while a <= b and a in core and a in lines and not lines[a].text.strip():
+            a += 1
+        while b >= a and b in core and b in lines and not lines[b].text.strip():
+            b -= 1
+        if a <= b:
+            out.append((a, b))
+    return out
 
 
 _STEP_PREAMBLE = rx.compile(r"^(?:##\[(?:group|endgroup)\]|shell: |env:$|  [A-Za-z_][A-Za-z0-9_]*: )")
@@ -920,6 +941,33 @@ def _usage_after_error(lines: dict[int, Line], ranges: list[tuple[int, int]]) ->
                 k += 1
             break
     return out
+
+
+TOTALS_RULES = frozenset(
+    {"pytest_totals", "js_totals", "cargo_result", "cargo_rerun", "typecheck_total", "tap_fail_count", "gradle_counts",
+     "mocha_failing", "js_summary"}
+)
+"""A test runner's or type checker's count of what failed ("=== 1 failed, 3 passed in 0.1s ===", "Tests: 1 failed,
+3 passed", "test result: FAILED. 2 passed; 1 failed", "Found 4 errors in 2 files", "# fail 1", "2 failing"), the rest
+of Jest's and Vitest's run summary and cargo's "to rerun pass --lib": they repeat what the tool's report above them
+says."""
+
+
+def _runner_totals(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> set[int]:
+    """The count lines (TOTALS_RULES) of the selection, when it holds the tool's own report they count: a
+    failing test's or a checker's error line. Alone, a count is what there is to read and stays."""
+    chosen = [no for a, b in ranges for no in range(a, b + 1) if no in lines]
+    totals = {no for no in chosen if lines[no].info.rule in TOTALS_RULES}
+    if not totals:
+        return set()
+    reported = any(
+        lines[no].info.role in ("anchor", "header")
+        and lines[no].info.score >= 2
+        and lines[no].info.rule not in RUNNER_RULES
+        and no not in totals
+        for no in chosen
+    )
+    return totals if reported else set()
 
 
 def _runs(numbers: set[int]) -> list[tuple[int, int]]:

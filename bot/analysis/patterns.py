@@ -295,6 +295,18 @@ _rule(
 )
 _rule("dotnet_failed", r"^\s*Failed (?P<test>[\w.]+(?:\(.*\))?) \[[\d.]+ m?s\]$", "anchor", 3, "test")
 _rule("js_totals", r"^\s*Tests?:\s+\d+ failed", "trailer", 1, "test")
+# the rest of Jest's and Vitest's run summary ("Test Suites: 1 failed, 1 total", "Snapshots:   0 total", "Time:  1.3 s",
+# "Ran all test suites."; " Test Files  1 failed (1)", "      Tests  1 failed | 2 passed (3)", "   Start at  21:35:25",
+# "   Duration  1.28s (...)") and the rule that closes Vitest's last failure ("⎯⎯⎯[1/1]⎯")
+_rule(
+    "js_summary",
+    r"^(?:Test Suites|Snapshots): .*\d+ total$|^Time: +[\d.]+ ?m?s\b|^Ran all test suites"
+    r"|^\s*(?:Test Files|Tests) {2,}\d+ (?:failed|passed)\b|^\s+Start at {2}\d\d:\d\d:\d\d$|^\s+Duration {2}[\d.]+m?s\b"
+    r"|^\u23af+\[\d+/\d+\]\u23af*$",
+    "trailer",
+    1,
+    "test",
+)
 _rule("gradle_test", r"^(?P<test>\S+ > .+) FAILED$", "anchor", 3, "test")
 # a test runner's per-test verdict at the line's end (Karma's "Chrome 90 Suite should x FAILED", Ant's JUnit
 # task "Test com.x.YTest FAILED"): two words at least, so a build's own "BUILD FAILED" is not one

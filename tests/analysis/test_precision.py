@@ -21,3 +21,101 @@ def test_yarn_error_line_is_the_block_without_its_progress_and_info_lines() -> N
     assert line_no(log, "error Your lockfile") in got
     assert line_no(log, "info Visit") not in got
     assert line_no(log, "[1/4] Resolving") not in got
+
+
+JEST = [
+    " FAIL  test/cart.test.js",
+    "  Cart",
+    "    \u2713 starts empty (12 ms)",
+    "    \u2715 total multiplies price by quantity (11 ms)",
+    "",
+    "  \u25cf Cart \u203a total multiplies price by quantity",
+    "",
+    "    expect(received).toBe(expected) // Object.is equality",
+    "",
+    "    Expected: 11",
+    "    Received: 7",
+    "",
+    "      16 |     const cart = new Cart().add('pen', 2, 3);",
+    "    > 17 |     expect(cart.total()).toBe(11);",
+    "         |                          ^",
+    "      18 |   });",
+    "",
+    "      at Object.toBe (test/cart.test.js:17:26)",
+    "",
+    "Test Suites: 1 failed, 1 total",
+    "Tests:       1 failed, 3 passed, 4 total",
+    "Snapshots:   0 total",
+    "Time:        1.308 s",
+    "Ran all test suites.",
+]
+
+
+def test_jest_run_summary_and_the_blank_line_before_it_are_left_out() -> None:
+    log = gh_step("npx jest", JEST)
+    got = chosen(analyze(log))
+    assert {line_no(log, "Expected: 11"), line_no(log, "at Object.toBe")} <= got
+    for summary in ("Test Suites:", "Tests:  ", "Snapshots:", "Time:  ", "Ran all test suites"):
+        assert line_no(log, summary) not in got, summary
+    assert line_no(log, "at Object.toBe") + 1 not in got  # the blank line that ended the block
+
+
+def test_vitest_run_summary_and_closing_rule_are_left_out() -> None:
+    log = gh_step(
+        "npx vitest run",
+        [
+            "",
+            " FAIL  test/slug.test.js > slugify > drops trailing punctuation",
+            "AssertionError: expected 'notes-v2-' to be 'notes-v2' // Object.is equality",
+            "",
+            'Expected: "notes-v2"',
+            'Received: "notes-v2-"',
+            "",
+            " \u276f test/slug.test.js:10:48",
+            "      9|   it('drops trailing punctuation', () => {",
+            "     10|     expect(slugify('notes v2!')).toBe('notes-v2');",
+            "       |                                  ^",
+            "     11|   });",
+            "",
+            "\u23af" * 22 + "[1/1]\u23af",
+            "",
+            "",
+            " Test Files  1 failed (1)",
+            "      Tests  1 failed | 2 passed (3)",
+            "   Start at  21:35:25",
+            "   Duration  1.28s (transform 172ms, setup 0ms, collect 111ms, tests 43ms)",
+        ],
+    )
+    got = chosen(analyze(log))
+    assert {line_no(log, "AssertionError"), line_no(log, "test/slug.test.js:10:48")} <= got
+    for summary in ("[1/1]", "Test Files", "      Tests", "Start at", "Duration"):
+        assert line_no(log, summary) not in got, summary
+
+
+def test_pytest_totals_banner_left_out_when_the_report_is_chosen() -> None:
+    log = gh_step(
+        "pytest",
+        [
+            "=================================== FAILURES ===================================",
+            "_________________________________ test_total __________________________________",
+            "",
+            "    def test_total():",
+            ">       assert total([1, 2]) == 4",
+            "E       assert 3 == 4",
+            "E        +  where 3 = total([1, 2])",
+            "",
+            "tests/test_cart.py:5: AssertionError",
+            "=========================== short test summary info ============================",
+            "FAILED tests/test_cart.py::test_total - assert 3 == 4",
+            "========================= 1 failed, 3 passed in 0.11s ==========================",
+        ],
+    )
+    got = chosen(analyze(log))
+    assert {line_no(log, "E       assert 3 == 4"), line_no(log, "FAILED tests/")} <= got
+    assert line_no(log, "1 failed, 3 passed") not in got
+
+
+def test_a_totals_line_alone_stays() -> None:
+    totals = "==================== 1 failed, 3 passed in 0.11s ===================="
+    log = gh_step("pytest", ["collected 4 items", "", totals])
+    assert line_no(log, "1 failed, 3 passed") in chosen(analyze(log))
