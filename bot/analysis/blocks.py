@@ -529,6 +529,7 @@ def select(
             | _code_frame_context(lines, ranges)
             | _usage_after_error(lines, ranges)
             | _runner_totals(lines, ranges)
+            | _formatter_hunks(lines, ranges)
         )
         if library:
             ranges = _runs({no for a, b in ranges for no in range(a, b + 1)} - library)
@@ -968,6 +969,28 @@ def _runner_totals(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> set
         for no in chosen
     )
     return totals if reported else set()
+
+
+HUNK_RULES = frozenset({"rustfmt_diff"})
+"""A formatter's header of one hunk of the change it would make ("Diff in src/lib.rs:12:"): the file and line."""
+_HUNK_LINE = rx.compile(r"^(?:[ +-]|$)")
+
+
+def _formatter_hunks(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> set[int]:
+    """The body of each hunk a formatter prints after its header (HUNK_RULES): the source as it is and as the
+    formatter would write it (`` `` context, ``-`` and ``+`` lines). The header says what to fix and where;
+    running the formatter fixes it."""
+    out: set[int] = set()
+    for first, last in ranges:
+        for no in range(first, last + 1):
+            line = lines.get(no)
+            if line is None or line.info.rule not in HUNK_RULES:
+                continue
+            body = no + 1
+            while body in lines and lines[body].info.role == "plain" and _HUNK_LINE.match(lines[body].text):
+                out.add(body)
+                body += 1
+    return out
 
 
 def _runs(numbers: set[int]) -> list[tuple[int, int]]:

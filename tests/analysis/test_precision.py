@@ -119,3 +119,34 @@ def test_a_totals_line_alone_stays() -> None:
     totals = "==================== 1 failed, 3 passed in 0.11s ===================="
     log = gh_step("pytest", ["collected 4 items", "", totals])
     assert line_no(log, "1 failed, 3 passed") in chosen(analyze(log))
+
+
+def test_rustfmt_check_gives_each_hunk_header_without_its_diff() -> None:
+    log = gh_step(
+        "cargo fmt --check",
+        [
+            "Diff in /home/runner/work/app/app/src/lib.rs:2:",
+            " ",
+            " use std::env;",
+            " ",
+            "-pub struct Settings { pub port: u16, pub debug: bool }",
+            "+pub struct Settings {",
+            "+    pub port: u16,",
+            "+    pub debug: bool,",
+            "+}",
+            " ",
+            "Diff in /home/runner/work/app/app/src/lib.rs:12:",
+            " }",
+            " ",
+            "-    format!(\"{}:{}\", s.host, s.port)",
+            "+    format!(",
+            "+        \"{}:{}\",",
+            "+        s.host, s.port",
+            "+    )",
+        ],
+    )
+    result = analyze(log)
+    got = chosen(result)
+    exit_line = line_no(log, "Process completed with exit code")  # the step's end, as after any block there
+    assert got - {exit_line} == {line_no(log, "lib.rs:2:"), line_no(log, "lib.rs:12:")}
+    assert result.category == "lint"
