@@ -840,11 +840,16 @@ _SNIPPET_MARKED = rx.compile(r"^\s*\d*\s*\|.*\^")
 _SNIPPET_DIFF = rx.compile(r"^\s*\d*\s*[+-](?: |$)")
 
 
+CODED_RULES = frozenset({"ruff_rule"})
+
+
 def _snippet_detail(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> set[int]:
     """In a diagnostic laid out as an annotated snippet (a header, ``--> path:line:col``, the source with ``|``
     gutters and ``^`` markers), the lines after the location that say nothing of the error: empty gutters, the
     source lines around the marked one, the ``= help``/``= note`` advice and the ``help:`` suggestion with its
-    diff. The header, the location, the marked source line and its markers stay."""
+    diff. The header, the location, the marked source line and its markers stay; after a linter's finding
+    named by its rule's code (CODED_RULES: ruff's "F401 [*] `os` imported but unused"), the header and the
+    location alone."""
     out: set[int] = set()
     for first, last in ranges:
         no = first
@@ -853,6 +858,7 @@ def _snippet_detail(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> se
             if line is None or "-->" not in line.text or not _SNIPPET_AT.match(line.text):
                 no += 1
                 continue
+            coded = no - 1 in lines and lines[no - 1].info.rule in CODED_RULES
             no += 1
             suggestion = False
             while no <= last and no in lines and lines[no].text.strip():
@@ -865,7 +871,8 @@ def _snippet_detail(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> se
                     after is not None and _SNIPPET_MARKED.match(after.text) is not None
                 )
                 if (
-                    suggestion
+                    coded
+                    or suggestion
                     or _SNIPPET_GUTTER.match(text)
                     or _SNIPPET_NOTE.match(text)
                     or _SNIPPET_DIFF.match(text)
@@ -946,12 +953,12 @@ def _usage_after_error(lines: dict[int, Line], ranges: list[tuple[int, int]]) ->
 
 TOTALS_RULES = frozenset(
     {"pytest_totals", "js_totals", "cargo_result", "cargo_rerun", "typecheck_total", "tap_fail_count", "gradle_counts",
-     "mocha_failing", "js_summary"}
+     "mocha_failing", "js_summary", "lint_found"}
 )
 """A test runner's or type checker's count of what failed ("=== 1 failed, 3 passed in 0.1s ===", "Tests: 1 failed,
 3 passed", "test result: FAILED. 2 passed; 1 failed", "Found 4 errors in 2 files", "# fail 1", "2 failing"), the rest
-of Jest's and Vitest's run summary and cargo's "to rerun pass --lib": they repeat what the tool's report above them
-says."""
+of Jest's and Vitest's run summary, ruff's "Found 6 errors." with its "[*] 3 fixable" and cargo's "to rerun pass
+--lib": they repeat what the tool's report above them says."""
 
 
 def _runner_totals(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> set[int]:

@@ -334,11 +334,13 @@ _rule("pylint_ruff", r"^\S+\.pyi?:\d+:\d+: (?:[A-Z]{1,4}\d{2,4}|[CRWEF]\d{4})\b"
 _rule("eslint", r"^\s+\d+:\d+\s+error\s+", "anchor", 3, "lint")
 _rule(
     "lint_totals",
-    r"^(?:\u2716 \d+ problems?|Found \d+ errors?\.|\d+ files? would be reformatted)",
+    r"^(?:\u2716 \d+ problems?|\d+ files? would be reformatted)",
     "trailer",
     1.5,
     "lint",
 )
+# ruff check's count after its findings and its note on what --fix can do: "Found 6 errors.", "[*] 3 fixable with ..."
+_rule("lint_found", r"^Found \d+ errors?\.(?:$| \[\*\] \d+ fixable)|^\[\*\] \d+ fixable with ", "trailer", 1.5, "lint")
 _rule("black", r"^would reformat ", "anchor", 3, "lint")
 # rustfmt --check: each hunk of its proposed change opens with "Diff in /path/src/lib.rs:12:"
 _rule("rustfmt_diff", r"^Diff in \S+:\d+:$", "anchor", 3, "lint")

@@ -150,3 +150,37 @@ def test_rustfmt_check_gives_each_hunk_header_without_its_diff() -> None:
     exit_line = line_no(log, "Process completed with exit code")  # the step's end, as after any block there
     assert got - {exit_line} == {line_no(log, "lib.rs:2:"), line_no(log, "lib.rs:12:")}
     assert result.category == "lint"
+
+
+def test_ruff_check_gives_each_finding_and_its_location_without_snippet_or_counts() -> None:
+    log = gh_step(
+        "ruff check .",
+        [
+            "F401 [*] `os` imported but unused",
+            " --> app/handlers.py:7:8",
+            "  |",
+            "6 | import logging",
+            "7 | import os",
+            "  |        ^^",
+            "8 | from typing import Optional",
+            "  |",
+            "help: Remove unused import: `os`",
+            "",
+            "E722 Do not use bare `except`",
+            "  --> app/handlers.py:16:5",
+            "   |",
+            "15 |         return json.loads(raw)",
+            "16 |     except:",
+            "   |     ^^^^^^",
+            "17 |         log.warning(\"body is not JSON\")",
+            "   |",
+            "",
+            "Found 2 errors.",
+            "[*] 1 fixable with the `--fix` option.",
+        ],
+    )
+    result = analyze(log)
+    got = chosen(result) - {line_no(log, "Process completed with exit code")}
+    want = {line_no(log, t) for t in ("F401 [*]", "app/handlers.py:7:8", "E722 Do not", "app/handlers.py:16:5")}
+    assert got == want
+    assert result.category == "lint"
