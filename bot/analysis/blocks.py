@@ -33,6 +33,8 @@ LEAD_REACH = 20
 """An error block this close after the echo of its step's command takes the step's whole output."""
 _LEAD_IN = rx.compile(r"^=== (?:RUN|CONT|NAME)\s+\S|^=+> \S|^-{3,}> \S")
 """A line announcing what runs next (a Go test resuming, a Makefile's "==> Checking ..."): heads a block."""
+_BARE_PATH = rx.compile(r"^[\w./-]+\.\w{1,6}$")
+"""A file's path alone on a line: what a formatter prints before its diff of that file ("main.tf")."""
 _RULE_LINE = rx.compile(r"^\s*(?:-{10,}|={10,}|\*{10,}|#{10,})\s*$")
 PASS_REACH = 400
 """A test class's verdict this close after a block tells whose output the block is."""
@@ -253,6 +255,7 @@ def build_blocks(lines: dict[int, Line], region: tuple[int, int], skipped: set[i
                 )
                 or (prev.info.role not in ("noise", "exit", "step") and BACK_CONTINUATION.search(prev.text))
                 or _outer_title(prev, lines.get(prev.no + 1))
+                or (steps_back == 0 and info.rule in HUNK_RULES and _BARE_PATH.match(prev.text) is not None)
             )
         ):
             start = prev.no
@@ -978,15 +981,16 @@ def _runner_totals(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> set
     return totals if reported else set()
 
 
-HUNK_RULES = frozenset({"rustfmt_diff"})
-"""A formatter's header of one hunk of the change it would make ("Diff in src/lib.rs:12:"): the file and line."""
-_HUNK_LINE = rx.compile(r"^(?:[ +-]|$)")
+HUNK_RULES = frozenset({"rustfmt_diff", "tree_diff_header"})
+"""A formatter's header of one hunk or file of the change it would make ("Diff in src/lib.rs:12:", "--- old/main.tf"):
+the file (and line)."""
+_HUNK_LINE = rx.compile(r"^(?:[ +-]|@@ |$)")
 
 
 def _formatter_hunks(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> set[int]:
     """The body of each hunk a formatter prints after its header (HUNK_RULES): the source as it is and as the
-    formatter would write it (`` `` context, ``-`` and ``+`` lines). The header says what to fix and where;
-    running the formatter fixes it."""
+    formatter would write it (`` `` context, ``-`` and ``+`` lines, a unified diff's ``+++`` and ``@@``). The
+    header says what to fix and where; running the formatter fixes it."""
     out: set[int] = set()
     for first, last in ranges:
         for no in range(first, last + 1):

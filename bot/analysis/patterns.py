@@ -31,7 +31,7 @@ _PREFILTER_SOURCE = (
     rb"|could not resolve|unable to (?:locate|resolve|access)|undefined reference|cannot find module"
     rb"|invalid workflow|bad credentials|not accessible|service unavailable|bad gateway|lost communication"
     rb"|shutdown signal|version solving|no solution found|would reformat|went wrong|deadline)"
-    rb"|Diff in \S+:\d+:"
+    rb"|Diff in \S+:\d+:|^--- (?:a|old)/\S"
     rb"|(?:^|[mK ])\$ \S|(?:^|[ m])[A-Z]{1,4}\d{3,4} (?:\[\*\] )?\S|[1-9]\d* problems? \(|(?:^|Z )# \S"
     rb"|\.go:\d+:\d+: |_test\.go:\d+: |\.(?:java|kt|scala|groovy):\[\d+,\d+\]"
     rb"|##\[(?:group\]Run |error)|section_(?:start|end):"
@@ -344,6 +344,9 @@ _rule("lint_found", r"^Found \d+ errors?\.(?:$| \[\*\] \d+ fixable)|^\[\*\] \d+ 
 _rule("black", r"^would reformat ", "anchor", 3, "lint")
 # rustfmt --check: each hunk of its proposed change opens with "Diff in /path/src/lib.rs:12:"
 _rule("rustfmt_diff", r"^Diff in \S+:\d+:$", "anchor", 3, "lint")
+# a formatter's change as a unified diff between two trees ("terraform fmt -diff": "--- old/main.tf", git's
+# "--- a/src/x.go"): its file's header (the step's command says whose: a formatter's, a generator's)
+_rule("tree_diff_header", r"^--- (?:a|old)/\S+$", "anchor", 2)
 # a formatter's proposed change as "diff -u" heads it: "--- path<TAB>2026-12-02 12:55:33.588230+00:00" (black
 # --diff, isort --diff, diff -u itself); git's "--- a/path" carries no date and is not one
 _rule("diff_file_header", r"^--- \S+\t\d{4}-\d\d-\d\d[ T]\d\d:\d\d", "anchor", 2, "lint")

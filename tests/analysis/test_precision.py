@@ -184,3 +184,33 @@ def test_ruff_check_gives_each_finding_and_its_location_without_snippet_or_count
     want = {line_no(log, t) for t in ("F401 [*]", "app/handlers.py:7:8", "E722 Do not", "app/handlers.py:16:5")}
     assert got == want
     assert result.category == "lint"
+
+
+def test_terraform_fmt_diff_gives_each_file_and_its_diff_header_only() -> None:
+    log = gh_step(
+        "terraform fmt -check -diff -recursive",
+        [
+            "main.tf",
+            "--- old/main.tf",
+            "+++ new/main.tf",
+            "@@ -1,4 +1,4 @@",
+            ' variable "replicas" {',
+            "-  type = number",
+            "+  type    = number",
+            "   default = 2",
+            " }",
+            "outputs.tf",
+            "--- old/outputs.tf",
+            "+++ new/outputs.tf",
+            "@@ -1,3 +1,3 @@",
+            ' output "labels" {',
+            "-    value = local.labels",
+            "+  value = local.labels",
+            " }",
+        ],
+        3,
+    )
+    result = analyze(log)
+    got = chosen(result) - {line_no(log, "Process completed with exit code")}
+    assert got == {line_no(log, t) for t in ("main.tf", "--- old/main.tf", "outputs.tf", "--- old/outputs.tf")}
+    assert result.category == "lint"
