@@ -533,6 +533,7 @@ def select(
             | _usage_after_error(lines, ranges)
             | _runner_totals(lines, ranges)
             | _formatter_hunks(lines, ranges)
+            | _shadow_dump(lines, ranges)
         )
         if library:
             ranges = _runs({no for a, b in ranges for no in range(a, b + 1)} - library)
@@ -788,6 +789,11 @@ _LIBRARY = rx.compile(
     r"|^/rustc/|^<frozen |^node:"
 )
 """Where a stack frame's file is an installed library or the toolchain, not the code being built or tested."""
+_NATIVE_FRAME = rx.compile(r"^\s*#\d+ 0x[0-9a-fA-F]+ in \S+ (?P<path>\S+)")
+"""A sanitizer's (or gdb's) frame: "#1 0x55d5 in buffer_append /src/buffer.c:15:5"."""
+_NATIVE_LIBRARY = rx.compile(r"^\(|^(?:\.\./)*(?:csu|sysdeps|libio|nptl|stdlib)/|^/usr/|^/lib")
+"""A native frame without the code's source: a binary's offset ("(/src/test+0xa3529)": the sanitizer's own
+interceptors, "_start") or the C library's sources and installed files."""
 FRAME_SOURCE = 2
 """Lines under a Python frame that belong to it: the source line it quotes and the position markers under it."""
 
@@ -795,7 +801,8 @@ FRAME_SOURCE = 2
 def _library_frames(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> set[int]:
     """The lines of the stack frames in ``ranges`` that point into an installed library or the toolchain (a
     Python frame and the source it quotes, a Rust backtrace's frame and its symbol line, a JavaScript ``at``
-    line), in a range whose trace also has a frame into the code itself: the trace's way through the test
+    line, a sanitizer's native frame into a binary or the C library), in a range whose trace also has a frame
+    into the code itself: the trace's way through the test
     runner and the standard library is not what a reader of the failure needs (the frames into the code are).
     A trace with no frame of the code's own (a library that failed on its own) keeps every frame."""
     out: set[int] = set()
@@ -816,6 +823,11 @@ def _library_frames(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> se
                             break
                         own.append(k)
                     frames.append((own, _LIBRARY.search(m.group("path")) is not None))
+                    continue
+            if "#" in text and " in " in text:
+                m = _NATIVE_FRAME.match(text)
+                if m is not None:
+                    frames.append(([no], _NATIVE_LIBRARY.search(m.group("path")) is not None))
                     continue
             if "at " not in text:
                 continue
@@ -979,6 +991,36 @@ def _runner_totals(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> set
         for no in chosen
     )
     return totals if reported else set()
+
+
+_SHADOW_HEAD = rx.compile(r"^Shadow bytes around the buggy address:$")
+_SHADOW_LINE = rx.compile(
+    r"^(?:=>)?\s*0x[0-9a-fA-F]+:(?:\s|\[|\]|[0-9a-fA-F]{2})*$|^Shadow byte legend\b"
+    r"|^\s+[A-Z][\w ]*:\s+(?:[0-9a-fA-F]{2}\s*)+$"
+)
+_SANITIZER_ABORT = rx.compile(r"^==\d+==ABORTING$")
+
+
+def _shadow_dump(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> set[int]:
+    """AddressSanitizer's memory map after its report ("Shadow bytes around the buggy address:", the rows of
+    shadow bytes, their legend) and its "==N==ABORTING": the report's first line, its frames and its
+    SUMMARY say what went wrong and where."""
+    out: set[int] = set()
+    for first, last in ranges:
+        no = first
+        while no <= last:
+            line = lines.get(no)
+            if line is not None and _SANITIZER_ABORT.match(line.text):
+                out.add(no)
+            if line is None or not _SHADOW_HEAD.match(line.text):
+                no += 1
+                continue
+            out.add(no)
+            no += 1
+            while no <= last and no in lines and _SHADOW_LINE.match(lines[no].text):
+                out.add(no)
+                no += 1
+    return out
 
 
 HUNK_RULES = frozenset({"rustfmt_diff", "tree_diff_header"})

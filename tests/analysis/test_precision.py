@@ -214,3 +214,46 @@ def test_terraform_fmt_diff_gives_each_file_and_its_diff_header_only() -> None:
     got = chosen(result) - {line_no(log, "Process completed with exit code")}
     assert got == {line_no(log, t) for t in ("main.tf", "--- old/main.tf", "outputs.tf", "--- old/outputs.tf")}
     assert result.category == "lint"
+
+
+def test_asan_report_without_runtime_frames_or_shadow_map() -> None:
+    bid = "(BuildId: e3a53529b7f057e1f0c576113901dc24d55cdf58)"
+    log = gh_step(
+        "make test",
+        [
+            "cc -g -fsanitize=address -o test_buffer test_buffer.c buffer.c",
+            "./test_buffer",
+            "=================================================================",
+            "==26369==ERROR: AddressSanitizer: heap-buffer-overflow on address 0x602000000018 at pc 0x55d52861652a",
+            "WRITE of size 8 at 0x602000000018 thread T0",
+            f"    #0 0x55d528616529 in __asan_memcpy (/src/app/test_buffer+0xa3529) {bid}",
+            "    #1 0x55d5286520eb in buffer_append /src/app/buffer.c:15:5",
+            "    #2 0x55d528651eb3 in main /src/app/test_buffer.c:13:5",
+            "    #3 0x7f2f5b17f249 in __libc_start_call_main csu/../sysdeps/nptl/libc_start_call_main.h:58:16",
+            f"    #4 0x55d528594300 in _start (/src/app/test_buffer+0x21300) {bid}",
+            "",
+            "0x602000000018 is located 0 bytes to the right of 8-byte region [0x602000000010,0x602000000018)",
+            "allocated by thread T0 here:",
+            f"    #0 0x55d52861714e in __interceptor_malloc (/src/app/test_buffer+0xa414e) {bid}",
+            "    #1 0x55d528651fb2 in buffer_new /src/app/buffer.c:7:15",
+            "",
+            "SUMMARY: AddressSanitizer: heap-buffer-overflow (/src/app/test_buffer+0xa3529) in __asan_memcpy",
+            "Shadow bytes around the buggy address:",
+            "  0x0c047fff7ff0: 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00",
+            "=>0x0c047fff8000: fa fa 00[fa]fa fa fa fa fa fa fa fa fa fa fa fa",
+            "  0x0c047fff8010: fa fa fa fa fa fa fa fa fa fa fa fa fa fa fa fa",
+            "Shadow byte legend (one shadow byte represents 8 application bytes):",
+            "  Addressable:           00",
+            "  Partially addressable: 01 02 03 04 05 06 07 ",
+            "  Heap left redzone:       fa",
+            "==26369==ABORTING",
+            "make: *** [Makefile:8: test] Error 1",
+        ],
+        2,
+    )
+    got = chosen(analyze(log))
+    for kept in ("ERROR: AddressSanitizer", "in buffer_append", "in main /src", "in buffer_new", "SUMMARY:"):
+        assert line_no(log, kept) in got, kept
+    for left in ("__asan_memcpy (", "__libc_start_call_main", "in _start", "__interceptor_malloc", "Shadow bytes",
+                 "=>0x0c047fff8000", "Shadow byte legend", "Addressable:", "Heap left redzone", "ABORTING"):
+        assert line_no(log, left) not in got, left
