@@ -534,6 +534,7 @@ def select(
             | _runner_totals(lines, ranges)
             | _formatter_hunks(lines, ranges)
             | _shadow_dump(lines, ranges)
+            | _gradle_epilogue(lines, ranges)
         )
         if library:
             ranges = _runs({no for a, b in ranges for no in range(a, b + 1)} - library)
@@ -991,6 +992,26 @@ def _runner_totals(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> set
         for no in chosen
     )
     return totals if reported else set()
+
+
+_GRADLE_EPILOGUE = rx.compile(
+    r"^\* Try:$|^>? ?Run with --(?:stacktrace|info|debug|scan)\b|^>? ?Get more help at \S|^\* Get more help at \S"
+    r"|^BUILD FAILED in \S+$|^\d+ actionable tasks?: "
+)
+GRADLE_RULES = frozenset({"gradle_task", "gradle_failure"})
+
+
+def _gradle_epilogue(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> set[int]:
+    """After Gradle's "* What went wrong:" report, its advice ("* Try:", "Run with --stacktrace ...", "* Get more
+    help at ...") and its closing lines ("BUILD FAILED in 18s", "1 actionable task: 1 executed"), in a range
+    that holds Gradle's report: the report says what failed."""
+    out: set[int] = set()
+    for first, last in ranges:
+        nos = [no for no in range(first, last + 1) if no in lines]
+        if not any(lines[no].info.rule in GRADLE_RULES for no in nos):
+            continue
+        out.update(no for no in nos if _GRADLE_EPILOGUE.match(lines[no].text))
+    return out
 
 
 _SHADOW_HEAD = rx.compile(r"^Shadow bytes around the buggy address:$")

@@ -257,3 +257,37 @@ def test_asan_report_without_runtime_frames_or_shadow_map() -> None:
     for left in ("__asan_memcpy (", "__libc_start_call_main", "in _start", "__interceptor_malloc", "Shadow bytes",
                  "=>0x0c047fff8000", "Shadow byte legend", "Addressable:", "Heap left redzone", "ABORTING"):
         assert line_no(log, left) not in got, left
+
+
+def test_gradle_report_without_its_advice_and_closing_lines() -> None:
+    log = gh_step(
+        "./gradlew build",
+        [
+            "> Task :compileJava",
+            "/w/app/src/main/java/com/acme/Outbox.java:13: error: cannot find symbol",
+            "    public int flush(Transport transport) {",
+            "                     ^",
+            "  symbol:   class Transport",
+            "1 error",
+            "",
+            "FAILURE: Build failed with an exception.",
+            "",
+            "* What went wrong:",
+            "Execution failed for task ':compileJava'.",
+            "> Compilation failed; see the compiler error output for details.",
+            "",
+            "* Try:",
+            "> Run with --stacktrace option to get the stack trace.",
+            "> Run with --info or --debug option to get more log output.",
+            "> Run with --scan to get full insights.",
+            "> Get more help at https://help.gradle.org.",
+            "",
+            "BUILD FAILED in 18s",
+            "1 actionable task: 1 executed",
+        ],
+    )
+    got = chosen(analyze(log))
+    for kept in ("Outbox.java:13: error", "Execution failed for task", "> Compilation failed"):
+        assert line_no(log, kept) in got, kept
+    for left in ("* Try:", "--stacktrace", "--info", "--scan", "Get more help", "BUILD FAILED in", "actionable task"):
+        assert line_no(log, left) not in got, left
