@@ -535,6 +535,7 @@ def select(
             | _formatter_hunks(lines, ranges)
             | _shadow_dump(lines, ranges)
             | _gradle_epilogue(lines, ranges)
+            | _tap_bookkeeping(lines, ranges)
         )
         if library:
             ranges = _runs({no for a, b in ranges for no in range(a, b + 1)} - library)
@@ -992,6 +993,25 @@ def _runner_totals(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> set
         for no in chosen
     )
     return totals if reported else set()
+
+
+_TAP_BOOKKEEPING = rx.compile(
+    r"^\s*(?:---|\.\.\.|1\.\.\d+|duration_ms: [\d.]+|failureType: '\w+'|code: '\w+'|name: '\w+'|operator: '\w+'"
+    r"|stack: \|-)$"
+    r"|^\s+(?:async )?\S+(?: \S+)? \((?:node:\S+|index \d+)\)$"
+    r"|^# (?:tests|suites|pass|cancelled|skipped|todo|duration_ms) [\d.]+$"
+)
+
+
+def _tap_bookkeeping(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> set[int]:
+    """In a selection holding a TAP "not ok" (node --test's reporter), the YAML block's bookkeeping: its ``---`` and
+    ``...`` fences, the plan ("1..2"), the duration, the failure's type, code, name and operator, the "stack:" key
+    and the frames inside node itself, and the run's closing counts ("# tests 2", "# pass 1"). The location,
+    the error, its message, expected and actual, the test's own frame and "# fail N" stay."""
+    nos = [no for first, last in ranges for no in range(first, last + 1) if no in lines]
+    if not any(lines[no].info.rule == "tap_not_ok" for no in nos):
+        return set()
+    return {no for no in nos if _TAP_BOOKKEEPING.match(lines[no].text)}
 
 
 _GRADLE_EPILOGUE = rx.compile(

@@ -291,3 +291,49 @@ def test_gradle_report_without_its_advice_and_closing_lines() -> None:
         assert line_no(log, kept) in got, kept
     for left in ("* Try:", "--stacktrace", "--info", "--scan", "Get more help", "BUILD FAILED in", "actionable task"):
         assert line_no(log, left) not in got, left
+
+
+def test_node_test_tap_keeps_the_failure_not_the_yaml_bookkeeping() -> None:
+    log = gh_step(
+        "node --test",
+        [
+            "TAP version 13",
+            "# Subtest: TokenBucket",
+            "    # Subtest: never refills beyond capacity",
+            "    not ok 2 - never refills beyond capacity",
+            "      ---",
+            "      duration_ms: 9.669822",
+            "      location: '/w/app/test/bucket.test.js:13:3'",
+            "      failureType: 'testCodeFailure'",
+            "      error: |-",
+            "        Expected values to be strictly equal:",
+            "        ",
+            "        53 !== 3",
+            "        ",
+            "      code: 'ERR_ASSERTION'",
+            "      name: 'AssertionError'",
+            "      expected: 3",
+            "      actual: 53",
+            "      operator: 'strictEqual'",
+            "      stack: |-",
+            "        TestContext.<anonymous> (file:///w/app/test/bucket.test.js:16:12)",
+            "        Test.runInAsyncScope (node:async_hooks:206:9)",
+            "        async Promise.all (index 0)",
+            "        async Suite.run (node:internal/test_runner/test:1135:7)",
+            "      ...",
+            "    1..2",
+            "not ok 1 - TokenBucket",
+            "# tests 2",
+            "# pass 1",
+            "# fail 1",
+            "# duration_ms 375.167466",
+        ],
+    )
+    got = chosen(analyze(log))
+    for kept in ("not ok 2 -", "location: '", "Expected values", "53 !== 3", "expected: 3", "actual: 53",
+                 "TestContext.<anonymous>"):
+        assert line_no(log, kept) in got, kept
+    for left in ("duration_ms: 9", "failureType:", "code: 'ERR", "name: 'Assertion", "operator:", "stack: |-",
+                 "node:async_hooks", "Promise.all (index", "node:internal", "      ...", "1..2", "# tests 2",
+                 "# pass 1", "# duration_ms"):
+        assert line_no(log, left) not in got, left
