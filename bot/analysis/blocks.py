@@ -970,12 +970,12 @@ def _usage_after_error(lines: dict[int, Line], ranges: list[tuple[int, int]]) ->
 
 TOTALS_RULES = frozenset(
     {"pytest_totals", "js_totals", "cargo_result", "cargo_rerun", "typecheck_total", "tap_fail_count", "gradle_counts",
-     "mocha_failing", "js_summary", "lint_found"}
+     "mocha_failing", "js_summary", "lint_found", "ctest_totals"}
 )
 """A test runner's or type checker's count of what failed ("=== 1 failed, 3 passed in 0.1s ===", "Tests: 1 failed,
-3 passed", "test result: FAILED. 2 passed; 1 failed", "Found 4 errors in 2 files", "# fail 1", "2 failing"), the rest
-of Jest's and Vitest's run summary, ruff's "Found 6 errors." with its "[*] 3 fixable" and cargo's "to rerun pass
---lib": they repeat what the tool's report above them says."""
+3 passed", "test result: FAILED. 2 passed; 1 failed", "Found 4 errors in 2 files", "# fail 1", "2 failing", CTest's
+"50% tests passed, 1 tests failed out of 2"), the rest of Jest's and Vitest's run summary, ruff's "Found 6 errors."
+with its "[*] 3 fixable" and cargo's "to rerun pass --lib": they repeat what the tool's report above them says."""
 
 
 def _runner_totals(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> set[int]:

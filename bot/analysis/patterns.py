@@ -312,6 +312,22 @@ _rule("gradle_test", r"^(?P<test>\S+ > .+) FAILED$", "anchor", 3, "test")
 # a test runner's per-test verdict at the line's end (Karma's "Chrome 90 Suite should x FAILED", Ant's JUnit
 # task "Test com.x.YTest FAILED"): two words at least, so a build's own "BUILD FAILED" is not one
 _rule("test_line_failed", r"^(?P<test>[^\s>\[]\S*(?: \S+)+) FAILED$", "anchor", 2.5, "test")
+# CTest: a test's failing verdict ("2/2 Test #2: trim ....***Failed  0.01 sec", "...Subprocess aborted***Exception:")
+# and its run's count ("50% tests passed, 1 tests failed out of 2", "Total Test time (real) =   0.02 sec")
+_rule(
+    "ctest_failed",
+    r"^\s*\d+/\d+ Test +#\d+: (?P<test>\S+) \.*\s*(?:\*{3}|Subprocess \w+|Exception|Timeout|Failed|Child aborted)",
+    "anchor",
+    3,
+    "test",
+)
+_rule(
+    "ctest_totals",
+    r"^\d+% tests passed, \d+ tests? failed out of \d+$|^Total Test time \(real\) = ",
+    "trailer",
+    1,
+    "test",
+)
 _rule("gradle_counts", r"^\d+ tests? completed, \d+ failed", "trailer", 1, "test")
 
 # Sanitizers (Address, Thread, Memory, Leak, UndefinedBehavior: clang, gcc, rustc and go share the format): the

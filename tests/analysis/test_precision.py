@@ -337,3 +337,34 @@ def test_node_test_tap_keeps_the_failure_not_the_yaml_bookkeeping() -> None:
                  "node:async_hooks", "Promise.all (index", "node:internal", "      ...", "1..2", "# tests 2",
                  "# pass 1", "# duration_ms"):
         assert line_no(log, left) not in got, left
+
+
+def test_ctest_failure_without_the_run_before_it_or_its_counts() -> None:
+    log = gh_step(
+        "ctest --output-on-failure",
+        [
+            "Test project /w/app/build",
+            "    Start 1: append",
+            "1/2 Test #1: append ...........................   Passed    0.01 sec",
+            "    Start 2: trim",
+            "2/2 Test #2: trim .............................Subprocess aborted***Exception:   0.01 sec",
+            "test_trim: /w/app/tests/test_trim.c:14: main: Assertion `strcmp(sb.data, \"padded\") == 0' failed.",
+            "",
+            "",
+            "50% tests passed, 1 tests failed out of 2",
+            "",
+            "Total Test time (real) =   0.02 sec",
+            "",
+            "The following tests FAILED:",
+            "\t  2 - trim (Subprocess aborted)",
+            "Errors while running CTest",
+        ],
+        8,
+    )
+    result = analyze(log)
+    got = chosen(result)
+    for kept in ("2/2 Test #2: trim", "Assertion `strcmp", "The following tests FAILED:", "2 - trim (", "Errors while"):
+        assert line_no(log, kept) in got, kept
+    for left in ("Test project", "Start 1:", "1/2 Test #1", "Start 2:", "50% tests passed", "Total Test time"):
+        assert line_no(log, left) not in got, left
+    assert result.tests == ["trim"]
