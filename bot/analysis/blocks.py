@@ -536,6 +536,7 @@ def select(
             | _shadow_dump(lines, ranges)
             | _gradle_epilogue(lines, ranges)
             | _tap_bookkeeping(lines, ranges)
+            | _finding_metadata(lines, ranges)
         )
         if library:
             ranges = _runs({no for a, b in ranges for no in range(a, b + 1)} - library)
@@ -993,6 +994,22 @@ def _runner_totals(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> set
         for no in chosen
     )
     return totals if reported else set()
+
+
+_BANDIT_ISSUE = rx.compile(r"^>> Issue: \[[A-Z]{1,4}\d{3,5}")
+_BANDIT_METADATA = rx.compile(
+    r"^\s+(?:Severity: \w+\s+Confidence: \w+|CWE: CWE-\d+ \(\S+\)|More Info: \S+)\s*$|^-{40,}$"
+)
+
+
+def _finding_metadata(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> set[int]:
+    """Bandit's lines under each ">> Issue: [B602:...] message" that grade and file it rather than say it
+    ("Severity: High   Confidence: High", "CWE: CWE-78 (url)", "More Info: url") and the rule between issues;
+    the issue and its "Location: path:line:col" stay."""
+    nos = [no for first, last in ranges for no in range(first, last + 1) if no in lines]
+    if not any(_BANDIT_ISSUE.match(lines[no].text) for no in nos):
+        return set()
+    return {no for no in nos if _BANDIT_METADATA.match(lines[no].text)}
 
 
 _TAP_BOOKKEEPING = rx.compile(

@@ -368,3 +368,36 @@ def test_ctest_failure_without_the_run_before_it_or_its_counts() -> None:
     for left in ("Test project", "Start 1:", "1/2 Test #1", "Start 2:", "50% tests passed", "Total Test time"):
         assert line_no(log, left) not in got, left
     assert result.tests == ["trim"]
+
+
+def test_bandit_issue_and_location_without_its_grading() -> None:
+    log = gh_step(
+        "bandit -r app",
+        [
+            "Run started:2026-11-30 13:49:20.100000",
+            "",
+            "Test results:",
+            ">> Issue: [B602:subprocess_popen_with_shell_equals_true] subprocess call with shell=True identified.",
+            "   Severity: High   Confidence: High",
+            "   CWE: CWE-78 (https://cwe.mitre.org/data/definitions/78.html)",
+            "   More Info: https://bandit.readthedocs.io/en/1.9.4/plugins/b602_subprocess_popen_with_shell_equals_true.html",
+            "   Location: app/tasks.py:10:11",
+            "9\tdef run(cmd):",
+            "10\t    return subprocess.call(cmd, shell=True)",
+            "",
+            "--------------------------------------------------",
+            ">> Issue: [B113:request_without_timeout] Call to requests without timeout",
+            "   Severity: Medium   Confidence: Low",
+            "   CWE: CWE-400 (https://cwe.mitre.org/data/definitions/400.html)",
+            "   More Info: https://bandit.readthedocs.io/en/1.9.4/plugins/b113_request_without_timeout.html",
+            "   Location: app/tasks.py:18:11",
+            "",
+            "--------------------------------------------------",
+            "Code scanned:",
+        ],
+    )
+    got = chosen(analyze(log))
+    for kept in ("[B602:", "app/tasks.py:10:11", "[B113:", "app/tasks.py:18:11"):
+        assert line_no(log, kept) in got, kept
+    for left in ("Severity: High", "CWE-78", "b602_subprocess", "Severity: Medium", "CWE-400", "b113_request"):
+        assert line_no(log, left) not in got, left
