@@ -537,6 +537,7 @@ def select(
             | _gradle_epilogue(lines, ranges)
             | _tap_bookkeeping(lines, ranges)
             | _finding_metadata(lines, ranges)
+            | _compiler_markers(lines, ranges)
         )
         if library:
             ranges = _runs({no for a, b in ranges for no in range(a, b + 1)} - library)
@@ -994,6 +995,20 @@ def _runner_totals(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> set
         for no in chosen
     )
     return totals if reported else set()
+
+
+_MARKER_ONLY = rx.compile(r"^\s*(?:\|\s*)?[~^][~^ ]*$")
+COMPILER_RULES = frozenset({"compiler"})
+
+
+def _compiler_markers(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> set[int]:
+    """Under the source line a compiler of the ``compiler`` rule quotes (GCC, Clang: "src/x.c:8:28: error: ..."),
+    the line of ``^`` and ``~`` markers alone ("      |       ^~~~"): the diagnostic's line:column says where;
+    the source line stays. (rustc's and GHC's markers carry the message's words or point into a wider span.)"""
+    nos = [no for first, last in ranges for no in range(first, last + 1) if no in lines]
+    if not any(lines[no].info.rule in COMPILER_RULES for no in nos):
+        return set()
+    return {no for no in nos if ("^" in lines[no].text or "~" in lines[no].text) and _MARKER_ONLY.match(lines[no].text)}
 
 
 _BANDIT_ISSUE = rx.compile(r"^>> Issue: \[[A-Z]{1,4}\d{3,5}")

@@ -401,3 +401,25 @@ def test_bandit_issue_and_location_without_its_grading() -> None:
         assert line_no(log, kept) in got, kept
     for left in ("Severity: High", "CWE-78", "b602_subprocess", "Severity: Medium", "CWE-400", "b113_request"):
         assert line_no(log, left) not in got, left
+
+
+def test_gcc_and_clang_marker_lines_left_out_source_line_kept() -> None:
+    log = gh_step(
+        "make",
+        [
+            "gcc -Wall -c -o src/ring.o src/ring.c",
+            "src/ring.c:28:32: error: \u2018struct ring\u2019 has no member named \u2018capacity\u2019",
+            "   28 |     r->head = (r->head + 1) % r->capacity;",
+            "      |                                ^~",
+            "src/cli.c:8:28: error: too few arguments to function call, expected 2, have 1",
+            "    uint32_t h = fnv1a(word);",
+            "                 ~~~~~     ^",
+            "make: *** [Makefile:9: src/ring.o] Error 1",
+        ],
+        2,
+    )
+    got = chosen(analyze(log))
+    for kept in ("src/ring.c:28:32: error", "   28 |     r->head", "src/cli.c:8:28: error", "uint32_t h = fnv1a"):
+        assert line_no(log, kept) in got, kept
+    assert line_no(log, "^~") not in got
+    assert line_no(log, "~~~~~     ^") not in got
