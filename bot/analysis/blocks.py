@@ -793,6 +793,8 @@ _LIBRARY = rx.compile(
     r"|^/rustc/|^<frozen |^node:"
 )
 """Where a stack frame's file is an installed library or the toolchain, not the code being built or tested."""
+_PYTEST_SHORT_FRAME = rx.compile(r"^(?P<path>[^\s:]+\.py):\d+: in \S")
+"""pytest's frame in its short and collection tracebacks: "/usr/lib/python3.11/importlib/__init__.py:126: in f"."""
 _NATIVE_FRAME = rx.compile(r"^\s*#\d+ 0x[0-9a-fA-F]+ in \S+ (?P<path>\S+)")
 """A sanitizer's (or gdb's) frame: "#1 0x55d5 in buffer_append /src/buffer.c:15:5"."""
 _NATIVE_LIBRARY = rx.compile(r"^\(|^(?:\.\./)*(?:csu|sysdeps|libio|nptl|stdlib)/|^/usr/|^/lib")
@@ -804,14 +806,15 @@ FRAME_SOURCE = 2
 
 def _library_frames(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> set[int]:
     """The lines of the stack frames in ``ranges`` that point into an installed library or the toolchain (a
-    Python frame and the source it quotes, a Rust backtrace's frame and its symbol line, a JavaScript ``at``
-    line, a sanitizer's native frame into a binary or the C library), in a range whose trace also has a frame
-    into the code itself: the trace's way through the test
-    runner and the standard library is not what a reader of the failure needs (the frames into the code are).
-    A trace with no frame of the code's own (a library that failed on its own) keeps every frame."""
+    Python frame and the source it quotes, pytest's "path.py:12: in f" and its source, a Rust backtrace's frame and
+    its symbol line, a JavaScript ``at`` line, a sanitizer's native frame into a binary or the C library), when
+    the selection's traces also have a frame into the code itself (pytest's report of one test may be cut into
+    several ranges): the trace's way through the test runner and the standard library is not what a reader of
+    the failure needs (the frames into the code are). Traces with no frame of the code's own (a library that
+    failed on its own) keep every frame."""
     out: set[int] = set()
+    frames: list[tuple[list[int], bool]] = []
     for first, last in ranges:
-        frames: list[tuple[list[int], bool]] = []
         for no in range(first, last + 1):
             line = lines.get(no)
             if line is None:
@@ -833,6 +836,17 @@ def _library_frames(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> se
                 if m is not None:
                     frames.append(([no], _NATIVE_LIBRARY.search(m.group("path")) is not None))
                     continue
+            if ": in " in text:
+                m = _PYTEST_SHORT_FRAME.match(text)
+                if m is not None:
+                    own = [no]
+                    for k in range(no + 1, min(last, no + FRAME_SOURCE) + 1):
+                        nxt = lines.get(k)
+                        if nxt is None or not nxt.text.startswith(" ") or not nxt.text.strip():
+                            break
+                        own.append(k)
+                    frames.append((own, _LIBRARY.search(m.group("path")) is not None))
+                    continue
             if "at " not in text:
                 continue
             m = _RUST_FRAME.match(text)
@@ -844,8 +858,8 @@ def _library_frames(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> se
             m = _JS_FRAME.match(text)
             if m is not None:
                 frames.append(([no], _LIBRARY.search(m.group("path")) is not None))
-        if any(not foreign for _, foreign in frames):
-            out.update(no for own, foreign in frames if foreign for no in own)
+    if any(not foreign for _, foreign in frames):
+        out.update(no for own, foreign in frames if foreign for no in own)
     return out
 
 
@@ -972,12 +986,13 @@ def _usage_after_error(lines: dict[int, Line], ranges: list[tuple[int, int]]) ->
 
 TOTALS_RULES = frozenset(
     {"pytest_totals", "js_totals", "cargo_result", "cargo_rerun", "typecheck_total", "tap_fail_count", "gradle_counts",
-     "mocha_failing", "js_summary", "lint_found", "ctest_totals"}
+     "mocha_failing", "js_summary", "lint_found", "ctest_totals", "pytest_totals_plain"}
 )
 """A test runner's or type checker's count of what failed ("=== 1 failed, 3 passed in 0.1s ===", "Tests: 1 failed,
 3 passed", "test result: FAILED. 2 passed; 1 failed", "Found 4 errors in 2 files", "# fail 1", "2 failing", CTest's
 "50% tests passed, 1 tests failed out of 2"), the rest of Jest's and Vitest's run summary, ruff's "Found 6 errors."
-with its "[*] 3 fixable" and cargo's "to rerun pass --lib": they repeat what the tool's report above them says."""
+with its "[*] 3 fixable" and cargo's "to rerun pass --lib": they repeat what the tool's report above them says.
+(pytest's "!!! Interrupted: 1 error during collection !!!" and -q's "1 error in 0.36s" too.)"""
 
 
 def _runner_totals(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> set[int]:

@@ -243,6 +243,14 @@ _rule(
 )
 _rule("pytest_header", r"^_{3,} (?P<test>(?:ERROR collecting )?\S.*?) _{3,}$", "header", 2, "test")
 _rule("pytest_totals", r"^=+ .*\b\d+ (?:failed|errors?)\b.* =+$", "trailer", 1, "test")
+# pytest's verdict when collection stopped it ("!!!! Interrupted: 1 error during collection !!!!") and -q's totals
+_rule(
+    "pytest_totals_plain",
+    r"^!{3,} Interrupted: .* !{3,}$|^\d+ (?:failed|errors?)(?:, \d+ \w+)* in [\d.]+s$",
+    "trailer",
+    1,
+    "test",
+)
 _rule("unittest_fail", r"^(?:FAIL|ERROR): (?P<test>\w+ \([\w.]+\))", "anchor", 3, "test")
 _rule("go_test_log", r"^\s+\S+_test\.go:\d+: \S", "anchor", 2.5, "test")
 _rule("path_line_exception", r"^\S+\.\w+:\d+: [A-Z][\w.]*(?:Error|Exception)\b", "anchor", 3)

@@ -423,3 +423,40 @@ def test_gcc_and_clang_marker_lines_left_out_source_line_kept() -> None:
         assert line_no(log, kept) in got, kept
     assert line_no(log, "^~") not in got
     assert line_no(log, "~~~~~     ^") not in got
+
+
+def test_pytest_collection_error_without_pytest_and_importlib_frames_or_its_verdict() -> None:
+    lib = "/usr/local/lib/python3.11"
+    log = gh_step(
+        "pytest -q",
+        [
+            "==================================== ERRORS ====================================",
+            "____________________ ERROR collecting tests/test_entries.py ____________________",
+            f"{lib}/site-packages/_pytest/python.py:528: in importtestmodule",
+            "    mod = import_path(",
+            f"{lib}/importlib/__init__.py:126: in import_module",
+            "    return _bootstrap._gcd_import(name[level:], package, level)",
+            "           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^",
+            "<frozen importlib._bootstrap>:1204: in _gcd_import",
+            "    ???",
+            f"{lib}/site-packages/_pytest/assertion/rewrite.py:185: in exec_module",
+            "    exec(co, module.__dict__)",
+            "tests/test_entries.py:3: in <module>",
+            "    from ledger.entries import Entry, balance",
+            'E     File "/w/app/src/ledger/entries.py", line 14',
+            "E       def is_debit(self) -> bool",
+            "E                                 ^",
+            "E   SyntaxError: expected ':'",
+            "=========================== short test summary info ============================",
+            "ERROR tests/test_entries.py",
+            "!!!!!!!!!!!!!!!!!!!! Interrupted: 1 error during collection !!!!!!!!!!!!!!!!!!!!",
+            "1 error in 0.36s",
+        ],
+        2,
+    )
+    got = chosen(analyze(log))
+    for kept in ("tests/test_entries.py:3: in", "from ledger.entries", "SyntaxError: expected", "ERROR tests/"):
+        assert line_no(log, kept) in got, kept
+    for left in ("_pytest/python.py:528", "mod = import_path(", "importlib/__init__.py:126", "_gcd_import(name",
+                 "rewrite.py:185", "exec(co, module", "Interrupted: 1 error", "1 error in 0.36s"):
+        assert line_no(log, left) not in got, left
