@@ -538,6 +538,7 @@ def select(
             | _tap_bookkeeping(lines, ranges)
             | _finding_metadata(lines, ranges)
             | _compiler_markers(lines, ranges)
+            | _coverage_table(lines, ranges)
         )
         if library:
             ranges = _runs({no for a, b in ranges for no in range(a, b + 1)} - library)
@@ -1010,6 +1011,32 @@ def _runner_totals(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> set
         for no in chosen
     )
     return totals if reported else set()
+
+
+_COVERAGE_HEAD = rx.compile(r"^[_-]{3,} coverage: .*[_-]{3,}$")
+_COVERAGE_ROW = rx.compile(
+    r"^$|^Name\s+Stmts\s+Miss\b|^-{5,}$|^\S+\s+\d+\s+\d+(?:\s+\d+){0,2}\s+\d+(?:\.\d+)?%(?:\s|$)|^TOTAL\s+\d+"
+)
+
+
+def _coverage_table(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> set[int]:
+    """coverage.py's table as pytest-cov prints it ("___ coverage: platform linux ... ___", "Name  Stmts  Miss
+    Cover", a row per file, "TOTAL ... 41%"): the threshold's verdict ("FAIL Required test coverage of 90% not
+    reached. Total coverage: 40.54%") says what failed."""
+    out: set[int] = set()
+    for first, last in ranges:
+        no = first
+        while no <= last:
+            line = lines.get(no)
+            if line is None or "coverage: " not in line.text or not _COVERAGE_HEAD.match(line.text):
+                no += 1
+                continue
+            out.add(no)
+            no += 1
+            while no <= last and no in lines and _COVERAGE_ROW.match(lines[no].text.strip()):
+                out.add(no)
+                no += 1
+    return out
 
 
 _MARKER_ONLY = rx.compile(r"^\s*(?:\|\s*)?[~^][~^ ]*$")

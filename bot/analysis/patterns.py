@@ -77,7 +77,7 @@ _NOISE = rx.compile(
     r"|Get:\d+|Unpacking |Setting up |Selecting previously|Preparing to unpack|\[command\]|shell: |Compiling "
     r"|Checking |Processing |Building |Resolving |Resolved |Prepared |Installed |Uninstalled |Audited "
     r"|hint: |remote: |Receiving objects|Resolving deltas|warning: |WARNING: |\[WARN\]|\[WARNING\]"
-    r"|npm WARN |npm warn |info [A-Z]"  # yarn's log level: "info Visit https://... for documentation"
+    r"|npm WARN |npm warn |info [A-Z]|\[ *\d+%\]$"  # yarn's "info Visit ...", pytest's "[100%]"
     r"|=== (?:RUN|PAUSE|CONT|NAME)|--- (?:PASS|SKIP)|ok\s+\S|PASS\s|\?\s+\S+\s+\[no test files\]"
     r"|::(?:debug|notice|warning|group|endgroup|add-mask|set-output)::|travis_(?:time|fold):)"
 )
@@ -243,10 +243,12 @@ _rule(
 )
 _rule("pytest_header", r"^_{3,} (?P<test>(?:ERROR collecting )?\S.*?) _{3,}$", "header", 2, "test")
 _rule("pytest_totals", r"^=+ .*\b\d+ (?:failed|errors?)\b.* =+$", "trailer", 1, "test")
-# pytest's verdict when collection stopped it ("!!!! Interrupted: 1 error during collection !!!!") and -q's totals
+# pytest's verdict when collection stopped it ("!!!! Interrupted: 1 error during collection !!!!"), -q's totals and
+# the banner of a run whose tests passed (a plugin failed it: "=== 2 passed in 0.17s ===")
 _rule(
     "pytest_totals_plain",
-    r"^!{3,} Interrupted: .* !{3,}$|^\d+ (?:failed|errors?)(?:, \d+ \w+)* in [\d.]+s$",
+    r"^!{3,} Interrupted: .* !{3,}$|^\d+ (?:failed|errors?)(?:, \d+ \w+)* in [\d.]+s$"
+    r"|^=+ (?:\d+ \w+, )*\d+ passed(?:, \d+ \w+)* in [\d.]+s(?: \([\d:]+\))? =+$",
     "trailer",
     1,
     "test",

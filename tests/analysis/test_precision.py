@@ -460,3 +460,30 @@ def test_pytest_collection_error_without_pytest_and_importlib_frames_or_its_verd
     for left in ("_pytest/python.py:528", "mod = import_path(", "importlib/__init__.py:126", "_gcd_import(name",
                  "rewrite.py:185", "exec(co, module", "Interrupted: 1 error", "1 error in 0.36s"):
         assert line_no(log, left) not in got, left
+
+
+def test_pytest_cov_threshold_failure_without_the_table_or_the_passed_banner() -> None:
+    log = gh_step(
+        "pytest --cov=src --cov-fail-under=90",
+        [
+            "tests/test_stats.py ..",
+            "ERROR: Coverage failure: total of 41 is less than fail-under=90",
+            "                                                                         [100%]",
+            "",
+            "================================ tests coverage ================================",
+            "_______________ coverage: platform linux, python 3.11.7-final-0 ________________",
+            "",
+            "Name                      Stmts   Miss Branch BrPart  Cover   Missing",
+            "---------------------------------------------------------------------",
+            "src/metrics/__init__.py       0      0      0      0   100%",
+            "src/metrics/stats.py         18      5      4      2    68%   14, 20, 24-25, 29",
+            "---------------------------------------------------------------------",
+            "TOTAL                        29     16      8      2    41%",
+            "FAIL Required test coverage of 90% not reached. Total coverage: 40.54%",
+            "============================== 2 passed in 0.17s ===============================",
+        ],
+    )
+    got = chosen(analyze(log))
+    assert {line_no(log, "ERROR: Coverage failure"), line_no(log, "FAIL Required test coverage")} <= got
+    for left in ("[100%]", "coverage: platform", "Name   ", "src/metrics/stats.py", "TOTAL  ", "2 passed in"):
+        assert line_no(log, left) not in got, left
