@@ -539,6 +539,7 @@ def select(
             | _finding_metadata(lines, ranges)
             | _compiler_markers(lines, ranges)
             | _coverage_table(lines, ranges)
+            | _python_markers(lines, ranges)
         )
         if library:
             ranges = _runs({no for a, b in ranges for no in range(a, b + 1)} - library)
@@ -987,13 +988,15 @@ def _usage_after_error(lines: dict[int, Line], ranges: list[tuple[int, int]]) ->
 
 TOTALS_RULES = frozenset(
     {"pytest_totals", "js_totals", "cargo_result", "cargo_rerun", "typecheck_total", "tap_fail_count", "gradle_counts",
-     "mocha_failing", "js_summary", "lint_found", "ctest_totals", "pytest_totals_plain"}
+     "mocha_failing", "js_summary", "lint_found", "ctest_totals", "pytest_totals_plain",
+     "unittest_ran"}
 )
 """A test runner's or type checker's count of what failed ("=== 1 failed, 3 passed in 0.1s ===", "Tests: 1 failed,
 3 passed", "test result: FAILED. 2 passed; 1 failed", "Found 4 errors in 2 files", "# fail 1", "2 failing", CTest's
 "50% tests passed, 1 tests failed out of 2"), the rest of Jest's and Vitest's run summary, ruff's "Found 6 errors."
 with its "[*] 3 fixable" and cargo's "to rerun pass --lib": they repeat what the tool's report above them says.
-(pytest's "!!! Interrupted: 1 error during collection !!!" and -q's "1 error in 0.36s" too.)"""
+(pytest's "!!! Interrupted: 1 error during collection !!!" and -q's "1 error in 0.36s", unittest's "Ran 3 tests in
+0.006s" too.)"""
 
 
 def _runner_totals(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> set[int]:
@@ -1011,6 +1014,28 @@ def _runner_totals(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> set
         for no in chosen
     )
     return totals if reported else set()
+
+
+_PY_MARKERS = rx.compile(r"^\s+[~^]+$")
+
+
+def _python_markers(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> set[int]:
+    """Python's (3.11+) ``^^^^`` and ``~~~^^^`` markers under the source line a traceback's frame quotes: the frame
+    and its source line say where."""
+    out: set[int] = set()
+    for first, last in ranges:
+        for no in range(first + 2, last + 1):
+            line = lines.get(no)
+            frame = lines.get(no - 2)
+            if (
+                line is not None
+                and frame is not None
+                and _PY_MARKERS.match(line.text)
+                and 'File "' in frame.text
+                and _PY_FRAME.match(frame.text)
+            ):
+                out.add(no)
+    return out
 
 
 _COVERAGE_HEAD = rx.compile(r"^[_-]{3,} coverage: .*[_-]{3,}$")

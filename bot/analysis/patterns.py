@@ -253,6 +253,7 @@ _rule(
     1,
     "test",
 )
+_rule("unittest_ran", r"^Ran \d+ tests? in [\d.]+s$", "trailer", 1, "test")  # unittest's count before its verdict
 _rule("unittest_fail", r"^(?:FAIL|ERROR): (?P<test>\w+ \([\w.]+\))", "anchor", 3, "test")
 _rule("go_test_log", r"^\s+\S+_test\.go:\d+: \S", "anchor", 2.5, "test")
 _rule("path_line_exception", r"^\S+\.\w+:\d+: [A-Z][\w.]*(?:Error|Exception)\b", "anchor", 3)

@@ -487,3 +487,32 @@ def test_pytest_cov_threshold_failure_without_the_table_or_the_passed_banner() -
     assert {line_no(log, "ERROR: Coverage failure"), line_no(log, "FAIL Required test coverage")} <= got
     for left in ("[100%]", "coverage: platform", "Name   ", "src/metrics/stats.py", "TOTAL  ", "2 passed in"):
         assert line_no(log, left) not in got, left
+
+
+def test_unittest_traceback_without_python_markers_or_ran_count() -> None:
+    log = gh_step(
+        "python -m unittest",
+        [
+            "======================================================================",
+            "ERROR: test_welcome (tests.test_render.RenderTest.test_welcome)",
+            "----------------------------------------------------------------------",
+            "Traceback (most recent call last):",
+            '  File "/w/app/tests/test_render.py", line 13, in test_welcome',
+            '    self.assertIn("grace", render("welcome", user))',
+            "                           ^^^^^^^^^^^^^^^^^^^^^^^",
+            '  File "/w/app/notify/render.py", line 14, in context_for',
+            '    return {"name": user["display_name"]}',
+            "                    ~~~~^^^^^^^^^^^^^^^^",
+            "KeyError: 'display_name'",
+            "",
+            "----------------------------------------------------------------------",
+            "Ran 3 tests in 0.006s",
+            "",
+            "FAILED (errors=1)",
+        ],
+    )
+    got = chosen(analyze(log))
+    for kept in ("test_render.py\", line 13", "self.assertIn(", "render.py\", line 14", "KeyError:", "FAILED (errors"):
+        assert line_no(log, kept) in got, kept
+    for left in ("   ^^^^^^^", "~~~~^^^^", "Ran 3 tests"):
+        assert line_no(log, left) not in got, left
