@@ -540,6 +540,7 @@ def select(
             | _compiler_markers(lines, ranges)
             | _coverage_table(lines, ranges)
             | _python_markers(lines, ranges)
+            | _asides(lines, ranges)
         )
         if library:
             ranges = _runs({no for a, b in ranges for no in range(a, b + 1)} - library)
@@ -989,14 +990,14 @@ def _usage_after_error(lines: dict[int, Line], ranges: list[tuple[int, int]]) ->
 TOTALS_RULES = frozenset(
     {"pytest_totals", "js_totals", "cargo_result", "cargo_rerun", "typecheck_total", "tap_fail_count", "gradle_counts",
      "mocha_failing", "js_summary", "lint_found", "ctest_totals", "pytest_totals_plain",
-     "unittest_ran"}
+     "unittest_ran", "eslint_totals"}
 )
 """A test runner's or type checker's count of what failed ("=== 1 failed, 3 passed in 0.1s ===", "Tests: 1 failed,
 3 passed", "test result: FAILED. 2 passed; 1 failed", "Found 4 errors in 2 files", "# fail 1", "2 failing", CTest's
 "50% tests passed, 1 tests failed out of 2"), the rest of Jest's and Vitest's run summary, ruff's "Found 6 errors."
 with its "[*] 3 fixable" and cargo's "to rerun pass --lib": they repeat what the tool's report above them says.
 (pytest's "!!! Interrupted: 1 error during collection !!!" and -q's "1 error in 0.36s", unittest's "Ran 3 tests in
-0.006s" too.)"""
+0.006s", ESLint's "\u2716 5 problems (4 errors, 1 warning)" too.)"""
 
 
 def _runner_totals(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> set[int]:
@@ -1014,6 +1015,27 @@ def _runner_totals(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> set
         for no in chosen
     )
     return totals if reported else set()
+
+
+_ESLINT_WARNING = rx.compile(r"^\s+\d+:\d+\s+warning\s+")
+_NPM_LOG_POINTER = rx.compile(
+    r"^npm (?:ERR!|error) (?:A complete log of this run can be found in:|\s+\S+-debug(?:-\d+)?\.log$)"
+)
+
+
+def _asides(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> set[int]:
+    """Lines a tool prints beside its error that are not it: ESLint's warnings when its report has errors (a
+    warning fails the run only with ``--max-warnings``, and then no error is there), npm's pointer to its debug
+    log ("npm error A complete log of this run can be found in: ...")."""
+    nos = [no for first, last in ranges for no in range(first, last + 1) if no in lines]
+    errors = any(lines[no].info.rule == "eslint" for no in nos)
+    return {
+        no
+        for no in nos
+        if (errors and _ESLINT_WARNING.match(lines[no].text)) or (
+            lines[no].text.startswith("npm ") and _NPM_LOG_POINTER.match(lines[no].text)
+        )
+    }
 
 
 _PY_MARKERS = rx.compile(r"^\s+[~^]+$")

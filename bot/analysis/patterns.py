@@ -273,6 +273,16 @@ _rule(
     2,
     "test",
 )
+# ESLint's count after its report: "\u2716 5 problems (4 errors, 1 warning)", "  0 errors and 1 warning potentially
+# fixable with the `--fix` option."
+_rule(
+    "eslint_totals",
+    r"^\u2716 \d+ problems? \(\d+ errors?, \d+ warnings?\)$"
+    r"|^\s*\d+ errors? and \d+ warnings? potentially fixable with ",
+    "trailer",
+    1.5,
+    "lint",
+)
 _rule(
     "js_cross",
     r"^\s*(?:\u2715|\u2717|\u00d7|\u2716|\u2718)\s+(?P<test>\S.*?)(?:\s+\(\d+\s*m?s\))?$",

@@ -516,3 +516,56 @@ def test_unittest_traceback_without_python_markers_or_ran_count() -> None:
         assert line_no(log, kept) in got, kept
     for left in ("   ^^^^^^^", "~~~~^^^^", "Ran 3 tests"):
         assert line_no(log, left) not in got, left
+
+
+def test_eslint_errors_without_its_warnings_and_counts() -> None:
+    log = gh_step(
+        "npx eslint src",
+        [
+            "",
+            "/w/app/src/notify.js",
+            "  13:21  error    Expected '===' and instead saw '=='  eqeqeq",
+            "  14:7   warning  Unexpected console statement         no-console",
+            "  21:37  error    'message' is defined but never used  no-unused-vars",
+            "",
+            "\u2716 3 problems (2 errors, 1 warning)",
+            "  1 error and 0 warnings potentially fixable with the `--fix` option.",
+        ],
+    )
+    got = chosen(analyze(log))
+    for kept in ("/w/app/src/notify.js", "13:21  error", "21:37  error"):
+        assert line_no(log, kept) in got, kept
+    for left in ("14:7   warning", "3 problems", "potentially fixable"):
+        assert line_no(log, left) not in got, left
+
+
+def test_eslint_max_warnings_keeps_the_warnings() -> None:
+    log = gh_step(
+        "npx eslint --max-warnings 0 lib",
+        [
+            "/w/app/lib/worker.js",
+            "  13:9   warning  'job' is never reassigned. Use 'const' instead  prefer-const",
+            "",
+            "\u2716 1 problem (0 errors, 1 warning)",
+            "",
+            "ESLint found too many warnings (maximum: 0).",
+        ],
+    )
+    got = chosen(analyze(log))
+    assert {line_no(log, "13:9   warning"), line_no(log, "ESLint found too many warnings")} <= got
+
+
+def test_npm_error_without_its_debug_log_pointer() -> None:
+    log = gh_step(
+        "npm install",
+        [
+            "npm error code ETARGET",
+            "npm error notarget No matching version found for lodash@^5.2.0.",
+            "npm error notarget In most cases you or one of your dependencies are requesting a package version that"
+            " doesn't exist.",
+            "npm error A complete log of this run can be found in: /root/.npm/_logs/2026-12-01T21_36Z-debug-0.log",
+        ],
+    )
+    got = chosen(analyze(log))
+    assert {line_no(log, "code ETARGET"), line_no(log, "No matching version")} <= got
+    assert line_no(log, "A complete log of this run") not in got
