@@ -1017,6 +1017,10 @@ def _runner_totals(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> set
     return totals if reported else set()
 
 
+PHPUNIT_RULES = frozenset({"phpunit_header", "phpunit_assert", "phpunit_verdict"})
+_EMPTY_GUTTER = rx.compile(r"^\s*\u2502\s*$")
+_PHPUNIT_RESOURCES = rx.compile(r"^Time: \d\d:\d\d\.\d+, Memory: [\d.]+ \w+$")
+_RUBOCOP_MARKERS = rx.compile(r"^\s*\^+$")
 _ESLINT_WARNING = rx.compile(r"^\s+\d+:\d+\s+warning\s+")
 _NPM_LOG_POINTER = rx.compile(
     r"^npm (?:ERR!|error) (?:A complete log of this run can be found in:|\s+\S+-debug(?:-\d+)?\.log$)"
@@ -1026,16 +1030,26 @@ _NPM_LOG_POINTER = rx.compile(
 def _asides(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> set[int]:
     """Lines a tool prints beside its error that are not it: ESLint's warnings when its report has errors (a
     warning fails the run only with ``--max-warnings``, and then no error is there), npm's pointer to its debug
-    log ("npm error A complete log of this run can be found in: ...")."""
+    log ("npm error A complete log of this run can be found in: ..."), PHPUnit's empty "\u2502" gutter lines (testdox)
+    and its "Time: 00:00.039, Memory: 6.00 MB", and under a RuboCop offense the source line it quotes
+    with its ``^^^`` markers (the offense's path:line:col says where)."""
     nos = [no for first, last in ranges for no in range(first, last + 1) if no in lines]
     errors = any(lines[no].info.rule == "eslint" for no in nos)
-    return {
+    phpunit = any(lines[no].info.rule in PHPUNIT_RULES for no in nos)
+    out = {
         no
         for no in nos
-        if (errors and _ESLINT_WARNING.match(lines[no].text)) or (
-            lines[no].text.startswith("npm ") and _NPM_LOG_POINTER.match(lines[no].text)
-        )
+        if (errors and _ESLINT_WARNING.match(lines[no].text))
+        or (lines[no].text.startswith("npm ") and _NPM_LOG_POINTER.match(lines[no].text))
+        or (phpunit and (_EMPTY_GUTTER.match(lines[no].text) or _PHPUNIT_RESOURCES.match(lines[no].text)))
     }
+    if any(lines[no].info.rule == "rubocop" for no in nos):
+        for no in nos:
+            if _RUBOCOP_MARKERS.match(lines[no].text):
+                out.add(no)
+                if no - 1 in lines and lines[no - 1].info.rule != "rubocop":
+                    out.add(no - 1)
+    return out
 
 
 _PY_MARKERS = rx.compile(r"^\s+[~^]+$")

@@ -569,3 +569,56 @@ def test_npm_error_without_its_debug_log_pointer() -> None:
     got = chosen(analyze(log))
     assert {line_no(log, "code ETARGET"), line_no(log, "No matching version")} <= got
     assert line_no(log, "A complete log of this run") not in got
+
+
+def test_phpunit_testdox_without_empty_gutters_or_resources_line() -> None:
+    log = gh_step(
+        "vendor/bin/phpunit --testdox",
+        [
+            "Cart",
+            " \u2718 Total",
+            "   \u2502",
+            "   \u2502 Failed asserting that 600 is identical to 650.",
+            "   \u2502",
+            "   \u2502 /w/app/tests/CartTest.php:16",
+            "   \u2502",
+            "",
+            " \u2714 Empty total",
+            "",
+            "Time: 00:00.039, Memory: 6.00 MB",
+            "",
+            "FAILURES!",
+            "Tests: 2, Assertions: 2, Failures: 1.",
+        ],
+    )
+    got = chosen(analyze(log))
+    for kept in ("\u2718 Total", "Failed asserting that 600", "CartTest.php:16", "FAILURES!", "Tests: 2, Assertions"):
+        assert line_no(log, kept) in got, kept
+    gutters = [i for i, t in enumerate(log.split("\n"), 1) if t.endswith("Z    \u2502")]
+    assert gutters and not set(gutters) & got
+    assert line_no(log, "Time: 00:00.039") not in got
+
+
+def test_rubocop_offenses_without_the_quoted_source_and_markers() -> None:
+    log = gh_step(
+        "bundle exec rubocop",
+        [
+            "Inspecting 2 files",
+            "C.",
+            "",
+            "Offenses:",
+            "",
+            "lib/report.rb:6:13: C: [Correctable] Style/DefWithParentheses: Omit the parentheses in defs when ...",
+            "  def render()",
+            "            ^^",
+            "lib/report.rb:11:5: W: Lint/UselessAssignment: Useless assignment to variable - unused.",
+            "    unused = 3",
+            "    ^^^^^^",
+            "",
+            "2 files inspected, 2 offenses detected, 1 offense autocorrectable",
+        ],
+    )
+    got = chosen(analyze(log))
+    assert {line_no(log, "lib/report.rb:6:13"), line_no(log, "lib/report.rb:11:5")} <= got
+    for left in ("def render()", "            ^^", "unused = 3", "    ^^^^^^"):
+        assert line_no(log, left) not in got, left
