@@ -256,6 +256,7 @@ def build_blocks(lines: dict[int, Line], region: tuple[int, int], skipped: set[i
                 or (prev.info.role not in ("noise", "exit", "step") and BACK_CONTINUATION.search(prev.text))
                 or _outer_title(prev, lines.get(prev.no + 1))
                 or (steps_back == 0 and info.rule in HUNK_RULES and _BARE_PATH.match(prev.text) is not None)
+                or (steps_back == 0 and prev.info.role == "plain" and _quoted_by(lines.get(prev.no - 1)))
             )
         ):
             start = prev.no
@@ -385,6 +386,14 @@ def _outer_title(prev: Line, taken: Line | None) -> bool:
         and (bool(_MOCHA_TITLE.match(taken.text)) or (taken.info.role == "plain" and taken.indent >= 4))
         and ":" not in prev.text
     )
+
+
+QUOTING_HEADERS = frozenset({"shellcheck_at"})
+"""Headers whose next line is the source line their findings point into ("In deploy.sh line 9:")."""
+
+
+def _quoted_by(header: Line | None) -> bool:
+    return header is not None and header.info.rule in QUOTING_HEADERS
 
 
 def _over_blank(lines: dict[int, Line], prev: Line | None, covered_to: int) -> Line | None:
@@ -1020,6 +1029,8 @@ def _runner_totals(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> set
 PHPUNIT_RULES = frozenset({"phpunit_header", "phpunit_assert", "phpunit_verdict"})
 _EMPTY_GUTTER = rx.compile(r"^\s*\u2502\s*$")
 _PHPUNIT_RESOURCES = rx.compile(r"^Time: \d\d:\d\d\.\d+, Memory: [\d.]+ \w+$")
+_SHELLCHECK_WIKI = rx.compile(r"^For more information:$|^\s+https://www\.shellcheck\.net/wiki/SC\d{4}\b")
+_BLACK_FLOURISH = rx.compile(r"^Oh no! \S+ \S+ \S+$")
 _RUBOCOP_MARKERS = rx.compile(r"^\s*\^+$")
 _ESLINT_WARNING = rx.compile(r"^\s+\d+:\d+\s+warning\s+")
 _NPM_LOG_POINTER = rx.compile(
@@ -1031,17 +1042,21 @@ def _asides(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> set[int]:
     """Lines a tool prints beside its error that are not it: ESLint's warnings when its report has errors (a
     warning fails the run only with ``--max-warnings``, and then no error is there), npm's pointer to its debug
     log ("npm error A complete log of this run can be found in: ..."), PHPUnit's empty "\u2502" gutter lines (testdox)
-    and its "Time: 00:00.039, Memory: 6.00 MB", and under a RuboCop offense the source line it quotes
+    and its "Time: 00:00.039, Memory: 6.00 MB", ShellCheck's "For more information:" links to its wiki, Black's
+    "Oh no!" before its count, and under a RuboCop offense the source line it quotes
     with its ``^^^`` markers (the offense's path:line:col says where)."""
     nos = [no for first, last in ranges for no in range(first, last + 1) if no in lines]
     errors = any(lines[no].info.rule == "eslint" for no in nos)
     phpunit = any(lines[no].info.rule in PHPUNIT_RULES for no in nos)
+    shellcheck = any(lines[no].info.rule == "shellcheck_note" for no in nos)
     out = {
         no
         for no in nos
         if (errors and _ESLINT_WARNING.match(lines[no].text))
         or (lines[no].text.startswith("npm ") and _NPM_LOG_POINTER.match(lines[no].text))
         or (phpunit and (_EMPTY_GUTTER.match(lines[no].text) or _PHPUNIT_RESOURCES.match(lines[no].text)))
+        or (shellcheck and _SHELLCHECK_WIKI.match(lines[no].text))
+        or _BLACK_FLOURISH.match(lines[no].text)
     }
     if any(lines[no].info.rule == "rubocop" for no in nos):
         for no in nos:

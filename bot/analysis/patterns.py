@@ -31,7 +31,7 @@ _PREFILTER_SOURCE = (
     rb"|could not resolve|unable to (?:locate|resolve|access)|undefined reference|cannot find module"
     rb"|invalid workflow|bad credentials|not accessible|service unavailable|bad gateway|lost communication"
     rb"|shutdown signal|version solving|no solution found|would reformat|went wrong|deadline)"
-    rb"|Diff in \S+:\d+:|^--- (?:a|old)/\S"
+    rb"|Diff in \S+:\d+:|^--- (?:a|old)/\S| SC\d{4} \(|In \S+ line \d+:"
     rb"|(?:^|[mK ])\$ \S|(?:^|[ m])[A-Z]{1,4}\d{3,4} (?:\[\*\] )?\S|[1-9]\d* problems? \(|(?:^|Z )# \S"
     rb"|\.go:\d+:\d+: |_test\.go:\d+: |\.(?:java|kt|scala|groovy):\[\d+,\d+\]"
     rb"|##\[(?:group\]Run |error)|section_(?:start|end):"
@@ -391,6 +391,10 @@ _rule("diff_file_header", r"^--- \S+\t\d{4}-\d\d-\d\d[ T]\d\d:\d\d", "anchor", 2
 # (bandit), "[SC2086]" (shellcheck -f gcc), "[DL3008]" (hadolint), "[E501]"
 # (a word of its own: not rustc's "error[E0308]")
 _rule("coded_finding", r"(?:^|\s)\[[A-Z]{1,4}\d{3,5}(?::[\w-]+)?\]", "anchor", 2.5, "lint")
+# ShellCheck's default (tty) format: "In deploy.sh line 9:", the line it quotes, then a marker per finding under it,
+# "     ^-----^ SC2086 (info): Double quote to prevent globbing and word splitting."
+_rule("shellcheck_at", r"^In \S+ line \d+:$", "header", 2, "lint")
+_rule("shellcheck_note", r"^\s*\^-*\^? SC\d{4} \((?:error|warning|info|style)\): ", "anchor", 3, "lint")
 # RuboCop's offense line (and its ports'): "lib/x.rb:9:14: C: [Correctable] Style/StringConcatenation: message"
 _rule("rubocop", r"^\S+:\d+:\d+: [CWEFR]: (?:\[Correctable\] )?[A-Z]\w*/[A-Z]\w*: ", "anchor", 3, "lint")
 _rule(

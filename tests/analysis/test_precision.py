@@ -622,3 +622,49 @@ def test_rubocop_offenses_without_the_quoted_source_and_markers() -> None:
     assert {line_no(log, "lib/report.rb:6:13"), line_no(log, "lib/report.rb:11:5")} <= got
     for left in ("def render()", "            ^^", "unused = 3", "    ^^^^^^"):
         assert line_no(log, left) not in got, left
+
+
+def test_shellcheck_tty_finding_with_its_line_not_the_suggestion_or_wiki() -> None:
+    log = gh_step(
+        "shellcheck scripts/*.sh",
+        [
+            "",
+            "In scripts/deploy.sh line 9:",
+            "  scp $f deploy@$TARGET:/srv/releases/",
+            "      ^-- SC2086 (info): Double quote to prevent globbing and word splitting.",
+            "",
+            "Did you mean: ",
+            '  scp "$f" deploy@"$TARGET":/srv/releases/',
+            "",
+            "",
+            "In scripts/deploy.sh line 14:",
+            "  echo done",
+            "       ^-- SC1010 (warning): Use semicolon or linefeed before 'done' (or quote to make it literal).",
+            "",
+            "For more information:",
+            "  https://www.shellcheck.net/wiki/SC1010 -- Use semicolon or linefeed before ...",
+            "  https://www.shellcheck.net/wiki/SC2086 -- Double quote to prevent globbing ...",
+        ],
+    )
+    result = analyze(log)
+    got = chosen(result)
+    for kept in ("line 9:", "  scp $f deploy", "SC2086 (info)", "line 14:", "  echo done", "SC1010 ("):
+        assert line_no(log, kept) in got, kept
+    for left in ("Did you mean", 'scp "$f"', "For more information:", "wiki/SC1010", "wiki/SC2086"):
+        assert line_no(log, left) not in got, left
+    assert result.category == "lint"
+
+
+def test_black_check_without_its_flourish() -> None:
+    log = gh_step(
+        "black --check .",
+        [
+            "would reformat /w/app/app/views.py",
+            "",
+            "Oh no! \U0001f4a5 \U0001f494 \U0001f4a5",
+            "1 file would be reformatted, 1 file would be left unchanged.",
+        ],
+    )
+    got = chosen(analyze(log))
+    assert {line_no(log, "would reformat /w"), line_no(log, "1 file would be reformatted")} <= got
+    assert line_no(log, "Oh no!") not in got
