@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from . import rx
-from .patterns import BACK_CONTINUATION, CONTINUATION, GENERIC_RULES, STACK_FRAME, LineInfo
+from .patterns import BACK_CONTINUATION, CONTINUATION, GENERIC_RULES, RULE_CATEGORY, STACK_FRAME, LineInfo
 from .scanner import ScanResult
 
 INCLUDE_EXIT = True
@@ -572,9 +572,39 @@ def select(
         skipped=skipped,
         from_blocks=not from_tail,
     )
-    ranges = _trim_blank_edges(ranges, lines, core)
+    ranges = _trim_blank_edges(_drop_layout_blanks(ranges, lines, core), lines, core)
     context = frozenset(no for a, b in ranges for no in range(a, b + 1) if no not in core) if core else frozenset()
     return Selection(ranges, lines, step_name, from_tail, context)
+
+
+OUTPUT_BLANK_RULES = frozenset(
+    {
+        "go_fail", "go_test_log", "go_compile", "go_pkg_fail", "go_vet_lint", "go_build_failed", "go_pkg_header",
+        "panic", "surefire_fail", "junit_counts", "javac_maven", "maven_error", "gradle_test",
+    }
+)
+"""Reports whose blank lines may be the output of the code they ran (a Go test's ``t.Log``, a JVM test's stdout
+between Maven's or Gradle's lines, a panic's goroutines): kept as printed."""
+
+
+def _drop_layout_blanks(
+    ranges: list[tuple[int, int]], lines: dict[int, Line], core: set[int]
+) -> list[tuple[int, int]]:
+    """The blank lines inside an error block of a tool's own report (a test runner's, a compiler's, a linter's:
+    a rule of category test, lint, typecheck or compile) are that tool's layout between the parts of its report:
+    left out, unless the range also holds a report of OUTPUT_BLANK_RULES."""
+    blanks: set[int] = set()
+    for a, b in ranges:
+        nos = [n for n in range(a, b + 1) if n in lines]
+        rules = {lines[n].info.rule for n in nos if lines[n].info.role in ("anchor", "header")}
+        if rules & OUTPUT_BLANK_RULES or not any(
+            RULE_CATEGORY.get(r) in ("test", "lint", "typecheck", "compile") for r in rules
+        ):
+            continue
+        blanks.update(n for n in nos if n in core and not lines[n].text.strip())
+    if not blanks:
+        return ranges
+    return _runs({n for a, b in ranges for n in range(a, b + 1)} - blanks)
 
 
 def _trim_blank_edges(

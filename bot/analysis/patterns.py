@@ -646,6 +646,8 @@ def classify(text: str, *, script_echo: bool = False) -> LineInfo:
     return PLAIN
 
 
+RULE_CATEGORY: dict[str, str | None] = {name: category for name, _, _, _, category in _RULES}
+"""Each rule's category (None for the generic ones and the structure markers)."""
 _RULE_COUNT = len(_SOURCES)
 _NAMED = [pattern.groups > 0 for _, pattern, *_ in _RULES]
 _FIXED: list[LineInfo] = [LineInfo(role, score, category, name) for name, _, role, score, category in _RULES]

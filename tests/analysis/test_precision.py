@@ -668,3 +668,54 @@ def test_black_check_without_its_flourish() -> None:
     got = chosen(analyze(log))
     assert {line_no(log, "would reformat /w"), line_no(log, "1 file would be reformatted")} <= got
     assert line_no(log, "Oh no!") not in got
+
+
+def test_blank_lines_between_the_parts_of_a_test_runners_report_are_left_out() -> None:
+    log = gh_step(
+        "bundle exec rspec",
+        [
+            "Failures:",
+            "",
+            "  1) Invoice adds tax to the total",
+            "     Failure/Error: expect(invoice.total(0.2)).to eq(31.0)",
+            "",
+            "       expected: 31.0",
+            "            got: 30.0",
+            "",
+            "       (compared using ==)",
+            "     # ./spec/invoice_spec.rb:11:in `block (2 levels) in <top (required)>'",
+            "",
+            "Finished in 0.01 seconds (files took 0.1 seconds to load)",
+            "5 examples, 1 failure",
+            "",
+            "Failed examples:",
+            "",
+            "rspec ./spec/invoice_spec.rb:10 # Invoice adds tax to the total",
+        ],
+    )
+    result = analyze(log)
+    got = chosen(result)
+    for kept in ("1) Invoice adds", "Failure/Error:", "expected: 31.0", "got: 30.0", "spec.rb:11:in", "rspec ./"):
+        assert line_no(log, kept) in got, kept
+    blanks = {n for n, t in enumerate(log.split("\n"), 1) if t.endswith("Z ")}
+    assert blanks and not blanks & got
+    assert "expected: 31.0" in "\n".join(s.text for s in result.spans)
+
+
+def test_blank_lines_in_go_test_output_are_kept() -> None:
+    log = gh_step(
+        "go test ./...",
+        [
+            "--- FAIL: TestParse (0.00s)",
+            "    parse_test.go:12: input:",
+            "",
+            "        a = 1",
+            "    parse_test.go:13: got nil, want a node",
+            "FAIL",
+            "FAIL\texample.com/app/parse\t0.002s",
+        ],
+    )
+    got = chosen(analyze(log))
+    first, second = line_no(log, "parse_test.go:12"), line_no(log, "parse_test.go:13")
+    assert {first, second} <= got
+    assert set(range(first, second + 1)) <= got  # the test's own output, as printed
