@@ -5,9 +5,11 @@ through the lines that belong to it (stack frames, indented detail, the tool's o
 takes the header just before it; some tools' reports are read by their own shape (pytest's per-test
 report, panics). Blocks in the failing step, near its end, and not also present in the baseline
 (passing) log win. Within the budget the selection then takes the step's verdict lines or, when no
-tool's own block explains the step, its tail and the context of its other error lines. What repeats
-the report (a runner's count of what failed, its run summary) and blank lines at a block's edge are
-left out.
+tool's own block explains the step, its tail and the context of its other error lines. What a tool
+prints beside what it reports is left out of the blocks: what repeats the report (a runner's count of
+what failed, its run summary), the advice and bookkeeping around it (Gradle's "* Try:", TAP's YAML
+keys, bandit's grading, ASan's shadow map), a formatter's diff body under its header, source snippets
+and markers where the location says it, library frames, and blank lines that are a report's layout.
 """
 
 from __future__ import annotations
