@@ -1030,11 +1030,11 @@ def _usage_after_error(lines: dict[int, Line], ranges: list[tuple[int, int]]) ->
 
 TOTALS_RULES = frozenset(
     {"pytest_totals", "js_totals", "cargo_result", "cargo_rerun", "typecheck_total", "tap_fail_count", "gradle_counts",
-     "mocha_failing", "js_summary", "lint_found", "ctest_totals", "pytest_totals_plain",
+     "js_summary", "lint_found", "ctest_totals", "pytest_totals_plain",
      "unittest_ran", "eslint_totals"}
 )
 """A test runner's or type checker's count of what failed ("=== 1 failed, 3 passed in 0.1s ===", "Tests: 1 failed,
-3 passed", "test result: FAILED. 2 passed; 1 failed", "Found 4 errors in 2 files", "# fail 1", "2 failing", CTest's
+3 passed", "test result: FAILED. 2 passed; 1 failed", "Found 4 errors in 2 files", "# fail 1", CTest's
 "50% tests passed, 1 tests failed out of 2"), the rest of Jest's and Vitest's run summary, ruff's "Found 6 errors."
 with its "[*] 3 fixable" and cargo's "to rerun pass --lib": they repeat what the tool's report above them says.
 (pytest's "!!! Interrupted: 1 error during collection !!!" and -q's "1 error in 0.36s", unittest's "Ran 3 tests in
@@ -1043,7 +1043,8 @@ with its "[*] 3 fixable" and cargo's "to rerun pass --lib": they repeat what the
 
 def _runner_totals(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> set[int]:
     """The count lines (TOTALS_RULES) of the selection, when it holds the tool's own report they count: a
-    failing test's or a checker's error line. Alone, a count is what there is to read and stays."""
+    failing test's or a checker's error line. Alone, a count is what there is to read and stays. (mocha's
+    "2 failing" is not one: its numbered list of failing tests follows it, read for their names.)"""
     chosen = [no for a, b in ranges for no in range(a, b + 1) if no in lines]
     totals = {no for no in chosen if lines[no].info.rule in TOTALS_RULES}
     if not totals:

@@ -719,3 +719,4 @@ def test_blank_lines_in_go_test_output_are_kept() -> None:
     first, second = line_no(log, "parse_test.go:12"), line_no(log, "parse_test.go:13")
     assert {first, second} <= got
     assert set(range(first, second + 1)) <= got  # the test's own output, as printed
+
