@@ -917,7 +917,7 @@ _SNIPPET_MARKED = rx.compile(r"^\s*\d*\s*\|.*\^")
 _SNIPPET_DIFF = rx.compile(r"^\s*\d*\s*[+-](?: |$)")
 
 
-CODED_RULES = frozenset({"ruff_rule"})
+CODED_RULES = frozenset({"ruff_rule", "ruff_format"})
 
 
 def _snippet_detail(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> set[int]:
@@ -926,7 +926,8 @@ def _snippet_detail(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> se
     source lines around the marked one, the ``= help``/``= note`` advice and the ``help:`` suggestion with its
     diff. The header, the location, the marked source line and its markers stay; after a linter's finding
     named by its rule's code (CODED_RULES: ruff's "F401 [*] `os` imported but unused"), the header and the
-    location alone."""
+    location alone (ruff format's "unformatted: File would be reformatted" too: its diff is what the formatter
+    writes)."""
     out: set[int] = set()
     for first, last in ranges:
         no = first

@@ -31,7 +31,7 @@ _PREFILTER_SOURCE = (
     rb"|could not resolve|unable to (?:locate|resolve|access)|undefined reference|cannot find module"
     rb"|invalid workflow|bad credentials|not accessible|service unavailable|bad gateway|lost communication"
     rb"|shutdown signal|version solving|no solution found|would reformat|went wrong|deadline)"
-    rb"|Diff in \S+:\d+:|^--- (?:a|old)/\S| SC\d{4} \(|In \S+ line \d+:"
+    rb"|Diff in \S+:\d+:|^--- (?:a|old)/\S| SC\d{4} \(|In \S+ line \d+:|File would be reformatted"
     rb"|(?:^|[mK ])\$ \S|(?:^|[ m])[A-Z]{1,4}\d{3,4} (?:\[\*\] )?\S|[1-9]\d* problems? \(|(?:^|Z )# \S"
     rb"|\.go:\d+:\d+: |_test\.go:\d+: |\.(?:java|kt|scala|groovy):\[\d+,\d+\]"
     rb"|##\[(?:group\]Run |error)|section_(?:start|end):"
@@ -379,6 +379,8 @@ _rule(
 # ruff check's count after its findings and its note on what --fix can do: "Found 6 errors.", "[*] 3 fixable with ..."
 _rule("lint_found", r"^Found \d+ errors?\.(?:$| \[\*\] \d+ fixable)|^\[\*\] \d+ fixable with ", "trailer", 1.5, "lint")
 _rule("black", r"^would reformat ", "anchor", 3, "lint")
+# ruff format --check's full output: "unformatted: File would be reformatted", then " --> path:line:col" and the diff
+_rule("ruff_format", r"^unformatted: File would be reformatted$", "anchor", 3, "lint")
 # rustfmt --check: each hunk of its proposed change opens with "Diff in /path/src/lib.rs:12:"
 _rule("rustfmt_diff", r"^Diff in \S+:\d+:$", "anchor", 3, "lint")
 # a formatter's change as a unified diff between two trees ("terraform fmt -diff": "--- old/main.tf", git's

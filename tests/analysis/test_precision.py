@@ -720,3 +720,27 @@ def test_blank_lines_in_go_test_output_are_kept() -> None:
     assert {first, second} <= got
     assert set(range(first, second + 1)) <= got  # the test's own output, as printed
 
+
+
+def test_ruff_format_check_gives_each_file_and_location_without_the_diff() -> None:
+    log = gh_step(
+        "ruff format --check .",
+        [
+            "unformatted: File would be reformatted",
+            "  --> src/geo/distance.py:10:29",
+            "   |",
+            "9  |     phi1, phi2 = math.radians(lat1), math.radians(lat2)",
+            "   -     dphi = math.radians(lat2-lat1)",
+            "10 +     dphi = math.radians(lat2 - lat1)",
+            "11 |     dlmb = math.radians(lon2 - lon1)",
+            "   |",
+            "",
+            "1 file would be reformatted, 2 files already formatted",
+        ],
+    )
+    result = analyze(log)
+    got = chosen(result)
+    assert {line_no(log, "unformatted: File"), line_no(log, "--> src/geo/distance.py:10:29")} <= got
+    for left in ("9  |", "   -     dphi", "10 +", "11 |"):
+        assert line_no(log, left) not in got, left
+    assert result.category == "lint"
