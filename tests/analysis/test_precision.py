@@ -744,3 +744,10 @@ def test_ruff_format_check_gives_each_file_and_location_without_the_diff() -> No
     for left in ("9  |", "   -     dphi", "10 +", "11 |"):
         assert line_no(log, left) not in got, left
     assert result.category == "lint"
+
+
+def test_passing_tests_listed_beside_a_failure_are_left_out() -> None:
+    log = gh_step("npx jest", JEST)
+    got = chosen(analyze(log))
+    assert line_no(log, "\u25cf Cart \u203a total multiplies") in got
+    assert line_no(log, "\u2713 starts empty") not in got
