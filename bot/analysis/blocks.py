@@ -839,6 +839,11 @@ _LIBRARY = rx.compile(
 """Where a stack frame's file is an installed library or the toolchain, not the code being built or tested."""
 _PYTEST_SHORT_FRAME = rx.compile(r"^(?P<path>[^\s:]+\.py):\d+: in \S")
 """pytest's frame in its short and collection tracebacks: "/usr/lib/python3.11/importlib/__init__.py:126: in f"."""
+_GO_FRAME_FILE = rx.compile(r"^\s+(?P<path>/\S+\.go):\d+(?: \+0x[0-9a-fA-F]+)?$")
+"""The file line of a goroutine's frame (under its function's line): "\t/src/ledger/ledger.go:33 +0x312"."""
+_GO_ROOT = rx.compile(r"/go(?:-[\d.]+)?/src/")
+"""Go's own sources (GOROOT: "/usr/lib/go-1.19/src/testing/testing.go", "/usr/local/go/src/runtime/panic.go"); a
+module's frame (the module cache) is a dependency the code called and stays."""
 _NATIVE_FRAME = rx.compile(r"^\s*#\d+ 0x[0-9a-fA-F]+ in \S+ (?P<path>\S+)")
 """A sanitizer's (or gdb's) frame: "#1 0x55d5 in buffer_append /src/buffer.c:15:5"."""
 _NATIVE_LIBRARY = rx.compile(r"^\(|^(?:\.\./)*(?:csu|sysdeps|libio|nptl|stdlib)/|^/usr/|^/lib")
@@ -851,11 +856,11 @@ FRAME_SOURCE = 2
 def _library_frames(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> set[int]:
     """The lines of the stack frames in ``ranges`` that point into an installed library or the toolchain (a
     Python frame and the source it quotes, pytest's "path.py:12: in f" and its source, a Rust backtrace's frame and
-    its symbol line, a JavaScript ``at`` line, a sanitizer's native frame into a binary or the C library), when
-    the selection's traces also have a frame into the code itself (pytest's report of one test may be cut into
-    several ranges): the trace's way through the test runner and the standard library is not what a reader of
-    the failure needs (the frames into the code are). Traces with no frame of the code's own (a library that
-    failed on its own) keep every frame."""
+    its symbol line, a goroutine's frame into Go's own sources, a JavaScript ``at`` line, a sanitizer's native
+    frame into a binary or the C library), when the selection's traces also have a frame into the code itself
+    (pytest's report of one test may be cut into several ranges): the trace's way through the test runner and
+    the standard library is not what a reader of the failure needs (the frames into the code are). Traces with
+    no frame of the code's own (a library that failed on its own) keep every frame."""
     out: set[int] = set()
     frames: list[tuple[list[int], bool]] = []
     for first, last in ranges:
@@ -874,6 +879,14 @@ def _library_frames(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> se
                             break
                         own.append(k)
                     frames.append((own, _LIBRARY.search(m.group("path")) is not None))
+                    continue
+            if ".go:" in text:
+                m = _GO_FRAME_FILE.match(text)
+                if m is not None:
+                    before = lines.get(no - 1)
+                    call = no > first and before is not None and before.text[:1] not in ("", " ", "\t")
+                    path = m.group("path")
+                    frames.append(([no - 1, no] if call else [no], _GO_ROOT.search(path) is not None))
                     continue
             if "#" in text and " in " in text:
                 m = _NATIVE_FRAME.match(text)

@@ -751,3 +751,33 @@ def test_passing_tests_listed_beside_a_failure_are_left_out() -> None:
     got = chosen(analyze(log))
     assert line_no(log, "\u25cf Cart \u203a total multiplies") in got
     assert line_no(log, "\u2713 starts empty") not in got
+
+
+def test_go_panic_trace_without_frames_into_gos_own_sources() -> None:
+    log = gh_step(
+        "go test ./...",
+        [
+            "--- FAIL: TestLast (0.00s)",
+            "panic: runtime error: index out of range [-1] [recovered]",
+            "\tpanic: runtime error: index out of range [-1]",
+            "",
+            "goroutine 7 [running]:",
+            "testing.tRunner.func1.2({0x518c60, 0xc00001c0c0})",
+            "\t/usr/lib/go-1.19/src/testing/testing.go:1396 +0x24e",
+            "panic({0x518c60, 0xc00001c0c0})",
+            "\t/usr/local/go/src/runtime/panic.go:884 +0x212",
+            "example.com/ledger/ledger.(*Ledger).Last(...)",
+            "\t/w/ledger/ledger/ledger.go:33",
+            "example.com/ledger/ledger.TestLast(0xc000007ba0)",
+            "\t/w/ledger/ledger/ledger_test.go:18 +0x312",
+            "testing.tRunner(0xc000007ba0, 0x52f5c0)",
+            "\t/usr/lib/go-1.19/src/testing/testing.go:1446 +0x10b",
+            "FAIL\texample.com/ledger/ledger\t0.006s",
+        ],
+    )
+    got = chosen(analyze(log))
+    for kept in ("--- FAIL: TestLast", "(*Ledger).Last(...)", "ledger/ledger.go:33", "ledger_test.go:18"):
+        assert line_no(log, kept) in got, kept
+    for left in ("tRunner.func1.2(", "testing.go:1396", "panic({0x518c60", "runtime/panic.go", "testing.tRunner(0x",
+                 "testing.go:1446"):
+        assert line_no(log, left) not in got, left
