@@ -1078,6 +1078,7 @@ _PASSED_TEST = rx.compile(r"^\s*[\u2713\u2714\u221a] \S")
 _EMPTY_GUTTER = rx.compile(r"^\s*\u2502\s*$")
 _PHPUNIT_RESOURCES = rx.compile(r"^Time: \d\d:\d\d\.\d+, Memory: [\d.]+ \w+$")
 _SHELLCHECK_WIKI = rx.compile(r"^For more information:$|^\s+https://www\.shellcheck\.net/wiki/SC\d{4}\b")
+_RUST_BACKTRACE_HINT = rx.compile(r"^note: run with `RUST_BACKTRACE=(?:1|full)` environment variable to display")
 _BLACK_FLOURISH = rx.compile(r"^Oh no! \S+ \S+ \S+$")
 _RUBOCOP_MARKERS = rx.compile(r"^\s*\^+$")
 _ESLINT_WARNING = rx.compile(r"^\s+\d+:\d+\s+warning\s+")
@@ -1089,11 +1090,11 @@ _NPM_LOG_POINTER = rx.compile(
 def _asides(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> set[int]:
     """Lines a tool prints beside its error that are not it: ESLint's warnings when its report has errors (a
     warning fails the run only with ``--max-warnings``, and then no error is there), npm's pointer to its debug
-    log ("npm error A complete log of this run can be found in: ..."), PHPUnit's empty "\u2502" gutter lines (testdox)
-    and its "Time: 00:00.039, Memory: 6.00 MB", ShellCheck's "For more information:" links to its wiki, Black's
-    "Oh no!" before its count, a passing test's line ("\u2713 starts empty (12 ms)") beside a failing test's report,
-    and under a RuboCop offense the source line it quotes
-    with its ``^^^`` markers (the offense's path:line:col says where)."""
+    log ("npm error A complete log of this run can be found in: ..."), PHPUnit's empty "\u2502" gutter lines
+    (testdox) and its "Time: 00:00.039, Memory: 6.00 MB", ShellCheck's "For more information:" links to its wiki,
+    Black's "Oh no!" before its count, Rust's "note: run with `RUST_BACKTRACE=1` ..." under a panic, a passing
+    test's line ("\u2713 starts empty (12 ms)") beside a failing test's report, and under a RuboCop offense the
+    source line it quotes with its ``^^^`` markers (the offense's path:line:col says where)."""
     nos = [no for first, last in ranges for no in range(first, last + 1) if no in lines]
     errors = any(lines[no].info.rule == "eslint" for no in nos)
     phpunit = any(lines[no].info.rule in PHPUNIT_RULES for no in nos)
@@ -1106,6 +1107,7 @@ def _asides(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> set[int]:
         or (phpunit and (_EMPTY_GUTTER.match(lines[no].text) or _PHPUNIT_RESOURCES.match(lines[no].text)))
         or (shellcheck and _SHELLCHECK_WIKI.match(lines[no].text))
         or _BLACK_FLOURISH.match(lines[no].text)
+        or _RUST_BACKTRACE_HINT.match(lines[no].text)
     }
     if any(RULE_CATEGORY.get(lines[no].info.rule) == "test" and lines[no].info.role == "anchor" for no in nos):
         out.update(no for no in nos if _PASSED_TEST.match(lines[no].text))

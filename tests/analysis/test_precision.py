@@ -781,3 +781,26 @@ def test_go_panic_trace_without_frames_into_gos_own_sources() -> None:
     for left in ("tRunner.func1.2(", "testing.go:1396", "panic({0x518c60", "runtime/panic.go", "testing.tRunner(0x",
                  "testing.go:1446"):
         assert line_no(log, left) not in got, left
+
+
+def test_rust_panic_without_the_backtrace_hint() -> None:
+    log = gh_step(
+        "cargo test",
+        [
+            "---- tests::describes_a_warm_day stdout ----",
+            "",
+            "thread 'tests::describes_a_warm_day' (16851) panicked at src/lib.rs:36:9:",
+            "assertion `left == right` failed: 26 degrees should still be mild",
+            '  left: "hot"',
+            ' right: "mild"',
+            "note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace",
+            "",
+            "",
+            "failures:",
+            "    tests::describes_a_warm_day",
+        ],
+        101,
+    )
+    got = chosen(analyze(log))
+    assert {line_no(log, "panicked at src/lib.rs:36:9"), line_no(log, 'right: "mild"')} <= got
+    assert line_no(log, "RUST_BACKTRACE=1") not in got
