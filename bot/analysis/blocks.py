@@ -5,7 +5,11 @@ through the lines that belong to it (stack frames, indented detail, the tool's o
 takes the header just before it; some tools' reports are read by their own shape (pytest's per-test
 report, panics). Blocks in the failing step, near its end, and not also present in the baseline
 (passing) log win. Within the budget the selection then takes the step's verdict lines or, when no
-tool's own block explains the step, its tail and the context of its other error lines.
+tool's own block explains the step, its tail and the context of its other error lines. What a tool
+prints beside what it reports is left out of the blocks: what repeats the report (a runner's count of
+what failed, its run summary), the advice and bookkeeping around it (Gradle's "* Try:", TAP's YAML
+keys, bandit's grading, ASan's shadow map), a formatter's diff body under its header, source snippets
+and markers where the location says it, library frames, and blank lines that are a report's layout.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from . import rx
-from .patterns import BACK_CONTINUATION, CONTINUATION, GENERIC_RULES, STACK_FRAME, LineInfo
+from .patterns import BACK_CONTINUATION, CONTINUATION, GENERIC_RULES, RULE_CATEGORY, STACK_FRAME, LineInfo
 from .scanner import ScanResult
 
 INCLUDE_EXIT = True
@@ -31,6 +35,8 @@ LEAD_REACH = 20
 """An error block this close after the echo of its step's command takes the step's whole output."""
 _LEAD_IN = rx.compile(r"^=== (?:RUN|CONT|NAME)\s+\S|^=+> \S|^-{3,}> \S")
 """A line announcing what runs next (a Go test resuming, a Makefile's "==> Checking ..."): heads a block."""
+_BARE_PATH = rx.compile(r"^[\w./-]+\.\w{1,6}$")
+"""A file's path alone on a line: what a formatter prints before its diff of that file ("main.tf")."""
 _RULE_LINE = rx.compile(r"^\s*(?:-{10,}|={10,}|\*{10,}|#{10,})\s*$")
 PASS_REACH = 400
 """A test class's verdict this close after a block tells whose output the block is."""
@@ -251,6 +257,8 @@ def build_blocks(lines: dict[int, Line], region: tuple[int, int], skipped: set[i
                 )
                 or (prev.info.role not in ("noise", "exit", "step") and BACK_CONTINUATION.search(prev.text))
                 or _outer_title(prev, lines.get(prev.no + 1))
+                or (steps_back == 0 and info.rule in HUNK_RULES and _BARE_PATH.match(prev.text) is not None)
+                or (steps_back == 0 and prev.info.role == "plain" and _quoted_by(lines.get(prev.no - 1)))
             )
         ):
             start = prev.no
@@ -383,6 +391,14 @@ def _outer_title(prev: Line, taken: Line | None) -> bool:
         and (bool(_MOCHA_TITLE.match(taken.text)) or (taken.info.role == "plain" and taken.indent >= 4))
         and ":" not in prev.text
     )
+
+
+QUOTING_HEADERS = frozenset({"shellcheck_at"})
+"""Headers whose next line is the source line their findings point into ("In deploy.sh line 9:")."""
+
+
+def _quoted_by(header: Line | None) -> bool:
+    return header is not None and header.info.rule in QUOTING_HEADERS
 
 
 def _over_blank(lines: dict[int, Line], prev: Line | None, covered_to: int) -> Line | None:
@@ -541,6 +557,16 @@ def select(
             | _snippet_detail(lines, ranges)
             | _code_frame_context(lines, ranges)
             | _usage_after_error(lines, ranges)
+            | _runner_totals(lines, ranges)
+            | _formatter_hunks(lines, ranges)
+            | _shadow_dump(lines, ranges)
+            | _gradle_epilogue(lines, ranges)
+            | _tap_bookkeeping(lines, ranges)
+            | _finding_metadata(lines, ranges)
+            | _compiler_markers(lines, ranges)
+            | _coverage_table(lines, ranges)
+            | _python_markers(lines, ranges)
+            | _asides(lines, ranges)
         )
         if library:
             ranges = _runs({no for a, b in ranges for no in range(a, b + 1)} - library)
@@ -563,8 +589,56 @@ def select(
         skipped=skipped,
         from_blocks=not from_tail,
     )
+    ranges = _trim_blank_edges(_drop_layout_blanks(ranges, lines, core), lines, core)
     context = frozenset(no for a, b in ranges for no in range(a, b + 1) if no not in core) if core else frozenset()
     return Selection(ranges, lines, step_name, from_tail, context)
+
+
+OUTPUT_BLANK_RULES = frozenset(
+    {
+        "go_fail", "go_test_log", "go_compile", "go_pkg_fail", "go_vet_lint", "go_build_failed", "go_pkg_header",
+        "panic", "surefire_fail", "junit_counts", "javac_maven", "maven_error", "gradle_test",
+    }
+)
+"""Reports whose blank lines may be the output of the code they ran (a Go test's ``t.Log``, a JVM test's stdout
+between Maven's or Gradle's lines, a panic's goroutines): kept as printed."""
+
+
+def _drop_layout_blanks(
+    ranges: list[tuple[int, int]], lines: dict[int, Line], core: set[int]
+) -> list[tuple[int, int]]:
+    """The blank lines inside an error block of a tool's own report (a test runner's, a compiler's, a linter's:
+    a rule of category test, lint, typecheck or compile) are that tool's layout between the parts of its report:
+    left out, unless the range also holds a report of OUTPUT_BLANK_RULES."""
+    blanks: set[int] = set()
+    for a, b in ranges:
+        nos = [n for n in range(a, b + 1) if n in lines]
+        rules = {lines[n].info.rule for n in nos if lines[n].info.role in ("anchor", "header")}
+        if rules & OUTPUT_BLANK_RULES or not any(
+            RULE_CATEGORY.get(r) in ("test", "lint", "typecheck", "compile") for r in rules
+        ):
+            continue
+        blanks.update(n for n in nos if n in core and not lines[n].text.strip())
+    if not blanks:
+        return ranges
+    return _runs({n for a, b in ranges for n in range(a, b + 1)} - blanks)
+
+
+def _trim_blank_edges(
+    ranges: list[tuple[int, int]], lines: dict[int, Line], core: set[int]
+) -> list[tuple[int, int]]:
+    """``ranges`` without the blank lines of the error blocks at their either end (a block's blank lines are
+    kept where it goes on after them; at its edge one says nothing). Blank lines the fill offered as context
+    stay: the step's own output, shown as it was."""
+    out: list[tuple[int, int]] = []
+    for a, b in ranges:
+        while a <= b and a in core and a in lines and not lines[a].text.strip():
+            a += 1
+        while b >= a and b in core and b in lines and not lines[b].text.strip():
+            b -= 1
+        if a <= b:
+            out.append((a, b))
+    return out
 
 
 _STEP_PREAMBLE = rx.compile(r"^(?:##\[(?:group|endgroup)\]|shell: |env:$|  [A-Za-z_][A-Za-z0-9_]*: )")
@@ -778,19 +852,33 @@ _LIBRARY = rx.compile(
     r"|^/rustc/|^<frozen |^node:"
 )
 """Where a stack frame's file is an installed library or the toolchain, not the code being built or tested."""
+_PYTEST_SHORT_FRAME = rx.compile(r"^(?P<path>[^\s:]+\.py):\d+: in \S")
+"""pytest's frame in its short and collection tracebacks: "/usr/lib/python3.11/importlib/__init__.py:126: in f"."""
+_GO_FRAME_FILE = rx.compile(r"^\s+(?P<path>/\S+\.go):\d+(?: \+0x[0-9a-fA-F]+)?$")
+"""The file line of a goroutine's frame (under its function's line): "\t/src/ledger/ledger.go:33 +0x312"."""
+_GO_ROOT = rx.compile(r"/go(?:-[\d.]+)?/src/")
+"""Go's own sources (GOROOT: "/usr/lib/go-1.19/src/testing/testing.go", "/usr/local/go/src/runtime/panic.go"); a
+module's frame (the module cache) is a dependency the code called and stays."""
+_NATIVE_FRAME = rx.compile(r"^\s*#\d+ 0x[0-9a-fA-F]+ in \S+ (?P<path>\S+)")
+"""A sanitizer's (or gdb's) frame: "#1 0x55d5 in buffer_append /src/buffer.c:15:5"."""
+_NATIVE_LIBRARY = rx.compile(r"^\(|^(?:\.\./)*(?:csu|sysdeps|libio|nptl|stdlib)/|^/usr/|^/lib")
+"""A native frame without the code's source: a binary's offset ("(/src/test+0xa3529)": the sanitizer's own
+interceptors, "_start") or the C library's sources and installed files."""
 FRAME_SOURCE = 2
 """Lines under a Python frame that belong to it: the source line it quotes and the position markers under it."""
 
 
 def _library_frames(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> set[int]:
     """The lines of the stack frames in ``ranges`` that point into an installed library or the toolchain (a
-    Python frame and the source it quotes, a Rust backtrace's frame and its symbol line, a JavaScript ``at``
-    line), in a range whose trace also has a frame into the code itself: the trace's way through the test
-    runner and the standard library is not what a reader of the failure needs (the frames into the code are).
-    A trace with no frame of the code's own (a library that failed on its own) keeps every frame."""
+    Python frame and the source it quotes, pytest's "path.py:12: in f" and its source, a Rust backtrace's frame and
+    its symbol line, a goroutine's frame into Go's own sources, a JavaScript ``at`` line, a sanitizer's native
+    frame into a binary or the C library), when the selection's traces also have a frame into the code itself
+    (pytest's report of one test may be cut into several ranges): the trace's way through the test runner and
+    the standard library is not what a reader of the failure needs (the frames into the code are). Traces with
+    no frame of the code's own (a library that failed on its own) keep every frame."""
     out: set[int] = set()
+    frames: list[tuple[list[int], bool]] = []
     for first, last in ranges:
-        frames: list[tuple[list[int], bool]] = []
         for no in range(first, last + 1):
             line = lines.get(no)
             if line is None:
@@ -807,6 +895,30 @@ def _library_frames(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> se
                         own.append(k)
                     frames.append((own, _LIBRARY.search(m.group("path")) is not None))
                     continue
+            if ".go:" in text:
+                m = _GO_FRAME_FILE.match(text)
+                if m is not None:
+                    before = lines.get(no - 1)
+                    call = no > first and before is not None and before.text[:1] not in ("", " ", "\t")
+                    path = m.group("path")
+                    frames.append(([no - 1, no] if call else [no], _GO_ROOT.search(path) is not None))
+                    continue
+            if "#" in text and " in " in text:
+                m = _NATIVE_FRAME.match(text)
+                if m is not None:
+                    frames.append(([no], _NATIVE_LIBRARY.search(m.group("path")) is not None))
+                    continue
+            if ": in " in text:
+                m = _PYTEST_SHORT_FRAME.match(text)
+                if m is not None:
+                    own = [no]
+                    for k in range(no + 1, min(last, no + FRAME_SOURCE) + 1):
+                        nxt = lines.get(k)
+                        if nxt is None or not nxt.text.startswith(" ") or not nxt.text.strip():
+                            break
+                        own.append(k)
+                    frames.append((own, _LIBRARY.search(m.group("path")) is not None))
+                    continue
             if "at " not in text:
                 continue
             m = _RUST_FRAME.match(text)
@@ -818,8 +930,8 @@ def _library_frames(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> se
             m = _JS_FRAME.match(text)
             if m is not None:
                 frames.append(([no], _LIBRARY.search(m.group("path")) is not None))
-        if any(not foreign for _, foreign in frames):
-            out.update(no for own, foreign in frames if foreign for no in own)
+    if any(not foreign for _, foreign in frames):
+        out.update(no for own, foreign in frames if foreign for no in own)
     return out
 
 
@@ -833,11 +945,17 @@ _SNIPPET_MARKED = rx.compile(r"^\s*\d*\s*\|.*\^")
 _SNIPPET_DIFF = rx.compile(r"^\s*\d*\s*[+-](?: |$)")
 
 
+CODED_RULES = frozenset({"ruff_rule", "ruff_format"})
+
+
 def _snippet_detail(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> set[int]:
     """In a diagnostic laid out as an annotated snippet (a header, ``--> path:line:col``, the source with ``|``
     gutters and ``^`` markers), the lines after the location that say nothing of the error: empty gutters, the
     source lines around the marked one, the ``= help``/``= note`` advice and the ``help:`` suggestion with its
-    diff. The header, the location, the marked source line and its markers stay."""
+    diff. The header, the location, the marked source line and its markers stay; after a linter's finding
+    named by its rule's code (CODED_RULES: ruff's "F401 [*] `os` imported but unused"), the header and the
+    location alone (ruff format's "unformatted: File would be reformatted" too: its diff is what the formatter
+    writes)."""
     out: set[int] = set()
     for first, last in ranges:
         no = first
@@ -846,6 +964,7 @@ def _snippet_detail(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> se
             if line is None or "-->" not in line.text or not _SNIPPET_AT.match(line.text):
                 no += 1
                 continue
+            coded = no - 1 in lines and lines[no - 1].info.rule in CODED_RULES
             no += 1
             suggestion = False
             while no <= last and no in lines and lines[no].text.strip():
@@ -858,7 +977,8 @@ def _snippet_detail(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> se
                     after is not None and _SNIPPET_MARKED.match(after.text) is not None
                 )
                 if (
-                    suggestion
+                    coded
+                    or suggestion
                     or _SNIPPET_GUTTER.match(text)
                     or _SNIPPET_NOTE.match(text)
                     or _SNIPPET_DIFF.match(text)
@@ -934,6 +1054,254 @@ def _usage_after_error(lines: dict[int, Line], ranges: list[tuple[int, int]]) ->
                 out.add(k)
                 k += 1
             break
+    return out
+
+
+TOTALS_RULES = frozenset(
+    {"pytest_totals", "js_totals", "cargo_result", "cargo_rerun", "typecheck_total", "tap_fail_count", "gradle_counts",
+     "js_summary", "lint_found", "ctest_totals", "pytest_totals_plain",
+     "unittest_ran", "eslint_totals"}
+)
+"""A test runner's or type checker's count of what failed ("=== 1 failed, 3 passed in 0.1s ===", "Tests: 1 failed,
+3 passed", "test result: FAILED. 2 passed; 1 failed", "Found 4 errors in 2 files", "# fail 1", CTest's
+"50% tests passed, 1 tests failed out of 2"), the rest of Jest's and Vitest's run summary, ruff's "Found 6 errors."
+with its "[*] 3 fixable" and cargo's "to rerun pass --lib": they repeat what the tool's report above them says.
+(pytest's "!!! Interrupted: 1 error during collection !!!" and -q's "1 error in 0.36s", unittest's "Ran 3 tests in
+0.006s", ESLint's "\u2716 5 problems (4 errors, 1 warning)" too.)"""
+
+
+def _runner_totals(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> set[int]:
+    """The count lines (TOTALS_RULES) of the selection, when it holds the tool's own report they count: a
+    failing test's or a checker's error line. Alone, a count is what there is to read and stays. (mocha's
+    "2 failing" is not one: its numbered list of failing tests follows it, read for their names.)"""
+    chosen = [no for a, b in ranges for no in range(a, b + 1) if no in lines]
+    totals = {no for no in chosen if lines[no].info.rule in TOTALS_RULES}
+    if not totals:
+        return set()
+    reported = any(
+        lines[no].info.role in ("anchor", "header")
+        and lines[no].info.score >= 2
+        and lines[no].info.rule not in RUNNER_RULES
+        and no not in totals
+        for no in chosen
+    )
+    return totals if reported else set()
+
+
+PHPUNIT_RULES = frozenset({"phpunit_header", "phpunit_assert", "phpunit_verdict"})
+_PASSED_TEST = rx.compile(r"^\s*[\u2713\u2714\u221a] \S")
+_EMPTY_GUTTER = rx.compile(r"^\s*\u2502\s*$")
+_PHPUNIT_RESOURCES = rx.compile(r"^Time: \d\d:\d\d\.\d+, Memory: [\d.]+ \w+$")
+_SHELLCHECK_WIKI = rx.compile(r"^For more information:$|^\s+https://www\.shellcheck\.net/wiki/SC\d{4}\b")
+_RUST_BACKTRACE_HINT = rx.compile(r"^note: run with `RUST_BACKTRACE=(?:1|full)` environment variable to display")
+_BLACK_FLOURISH = rx.compile(r"^Oh no! \S+ \S+ \S+$")
+_RUBOCOP_MARKERS = rx.compile(r"^\s*\^+$")
+_ESLINT_WARNING = rx.compile(r"^\s+\d+:\d+\s+warning\s+")
+_NPM_LOG_POINTER = rx.compile(
+    r"^npm (?:ERR!|error) (?:A complete log of this run can be found in:|\s+\S+-debug(?:-\d+)?\.log$)"
+)
+
+
+def _asides(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> set[int]:
+    """Lines a tool prints beside its error that are not it: ESLint's warnings when its report has errors (a
+    warning fails the run only with ``--max-warnings``, and then no error is there), npm's pointer to its debug
+    log ("npm error A complete log of this run can be found in: ..."), PHPUnit's empty "\u2502" gutter lines
+    (testdox) and its "Time: 00:00.039, Memory: 6.00 MB", ShellCheck's "For more information:" links to its wiki,
+    Black's "Oh no!" before its count, Rust's "note: run with `RUST_BACKTRACE=1` ..." under a panic, a passing
+    test's line ("\u2713 starts empty (12 ms)") beside a failing test's report, and under a RuboCop offense the
+    source line it quotes with its ``^^^`` markers (the offense's path:line:col says where)."""
+    nos = [no for first, last in ranges for no in range(first, last + 1) if no in lines]
+    errors = any(lines[no].info.rule == "eslint" for no in nos)
+    phpunit = any(lines[no].info.rule in PHPUNIT_RULES for no in nos)
+    shellcheck = any(lines[no].info.rule == "shellcheck_note" for no in nos)
+    out = {
+        no
+        for no in nos
+        if (errors and _ESLINT_WARNING.match(lines[no].text))
+        or (lines[no].text.startswith("npm ") and _NPM_LOG_POINTER.match(lines[no].text))
+        or (phpunit and (_EMPTY_GUTTER.match(lines[no].text) or _PHPUNIT_RESOURCES.match(lines[no].text)))
+        or (shellcheck and _SHELLCHECK_WIKI.match(lines[no].text))
+        or _BLACK_FLOURISH.match(lines[no].text)
+        or _RUST_BACKTRACE_HINT.match(lines[no].text)
+    }
+    if any(RULE_CATEGORY.get(lines[no].info.rule) == "test" and lines[no].info.role == "anchor" for no in nos):
+        out.update(no for no in nos if _PASSED_TEST.match(lines[no].text))
+    if any(lines[no].info.rule == "rubocop" for no in nos):
+        for no in nos:
+            if _RUBOCOP_MARKERS.match(lines[no].text):
+                out.add(no)
+                if no - 1 in lines and lines[no - 1].info.rule != "rubocop":
+                    out.add(no - 1)
+    return out
+
+
+_PY_MARKERS = rx.compile(r"^\s+[~^]+$")
+
+
+def _python_markers(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> set[int]:
+    """Python's (3.11+) ``^^^^`` and ``~~~^^^`` markers under the source line a traceback's frame quotes: the frame
+    and its source line say where."""
+    out: set[int] = set()
+    for first, last in ranges:
+        for no in range(first + 2, last + 1):
+            line = lines.get(no)
+            frame = lines.get(no - 2)
+            if (
+                line is not None
+                and frame is not None
+                and _PY_MARKERS.match(line.text)
+                and 'File "' in frame.text
+                and _PY_FRAME.match(frame.text)
+            ):
+                out.add(no)
+    return out
+
+
+_COVERAGE_HEAD = rx.compile(r"^[_-]{3,} coverage: .*[_-]{3,}$")
+_COVERAGE_ROW = rx.compile(
+    r"^$|^Name\s+Stmts\s+Miss\b|^-{5,}$|^\S+\s+\d+\s+\d+(?:\s+\d+){0,2}\s+\d+(?:\.\d+)?%(?:\s|$)|^TOTAL\s+\d+"
+)
+
+
+def _coverage_table(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> set[int]:
+    """coverage.py's table as pytest-cov prints it ("___ coverage: platform linux ... ___", "Name  Stmts  Miss
+    Cover", a row per file, "TOTAL ... 41%"): the threshold's verdict ("FAIL Required test coverage of 90% not
+    reached. Total coverage: 40.54%") says what failed."""
+    out: set[int] = set()
+    for first, last in ranges:
+        no = first
+        while no <= last:
+            line = lines.get(no)
+            if line is None or "coverage: " not in line.text or not _COVERAGE_HEAD.match(line.text):
+                no += 1
+                continue
+            out.add(no)
+            no += 1
+            while no <= last and no in lines and _COVERAGE_ROW.match(lines[no].text.strip()):
+                out.add(no)
+                no += 1
+    return out
+
+
+_MARKER_ONLY = rx.compile(r"^\s*(?:\|\s*)?[~^][~^ ]*$")
+COMPILER_RULES = frozenset({"compiler"})
+
+
+def _compiler_markers(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> set[int]:
+    """Under the source line a compiler of the ``compiler`` rule quotes (GCC, Clang: "src/x.c:8:28: error: ..."),
+    the line of ``^`` and ``~`` markers alone ("      |       ^~~~"): the diagnostic's line:column says where;
+    the source line stays. (rustc's and GHC's markers carry the message's words or point into a wider span.)"""
+    nos = [no for first, last in ranges for no in range(first, last + 1) if no in lines]
+    if not any(lines[no].info.rule in COMPILER_RULES for no in nos):
+        return set()
+    return {no for no in nos if ("^" in lines[no].text or "~" in lines[no].text) and _MARKER_ONLY.match(lines[no].text)}
+
+
+_BANDIT_ISSUE = rx.compile(r"^>> Issue: \[[A-Z]{1,4}\d{3,5}")
+_BANDIT_METADATA = rx.compile(
+    r"^\s+(?:Severity: \w+\s+Confidence: \w+|CWE: CWE-\d+ \(\S+\)|More Info: \S+)\s*$|^-{40,}$"
+)
+
+
+def _finding_metadata(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> set[int]:
+    """Bandit's lines under each ">> Issue: [B602:...] message" that grade and file it rather than say it
+    ("Severity: High   Confidence: High", "CWE: CWE-78 (url)", "More Info: url") and the rule between issues;
+    the issue and its "Location: path:line:col" stay."""
+    nos = [no for first, last in ranges for no in range(first, last + 1) if no in lines]
+    if not any(_BANDIT_ISSUE.match(lines[no].text) for no in nos):
+        return set()
+    return {no for no in nos if _BANDIT_METADATA.match(lines[no].text)}
+
+
+_TAP_BOOKKEEPING = rx.compile(
+    r"^\s*(?:---|\.\.\.|1\.\.\d+|duration_ms: [\d.]+|failureType: '\w+'|code: '\w+'|name: '\w+'|operator: '\w+'"
+    r"|stack: \|-)$"
+    r"|^\s+(?:async )?\S+(?: \S+)? \((?:node:\S+|index \d+)\)$"
+    r"|^# (?:tests|suites|pass|cancelled|skipped|todo|duration_ms) [\d.]+$"
+)
+
+
+def _tap_bookkeeping(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> set[int]:
+    """In a selection holding a TAP "not ok" (node --test's reporter), the YAML block's bookkeeping: its ``---`` and
+    ``...`` fences, the plan ("1..2"), the duration, the failure's type, code, name and operator, the "stack:" key
+    and the frames inside node itself, and the run's closing counts ("# tests 2", "# pass 1"). The location,
+    the error, its message, expected and actual, the test's own frame and "# fail N" stay."""
+    nos = [no for first, last in ranges for no in range(first, last + 1) if no in lines]
+    if not any(lines[no].info.rule == "tap_not_ok" for no in nos):
+        return set()
+    return {no for no in nos if _TAP_BOOKKEEPING.match(lines[no].text)}
+
+
+_GRADLE_EPILOGUE = rx.compile(
+    r"^\* Try:$|^>? ?Run with --(?:stacktrace|info|debug|scan)\b|^>? ?Get more help at \S|^\* Get more help at \S"
+    r"|^BUILD FAILED in \S+$|^\d+ actionable tasks?: "
+)
+GRADLE_RULES = frozenset({"gradle_task", "gradle_failure"})
+
+
+def _gradle_epilogue(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> set[int]:
+    """After Gradle's "* What went wrong:" report, its advice ("* Try:", "Run with --stacktrace ...", "* Get more
+    help at ...") and its closing lines ("BUILD FAILED in 18s", "1 actionable task: 1 executed"), in a range
+    that holds Gradle's report: the report says what failed."""
+    out: set[int] = set()
+    for first, last in ranges:
+        nos = [no for no in range(first, last + 1) if no in lines]
+        if not any(lines[no].info.rule in GRADLE_RULES for no in nos):
+            continue
+        out.update(no for no in nos if _GRADLE_EPILOGUE.match(lines[no].text))
+    return out
+
+
+_SHADOW_HEAD = rx.compile(r"^Shadow bytes around the buggy address:$")
+_SHADOW_LINE = rx.compile(
+    r"^(?:=>)?\s*0x[0-9a-fA-F]+:(?:\s|\[|\]|[0-9a-fA-F]{2})*$|^Shadow byte legend\b"
+    r"|^\s+[A-Z][\w ]*:\s+(?:[0-9a-fA-F]{2}\s*)+$"
+)
+_SANITIZER_ABORT = rx.compile(r"^==\d+==ABORTING$")
+
+
+def _shadow_dump(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> set[int]:
+    """AddressSanitizer's memory map after its report ("Shadow bytes around the buggy address:", the rows of
+    shadow bytes, their legend) and its "==N==ABORTING": the report's first line, its frames and its
+    SUMMARY say what went wrong and where."""
+    out: set[int] = set()
+    for first, last in ranges:
+        no = first
+        while no <= last:
+            line = lines.get(no)
+            if line is not None and _SANITIZER_ABORT.match(line.text):
+                out.add(no)
+            if line is None or not _SHADOW_HEAD.match(line.text):
+                no += 1
+                continue
+            out.add(no)
+            no += 1
+            while no <= last and no in lines and _SHADOW_LINE.match(lines[no].text):
+                out.add(no)
+                no += 1
+    return out
+
+
+HUNK_RULES = frozenset({"rustfmt_diff", "tree_diff_header"})
+"""A formatter's header of one hunk or file of the change it would make ("Diff in src/lib.rs:12:", "--- old/main.tf"):
+the file (and line)."""
+_HUNK_LINE = rx.compile(r"^(?:[ +-]|@@ |$)")
+
+
+def _formatter_hunks(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> set[int]:
+    """The body of each hunk a formatter prints after its header (HUNK_RULES): the source as it is and as the
+    formatter would write it (`` `` context, ``-`` and ``+`` lines, a unified diff's ``+++`` and ``@@``). The
+    header says what to fix and where; running the formatter fixes it."""
+    out: set[int] = set()
+    for first, last in ranges:
+        for no in range(first, last + 1):
+            line = lines.get(no)
+            if line is None or line.info.rule not in HUNK_RULES:
+                continue
+            body = no + 1
+            while body in lines and lines[body].info.role == "plain" and _HUNK_LINE.match(lines[body].text):
+                out.add(body)
+                body += 1
     return out
 
 

@@ -31,6 +31,7 @@ _PREFILTER_SOURCE = (
     rb"|could not resolve|unable to (?:locate|resolve|access)|undefined reference|cannot find module"
     rb"|invalid workflow|bad credentials|not accessible|service unavailable|bad gateway|lost communication"
     rb"|shutdown signal|version solving|no solution found|would reformat|went wrong|deadline)"
+    rb"|Diff in \S+:\d+:|^--- (?:a|old)/\S| SC\d{4} \(|In \S+ line \d+:|File would be reformatted"
     rb"|(?:^|[mK ])\$ \S|(?:^|[ m])[A-Z]{1,4}\d{3,4} (?:\[\*\] )?\S|[1-9]\d* problems? \(|(?:^|Z )# \S"
     rb"|\.go:\d+:\d+: |_test\.go:\d+: |\.(?:java|kt|scala|groovy):\[\d+,\d+\]"
     rb"|##\[(?:group\]Run |error)|section_(?:start|end):"
@@ -77,7 +78,7 @@ _NOISE = rx.compile(
     r"|Get:\d+|Unpacking |Setting up |Selecting previously|Preparing to unpack|\[command\]|shell: |Compiling "
     r"|Checking |Processing |Building |Resolving |Resolved |Prepared |Installed |Uninstalled |Audited "
     r"|hint: |remote: |Receiving objects|Resolving deltas|warning: |WARNING: |\[WARN\]|\[WARNING\]"
-    r"|npm WARN |npm warn "
+    r"|npm WARN |npm warn |info [A-Z]|\[ *\d+%\]$"  # yarn's "info Visit ...", pytest's "[100%]"
     r"|=== (?:RUN|PAUSE|CONT|NAME)|--- (?:PASS|SKIP)|ok\s+\S|PASS\s|\?\s+\S+\s+\[no test files\]"
     r"|::(?:debug|notice|warning|group|endgroup|add-mask|set-output)::|travis_(?:time|fold):)"
 )
@@ -245,6 +246,17 @@ _rule(
 )
 _rule("pytest_header", r"^_{3,} (?P<test>(?:ERROR collecting )?\S.*?) _{3,}$", "header", 2, "test")
 _rule("pytest_totals", r"^=+ .*\b\d+ (?:failed|errors?)\b.* =+$", "trailer", 1, "test")
+# pytest's verdict when collection stopped it ("!!!! Interrupted: 1 error during collection !!!!"), -q's totals and
+# the banner of a run whose tests passed (a plugin failed it: "=== 2 passed in 0.17s ===")
+_rule(
+    "pytest_totals_plain",
+    r"^!{3,} Interrupted: .* !{3,}$|^\d+ (?:failed|errors?)(?:, \d+ \w+)* in [\d.]+s$"
+    r"|^=+ (?:\d+ \w+, )*\d+ passed(?:, \d+ \w+)* in [\d.]+s(?: \([\d:]+\))? =+$",
+    "trailer",
+    1,
+    "test",
+)
+_rule("unittest_ran", r"^Ran \d+ tests? in [\d.]+s$", "trailer", 1, "test")  # unittest's count before its verdict
 _rule("unittest_fail", r"^(?:FAIL|ERROR): (?P<test>\w+ \([\w.]+\))", "anchor", 3, "test")
 _rule("go_test_log", r"^\s+\S+_test\.go:\d+: \S", "anchor", 2.5, "test")
 _rule("path_line_exception", r"^\S+\.\w+:\d+: [A-Z][\w.]*(?:Error|Exception)\b", "anchor", 3)
@@ -274,6 +286,16 @@ _rule(
     "anchor",
     3,
     "dependency",
+)
+# ESLint's count after its report: "\u2716 5 problems (4 errors, 1 warning)", "  0 errors and 1 warning potentially
+# fixable with the `--fix` option."
+_rule(
+    "eslint_totals",
+    r"^\u2716 \d+ problems? \(\d+ errors?, \d+ warnings?\)$"
+    r"|^\s*\d+ errors? and \d+ warnings? potentially fixable with ",
+    "trailer",
+    1.5,
+    "lint",
 )
 _rule(
     "js_cross",
@@ -337,10 +359,38 @@ _rule(
 )
 _rule("dotnet_failed", r"^\s*Failed (?P<test>[\w.]+(?:\(.*\))?) \[[\d.]+ m?s\]$", "anchor", 3, "test")
 _rule("js_totals", r"^\s*Tests?:\s+\d+ failed", "trailer", 1, "test")
+# the rest of Jest's and Vitest's run summary ("Test Suites: 1 failed, 1 total", "Snapshots:   0 total", "Time:  1.3 s",
+# "Ran all test suites."; " Test Files  1 failed (1)", "      Tests  1 failed | 2 passed (3)", "   Start at  21:35:25",
+# "   Duration  1.28s (...)") and the rule that closes Vitest's last failure ("⎯⎯⎯[1/1]⎯")
+_rule(
+    "js_summary",
+    r"^(?:Test Suites|Snapshots): .*\d+ total$|^Time: +[\d.]+ ?m?s\b|^Ran all test suites"
+    r"|^\s*(?:Test Files|Tests) {2,}\d+ (?:failed|passed)\b|^\s+Start at {2}\d\d:\d\d:\d\d$|^\s+Duration {2}[\d.]+m?s\b"
+    r"|^\u23af+\[\d+/\d+\]\u23af*$",
+    "trailer",
+    1,
+    "test",
+)
 _rule("gradle_test", r"^(?P<test>\S+ > .+) FAILED$", "anchor", 3, "test")
 # a test runner's per-test verdict at the line's end (Karma's "Chrome 90 Suite should x FAILED", Ant's JUnit
 # task "Test com.x.YTest FAILED"): two words at least, so a build's own "BUILD FAILED" is not one
 _rule("test_line_failed", r"^(?P<test>[^\s>\[]\S*(?: \S+)+) FAILED$", "anchor", 2.5, "test")
+# CTest: a test's failing verdict ("2/2 Test #2: trim ....***Failed  0.01 sec", "...Subprocess aborted***Exception:")
+# and its run's count ("50% tests passed, 1 tests failed out of 2", "Total Test time (real) =   0.02 sec")
+_rule(
+    "ctest_failed",
+    r"^\s*\d+/\d+ Test +#\d+: (?P<test>\S+) \.*\s*(?:\*{3}|Subprocess \w+|Exception|Timeout|Failed|Child aborted)",
+    "anchor",
+    3,
+    "test",
+)
+_rule(
+    "ctest_totals",
+    r"^\d+% tests passed, \d+ tests? failed out of \d+$|^Total Test time \(real\) = ",
+    "trailer",
+    1,
+    "test",
+)
 _rule("gradle_counts", r"^\d+ tests? completed, \d+ failed", "trailer", 1, "test")
 
 # Sanitizers (Address, Thread, Memory, Leak, UndefinedBehavior: clang, gcc, rustc and go share the format): the
@@ -363,12 +413,21 @@ _rule("pylint_ruff", r"^\S+\.pyi?:\d+:\d+: (?:[A-Z]{1,4}\d{2,4}|[CRWEF]\d{4})\b"
 _rule("eslint", r"^\s+\d+:\d+\s+error\s+", "anchor", 3, "lint")
 _rule(
     "lint_totals",
-    r"^(?:\u2716 \d+ problems?|Found \d+ errors?\.|\d+ files? would be reformatted)",
+    r"^(?:\u2716 \d+ problems?|\d+ files? would be reformatted)",
     "trailer",
     1.5,
     "lint",
 )
+# ruff check's count after its findings and its note on what --fix can do: "Found 6 errors.", "[*] 3 fixable with ..."
+_rule("lint_found", r"^Found \d+ errors?\.(?:$| \[\*\] \d+ fixable)|^\[\*\] \d+ fixable with ", "trailer", 1.5, "lint")
 _rule("black", r"^would reformat ", "anchor", 3, "lint")
+# ruff format --check's full output: "unformatted: File would be reformatted", then " --> path:line:col" and the diff
+_rule("ruff_format", r"^unformatted: File would be reformatted$", "anchor", 3, "lint")
+# rustfmt --check: each hunk of its proposed change opens with "Diff in /path/src/lib.rs:12:"
+_rule("rustfmt_diff", r"^Diff in \S+:\d+:$", "anchor", 3, "lint")
+# a formatter's change as a unified diff between two trees ("terraform fmt -diff": "--- old/main.tf", git's
+# "--- a/src/x.go"): its file's header (the step's command says whose: a formatter's, a generator's)
+_rule("tree_diff_header", r"^--- (?:a|old)/\S+$", "anchor", 2)
 # a formatter's proposed change as "diff -u" heads it: "--- path<TAB>2026-12-02 12:55:33.588230+00:00" (black
 # --diff, isort --diff, diff -u itself); git's "--- a/path" carries no date and is not one
 _rule("diff_file_header", r"^--- \S+\t\d{4}-\d\d-\d\d[ T]\d\d:\d\d", "anchor", 2, "lint")
@@ -376,8 +435,9 @@ _rule("diff_file_header", r"^--- \S+\t\d{4}-\d\d-\d\d[ T]\d\d:\d\d", "anchor", 2
 # (bandit), "[SC2086]" (shellcheck -f gcc), "[DL3008]" (hadolint), "[E501]"
 # (a word of its own: not rustc's "error[E0308]")
 _rule("coded_finding", r"(?:^|\s)\[[A-Z]{1,4}\d{3,5}(?::[\w-]+)?\]", "anchor", 2.5, "lint")
-# ShellCheck's tty format: "In x.sh line 5:", the line, then "  ^-- SC2086 (info): Double quote ..."
-_rule("shellcheck_where", r"^In \S+ line \d+:$", "header", 2, "lint")
+# ShellCheck's default (tty) format: "In deploy.sh line 9:", the line it quotes, then a marker per finding under it,
+# "     ^-----^ SC2086 (info): Double quote to prevent globbing and word splitting."
+_rule("shellcheck_at", r"^In \S+ line \d+:$", "header", 2, "lint")
 _rule("shellcheck_note", r"^\s*\^-*\^? SC\d{4} \((?:error|warning|info|style)\): ", "anchor", 3, "lint")
 # a finding named by its rule's code after the file and line: hadolint's "Dockerfile:3 DL3008 warning: Pin
 # versions", markdownlint's "README.md:3 MD013/line-length Line length"
@@ -487,6 +547,8 @@ _rule("make", r"^(?:g?make|mingw32-make|ninja)(?:\[\d+\])?: \*\*\* |^ninja: buil
 _rule("jenkins_step", r"^Build step '.*' marked build as failure", "trailer", 1.5)
 _rule("jenkins_post_step", r"^ERROR: Step .* (?:failed|aborted)", "anchor", 2)
 _rule("yarn_error", r"^error (?:Command failed|An unexpected error|.*exited with)", "trailer", 1.5)
+# yarn 1's own error, its log level before a sentence: "error Your lockfile needs to be updated, but ..."
+_rule("yarn_message", r"^error [A-Z\"'`]", "anchor", 3)
 _rule("npm_lifecycle", r"^\s*(?:npm ERR! )?(?:code ELIFECYCLE|errno \d+|Exit status \d+)$", "trailer", 1)
 _rule(
     "exit_status",
@@ -654,6 +716,8 @@ def classify(text: str, *, script_echo: bool = False) -> LineInfo:
     return PLAIN
 
 
+RULE_CATEGORY: dict[str, str | None] = {name: category for name, _, _, _, category in _RULES}
+"""Each rule's category (None for the generic ones and the structure markers)."""
 _RULE_COUNT = len(_SOURCES)
 _NAMED = [pattern.groups > 0 for _, pattern, *_ in _RULES]
 _FIXED: list[LineInfo] = [LineInfo(role, score, category, name) for name, _, role, score, category in _RULES]

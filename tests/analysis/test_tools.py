@@ -332,7 +332,7 @@ CASES = {
             "",
             "✖ 2 problems (2 errors, 0 warnings)",
         ],
-        ["3:7   error  'unused' is assigned a value", "✖ 2 problems"],
+        ["3:7   error  'unused' is assigned a value", "9:1   error  Expected indentation"],  # not its count
         "lint",
         None,
         None,
