@@ -253,6 +253,8 @@ _CATEGORY_WORDS: list[tuple[str, rx.Pattern]] = [
             r"|reset by peer|tls handshake timeout|service unavailable|bad gateway|\b50[234]\b"
             r"|rate limit|network is unreachable|i/o timeout|ECONNRESET|ETIMEDOUT|docker daemon"
             r"|error cloning remote repo|unable to access 'https?://|failed to connect to|couldn't connect to server"
+            # DNS and git transport failures: "getaddrinfo EAI_AGAIN registry.npmjs.org", "error: RPC failed; curl 92"
+            r"|EAI_AGAIN|getaddrinfo|\bENOTFOUND\b|RPC failed|the remote end hung up unexpectedly"
         ),
     ),
     (
@@ -262,6 +264,12 @@ _CATEGORY_WORDS: list[tuple[str, rx.Pattern]] = [
             r"|bad credentials|secret|permission denied|unauthori[sz]ed|forbidden|403\b|AccessDenied|access denied"
             # a registry refusing a push: "denied: requested access to the resource is denied"
             r"|(?m:^)denied: |requested access to the resource is denied"
+            # a workflow that names what does not exist: an action's version, a toolchain's version, a lock file
+            r"|unable to resolve action|version '[^'\n]+' with architecture '[^'\n]+' was not found"
+            r"|lock file is not found|no file matched to \["
+            # credentials a private dependency or registry needs: git's prompt, npm's E401
+            r"|could not read (?:username|password) for|terminal prompts disabled|authentication failed for"
+            r"|\bE401\b|unable to authenticate"
             r"|command not found|unable to locate executable|unsafe repository|safe\.directory"
             r"|no such file or directory.*\b(?:action|workflow)\b|not a git repository"
             # a setting the job did not get: an environment variable's name looked up and missing

@@ -459,6 +459,15 @@ _rule("kotlinc", r"^e: (?:file://)?\S+\.kts?(?::\d+:\d+|: \(\d+, \d+\):) ", "anc
 # "Test Case '-[Mod.Class testAdd]' failed (0.001 seconds)." (on macOS "'Mod.Class.testAdd'")
 _rule("xctest_assert", r"^\S+:\d+: error: -\[(?P<test>[\w.]+ \w+)\] : ", "anchor", 3, "test")
 _rule("xctest_failed", r"^Test Case '-?\[?(?P<test>[\w.]+[ .]\w+)\]?' failed \(", "anchor", 3, "test")
+# go's module resolution: "go: github.com/x/y@v1.9.0: reading ... unknown revision v1.9.0", "missing go.sum entry"
+_rule(
+    "go_module",
+    r"^go: .*(?:unknown revision|invalid version|no matching versions|cannot find module providing package"
+    r"|missing go\.sum entry|found, but does not contain package|unrecognized import path)",
+    "anchor",
+    3,
+    "dependency",
+)
 _rule("go_compile", r"^(?:\S+\.go):\d+:\d+: ", "anchor", 3, "compile")
 _rule("javac_maven", r"\.(?:java|kt|scala|groovy):\[\d+,\d+\]", "anchor", 3, "compile")
 _rule(

@@ -15,7 +15,7 @@ import pytest
 
 from bot.analysis import analyze
 
-from .helpers import gh_step
+from .helpers import gh, gh_step
 
 # (step, output, substrings the error spans must hold, category or None, files that must be among the files)
 CASES = [
@@ -958,3 +958,272 @@ def test_travis_era_tool_failures(case: tuple) -> None:
     got = [(f.path, f.line) for f in result.files]
     assert [f for f in files if f not in got] == []
     assert [t for t in tests if t not in result.tests] == []
+
+
+# GitHub Actions' own failures and the platform around a job: ("raw", log, keys, category) or ("step", (step,
+# output, exit code), keys, category)
+PLATFORM = [
+    (
+        "raw",
+        gh(
+            [
+                "##[group]Run ./long.sh",
+                "##[endgroup]",
+                "step 1",
+                "##[error]The job running on runner GitHub Actions 3 has exceeded the maximum execution time of 360 minutes.",
+            ]
+        ),
+        ["exceeded the maximum execution time"],
+        "timeout",
+    ),
+    (
+        "raw",
+        gh(
+            [
+                "##[group]Run ./build.sh",
+                "##[endgroup]",
+                "compiling",
+                "##[error]The runner has received a shutdown signal. This can happen when the runner service is stopped, or a manually started runner is canceled.",
+            ]
+        ),
+        ["shutdown signal"],
+        "infrastructure",
+    ),
+    (
+        "raw",
+        gh(
+            [
+                "##[group]Run actions/checkout@v9",
+                "##[endgroup]",
+                "##[error]Unable to resolve action `actions/checkout@v9`, unable to find version `v9`",
+            ]
+        ),
+        ["Unable to resolve action"],
+        "configuration",
+    ),
+    (
+        "raw",
+        gh(
+            [
+                "##[group]Run actions/setup-python@v5",
+                "with:",
+                "  python-version: 3.14",
+                "##[endgroup]",
+                "Version 3.14 was not found in the local cache",
+                "##[error]The version '3.14' with architecture 'x64' was not found for Ubuntu 22.04.",
+                "The list of all available versions can be found here: https://raw.githubusercontent.com/actions/python-versions/main/versions-manifest.json",
+            ]
+        ),
+        ["was not found for Ubuntu"],
+        "configuration",
+    ),
+    (
+        "raw",
+        gh(
+            [
+                "##[group]Run actions/setup-node@v4",
+                "##[endgroup]",
+                "##[error]Dependencies lock file is not found in /home/runner/work/a/a. Supported file patterns: package-lock.json,npm-shrinkwrap.json,yarn.lock",
+            ]
+        ),
+        ["lock file is not found"],
+        "configuration",
+    ),
+    (
+        "step",
+        (
+            "git submodule update --init",
+            [
+                "Cloning into '/home/runner/work/a/a/vendor/lib'...",
+                "fatal: could not read Username for 'https://github.com': terminal prompts disabled",
+                "fatal: clone of 'https://github.com/acme/private-lib.git' into submodule path '/home/runner/work/a/a/vendor/lib' failed",
+            ],
+            128,
+        ),
+        ["could not read Username"],
+        "configuration",
+    ),
+    (
+        "step",
+        (
+            "npm ci",
+            [
+                "npm error code E401",
+                "npm error Unable to authenticate, your authentication token seems to be invalid.",
+                "npm error To correct this please try logging in again with:",
+                "npm error     npm login",
+            ],
+            1,
+        ),
+        ["Unable to authenticate"],
+        "configuration",
+    ),
+    (
+        "step",
+        (
+            "npm ci",
+            [
+                "npm error code EAI_AGAIN",
+                "npm error syscall getaddrinfo",
+                "npm error errno EAI_AGAIN",
+                "npm error request to https://registry.npmjs.org/left-pad failed, reason: getaddrinfo EAI_AGAIN registry.npmjs.org",
+            ],
+            1,
+        ),
+        ["EAI_AGAIN registry.npmjs.org"],
+        "infrastructure",
+    ),
+    (
+        "step",
+        (
+            "docker pull acme/private:1.0",
+            [
+                "Error response from daemon: pull access denied for acme/private, repository does not exist or may require 'docker login': denied: requested access to the resource is denied"
+            ],
+            1,
+        ),
+        ["pull access denied"],
+        "configuration",
+    ),
+    (
+        "step",
+        (
+            "git fetch origin",
+            [
+                "error: RPC failed; curl 92 HTTP/2 stream 0 was not closed cleanly: CANCEL (err 8)",
+                "fatal: early EOF",
+                "fatal: fetch-pack: invalid index-pack output",
+            ],
+            128,
+        ),
+        ["RPC failed"],
+        "infrastructure",
+    ),
+    (
+        "step",
+        (
+            "./gradlew test",
+            [
+                "> Task :app:test",
+                "",
+                'Exception in thread "main" java.lang.OutOfMemoryError: Java heap space',
+                "",
+                "FAILURE: Build failed with an exception.",
+                "* What went wrong:",
+                "Execution failed for task ':app:test'.",
+                "> Process 'Gradle Test Executor 1' finished with non-zero exit value 137",
+            ],
+            1,
+        ),
+        ["OutOfMemoryError"],
+        "infrastructure",
+    ),
+    (
+        "step",
+        (
+            "pytest",
+            [
+                "tests/test_big.py::test_load ",
+                "/home/runner/work/_temp/x.sh: line 1:  2211 Killed                  pytest",
+            ],
+            137,
+        ),
+        ["Killed"],
+        "infrastructure",
+    ),
+    (
+        "step",
+        (
+            "python manage.py test",
+            [
+                'django.db.utils.OperationalError: connection to server at "localhost" (127.0.0.1), port 5432 failed: Connection refused',
+                "\tIs the server running on that host and accepting TCP/IP connections?",
+            ],
+            1,
+        ),
+        ["Connection refused"],
+        "infrastructure",
+    ),
+    (
+        "step",
+        (
+            "terraform plan",
+            [
+                "\u2577",
+                "\u2502 Error: No valid credential sources found",
+                "\u2502 ",
+                '\u2502   with provider["registry.terraform.io/hashicorp/aws"],',
+                '\u2502   on main.tf line 10, in provider "aws":',
+                "\u2575",
+            ],
+            1,
+        ),
+        ["No valid credential sources"],
+        "configuration",
+    ),
+    (
+        "step",
+        (
+            "bundle install",
+            [
+                "Fetching gem metadata from https://rubygems.org/",
+                "Could not find gem 'rails (~> 9.0)' in rubygems repository https://rubygems.org/ or installed locally.",
+                "",
+                "The source contains the following gems matching 'rails':",
+                "  * rails-7.1.3",
+            ],
+            7,
+        ),
+        ["Could not find gem"],
+        "dependency",
+    ),
+    (
+        "step",
+        (
+            "go build ./...",
+            [
+                "go: github.com/acme/lib@v1.9.0: reading github.com/acme/lib/go.mod at revision v1.9.0: unknown revision v1.9.0"
+            ],
+            1,
+        ),
+        ["unknown revision"],
+        "dependency",
+    ),
+    (
+        "step",
+        (
+            "cargo build",
+            [
+                "    Updating crates.io index",
+                "error: no matching package named `serdee` found",
+                "location searched: registry `crates-io`",
+                "required by package `app v0.1.0 (/home/runner/work/a/a)`",
+            ],
+            101,
+        ),
+        ["no matching package named"],
+        "dependency",
+    ),
+    (
+        "step",
+        (
+            "mvn -B package",
+            [
+                "[ERROR] Failed to execute goal on project app: Could not resolve dependencies for project com.acme:app:jar:1.0: Could not find artifact com.acme:lib:jar:9.9 in central (https://repo.maven.apache.org/maven2) -> [Help 1]"
+            ],
+            1,
+        ),
+        ["Could not resolve dependencies"],
+        "dependency",
+    ),
+]
+
+
+@pytest.mark.parametrize("case", PLATFORM, ids=[str(i) for i in range(len(PLATFORM))])
+def test_platform_failures(case: tuple) -> None:
+    kind, log, keys, category = case
+    data = log if kind == "raw" else gh_step(*log)
+    result = analyze(data.encode(), tree=["package.json", "main.tf", "Gemfile", "go.mod", "Cargo.toml", "pom.xml"])
+    text = "\n".join(s.text for s in result.spans if s.kind == "error")
+    assert [k for k in keys if k not in text] == []
+    assert result.category == category
