@@ -3,14 +3,15 @@
 Built with the corpus's machinery (``bench/corpus/capture/common.py`` to run a tool on a copy of a project and
 label its output, ``bench/corpus/wrap.py`` to wrap it as GitHub Actions and GitLab job logs with noise): this
 module only holds the cases and one label rule per tool and failure kind, written from the tool's output
-format. Each raw case carries ``half`` (``DEV`` or ``TEST``, by tool, fixed in ``HALVES`` before the analyzer
-was run on any of it). ``raw/<case>.json`` and ``logs/<case>.<variant>.{log,json}`` are written under
+format. Each raw case carries ``half`` (``DEV``, ``TEST`` or ``TEST2``, by tool, fixed in ``HALVES`` before the
+analyzer was run on any of it). ``raw/<case>.json`` and ``logs/<case>.<variant>.{log,json}`` are written under
 ``bench/heldout``.
 
 Tools come from Debian (ruby, ruby-rspec, ruby-minitest, rubocop, ruby-bundler, php-cli, phpunit, composer,
 ghc, elixir, r-cran-testthat, lua-busted, shellcheck, cppcheck, clang + libclang-rt-14-dev, valgrind,
-yamllint), PyPI into ``/tmp/heldout-venv`` (black, isort, bandit), npm into ``/tmp/heldout-js`` (prettier),
-and terraform where the machine has it. A tool that is missing is skipped with a message.
+yamllint; for TEST2 erlang-base, tcl, cmake), PyPI into ``/tmp/heldout-venv`` (black, isort, bandit; for TEST2
+pycodestyle, pydocstyle, codespell), npm into ``/tmp/heldout-js`` (prettier), and terraform and node where the
+machine has them. A tool that is missing is skipped with a message.
 
 Usage: python bench/heldout/generate.py [--only CASE ...] [--wrap-only] [--list]
 """
