@@ -3,14 +3,15 @@
 Built with the corpus's machinery (``bench/corpus/capture/common.py`` to run a tool on a copy of a project and
 label its output, ``bench/corpus/wrap.py`` to wrap it as GitHub Actions and GitLab job logs with noise): this
 module only holds the cases and one label rule per tool and failure kind, written from the tool's output
-format. Each raw case carries ``half`` (``DEV`` or ``TEST``, by tool, fixed in ``HALVES`` before the analyzer
-was run on any of it). ``raw/<case>.json`` and ``logs/<case>.<variant>.{log,json}`` are written under
+format. Each raw case carries ``half`` (``DEV``, ``TEST`` or ``TEST2``, by tool, fixed in ``HALVES`` before the
+analyzer was run on any of it). ``raw/<case>.json`` and ``logs/<case>.<variant>.{log,json}`` are written under
 ``bench/heldout``.
 
 Tools come from Debian (ruby, ruby-rspec, ruby-minitest, rubocop, ruby-bundler, php-cli, phpunit, composer,
 ghc, elixir, r-cran-testthat, lua-busted, shellcheck, cppcheck, clang + libclang-rt-14-dev, valgrind,
-yamllint), PyPI into ``/tmp/heldout-venv`` (black, isort, bandit), npm into ``/tmp/heldout-js`` (prettier),
-and terraform where the machine has it. A tool that is missing is skipped with a message.
+yamllint; for TEST2 erlang-base, tcl, cmake), PyPI into ``/tmp/heldout-venv`` (black, isort, bandit; for TEST2
+pycodestyle, pydocstyle, codespell), npm into ``/tmp/heldout-js`` (prettier), and terraform and node where the
+machine has them. A tool that is missing is skipped with a message.
 
 Usage: python bench/heldout/generate.py [--only CASE ...] [--wrap-only] [--list]
 """
@@ -32,7 +33,7 @@ sys.path.insert(0, str(CORPUS / "capture"))
 sys.path.insert(0, str(CORPUS))
 
 import wrap  # noqa: E402
-from common import block_after, capture, loc, matching, plain, union  # noqa: E402
+from common import block_after, capture, first, loc, matching, plain, union  # noqa: E402
 
 PROJECTS = HERE / "projects"
 RAW = HERE / "raw"
@@ -68,6 +69,15 @@ HALVES = {
         "prettier",
         "isort",
         "yamllint",
+    ],
+    "TEST2": [
+        "node-test",
+        "erlc",
+        "tcltest",
+        "cmake",
+        "pycodestyle",
+        "pydocstyle",
+        "codespell",
     ],
 }
 """The split, by tool, decided before the analyzer saw any of these logs (bench/heldout/README.md)."""
@@ -409,6 +419,154 @@ def label_terraform(lines: list[str]) -> list[int]:
             j += 1
     fmt = matching(lines, r"^\S+\.tf$")
     return union(out, fmt, matching(lines, r"^--- old/\S+\.tf$"))
+
+
+# ---------------------------------------------------------------- label rules: TEST2 (node --test, Erlang, Tcl, CMake)
+
+
+def label_node_test(lines: list[str]) -> list[int]:
+    """node --test, TAP reporter (its default off a terminal): each failing test's ``not ok N - name`` line and,
+    in its YAML block, ``location:``, ``error:`` (with the lines of a ``|-`` message), ``name:`` (the error's
+    class), ``expected:``/``actual:`` and the ``stack:`` frames in the project (``{{WORKDIR}}/``, not
+    ``node:internal``); a suite failing only through its subtests is left out; and ``# fail N``."""
+    out: list[int] = []
+    keep = ("location", "error", "name", "expected", "actual")
+    for i in matching(lines, r"^\s*not ok \d+ - "):
+        head = _t(lines, i)
+        key_indent = len(head) - len(head.lstrip()) + 2
+        block: list[int] = []
+        j = i + 1
+        while j < len(lines):
+            u = _t(lines, j)
+            if u.strip() == "..." and len(u) - len(u.lstrip()) == key_indent:
+                break
+            block.append(j)
+            j += 1
+        if any("failureType: 'subtestsFailed'" in _t(lines, k) for k in block):
+            continue
+        out.append(i)
+        current = ""
+        for k in block:
+            u = _t(lines, k)
+            indent = len(u) - len(u.lstrip())
+            if indent == key_indent and re.match(r"^\s*\w+:", u):
+                current = u.strip().split(":", 1)[0]
+                if current in keep:
+                    out.append(k)
+            elif indent > key_indent and u.strip():
+                if current == "error" or (current == "stack" and "{{WORKDIR}}/" in u):
+                    out.append(k)
+    return union(out, matching(lines, r"^# fail [1-9]"))
+
+
+def label_node_test_spec(lines: list[str]) -> list[int]:
+    """node --test, spec reporter: in the ``✖ failing tests:`` section it ends with, each ``test at FILE:L:C``
+    line, the ``✖ name (duration)`` line, the error's message lines before its frames (``AssertionError
+    [...]: ...``, the ``7 !== 8`` diff), the frames in the project (``at ... ({{WORKDIR}}/...)``) and the
+    ``actual:``/``expected:`` properties; and ``ℹ fail N``. The same failures printed while the tests ran,
+    above that section, are not labelled a second time."""
+    out = matching(lines, r"^ℹ fail [1-9]")
+    start = first(lines, r"^✖ failing tests:$")
+    if start is None:
+        return out
+    out = union(out, matching(lines, r"^test at \S+:\d+:\d+$", start=start))
+    for i in matching(lines, r"^\s*✖ .+ \([\d.]+m?s\)$", start=start):
+        out.append(i)
+        framed = False
+        j = i + 1
+        while j < len(lines) and _t(lines, j) and not re.match(r"^test at |^\s*✖ ", _t(lines, j)):
+            u = _t(lines, j)
+            if re.match(r"^\s+at ", u):
+                framed = True
+                if "{{WORKDIR}}/" in u:
+                    out.append(j)
+            elif re.match(r"^\s+(actual|expected): ", u) or (not framed and u.strip()):
+                out.append(j)
+            j += 1
+    return sorted(set(out))
+
+
+def label_erlc(lines: list[str]) -> list[int]:
+    """erlc: each ``path:L:C: message`` error line (not ``path:L:C: Warning: ...``) with the quoted source line
+    (``%   N| ...``) and the caret line (``%    |   ^``) under it."""
+    out: list[int] = []
+    for i in matching(lines, r"^\S+\.[eh]rl:\d+(:\d+)?: (?!Warning: )"):
+        out.append(i)
+        j = i + 1
+        while j < len(lines) and re.match(r"^%\s+\d*\|", _t(lines, j)):
+            out.append(j)
+            j += 1
+    return out
+
+
+def label_tcltest(lines: list[str]) -> list[int]:
+    """tcltest: each ``==== NAME DESCRIPTION FAILED`` header (not the closing ``==== NAME FAILED``), the ``----
+    Result was:`` and ``---- Result should have been (...):`` lines with the values under them, a test error's
+    ``---- Test generated error; ...`` and ``---- errorInfo: message`` lines and, in that trace, the command
+    quoted after ``while executing`` and each ``(procedure "NAME" line N)``; a file's ``FILE:  Total N  Passed
+    N  Skipped N  Failed N`` summary when some failed, and ``Files with failing tests: ...``."""
+    out: list[int] = []
+    for i in matching(lines, r"^==== \S+ .+ FAILED$"):
+        out.append(i)
+        j = i + 1
+        section = ""
+        while j < len(lines) and not re.match(r"^==== \S+ FAILED$", _t(lines, j)):
+            u = _t(lines, j)
+            if u.startswith("---- ") or u.startswith("==== "):
+                section = u
+                if re.match(r"^---- (Result was:|Result should have been|Test generated error|errorInfo: )", u):
+                    out.append(j)
+            elif section.startswith(("---- Result was:", "---- Result should have been")):
+                out.append(j)
+            elif section.startswith("---- errorInfo: ") and (
+                re.match(r"^\s+\(procedure \"[^\"]+\" line \d+\)$", u) or _t(lines, j - 1).strip() == "while executing"
+            ):
+                out.append(j)
+            j += 1
+    return union(
+        out, matching(lines, r"^\S+:\tTotal\t\d+\tPassed\t\d+\tSkipped\t\d+\tFailed\t[1-9]|^Files with failing tests: ")
+    )
+
+
+def label_cmake(lines: list[str]) -> list[int]:
+    """cmake (configure): each ``CMake Error at FILE:L (command):`` header and its indented message up to a blank
+    line or ``Call Stack``, the call stack's frames in the project (a repository ``FILE:L (command)``, not the
+    modules under ``/usr``), and ``-- Configuring incomplete, errors occurred!``."""
+    out: list[int] = []
+    for i in matching(lines, r"^CMake Error( at \S+:\d+ \([^)]*\))?:"):
+        out.append(i)
+        j = i + 1
+        while j < len(lines) and _t(lines, j).strip() and not _t(lines, j).startswith("Call Stack"):
+            out.append(j)
+            j += 1
+        if j < len(lines) and _t(lines, j).startswith("Call Stack"):
+            j += 1
+            while j < len(lines) and _t(lines, j).strip():
+                if re.match(r"^\s+[^/\s]\S*:\d+ \(", _t(lines, j)):
+                    out.append(j)
+                j += 1
+    return union(out, matching(lines, r"^-- Configuring incomplete, errors occurred!"))
+
+
+# ---------------------------------------------------------------- label rules: TEST2 (Python style linters)
+
+
+def label_pycodestyle(lines: list[str]) -> list[int]:
+    """pycodestyle: every ``path:L:C: Ennn|Wnnn message`` line (not the quoted source and caret of
+    ``--show-source``)."""
+    return matching(lines, r"^\S+\.py:\d+:\d+: [EWC]\d+ ")
+
+
+def label_pydocstyle(lines: list[str]) -> list[int]:
+    """pydocstyle: each ``path:L in public|private KIND `name`:`` header and the ``Dnnn: message`` line under it
+    (not the numbered source lines of ``--source``)."""
+    return matching(lines, r"^\S+\.py:\d+ in .+:$|^\s+D\d{3}: ")
+
+
+def label_codespell(lines: list[str]) -> list[int]:
+    """codespell: every ``path:L: word ==> suggestion`` line and, with ``--context``, the ``>`` line that quotes
+    the misspelt line (not the ``:`` lines around it)."""
+    return matching(lines, r"^\S+:\d+: .+ ==> |^> ")
 
 
 # ---------------------------------------------------------------- the cases
@@ -976,6 +1134,179 @@ CASES: list[Case] = [
         needs="terraform",
         env={"TF_CLI_CONFIG_FILE": str(TF_RC)},
     ),
+    # TEST2: JavaScript (node's own runner; the corpus has node --test's TAP too)
+    Case(
+        "nodetest-failures",
+        "node-test",
+        "an assertion and an exception in the code under test (TAP)",
+        "nodetest-app",
+        "node --test",
+        "test",
+        label_node_test,
+        files=[("test/cart.test.js", "assert.strictEqual(total([{ price: 2"), ("src/cart.js", "throw new RangeError")],
+        tests=["total sums price times quantity", "average of an empty cart is zero"],
+        needs="node",
+        family="node",
+    ),
+    Case(
+        "nodetest-spec",
+        "node-test",
+        "the same, --test-reporter=spec",
+        "nodetest-app",
+        "node --test --test-reporter=spec",
+        "test",
+        label_node_test_spec,
+        files=[("test/cart.test.js", "assert.strictEqual(total([{ price: 2"), ("src/cart.js", "throw new RangeError")],
+        tests=["total sums price times quantity", "average of an empty cart is zero"],
+        needs="node",
+        family="node",
+    ),
+    # TEST2: Erlang
+    Case(
+        "erlc-unbound-undefined",
+        "erlc",
+        "an unbound variable and an undefined function",
+        "erlc-app",
+        "mkdir -p ebin && erlc -o ebin src/stock.erl",
+        "compile",
+        label_erlc,
+        files=[("src/stock.erl", "error -> Missing"), ("src/stock.erl", "reorder_size(Item)")],
+        needs="erlc",
+    ),
+    Case(
+        "erlc-syntax-error",
+        "erlc",
+        "a syntax error, every module compiled",
+        "erlc-app",
+        "mkdir -p ebin && erlc -Wall -o ebin src/*.erl",
+        "compile",
+        label_erlc,
+        files=[("src/report.erl", "io_lib:format")],
+        needs="erlc",
+    ),
+    # TEST2: Tcl
+    Case(
+        "tcltest-failures",
+        "tcltest",
+        "a wrong result and an error in the code under test",
+        "tcltest-app",
+        "tclsh queue.test",
+        "test",
+        label_tcltest,
+        files=[("queue.test", "")],
+        tests=["queue-1.2", "queue-1.3"],
+        needs="tclsh",
+    ),
+    Case(
+        "tcltest-all",
+        "tcltest",
+        "the same through runAllTests (all.tcl)",
+        "tcltest-app",
+        "tclsh all.tcl",
+        "test",
+        label_tcltest,
+        files=[("queue.test", "")],
+        tests=["queue-1.2", "queue-1.3"],
+        needs="tclsh",
+    ),
+    # TEST2: CMake
+    Case(
+        "cmake-missing-package",
+        "cmake",
+        "find_package of a version the machine does not have",
+        "cmake-app",
+        "cmake -S . -B build",
+        "dependency",
+        label_cmake,
+        files=[("CMakeLists.txt", "find_package(LibXml2")],
+        needs="cmake",
+        family="c",
+    ),
+    Case(
+        "cmake-unknown-command",
+        "cmake",
+        "a misspelt command",
+        "cmake-app",
+        "cmake -S . -B build -DWITH_XML=OFF",
+        "configuration",
+        label_cmake,
+        files=[("CMakeLists.txt", "target_link_library(")],
+        needs="cmake",
+        family="c",
+    ),
+    # TEST2: Python style linters
+    Case(
+        "pycodestyle-errors",
+        "pycodestyle",
+        "whitespace, imports and blank lines",
+        "pystyle-app",
+        "pycodestyle src",
+        "lint",
+        label_pycodestyle,
+        files=[("src/ledger.py", "import os,sys"), ("src/ledger.py", "total=0"), ("src/ledger.py", "def recieve")],
+        needs="pycodestyle",
+        family="python",
+    ),
+    Case(
+        "pycodestyle-show-source",
+        "pycodestyle",
+        "the same, --show-source",
+        "pystyle-app",
+        "pycodestyle --show-source src",
+        "lint",
+        label_pycodestyle,
+        files=[("src/ledger.py", "import os,sys"), ("src/ledger.py", "total=0"), ("src/ledger.py", "def recieve")],
+        needs="pycodestyle",
+        family="python",
+    ),
+    Case(
+        "pydocstyle-docstrings",
+        "pydocstyle",
+        "a missing docstring and a badly written one",
+        "pystyle-app",
+        "pydocstyle src",
+        "lint",
+        label_pydocstyle,
+        files=[("src/ledger.py", "def balance"), ("src/ledger.py", '"""adds an entry')],
+        needs="pydocstyle",
+        family="python",
+    ),
+    Case(
+        "pydocstyle-source",
+        "pydocstyle",
+        "the same, --source",
+        "pystyle-app",
+        "pydocstyle --source src",
+        "lint",
+        label_pydocstyle,
+        files=[("src/ledger.py", "def balance"), ("src/ledger.py", '"""adds an entry')],
+        needs="pydocstyle",
+        family="python",
+    ),
+    Case(
+        "codespell-typos",
+        "codespell",
+        "misspellings in the code and the README",
+        "pystyle-app",
+        "codespell",
+        "lint",
+        label_codespell,
+        files=[("README.md", "occassionally"), ("src/ledger.py", "def recieve")],
+        needs="codespell",
+        family="python",
+    ),
+    Case(
+        "codespell-context",
+        "codespell",
+        "the same, --context 1",
+        "pystyle-app",
+        "codespell --context 1",
+        "lint",
+        label_codespell,
+        files=[("README.md", "occassionally"), ("src/ledger.py", "def recieve")],
+        needs="codespell",
+        family="python",
+    ),
 ]
 
 
@@ -1056,7 +1387,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.list:
         for c in CASES:
-            print(f"{HALF_OF[c.tool]:4} {c.tool:10} {c.case:28} {c.kind}")
+            print(f"{HALF_OF[c.tool]:5} {c.tool:11} {c.case:28} {c.kind}")
         return 0
     if not args.wrap_only:
         for c in CASES:
