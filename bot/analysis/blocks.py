@@ -1214,7 +1214,7 @@ def _finding_metadata(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> 
 
 
 _TAP_BOOKKEEPING = rx.compile(
-    r"^\s*(?:---|\.\.\.|1\.\.\d+|duration_ms: [\d.]+|failureType: '\w+'|code: '\w+'|name: '\w+'|operator: '\w+'"
+    r"^\s*(?:---|\.\.\.|1\.\.\d+|duration_ms: [\d.]+|failureType: '\w+'|operator: '\w+'"
     r"|stack: \|-)$"
     r"|^\s+(?:async )?\S+(?: \S+)? \((?:node:\S+|index \d+)\)$"
     r"|^# (?:tests|suites|pass|cancelled|skipped|todo|duration_ms) [\d.]+$"
@@ -1223,9 +1223,9 @@ _TAP_BOOKKEEPING = rx.compile(
 
 def _tap_bookkeeping(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> set[int]:
     """In a selection holding a TAP "not ok" (node --test's reporter), the YAML block's bookkeeping: its ``---`` and
-    ``...`` fences, the plan ("1..2"), the duration, the failure's type, code, name and operator, the "stack:" key
-    and the frames inside node itself, and the run's closing counts ("# tests 2", "# pass 1"). The location,
-    the error, its message, expected and actual, the test's own frame and "# fail N" stay."""
+    ``...`` fences, the plan ("1..2"), the duration, the failure's type and operator, the "stack:" key and the
+    frames inside node itself, and the run's closing counts ("# tests 2", "# pass 1"). The location, the error,
+    its message, name and code, expected and actual, the test's own frame and "# fail N" stay."""
     nos = [no for first, last in ranges for no in range(first, last + 1) if no in lines]
     if not any(lines[no].info.rule == "tap_not_ok" for no in nos):
         return set()
