@@ -45,7 +45,11 @@ _PREFILTER_SOURCE = (
     rb")[^\n]*"
 )
 
-PREFILTER = _re2.compile(_PREFILTER_SOURCE)
+_PREFILTER_OPTIONS = _re2.Options()
+# room for its automaton's states to stay cached instead of being rebuilt chunk after chunk (RE2's default 8 MiB
+# ran the prefilter ~10% slower; the memory is taken only as states are made)
+_PREFILTER_OPTIONS.max_mem = 64 << 20
+PREFILTER = _re2.compile(_PREFILTER_SOURCE, _PREFILTER_OPTIONS)
 """Finds whole candidate lines (one match per line) in a chunk of bytes."""
 SUREFIRE_VERDICT = _re2.compile(rb"Tests run: [^\n]* - in ")
 """Surefire's per-class verdict ("Tests run: 3, Failures: 0, ... - in x.FooTest"), the commonest line of a Maven

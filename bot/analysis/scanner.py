@@ -254,7 +254,22 @@ class Scanner:
     def _process(self, block: bytes) -> None:
         """Scan a block of whole lines (ending with a newline) starting at line ``self._next_line``."""
         base = self._next_line
-        n_lines = block.count(b"\n")
+        line_no = base
+        counted = pos = 0
+        end = len(block)
+        count = block.count
+        # The prefilter's matches first, one whole line each (its matcher driven directly), numbered as they are
+        # found: the newlines are counted once, between the matches and after the last one.
+        found: list[tuple[int, int, int]] = []
+        while True:
+            start, stop = _PREFILTER_MATCH(_UNANCHORED, block, pos, end)[0]
+            if start < 0:
+                break
+            pos = stop + 1
+            line_no += count(b"\n", counted, start)
+            counted = start
+            found.append((start, stop, line_no))
+        n_lines = line_no - base + count(b"\n", counted, end)
         last_line = base + n_lines - 1
         if self._pending_after:
             take = min(self._pending_after, n_lines)
@@ -266,21 +281,11 @@ class Scanner:
         verdicts: list[tuple[int, int, int]] = []
         if b"Tests run: " in block:
             verdicts = _surefire_verdicts(block, base, passed)
-        line_no = base
-        counted = pos = 0
-        end = len(block)
         hit = self._candidate
-        count = block.count
         next_verdict = 0
         verdict_at = verdicts[0][0] if verdicts else end  # where the next verdict not read yet starts
         warnings = 0  # candidates that are plain Maven warnings
-        while True:  # the prefilter's matches, one whole line each (its matcher driven directly)
-            start, stop = _PREFILTER_MATCH(_UNANCHORED, block, pos, end)[0]
-            if start < 0:
-                break
-            pos = stop + 1
-            line_no += count(b"\n", counted, start)
-            counted = start
+        for start, stop, line_no in found:
             while verdict_at <= start:
                 v_start, v_stop, v_line = verdicts[next_verdict]
                 next_verdict += 1
