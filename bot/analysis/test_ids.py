@@ -4,8 +4,9 @@ Most runners name a failing test on one line (pytest's ``FAILED x.py::t``, go's 
 line rules capture. Some spread it over lines, read here in order: mocha's numbered summary (the suite on
 one line, the test title indented under it, ending in ``:``), RSpec's and PHPUnit's numbered lists, Minitest's
 ``1) Failure:`` with the id on the next line, busted's ``Failure -> spec/x.lua @ 13`` above the test's name,
-CTest's ``The following tests FAILED:`` list, and TAP's subtests (node --test prints a failing test, indented,
-before the failing suite that holds it).
+CTest's ``The following tests FAILED:`` list, Test::More's ``#   Failed test 'name'``, Playwright's
+``1) [chromium] › file:line:col › suite › test`` and TAP's subtests (node --test prints a failing test, indented,
+before the failing suite that holds it). A numbered list is read even when its header was not chosen.
 
 Ids are written as the runner names them, with suites and tests joined by ``" > "`` (Jest's ``›`` too); a
 bare name or a file is dropped when a fuller id of the same test is known.
