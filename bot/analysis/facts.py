@@ -30,6 +30,8 @@ _FILE_PATTERNS = [
     # a location in parentheses closing the line: clojure.test's "FAIL in (t) (core_test.clj:7)", ScalaTest's
     # "3 did not equal 4 (CalcSpec.scala:10)"
     rx.compile(rf"\({_PATH}:(?P<line>\d+)\)\s*$"),
+    # a GitHub Actions workflow command a tool printed for its annotation: "::error file=src/x.php,line=28::msg"
+    rx.compile(r"^::(?:error|warning|notice) [^\n]*?\bfile=(?P<path>[^,:\n]+)[^\n]*?\bline=(?P<line>\d+)"),
     # Dart's stack frame "test/widget_test.dart 20:5  main.<fn>", Kotlin's "App.kt: (10, 5): ..."
     rx.compile(rf"^\s*{_PATH} (?P<line>\d+):\d+ +\S"),
     rx.compile(rf"{_PATH}: \((?P<line>\d+), \d+\)"),
@@ -371,7 +373,8 @@ _STEP_WORDS: list[tuple[str, rx.Pattern]] = [
         "lint",
         rx.compile(
             r"(?i)\blint\w*|\bfmt\b|\bformat\w*|--check\b|\bstyle\b|\bvet\b|\bclippy\b|\bshellcheck\b"
-            r"|\brubocop\b|\bflake8\b|\bruff\b|\bpylint\b|\bstaticcheck\b|\bcppcheck\b"
+            r"|\brubocop\b|\bflake8\b|\bruff\b|\bpylint\b|\bstaticcheck\b|\bcppcheck\b|\w+lint\b|\bphpstan\b"
+            r"|\bpsalm\b|\bphpcs\b|\bstandardrb\b|\bbandit\b|\bsemgrep\b"
         ),
     ),
     ("test", rx.compile(r"(?i)\btests?\b|\bspecs?\b|\bunit\b")),

@@ -39,7 +39,7 @@ _PREFILTER_SOURCE = (
     rb"|Post job cleanup|_{3,} \S|\.pyi?:\d+:\d+: [A-Z]+\d+[: ]|\d+ failing|Tests: +\d+"
     rb"|^\[[^\]\n]{1,80}\] \$ \S"
     rb"|not ok \d|^# fail [1-9]|^\[error\] |\d\) test | \[[A-Z]{1,4}\d{3,5}[:\]]|:\d+(?::\d+)? [A-Z]{2,4}\d{3,5}[ /]"
-    rb"|^e: |\[E\]$|files were modified"
+    rb"|^e: |\[E\]$|files were modified|^::error[ :]"
     # pytest -v's verdict on a line of its own: the test printed output (a logged traceback) and passed
     rb"|(?:^|\dZ )" + _A + rb"PASSED" + _A + rb"(?: +\[ *\d+%\])?" + _A + rb" *$"
     rb")[^\n]*"
@@ -555,6 +555,8 @@ _rule(
 _rule("terraform", r"^\s*\u2502\s*Error: ", "anchor", 3, "configuration")
 # JSHint: "src/app.js: line 10, col 5, Missing semicolon."
 _rule("jshint", r"^\S+\.[cm]?jsx?: line \d+, col \d+, ", "anchor", 3, "lint")
+# a GitHub Actions workflow command a tool printed to annotate its finding: "::error file=x,line=3,title=T::msg"
+_rule("gh_command_error", r"^::error(?: [^:\n]*)?::", "anchor", 3)
 _rule("error_line", r"^\s*Error: ", "anchor", 3)
 _rule("make", r"^(?:g?make|mingw32-make|ninja)(?:\[\d+\])?: \*\*\* |^ninja: build stopped", "trailer", 1.5)
 _rule("jenkins_step", r"^Build step '.*' marked build as failure", "trailer", 1.5)

@@ -210,3 +210,28 @@ def test_a_resolution_failure_names_its_manifest(
     result = analyze(gh_step(step, output).encode(), tree=tree)
     assert result.category == "dependency"
     assert [f.path for f in result.files] == want
+
+
+@pytest.mark.parametrize(
+    ("step", "line", "want"),
+    [
+        (
+            "vendor/bin/phpstan analyse",
+            "::error file=src/Cart.php,line=28,col=0::Call to an undefined method App\\Cart::totl().",
+            ("src/Cart.php", 28),
+        ),
+        (
+            "ruff check --output-format=github .",
+            "::error title=Ruff (F401),file=/home/runner/work/a/a/src/app.py,line=3,col=8,endLine=3,endColumn=10::"
+            "src/app.py:3:8: F401 `os` imported but unused",
+            ("src/app.py", 3),
+        ),
+    ],
+)
+def test_a_workflow_command_annotation_is_a_finding_with_its_file(step: str, line: str, want: tuple) -> None:
+    # tools in GitHub Actions print their findings as workflow commands; among other output they are the failure
+    pad = [f"checking file {i}" for i in range(40)]
+    result = analyze(gh_step(step, [*pad, line, *pad]).encode(), tree=["src/Cart.php", "src/app.py"])
+    assert result.category == "lint"
+    assert (result.files[0].path, result.files[0].line) == want
+    assert any(line[:40] in s.text for s in result.spans if s.kind == "error")
