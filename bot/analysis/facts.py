@@ -30,6 +30,8 @@ _FILE_PATTERNS = [
     # a location in parentheses closing the line: clojure.test's "FAIL in (t) (core_test.clj:7)", ScalaTest's
     # "3 did not equal 4 (CalcSpec.scala:10)"
     rx.compile(rf"\({_PATH}:(?P<line>\d+)\)\s*$"),
+    # .NET's stack frame: "at App.Tests.CalcTests.Add() in /w/tests/CalcTests.cs:line 12"
+    rx.compile(rf"\bin {_PATH}:line (?P<line>\d+)"),
     # a GitHub Actions workflow command a tool printed for its annotation: "::error file=src/x.php,line=28::msg"
     rx.compile(r"^::(?:error|warning|notice) [^\n]*?\bfile=(?P<path>[^,:\n]+)[^\n]*?\bline=(?P<line>\d+)"),
     # Dart's stack frame "test/widget_test.dart 20:5  main.<fn>", Kotlin's "App.kt: (10, 5): ..."
@@ -377,7 +379,10 @@ _STEP_WORDS: list[tuple[str, rx.Pattern]] = [
             r"|\bpsalm\b|\bphpcs\b|\bstandardrb\b|\bbandit\b|\bsemgrep\b"
         ),
     ),
-    ("test", rx.compile(r"(?i)\btests?\b|\bspecs?\b|\bunit\b")),
+    (
+        "test",
+        rx.compile(r"(?i)\btests?\b|\bspecs?\b|\bunit\b|\w+test\b|\bjest\b|\bmocha\b|\brspec\b|\bphpunit\b"),
+    ),
     ("dependency", rx.compile(r"(?i)\b(?:install|restore|lock|sync|resolve|deps)\b")),
     ("compile", rx.compile(r"(?i)\b(?:build|compile|make|assemble)\b")),
 ]

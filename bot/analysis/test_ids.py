@@ -25,7 +25,7 @@ MAX_ID = 300
 _UNITTEST_ID = rx.compile(r"^(\w+) \(([\w.]+)\)$")
 _SUREFIRE = rx.compile(
     r"^(?:\[ERROR\]\s+)?(?:(?P<m1>\w+)\((?P<c1>[\w.$]+)\)"
-    r"|(?P<c2>[\w.$]+)\.(?P<m2>\w+))\s+Time elapsed:.*<<< (?:FAILURE|ERROR)!"
+    r"|(?P<c2>[\w.$]+)\.(?P<m2>\w+))\s+(?:-- )?Time elapsed:.*<<< (?:FAILURE|ERROR)!"
 )
 # the headers of a numbered list of failures: mocha's "2 failing", RSpec's "Failures:", PHPUnit's
 # "There were 2 errors:"
