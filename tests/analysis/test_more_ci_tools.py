@@ -11,6 +11,8 @@ rake, Composer, Python 2, make, Crystal and prove.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from bot.analysis import analyze
@@ -567,6 +569,18 @@ MORE_TREE = [
 ]
 
 
+def assert_found(result: Any, keys: list[str], category: str | None, files: list[tuple], tests: list[str] = ()) -> None:
+    """The error spans hold every key line; the category, the files (a file without a line: its path) and the test
+    ids are the ones given."""
+    text = "\n".join(s.text for s in result.spans if s.kind == "error")
+    assert [k for k in keys if k not in text] == []
+    if category is not None:
+        assert result.category == category
+    got = [(f.path, f.line) for f in result.files]
+    assert [f for f in files if f not in got and not (f[1] is None and any(g[0] == f[0] for g in got))] == []
+    assert [t for t in tests if t not in result.tests] == []
+
+
 @pytest.mark.parametrize("case", MORE, ids=[c[0].split()[0] + "-" + c[0].split()[-1][:12] for c in MORE])
 def test_more_tool_failures(case: tuple) -> None:
     test_tool_failure(case, MORE_TREE)
@@ -575,13 +589,7 @@ def test_more_tool_failures(case: tuple) -> None:
 @pytest.mark.parametrize("case", CASES, ids=[c[0].split()[0] for c in CASES])
 def test_tool_failure(case: tuple, tree: list[str] | None = None) -> None:
     step, output, keys, category, files = case
-    result = analyze(gh_step(step, output).encode(), tree=tree or TREE)
-    text = "\n".join(s.text for s in result.spans if s.kind == "error")
-    assert [k for k in keys if k not in text] == []
-    if category is not None:
-        assert result.category == category
-    got = [(f.path, f.line) for f in result.files]
-    assert [f for f in files if f not in got and not (f[1] is None and any(g[0] == f[0] for g in got))] == []
+    assert_found(analyze(gh_step(step, output).encode(), tree=tree or TREE), keys, category, files)
 
 
 def test_test_ids_of_dart_and_xctest() -> None:
@@ -950,14 +958,7 @@ TRAVIS_TREE = [
 @pytest.mark.parametrize("case", TRAVIS, ids=[c[0].split()[0] for c in TRAVIS])
 def test_travis_era_tool_failures(case: tuple) -> None:
     step, output, keys, category, files, tests = case
-    result = analyze(travis(step, output), tree=TRAVIS_TREE)
-    text = "\n".join(s.text for s in result.spans if s.kind == "error")
-    assert [k for k in keys if k not in text] == []
-    if category is not None:
-        assert result.category == category
-    got = [(f.path, f.line) for f in result.files]
-    assert [f for f in files if f not in got] == []
-    assert [t for t in tests if t not in result.tests] == []
+    assert_found(analyze(travis(step, output), tree=TRAVIS_TREE), keys, category, files, tests)
 
 
 # GitHub Actions' own failures and the platform around a job: ("raw", log, keys, category) or ("step", (step,
@@ -1223,10 +1224,8 @@ PLATFORM = [
 def test_platform_failures(case: tuple) -> None:
     kind, log, keys, category = case
     data = log if kind == "raw" else gh_step(*log)
-    result = analyze(data.encode(), tree=["package.json", "main.tf", "Gemfile", "go.mod", "Cargo.toml", "pom.xml"])
-    text = "\n".join(s.text for s in result.spans if s.kind == "error")
-    assert [k for k in keys if k not in text] == []
-    assert result.category == category
+    tree = ["package.json", "main.tf", "Gemfile", "go.mod", "Cargo.toml", "pom.xml"]
+    assert_found(analyze(data.encode(), tree=tree), keys, category, [])
 
 
 # Newer versions of common runners (cargo's two-line panic, xUnit through dotnet test, Python's exception groups, Jest
@@ -1428,11 +1427,4 @@ CURRENT_TREE = [
 @pytest.mark.parametrize("case", CURRENT, ids=[c[0].split()[0] for c in CURRENT])
 def test_current_runner_versions(case: tuple) -> None:
     step, output, keys, category, files, tests = case
-    result = analyze(gh_step(step, output).encode(), tree=CURRENT_TREE)
-    text = "\n".join(s.text for s in result.spans if s.kind == "error")
-    assert [k for k in keys if k not in text] == []
-    if category is not None:
-        assert result.category == category
-    got = [(f.path, f.line) for f in result.files]
-    assert [f for f in files if f not in got] == []
-    assert [t for t in tests if t not in result.tests] == []
+    assert_found(analyze(gh_step(step, output).encode(), tree=CURRENT_TREE), keys, category, files, tests)
