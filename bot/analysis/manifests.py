@@ -103,13 +103,17 @@ def declared_line(content: str, texts: Iterable[str]) -> int | None:
                     names.append(name)
     if not names:
         return None
-    lines = content.splitlines()[:20_000]
+    lines = [line.lower() if len(line) <= MAX_DECLARATION else "" for line in content.splitlines()[:20_000]]
     for name in names:
         low = name.lower()
         for no, line in enumerate(lines, 1):
-            if _declares(line.lower(), low):
+            if _declares(line, low):
                 return no
     return None
+
+
+MAX_DECLARATION = 1_000
+"""A manifest's line longer than this declares nothing we look for (a minified lock, a hostile file): skipped."""
 
 
 def _declares(line: str, name: str) -> bool:

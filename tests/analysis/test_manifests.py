@@ -31,3 +31,9 @@ PACKAGE_JSON = '{\n  "name": "app",\n  "dependencies": {\n    "express": "^4.19.
 )
 def test_declared_line(content: str, error: str, line: int | None) -> None:
     assert declared_line(content, [error]) == line
+
+
+def test_a_hostile_manifest_is_read_in_bounded_time() -> None:
+    # one 200 KB line of the name itself, and 20,000 lines: no declaration is looked for past the bounds
+    assert declared_line("a" * 200_000 + "\n", ["No matching distribution found for a==1"]) is None
+    assert declared_line("x\n" * 30_000 + "a==1\n", ["No matching distribution found for a==1"]) is None
