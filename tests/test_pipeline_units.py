@@ -141,3 +141,6 @@ def test_where_the_error_is_links_each_line_at_the_failing_commit() -> None:
         "**Where:** `src/app.py:12`"
     )
     assert where_line(Incident(provider="github", analysis={})) == ""
+    odd = Incident(provider="github", head_sha=sha, analysis={"refs": refs[:1]},
+                   links={"run": "https://e.example/o/r)(javascript:x/actions/runs/5"})
+    assert where_line(odd) == "**Where:** `src/app.py:12`"  # a run link that could break the Markdown: no link

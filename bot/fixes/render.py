@@ -49,7 +49,7 @@ def _fenced(lines: list[tuple[int, str]]) -> str:
 
 MAX_WHERE = 5
 _SAFE_PATH = re.compile(r"[\w./@+~-]{1,300}")
-_RUN_URL = re.compile(r"^(https?://[^\s?#]+?)(?:/-/pipelines/|/actions/runs/)\d+")
+_RUN_URL = re.compile(r"^(https?://[\w.:@%+~/-]+?)(?:/-/pipelines/|/actions/runs/)\d+")
 
 
 def where_line(incident: Incident) -> str:
