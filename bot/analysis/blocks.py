@@ -655,9 +655,10 @@ lines, measured: CiDiff .05 of macro-F1 and the corpus .01, for one labelled lin
 FAR_FROM_END = 50
 """A tool's block that ends this far before the failing step's end leaves the step's tail unexplained: the tail
 offered is then FILL_TAIL long."""
-VERDICT_RULES = GENERIC_RULES | {"npm_err", "pnpm_run_err", "gradle_task", "jenkins_post_step"}
-"""Anchors that only say a command run by npm, pnpm, Gradle or a Jenkins post-build step failed: a block of
-these alone does not explain the step (the command's own output above it does)."""
+VERDICT_RULES = GENERIC_RULES | {"npm_err", "pnpm_run_err", "gradle_task", "jenkins_post_step", "test_line_failed"}
+"""Anchors that only say a command run by npm, pnpm, Gradle or a Jenkins post-build step failed, or (any runner's
+"<name> FAILED" at a line's end) that a test did: a block of these alone does not explain the step (the output
+around it does), so the step's tail is offered as for a tool the analyzer does not know."""
 RUNNER_RULES = GENERIC_RULES | {
     "maven_error", "npm_err", "pnpm_run_err", "gradle_task", "gradle_failure", "jenkins_post_step", "gh_error"
 }

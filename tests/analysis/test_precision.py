@@ -804,3 +804,15 @@ def test_rust_panic_without_the_backtrace_hint() -> None:
     got = chosen(analyze(log))
     assert {line_no(log, "panicked at src/lib.rs:36:9"), line_no(log, 'right: "mild"')} <= got
     assert line_no(log, "RUST_BACKTRACE=1") not in got
+
+
+def test_a_bare_failed_verdict_of_an_unknown_runner_keeps_the_lines_around_it() -> None:
+    # "<name> FAILED" at a line's end is any runner's verdict, not a tool's report: the analyzer does not know the
+    # runner, so the step's last lines (its unindented details) are offered as they are for an unknown tool
+    output = ["checker 2.1: 40 checks"] + [f"check arith.add_{i} ok" for i in range(30)]
+    output += ["check arith.mul_3 FAILED", "  input: mul 2 3", "", "-- got:", "5", "-- wanted:", "6", ""]
+    output += [f"check arith.div_{i} ok" for i in range(9)] + ["1 of 40 checks failed"]
+    log = gh_step("checker run all", output)
+    got = chosen(analyze(log))
+    for kept in ("check arith.mul_3 FAILED", "-- got:", "-- wanted:", "check arith.div_0 ok", "1 of 40 checks"):
+        assert line_no(log, kept) in got, kept
