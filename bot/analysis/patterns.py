@@ -39,7 +39,7 @@ _PREFILTER_SOURCE = (
     rb"|Post job cleanup|_{3,} \S|\.pyi?:\d+:\d+: [A-Z]+\d+[: ]|\d+ failing|Tests: +\d+"
     rb"|^\[[^\]\n]{1,80}\] \$ \S"
     rb"|not ok \d|^# fail [1-9]|^\[error\] |\d\) test | \[[A-Z]{1,4}\d{3,5}[:\]]|:\d+(?::\d+)? [A-Z]{2,4}\d{3,5}[ /]"
-    rb"|^e: |\[E\]$|files were modified|^::error[ :]"
+    rb"|^e: |\[E\]$|files were modified|^::error[ :]|\.kts?:\d+:\d+ |\x{2503} \[[A-Z]\] "
     # pytest -v's verdict on a line of its own: the test printed output (a logged traceback) and passed
     rb"|(?:^|\dZ )" + _A + rb"PASSED" + _A + rb"(?: +\[ *\d+%\])?" + _A + rb" *$"
     rb")[^\n]*"
@@ -333,6 +333,17 @@ _rule("tap_fail_count", r"^# fail [1-9]\d*$", "trailer", 1, "test")
 _rule("data_race", r"^WARNING: (?:DATA RACE|ThreadSanitizer: )", "anchor", 3, "test")
 # git: "! [rejected]  HEAD -> main (fetch first)", "! [remote rejected] main -> main (protected branch hook declined)"
 _rule("git_rejected", r"^\s*! \[(?:rejected|remote rejected)\] ", "anchor", 3)
+# GoogleTest: "x_test.cc:12: Failure" and its expectation, "[  FAILED  ] Suite.Test (0 ms)" and the summary's list
+_rule("gtest_failure", r"^\S+:\d+: Failure$", "anchor", 3, "test")
+_rule("gtest_failed", r"^\[  FAILED  \] (?P<test>[\w/]+\.[\w/]+)(?:, where .*)?(?: \(\d+ ms\))?$", "anchor", 3, "test")
+_rule("gtest_totals", r"^\[  FAILED  \] \d+ tests?, listed below:$|^ ?\d+ FAILED TESTS?$", "trailer", 1, "test")
+# Deno's test runner: "adds => ./calc_test.ts:3:6" heads a failure; "FAILED | 1 passed | 1 failed (5ms)"
+_rule("deno_failure", r"^(?P<test>\S.*?) => \S+\.[cm]?[jt]sx?:\d+:\d+$", "header", 2, "test")
+_rule("deno_totals", r"^FAILED \| \d+ passed(?: \(\d+ steps?\))? \| \d+ failed", "trailer", 1.5, "test")
+# ktlint: "App.kt:10:1 Unexpected blank line(s) before "}" (standard:no-blank-line-before-rbrace)"; Credo's
+# "┃ [R] → Modules should have a @moduledoc tag."
+_rule("ktlint", r"^\S+\.kts?:\d+:\d+ .+ \([\w-]+:[\w-]+\)$", "anchor", 3, "lint")
+_rule("credo", r"^\u2503 \[[A-Z]\] [\u2190-\u21ff] ", "anchor", 3, "lint")
 # Julia's Test: "Test Failed at /x/test/runtests.jl:5" (its expression and values follow), "Error During Test at"
 _rule("julia_test", r"^(?:Test Failed|Error During Test) at \S+:\d+$", "anchor", 3, "test")
 _rule("julia_totals", r"Some tests did not pass: \d+ passed, \d+ failed", "trailer", 1, "test")
@@ -495,6 +506,8 @@ _rule(
     3,
     "dependency",
 )
+# an exception a runtime reports under "error: " (Deno's "error: AssertionError: Values are not equal."): not rustc's
+_rule("error_exception", r"^error: (?:Uncaught )?(?:\w+\.)*\w*(?:Error|Exception)\b", "anchor", 3)
 _rule("rustc", r"^error(?:\[E\d+\])?: ", "anchor", 3, "compile")
 # the GNU shape of a compiler's diagnostic in any language the rule above does not name ("src/Main.hs:12:29:
 # error:", "lib/x.ml:3:4: error:")

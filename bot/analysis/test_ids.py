@@ -56,6 +56,7 @@ _PLAYWRIGHT = rx.compile(
     r"^\s*(?:\d+\) |(?:\u2718|\u00d7|\u2715)?\s*\d+ )?\[[^\]\n]{1,80}\] \u203a \S+:\d+:\d+ \u203a (?P<t>.+?)"
     r"(?: \u2500+)?(?: \(\d+(?:\.\d+)?m?s\))?\s*$"
 )
+_KARMA_BROWSER = rx.compile(r"^(?:Headless)?(?:Chrome|Chromium|Firefox|Safari|Edge|Electron|PhantomJS)[^()]*\([^)]*\) ")
 _DART_FILE = rx.compile(r"^(?:\S*/)?\S+\.dart: ")
 _PYTEST_PHASE = rx.compile(r"^(?:ERROR|FAILED) at (?:setup|teardown|call) of (?P<t>.+)$|^\[doctest\] (?P<d>.+)$")
 # a full id ends with the bare name after one of these
@@ -123,6 +124,8 @@ def _one_line_id(text: str, info: LineInfo) -> str | None:
         test = test.split(" > ", 1)[1]  # vitest's "FAIL x.test.js > suite > test": the file is not the id
     elif info.rule == "js_cross":
         test = _DURATION.sub("", test)  # vitest's "× suite > test 25ms"
+    elif info.rule == "test_line_failed":
+        test = _KARMA_BROWSER.sub("", test)  # Karma's "Chrome Headless 120.0 (Linux x86_64) Suite test"
     elif info.rule == "dart_test":
         test = _DART_FILE.sub("", test)  # "test/x_test.dart: group test": the file is not the id
     elif info.rule in ("xctest_assert", "xctest_failed"):
