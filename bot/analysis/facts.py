@@ -154,8 +154,10 @@ def _bare_refs(text: str) -> list[str]:
     return [m.group("path") for m in _BARE_PATH.finditer(text)]
 
 
-_STYLISH_HEADING = rx.compile(rf"^{_PATH}$")
-_STYLISH_ROW = rx.compile(r"^\s+(?P<line>\d+):\d+\s+(?:error|warning)\s")
+_STYLISH_HEADING = rx.compile(rf"^(?:FILE: )?{_PATH}$")
+_STYLISH_ROW = rx.compile(r"^\s+(?P<line>\d+):\d+\s+(?:error|warning)\s|^\s*(?P<row>\d+) \| (?:ERROR|WARNING) \|")
+_STYLISH_BETWEEN = rx.compile(r"^[-=]{10,}$|^FOUND \d+ (?:ERRORS?|WARNINGS?)")
+"""What PHP_CodeSniffer prints between a file's heading and its rows (rules, "FOUND 1 ERROR AFFECTING 1 LINE")."""
 """ESLint's (and stylelint's, tslint's) default "stylish" report: the file's path alone on a line, then a row
 per problem, "  13:5  error  'x' is defined but never used  no-unused-vars"."""
 
@@ -166,8 +168,9 @@ def is_file_heading(text: str) -> bool:
 
 
 def is_stylish_row(text: str) -> bool:
-    """Whether ``text`` is a row of a stylish report ("  13:5  error  message  rule")."""
-    return bool(_STYLISH_ROW.match(text))
+    """Whether ``text`` is a row of a stylish report ("  13:5  error  message  rule"), or what is printed
+    between a file's heading and its rows."""
+    return bool(_STYLISH_ROW.match(text) or _STYLISH_BETWEEN.match(text))
 
 
 def extract_files(groups: Iterable[Iterable[str]], tree: RepoTree | None = None) -> list[FileRef]:
@@ -206,7 +209,9 @@ def extract_files(groups: Iterable[Iterable[str]], tree: RepoTree | None = None)
             if row is not None and heading is not None:
                 if (heading, None) in plain:
                     plain.remove((heading, None))
-                plain.append((heading, int(row.group("line"))))
+                plain.append((heading, int(row.group("line") or row.group("row"))))
+                continue
+            if heading is not None and _STYLISH_BETWEEN.match(text):
                 continue
             refs = _refs(text)
             heading = None
@@ -376,7 +381,7 @@ _STEP_WORDS: list[tuple[str, rx.Pattern]] = [
         rx.compile(
             r"(?i)\blint\w*|\bfmt\b|\bformat\w*|--check\b|\bstyle\b|\bvet\b|\bclippy\b|\bshellcheck\b"
             r"|\brubocop\b|\bflake8\b|\bruff\b|\bpylint\b|\bstaticcheck\b|\bcppcheck\b|\w+lint\b|\bphpstan\b"
-            r"|\bpsalm\b|\bphpcs\b|\bstandardrb\b|\bbandit\b|\bsemgrep\b"
+            r"|\bpsalm\b|\bphpcs\b|\bstandardrb\b|\bbandit\b|\bsemgrep\b|\bluacheck\b|\bclang-tidy\b|\bhlint\b"
         ),
     ),
     (

@@ -39,7 +39,8 @@ _PREFILTER_SOURCE = (
     rb"|Post job cleanup|_{3,} \S|\.pyi?:\d+:\d+: [A-Z]+\d+[: ]|\d+ failing|Tests: +\d+"
     rb"|^\[[^\]\n]{1,80}\] \$ \S"
     rb"|not ok \d|^# fail [1-9]|^\[error\] |\d\) test | \[[A-Z]{1,4}\d{3,5}[:\]]|:\d+(?::\d+)? [A-Z]{2,4}\d{3,5}[ /]"
-    rb"|^e: |\[E\]$|files were modified|^::error[ :]|\.kts?:\d+:\d+ |\x{2503} \[[A-Z]\] "
+    rb"|^e: |\[E\]$|files were modified|^::error[ :]|\.kts?:\d+:\d+ |\x{2503} \[[A-Z]\] |(?i:vulnerabilit)"
+    rb"|^Severity: |^Crate: "
     # pytest -v's verdict on a line of its own: the test printed output (a logged traceback) and passed
     rb"|(?:^|\dZ )" + _A + rb"PASSED" + _A + rb"(?: +\[ *\d+%\])?" + _A + rb" *$"
     rb")[^\n]*"
@@ -485,6 +486,32 @@ _rule(
 )
 _rule("go_compile", r"^(?:\S+\.go):\d+:\d+: ", "anchor", 3, "compile")
 _rule("javac_maven", r"\.(?:java|kt|scala|groovy):\[\d+,\d+\]", "anchor", 3, "compile")
+# clang-tidy: a compiler-shaped diagnostic named by its check, "[modernize-use-nullptr,-warnings-as-errors]"
+_rule(
+    "clang_tidy",
+    r"^\S+:\d+:\d+: (?:error|warning): .* \[(?:bugprone|modernize|readability|performance|cppcoreguidelines"
+    r"|google|llvm|misc|cert|hicpp|clang-analyzer|portability|concurrency|abseil|boost|fuchsia|android|altera"
+    r"|darwin|linuxkernel|mpi|objc|openmp|zircon|llvmlibc)-[\w.,-]+\]$",
+    "anchor",
+    3,
+    "lint",
+)
+# HLint: "src/Calc.hs:5:8-20: Warning: Redundant bracket" (GHC's own are "error:"/"warning:", lowercase)
+_rule("hlint", r"^\S+\.hs:\d+:\d+(?:-\d+)?: (?:Warning|Error|Suggestion): ", "anchor", 3, "lint")
+# luacheck: "    src/queue.lua:3:7: unused variable 'x'", "Total: 1 warning / 0 errors in 1 file"
+_rule("luacheck", r"^ {4}\S+\.lua:\d+:\d+: ", "anchor", 3, "lint")
+_rule("luacheck_total", r"^Total: \d+ warnings? / \d+ errors? in \d+ files?", "trailer", 1.5, "lint")
+# security audits of the dependencies: cargo audit's advisory ("Crate:", ..., "ID: RUSTSEC-...", "Solution:") and
+# verdict, npm audit's count, Trivy's totals
+_rule("cargo_audit_crate", r"^Crate:\s+\S+$", "header", 2, "dependency")
+_rule("cargo_audit_field", r"^(?:Version|Title|Date|ID|URL|Solution|Dependency tree):\s", "cont", 1, "dependency")
+_rule("audit_verdict", r"^error: \d+ vulnerabilit(?:y|ies) found!?$|^\d+ (?:low|moderate|high|critical) severity "
+      r"vulnerabilit(?:y|ies)$", "anchor", 3, "dependency")
+# npm audit's advisory: "Severity: high", "Command Injection in lodash - https://github.com/advisories/GHSA-..."
+_rule("npm_advisory", r"^Severity: (?:low|moderate|high|critical)$|^\S.* - https://github\.com/advisories/GHSA-[\w-]+$",
+      "anchor", 2.5, "dependency")
+_rule("trivy_total", r"^Total: \d+ \(UNKNOWN: \d+, LOW: \d+, MEDIUM: \d+, HIGH: \d+, CRITICAL: \d+\)$", "anchor", 2,
+      "dependency")
 _rule(
     "compiler",
     r"^(?:In file included from )?\S+\.(?:c|cc|cpp|cxx|h|hh|hpp|m|mm|rs|java|kt|scala|swift|cs|zig|f90)"

@@ -1424,12 +1424,6 @@ CURRENT_TREE = [
 ]
 
 
-@pytest.mark.parametrize("case", CURRENT, ids=[c[0].split()[0] for c in CURRENT])
-def test_current_runner_versions(case: tuple) -> None:
-    step, output, keys, category, files, tests = case
-    assert_found(analyze(gh_step(step, output).encode(), tree=CURRENT_TREE), keys, category, files, tests)
-
-
 # GoogleTest, Catch2, tox, nox, Karma, Deno, ktlint, SwiftLint, Credo: (step, output, keys, category, files, test ids)
 RUNNERS = [
     (
@@ -1619,7 +1613,183 @@ RUNNERS_TREE = [
 ]
 
 
-@pytest.mark.parametrize("case", RUNNERS, ids=[c[0].split()[0] for c in RUNNERS])
-def test_more_runners_and_linters(case: tuple) -> None:
+# More linters and the dependency audits: PHP_CodeSniffer, HLint, clj-kondo, luacheck, TFLint, dotnet format,
+# clang-tidy, cargo audit, npm audit, Trivy: (step, output, keys, category, files, test ids)
+LINTERS = [
+    (
+        "vendor/bin/phpcs",
+        [
+            "",
+            "FILE: /home/runner/work/a/a/src/Cart.php",
+            "----------------------------------------------------------------------",
+            "FOUND 1 ERROR AFFECTING 1 LINE",
+            "----------------------------------------------------------------------",
+            " 12 | ERROR | [x] Expected 1 space after IF keyword; 0 found",
+            "----------------------------------------------------------------------",
+            "PHPCBF CAN FIX THE 1 MARKED SNIFF VIOLATIONS AUTOMATICALLY",
+            "----------------------------------------------------------------------",
+        ],
+        ["Expected 1 space after IF keyword"],
+        "lint",
+        [("src/Cart.php", 12)],
+        [],
+    ),
+    (
+        "hlint .",
+        [
+            "src/Calc.hs:5:8-20: Warning: Redundant bracket",
+            "Found:",
+            "  (add 1 2)",
+            "Perhaps:",
+            "  add 1 2",
+            "",
+            "1 hint",
+        ],
+        ["Redundant bracket"],
+        "lint",
+        [("src/Calc.hs", 5)],
+        [],
+    ),
+    (
+        "clj-kondo --lint src",
+        [
+            "src/app/core.clj:5:3: error: Unresolved symbol: foo",
+            "src/app/core.clj:9:1: warning: unused binding x",
+            "linting took 120ms, errors: 1, warnings: 1",
+        ],
+        ["Unresolved symbol: foo"],
+        "lint",
+        [("src/app/core.clj", 5)],
+        [],
+    ),
+    (
+        "luacheck src",
+        [
+            "Checking src/queue.lua                            1 warning",
+            "",
+            "    src/queue.lua:3:7: unused variable 'x'",
+            "",
+            "Total: 1 warning / 0 errors in 1 file",
+        ],
+        ["unused variable 'x'"],
+        "lint",
+        [("src/queue.lua", 3)],
+        [],
+    ),
+    (
+        "tflint",
+        [
+            "1 issue(s) found:",
+            "",
+            'Warning: Missing version constraint for provider "aws" in "required_providers" (terraform_required_providers)',
+            "",
+            "  on main.tf line 10:",
+            '  10: provider "aws" {',
+            "",
+            "Reference: https://github.com/terraform-linters/tflint-ruleset-terraform/blob/v0.5.0/docs/rules/terraform_required_providers.md",
+        ],
+        ["Missing version constraint"],
+        "lint",
+        [("main.tf", 10)],
+        [],
+    ),
+    (
+        "dotnet format --verify-no-changes",
+        [
+            "/home/runner/work/a/a/src/Api/Program.cs(12,5): error WHITESPACE: Fix whitespace formatting. Replace 4 characters with '\\n\\s\\s\\s\\s'. [/home/runner/work/a/a/src/Api/Api.csproj]"
+        ],
+        ["Fix whitespace formatting"],
+        "lint",
+        [("src/Api/Program.cs", 12)],
+        [],
+    ),
+    (
+        "clang-tidy -p build src/main.cpp",
+        [
+            "/home/runner/work/a/a/src/main.cpp:10:5: error: use nullptr [modernize-use-nullptr,-warnings-as-errors]",
+            "    int* p = NULL;",
+            "             ^~~~",
+            "             nullptr",
+            "1 warning treated as error",
+        ],
+        ["use nullptr"],
+        "lint",
+        [("src/main.cpp", 10)],
+        [],
+    ),
+    (
+        "cargo audit",
+        [
+            "    Fetching advisory database from `https://github.com/RustSec/advisory-db.git`",
+            "Crate:     time",
+            "Version:   0.1.45",
+            "Title:     Potential segfault in the time crate",
+            "Date:      2020-11-18",
+            "ID:        RUSTSEC-2020-0071",
+            "URL:       https://rustsec.org/advisories/RUSTSEC-2020-0071",
+            "Solution:  Upgrade to >=0.2.23",
+            "error: 1 vulnerability found!",
+        ],
+        ["RUSTSEC-2020-0071", "1 vulnerability found"],
+        None,
+        [],
+        [],
+    ),
+    (
+        "npm audit --audit-level=high",
+        [
+            "# npm audit report",
+            "",
+            "lodash  <4.17.21",
+            "Severity: high",
+            "Command Injection in lodash - https://github.com/advisories/GHSA-35jh-r3h4-6jhm",
+            "fix available via `npm audit fix`",
+            "node_modules/lodash",
+            "",
+            "1 high severity vulnerability",
+        ],
+        ["Command Injection in lodash", "1 high severity vulnerability"],
+        None,
+        [],
+        [],
+    ),
+    (
+        "trivy image acme/app:1.0",
+        [
+            "acme/app:1.0 (debian 12.4)",
+            "Total: 1 (UNKNOWN: 0, LOW: 0, MEDIUM: 0, HIGH: 0, CRITICAL: 1)",
+            "",
+            "\u250c\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u252c",
+            "\u2502 Library \u2502 Vulnerability  \u2502 Severity \u2502",
+            "\u251c\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u253c",
+            "\u2502 openssl \u2502 CVE-2024-0001  \u2502 CRITICAL \u2502",
+            "\u2514\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2534",
+        ],
+        ["CVE-2024-0001"],
+        None,
+        [],
+        [],
+    ),
+]
+LINTERS_TREE = [
+    "src/Cart.php",
+    "src/Calc.hs",
+    "src/app/core.clj",
+    "src/queue.lua",
+    "main.tf",
+    "src/Api/Program.cs",
+    "src/main.cpp",
+    "Cargo.toml",
+    "package.json",
+    "Dockerfile",
+]
+
+
+SETS = [(case, CURRENT_TREE) for case in CURRENT] + [(case, RUNNERS_TREE) for case in RUNNERS]
+SETS += [(case, LINTERS_TREE) for case in LINTERS]
+
+
+@pytest.mark.parametrize(("case", "tree"), SETS, ids=[c[0].split()[0] for c, _ in SETS])
+def test_runners_linters_and_audits(case: tuple, tree: list[str]) -> None:
     step, output, keys, category, files, tests = case
-    assert_found(analyze(gh_step(step, output).encode(), tree=RUNNERS_TREE), keys, category, files, tests)
+    assert_found(analyze(gh_step(step, output).encode(), tree=tree), keys, category, files, tests)
