@@ -117,6 +117,9 @@ def _result(
         category = "timeout"
     if _killed_by_timeout(sel.failed_step, exits):
         category = "timeout"
+    runner = [info.category for _, info in exits if info.rule == "gitlab_job_failed" and info.category]
+    if runner:
+        category = runner[-1]  # GitLab's runner said why the job ended: its time limit, a system failure
     texts = [t for t, _ in items]
     strong = [t for t, i in items if i.role in ("anchor", "header") and i.score >= 2]
     # in the log's order: a traceback may run over several spans (pytest's report is cut to what it marks)

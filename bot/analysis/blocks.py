@@ -754,8 +754,10 @@ def _fill(
         # the step's verdict lines ("FAIL pkg", "make: *** [all] Error 2", "Found 3 errors"), one line each
         offers.extend([n] for n in sorted(lines) if begin <= n <= end and lines[n].info.role == "trailer")
     verdict = lines.get(exit_at) if exit_at is not None else None
-    if verdict is not None and verdict.info.exit_code in TELLING_EXITS:
-        offers.insert(0, [verdict.no])  # killed (137: out of memory), terminated (143), timed out (124)
+    if verdict is not None and (verdict.info.exit_code in TELLING_EXITS or verdict.info.category is not None):
+        # killed (137: out of memory), terminated (143), timed out (124); a runner's reason (GitLab's "execution
+        # took longer than 1h", "Job failed (system failure): ...")
+        offers.insert(0, [verdict.no])
     inside = [] if sure else sorted((n for n in lines if begin <= n <= end), reverse=True)
     for n in inside:
         line = lines[n]

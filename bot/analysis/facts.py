@@ -264,6 +264,7 @@ _CATEGORY_WORDS: list[tuple[str, rx.Pattern]] = [
             r"|error cloning remote repo|unable to access 'https?://|failed to connect to|couldn't connect to server"
             # DNS and git transport failures: "getaddrinfo EAI_AGAIN registry.npmjs.org", "error: RPC failed; curl 92"
             r"|EAI_AGAIN|getaddrinfo|\bENOTFOUND\b|RPC failed|the remote end hung up unexpectedly"
+            r"|\b429 Too Many Requests|toomanyrequests"
         ),
     ),
     (

@@ -761,11 +761,9 @@ def classify(text: str, *, script_echo: bool = False) -> LineInfo:
             return LineInfo("step", 0, None, name, step=groups["step"].strip()[:120])
         if role == "exit":
             code = groups.get("code")
-            cat = (
-                "timeout"
-                if name == "gitlab_job_failed" and "longer than" in (groups.get("msg") or "")
-                else None
-            )
+            cat = None
+            if name == "gitlab_job_failed":  # the runner's own reason: the job's time limit, the runner's failure
+                cat = "timeout" if "longer than" in text else "infrastructure" if "system failure)" in text else None
             return LineInfo("exit", 0, cat, name, exit_code=int(code) if code else None)
         return LineInfo(role, score, category, name, test=test)
     return PLAIN

@@ -1793,3 +1793,73 @@ SETS += [(case, LINTERS_TREE) for case in LINTERS]
 def test_runners_linters_and_audits(case: tuple, tree: list[str]) -> None:
     step, output, keys, category, files, tests = case
     assert_found(analyze(gh_step(step, output).encode(), tree=tree), keys, category, files, tests)
+
+
+def gitlab_trace(script: str, out: list[str], verdict: str) -> bytes:
+    """A GitLab job trace: the runner's sections, the script's echo, its output and the job's verdict."""
+    t = (
+        b"\x1b[0KRunning with gitlab-runner 16.11.0 (91a27b2a)\n"
+        b'section_start:1714550000:prepare_executor\r\x1b[0K\x1b[0K\x1b[36;1mPreparing the "docker" executor\x1b[0;m\n'
+        b"section_end:1714550003:prepare_executor\r\x1b[0K\n"
+        b'section_start:1714550004:step_script\r\x1b[0K\x1b[0K\x1b[36;1mExecuting "step_script" stage\x1b[0;m\n'
+        b"\x1b[32;1m$ " + script.encode() + b"\x1b[0;m\n" + "\n".join(out).encode() + b"\n"
+        b"section_end:1714550010:step_script\r\x1b[0K\n" + verdict.encode() + b"\n"
+    )
+    return t
+
+
+# GitLab's runner saying why a job ended (its time limit, a system failure) and failures inside GitLab jobs:
+# (script, output, the runner's verdict, substrings the spans must hold, category)
+GITLAB = [
+    (
+        "sleep 7200",
+        ["still waiting..."],
+        "\x1b[31;1mERROR: Job failed: execution took longer than 1h0m0s seconds\x1b[0;m",
+        ["execution took longer"],
+        "timeout",
+    ),
+    (
+        "make test",
+        ["compiling..."],
+        "\x1b[31;1mERROR: Job failed (system failure): Error response from daemon: no space left on device\x1b[0;m",
+        ["no space left on device"],
+        "infrastructure",
+    ),
+    (
+        "npm ci",
+        [
+            "npm error code ERESOLVE",
+            "npm error ERESOLVE unable to resolve dependency tree",
+            "npm error Could not resolve dependency:",
+            'npm error peer react@"^17.0.0" from react-dom@17.0.2',
+        ],
+        "\x1b[31;1mERROR: Job failed: exit code 1\x1b[0;m",
+        ["ERESOLVE unable to resolve dependency tree"],
+        "dependency",
+    ),
+    (
+        "pytest",
+        ["FAILED tests/test_a.py::test_x - assert 1 == 2", "==== 1 failed in 0.1s ===="],
+        "\x1b[31;1mERROR: Job failed: exit code 1\x1b[0;m",
+        ["FAILED tests/test_a.py::test_x"],
+        "test",
+    ),
+    (
+        "docker build -t app .",
+        [
+            "#5 ERROR: failed to solve: failed to fetch oauth token: unexpected status from GET request to https://auth.docker.io/token: 429 Too Many Requests"
+        ],
+        "\x1b[31;1mERROR: Job failed: exit code 1\x1b[0;m",
+        ["429 Too Many Requests"],
+        "infrastructure",
+    ),
+]
+
+
+@pytest.mark.parametrize("case", GITLAB, ids=[c[0].split()[0] for c in GITLAB])
+def test_gitlab_jobs(case: tuple) -> None:
+    script, output, verdict, keys, category = case
+    result = analyze(gitlab_trace(script, output, verdict))
+    text = "\n".join(s.text for s in result.spans)
+    assert [k for k in keys if k not in text] == []
+    assert result.category == category
