@@ -30,6 +30,9 @@ _FILE_PATTERNS = [
     # a location in parentheses closing the line: clojure.test's "FAIL in (t) (core_test.clj:7)", ScalaTest's
     # "3 did not equal 4 (CalcSpec.scala:10)"
     rx.compile(rf"\({_PATH}:(?P<line>\d+)\)\s*$"),
+    # a bundler's location: webpack's "ERROR in ./src/index.js 3:0-27", rollup's "src/main.js (3:9)"
+    rx.compile(rf"^ERROR in {_PATH} (?P<line>\d+):\d+"),
+    rx.compile(rf"(?:^|\s){_PATH} \((?P<line>\d+):\d+\)"),
     # .NET's stack frame: "at App.Tests.CalcTests.Add() in /w/tests/CalcTests.cs:line 12"
     rx.compile(rf"\bin {_PATH}:line (?P<line>\d+)"),
     # a GitHub Actions workflow command a tool printed for its annotation: "::error file=src/x.php,line=28::msg"

@@ -567,6 +567,15 @@ _rule(
     3,
     "dependency",
 )
+# a bundler that cannot find a file of the project itself ("Module not found: Error: Can't resolve './utils'",
+# "Cannot find module './x'", rollup's "is not exported by"): a build error, not a missing package
+_rule(
+    "local_module_missing",
+    r"Can't resolve '\.{1,2}/|Cannot find module '\.{1,2}/|\bis not exported by \"",
+    "anchor",
+    3,
+    "compile",
+)
 _rule(
     "module_missing",
     r"^(?:ModuleNotFoundError|ImportError): |Cannot find module '|Module not found: ",

@@ -1785,8 +1785,117 @@ LINTERS_TREE = [
 ]
 
 
+# Bundlers and Python's runners: webpack, rollup, Django's test runner, pytest-xdist, vue-tsc
+BUILDS = [
+    (
+        "npx webpack --mode production",
+        [
+            "asset main.js 1.2 KiB [emitted] [minimized] (name: main)",
+            "",
+            "ERROR in ./src/index.js 3:0-27",
+            "Module not found: Error: Can't resolve './utils' in '/home/runner/work/a/a/src'",
+            "resolve './utils' in '/home/runner/work/a/a/src'",
+            "",
+            "webpack 5.89.0 compiled with 1 error in 312 ms",
+        ],
+        ["Module not found: Error: Can't resolve './utils'"],
+        "compile",
+        [("src/index.js", 3)],
+        [],
+    ),
+    (
+        "npx rollup -c",
+        [
+            "src/main.js \u2192 dist/bundle.js...",
+            '[!] RollupError: src/main.js (3:9): "fmt" is not exported by "src/utils.js", imported by "src/main.js".',
+            "https://rollupjs.org/troubleshooting/#error-name-is-not-exported-by-module",
+            "src/main.js (3:9)",
+            "1: import { fmt } from './utils.js';",
+        ],
+        ["is not exported by"],
+        "compile",
+        [("src/main.js", 3)],
+        [],
+    ),
+    (
+        "python manage.py test",
+        [
+            "Creating test database for alias 'default'...",
+            "System check identified no issues (0 silenced).",
+            ".F.",
+            "======================================================================",
+            "FAIL: test_total (shop.tests.CartTest.test_total)",
+            "----------------------------------------------------------------------",
+            "Traceback (most recent call last):",
+            '  File "/home/runner/work/a/a/shop/tests.py", line 10, in test_total',
+            "    self.assertEqual(cart.total(), 30)",
+            "AssertionError: 20 != 30",
+            "",
+            "----------------------------------------------------------------------",
+            "Ran 3 tests in 0.010s",
+            "",
+            "FAILED (failures=1)",
+            "Destroying test database for alias 'default'...",
+        ],
+        ["AssertionError: 20 != 30"],
+        "test",
+        [("shop/tests.py", 10)],
+        ["shop.tests.CartTest.test_total"],
+    ),
+    (
+        "pytest -n auto",
+        [
+            "[gw0] [ 50%] PASSED tests/test_a.py::test_ok",
+            "[gw1] [100%] FAILED tests/test_a.py::test_bad",
+            "",
+            "=================================== FAILURES ===================================",
+            "___________________________________ test_bad ___________________________________",
+            "[gw1] linux -- Python 3.12.1 /opt/hostedtoolcache/Python/3.12.1/x64/bin/python",
+            "",
+            "    def test_bad():",
+            ">       assert 1 == 2",
+            "E       assert 1 == 2",
+            "",
+            "tests/test_a.py:5: AssertionError",
+            "=========================== short test summary info ============================",
+            "FAILED tests/test_a.py::test_bad - assert 1 == 2",
+            "========================= 1 failed, 1 passed in 0.52s ==========================",
+        ],
+        ["E       assert 1 == 2", "tests/test_a.py:5: AssertionError"],
+        "test",
+        [("tests/test_a.py", 5)],
+        ["tests/test_a.py::test_bad"],
+    ),
+    (
+        "npm run typecheck",
+        [
+            "> app@1.0.0 typecheck",
+            "> vue-tsc --noEmit",
+            "",
+            "src/components/Hello.vue:12:7 - error TS2322: Type 'string' is not assignable to type 'number'.",
+            "",
+            "12       count: 'a',",
+            "         ~~~~~",
+            "",
+            "Found 1 error in src/components/Hello.vue:12",
+        ],
+        ["error TS2322"],
+        "typecheck",
+        [("src/components/Hello.vue", 12)],
+        [],
+    ),
+]
+BUILDS_TREE = [
+    "src/index.js",
+    "src/utils.js",
+    "src/main.js",
+    "shop/tests.py",
+    "tests/test_a.py",
+    "src/components/Hello.vue",
+]
+
 SETS = [(case, CURRENT_TREE) for case in CURRENT] + [(case, RUNNERS_TREE) for case in RUNNERS]
-SETS += [(case, LINTERS_TREE) for case in LINTERS]
+SETS += [(case, LINTERS_TREE) for case in LINTERS] + [(case, BUILDS_TREE) for case in BUILDS]
 
 
 @pytest.mark.parametrize(("case", "tree"), SETS, ids=[c[0].split()[0] for c, _ in SETS])
