@@ -15,7 +15,8 @@ _EXT = (
     r"|hh|hpp"
     r"|m|mm|swift|cs|fs|vb|rb|php|ex|exs|erl|hs|ml|dart|lua|pl|pm|sh|bash|zsh|ps1|tf|hcl|yml|yaml|json|toml"
     r"|ini|cfg"
-    r"|xml|gradle|cmake|mk|proto|sql|md|rst|txt|lock|mod|sum|zig|nim|cr|jl|r|R|clj|elm|sol|f90)"
+    r"|xml|gradle|cmake|mk|proto|sql|md|rst|txt|lock|mod|sum|zig|nim|cr|jl|r|R|clj|elm|sol|f90"
+    r"|css|scss|sass|less|html?|graphql|gql|prisma|astro|erb|haml|twig|j2|jinja2?|cljs|cljc|edn|purs|ml|mli|hx)"
 )
 _NAMED = r"(?:GNUmakefile|[Mm]akefile|Dockerfile|Containerfile|Jenkinsfile|Rakefile|Gemfile|Vagrantfile|[Jj]ustfile)"
 """Files known by their name alone (no extension): ``make: *** [Makefile:12: build] Error 1``."""
@@ -44,7 +45,7 @@ _FILE_PATTERNS = [
     # "at lib/Temp.pm line 17.", "in src/Router.php on line 12", "In scripts/x.sh line 3:", "on main.tf line 19, in
     # ...", bash's "./x.sh: line 4:": the words many languages' messages put between a file and its line (a Perl
     # test script's ".t" too)
-    rx.compile(rf"(?:^|[\s'\"(]){_PATH_OR_T}['\"]?[,:]? (?:on )?line (?P<line>\d+)\b"),
+    rx.compile(rf"(?:^|[\s'\"(]){_PATH_OR_T}['\"]?[,:]? (?:on |at )?line (?P<line>\d+)\b"),
     rx.compile(rf"^(?:\S+: )?{_PATH}$"),
 ]
 _BARE_PATH = rx.compile(rf"(?:^|[\s'\"\[(]){_PATH}(?:$|[\s'\"\]),;])")
@@ -158,7 +159,9 @@ def _bare_refs(text: str) -> list[str]:
 
 
 _STYLISH_HEADING = rx.compile(rf"^(?:FILE: )?{_PATH}$")
-_STYLISH_ROW = rx.compile(r"^\s+(?P<line>\d+):\d+\s+(?:error|warning)\s|^\s*(?P<row>\d+) \| (?:ERROR|WARNING) \|")
+_STYLISH_ROW = rx.compile(
+    r"^\s+(?P<line>\d+):\d+\s+(?:error|warning|\u2716|\u26a0)\s|^\s*(?P<row>\d+) \| (?:ERROR|WARNING) \|"
+)
 _STYLISH_BETWEEN = rx.compile(r"^[-=]{10,}$|^FOUND \d+ (?:ERRORS?|WARNINGS?)")
 """What PHP_CodeSniffer prints between a file's heading and its rows (rules, "FOUND 1 ERROR AFFECTING 1 LINE")."""
 """ESLint's (and stylelint's, tslint's) default "stylish" report: the file's path alone on a line, then a row
@@ -383,7 +386,7 @@ _STEP_WORDS: list[tuple[str, rx.Pattern]] = [
     (
         "lint",
         rx.compile(
-            r"(?i)\blint\w*|\bfmt\b|\bformat\w*|--check\b|\bstyle\b|\bvet\b|\bclippy\b|\bshellcheck\b"
+            r"(?i)\blint\w*|\w*fmt\b|\bdetekt\b|\bformat\w*|--check\b|\bstyle\b|\bvet\b|\bclippy\b|\bshellcheck\b"
             r"|\brubocop\b|\bflake8\b|\bruff\b|\bpylint\b|\bstaticcheck\b|\bcppcheck\b|\w+lint\b|\bphpstan\b"
             r"|\bpsalm\b|\bphpcs\b|\bstandardrb\b|\bbandit\b|\bsemgrep\b|\bluacheck\b|\bclang-tidy\b|\bhlint\b"
         ),

@@ -343,6 +343,8 @@ _rule("deno_failure", r"^(?P<test>\S.*?) => \S+\.[cm]?[jt]sx?:\d+:\d+$", "header
 _rule("deno_totals", r"^FAILED \| \d+ passed(?: \(\d+ steps?\))? \| \d+ failed", "trailer", 1.5, "test")
 # ktlint: "App.kt:10:1 Unexpected blank line(s) before "}" (standard:no-blank-line-before-rbrace)"; Credo's
 # "┃ [R] → Modules should have a @moduledoc tag."
+# detekt: "App.kt:12:5: The function foo is too long (65). The maximum length is 60. [LongMethod]"
+_rule("detekt", r"^\S+\.kts?:\d+:\d+: .+ \[[A-Z]\w+\]$", "anchor", 3, "lint")
 _rule("ktlint", r"^\S+\.kts?:\d+:\d+ .+ \([\w-]+:[\w-]+\)$", "anchor", 3, "lint")
 _rule("credo", r"^\u2503 \[[A-Z]\] [\u2190-\u21ff] ", "anchor", 3, "lint")
 # Julia's Test: "Test Failed at /x/test/runtests.jl:5" (its expression and values follow), "Error During Test at"

@@ -1894,7 +1894,119 @@ BUILDS_TREE = [
     "src/components/Hello.vue",
 ]
 
+# Formatters and style checkers: Spotless, Checkstyle, detekt, standardrb, stylelint, markdownlint, cargo fmt, gofmt
+STYLE = [
+    (
+        "mvn -B spotless:check",
+        [
+            "[ERROR] Failed to execute goal com.diffplug.spotless:spotless-maven-plugin:2.43.0:check (default-cli) on project app: The following files had format violations:",
+            "[ERROR]     src/main/java/com/acme/App.java",
+            "[ERROR]         @@ -10,7 +10,7 @@",
+            "[ERROR]         -\tint x=1;",
+            "[ERROR]         +\tint x = 1;",
+            "[ERROR] Run 'mvn spotless:apply' to fix these violations.",
+        ],
+        ["format violations", "src/main/java/com/acme/App.java"],
+        "lint",
+        [("src/main/java/com/acme/App.java", None)],
+        [],
+    ),
+    (
+        "mvn -B checkstyle:check",
+        [
+            "[INFO] There is 1 error reported by Checkstyle 10.12.5 with sun_checks.xml ruleset.",
+            "[ERROR] src/main/java/com/acme/App.java:[10,5] (whitespace) WhitespaceAround: '=' is not preceded with whitespace.",
+            "[ERROR] Failed to execute goal org.apache.maven.plugins:maven-checkstyle-plugin:3.3.1:check (default-cli) on project app: You have 1 Checkstyle violation. -> [Help 1]",
+        ],
+        ["WhitespaceAround"],
+        "lint",
+        [("src/main/java/com/acme/App.java", 10)],
+        [],
+    ),
+    (
+        "./gradlew detekt",
+        [
+            "> Task :app:detekt FAILED",
+            "/home/runner/work/a/a/app/src/main/kotlin/App.kt:12:5: The function foo is too long (65). The maximum length is 60. [LongMethod]",
+            "",
+            "FAILURE: Build failed with an exception.",
+            "* What went wrong:",
+            "Execution failed for task ':app:detekt'.",
+            "> Analysis failed with 1 weighted issues.",
+        ],
+        ["is too long", "LongMethod"],
+        "lint",
+        [("app/src/main/kotlin/App.kt", 12)],
+        [],
+    ),
+    (
+        "bundle exec standardrb",
+        [
+            "standard: Use Ruby Standard Style (https://github.com/standardrb/standard)",
+            "  lib/calc.rb:3:5: Layout/IndentationWidth: Use 2 (not 4) spaces for indentation.",
+        ],
+        ["Layout/IndentationWidth"],
+        "lint",
+        [("lib/calc.rb", 3)],
+        [],
+    ),
+    (
+        'npx stylelint "**/*.css"',
+        [
+            "",
+            "src/app.css",
+            '  3:5  \u2716  Unexpected unknown property "colr"  property-no-unknown',
+            "",
+            "1 problem (1 error, 0 warnings)",
+        ],
+        ["Unexpected unknown property"],
+        "lint",
+        [("src/app.css", 3)],
+        [],
+    ),
+    (
+        'npx markdownlint-cli2 "**/*.md"',
+        [
+            "markdownlint-cli2 v0.12.1 (markdownlint v0.33.0)",
+            "Finding: **/*.md",
+            "Linting: 3 file(s)",
+            "Summary: 1 error(s)",
+            "README.md:3 MD013/line-length Line length [Expected: 80; Actual: 95]",
+        ],
+        ["MD013/line-length"],
+        "lint",
+        [("README.md", 3)],
+        [],
+    ),
+    (
+        "cargo fmt --check",
+        [
+            "Diff in /home/runner/work/a/a/src/main.rs at line 3:",
+            " fn main() {",
+            "-    let x=1;",
+            "+    let x = 1;",
+            " }",
+        ],
+        ["Diff in"],
+        "lint",
+        [("src/main.rs", 3)],
+        [],
+    ),
+    ("gofmt -l .", ["internal/app/app.go"], ["internal/app/app.go"], None, [("internal/app/app.go", None)], []),
+]
+STYLE_TREE = [
+    "src/main/java/com/acme/App.java",
+    "app/src/main/kotlin/App.kt",
+    "lib/calc.rb",
+    "src/app.css",
+    "README.md",
+    "src/main.rs",
+    "internal/app/app.go",
+    "pom.xml",
+]
+
 SETS = [(case, CURRENT_TREE) for case in CURRENT] + [(case, RUNNERS_TREE) for case in RUNNERS]
+SETS += [(case, STYLE_TREE) for case in STYLE]
 SETS += [(case, LINTERS_TREE) for case in LINTERS] + [(case, BUILDS_TREE) for case in BUILDS]
 
 
