@@ -393,7 +393,10 @@ _STEP_WORDS: list[tuple[str, rx.Pattern]] = [
     ),
     (
         "test",
-        rx.compile(r"(?i)\btests?\b|\bspecs?\b|\bunit\b|\w+test\b|\bjest\b|\bmocha\b|\brspec\b|\bphpunit\b"),
+        rx.compile(
+            r"(?i)\btests?\b|\bspecs?\b|\bunit\b|\b(?:py|c|vi|unit|go|nose)tests?\b|\bjest\b|\bmocha\b|\brspec\b"
+            r"|\bphpunit\b"
+        ),
     ),
     ("dependency", rx.compile(r"(?i)\b(?:install|restore|lock|sync|resolve|deps)\b")),
     ("compile", rx.compile(r"(?i)\b(?:build|compile|make|assemble)\b")),

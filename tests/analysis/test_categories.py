@@ -235,3 +235,9 @@ def test_a_workflow_command_annotation_is_a_finding_with_its_file(step: str, lin
     assert result.category == "lint"
     assert (result.files[0].path, result.files[0].line) == want
     assert any(line[:40] in s.text for s in result.spans if s.kind == "error")
+
+
+@pytest.mark.parametrize(("step", "want"), [("python -m pytest", "test"), ("Publish the latest release", "unknown")])
+def test_the_failing_step_names_a_test_runner_not_any_word_ending_in_test(step: str, want: str) -> None:
+    # nothing in the lines says what failed: the step's words do, when they name a test runner
+    assert analyze(gh_step(step, ["something went sideways"]).encode()).category == want
