@@ -16,7 +16,7 @@ _EXT = (
     r"|m|mm|swift|cs|fs|vb|rb|php|ex|exs|erl|hs|ml|dart|lua|pl|pm|sh|bash|zsh|ps1|tf|hcl|yml|yaml|json|toml"
     r"|ini|cfg"
     r"|xml|gradle|cmake|mk|proto|sql|md|rst|txt|lock|mod|sum|zig|nim|cr|jl|r|R|clj|elm|sol|f90"
-    r"|css|scss|sass|less|html?|graphql|gql|prisma|astro|erb|haml|twig|j2|jinja2?|cljs|cljc|edn|purs|ml|mli|hx)"
+    r"|css|scss|sass|less|html?|graphql|gql|prisma|astro|erb|haml|twig|j2|jinja2?|cljs|cljc|edn|purs|mli|hx|feature|robot)"
 )
 _NAMED = r"(?:GNUmakefile|[Mm]akefile|Dockerfile|Containerfile|Jenkinsfile|Rakefile|Gemfile|Vagrantfile|[Jj]ustfile)"
 """Files known by their name alone (no extension): ``make: *** [Makefile:12: build] Error 1``."""

@@ -2005,7 +2005,107 @@ STYLE_TREE = [
     "pom.xml",
 ]
 
+# Scala 3 through sbt, Spock, Pest, behave, Robot Framework
+JVM_AND_BDD = [
+    (
+        "sbt compile",
+        [
+            "[info] compiling 2 Scala sources to /home/runner/work/a/a/target/scala-3.3.1/classes ...",
+            "[error] -- [E007] Type Mismatch Error: /home/runner/work/a/a/src/main/scala/app/Main.scala:5:10 ",
+            '[error] 5 |  val x: Int = "a"',
+            "[error]   |               ^^^",
+            '[error]   |               Found:    ("a" : String)',
+            "[error]   |               Required: Int",
+            "[error] one error found",
+            "[error] (Compile / compileIncremental) Compilation failed",
+        ],
+        ["Type Mismatch Error", "Required: Int"],
+        "compile",
+        [("src/main/scala/app/Main.scala", 5)],
+        [],
+    ),
+    (
+        "./gradlew test",
+        [
+            "CalcSpec > adds FAILED",
+            "    org.spockframework.runtime.SpockComparisonFailure at CalcSpec.groovy:10",
+            "",
+            "Condition not satisfied:",
+            "",
+            "calc.add(1, 2) == 4",
+            "|    |         |",
+            "|    3         false",
+            "Calc@1a2b3c",
+        ],
+        ["CalcSpec > adds FAILED", "Condition not satisfied:"],
+        "test",
+        [("src/test/groovy/CalcSpec.groovy", 10)],
+        [],
+    ),
+    (
+        "vendor/bin/pest",
+        [
+            "  FAILED  Tests\\Unit\\CalcTest > it adds                                 ",
+            "  Failed asserting that 3 is identical to 4.",
+            "",
+            "  at tests/Unit/CalcTest.php:5",
+            "      1\u2595 <?php",
+            "  \u279c   5\u2595 expect(add(1, 2))->toBe(4);",
+            "",
+            "  Tests:    1 failed, 2 passed (3 assertions)",
+        ],
+        ["Failed asserting that 3 is identical to 4."],
+        "test",
+        [("tests/Unit/CalcTest.php", 5)],
+        [],
+    ),
+    (
+        "behave",
+        [
+            "Feature: Cart",
+            "  Scenario: add an item",
+            "    Given an empty cart ... passed",
+            "    Then the total is 10 ... failed",
+            "Assertion Failed: expected 10, got 0",
+            "",
+            "Failing scenarios:",
+            "  features/cart.feature:3  add an item",
+            "",
+            "0 features passed, 1 failed, 0 skipped",
+        ],
+        ["Assertion Failed: expected 10, got 0", "features/cart.feature:3"],
+        "test",
+        [("features/cart.feature", 3)],
+        [],
+    ),
+    (
+        "robot tests/",
+        [
+            "==============================================================================",
+            "Login :: Login tests",
+            "==============================================================================",
+            "Valid Login                                                           | FAIL |",
+            "Page should have contained text 'Welcome' but did not.",
+            "------------------------------------------------------------------------------",
+            "Login :: Login tests                                                  | FAIL |",
+            "1 test, 0 passed, 1 failed",
+        ],
+        ["Valid Login", "Page should have contained text 'Welcome'"],
+        "test",
+        [],
+        [],
+    ),
+]
+JVM_AND_BDD_TREE = [
+    "src/main/scala/app/Main.scala",
+    "src/test/groovy/CalcSpec.groovy",
+    "tests/Unit/CalcTest.php",
+    "features/cart.feature",
+    "tests/login.robot",
+]
+
 SETS = [(case, CURRENT_TREE) for case in CURRENT] + [(case, RUNNERS_TREE) for case in RUNNERS]
+SETS += [(case, JVM_AND_BDD_TREE) for case in JVM_AND_BDD]
 SETS += [(case, STYLE_TREE) for case in STYLE]
 SETS += [(case, LINTERS_TREE) for case in LINTERS] + [(case, BUILDS_TREE) for case in BUILDS]
 
