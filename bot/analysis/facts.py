@@ -286,6 +286,8 @@ _CATEGORY_WORDS: list[tuple[str, rx.Pattern]] = [
             # credentials a private dependency or registry needs: git's prompt, npm's E401
             r"|could not read (?:username|password) for|terminal prompts disabled|authentication failed for"
             r"|\bE401\b|unable to authenticate"
+            # an action's own complaints: a repository it cannot see, a path that matched no file
+            r"|repository not found|repository '[^'\n]+' not found|no files were found with the provided path"
             r"|command not found|unable to locate executable|unsafe repository|safe\.directory"
             r"|no such file or directory.*\b(?:action|workflow)\b|not a git repository"
             # a setting the job did not get: an environment variable's name looked up and missing
@@ -370,9 +372,13 @@ def categorize(items: list[tuple[str, LineInfo]], step: str | None = None) -> st
         for category, pattern in _STEP_WORDS:
             if pattern.search(step):
                 return category
+        if _ACTION_STEP.match(step):
+            return "configuration"  # a workflow's action failed and its lines name no tool: its inputs, paths, tokens
     return "unknown"
 
 
+_ACTION_STEP = rx.compile(r"^(?:Run )?[\w.-]+/[\w./-]+@[\w.-]+$")
+"""A GitHub Actions step that runs an action ("Run actions/checkout@v4"), not a command."""
 _COMPILER_CODE = rx.compile(r"\berror\[E\d{4}\]|\(compile\)$|undeclared name|undefined: ")
 """What says the code itself does not compile (rustc's coded errors, go's type checker)."""
 _WORDISH = rx.compile(r"[/\w]")

@@ -2184,3 +2184,91 @@ def test_gitlab_jobs(case: tuple) -> None:
     text = "\n".join(s.text for s in result.spans)
     assert [k for k in keys if k not in text] == []
     assert result.category == category
+
+
+def action_step(name: str, out: list[str]) -> str:
+    """A GitHub Actions job log of one failing `uses:` step: its group (with its inputs) and its output."""
+    return gh([f"##[group]Run {name}", "with:", "  token: ***", "##[endgroup]", *out])
+
+
+# GitHub Actions' own actions failing (checkout, upload-artifact, build-push, codecov, setup-node): (log, keys,
+# category)
+ACTIONS = [
+    (
+        action_step(
+            "actions/checkout@v4",
+            [
+                "Syncing repository: acme/private",
+                "[command]/usr/bin/git -c protocol.version=2 fetch --no-tags --prune --no-recurse-submodules --depth=1 origin +refs/heads/main:refs/remotes/origin/main",
+                "remote: Repository not found.",
+                "##[error]fatal: repository 'https://github.com/acme/private/' not found",
+                "The process '/usr/bin/git' failed with exit code 128",
+                "Waiting 14 seconds before trying again",
+            ],
+        ),
+        ["repository 'https://github.com/acme/private/' not found"],
+        "configuration",
+    ),
+    (
+        action_step(
+            "actions/upload-artifact@v4",
+            [
+                "With the provided path, there will be 0 files uploaded",
+                "##[error]No files were found with the provided path: dist/. No artifacts will be uploaded.",
+            ],
+        ),
+        ["No files were found with the provided path"],
+        "configuration",
+    ),
+    (
+        action_step(
+            "docker/build-push-action@v5",
+            [
+                "#7 [3/4] COPY missing.txt /app/",
+                '#7 ERROR: failed to calculate checksum of ref 1234::abcd: "/missing.txt": not found',
+                "------",
+                " > [3/4] COPY missing.txt /app/:",
+                "------",
+                "Dockerfile:3",
+                "--------------------",
+                "   1 |     FROM alpine",
+                "   3 | >>> COPY missing.txt /app/",
+                "--------------------",
+                'ERROR: failed to solve: failed to compute cache key: failed to calculate checksum of ref 1234::abcd: "/missing.txt": not found',
+                '##[error]buildx failed with: ERROR: failed to solve: failed to compute cache key: failed to calculate checksum of ref 1234::abcd: "/missing.txt": not found',
+            ],
+        ),
+        ['"/missing.txt": not found'],
+        "compile",
+    ),
+    (
+        action_step(
+            "codecov/codecov-action@v4",
+            [
+                "[2026-12-01T10:00:00.000Z] ['error'] There was an error running the uploader: Token required - not valid tokenless upload",
+                "##[error]Codecov: Failed to properly upload: The process '/home/runner/work/_actions/codecov/codecov-action/v4/dist/codecov' failed with exit code 1",
+            ],
+        ),
+        ["Token required"],
+        "configuration",
+    ),
+    (
+        action_step(
+            "actions/setup-node@v4",
+            [
+                "Found in cache @ /opt/hostedtoolcache/node/20.10.0/x64",
+                "##[error]Some specified paths were not resolved, unable to cache dependencies.",
+            ],
+        ),
+        ["unable to cache dependencies"],
+        "configuration",
+    ),
+]
+
+
+@pytest.mark.parametrize("case", ACTIONS, ids=[str(i) for i in range(len(ACTIONS))])
+def test_actions_failing(case: tuple) -> None:
+    log, keys, category = case
+    assert_found(analyze(log.encode(), tree=["Dockerfile", "package.json"]), [], category, [])
+    text = "\n".join(s.text for s in analyze(log.encode()).spans)
+    assert [k for k in keys if k not in text] == []
