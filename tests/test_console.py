@@ -45,7 +45,8 @@ async def an_incident(world: World, full_name: str = "octo-org/app") -> Incident
     await store.update(incident.id, status="open", category="test", signature="sig-console",
                        root_cause="The test expects 42 but got 41.",
                        analysis={"summary": "expected 42", "excerpt": [[17, "AssertionError: expected 42 got 41"]],
-                                 "failed_step": "Run tests", "outcome": "explained in a comment"})
+                                 "failed_step": "Run tests", "outcome": "explained in a comment",
+                                 "refs": [["src/app.py", 12], ["requirements.txt", None]]})
     await store.fix_opened(incident.id, {"repository_full_name": full_name, "target_branch": "main",
                                          "branch": "devflowfix/abc", "commit_sha": "c" * 40, "pr_number": 9,
                                          "pr_url": f"https://github.com/{full_name}/pull/9"})
@@ -96,7 +97,8 @@ async def test_the_pages_show_repositories_a_repository_an_incident_and_integrat
     detail = await page(world.client, f"/incidents/{incident.id}")
     for text in ("AssertionError: expected 42 got 41", "The test expects 42 but got 41.", "Run tests",
                  "https://github.com/octo-org/app/actions/runs/4242", "/octo-org/app/pull/9",
-                 "What the bot did", "explained in a comment"):
+                 "What the bot did", "explained in a comment",
+                 "Where: <code>src/app.py:12</code>, <code>requirements.txt</code>"):  # the repository paths it names
         assert text in detail, text
     integrations = await page(world.client, "/settings/integrations")
     assert "GitHub App authorization" in integrations and "octocat" in integrations and "Disconnect" in integrations

@@ -34,7 +34,7 @@ from storage.models import FixAttempt, Incident
 DELIVERY_PK = re.compile(r"^[0-9]{1,18}$")
 SUMMARY_CHARS = 500
 ANALYSIS_KEYS = ("summary", "category", "outcome", "llm", "llm_note", "excerpt", "failed_step", "job", "job_url",
-                 "suggestion", "files", "tests")
+                 "suggestion", "files", "tests", "refs")
 
 
 def describe_incident(incident: Incident, services: Services) -> dict[str, Any]:
