@@ -27,21 +27,18 @@ _SUREFIRE = rx.compile(
     r"^(?:\[ERROR\]\s+)?(?:(?P<m1>\w+)\((?P<c1>[\w.$]+)\)"
     r"|(?P<c2>[\w.$]+)\.(?P<m2>\w+))\s+(?:-- )?Time elapsed:.*<<< (?:FAILURE|ERROR)!"
 )
-# the headers of a numbered list of failures: mocha's "2 failing", RSpec's "Failures:", PHPUnit's
-# "There were 2 errors:"
-_LIST_HEAD = rx.compile(
-    r"^\s*(?:(?P<mocha>\d+ failing)|(?P<rspec>Failures:)|(?P<phpunit>There (?:was|were) \d+ (?:failures?|errors?):))$"
-)
+# the line rules heading a numbered list of failures: mocha's "2 failing", PHPUnit's "There were 2 errors:"
+# (RSpec's is the line "Failures:")
+_LIST_RULES = {"mocha_failing": "mocha", "phpunit_header": "phpunit"}
+# the line rules whose next line is the test's id: Minitest's "  1) Failure:", busted's "Failure -> spec/x.lua @ 13"
+_ANNOUNCING_RULES = {"minitest_failure": "minitest", "busted_failure": "busted"}
 _NUMBERED = rx.compile(r"^\s*\d+\) (?P<t>\S.*?)\s*$")
-# Minitest: "  1) Failure:" then "SlugTest#test_x [test/slug_test.rb:7]:" (older: "test_x(SlugTest) [...]:")
-_MINITEST_HEAD = rx.compile(r"^\s*\d+\) (?:Failure|Error):$")
+# Minitest's id under its "1) Failure:": "SlugTest#test_x [test/slug_test.rb:7]:" (older: "test_x(SlugTest) [...]:")
 _MINITEST_ID = rx.compile(r"^\s*(?:(?P<cls>[\w:]+)#(?P<m>[^\s\[:]+)|(?P<m2>\w+)\((?P<cls2>[\w:]+)\))(?: \[.*\])?:?$")
-# busted: "Failure -> spec/queue_spec.lua @ 13" (or "→"), the test's full name on the next line
-_BUSTED_HEAD = rx.compile(r"^(?:Failure|Error) (?:->|\u2192) \S+ @ \d+$")
-# Test::More (prove): "#   Failed test 'zero F'"
+# the name in Test::More's "#   Failed test 'zero F'" (the line rule test_more_failed)
 _TEST_MORE = rx.compile(r"^#\s+Failed test (?:'(?P<q>.+)'|\"(?P<qq>.+)\")\s*$")
-# CTest: "2/2 Test #2: trim ....***Failed" and, in its summary, "  2 - trim (Failed)"
-_CTEST_RUN = rx.compile(r"^\s*\d+/\d+ Test\s+#\d+: (?P<t>\S+) \.*\s*(?:\*{3}|Subprocess|Exception|Timeout|Failed)")
+# CTest's summary, "The following tests FAILED:" then "  2 - trim (Failed)" (its run's verdict, "2/2 Test #2: trim
+# ...***Failed", is the line rule ctest_failed)
 _CTEST_HEAD = rx.compile(r"^The following tests (?:FAILED|did not run):$")
 _CTEST_ITEM = rx.compile(r"^\s*\d+ - (?P<t>\S+) \(.+\)$")
 _DURATION = rx.compile(r"\s+(?:\d+(?:\.\d+)?\s?m?s|\(\d+(?:\.\d+)?\s?m?s\))$")
@@ -217,15 +214,11 @@ def extract_tests(lines: Iterable[tuple[int, str, LineInfo]]) -> list[str]:
                 found.add(info.test, "tap")
                 tap.append((indent, _norm(info.test)))
             continue
-        head = _LIST_HEAD.match(text)
-        if head:
-            listing = "mocha" if head.group("mocha") else "rspec" if head.group("rspec") else "phpunit"
+        if info.rule in _LIST_RULES or text.strip() == "Failures:":
+            listing = _LIST_RULES.get(info.rule, "rspec")
             continue
-        if _MINITEST_HEAD.match(text):
-            after = "minitest"
-            continue
-        if _BUSTED_HEAD.match(text):
-            after = "busted"
+        if info.rule in _ANNOUNCING_RULES:
+            after = _ANNOUNCING_RULES[info.rule]
             continue
         if _CTEST_HEAD.match(text):
             ctest = True
@@ -234,7 +227,7 @@ def extract_tests(lines: Iterable[tuple[int, str, LineInfo]]) -> list[str]:
         if pw is not None:
             found.add(pw.group("t"), "playwright")
             continue
-        if info.rule == "exunit_header" or info.rule == "minitest_failure":
+        if info.rule == "exunit_header":
             pass
         elif (nm := _NUMBERED.match(text)) and (kind := listing or _list_kind(text, nm.group("t"), rows, k)):
             title = nm.group("t")
@@ -246,11 +239,11 @@ def extract_tests(lines: Iterable[tuple[int, str, LineInfo]]) -> list[str]:
                 continue
             found.add(title, kind)
             continue
-        tm = _TEST_MORE.match(text) if text.startswith("#") else None
+        tm = _TEST_MORE.match(text) if info.rule == "test_more_failed" else None
         if tm:
             found.add(tm.group("q") or tm.group("qq"), "test_more")
             continue
-        cm = (_CTEST_ITEM.match(text) if ctest else None) or (_CTEST_RUN.match(text) if "Test" in text else None)
+        cm = _CTEST_ITEM.match(text) if ctest else None
         if cm:
             found.add(cm.group("t"), "ctest")
             continue
