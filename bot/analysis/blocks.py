@@ -871,6 +871,18 @@ FRAME_SOURCE = 2
 """Lines under a Python frame that belong to it: the source line it quotes and the position markers under it."""
 
 
+def _frame_source(lines: dict[int, Line], no: int, last: int, quotes: Callable[[str], bool]) -> list[int]:
+    """Frame line ``no`` and the lines under it (up to FRAME_SOURCE, not past ``last``) that ``quotes`` says are
+    its source and markers."""
+    own = [no]
+    for k in range(no + 1, min(last, no + FRAME_SOURCE) + 1):
+        nxt = lines.get(k)
+        if nxt is None or not quotes(nxt.text):
+            break
+        own.append(k)
+    return own
+
+
 def _library_frames(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> set[int]:
     """The lines of the stack frames in ``ranges`` that point into an installed library or the toolchain (a
     Python frame and the source it quotes, pytest's "path.py:12: in f" and its source, a Rust backtrace's frame and
@@ -890,12 +902,9 @@ def _library_frames(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> se
             if "File \"" in text:
                 m = _PY_FRAME.match(text)
                 if m is not None:
-                    own = [no]
-                    for k in range(no + 1, min(last, no + FRAME_SOURCE) + 1):
-                        nxt = lines.get(k)
-                        if nxt is None or not nxt.text.startswith("    ") or _PY_FRAME.match(nxt.text):
-                            break
-                        own.append(k)
+                    own = _frame_source(
+                        lines, no, last, lambda t: t.startswith("    ") and _PY_FRAME.match(t) is None
+                    )
                     frames.append((own, _LIBRARY.search(m.group("path")) is not None))
                     continue
             if ".go:" in text:
@@ -914,12 +923,7 @@ def _library_frames(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> se
             if ": in " in text:
                 m = _PYTEST_SHORT_FRAME.match(text)
                 if m is not None:
-                    own = [no]
-                    for k in range(no + 1, min(last, no + FRAME_SOURCE) + 1):
-                        nxt = lines.get(k)
-                        if nxt is None or not nxt.text.startswith(" ") or not nxt.text.strip():
-                            break
-                        own.append(k)
+                    own = _frame_source(lines, no, last, lambda t: t.startswith(" ") and bool(t.strip()))
                     frames.append((own, _LIBRARY.search(m.group("path")) is not None))
                     continue
             if "at " not in text:
@@ -1077,7 +1081,7 @@ def _runner_totals(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> set
     """The count lines (TOTALS_RULES) of the selection, when it holds the tool's own report they count: a
     failing test's or a checker's error line. Alone, a count is what there is to read and stays. (mocha's
     "2 failing" is not one: its numbered list of failing tests follows it, read for their names.)"""
-    chosen = [no for a, b in ranges for no in range(a, b + 1) if no in lines]
+    chosen = _held(lines, ranges)
     totals = {no for no in chosen if lines[no].info.rule in TOTALS_RULES}
     if not totals:
         return set()
@@ -1113,7 +1117,7 @@ def _asides(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> set[int]:
     Black's "Oh no!" before its count, Rust's "note: run with `RUST_BACKTRACE=1` ..." under a panic, a passing
     test's line ("\u2713 starts empty (12 ms)") beside a failing test's report, and under a RuboCop offense the
     source line it quotes with its ``^^^`` markers (the offense's path:line:col says where)."""
-    nos = [no for first, last in ranges for no in range(first, last + 1) if no in lines]
+    nos = _held(lines, ranges)
     errors = any(lines[no].info.rule == "eslint" for no in nos)
     phpunit = any(lines[no].info.rule in PHPUNIT_RULES for no in nos)
     shellcheck = any(lines[no].info.rule == "shellcheck_note" for no in nos)
@@ -1170,20 +1174,12 @@ def _coverage_table(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> se
     """coverage.py's table as pytest-cov prints it ("___ coverage: platform linux ... ___", "Name  Stmts  Miss
     Cover", a row per file, "TOTAL ... 41%"): the threshold's verdict ("FAIL Required test coverage of 90% not
     reached. Total coverage: 40.54%") says what failed."""
-    out: set[int] = set()
-    for first, last in ranges:
-        no = first
-        while no <= last:
-            line = lines.get(no)
-            if line is None or "coverage: " not in line.text or not _COVERAGE_HEAD.match(line.text):
-                no += 1
-                continue
-            out.add(no)
-            no += 1
-            while no <= last and no in lines and _COVERAGE_ROW.match(lines[no].text.strip()):
-                out.add(no)
-                no += 1
-    return out
+    return _headed_rows(
+        lines,
+        ranges,
+        lambda text: "coverage: " in text and _COVERAGE_HEAD.match(text) is not None,
+        lambda text: _COVERAGE_ROW.match(text.strip()) is not None,
+    )
 
 
 _MARKER_ONLY = rx.compile(r"^\s*(?:\|\s*)?[~^][~^ ]*$")
@@ -1194,7 +1190,7 @@ def _compiler_markers(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> 
     """Under the source line a compiler of the ``compiler`` rule quotes (GCC, Clang: "src/x.c:8:28: error: ..."),
     the line of ``^`` and ``~`` markers alone ("      |       ^~~~"): the diagnostic's line:column says where;
     the source line stays. (rustc's and GHC's markers carry the message's words or point into a wider span.)"""
-    nos = [no for first, last in ranges for no in range(first, last + 1) if no in lines]
+    nos = _held(lines, ranges)
     if not any(lines[no].info.rule in COMPILER_RULES for no in nos):
         return set()
     return {no for no in nos if ("^" in lines[no].text or "~" in lines[no].text) and _MARKER_ONLY.match(lines[no].text)}
@@ -1210,7 +1206,7 @@ def _finding_metadata(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> 
     """Bandit's lines under each ">> Issue: [B602:...] message" that grade and file it rather than say it
     ("Severity: High   Confidence: High", "CWE: CWE-78 (url)", "More Info: url") and the rule between issues;
     the issue and its "Location: path:line:col" stay."""
-    nos = [no for first, last in ranges for no in range(first, last + 1) if no in lines]
+    nos = _held(lines, ranges)
     if not any(_BANDIT_ISSUE.match(lines[no].text) for no in nos):
         return set()
     return {no for no in nos if _BANDIT_METADATA.match(lines[no].text)}
@@ -1229,7 +1225,7 @@ def _tap_bookkeeping(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> s
     ``...`` fences, the plan ("1..2"), the duration, the failure's type and operator, the "stack:" key and the
     frames inside node itself, and the run's closing counts ("# tests 2", "# pass 1"). The location, the error,
     its message, name and code, expected and actual, the test's own frame and "# fail N" stay."""
-    nos = [no for first, last in ranges for no in range(first, last + 1) if no in lines]
+    nos = _held(lines, ranges)
     if not any(lines[no].info.rule == "tap_not_ok" for no in nos):
         return set()
     return {no for no in nos if _TAP_BOOKKEEPING.match(lines[no].text)}
@@ -1267,22 +1263,13 @@ def _shadow_dump(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> set[i
     """AddressSanitizer's memory map after its report ("Shadow bytes around the buggy address:", the rows of
     shadow bytes, their legend) and its "==N==ABORTING": the report's first line, its frames and its
     SUMMARY say what went wrong and where."""
-    out: set[int] = set()
-    for first, last in ranges:
-        no = first
-        while no <= last:
-            line = lines.get(no)
-            if line is not None and _SANITIZER_ABORT.match(line.text):
-                out.add(no)
-            if line is None or not _SHADOW_HEAD.match(line.text):
-                no += 1
-                continue
-            out.add(no)
-            no += 1
-            while no <= last and no in lines and _SHADOW_LINE.match(lines[no].text):
-                out.add(no)
-                no += 1
-    return out
+    out = _headed_rows(
+        lines,
+        ranges,
+        lambda text: _SHADOW_HEAD.match(text) is not None,
+        lambda text: _SHADOW_LINE.match(text) is not None,
+    )
+    return out | {no for no in _held(lines, ranges) if _SANITIZER_ABORT.match(lines[no].text)}
 
 
 HUNK_RULES = frozenset({"rustfmt_diff", "tree_diff_header"})
@@ -1305,6 +1292,35 @@ def _formatter_hunks(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> s
             while body in lines and lines[body].info.role == "plain" and _HUNK_LINE.match(lines[body].text):
                 out.add(body)
                 body += 1
+    return out
+
+
+def _held(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> list[int]:
+    """The numbers of the kept lines in ``ranges``, in order."""
+    return [no for first, last in ranges for no in range(first, last + 1) if no in lines]
+
+
+def _headed_rows(
+    lines: dict[int, Line],
+    ranges: list[tuple[int, int]],
+    is_head: Callable[[str], bool],
+    is_row: Callable[[str], bool],
+) -> set[int]:
+    """In ``ranges``, each line ``is_head`` says heads a section and the lines right after it that ``is_row`` says
+    are its rows (a table, a memory map), up to the first that is not."""
+    out: set[int] = set()
+    for first, last in ranges:
+        no = first
+        while no <= last:
+            line = lines.get(no)
+            if line is None or not is_head(line.text):
+                no += 1
+                continue
+            out.add(no)
+            no += 1
+            while no <= last and no in lines and is_row(lines[no].text):
+                out.add(no)
+                no += 1
     return out
 
 
