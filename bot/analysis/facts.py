@@ -162,10 +162,11 @@ _STYLISH_HEADING = rx.compile(rf"^(?:FILE: )?{_PATH}$")
 _STYLISH_ROW = rx.compile(
     r"^\s+(?P<line>\d+):\d+\s+(?:error|warning|\u2716|\u26a0)\s|^\s*(?P<row>\d+) \| (?:ERROR|WARNING) \|"
 )
+"""ESLint's (and stylelint's, tslint's) default "stylish" report: the file's path alone on a line, then a row
+per problem, "  13:5  error  'x' is defined but never used  no-unused-vars" (PHP_CodeSniffer's: "FILE: path",
+then " 12 | ERROR | message")."""
 _STYLISH_BETWEEN = rx.compile(r"^[-=]{10,}$|^FOUND \d+ (?:ERRORS?|WARNINGS?)")
 """What PHP_CodeSniffer prints between a file's heading and its rows (rules, "FOUND 1 ERROR AFFECTING 1 LINE")."""
-"""ESLint's (and stylelint's, tslint's) default "stylish" report: the file's path alone on a line, then a row
-per problem, "  13:5  error  'x' is defined but never used  no-unused-vars"."""
 
 
 def is_file_heading(text: str) -> bool:
@@ -221,15 +222,15 @@ def extract_files(groups: Iterable[Iterable[str]], tree: RepoTree | None = None)
                 continue
             refs = _refs(text)
             heading = None
-            if len(refs) == 1 and refs[0][1] is None and _STYLISH_HEADING.match(text):
-                path = refs[0][0]
-                heading = tree.resolve(path) if tree is not None else _relative(path, text, text.find(path))
+            lone = len(refs) == 1 and refs[0][1] is None and _STYLISH_HEADING.match(text) is not None
             for path, line, is_frame in refs:
                 if "/" not in path and "." not in path and not _NAMED_FILE.match(path):
                     continue
                 rel = tree.resolve(path) if tree is not None else _relative(path, text, text.find(path))
                 if rel is not None:
                     (frames if is_frame else plain).append((rel, line))
+                    if lone:
+                        heading = rel  # a path alone: the rows of a stylish report may follow it
             if not refs and len(bare) < MAX_FILES:
                 for path in _bare_refs(text):
                     if tree is not None:
