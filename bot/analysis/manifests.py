@@ -48,10 +48,14 @@ def manifest_refs(texts: Iterable[str], step: str | None, paths: Iterable[str]) 
     that ``texts`` (the failure's lines) or the failing ``step`` name."""
     joined = "\n".join(texts)
     said = joined + "\n" + (step or "")
-    tree = sorted(set(paths), key=lambda p: (p.count("/"), p))
     for pattern, manifests, locks in _MANAGERS:
         if not pattern.search(said):
             continue
+        # only the tree's files with one of this manager's names, shallowest first (not the whole tree sorted)
+        names = manifests + locks
+        tree = sorted(
+            {p for p in paths if any(p == n or p.endswith("/" + n) for n in names)}, key=lambda p: (p.count("/"), p)
+        )
         out = _first_present(manifests, tree)
         if _LOCK_WORDS.search(joined):  # the lock is what disagrees: it comes first
             out = _first_present(locks, tree) + out
