@@ -112,14 +112,7 @@ def _result(
         into_groups.append(group)
     if not items:  # only context (no error block): read what there is
         items, groups = context_items, context_groups
-    category = categorize(items, sel.failed_step) if items else "unknown"
-    if category == "unknown" and any(info.category == "timeout" for _, info in exits):
-        category = "timeout"
-    if _killed_by_timeout(sel.failed_step, exits):
-        category = "timeout"
-    runner = [info.category for _, info in exits if info.rule == "gitlab_job_failed" and info.category]
-    if runner:
-        category = runner[-1]  # GitLab's runner said why the job ended: its time limit, a system failure
+    category = _as_ended(categorize(items, sel.failed_step) if items else "unknown", sel.failed_step, exits)
     texts = [t for t, _ in items]
     strong = [t for t, i in items if i.role in ("anchor", "header") and i.score >= 2]
     # in the log's order: a traceback may run over several spans (pytest's report is cut to what it marks)
@@ -143,11 +136,20 @@ def _result(
 _TIMEOUT_COMMAND = rx.compile(r"(?:^|[\s;&|(])timeout\s")
 
 
-def _killed_by_timeout(step: str | None, exits: list[tuple[int, LineInfo]]) -> bool:
-    """The failing step ran its command under coreutils' ``timeout``, which ended with its own exit code, 124:
-    whatever the command printed last, the time limit ended it."""
+def _as_ended(category: str, step: str | None, exits: list[tuple[int, LineInfo]]) -> str:
+    """The category the lines say, or what the job's end says instead. GitLab's runner said why the job ended (its
+    time limit, a system failure); the failing step ran its command under coreutils' ``timeout``, which ended with
+    its own exit code, 124 (whatever the command printed last, the time limit ended it); and when the lines say
+    nothing, a verdict that the job was cancelled or timed out."""
+    runner = [info.category for _, info in exits if info.rule == "gitlab_job_failed" and info.category]
+    if runner:
+        return runner[-1]
     codes = [info.exit_code for _, info in exits if info.exit_code]
-    return bool(step and codes and codes[-1] == 124 and _TIMEOUT_COMMAND.search(step))
+    if step and codes and codes[-1] == 124 and _TIMEOUT_COMMAND.search(step):
+        return "timeout"
+    if category == "unknown" and any(info.category == "timeout" for _, info in exits):
+        return "timeout"
+    return category
 
 
 _TOOL_PREFIX = rx.compile(r"^(?:##\[error\]|\[(?:ERROR|FATAL)\]\s*|npm ERR!\s*|E\s+)")
