@@ -20,8 +20,9 @@ _GH_TIMESTAMP_REACH = 64
 _GH_CLI_PREFIX = Pattern(r"([^\t\n]{1,200})\t([^\t\n]{1,200})\t(" + "\ufeff?" + _TIMESTAMP + ")")
 _GH_CLI_REACH = 2 * 200 + 2 + 1 + 19
 _ANSI = Pattern(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[()][A-Z0-9]|\x1b[=>]")
-# GitHub's web log sometimes loses the ESC byte and leaves "[36;1m" behind.
-_BARE_SGR = Pattern(r"\[(?:\d{1,3};)*\d{1,3}m|\[m")
+# A log that lost its ESC bytes (GitHub's web log, logs kept as text) leaves "[36;1m" behind, and Travis's
+# "[0K" (erase to the end of the line, after every fold and timer marker).
+_BARE_SGR = Pattern(r"\[(?:\d{1,3};)*\d{1,3}m|\[m|\[[0-2]K")
 _CONTROL = Pattern(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 """Control characters dropped from a line (tab, newline and carriage return are not among them)."""
 _CONTROL_TABLE = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
@@ -73,7 +74,7 @@ def clean(raw: bytes | str) -> CleanLine:
         line = _ANSI.sub("", line)
     if "\r" in line:
         line = _last_visible(line)
-    if "[" in line and "m" in line:
+    if "[" in line and ("m" in line or "K" in line):
         line = _BARE_SGR.sub("", line)
     if not line.isprintable() and _CONTROL.search(line):  # tabs and non-ASCII spaces are not printable either
         line = _CONTROL.sub("", line) if len(line) <= SHORT else line.translate(_CONTROL_TABLE)

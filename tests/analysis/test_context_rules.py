@@ -9,6 +9,7 @@ from pathlib import Path
 from bot.analysis import analyze
 from bot.analysis.blocks import FILL_TAIL, LEAD_UP, TAIL_LINES
 from bot.analysis.patterns import classify
+from bot.analysis.text import clean
 
 from .helpers import DATA, chosen, errors, gh, gh_step, line_no
 
@@ -255,6 +256,26 @@ def test_karma_per_test_failed_line() -> None:
     assert line_no(log, "Expected 3 to equal 4.") in lines
     assert result.category == "test"
     assert classify("BUILD FAILED").rule != "test_line_failed"
+
+
+def test_travis_log_that_lost_its_escape_bytes() -> None:
+    # a Travis log kept as text without its ESC bytes: "[0K" and "[31;1m" are left before the markers and the
+    # shell's echo, and are not read as part of the line
+    log = _travis(
+        [
+            *[f"ok {i} - case {i}" for i in range(30)],
+            "not ok 31 - rejects trailing commas",
+            "  expected: 3",
+            "  actual: 4",
+        ]
+    ).replace("\x1b", "")
+    log = log.replace('The command "npm test"', '[31;1mThe command "npm test"')
+    result = analyze(log)
+    assert result.failed_step == "npm test"
+    assert line_no(log, "not ok 31 - rejects trailing commas") in chosen(result)
+    assert clean("[0K$ npm test").text == "$ npm test"
+    assert clean('[31;1mThe command "npm test" exited with 1.[0m').text == 'The command "npm test" exited with 1.'
+    assert clean("[K] kilo, a[0] and [0Kb]").text == "[K] kilo, a[0] and b]"
 
 
 def test_npm_verdict_alone_does_not_explain_the_step() -> None:
