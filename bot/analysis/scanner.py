@@ -10,6 +10,7 @@ import bisect
 import heapq
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import re2
 
@@ -71,8 +72,12 @@ and built into a line object, and the selection walks them all: on a log with mo
 that work, not the log's size, is what its analysis costs beyond the scan. The real logs of the corpus and
 CiDiff retain at most 7.2K lines; a budget of 200 lines is chosen from the failing step's end."""
 
-_Window = tuple[float, int, int, int]
-"""A retained window in the eviction heap: (its worth, sequence number, first line, last line)."""
+_Window = list[Any]
+"""A retained window in the eviction heap: [its worth, sequence number, first line, last line, priority] (a list:
+a window that the next one goes on from is extended in place, see MERGED_LINES)."""
+MERGED_LINES = 256
+"""A window that starts right after the last one, with no higher priority, extends it (up to this many lines):
+a storm of candidates a few lines apart (a retried call's logged traceback) makes a few windows, not one each."""
 EVICT_DECAY_LINES = 100_000
 """When the kept lines exceed ``max_lines``, the windows of least worth go first: a window's worth is its
 priority plus one point per this many lines into the log. The end of a log is where it failed: its windows
@@ -169,6 +174,7 @@ class Scanner:
         self.commands: list[int] = []
         self.section_ends: list[tuple[int, str]] = []
         self._windows: list[_Window] = []
+        self._last_window: _Window | None = None  # the last one pushed, while this block's todo ends with it
         self._pieces: dict[int, tuple[int, bytes]] = {}
         """The retained windows' lines, by the window's sequence number: (first line, the lines' bytes without
         the last newline)."""
@@ -183,9 +189,11 @@ class Scanner:
         self._skip_long = False
         self._retained_upto = 0  # highest line number already retained
         self._pending_after = 0  # lines still wanted from the next block
-        self._todo: list[tuple[int, int, int, int, int]] = []
+        self._evicted: set[int] = set()
+        """This block's windows evicted before their bytes were taken (:meth:`_take_windows` skips them)."""
+        self._todo: list[tuple[int, int, int, int, int, int, int]] = []
         """The block's windows whose bytes are still to be taken: (first, last, sequence number, the line and
-        offset of a line the window reaches from)."""
+        offset of a line the window reaches from, the line and offset of the last such line merged into it)."""
         self._pending_priority = 0.0
         self._prev_tail: list[tuple[int, bytes]] = []
         self.reader = LineReader()
@@ -305,9 +313,9 @@ class Scanner:
             del self.passes[: len(self.passes) - self.max_steps]
         self._next_line = last_line + 1
         self._remember_tail(block, base, last_line)
-        self._take_windows(block)
         if self._kept > self.max_lines:
-            self._evict()
+            self._evict()  # first: the bytes of this block's windows that go now are never taken
+        self._take_windows(block)
 
     def _candidate(
         self, block: bytes, start: int, raw: bytes, line_no: int, base: int, last_line: int, passed: list[int]
@@ -401,20 +409,31 @@ class Scanner:
         if last < first:
             return
         self._retained_upto = last
-        self._seq += 1
-        self._todo.append((first, last, self._seq, line_no, start))
         self._kept += last - first + 1
-        heapq.heappush(self._windows, (priority + first / self.decay_lines, self._seq, first, last))
+        todo, prev = self._todo, self._last_window
+        if todo and prev is not None and prev[3] + 1 == first and priority <= prev[4] and last - prev[2] < MERGED_LINES:
+            prev[3] = last  # (its worth, first line and number, which order the heap, stay)
+            p_first, _, p_seq, p_line, p_start, _, _ = todo[-1]
+            todo[-1] = (p_first, last, p_seq, p_line, p_start, line_no, start)
+            return
+        self._seq += 1
+        todo.append((first, last, self._seq, line_no, start, line_no, start))
+        window = [priority + first / self.decay_lines, self._seq, first, last, priority]
+        heapq.heappush(self._windows, window)
+        self._last_window = window
 
     def _take_windows(self, block: bytes) -> None:
         """The lines of the block's new windows, kept by window: each found from the line it was made for
-        (or from the end of the window before it, when it goes on from there)."""
-        todo, pieces = self._todo, self._pieces
+        (or from the end of the window before it, when it goes on from there), its end from the last line
+        merged into it."""
+        todo, pieces, gone = self._todo, self._pieces, self._evicted
         if not todo:
             return
         find, rfind = block.find, block.rfind
         upto, upto_off = -1, 0  # the last line taken so far and the offset of the line after it
-        for first, last, seq, line_no, off in todo:
+        for first, last, seq, line_no, off, last_no, last_off in todo:
+            if seq in gone:
+                continue  # evicted before its bytes were taken
             if first == upto + 1:
                 off = upto_off
             elif first <= line_no:
@@ -423,12 +442,13 @@ class Scanner:
             else:
                 for _ in range(first - line_no):
                     off = find(b"\n", off) + 1
-            end = off
-            for _ in range(last - first + 1):
+            end, at = (last_off, last_no) if last_no > first else (off, first)
+            for _ in range(last - at + 1):
                 end = find(b"\n", end) + 1
             pieces[seq] = (first, block[off : end - 1])  # (split into lines only if it is still held at the end)
             upto, upto_off = last, end
         todo.clear()
+        gone.clear()
 
     def _remember_tail(self, block: bytes, base: int, last_line: int) -> None:
         want = max(self.tail, self.exit_before, self.before)
@@ -454,10 +474,12 @@ class Scanner:
 
     def _evict(self) -> None:
         infos, order = self.infos, self._info_lines
+        self._last_window = None
         while self._kept > self.max_lines and self._windows:
-            _, seq, first, last = heapq.heappop(self._windows)
+            _, seq, first, last, _ = heapq.heappop(self._windows)
             self._dropped += 1
-            del self._pieces[seq]
+            if self._pieces.pop(seq, None) is None:
+                self._evicted.add(seq)  # one of this block's, its bytes not taken yet
             self._kept -= last - first + 1
             lo = bisect.bisect_left(order, first)
             hi = bisect.bisect_right(order, last, lo)
