@@ -41,6 +41,11 @@ LOGS = HERE / "logs"
 VENV = Path("/tmp/heldout-venv/bin")
 JS_BIN = Path("/tmp/heldout-js/node_modules/.bin")
 TF_RC = Path("/tmp/heldout-terraformrc")
+VENV3 = Path("/tmp/heldout3-venv/bin")
+JS3 = Path("/tmp/heldout3-js/node_modules")
+JS3_LINK = f"ln -s {JS3} node_modules"  # the project's node_modules, as `npm ci` would leave it
+JS3_PATHS = {str(JS3): "{{WORKDIR}}/node_modules"}
+PY3_PATHS = {"/tmp/heldout3-venv": "{{PYTHON}}"}
 
 HALVES = {
     "DEV": [
@@ -79,6 +84,8 @@ HALVES = {
         "pydocstyle",
         "codespell",
     ],
+    "DEV3": ["behave", "jasmine", "pyflakes", "stylelint", "gfortran", "nasm", "sphinx", "meson"],
+    "TEST3": ["robot", "ava", "sqlfluff", "markdownlint", "fpc", "valac", "mkdocs", "autoconf"],
 }
 """The split, by tool, decided before the analyzer saw any of these logs (bench/heldout/README.md)."""
 
@@ -588,6 +595,7 @@ class Case:
     env: dict[str, str | None] = field(default_factory=dict)
     run: str | None = None  # the command actually run when it differs from what the log shows
     family: str = "generic"
+    replace: dict[str, str] = field(default_factory=dict)  # install paths to what CI would show
 
 
 CASES: list[Case] = [
@@ -1323,7 +1331,7 @@ def noise_family(case: str) -> str:
 def _path() -> str:
     import os
 
-    extra = [str(p) for p in (VENV, JS_BIN) if p.is_dir()]
+    extra = [str(p) for p in (VENV, JS_BIN, VENV3, JS3 / ".bin") if p.is_dir()]
     return ":".join([*extra, os.environ.get("PATH", "")])
 
 
@@ -1360,6 +1368,8 @@ def run_case(c: Case) -> dict | None:
         files=files,
         tests=c.tests,
         env=env,
+        setup=c.setup,
+        replace=c.replace,
         write=False,
     )
     rec["command"] = c.command
