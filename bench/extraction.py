@@ -2,8 +2,8 @@
 
 Three labelled sets: the project's corpus (``bench/corpus/logs/*.json`` + ``.log``: real tool output wrapped as
 CI logs, per tool), CiDiff's 77 real failures (``../shared/logs/cidiff``, per subset) and the held-out set
-(``bench/heldout``: tools the analyzer was never tuned on, built like the corpus, reported as its DEV and TEST
-halves apart, per tool). For each log it
+(``bench/heldout``: tools the analyzer was never tuned on, built like the corpus, reported half by half:
+DEV, DEV3, TEST, TEST2, TEST3, per tool). For each log it
 scores the lines of the analyzer's spans against the labelled lines and, in the same run on the same lines,
 four baselines: ``grep -iE WORDS``, the same with ``-B3 -A8``, ``tail -n 50`` and ``tail -n 200`` (WORDS in
 ``bench/_corpus_eval.py``). Figures: precision, recall and F1 per log then averaged (macro) and over the

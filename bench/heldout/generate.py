@@ -3,15 +3,18 @@
 Built with the corpus's machinery (``bench/corpus/capture/common.py`` to run a tool on a copy of a project and
 label its output, ``bench/corpus/wrap.py`` to wrap it as GitHub Actions and GitLab job logs with noise): this
 module only holds the cases and one label rule per tool and failure kind, written from the tool's output
-format. Each raw case carries ``half`` (``DEV``, ``TEST`` or ``TEST2``, by tool, fixed in ``HALVES`` before the
-analyzer was run on any of it). ``raw/<case>.json`` and ``logs/<case>.<variant>.{log,json}`` are written under
-``bench/heldout``.
+format. Each raw case carries ``half`` (``DEV``, ``TEST``, ``TEST2``, ``DEV3`` or ``TEST3``, by tool, fixed
+in ``HALVES`` before the analyzer was run on any of it). ``raw/<case>.json`` and
+``logs/<case>.<variant>.{log,json}`` are written under ``bench/heldout``.
 
 Tools come from Debian (ruby, ruby-rspec, ruby-minitest, rubocop, ruby-bundler, php-cli, phpunit, composer,
 ghc, elixir, r-cran-testthat, lua-busted, shellcheck, cppcheck, clang + libclang-rt-14-dev, valgrind,
 yamllint; for TEST2 erlang-base, tcl, cmake), PyPI into ``/tmp/heldout-venv`` (black, isort, bandit; for TEST2
 pycodestyle, pydocstyle, codespell), npm into ``/tmp/heldout-js`` (prettier), and terraform and node where the
-machine has them. A tool that is missing is skipped with a message.
+machine has them. DEV3 and TEST3: Debian (gfortran, nasm, meson, fp-compiler, valac, autoconf), PyPI into
+``/tmp/heldout3-venv`` (behave, pyflakes, sphinx, robotframework, sqlfluff, mkdocs), npm into ``/tmp/heldout3-js``
+(jasmine, stylelint + stylelint-config-standard, ava, markdownlint-cli). A tool that is missing is skipped with a
+message.
 
 Usage: python bench/heldout/generate.py [--only CASE ...] [--wrap-only] [--list]
 """
@@ -41,6 +44,11 @@ LOGS = HERE / "logs"
 VENV = Path("/tmp/heldout-venv/bin")
 JS_BIN = Path("/tmp/heldout-js/node_modules/.bin")
 TF_RC = Path("/tmp/heldout-terraformrc")
+VENV3 = Path("/tmp/heldout3-venv/bin")
+JS3 = Path("/tmp/heldout3-js/node_modules")
+JS3_LINK = f"ln -s {JS3} node_modules"  # the project's node_modules, as `npm ci` would leave it
+JS3_PATHS = {str(JS3): "{{WORKDIR}}/node_modules"}
+PY3_PATHS = {"/tmp/heldout3-venv": "{{PYTHON}}"}
 
 HALVES = {
     "DEV": [
@@ -79,6 +87,8 @@ HALVES = {
         "pydocstyle",
         "codespell",
     ],
+    "DEV3": ["behave", "jasmine", "pyflakes", "stylelint", "gfortran", "nasm", "sphinx", "meson"],
+    "TEST3": ["robot", "ava", "sqlfluff", "markdownlint", "fpc", "valac", "mkdocs", "autoconf"],
 }
 """The split, by tool, decided before the analyzer saw any of these logs (bench/heldout/README.md)."""
 
@@ -569,6 +579,260 @@ def label_codespell(lines: list[str]) -> list[int]:
     return matching(lines, r"^\S+:\d+: .+ ==> |^> ")
 
 
+# ---------------------------------------------------------------- label rules: DEV3 and TEST3 test runners
+
+
+def _indent(text: str) -> int:
+    return len(text) - len(text.lstrip())
+
+
+def _python_traceback(lines: list[str], start: int) -> list[int]:
+    """The project's frames (``File "..."`` not under ``{{PYTHON}}``) with their source lines, and the exception
+    line: the first line after ``Traceback (most recent call last):`` at that line's own indentation."""
+    out: list[int] = []
+    base = _indent(_t(lines, start))
+    j = start + 1
+    while j < len(lines) and _t(lines, j).strip():
+        u = _t(lines, j)
+        if _indent(u) <= base:
+            out.append(j)  # the exception line
+            break
+        if re.match(r'^\s+File "(?!\{\{PYTHON\}\})', u):
+            out.extend([j, j + 1])
+        j += 1
+    return out
+
+
+def label_behave(lines: list[str]) -> list[int]:
+    """behave (pretty and plain formatters): the step that failed (plain: its ``... failed in`` / ``... error
+    in`` line; pretty: the step line right above the ``ASSERT FAILED:`` or ``Traceback`` line), the ``ASSERT
+    FAILED: message`` line, a traceback's frames in the project with their source lines and its exception
+    line, the entries of ``Failing scenarios:`` / ``Errored scenarios:`` and the ``N scenarios passed, M
+    failed`` count."""
+    out = matching(lines, r"^\s+(Given|When|Then|And|But) .* \.\.\. (failed|error) in ")
+    for i in matching(lines, r"^\s*(ASSERT FAILED: |Traceback \(most recent call last\):$)"):
+        if i > 0 and re.match(r"^\s+(Given|When|Then|And|But) .*#", _t(lines, i - 1)):
+            out.append(i - 1)
+        if "ASSERT FAILED" in _t(lines, i):
+            out.append(i)
+        else:
+            out.extend(_python_traceback(lines, i))
+    for head in ("Failing", "Errored"):
+        out.extend(block_after(lines, rf"^{head} scenarios:$", include=False))
+    return union(out, matching(lines, r"^\d+ scenarios? passed, \d+ failed"))
+
+
+def label_robot(lines: list[str]) -> list[int]:
+    """Robot Framework console: verbose: each test's ``Name  | FAIL |`` line (a suite's line is the one with
+    a ``N tests, ...`` line under it) and its message lines up to the ``---`` rule; dotted: each ``FAIL:
+    Suite.Test`` line and its message; and the run's last ``N tests, M passed, K failed`` line."""
+    out: list[int] = []
+    for i in matching(lines, r"\| FAIL \|$|^FAIL: \S"):
+        if re.match(r"^\d+ tests?, ", _t(lines, i + 1)):
+            continue  # a suite's verdict
+        out.append(i)
+        j = i + 1
+        while j < len(lines) and _t(lines, j).strip() and not re.match(r"^(-{20,}|={20,})$", _t(lines, j)):
+            out.append(j)
+            j += 1
+    counts = matching(lines, r"^\d+ tests?, \d+ passed, [1-9]\d* failed")
+    return union(out, counts[-1:])
+
+
+def label_jasmine(lines: list[str]) -> list[int]:
+    """jasmine: in ``Failures:``, each ``N) full name`` header, the message lines under ``Message:``, the
+    ``Stack:`` frames in the project (``{{WORKDIR}}/``, not ``<Jasmine>`` nor ``node_modules``), and the ``N
+    specs, M failures`` count."""
+    out: list[int] = []
+    for i in matching(lines, r"^\d+\) \S"):
+        out.append(i)
+        j, section = i + 1, ""
+        while j < len(lines) and _t(lines, j).strip():
+            u = _t(lines, j).strip()
+            if u in ("Message:", "Stack:"):
+                section = u
+            elif section == "Message:" or ("{{WORKDIR}}/" in u and "/node_modules/" not in u):
+                out.append(j)
+            j += 1
+    return union(out, matching(lines, r"^\d+ specs?, [1-9]\d* failures?"))
+
+
+def label_ava(lines: list[str]) -> list[int]:
+    """AVA, default reporter: each ``✘ [fail]: name`` line; in the report under it, each failed test's title,
+    its ``test/FILE:L`` line, the quoted source line numbered L, the ``Difference`` header with its ``-``/``+``
+    lines, ``Error thrown in test:`` with the error's ``Name: message`` line and its frames in the project (not
+    ``node_modules``), the ``› file://...`` location, and ``N tests failed``; ``--tap``: each ``not ok N -``
+    line with its YAML keys (``name``, ``assertion``, ``details`` and its lines, a non-empty ``message``, an
+    ``at:`` in the project) and ``# fail N``."""
+    out: list[int] = []
+    names = set()
+    for i in matching(lines, r"^\s+✘ \[fail\]: "):
+        out.append(i)
+        names.add(re.sub(r" Error thrown in test$", "", _t(lines, i).split("[fail]: ", 1)[1]).strip())
+    at_line = ""
+    for i, _line in enumerate(lines):
+        u = _t(lines, i).strip()
+        m = re.match(r"^\S+\.[cm]?[jt]sx?:(\d+)$", u)
+        if u in names or m or re.match(r"^(Difference .*:|Error thrown in test:|[-+] .*|› \S+|\w*Error: .*)$", u):
+            out.append(i)
+        if m:
+            at_line = m.group(1)
+        elif at_line and re.match(rf"^{at_line}: ", u):
+            out.append(i)
+            at_line = ""
+        if re.match(r"^at .*file://\{\{WORKDIR\}\}/(?!node_modules/)", u):
+            out.append(i)
+    out = [i for i in out if not _t(lines, i).lstrip().startswith(("---", "+++"))]
+    for i in matching(lines, r"^not ok \d+ - "):
+        out.append(i)
+        j = i + 1
+        key, group = "", []
+        while j < len(lines) and _t(lines, j).strip() != "...":
+            u = _t(lines, j)
+            if re.match(r"^    \w+:", u):
+                key, group = u.strip().split(":", 1)[0], []
+            group.append(j)
+            text = " ".join(_t(lines, k) for k in group)
+            outside = "{{WORKDIR}}/" not in text or "/node_modules/" in text
+            if key in ("name", "assertion", "details", "message", "at") and not (
+                (key == "message" and text.strip() == "message: ''") or (key == "at" and outside)
+            ):
+                out.extend(group)
+            j += 1
+    out = [i for i in out if "/node_modules/" not in _t(lines, i)]
+    return union(out, matching(lines, r"^\s+\d+ tests? failed$|^# fail [1-9]"))
+
+
+# ---------------------------------------------------------------- label rules: DEV3 and TEST3 linters
+
+
+def _with_quote(lines: list[str], diag: str | re.Pattern[str], quote: str | re.Pattern[str]) -> list[int]:
+    """Each line matching ``diag`` and the lines right under it matching ``quote`` (the source and caret)."""
+    out: list[int] = []
+    for i in matching(lines, diag):
+        out.append(i)
+        j = i + 1
+        while j < len(lines) and re.search(quote, _t(lines, j)) and not re.search(diag, _t(lines, j)):
+            out.append(j)
+            j += 1
+    return out
+
+
+def label_pyflakes(lines: list[str]) -> list[int]:
+    """pyflakes: every ``path:L:C: message`` line; a syntax error's quoted source line and caret under it."""
+    return _with_quote(lines, r"^\S+\.py:\d+:(\d+:)? ", r"^\s+\S")
+
+
+def label_sqlfluff(lines: list[str]) -> list[int]:
+    """sqlfluff lint: each ``== [FILE] FAIL`` line, each ``L:  N | P:  N | CODE | message`` violation with its
+    wrapped ``| ...`` continuation lines, and the ``WARNING: Parsing errors found ...`` line."""
+    return union(
+        matching(lines, r"^== \[\S+\] FAIL$|^WARNING: Parsing errors found"),
+        _with_quote(lines, r"^L:\s+\d+ \| P:\s+\d+ \| ", r"^\s+\| "),
+    )
+
+
+def label_stylelint(lines: list[str]) -> list[int]:
+    """stylelint: string formatter: each file heading with problems under it, each ``L:C  ✖  message  rule``
+    line and ``✖ N problems (...)``; unix formatter: each ``path:L:C: message (rule) [error]`` line and ``N
+    problems (...)``."""
+    out: list[int] = []
+    for i in matching(lines, r"^\s+\d+:\d+\s+✖\s+"):
+        k = i - 1
+        while k >= 0 and re.match(r"^\s+\d+:\d+\s+", _t(lines, k)):
+            k -= 1
+        out.extend([i, k])
+    return union(out, matching(lines, r"^\S+:\d+:\d+: .* \[error\]$|^(✖ )?\d+ problems? \("))
+
+
+def label_markdownlint(lines: list[str]) -> list[int]:
+    """markdownlint-cli: every ``path:L[:C] error MDnnn/rule-name message`` line."""
+    return matching(lines, r"^\S+:\d+(:\d+)? (error|warning) MD\d+/")
+
+
+# ---------------------------------------------------------------- label rules: DEV3 and TEST3 compilers
+
+
+def label_gfortran(lines: list[str]) -> list[int]:
+    """gfortran: each ``path:L:C:`` location line, the quoted ``N | source`` line and its ``|   1`` marker, and
+    the ``Error:`` / ``Fatal Error:`` line that follows; at run time (``-fcheck``): ``At line N of file F``,
+    ``Fortran runtime error: ...`` and the backtrace's ``#N 0x... in NAME`` frames whose ``at FILE:N`` line
+    (kept too) is in the project."""
+    out: list[int] = []
+    for i in matching(lines, r"^\S+\.[fF]\d*:\d+:\d+:$"):
+        j = i + 1
+        while j < len(lines) and not re.match(r"^(Fatal )?Error: ", _t(lines, j)) and j - i < 6:
+            j += 1
+        if j < len(lines) and re.match(r"^(Fatal )?Error: ", _t(lines, j)):
+            out.extend([i, j, *(k for k in range(i + 1, j) if re.match(r"^\s+(\d+ )?\|", _t(lines, k)))])
+    for i in matching(lines, r"^#\d+\s+0x[0-9a-f]+ in \S+$"):
+        if re.match(r"^\s+at [^/\s]\S*:\d+$", _t(lines, i + 1)):
+            out.extend([i, i + 1])
+    return union(out, matching(lines, r"^At line \d+ of file |^Fortran runtime error: "))
+
+
+def label_fpc(lines: list[str]) -> list[int]:
+    """Free Pascal: every ``FILE(L,C) Error:`` / ``Fatal:`` line; at run time, the ``Runtime error N at $ADDR``
+    line and the backtrace lines that name a ``line N of FILE`` in the project."""
+    return matching(lines, r"^\S+\(\d+(,\d+)?\) (Error|Fatal): |Runtime error \d+ at \$|line \d+ of [^/\s]\S*$")
+
+
+def label_nasm(lines: list[str]) -> list[int]:
+    """nasm: every ``path:L: error:`` / ``fatal:`` line, and a ``warning:`` at a line that also has an error
+    (it says why)."""
+    errors = matching(lines, r"^\S+:\d+: (error|fatal): ")
+    where = {_t(lines, i).split(": ", 1)[0] for i in errors}
+    warned = [i for i in matching(lines, r"^\S+:\d+: warning: ") if _t(lines, i).split(": ", 1)[0] in where]
+    return union(errors, warned)
+
+
+def label_valac(lines: list[str]) -> list[int]:
+    """valac: each ``path:L.C-L.C: error: message`` line with its quoted ``N | source`` and caret lines (and the
+    C compiler's ``path:L:C: fatal error:`` / ``error:`` the same way), ``Compilation failed: N error(s)`` and
+    ``error: cc exited with status N``; not the warnings."""
+    diag = r"^\S+:\d+[.:]\d+(-\d+\.\d+)?: (fatal )?error: "
+    return union(
+        _with_quote(lines, diag, r"^\s+(\d+ )?\| "),
+        matching(lines, r"^Compilation failed: \d+ error|^error: cc exited with status"),
+    )
+
+
+# ---------------------------------------------------------------- label rules: DEV3 and TEST3 docs and build tools
+
+
+def label_sphinx(lines: list[str]) -> list[int]:
+    """sphinx-build -W: every line with a ``path[:L]: WARNING|ERROR|CRITICAL: message`` (also after a progress
+    message it interrupts; ``Warning, treated as error:`` in older releases too) and ``build finished with
+    problems, N warnings (with warnings treated as errors).``"""
+    return matching(
+        lines,
+        r"(^|\s)\S+?(:\d+)?: (WARNING|ERROR|CRITICAL|SEVERE): |^Warning, treated as error:"
+        r"|^build finished with problems",
+    )
+
+
+def label_mkdocs(lines: list[str]) -> list[int]:
+    """mkdocs build --strict: every ``WARNING -  `` / ``ERROR   -  `` line and ``Aborted with ...``."""
+    return matching(lines, r"^(WARNING|ERROR)\s+-  |^Aborted with ")
+
+
+def label_meson(lines: list[str]) -> list[int]:
+    """meson setup: each ``meson.build:L:C: ERROR: message`` line and a ``Run-time dependency X found: NO``
+    line (the lookup that failed)."""
+    return matching(lines, r"^\S*meson\.build:\d+:\d+: ERROR: |^(Run-time|Build-time) dependency .* found: NO")
+
+
+def label_autoconf(lines: list[str]) -> list[int]:
+    """./configure: each ``configure: error: message`` line and the ``checking for X... no`` line right above
+    it (the check that failed)."""
+    out: list[int] = []
+    for i in matching(lines, r"^configure: error: "):
+        out.append(i)
+        if re.match(r"^checking .*\.\.\. no$", _t(lines, i - 1)):
+            out.append(i - 1)
+    return out
+
+
 # ---------------------------------------------------------------- the cases
 
 
@@ -588,6 +852,7 @@ class Case:
     env: dict[str, str | None] = field(default_factory=dict)
     run: str | None = None  # the command actually run when it differs from what the log shows
     family: str = "generic"
+    replace: dict[str, str] = field(default_factory=dict)  # install paths to what CI would show
 
 
 CASES: list[Case] = [
@@ -1307,6 +1572,398 @@ CASES: list[Case] = [
         needs="codespell",
         family="python",
     ),
+    # DEV3: test runners
+    Case(
+        "behave-failures",
+        "behave",
+        "an assertion in a step and an exception in the code under test",
+        "behave-app",
+        "behave",
+        "test",
+        label_behave,
+        files=[
+            ("shop/cart.py", "return PRICES[name.lower()]"),
+            ("features/steps/cart_steps.py", '@then("the total is'),
+        ],
+        tests=["Quantities count in the total", "Looking up a price the shop does not sell"],
+        needs="behave",
+        family="python",
+        replace=PY3_PATHS,
+    ),
+    Case(
+        "behave-plain",
+        "behave",
+        "the same, -f plain --no-color",
+        "behave-app",
+        "behave -f plain --no-color",
+        "test",
+        label_behave,
+        files=[
+            ("shop/cart.py", "return PRICES[name.lower()]"),
+            ("features/steps/cart_steps.py", '@then("the total is'),
+        ],
+        tests=["Quantities count in the total", "Looking up a price the shop does not sell"],
+        needs="behave",
+        family="python",
+        replace=PY3_PATHS,
+    ),
+    Case(
+        "jasmine-failures",
+        "jasmine",
+        "a toBe failure and an exception in the code under test",
+        "jasmine-app",
+        "npx jasmine --random=false",
+        "test",
+        label_jasmine,
+        run="jasmine --random=false",
+        files=[("src/temperature.js", "Number(match[1])"), ("spec/temperature.spec.js", "toBe(32)")],
+        tests=["temperature converts freezing to 32 F", "temperature parses a reading in Fahrenheit"],
+        needs="jasmine",
+        family="node",
+    ),
+    # TEST3: test runners
+    Case(
+        "robot-failures",
+        "robot",
+        "a wrong value and an exception in a keyword library",
+        "robot-app",
+        "robot tests",
+        "test",
+        label_robot,
+        files=[("tests/inventory.robot", "")],
+        tests=["Nuts Are Reordered", "Shipping More Than The Stock"],
+        needs="robot",
+        family="python",
+    ),
+    Case(
+        "robot-dotted",
+        "robot",
+        "the same, --console dotted",
+        "robot-app",
+        "robot --console dotted tests",
+        "test",
+        label_robot,
+        files=[("tests/inventory.robot", "")],
+        tests=["Nuts Are Reordered", "Shipping More Than The Stock"],
+        needs="robot",
+        family="python",
+    ),
+    Case(
+        "ava-failures",
+        "ava",
+        "a t.is difference and an exception in the code under test",
+        "ava-app",
+        "npx ava",
+        "test",
+        label_ava,
+        run="ava",
+        files=[("src/slug.js", "w[0].toUpperCase"), ("test/slug.test.js", 't.is(slugify("What')],
+        tests=["slugify drops punctuation", "words splits a slug with a double dash"],
+        needs="ava",
+        setup=JS3_LINK,
+        replace=JS3_PATHS,
+        family="node",
+    ),
+    Case(
+        "ava-tap",
+        "ava",
+        "the same, --tap",
+        "ava-app",
+        "npx ava --tap",
+        "test",
+        label_ava,
+        run="ava --tap",
+        files=[("src/slug.js", "w[0].toUpperCase"), ("test/slug.test.js", 't.is(slugify("What')],
+        tests=["slugify drops punctuation", "words splits a slug with a double dash"],
+        needs="ava",
+        setup=JS3_LINK,
+        replace=JS3_PATHS,
+        family="node",
+    ),
+    # DEV3: linters
+    Case(
+        "pyflakes-names",
+        "pyflakes",
+        "an undefined name, an unused import and variable",
+        "pyflakes-app",
+        "pyflakes app/report.py",
+        "lint",
+        label_pyflakes,
+        files=[("app/report.py", "totl"), ("app/report.py", "import os"), ("app/report.py", 'status = "ok"')],
+        needs="pyflakes",
+        family="python",
+    ),
+    Case(
+        "pyflakes-syntax",
+        "pyflakes",
+        "the whole package, a syntax error among the findings",
+        "pyflakes-app",
+        "pyflakes app",
+        "lint",
+        label_pyflakes,
+        files=[("app/config.py", 'line.split("="'), ("app/report.py", "totl")],
+        needs="pyflakes",
+        family="python",
+    ),
+    Case(
+        "stylelint-string",
+        "stylelint",
+        "an unknown property, an unknown value, an empty block",
+        "stylelint-app",
+        'npx stylelint "css/**/*.css"',
+        "lint",
+        label_stylelint,
+        run='stylelint "css/**/*.css"',
+        files=[("css/site.css", "colr"), ("css/site.css", "#12345"), ("css/layout.css", ".grid .cell")],
+        needs="stylelint",
+        setup=JS3_LINK,
+        replace=JS3_PATHS,
+        family="node",
+    ),
+    Case(
+        "stylelint-unix",
+        "stylelint",
+        "the same, --formatter unix",
+        "stylelint-app",
+        'npx stylelint "css/**/*.css" --formatter unix',
+        "lint",
+        label_stylelint,
+        run='stylelint "css/**/*.css" --formatter unix',
+        files=[("css/site.css", "colr"), ("css/site.css", "#12345"), ("css/layout.css", ".grid .cell")],
+        needs="stylelint",
+        setup=JS3_LINK,
+        replace=JS3_PATHS,
+        family="node",
+    ),
+    # TEST3: linters
+    Case(
+        "sqlfluff-style",
+        "sqlfluff",
+        "layout, capitalisation and aliasing rules",
+        "sqlfluff-app",
+        "sqlfluff lint queries/orders.sql queries/customers.sql",
+        "lint",
+        label_sqlfluff,
+        files=[("queries/orders.sql", "SELECT id"), ("queries/customers.sql", "from customers c")],
+        needs="sqlfluff",
+        family="python",
+    ),
+    Case(
+        "sqlfluff-unparsable",
+        "sqlfluff",
+        "every query, one that does not parse",
+        "sqlfluff-app",
+        "sqlfluff lint queries",
+        "lint",
+        label_sqlfluff,
+        files=[("queries/refunds.sql", "and and"), ("queries/orders.sql", "SELECT id")],
+        needs="sqlfluff",
+        family="python",
+    ),
+    Case(
+        "markdownlint-rules",
+        "markdownlint",
+        "headings, lists, code fences, bare URLs",
+        "mdlint-app",
+        "npx markdownlint .",
+        "lint",
+        label_markdownlint,
+        run="markdownlint .",
+        files=[("docs/usage.md", "### Start"), ("README.md", "## Install")],
+        needs="markdownlint",
+        family="node",
+    ),
+    # DEV3: compilers
+    Case(
+        "gfortran-compile",
+        "gfortran",
+        "an implicitly typed name, then a module that was not built",
+        "gfortran-app",
+        "mkdir -p build && gfortran -Jbuild -o build/stats src/stats.f90 src/main.f90",
+        "compile",
+        label_gfortran,
+        files=[("src/stats.f90", "count = size"), ("src/main.f90", "use stats")],
+        needs="gfortran",
+    ),
+    Case(
+        "gfortran-bounds",
+        "gfortran",
+        "an index out of bounds at run time, -fcheck=bounds",
+        "gfortran-app",
+        "mkdir -p build && gfortran -g -fcheck=bounds -fbacktrace -o build/window src/window.f90 && ./build/window",
+        "test",
+        label_gfortran,
+        files=[("src/window.f90", "total = total + readings(i)")],
+        needs="gfortran",
+    ),
+    Case(
+        "nasm-operands",
+        "nasm",
+        "an invalid operand combination and an undefined symbol",
+        "nasm-app",
+        "mkdir -p build && nasm -f elf64 -o build/hello.o src/hello.asm",
+        "compile",
+        label_nasm,
+        files=[("src/hello.asm", "movq"), ("src/hello.asm", "jmp     done_label")],
+        needs="nasm",
+    ),
+    Case(
+        "nasm-macro",
+        "nasm",
+        "a macro called with the wrong number of parameters",
+        "nasm-app",
+        "mkdir -p build && nasm -f elf64 -o build/count.o src/count.asm",
+        "compile",
+        label_nasm,
+        files=[("src/count.asm", "exit    0, 1")],
+        needs="nasm",
+    ),
+    # TEST3: compilers
+    Case(
+        "fpc-compile",
+        "fpc",
+        "an unknown identifier and a wrong argument type",
+        "fpc-app",
+        "mkdir -p build && fpc -FUbuild -obuild/inventory src/inventory.pas",
+        "compile",
+        label_fpc,
+        files=[("src/inventory.pas", "Totl)"), ("src/inventory.pas", "NeedsReorder(Items[0]")],
+        needs="fpc",
+    ),
+    Case(
+        "fpc-runtime",
+        "fpc",
+        "a division by zero at run time, -gl",
+        "fpc-app",
+        "mkdir -p build && fpc -gl -FUbuild -obuild/average src/average.pas > /dev/null && ./build/average",
+        "test",
+        label_fpc,
+        files=[("src/average.pas", "Sum div Days")],
+        needs="fpc",
+    ),
+    Case(
+        "valac-errors",
+        "valac",
+        "an unknown name and an int assigned to a string",
+        "vala-app",
+        "valac -d build src/main.vala",
+        "compile",
+        label_valac,
+        files=[("src/main.vala", "return totl"), ("src/main.vala", "string label = n")],
+        needs="valac",
+    ),
+    Case(
+        "valac-missing-headers",
+        "valac",
+        "a --pkg whose C headers are not installed",
+        "vala-app",
+        "valac --pkg json-glib-1.0 -d build src/feed.vala",
+        "dependency",
+        label_valac,
+        needs="valac",
+    ),
+    # DEV3: docs and build configuration
+    Case(
+        "sphinx-warnings",
+        "sphinx",
+        "a missing toctree document, an orphan, an undefined label, -W",
+        "sphinx-app",
+        "sphinx-build -W -b html docs docs/_build/html",
+        "compile",
+        label_sphinx,
+        files=[("docs/index.rst", ".. toctree::"), ("docs/index.rst", ":ref:`quick-start`"), ("docs/notes.rst", "")],
+        needs="sphinx-build",
+        family="python",
+    ),
+    Case(
+        "sphinx-quiet",
+        "sphinx",
+        "the same, -q",
+        "sphinx-app",
+        "sphinx-build -W -q -b html docs docs/_build/html",
+        "compile",
+        label_sphinx,
+        files=[("docs/index.rst", ".. toctree::"), ("docs/index.rst", ":ref:`quick-start`"), ("docs/notes.rst", "")],
+        needs="sphinx-build",
+        family="python",
+    ),
+    Case(
+        "meson-missing-dependency",
+        "meson",
+        "a dependency the machine does not have",
+        "meson-app",
+        "meson setup build",
+        "dependency",
+        label_meson,
+        files=[("meson.build", "dependency('gtk4'")],
+        needs="meson",
+        family="c",
+    ),
+    Case(
+        "meson-unknown-function",
+        "meson",
+        "a misspelt function",
+        "meson-app",
+        "meson setup build -Dgui=disabled",
+        "configuration",
+        label_meson,
+        files=[("meson.build", "exectable(")],
+        needs="meson",
+        family="c",
+    ),
+    # TEST3: docs and build configuration
+    Case(
+        "mkdocs-strict",
+        "mkdocs",
+        "a nav entry and links to missing pages, --strict",
+        "mkdocs-app",
+        "mkdocs build --strict",
+        "compile",
+        label_mkdocs,
+        files=[("mkdocs.yml", "usage.md"), ("docs/index.md", "configuration.md"), ("docs/install.md", "usage.md")],
+        needs="mkdocs",
+        family="python",
+    ),
+    Case(
+        "mkdocs-config",
+        "mkdocs",
+        "a misspelt theme name",
+        "mkdocs-theme-app",
+        "mkdocs build --strict",
+        "configuration",
+        label_mkdocs,
+        files=[("mkdocs.yml", "name: materail")],
+        needs="mkdocs",
+        family="python",
+    ),
+    Case(
+        "autoconf-missing-header",
+        "autoconf",
+        "a library's header the machine does not have",
+        "autoconf-app",
+        "autoconf && ./configure",
+        "dependency",
+        label_autoconf,
+        run="./configure",
+        setup="autoconf",
+        files=[("configure.ac", "AC_CHECK_HEADER([sodium.h]")],
+        needs="autoconf",
+        family="c",
+    ),
+    Case(
+        "autoconf-missing-program",
+        "autoconf",
+        "a program the build needs, --without-sodium",
+        "autoconf-app",
+        "autoconf && ./configure --without-sodium",
+        "dependency",
+        label_autoconf,
+        run="./configure --without-sodium",
+        setup="autoconf",
+        files=[("configure.ac", "AC_MSG_ERROR([gperf")],
+        needs="autoconf",
+        family="c",
+    ),
 ]
 
 
@@ -1323,7 +1980,7 @@ def noise_family(case: str) -> str:
 def _path() -> str:
     import os
 
-    extra = [str(p) for p in (VENV, JS_BIN) if p.is_dir()]
+    extra = [str(p) for p in (VENV, JS_BIN, VENV3, JS3 / ".bin") if p.is_dir()]
     return ":".join([*extra, os.environ.get("PATH", "")])
 
 
@@ -1360,6 +2017,8 @@ def run_case(c: Case) -> dict | None:
         files=files,
         tests=c.tests,
         env=env,
+        setup=c.setup,
+        replace=c.replace,
         write=False,
     )
     rec["command"] = c.command

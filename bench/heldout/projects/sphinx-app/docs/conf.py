@@ -1,0 +1,3 @@
+project = "ledger"
+extensions = ["sphinx.ext.autodoc"]
+exclude_patterns = ["_build"]

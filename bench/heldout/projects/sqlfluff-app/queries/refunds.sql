@@ -1,0 +1,3 @@
+select id, amount
+from refunds
+where amount > 0 and and created_at > '2024-01-01'
