@@ -8,7 +8,7 @@ from . import rx
 from .blocks import Line, Selection, build_lines, select
 from .facts import RepoTree, categorize, extract_files, is_file_heading, is_stylish_row
 from .manifests import manifest_refs
-from .model import Analysis, Span
+from .model import Analysis, FileRef, Span
 from .normalize import baseline_key
 from .patterns import PREFILTER, LineInfo
 from .redaction import redact
@@ -118,8 +118,7 @@ def _result(
     # in the log's order: a traceback may run over several spans (pytest's report is cut to what it marks)
     files = extract_files(groups, tree)
     if context_groups and groups is not context_groups:
-        seen = {(f.path, f.line) for f in files} | {(f.path, None) for f in files}
-        files += [f for f in extract_files(context_groups, tree) if (f.path, f.line) not in seen]
+        files = _with_context_files(files, extract_files(context_groups, tree))
     if category == "dependency" and tree is not None:
         named = {f.path for f in files}
         files += [f for f in manifest_refs(texts, sel.failed_step, tree.paths) if f.path not in named]
@@ -131,6 +130,21 @@ def _result(
     summary = _summary(category, sel, said or strong or key_lines, tests, exits)
     failed_step = sel.failed_step or (spans[-1].step if spans else None)
     return Analysis(spans, category, signature, summary, files, tests, total, excerpt, failed_step)
+
+
+def _with_context_files(files: list[FileRef], more: list[FileRef]) -> list[FileRef]:
+    """The error blocks' files, then the context's others; a file the blocks named without its line takes the
+    line the context gives it (a build's verdict names the file its compiler's error, in the context, located)."""
+    out = list(files)
+    for ref in more:
+        bare = FileRef(ref.path, None)
+        if ref in out or (ref.line is None and any(f.path == ref.path for f in out)):
+            continue
+        if bare in out:
+            out[out.index(bare)] = ref
+        else:
+            out.append(ref)
+    return out
 
 
 _TIMEOUT_COMMAND = rx.compile(r"(?:^|[\s;&|(])timeout\s")

@@ -16,10 +16,16 @@ _EXT = (
     r"|m|mm|swift|cs|fs|vb|rb|php|ex|exs|erl|hs|ml|dart|lua|pl|pm|sh|bash|zsh|ps1|tf|hcl|yml|yaml|json|toml"
     r"|ini|cfg"
     r"|xml|gradle|cmake|mk|proto|sql|md|rst|txt|lock|mod|sum|zig|nim|cr|jl|r|R|clj|elm|sol|f90"
-    r"|css|scss|sass|less|html?|graphql|gql|prisma|astro|erb|haml|twig|j2|jinja2?|cljs|cljc|edn|purs|mli|hx|feature|robot)"
+    r"|css|scss|sass|less|html?|graphql|gql|prisma|astro|erb|haml|twig|j2|jinja2?|cljs|cljc|edn|purs|mli|hx|feature|robot"
+    # D, Pascal, Fortran, Ada, Vala, assembly, the Lisps, F#
+    r"|d|pas|pp|lpr|dpr|f|for|f77|f95|f03|f08|adb|ads|vala|asm|s|S|rkt|scm|lisp|el|fsx|fsi)"
 )
-_NAMED = r"(?:GNUmakefile|[Mm]akefile|Dockerfile|Containerfile|Jenkinsfile|Rakefile|Gemfile|Vagrantfile|[Jj]ustfile)"
-"""Files known by their name alone (no extension): ``make: *** [Makefile:12: build] Error 1``."""
+_NAMED = (
+    r"(?:GNUmakefile|[Mm]akefile|(?:[\w-]+[.-])?(?:Dockerfile|Containerfile)(?:\.[\w-]+)?|Jenkinsfile|Rakefile"
+    r"|Gemfile|Vagrantfile|[Jj]ustfile)"
+)
+"""Files known by their name alone (no extension): ``make: *** [Makefile:12: build] Error 1``; a Dockerfile by
+its variants' names too (``Dockerfile.dev``, ``build.Dockerfile``)."""
 _NAMED_FILE = rx.compile(rf"^{_NAMED}$")
 _PATH = rf"(?P<path>(?:[A-Za-z]:)?(?:[\w.@+~-]*(?:[/\\][\w.@+~-]+)*\.{_EXT}|(?:[\w.@+~-]+[/\\])*{_NAMED}))"
 _PATH_OR_T = rf"(?P<path>(?:[A-Za-z]:)?[\w.@+~-]*(?:[/\\][\w.@+~-]+)*\.(?:{_EXT}|t))"
@@ -27,7 +33,7 @@ _FILE_PATTERNS = [
     rx.compile(rf"File \"{_PATH}\", line (?P<line>\d+)"),
     rx.compile(rf"-->\s+{_PATH}:(?P<line>\d+)(?::\d+)?"),
     rx.compile(rf"{_PATH}:\[(?P<line>\d+),\d+\]"),
-    rx.compile(rf"{_PATH}\((?P<line>\d+)(?:,\d+)?\)"),
+    rx.compile(rf"{_PATH}\((?P<line>\d+)(?:, ?\d+)?\)"),  # MSVC's, C#'s, D's "x.d(12,5)", Nim's "x.nim(12, 5)"
     # a location in parentheses closing the line: clojure.test's "FAIL in (t) (core_test.clj:7)", ScalaTest's
     # "3 did not equal 4 (CalcSpec.scala:10)"
     rx.compile(rf"\({_PATH}:(?P<line>\d+)\)\s*$"),
@@ -41,7 +47,9 @@ _FILE_PATTERNS = [
     # Dart's stack frame "test/widget_test.dart 20:5  main.<fn>", Kotlin's "App.kt: (10, 5): ..."
     rx.compile(rf"^\s*{_PATH} (?P<line>\d+):\d+ +\S"),
     rx.compile(rf"{_PATH}: \((?P<line>\d+), \d+\)"),
-    rx.compile(rf"(?:^|[^\w(]){_PATH}:(?P<line>\d+)(?::\d+)?"),
+    # (a path starts after a character no path holds, "(src/a.js:3:5)" and "(/w/app/x.js:3:5)" are whole, or
+    # after the scheme of a URL with no host: node's "(file:///w/app/x.mjs:3:5)", "webpack:///./src/x.js:9:8")
+    rx.compile(rf"(?:^|[^\w/\\.@+~-]|file://|[a-z]+:///(?:\./)?){_PATH}:(?P<line>\d+)(?::\d+)?"),
     # "at lib/Temp.pm line 17.", "in src/Router.php on line 12", "In scripts/x.sh line 3:", "on main.tf line 19, in
     # ...", bash's "./x.sh: line 4:": the words many languages' messages put between a file and its line (a Perl
     # test script's ".t" too)
@@ -51,14 +59,21 @@ _FILE_PATTERNS = [
 _BARE_PATH = rx.compile(rf"(?:^|[\s'\"\[(]){_PATH}(?:$|[\s'\"\]),;])")
 """A path alone among words, with no line ("would reformat /w/app/x.py", "[warn] src/api.js", "ERROR: x.py ..."):
 read only where no other shape matched, and listed after every path named with a line."""
-# CI workspaces: what comes before the repository's own paths.
-_WORKSPACE = rx.compile(
-    r"^(?:.*?/home/runner/work/[^/]+/[^/]+/|.*?/__w/[^/]+/[^/]+/|.*?/github/workspace/"
-    r"|.*?/builds/workspace/[^/]+/"
-    r"|.*?/workspace/[^/]+/|.*?/builds/[^/]+/[^/]+/|.*?/Users/runner/work/[^/]+/[^/]+/"
-    r"|[A-Za-z]:\\a\\[^\\]+\\[^\\]+\\"
-    r"|.*?/src/app/|.*?/app/|\./)"
+# CI workspaces: what comes before the repository's own paths. Those of the CI services are known by their
+# whole root (read before the foreign prefixes: Jenkins' /var/lib/jenkins, Bitbucket's /opt/atlassian); the
+# generic ones after.
+_CI_ROOT = rx.compile(
+    # (".*?": a tool may glue its own word to the path, Gradle's ":compileJava/home/runner/work/...")
+    r"^.*?(?:/home/runner/work/[^/]+/[^/]+/|/Users/runner/work/[^/]+/[^/]+/|/__w/[^/]+/[^/]+/|/github/workspace/"
+    r"|[A-Za-z]:/a/[^/]+/[^/]+/"  # GitHub's Windows runners (D:\a\repo\repo\), Azure's (D:\a\1\s\)
+    r"|/home/travis/build/[^/]+/[^/]+/|/Users/travis/build/[^/]+/[^/]+/|[A-Za-z]:/Users/travis/build/[^/]+/[^/]+/"
+    r"|/builds/workspace/[^/]+/|/builds/[^/]+/[^/]+/"  # GitLab's /builds/<namespace>/<project>/
+    r"|/home/circleci/(?:project|repo)/|/root/project/|/home/vsts/work/\d+/s/|/opt/atlassian/pipelines/agent/build/"
+    r"|/var/lib/buildkite-agent/builds/[^/]+/[^/]+/[^/]+/|/drone/src/|/woodpecker/src/[^/]+/[^/]+/"
+    r"|/(?:var/lib/jenkins|var/jenkins_home|home/jenkins(?:/agent)?)/workspace/[^/]+/"
+    r"|[A-Za-z]:/projects/[^/]+/)"  # AppVeyor
 )
+_WORKSPACE = rx.compile(r"^(?:.*?/workspace/[^/]+/|.*?/src/app/|.*?/app/|\./)")
 _FOREIGN = rx.compile(
     r"(?:^|/)(?:site-packages|dist-packages|node_modules|\.m2|\.gradle|\.cargo|\.rustup|go/pkg/mod"
     r"|hostedtoolcache"
@@ -118,10 +133,17 @@ class RepoTree:
 def _relative(path: str, text: str, start: int) -> str | None:
     """A path as printed, made relative to the repository without its file list (CI workspace prefixes)."""
     path = path.replace("\\", "/") if "\\" in path else path
-    if _FOREIGN.search(path):
+    root = _CI_ROOT.match(path)
+    if root is not None:
+        rel = path[root.end() :]
+        if _FOREIGN.search(rel):
+            return None  # (a dependency installed into the workspace: node_modules, a virtualenv)
+    elif _FOREIGN.search(path):
         return None
-    rel = _WORKSPACE.sub("", path)
-    if rel.startswith("/") or "://" in text[max(0, start - 8) : start + 1]:
+    else:
+        rel = _WORKSPACE.sub("", path)
+    before = text[max(0, start - 8) : start + 1]
+    if rel.startswith("/") or ("://" in before and ":///" not in before):  # (a URL with a host is no file)
         return None
     if rel.startswith("./"):
         rel = rel[2:]
@@ -203,7 +225,14 @@ def extract_files(groups: Iterable[Iterable[str]], tree: RepoTree | None = None)
         if caller is not None and not _TEST_PATH.search(refs[0][0]):
             refs.insert(1, refs.pop(caller))
         for key in refs:
-            if len(seen) < MAX_FILES and key not in seen and (key[0], None) not in seen:
+            if key in seen:
+                continue
+            if key[1] is not None and (key[0], None) in seen:  # the file named again, now with its line
+                entries = list(seen)
+                entries[entries.index((key[0], None))] = key
+                seen.clear()
+                seen.update(dict.fromkeys(entries))
+            elif len(seen) < MAX_FILES and (key[0], None) not in seen:
                 seen[key] = None
 
     bare: dict[str, None] = {}
@@ -409,10 +438,14 @@ _STEP_WORDS: list[tuple[str, rx.Pattern]] = [
     ("compile", rx.compile(r"(?i)\b(?:build|compile|make|assemble)\b")),
 ]
 """What a failing step's command or name says it did, for a failure whose lines do not say."""
-_TEST_WORDS = rx.compile(r"(?i)\bassert|\btests? failed|\bFAIL\b")
+_TEST_WORDS = rx.compile(r"(?i)\bassert|\btests? failed|\bFAIL\b|\bfailed tests?\b|\btest failures?\b")
 _COMPILE_WORDS = rx.compile(
     r"(?i)\berror\b.*\bcompil|\bcompil\w* (?:error|failed)|\bsyntax ?error"
     # a type checker's words in a compiler's error (OCaml's "This expression has type string but an expression
     # was expected of type int", "mismatched types", "type mismatch")
     r"|\bexpression has type\b|\bwas expected of type\b|\bmismatched types\b|\btype mismatch\b"
+    # a name the compiler does not know, in the words of many ("undeclared identifier", "Identifier not found",
+    # "Unresolved reference", "not in scope"), and xcodebuild's verdict on a build
+    r"|\bundeclared identifier\b|\bundefined identifier\b|\bidentifier not found\b|\bunresolved reference\b"
+    r"|\bcannot find symbol\b|\bnot in scope\b|\*\* BUILD FAILED \*\*|\bfollowing build commands failed\b"
 )

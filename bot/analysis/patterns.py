@@ -35,7 +35,7 @@ _PREFILTER_SOURCE = (
     rb"|(?:^|[mK ])\$ \S|(?:^|[ m])[A-Z]{1,4}\d{3,4} (?:\[\*\] )?\S|[1-9]\d* problems? \(|(?:^|Z )# \S"
     rb"|\.go:\d+:\d+: |_test\.go:\d+: |\.(?:java|kt|scala|groovy):\[\d+,\d+\]"
     rb"|##\[(?:group\]Run |error)|section_(?:start|end):"
-    rb"|--- FAIL|(?:\b|m)E {2,}\S|\x{25cf}|\x{2715}|\x{2717}|\x{2716}|\x{2718}|\x{2577}|\*\*\*|<<< |Caused by"
+    rb"|--- FAIL|(?:\b|m)E {2,}\S|\x{25cf}|\x{2715}|\x{2717}|\x{2716}|\x{2718}|\x{274c}|\x{2577}|\*\*\*|<<< |Caused by"
     rb"|Post job cleanup|_{3,} \S|\.pyi?:\d+:\d+: [A-Z]+\d+[: ]|\d+ failing|Tests: +\d+"
     rb"|^\[[^\]\n]{1,80}\] \$ \S"
     rb"|not ok \d|^# fail [1-9]|^\[error\] |\d\) test | \[[A-Z]{1,4}\d{3,5}[:\]]|:\d+(?::\d+)? [A-Z]{2,4}\d{3,5}[ /]"
@@ -309,6 +309,9 @@ _rule(
     2,
     "test",
 )
+# a red cross before a diagnostic: xcpretty's "\u274c  /path/X.m:12:5: use of undeclared identifier 'y'", and the
+# many tools that mark their errors so
+_rule("red_cross", r"^\s*\u274c\s+\S", "anchor", 3)
 _rule("mocha_failing", r"^\s*\d+ failing$", "anchor", 2, "test")
 # ExUnit (Elixir): "  1) test parses empty input (ParserTest)" heads the file:line and the assertion
 _rule("exunit_header", r"^\s+\d+\) (?P<test>test .+) \([\w.]+\)$", "header", 2, "test")
@@ -541,6 +544,15 @@ _rule("rustc", r"^error(?:\[E\d+\])?: ", "anchor", 3, "compile")
 # the GNU shape of a compiler's diagnostic in any language the rule above does not name ("src/Main.hs:12:29:
 # error:", "lib/x.ml:3:4: error:")
 _rule("gnu_diagnostic", r"^\S+\.[A-Za-z][\w+-]{0,7}:\d+:\d+: (?:fatal )?error:", "anchor", 3, "compile")
+# the other shape, the line in parentheses: MSVC's "x.cpp(12): error C2065:", C#'s "X.cs(12,13): error CS0103:",
+# D's "x.d(12,5): Error:", Nim's "x.nim(12, 5) Error:", Free Pascal's "x.pas(12,5) Error:"
+_rule(
+    "paren_diagnostic",
+    r"^\S+\.[A-Za-z][\w+-]{0,7}\(\d+(?:, ?\d+)?\):? (?:fatal )?(?:error|Error|Fatal)\b",
+    "anchor",
+    3,
+    "compile",
+)
 _rule(
     "linker",
     r"undefined reference to|\bld(?:\.\w+)?: .*error|collect2: error|linker command failed",
