@@ -403,12 +403,13 @@ def _quoted_by(header: Line | None) -> bool:
 
 def _over_blank(lines: dict[int, Line], prev: Line | None, covered_to: int) -> Line | None:
     """``prev``, or the line before it when ``prev`` is one blank line between a title and its error
-    ("1) suite" / "   test:" / "" / "   AssertionError ...")."""
+    ("1) suite" / "   test:" / "" / "   AssertionError ...") or a header and its error (a configure check that
+    failed, a blank line, the configurator's error)."""
     if prev is None or prev.text.strip() or prev.no <= covered_to:
         return prev
     before = lines.get(prev.no - 1)
     if before is not None and before.no > covered_to and before.info.role != "step" and (
-        BACK_CONTINUATION.search(before.text)
+        BACK_CONTINUATION.search(before.text) or before.info.role == "header"
     ):
         return before
     return prev

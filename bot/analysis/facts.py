@@ -22,7 +22,7 @@ _EXT = (
 )
 _NAMED = (
     r"(?:GNUmakefile|[Mm]akefile|(?:[\w-]+[.-])?(?:Dockerfile|Containerfile)(?:\.[\w-]+)?|Jenkinsfile|Rakefile"
-    r"|Gemfile|Vagrantfile|[Jj]ustfile)"
+    r"|Gemfile|Vagrantfile|[Jj]ustfile|meson\.build|BUILD(?:\.bazel)?|WORKSPACE)"
 )
 """Files known by their name alone (no extension): ``make: *** [Makefile:12: build] Error 1``; a Dockerfile by
 its variants' names too (``Dockerfile.dev``, ``build.Dockerfile``)."""

@@ -225,7 +225,38 @@ _rule(
 )
 _rule("maven_error", r"^\[(?:ERROR|FATAL)\] ", "anchor", 3)
 _rule("sbt_error", r"^\[error\] \S", "anchor", 2.5)  # sbt's log level: "[error] src/X.scala:12:5: type mismatch;"
-_rule("cmake_error", r"^CMake Error\b", "anchor", 3, "compile")  # "CMake Error at CMakeLists.txt:12 (find_package):"
+# Build configurators: a package they did not find is a dependency; any other error in the build's own files
+# (meson.build, CMakeLists.txt, configure.ac) is its configuration, not the code's
+_rule(
+    "configure_missing",
+    r"^(?:meson\.build:\d+:\d+: ERROR: (?:Dependency|Program|Library|C (?:shared|static) library|Pkg-config)\b"
+    r".*\bnot found"
+    r"|configure: error: .*(?:not found|[Cc]annot find|[Nn]o (?:acceptable|usable)|required|were not met|missing)"
+    r"|CMake Error at \S+ \((?:find_package|pkg_check_modules|pkg_search_module|find_library|find_program)\):)",
+    "anchor",
+    3,
+    "dependency",
+)
+# CMake's words under its "CMake Error at ... (message):": a package it did not find
+_rule(
+    "cmake_missing",
+    r"^\s*(?:Could NOT find \w|Could not find a package configuration file provided by|By not providing \"Find)",
+    "anchor",
+    3,
+    "dependency",
+)
+_rule("configure_error", r"^(?:meson\.build:\d+:\d+: ERROR: |configure: error: )", "anchor", 3, "configuration")
+# the check that failed, printed just before such an error: autoconf's "checking for zlib.h... no", meson's
+# "Run-time dependency gtk4 found: NO" (a header of no weight: ordinary runs print many of them, for what is optional)
+_rule(
+    "configure_check_failed",
+    r"^(?:checking (?:for |whether |if |how )?.{1,200}\.\.\. (?:no|not found|none)\b"
+    r"|(?:Run-time |Build-time )?[Dd]ependency \S+ found: NO\b|(?:Program|Library) \S+ found: NO\b)",
+    "header",
+    0,
+    "dependency",
+)
+_rule("cmake_error", r"^CMake Error\b", "anchor", 3, "configuration")  # "CMake Error at CMakeLists.txt:3 (add_exe):"
 _rule("surefire_fail", r"<<< (?:FAILURE|ERROR)!", "anchor", 3, "test")
 _rule("junit_counts", r"Tests run: \d+, Failures: \d+, Errors: \d+", "anchor", 2, "test")
 _rule(
@@ -367,6 +398,31 @@ _rule("busted_errors", r"^\d+ success(?:es)? / \d+ failures? / [1-9]\d* errors? 
 _rule("rspec_failure", r"^\s+Failure/Error: ", "anchor", 3, "test")
 _rule("rspec_rerun", r"^rspec (?P<test>\./\S+:\d+) # ", "anchor", 2.5, "test")
 _rule("rspec_totals", r"^\d+ examples?, [1-9]\d* failures?", "trailer", 1.5, "test")
+# Jasmine: "1) suite spec" then "  Message:" (the expectation's words), "  Stack:"; its totals "3 specs, 2 failures"
+# (.NET's test runners head the assertion with "Error Message:")
+_rule("test_message", r"^\s*(?:Error )?Message:$", "header", 2, "test")
+_rule("jasmine_totals", r"^\d+ specs?, [1-9]\d* failures?", "trailer", 1.5, "test")
+# BDD runners (behave, Cucumber): behave's "ASSERT FAILED: ..." under the failing step ("Then x  # steps/x.py:21"),
+# the lists of failing scenarios ("Failing scenarios:" then "  features/x.feature:7  Name"; Cucumber's
+# "cucumber features/x.feature:7 # Scenario: Name") and the totals ("1 scenario passed, 1 failed, 1 error")
+_rule("assert_failed", r"^\s*(?i:assert(?:ion)? failed)\b", "anchor", 3, "test")
+_rule("bdd_step", r"^\s+(?:Given|When|Then|And|But) \S.*\s# \S+:\d+$", "header", 0, "test")  # (each step's line)
+_rule("bdd_failing_list", r"^(?:Failing|Errored) [Ss]cenarios:$", "header", 2, "test")
+_rule("bdd_scenario_row", r"^\s+\S+\.feature:\d+\s+(?P<test>\S.*)$", "anchor", 2, "test")
+_rule(
+    "cucumber_rerun",
+    r"^cucumber(?: -p \w+)? \S+\.feature:\d+ # (?:Scenario(?: Outline)?: )?(?P<test>.+)$",
+    "anchor",
+    2.5,
+    "test",
+)
+_rule(
+    "bdd_totals",
+    r"^\d+ scenarios? (?:passed, (?:[1-9]\d* failed|\d+ failed, [1-9]\d* error)|\((?:.*, )?[1-9]\d* failed)",
+    "trailer",
+    1.5,
+    "test",
+)
 _rule("minitest_failure", r"^\s*\d+\) (?:Failure|Error):$", "header", 2, "test")
 _rule("minitest_totals", r"^\d+ runs, \d+ assertions, \d+ failures, \d+ errors", "trailer", 1.5, "test")
 _rule("phpunit_header", r"^There (?:was|were) \d+ (?:failures?|errors?):$", "header", 2, "test")

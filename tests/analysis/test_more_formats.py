@@ -133,4 +133,97 @@ def test_cmake_configure_error() -> None:
     lines = errors(result)
     assert line_no(log, "CMake Error at") in lines
     assert line_no(log, "Could NOT find Boost") in lines
-    assert result.category == "compile"
+    assert result.category == "dependency"  # a package it did not find (any other CMake error: configuration)
+
+
+def test_build_configurators_missing_package_and_own_error() -> None:
+    missing = gh_step(
+        "meson setup build",
+        [
+            "The Meson build system",
+            "Found pkg-config: /usr/bin/pkg-config (1.8.1)",
+            "Run-time dependency gtk4 found: NO (tried pkgconfig and cmake)",
+            "",
+            'meson.build:3:0: ERROR: Dependency "gtk4" not found, tried pkgconfig and cmake',
+            "",
+            "A full log can be found at /home/runner/work/w/w/build/meson-logs/meson-log.txt",
+        ],
+    )
+    result = analyze(missing)
+    assert result.category == "dependency"
+    assert line_no(missing, "Run-time dependency gtk4 found: NO") in errors(result)  # the check that failed
+    assert (result.files[0].path, result.files[0].line) == ("meson.build", 3)
+    typo = gh_step("meson setup build", ["Project name: w", "", 'meson.build:8:2: ERROR: Unknown function "exectable".'])
+    assert analyze(typo).category == "configuration"
+    configure = gh_step(
+        "./configure",
+        [
+            "checking for gcc... gcc",
+            "checking for zlib.h... no",
+            "configure: error: cannot find required header zlib.h",
+        ],
+    )
+    result = analyze(configure)
+    assert result.category == "dependency"
+    assert line_no(configure, "checking for zlib.h... no") in errors(result)
+    assert line_no(configure, "checking for gcc... gcc") not in errors(result)
+    assert classify("configure: error: invalid value for --with-ssl").category == "configuration"
+    assert classify("checking for libfoo... no").score == 0  # many optional checks fail in a passing run
+
+
+def test_bdd_runners_failing_scenarios() -> None:
+    log = gh_step(
+        "behave",
+        [
+            "  Scenario: Quantities count in the total  # features/cart.feature:7",
+            '    When I add 3 "apple"                   # features/steps/cart_steps.py:11',
+            "    Then the total is 360                  # features/steps/cart_steps.py:21",
+            "      ASSERT FAILED: total was 120, expected 360",
+            "",
+            "Failing scenarios:",
+            "  features/cart.feature:7  Quantities count in the total",
+            "",
+            "0 features passed, 1 failed, 0 skipped",
+            "0 scenarios passed, 1 failed, 0 skipped",
+        ],
+    )
+    result = analyze(log)
+    assert line_no(log, "ASSERT FAILED: total was 120") in errors(result)
+    assert line_no(log, "Then the total is 360") in errors(result)
+    assert result.tests == ["Quantities count in the total"]
+    assert result.category == "test"
+    cucumber = classify("cucumber features/cart.feature:7 # Scenario: Quantities count in the total")
+    assert (cucumber.rule, cucumber.test) == ("cucumber_rerun", "Quantities count in the total")
+    assert classify("3 scenarios (1 failed, 2 passed)").rule == "bdd_totals"
+    assert classify("3 scenarios (3 passed)").rule != "bdd_totals"
+
+
+def test_jasmine_numbered_failures() -> None:
+    log = gh_step(
+        "npx jasmine",
+        [
+            "Started",
+            "F.F",
+            "",
+            "Failures:",
+            "1) temperature converts freezing to 32 F",
+            "  Message:",
+            "    Expected 23 to be 32.",
+            "  Stack:",
+            "        at UserContext.<anonymous> (/home/runner/work/w/w/spec/temperature.spec.js:5:29)",
+            "",
+            "2) temperature parses a reading in Fahrenheit",
+            "  Message:",
+            "    TypeError: Cannot read properties of null (reading '1')",
+            "  Stack:",
+            "        at parseReading (/home/runner/work/w/w/src/temperature.js:7:31)",
+            "        at UserContext.<anonymous> (/home/runner/work/w/w/spec/temperature.spec.js:13:12)",
+            "",
+            "3 specs, 2 failures",
+        ],
+    )
+    result = analyze(log)
+    for key in ("Expected 23 to be 32.", "2) temperature parses a reading", "TypeError: Cannot read", "3 specs, 2 f"):
+        assert line_no(log, key) in errors(result), key
+    assert result.category == "test"
+    assert ("src/temperature.js", 7) in [(f.path, f.line) for f in result.files]
