@@ -258,6 +258,7 @@ def build_blocks(lines: dict[int, Line], region: tuple[int, int], skipped: set[i
                 or (prev.info.role not in ("noise", "exit", "step") and BACK_CONTINUATION.search(prev.text))
                 or _outer_title(prev, lines.get(prev.no + 1))
                 or (steps_back == 0 and info.rule in HUNK_RULES and _BARE_PATH.match(prev.text) is not None)
+                or (steps_back == 0 and _LOCATION_ALONE.match(prev.text) is not None)
                 or (steps_back == 0 and prev.info.role == "plain" and _quoted_by(lines.get(prev.no - 1)))
             )
         ):
@@ -1273,6 +1274,9 @@ def _shadow_dump(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> set[i
     return out | {no for no in _held(lines, ranges) if _SANITIZER_ABORT.match(lines[no].text)}
 
 
+_LOCATION_ALONE = rx.compile(r"^\s*(?:In |at )?[\w.@+~/\\-]*\.\w{1,8}:\d+(?::\d+)?:?\s*$")
+"""A location alone on its line, over the error it locates (Next.js's "./src/app/page.tsx:12:7" over "Type error: ...",
+Crystal's "In src/x.cr:3:5")."""
 HUNK_RULES = frozenset({"rustfmt_diff", "tree_diff_header"})
 """A formatter's header of one hunk or file of the change it would make ("Diff in src/lib.rs:12:", "--- old/main.tf"):
 the file (and line)."""

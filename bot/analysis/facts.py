@@ -73,7 +73,9 @@ _CI_ROOT = rx.compile(
     r"|/(?:var/lib/jenkins|var/jenkins_home|home/jenkins(?:/agent)?)/workspace/[^/]+/"
     r"|[A-Za-z]:/projects/[^/]+/)"  # AppVeyor
 )
-_WORKSPACE = rx.compile(r"^(?:.*?/workspace/[^/]+/|.*?/src/app/|.*?/app/|\./)")
+_WORKSPACE = rx.compile(r"^(?:/(?:[^/]+/)*?workspace/[^/]+/|/(?:[^/]+/)*?app/|\./)")
+"""A container's or an agent's workspace ("/app/", "/usr/src/app/", ".../workspace/<job>/"): an absolute path's only
+(a project's own "src/app/" stays)."""
 _FOREIGN = rx.compile(
     r"(?:^|/)(?:site-packages|dist-packages|node_modules|\.m2|\.gradle|\.cargo|\.rustup|go/pkg/mod"
     r"|hostedtoolcache"
@@ -86,9 +88,17 @@ _FOREIGN = rx.compile(
 _PY_FRAMES = (rx.compile(rf"^\s*File \"{_PATH}\", line (?P<line>\d+)"), rx.compile(rf"^{_PATH}:(?P<line>\d+):(?: |$)"))
 """A frame of a Python traceback (``File "x.py", line 3``) or of pytest's report (``x.py:3: in f``)."""
 _JVM_FRAME = rx.compile(
-    r"^\s*at (?P<cls>[\w$.]+)\.[\w$<>]+\((?P<file>[\w$-]+\.(?:java|kt|scala|groovy)):(?P<line>\d+)\)"
+    r"^\s*at (?:[\w.$-]+(?:@[\w.$-]+)?/|[\w.$-]+/(?:[\w.$-]+(?:@[\w.$-]+)?)?/)?(?P<cls>[\w$.]+)\.[\w$<>]+"
+    r"\((?P<file>[\w$-]+\.(?:java|kt|scala|groovy)):(?P<line>\d+)\)"
 )
-"""A JVM stack frame: the class's package says the file's directory (``at a.b.C.m(C.java:5)``)."""
+"""A JVM stack frame: the class's package says the file's directory (``at a.b.C.m(C.java:5)``; Java 9's class loader
+and module before it, ``at app//a.b.C.m(C.java:5)``, ``at java.base/java.lang.Thread.run(Thread.java:833)``)."""
+_JVM_LIBRARY = rx.compile(
+    r"^(?:java|javax|jdk|sun|com\.sun|kotlin|kotlinx|scala|groovy|org\.junit|junit|org\.opentest4j|org\.testng"
+    r"|org\.gradle|org\.apache\.maven|org\.codehaus|org\.spockframework|org\.assertj|org\.hamcrest|org\.mockito"
+    r"|org\.springframework|io\.kotest|worker\.org\.gradle)\."
+)
+"""The packages of the JVM, its languages' runtimes and the test and build tools: their frames are not the project's."""
 
 
 class RepoTree:
@@ -162,6 +172,8 @@ def _refs(text: str) -> list[tuple[str, int | None, bool]]:
             return out
     jvm = _JVM_FRAME.search(text)
     if jvm is not None:
+        if _JVM_LIBRARY.match(jvm.group("cls")):
+            return out
         package = jvm.group("cls").split("$")[0].rsplit(".", 1)[0].replace(".", "/")
         name = jvm.group("file")
         out.append((f"{package}/{name}" if package else name, int(jvm.group("line")), False))

@@ -245,6 +245,17 @@ _rule(
     3,
     "dependency",
 )
+# Next.js's build prints the type checker's error so: "./src/app/page.tsx:12:7" then "Type error: ..."
+_rule("type_error_line", r"^Type error: ", "anchor", 3, "typecheck")
+# Ansible: a task that failed on a host ("fatal: [web1]: FAILED! => {...}", "failed: [web1] (item=x) => {...}")
+_rule(
+    "ansible_failed",
+    r"^(?:fatal|failed): \[[^\]\n]+\]: (?:FAILED!|UNREACHABLE!)|^failed: \[[^\]\n]+\] \(item=",
+    "anchor",
+    3,
+    "configuration",
+)
+_rule("ansible_task", r"^TASK \[[^\]\n]+\] \*{3,}$", "header", 0)  # (the task a failure under it belongs to)
 _rule("configure_error", r"^(?:meson\.build:\d+:\d+: ERROR: |configure: error: )", "anchor", 3, "configuration")
 # the check that failed, printed just before such an error: autoconf's "checking for zlib.h... no", meson's
 # "Run-time dependency gtk4 found: NO" (a header of no weight: ordinary runs print many of them, for what is optional)
@@ -648,7 +659,8 @@ _rule(
 )
 _rule(
     "module_missing",
-    r"^(?:ModuleNotFoundError|ImportError): |Cannot find module '|Module not found: ",
+    # (vite's "[vite]: Rollup failed to resolve import "lodash-es" from ...")
+    r"^(?:ModuleNotFoundError|ImportError): |Cannot find module '|Module not found: |failed to resolve import \"[^.]",
     "anchor",
     3,
     "dependency",

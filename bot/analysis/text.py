@@ -63,6 +63,8 @@ def clean(raw: bytes | str) -> CleanLine:
         m = _GH_TIMESTAMP.match(line[:_GH_TIMESTAMP_REACH])
         if m:
             line = line[m.end() :]
+    if line.startswith("#") and line[1:2].isdigit():
+        line = _without_buildkit_prefix(line)
     script_echo = line.startswith(_SCRIPT_ECHO)
     section = None
     if "section_" in line:
@@ -79,6 +81,18 @@ def clean(raw: bytes | str) -> CleanLine:
     if not line.isprintable() and _CONTROL.search(line):  # tabs and non-ASCII spaces are not printable either
         line = _CONTROL.sub("", line) if len(line) <= SHORT else line.translate(_CONTROL_TABLE)
     return CleanLine(line.rstrip(), step, script_echo, section)
+
+
+_BUILDKIT = Pattern(r"#\d{1,5} \d+\.\d{3} ")
+"""BuildKit's plain progress before what a build step printed: "#6 1.204 ERROR: Could not find a version ..." (the
+step's number, the seconds since it started). Its own lines ("#6 ERROR: process ... did not complete", "#6 DONE
+0.1s") keep their prefix: the rules read them as BuildKit's."""
+
+
+def _without_buildkit_prefix(line: str) -> str:
+    """The line a build step printed, without BuildKit's "#<step> <seconds> " before it."""
+    m = _BUILDKIT.match(line[:32])
+    return line if m is None else line[m.end() :]
 
 
 def _gh_cli_shape(line: str) -> bool:

@@ -164,3 +164,62 @@ def test_r_cmd_checks_failed_tests_are_a_test_failure() -> None:
     result = analyze(log)
     assert result.category == "test"
     assert FileRef("test-parse.R", 5) in result.files
+
+
+def test_jvm_frames_behind_a_class_loader_and_the_librarys_frames() -> None:
+    frames = [
+        "org.opentest4j.AssertionFailedError: expected: <3> but was: <2>",
+        "    at app//org.junit.jupiter.api.AssertionFailureBuilder.build(AssertionFailureBuilder.java:151)",
+        "    at java.base/java.lang.reflect.Method.invoke(Method.java:580)",
+        "    at app//com.acme.ParserTest.splitsTrailingComma(ParserTest.java:14)",
+    ]
+    assert extract_files([frames]) == [FileRef("com/acme/ParserTest.java", 14)]
+    tree = ["src/test/java/com/acme/ParserTest.java", "build.gradle"]
+    assert [f.path for f in analyze("\n".join(frames) + "\n", tree=tree).files] == [tree[0]]
+
+
+def test_a_projects_own_app_folder_is_not_a_containers_workspace() -> None:
+    assert extract_files([["Error: src/app/app.component.ts:12:7 - error TS2322: Type 'number'"]]) == [
+        FileRef("src/app/app.component.ts", 12)
+    ]
+    assert extract_files([["/app/src/main.py:3: error: boom"]]) == [FileRef("src/main.py", 3)]
+
+
+def test_a_location_alone_over_its_error() -> None:
+    log = _travis(
+        "npm run build",
+        [
+            "Failed to compile.",
+            "",
+            "./src/app/page.tsx:12:7",
+            "Type error: Type 'number' is not assignable to type 'string'.",
+            "",
+            "> 12 |   let title: string = 42;",
+        ],
+    )
+    result = analyze(log)
+    assert line_no(log, "./src/app/page.tsx:12:7") in errors(result)
+    assert result.category == "typecheck"
+    assert result.files[0] == FileRef("src/app/page.tsx", 12)
+
+
+def test_buildkit_step_output_and_other_tools() -> None:
+    log = _travis(
+        "docker build -t w .",
+        [
+            "#6 [3/4] RUN pip install -r requirements.txt",
+            "#6 0.812 Collecting flask==9.9.9",
+            "#6 1.204 ERROR: Could not find a version that satisfies the requirement flask==9.9.9 (from versions: 3.0)",
+            "#6 1.205 ERROR: No matching distribution found for flask==9.9.9",
+            '#6 ERROR: process "/bin/sh -c pip install -r requirements.txt" did not complete successfully: exit code 1',
+        ],
+    )
+    result = analyze(log)
+    assert result.category == "dependency"  # pip's own words, under BuildKit's "#6 1.204 "
+    assert line_no(log, "No matching distribution found") in errors(result)
+    assert (
+        classify('[vite]: Rollup failed to resolve import "lodash-es" from "/w/src/main.ts".').category == "dependency"
+    )
+    assert (
+        classify('fatal: [web1]: FAILED! => {"changed": false, "msg": "No package matching"}').rule == "ansible_failed"
+    )

@@ -153,7 +153,7 @@ def test_build_configurators_missing_package_and_own_error() -> None:
     assert result.category == "dependency"
     assert line_no(missing, "Run-time dependency gtk4 found: NO") in errors(result)  # the check that failed
     assert (result.files[0].path, result.files[0].line) == ("meson.build", 3)
-    typo = gh_step("meson setup build", ["Project name: w", "", 'meson.build:8:2: ERROR: Unknown function "exectable".'])
+    typo = gh_step("meson setup build", ["Project name: w", "", 'meson.build:8:2: ERROR: Unknown function "exe".'])
     assert analyze(typo).category == "configuration"
     configure = gh_step(
         "./configure",
