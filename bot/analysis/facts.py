@@ -77,7 +77,7 @@ _WORKSPACE = rx.compile(r"^(?:/(?:[^/]+/)*?workspace/[^/]+/|/(?:[^/]+/)*?app/|\.
 """A container's or an agent's workspace ("/app/", "/usr/src/app/", ".../workspace/<job>/"): an absolute path's only
 (a project's own "src/app/" stays)."""
 _FOREIGN = rx.compile(
-    r"(?:^|/)(?:site-packages|dist-packages|node_modules|\.m2|\.gradle|\.cargo|\.rustup|go/pkg/mod"
+    r"(?:^|/)(?:site-packages|dist-packages|node_modules|vendor|\.bundle|\.m2|\.gradle|\.cargo|\.rustup|go/pkg/mod"
     r"|hostedtoolcache"
     r"|\.pyenv|\.venv|venv|lib/python\d|usr/(?:lib|include|local)|opt/|Library/|rustc/|\$GOROOT|GOROOT"
     r"|<frozen)"
@@ -305,7 +305,8 @@ _CATEGORY_WORDS: list[tuple[str, rx.Pattern]] = [
         "infrastructure",
         rx.compile(
             r"(?i)no space left on device|out of memory|oomkill|cannot allocate memory"
-            r"|OutOfMemoryError|\bKilled\b|lost communication with the server|shutdown signal"
+            r"|OutOfMemoryError|\bKilled\b|\bSIGKILL\b|\bsignal:? 9\b|lost communication with the server"
+            r"|shutdown signal"
             r"|could not resolve host|name resolution|connection (?:refused|reset|timed out)"
             r"|reset by peer|tls handshake timeout|service unavailable|bad gateway|\b50[234]\b"
             r"|rate limit|network is unreachable|i/o timeout|ECONNRESET|ETIMEDOUT|docker daemon"
@@ -338,6 +339,13 @@ _CATEGORY_WORDS: list[tuple[str, rx.Pattern]] = [
         ),
     ),
 ]
+_REFUSED = rx.compile(
+    r"returned error: 40[13]\b|\bPermission to \S+ denied to\b|\bAuthentication failed for '|\bBad credentials\b"
+    r"|\b(?:HTTP|status|code):? 40[13]\b|\b40[13] (?:Forbidden|Unauthorized)\b"
+)
+"""A server refusing the job's credentials or their rights (git's "The requested URL returned error: 403", "Permission
+to o/r.git denied to github-actions[bot]", an API's 401): configuration (a token, a permission), whatever network
+words come with it ("unable to access 'https://...'")."""
 _ASSERTION_TIMEOUT = rx.compile(r"(?i)timed out (?:\d+ ?ms waiting for expect|retrying after \d+ ?ms)")
 """An assertion that waited for its condition (Playwright's expect, Cypress's retries): a failed test, not a
 job that ran out of time."""
@@ -369,6 +377,8 @@ def categorize(items: list[tuple[str, LineInfo]], step: str | None = None) -> st
     texts = [t for t, i in anchors] or [t for t, _ in items]
     joined = "\n".join(texts)
     timed = _ASSERTION_TIMEOUT.sub(" ", joined) if "imed out" in joined else joined
+    if _REFUSED.search(joined):
+        return "configuration"  # a server that answered, refusing the job's credentials: not the network
     for category, pattern in _CATEGORY_WORDS:
         if category == "configuration":
             break
@@ -411,8 +421,9 @@ def categorize(items: list[tuple[str, LineInfo]], step: str | None = None) -> st
     if _COMPILE_WORDS.search(joined):
         return "compile"
     if step:
+        words = step.replace("_", " ").replace("/", " ")  # "./build/test_runner" says "build" and "test"
         for category, pattern in _STEP_WORDS:
-            if pattern.search(step):
+            if pattern.search(words):
                 return category
         if _ACTION_STEP.match(step):
             return "configuration"  # a workflow's action failed and its lines name no tool: its inputs, paths, tokens

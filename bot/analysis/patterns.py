@@ -246,6 +246,10 @@ _rule(
     "dependency",
 )
 # Next.js's build prints the type checker's error so: "./src/app/page.tsx:12:7" then "Type error: ..."
+# a process the kernel killed (the OOM killer, mostly): cargo's "(signal: 9, SIGKILL: kill)", "Killed signal terminated
+# program cc1plus"
+_rule("sigkill", r"\bSIGKILL\b|\(signal: 9\b|^Killed signal terminated program", "anchor", 3, "infrastructure")
+_rule("rake_aborted", r"^rake aborted!$", "anchor", 2)  # (Rake's heading over the exception that ended a task)
 _rule("type_error_line", r"^Type error: ", "anchor", 3, "typecheck")
 # Ansible: a task that failed on a host ("fatal: [web1]: FAILED! => {...}", "failed: [web1] (item=x) => {...}")
 _rule(

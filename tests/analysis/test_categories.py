@@ -241,3 +241,34 @@ def test_a_workflow_command_annotation_is_a_finding_with_its_file(step: str, lin
 def test_the_failing_step_names_a_test_runner_not_any_word_ending_in_test(step: str, want: str) -> None:
     # nothing in the lines says what failed: the step's words do, when they name a test runner
     assert analyze(gh_step(step, ["something went sideways"]).encode()).category == want
+
+
+def test_a_server_refusing_the_jobs_credentials_is_configuration() -> None:
+    log = gh_step(
+        "git push origin HEAD:main",
+        [
+            "remote: Permission to acme/w.git denied to github-actions[bot].",
+            "fatal: unable to access 'https://github.com/acme/w/': The requested URL returned error: 403",
+        ],
+        code=128,
+    )
+    assert analyze(log).category == "configuration"  # not the network, though git could not "access" the URL
+
+
+def test_a_process_the_kernel_killed_is_infrastructure() -> None:
+    log = gh_step(
+        "cargo build --release",
+        [
+            "   Compiling serde_derive v1.0.200",
+            "error: could not compile `w` (lib)",
+            "",
+            "Caused by:",
+            "  process didn't exit successfully: `rustc --crate-name w` (signal: 9, SIGKILL: kill)",
+        ],
+    )
+    assert analyze(log).category == "infrastructure"
+
+
+def test_the_step_says_what_it_ran_in_its_paths_words_too() -> None:
+    log = gh_step("./build/test_runner", ["Running 12 tests", "./run.sh: line 3:  4121 Segmentation fault"])
+    assert analyze(log).category == "test"  # "build" is a folder; "test_runner" runs tests

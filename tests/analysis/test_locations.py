@@ -223,3 +223,20 @@ def test_buildkit_step_output_and_other_tools() -> None:
     assert (
         classify('fatal: [web1]: FAILED! => {"changed": false, "msg": "No package matching"}').rule == "ansible_failed"
     )
+
+
+def test_installed_gems_are_not_the_repositorys_and_rakes_heading_stays() -> None:
+    log = _travis(
+        "bundle exec rake db:migrate",
+        [
+            "rake aborted!",
+            "ActiveRecord::ConnectionNotEstablished: connection to server at 127.0.0.1 failed: Connection refused",
+            "/home/travis/build/acme/w/vendor/bundle/ruby/3.3.0/gems/activerecord-7.1.3/lib/x.rb:65:in `new'",
+            "/home/travis/build/acme/w/config/initializers/db.rb:3:in `<main>'",
+            "Tasks: TOP => db:migrate",
+        ],
+    )
+    result = analyze(log)
+    assert line_no(log, "rake aborted!") in errors(result)
+    assert result.files == [FileRef("config/initializers/db.rb", 3)]
+    assert result.category == "infrastructure"
