@@ -407,10 +407,8 @@ def categorize(items: list[tuple[str, LineInfo]], step: str | None = None) -> st
         return "configuration"
     if votes:
         best, weight = max(votes.items(), key=lambda kv: kv[1])  # the first of equals, as Counter gives
-        if best == "compile" and step and _STEP_WORDS[0][1].search(step) and not _COMPILER_CODE.search(joined):
-            # a linter speaking in the compiler's words (cargo clippy, go vet, a linter's file:line:col: error),
-            # unless they say the code itself does not compile
-            return "lint"
+        if best == "compile":
+            return _compile_or_lint(joined, step)
         if _CATEGORY_WORDS[2][1].search(joined) and weight < 4:
             return "configuration"
         return best
@@ -419,7 +417,7 @@ def categorize(items: list[tuple[str, LineInfo]], step: str | None = None) -> st
     if _TEST_WORDS.search(joined):
         return "test"
     if _COMPILE_WORDS.search(joined):
-        return "compile"
+        return _compile_or_lint(joined, step)
     if step:
         words = step.replace("_", " ").replace("/", " ")  # "./build/test_runner" says "build" and "test"
         for category, pattern in _STEP_WORDS:
@@ -428,6 +426,14 @@ def categorize(items: list[tuple[str, LineInfo]], step: str | None = None) -> st
         if _ACTION_STEP.match(step):
             return "configuration"  # a workflow's action failed and its lines name no tool: its inputs, paths, tokens
     return "unknown"
+
+
+def _compile_or_lint(joined: str, step: str | None) -> str:
+    """A compiler's words in a lint step are a linter speaking them (cargo clippy, go vet, a linter's file:line:col:
+    error), unless they say the code itself does not compile."""
+    if step and _STEP_WORDS[0][1].search(step) and not _COMPILER_CODE.search(joined):
+        return "lint"
+    return "compile"
 
 
 _ACTION_STEP = rx.compile(r"^(?:Run )?[\w.-]+/[\w./-]+@[\w.-]+$")
@@ -471,4 +477,5 @@ _COMPILE_WORDS = rx.compile(
     # "Unresolved reference", "not in scope"), and xcodebuild's verdict on a build
     r"|\bundeclared identifier\b|\bundefined identifier\b|\bidentifier not found\b|\bunresolved reference\b"
     r"|\bcannot find symbol\b|\bnot in scope\b|\*\* BUILD FAILED \*\*|\bfollowing build commands failed\b"
+    r"|\bcould not compile\b"  # cargo's verdict
 )

@@ -588,6 +588,16 @@ _rule("npm_advisory", r"^Severity: (?:low|moderate|high|critical)$|^\S.* - https
       "anchor", 2.5, "dependency")
 _rule("trivy_total", r"^Total: \d+ \(UNKNOWN: \d+, LOW: \d+, MEDIUM: \d+, HIGH: \d+, CRITICAL: \d+\)$", "anchor", 2,
       "dependency")
+# Boost.Test: "tests/x.cpp(14): error: in "suite/case": check a == b has failed [2 != 3]" (a compiler's shape, a test's
+# failure), its verdict "*** 1 failure is detected in the test module "m""
+_rule(
+    "boost_test",
+    r"^\S+\(\d+\): (?:fatal )?error:? in \"(?P<test>[^\"\n]{1,200})\": ",
+    "anchor",
+    3,
+    "test",
+)
+_rule("boost_test_verdict", r"^\*\*\* \d+ failures? (?:is|are) detected in ", "trailer", 1.5, "test")
 _rule(
     "compiler",
     r"^(?:In file included from )?\S+\.(?:c|cc|cpp|cxx|h|hh|hpp|m|mm|rs|java|kt|scala|swift|cs|zig|f90)"
@@ -611,7 +621,10 @@ _rule(
 )
 # an exception a runtime reports under "error: " (Deno's "error: AssertionError: Values are not equal."): not rustc's
 _rule("error_exception", r"^error: (?:Uncaught )?(?:\w+\.)*\w*(?:Error|Exception)\b", "anchor", 3)
-_rule("rustc", r"^error(?:\[E\d+\])?: ", "anchor", 3, "compile")
+_rule("rustc", r"^error\[E\d+\]: ", "anchor", 3, "compile")
+# a bare "error: " at a line's start is many tools' (rustc's uncoded errors, cargo's, bun's and zig's failed tests,
+# git's): its words and the lines around it say what failed
+_rule("error_colon", r"^error: ", "anchor", 3)
 # the GNU shape of a compiler's diagnostic in any language the rule above does not name ("src/Main.hs:12:29:
 # error:", "lib/x.ml:3:4: error:")
 _rule("gnu_diagnostic", r"^\S+\.[A-Za-z][\w+-]{0,7}:\d+:\d+: (?:fatal )?error:", "anchor", 3, "compile")

@@ -272,3 +272,46 @@ def test_a_process_the_kernel_killed_is_infrastructure() -> None:
 def test_the_step_says_what_it_ran_in_its_paths_words_too() -> None:
     log = gh_step("./build/test_runner", ["Running 12 tests", "./run.sh: line 3:  4121 Segmentation fault"])
     assert analyze(log).category == "test"  # "build" is a folder; "test_runner" runs tests
+
+
+def test_a_bare_error_line_is_not_a_compiler_by_itself() -> None:
+    bun = gh_step(
+        "bun test",
+        [
+            "src/cart.test.ts:",
+            "error: expect(received).toBe(expected)",
+            "",
+            "Expected: 360",
+            "Received: 120",
+            "",
+            "      at /home/runner/work/w/w/src/cart.test.ts:13:24",
+            "\u2717 cart > totals [0.31ms]",
+            "",
+            " 1 pass",
+            " 1 fail",
+        ],
+    )
+    assert analyze(bun).category == "test"
+    zig = gh_step("zig build test", ["error: 'main.test.split' failed: expected 3, found 2", "Build Summary: 1 failed"])
+    assert analyze(zig).category == "test"
+    cargo = gh_step("cargo build", ["error: cannot find macro `foo` in this scope", "error: could not compile `w`"])
+    assert analyze(cargo).category == "compile"
+    clippy = gh_step("cargo clippy", ["error: this `if` has identical blocks", "error: could not compile `w`"])
+    assert analyze(clippy).category == "lint"
+
+
+def test_boost_tests_failed_check() -> None:
+    log = gh_step(
+        "./build/unit_tests",
+        [
+            "Running 4 test cases...",
+            '/home/runner/work/w/w/tests/split.cpp(14): error: in "split_suite/trailing_comma": check n == 3u '
+            "has failed [2 != 3]",
+            "",
+            '*** 1 failure is detected in the test module "unit_tests"',
+        ],
+    )
+    result = analyze(log)
+    assert result.category == "test"
+    assert result.tests == ["split_suite/trailing_comma"]
+    assert (result.files[0].path, result.files[0].line) == ("tests/split.cpp", 14)
