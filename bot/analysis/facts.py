@@ -18,7 +18,9 @@ _EXT = (
     r"|xml|gradle|cmake|mk|proto|sql|md|rst|txt|lock|mod|sum|zig|nim|cr|jl|r|R|clj|elm|sol|f90"
     r"|css|scss|sass|less|html?|graphql|gql|prisma|astro|erb|haml|twig|j2|jinja2?|cljs|cljc|edn|purs|mli|hx|feature|robot"
     # D, Pascal, Fortran, Ada, Vala, assembly, the Lisps, F#
-    r"|d|pas|pp|lpr|dpr|f|for|f77|f95|f03|f08|adb|ads|vala|asm|s|S|rkt|scm|lisp|el|fsx|fsi)"
+    r"|d|pas|pp|lpr|dpr|f|for|f77|f95|f03|f08|adb|ads|vala|asm|s|S|rkt|scm|lisp|el|fsx|fsi"
+    # the manifests of .NET, Ruby, Haskell, CocoaPods ("W.csproj : error NU1101: Unable to find package")
+    r"|csproj|vbproj|fsproj|vcxproj|sln|props|targets|nuspec|gemspec|cabal|podspec)"
 )
 _NAMED = (
     r"(?:GNUmakefile|[Mm]akefile|(?:[\w-]+[.-])?(?:Dockerfile|Containerfile)(?:\.[\w-]+)?|Jenkinsfile|Rakefile"
@@ -277,7 +279,7 @@ def extract_files(groups: Iterable[Iterable[str]], tree: RepoTree | None = None)
                     if tree is not None:
                         rel = tree.resolve(path)
                     else:  # without the tree, a path with a directory only: "package.json" may be a word
-                        rel = _relative(path, text, text.find(path)) if "/" in path else None
+                        rel = _relative(path, text, text.find(path)) if "/" in path or "\\" in path else None
                     if rel is not None:
                         bare[rel] = None
         if not frames:

@@ -240,3 +240,17 @@ def test_installed_gems_are_not_the_repositorys_and_rakes_heading_stays() -> Non
     assert line_no(log, "rake aborted!") in errors(result)
     assert result.files == [FileRef("config/initializers/db.rb", 3)]
     assert result.category == "infrastructure"
+
+
+def test_windows_paths_and_dotnet_manifests() -> None:
+    log = _travis(
+        "dotnet restore",
+        [
+            "  Determining projects to restore...",
+            "D:\\a\\w\\w\\src\\W\\W.csproj : error NU1101: Unable to find package Acme.Missing. No packages exist",
+            "  Failed to restore D:\\a\\w\\w\\src\\W\\W.csproj (in 1.2 sec).",
+        ],
+    )
+    result = analyze(log)
+    assert result.category == "dependency"
+    assert result.files == [FileRef("src/W/W.csproj")]
