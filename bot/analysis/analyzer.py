@@ -127,7 +127,7 @@ def _result(
     signature = make_signature(category, key_lines, tests)
     # the summary quotes an error line itself rather than a header ("____ test_x ____", "Traceback ...")
     said = [t for t, i in items if i.role == "anchor" and i.score >= 2]
-    summary = _summary(category, sel, said or strong or key_lines, tests, exits)
+    summary = _summary(category, sel, said or strong or key_lines, tests, exits, strong=bool(said or strong))
     failed_step = sel.failed_step or (spans[-1].step if spans else None)
     return Analysis(spans, category, signature, summary, files, tests, total, excerpt, failed_step)
 
@@ -166,6 +166,11 @@ def _as_ended(category: str, step: str | None, exits: list[tuple[int, LineInfo]]
     return category
 
 
+_WRONG = rx.compile(
+    r"(?i)error|fail|fatal|exception|panic|denied|not found|cannot|can't|unable|mismatch|invalid|missing|unexpected"
+    r"|expected|refused|timed? ?out|killed|abort|violation|not allowed|disallowed|does not|did not|no such|unknown"
+)
+"""The words of a line that says what went wrong (the summary quotes one, when no rule knew the lines)."""
 _TOOL_PREFIX = rx.compile(r"^(?:##\[error\]|\[(?:ERROR|FATAL)\]\s*|npm ERR!\s*|E\s+)")
 
 
@@ -218,6 +223,8 @@ def _summary(
     key_lines: list[str],
     tests: list[str],
     exits: list[tuple[int, LineInfo]],
+    *,
+    strong: bool = True,
 ) -> str:
     what = {
         "test": "Tests failed",
@@ -236,7 +243,10 @@ def _summary(
     codes = [info.exit_code for _, info in exits if info.exit_code]
     if codes:
         parts.append(f" (exit code {codes[-1]})")
-    first = next((_plain(t) for t in key_lines if t.strip()), "")
+    said = [t for t in key_lines if t.strip()]
+    if not strong:  # no rule knew the lines: the first that says something went wrong, not a progress line before it
+        said = [t for t in said if _WRONG.search(t)] or said
+    first = _plain(said[0]) if said else ""
     if tests:
         more = f" and {len(tests) - 1} more" if len(tests) > 1 else ""
         parts.append(f": {tests[0]}{more}")

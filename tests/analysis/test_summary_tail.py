@@ -61,3 +61,18 @@ def test_terraforms_boxed_error_is_still_its_own_report() -> None:
     assert line_no(log, "Error: Reference to undeclared input variable") in lines
     assert line_no(log, "on main.tf line 19") in lines
     assert line_no(log, "Initializing module 10...") not in lines
+
+
+def test_a_summary_of_lines_no_rule_knew_quotes_the_one_that_says_what_went_wrong() -> None:
+    log = gh_step(
+        "./check-style.sh",
+        [
+            "Checking style of 14 modules",
+            "  widgets/parse ....... ok",
+            "  widgets/rows ........ mismatch",
+            "    expected 4 spaces at rows.src line 7, found 2",
+            "  widgets/util ........ ok",
+            "1 module with a mismatch",
+        ],
+    )
+    assert analyze(log).summary.endswith(": widgets/rows ........ mismatch")
