@@ -57,6 +57,7 @@ _FILE_PATTERNS = [
     # test script's ".t" too)
     rx.compile(rf"(?:^|[\s'\"(]){_PATH_OR_T}['\"]?[,:]? (?:on |at )?line (?P<line>\d+)\b"),
     rx.compile(rf"^(?:\S+: )?{_PATH}$"),
+    rx.compile(rf"^\s*Line\s+{_PATH}\s*$"),  # PHPStan's table heading
 ]
 _BARE_PATH = rx.compile(rf"(?:^|[\s'\"\[(]){_PATH}(?:$|[\s'\"\]),;])")
 """A path alone among words, with no line ("would reformat /w/app/x.py", "[warn] src/api.js", "ERROR: x.py ..."):
@@ -194,15 +195,17 @@ def _bare_refs(text: str) -> list[str]:
     return [m.group("path") for m in _BARE_PATH.finditer(text)]
 
 
-_STYLISH_HEADING = rx.compile(rf"^(?:FILE: )?{_PATH}$")
+_STYLISH_HEADING = rx.compile(rf"^(?:FILE: )?{_PATH}$|^\s*Line\s+{_PATH}\s*$")
 _STYLISH_ROW = rx.compile(
     r"^\s+(?P<line>\d+):\d+\s+(?:error|warning|\u2716|\u26a0)\s|^\s*(?P<row>\d+) \| (?:ERROR|WARNING) \|"
+    r"|^  (?P<cell>\d+)\s{3,}\S"
 )
 """ESLint's (and stylelint's, tslint's) default "stylish" report: the file's path alone on a line, then a row
 per problem, "  13:5  error  'x' is defined but never used  no-unused-vars" (PHP_CodeSniffer's: "FILE: path",
-then " 12 | ERROR | message")."""
-_STYLISH_BETWEEN = rx.compile(r"^[-=]{10,}$|^FOUND \d+ (?:ERRORS?|WARNINGS?)")
-"""What PHP_CodeSniffer prints between a file's heading and its rows (rules, "FOUND 1 ERROR AFFECTING 1 LINE")."""
+then " 12 | ERROR | message"; PHPStan's table: "  Line   src/Parser.php" then "  12     Call to an undefined ...")."""
+_STYLISH_BETWEEN = rx.compile(r"^[-=]{10,}$|^FOUND \d+ (?:ERRORS?|WARNINGS?)|^\s*-{4,}(?: +-{4,})+\s*$")
+"""What PHP_CodeSniffer prints between a file's heading and its rows (rules, "FOUND 1 ERROR AFFECTING 1 LINE"), and
+PHPStan's table rules (" ------ ---------")."""
 
 
 def is_file_heading(text: str) -> bool:
@@ -259,7 +262,7 @@ def extract_files(groups: Iterable[Iterable[str]], tree: RepoTree | None = None)
             if row is not None and heading is not None:
                 if (heading, None) in plain:
                     plain.remove((heading, None))
-                plain.append((heading, int(row.group("line") or row.group("row"))))
+                plain.append((heading, int(row.group("line") or row.group("row") or row.group("cell"))))
                 continue
             if heading is not None and _STYLISH_BETWEEN.match(text):
                 continue
@@ -338,6 +341,8 @@ _CATEGORY_WORDS: list[tuple[str, rx.Pattern]] = [
             # a setting the job did not get: an environment variable's name looked up and missing
             r"|(?-i:KeyError: ['\"][A-Z][A-Z0-9]*_[A-Z0-9_]+['\"])|environment variable|\benv var|\bis not set\b"
             r"|must be set\b"
+            # a manifest the cluster refused: kubectl's "error validating data: ValidationError(Deployment.spec)"
+            r"|error validating data"
         ),
     ),
 ]
@@ -456,8 +461,10 @@ _STEP_WORDS: list[tuple[str, rx.Pattern]] = [
             r"(?i)\blint\w*|\w*fmt\b|\bdetekt\b|\bformat\w*|--check\b|\bstyle\b|\bvet\b|\bclippy\b|\bshellcheck\b"
             r"|\brubocop\b|\bflake8\b|\bruff\b|\bpylint\b|\bstaticcheck\b|\bcppcheck\b|\w+lint\b|\bphpstan\b"
             r"|\bpsalm\b|\bphpcs\b|\bstandardrb\b|\bbandit\b|\bsemgrep\b|\bluacheck\b|\bclang-tidy\b|\bhlint\b"
+            r"|\banaly[sz]e\b"  # flutter's, dart's
         ),
     ),
+    ("typecheck", rx.compile(r"(?i)\btype-?check\w*|\bcheck-types\b|\bmypy\b|\bpyright\b|\btsc\b|\bdialyzer\b")),
     (
         "test",
         rx.compile(

@@ -348,6 +348,21 @@ _rule(
     1.5,
     "lint",
 )
+# a vulnerable dependency in an audit's report: Snyk's "\u2717 Prototype Pollution [High Severity][url] in lodash@4.1"
+_rule("audit_severity", r"^\s*\u2717 .+\[(?:Low|Medium|High|Critical) Severity\]", "anchor", 3, "dependency")
+_rule("audit_fix", r"^\s*Upgrade \S+ to \S+ to fix$", "header", 0, "dependency")  # (over the ones it fixes)
+# flutter/dart analyze: "  error \u2022 Undefined name 'foo' \u2022 lib/main.dart:12:5 \u2022 undefined_identifier"
+_rule("dart_analyze", r"^\s*(?:error|warning) \u2022 .+ \u2022 \S+:\d+:\d+ \u2022 \w+$", "anchor", 3, "lint")
+# a formatter's verdict: Spotless's "The following files had format violations:", "Code style issues found in 2 files"
+_rule(
+    "format_violations",
+    r"had format violations:?$|^Code style issues found|\bneeds? formatting\b|\b(?:is|are|were|was) not formatted\b",
+    "anchor",
+    2,
+    "lint",
+)
+# Dialyzer's short format: "lib/w/parser.ex:12:no_return" (the warning's name after the location), its words under it
+_rule("dialyzer", r"^\S+\.(?:ex|exs|erl):\d+(?::\d+)?:[a-z_]+$", "anchor", 3, "typecheck")
 _rule(
     "js_cross",
     r"^\s*(?:\u2715|\u2717|\u00d7|\u2716|\u2718)\s+(?P<test>\S.*?)(?:\s+\(\d+\s*m?s\))?$",

@@ -315,3 +315,40 @@ def test_boost_tests_failed_check() -> None:
     assert result.category == "test"
     assert result.tests == ["split_suite/trailing_comma"]
     assert (result.files[0].path, result.files[0].line) == ("tests/split.cpp", 14)
+
+
+@pytest.mark.parametrize(
+    ("step", "output", "category"),
+    [
+        (
+            "kubectl apply --dry-run=server -f k8s/",
+            [
+                'error: error validating "k8s/deploy.yaml": error validating data: ValidationError(Deployment.spec): '
+                'unknown field "replica" in io.k8s.api.apps.v1.DeploymentSpec'
+            ],
+            "configuration",
+        ),
+        (
+            "flutter analyze",
+            ["  error \u2022 Undefined name 'foo' \u2022 lib/main.dart:12:5 \u2022 undefined_identifier", "1 issue."],
+            "lint",
+        ),
+        (
+            "./gradlew spotlessCheck",
+            ["> The following files had format violations:", "      src/main/java/com/acme/Parser.java"],
+            "lint",
+        ),
+        (
+            "snyk test",
+            [
+                "  Upgrade lodash@4.17.15 to lodash@4.17.21 to fix",
+                "  \u2717 Prototype Pollution [High Severity][https://security.snyk.io/vuln/x] in lodash@4.17.15",
+            ],
+            "dependency",
+        ),
+        ("mix dialyzer", ["lib/w/parser.ex:12:no_return", "Function split/1 has no local return."], "typecheck"),
+        ("npm run typecheck", ["Found 2 problems in the project"], "typecheck"),
+    ],
+)
+def test_more_tools_categories(step: str, output: list[str], category: str) -> None:
+    assert analyze(gh_step(step, output)).category == category

@@ -254,3 +254,15 @@ def test_windows_paths_and_dotnet_manifests() -> None:
     result = analyze(log)
     assert result.category == "dependency"
     assert result.files == [FileRef("src/W/W.csproj")]
+
+
+def test_phpstans_table_names_the_file_once_and_each_row_its_line() -> None:
+    rows = [
+        " ------ -----------------------------------------------------",
+        "  Line   src/Parser.php",
+        " ------ -----------------------------------------------------",
+        "  12     Call to an undefined method W\\Parser::splitRow().",
+        "  20     Parameter #1 $x of function f expects int, string given.",
+        " ------ -----------------------------------------------------",
+    ]
+    assert extract_files([rows]) == [FileRef("src/Parser.php", 12), FileRef("src/Parser.php", 20)]
