@@ -218,7 +218,9 @@ _rule(
 )
 _rule(
     "surefire_summary",
-    r"^(?:\[ERROR\] )?(?:Failures|Errors|Failed tests|Tests in error|Flaked tests): *$",
+    # (a bare "Errors:" is MSBuild's and others' heading too: surefire's only under its "[ERROR] ")
+    r"^(?:\[ERROR\] (?:Failures|Errors|Failed tests|Tests in error|Flaked tests)"
+    r"|(?:Failures|Failed tests|Tests in error|Flaked tests)): *$",
     "anchor",
     3.5,
     "test",
@@ -615,7 +617,7 @@ _rule(
 _rule("boost_test_verdict", r"^\*\*\* \d+ failures? (?:is|are) detected in ", "trailer", 1.5, "test")
 _rule(
     "compiler",
-    r"^(?:In file included from )?\S+\.(?:c|cc|cpp|cxx|h|hh|hpp|m|mm|rs|java|kt|scala|swift|cs|zig|f90)"
+    r"^\s*(?:In file included from )?\S+\.(?:c|cc|cpp|cxx|h|hh|hpp|m|mm|rs|java|kt|scala|swift|cs|zig|f90)"
     r"(?::\d+(?::\d+)?|\(\d+(?:,\d+)?\)):? *(?:fatal )?error\b",
     "anchor",
     3,
@@ -643,11 +645,12 @@ _rule("error_colon", r"^error: ", "anchor", 3)
 # the GNU shape of a compiler's diagnostic in any language the rule above does not name ("src/Main.hs:12:29:
 # error:", "lib/x.ml:3:4: error:")
 _rule("gnu_diagnostic", r"^\S+\.[A-Za-z][\w+-]{0,7}:\d+:\d+: (?:fatal )?error:", "anchor", 3, "compile")
-# the other shape, the line in parentheses: MSVC's "x.cpp(12): error C2065:", C#'s "X.cs(12,13): error CS0103:",
-# D's "x.d(12,5): Error:", Nim's "x.nim(12, 5) Error:", Free Pascal's "x.pas(12,5) Error:"
+# the other shape, the line in parentheses (indented too, in MSBuild's summary): MSVC's "x.cpp(12): error C2065:",
+# C#'s "X.cs(12,13): error CS0103:", D's "x.d(12,5): Error:", Nim's "x.nim(12, 5) Error:", Free Pascal's
+# "x.pas(12,5) Error:"
 _rule(
     "paren_diagnostic",
-    r"^\S+\.[A-Za-z][\w+-]{0,7}\(\d+(?:, ?\d+)?\):? (?:fatal )?(?:error|Error|Fatal)\b",
+    r"^\s*\S+\.[A-Za-z][\w+-]{0,7}\(\d+(?:, ?\d+)?\):? (?:fatal )?(?:error|Error|Fatal)\b",
     "anchor",
     3,
     "compile",

@@ -352,3 +352,19 @@ def test_boost_tests_failed_check() -> None:
 )
 def test_more_tools_categories(step: str, output: list[str], category: str) -> None:
     assert analyze(gh_step(step, output)).category == category
+
+
+def test_msbuilds_errors_summary_is_not_a_test_report() -> None:
+    log = gh_step(
+        "xbuild /p:Configuration=Release W.sln",
+        [
+            "src/W/Parser.cs(12,13): error CS0103: The name `SplitRow' does not exist in the current context",
+            '\t\t\tTask "Csc" execution -- FAILED',
+            "Build FAILED.",
+            "Errors:",
+            "",
+            "\tsrc/W/Parser.cs(12,13): error CS0103: The name `SplitRow' does not exist in the current context",
+            "\t 1 Error(s)",
+        ],
+    )
+    assert analyze(log).category == "compile"
