@@ -304,13 +304,18 @@ class DeliveryWriter:
 
         Ends of deliveries alone don't make a commit at once: they need not be durable before anything else (a
         crash only runs the delivery again), so they wait up to `MARK_LINGER` for the next recorded delivery or
-        claim to share its commit; one fsync then serves both (at one client, half the commits)."""
+        claim to share its commit; one fsync then serves both (at one client, half the commits).
+
+        Once the first item is there, the event loop gets one more turn before the batch is taken: the requests
+        read in the turn that queued it (their handlers not yet at `record`) then share this commit instead of
+        making the next one (at 32 clients, batches of ~10 rows became ~20: less CPU per row, the same answers)."""
         batch: list[tuple[NewDelivery, asyncio.Future[Recorded]]] = []
         marks: list[_Mark] = []
         urgent = False  # an insert or a claim: someone waits for this commit
         item = await self._queue.get()
+        self._held.append(_future_of(item))
+        await asyncio.sleep(0)
         while True:
-            self._held.append(_future_of(item))
             if isinstance(item, _Mark):
                 marks.append(item)
                 urgent = urgent or item.kind == "claim"
@@ -326,8 +331,9 @@ class DeliveryWriter:
                     item = await asyncio.wait_for(self._queue.get(), MARK_LINGER)
                 except TimeoutError:
                     break
-                continue
-            item = self._queue.get_nowait()
+            else:
+                item = self._queue.get_nowait()
+            self._held.append(_future_of(item))
         # One lock order for every transaction (PostgreSQL: two workers' batches can't deadlock on each other)
         marks.sort(key=lambda m: m.pk)
         return batch, marks
@@ -893,7 +899,9 @@ def _sqlite_insert(conn: sqlite3.Connection, deliveries: Sequence[NewDelivery]) 
 
     One `executemany` (the statement stepped in C, row after row) and one read of the rows past the table's
     largest id before it: a rowid table without AUTOINCREMENT gives each new row the largest id + 1, so the new
-    rows are exactly those. (A RETURNING clause per row cost about a third more per row.) Only when the ids
+    rows are exactly those, and when every row went in (no duplicate, nearly always) they are before + 1,
+    before + 2, ... in the order given, so they are not read back at all. (A RETURNING clause per row cost about a
+    third more per row.) Only when the ids
     near their end (SQLite then picks free ids at random) is each row inserted with its own RETURNING."""
     rows = []
     for d in deliveries:
@@ -911,7 +919,10 @@ def _sqlite_insert(conn: sqlite3.Connection, deliveries: Sequence[NewDelivery]) 
             if row is not None:
                 inserted[(str(values[0]), str(values[1]))] = int(row[0])
         return inserted
+    changes = conn.total_changes
     conn.executemany(_SQLITE_INSERT, rows)
+    if conn.total_changes - changes == len(rows):  # no duplicate (nearly always): the ids follow, in order
+        return {(d.provider, d.delivery_id): before + i for i, d in enumerate(deliveries, 1)}
     for pk, provider, delivery_id in conn.execute(
         "SELECT id, provider, delivery_id FROM webhook_deliveries WHERE id > ?", (before,)
     ):

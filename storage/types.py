@@ -65,8 +65,14 @@ def _compressor(size: int) -> zstandard.ZstdCompressor:
 
 def compress(data: bytes) -> bytes:
     """zstd level 1: a 22 KB webhook body becomes ~3 KB in ~35 µs, which makes the durable write much cheaper
-    (fewer pages to write and sync) and the delivery log about seven times smaller."""
+    (fewer pages to write and sync) and the delivery log about seven times smaller. The empty body (a row written
+    purged, as a delivery settled at the door is) is the same frame every time: made once."""
+    if not data:
+        return _EMPTY
     return _compressor(len(data)).compress(data)
+
+
+_EMPTY = _compressor(0).compress(b"")
 
 
 def decompress(data: bytes) -> bytes:

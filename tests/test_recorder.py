@@ -19,6 +19,7 @@ from bot.server import create_app
 from bot.services import Services
 from storage.database import Database
 from storage.deliveries import NewDelivery, WriterClosed
+from storage.types import compress, decompress
 from tests.conftest import make_settings
 from tests.helpers import load, send_github
 
@@ -71,6 +72,31 @@ async def test_a_held_write_lock_sends_the_batch_to_the_thread_and_loses_nothing
         assert count == 7
     finally:
         other.close()
+        await db.close()
+
+
+async def test_each_caller_gets_its_own_rows_id_in_a_batch_with_and_without_duplicates(sqlite_url: str) -> None:
+    """A batch with no duplicate takes its ids from the largest id before it (not read back); one with a delivery
+    seen before reads them back. Either way each caller's id is its own row's, and a duplicate gets none."""
+    db = Database.connect(sqlite_url)
+    path = sqlite_url.split(":///", 1)[1]
+    try:
+        await db.writer.record(NewDelivery("github", "seen", "ping", None, None, None, PING))
+        for names in (["a-0", "a-1", "a-2", "a-3"], ["b-0", "seen", "b-1", "b-0", "b-2"]):
+            recorded = await asyncio.gather(*(
+                db.writer.record(NewDelivery("github", name, "ping", None, None, None, b"" if i == 1 else PING))
+                for i, name in enumerate(names)))
+            with sqlite3.connect(path) as conn:
+                ids = dict(conn.execute("SELECT delivery_id, id FROM webhook_deliveries"))
+            first_time = [name not in names[:i] and name != "seen" for i, name in enumerate(names)]
+            expected = [ids[n] if new else None for n, new in zip(names, first_time, strict=True)]
+            assert [r.id for r in recorded] == expected
+        with sqlite3.connect(path) as conn:  # an empty body is stored as the one frame a purged row holds
+            rows = conn.execute("SELECT delivery_id, body FROM webhook_deliveries")
+            bodies = {name: bytes(body) for name, body in rows}
+        assert bodies["a-1"] == compress(b"") and decompress(bodies["a-1"]) == b""
+        assert decompress(bodies["a-0"]) == PING
+    finally:
         await db.close()
 
 
