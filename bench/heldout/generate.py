@@ -89,6 +89,8 @@ HALVES = {
     ],
     "DEV3": ["behave", "jasmine", "pyflakes", "stylelint", "gfortran", "nasm", "sphinx", "meson"],
     "TEST3": ["robot", "ava", "sqlfluff", "markdownlint", "fpc", "valac", "mkdocs", "autoconf"],
+    "DEV4": ["tap", "djlint", "xmllint", "sass", "coffee", "vulture", "tox"],
+    "TEST4": ["nose2", "htmlhint", "shfmt", "lessc", "solc", "coverage", "check-jsonschema"],
 }
 """The split, by tool, decided before the analyzer saw any of these logs (bench/heldout/README.md)."""
 
