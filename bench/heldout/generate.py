@@ -3,8 +3,8 @@
 Built with the corpus's machinery (``bench/corpus/capture/common.py`` to run a tool on a copy of a project and
 label its output, ``bench/corpus/wrap.py`` to wrap it as GitHub Actions and GitLab job logs with noise): this
 module only holds the cases and one label rule per tool and failure kind, written from the tool's output
-format. Each raw case carries ``half`` (``DEV``, ``TEST``, ``TEST2``, ``DEV3`` or ``TEST3``, by tool, fixed
-in ``HALVES`` before the analyzer was run on any of it). ``raw/<case>.json`` and
+format. Each raw case carries ``half`` (``DEV``, ``TEST``, ``TEST2``, ``DEV3``, ``TEST3``, ``DEV4`` or ``TEST4``, by
+tool, fixed in ``HALVES`` before the analyzer was run on any of it). ``raw/<case>.json`` and
 ``logs/<case>.<variant>.{log,json}`` are written under ``bench/heldout``.
 
 Tools come from Debian (ruby, ruby-rspec, ruby-minitest, rubocop, ruby-bundler, php-cli, phpunit, composer,
@@ -13,8 +13,10 @@ yamllint; for TEST2 erlang-base, tcl, cmake), PyPI into ``/tmp/heldout-venv`` (b
 pycodestyle, pydocstyle, codespell), npm into ``/tmp/heldout-js`` (prettier), and terraform and node where the
 machine has them. DEV3 and TEST3: Debian (gfortran, nasm, meson, fp-compiler, valac, autoconf), PyPI into
 ``/tmp/heldout3-venv`` (behave, pyflakes, sphinx, robotframework, sqlfluff, mkdocs), npm into ``/tmp/heldout3-js``
-(jasmine, stylelint + stylelint-config-standard, ava, markdownlint-cli). A tool that is missing is skipped with a
-message.
+(jasmine, stylelint + stylelint-config-standard, ava, markdownlint-cli). DEV4 and TEST4: Debian (libxml2-utils,
+shfmt), PyPI into ``/tmp/heldout4-venv`` (tox, pytest, coverage, vulture, check-jsonschema), npm into
+``/tmp/heldout4-js`` (sass, coffeescript, less, solc), and from the DEV3/TEST3 installs djlint, nose2, tap and
+htmlhint. A tool that is missing is skipped with a message.
 
 Usage: python bench/heldout/generate.py [--only CASE ...] [--wrap-only] [--list]
 """
