@@ -3,8 +3,8 @@
 Built with the corpus's machinery (``bench/corpus/capture/common.py`` to run a tool on a copy of a project and
 label its output, ``bench/corpus/wrap.py`` to wrap it as GitHub Actions and GitLab job logs with noise): this
 module only holds the cases and one label rule per tool and failure kind, written from the tool's output
-format. Each raw case carries ``half`` (``DEV``, ``TEST``, ``TEST2``, ``DEV3`` or ``TEST3``, by tool, fixed
-in ``HALVES`` before the analyzer was run on any of it). ``raw/<case>.json`` and
+format. Each raw case carries ``half`` (``DEV``, ``TEST``, ``TEST2``, ``DEV3``, ``TEST3``, ``DEV4`` or ``TEST4``, by
+tool, fixed in ``HALVES`` before the analyzer was run on any of it). ``raw/<case>.json`` and
 ``logs/<case>.<variant>.{log,json}`` are written under ``bench/heldout``.
 
 Tools come from Debian (ruby, ruby-rspec, ruby-minitest, rubocop, ruby-bundler, php-cli, phpunit, composer,
@@ -13,8 +13,10 @@ yamllint; for TEST2 erlang-base, tcl, cmake), PyPI into ``/tmp/heldout-venv`` (b
 pycodestyle, pydocstyle, codespell), npm into ``/tmp/heldout-js`` (prettier), and terraform and node where the
 machine has them. DEV3 and TEST3: Debian (gfortran, nasm, meson, fp-compiler, valac, autoconf), PyPI into
 ``/tmp/heldout3-venv`` (behave, pyflakes, sphinx, robotframework, sqlfluff, mkdocs), npm into ``/tmp/heldout3-js``
-(jasmine, stylelint + stylelint-config-standard, ava, markdownlint-cli). A tool that is missing is skipped with a
-message.
+(jasmine, stylelint + stylelint-config-standard, ava, markdownlint-cli). DEV4 and TEST4: Debian (libxml2-utils,
+shfmt), PyPI into ``/tmp/heldout4-venv`` (tox, pytest, coverage, vulture, check-jsonschema), npm into
+``/tmp/heldout4-js`` (sass, coffeescript, less, solc), and from the DEV3/TEST3 installs djlint, nose2, tap and
+htmlhint. A tool that is missing is skipped with a message.
 
 Usage: python bench/heldout/generate.py [--only CASE ...] [--wrap-only] [--list]
 """
@@ -37,6 +39,7 @@ sys.path.insert(0, str(CORPUS))
 
 import wrap  # noqa: E402
 from common import block_after, capture, first, loc, matching, plain, union  # noqa: E402
+from python import label_pytest  # noqa: E402
 
 PROJECTS = HERE / "projects"
 RAW = HERE / "raw"
@@ -49,6 +52,9 @@ JS3 = Path("/tmp/heldout3-js/node_modules")
 JS3_LINK = f"ln -s {JS3} node_modules"  # the project's node_modules, as `npm ci` would leave it
 JS3_PATHS = {str(JS3): "{{WORKDIR}}/node_modules"}
 PY3_PATHS = {"/tmp/heldout3-venv": "{{PYTHON}}"}
+VENV4 = Path("/tmp/heldout4-venv/bin")
+JS4 = Path("/tmp/heldout4-js/node_modules")
+PY4_PATHS = {"/tmp/heldout4-venv": "{{PYTHON}}"}
 
 HALVES = {
     "DEV": [
@@ -89,6 +95,8 @@ HALVES = {
     ],
     "DEV3": ["behave", "jasmine", "pyflakes", "stylelint", "gfortran", "nasm", "sphinx", "meson"],
     "TEST3": ["robot", "ava", "sqlfluff", "markdownlint", "fpc", "valac", "mkdocs", "autoconf"],
+    "DEV4": ["tap", "djlint", "xmllint", "sass", "coffee", "vulture", "tox"],
+    "TEST4": ["nose2", "htmlhint", "shfmt", "lessc", "solc", "coverage", "check-jsonschema"],
 }
 """The split, by tool, decided before the analyzer saw any of these logs (bench/heldout/README.md)."""
 
@@ -830,6 +838,217 @@ def label_autoconf(lines: list[str]) -> list[int]:
         out.append(i)
         if re.match(r"^checking .*\.\.\. no$", _t(lines, i - 1)):
             out.append(i - 1)
+    return out
+
+
+# ---------------------------------------------------------------- label rules: DEV4 and TEST4 test runners
+
+
+def _yaml_block(lines: list[str], i: int) -> range:
+    """The lines under a YAML ``key: |`` line ``i`` (indented deeper than it)."""
+    j = i + 1
+    while j < len(lines) and (not _t(lines, j).strip() or _indent(_t(lines, j)) > _indent(_t(lines, i))):
+        j += 1
+    return range(i + 1, j)
+
+
+def _in_project(frame: str) -> bool:
+    """A stack frame ``name (path:L:C)`` or a bare path whose path is the repository's (relative or under
+    ``{{WORKDIR}}``, not ``node_modules``, ``node:`` or an absolute install path)."""
+    m = re.search(r"\(?([^\s()]+):\d+:\d+\)?$", frame.strip())
+    path = m.group(1) if m else frame.strip()
+    local = not path.startswith(("node:", "/", "file:///")) or "{{WORKDIR}}/" in path
+    return local and "node_modules/" not in path
+
+
+def label_tap(lines: list[str]) -> list[int]:
+    """node-tap. TAP (its output when not on a terminal): every ``not ok N - name`` line at any depth; under an
+    assertion's (one with a ``stack:``) YAML diagnostics, the ``-``/``+`` lines of ``diff: |``, the frames of
+    ``stack: |`` in the project, ``type:`` and the source line right above the ``---^`` marker of ``source:``;
+    and ``# { total: N, pass: N, fail: N }``. ``--reporter=terse``: each ``✖ test > assertion`` line, the path
+    under it, the numbered source line right above the ``━━┛`` marker, the diff's ``-``/``+`` lines, ``type:``,
+    the frames in the project, and the ``FAIL  file N failed of M`` line."""
+    out: list[int] = []
+    for i in matching(lines, r"^\s*not ok \d+ - "):
+        out.append(i)
+        j = i + 1
+        if not _t(lines, j).strip() == "---":
+            continue
+        block = _yaml_block(lines, i)
+        keys = {_t(lines, k).strip().split(":", 1)[0]: k for k in block if re.match(r"^\s+\w+:", _t(lines, k))}
+        if "stack" not in keys:
+            continue
+        for k in block:
+            u = _t(lines, k).strip()
+            if k in _yaml_block(lines, keys["stack"]) and u and _in_project(u):
+                out.append(k)
+            elif "diff" in keys and k in _yaml_block(lines, keys["diff"]) and re.match(r"^[-+](?![-+]{2} )", u):
+                out.append(k)
+            elif re.match(r"^-*\^$", u):
+                out.append(k - 1)
+            elif re.match(r"^type: ", u):
+                out.append(k)
+    for i in matching(lines, r"^✖ \S"):
+        out.append(i)
+        j = i + 1
+        if _in_project(_t(lines, j)):
+            out.append(j)
+        while j < len(lines) and _t(lines, j).strip():
+            u = _t(lines, j).strip()
+            if re.match(r"^━+┛$", u):
+                out.append(j - 1)
+            elif re.match(r"^[-+](?![-+]{2} )|^type: ", u) or (re.search(r"\(\S+:\d+:\d+\)$", u) and _in_project(u)):
+                out.append(j)
+            j += 1
+    totals = matching(lines, r"^# \{ total: \d+, pass: \d+, fail: [1-9]")
+    return union(out, totals[-1:], matching(lines, r"^ FAIL  \S+ \d+ failed of \d+"))
+
+
+def label_tox(lines: list[str]) -> list[int]:
+    """tox running pytest: pytest's lines by the corpus's pytest rule (``bench/corpus/capture/python.py``), and
+    tox's own verdicts around them: ``ENV: exit N (...) DIR> command``, ``ENV: FAIL code N`` and
+    ``evaluation failed :(``."""
+    return union(
+        label_pytest(lines),
+        matching(lines, r"^\S+: exit [1-9]\d* \(|^\s+\S+: FAIL code \d+|^\s+evaluation failed :\("),
+    )
+
+
+def label_nose2(lines: list[str]) -> list[int]:
+    """nose2 (unittest's report): each ``FAIL:`` / ``ERROR:`` header, its traceback's frames in the project
+    with their source lines and the exception line, ``FAILED (failures=N, errors=M)``; with ``-v`` also each
+    ``test (id) ... FAIL`` / ``... ERROR`` line."""
+    out = matching(lines, r"^(FAIL|ERROR): \S|^FAILED \(|\.\.\. (FAIL|ERROR)$")
+    for i in matching(lines, r"^Traceback \(most recent call last\):$"):
+        out.extend(_python_traceback(lines, i))
+    return out
+
+
+def label_coverage(lines: list[str]) -> list[int]:
+    """coverage report --fail-under: the ``Coverage failure: total of N is less than fail-under=M`` verdict,
+    the ``TOTAL`` row and each file's row whose ``Cover`` is under M."""
+    out = matching(lines, r"^Coverage failure: total of \S+ is less than fail-under=")
+    under = float(re.search(r"fail-under=([\d.]+)", _t(lines, out[0])).group(1)) if out else 100.0
+    for i in matching(lines, r"^\S+\s+\d+\s+\d+.*\s(\d+(\.\d+)?)%"):
+        cover = float(re.findall(r"\s(\d+(?:\.\d+)?)%", _t(lines, i))[0])
+        if _t(lines, i).startswith("TOTAL") or cover < under:
+            out.append(i)
+    return out
+
+
+# ---------------------------------------------------------------- label rules: DEV4 and TEST4 linters
+
+
+def label_djlint(lines: list[str]) -> list[int]:
+    """djlint: each file heading (the line above its ``───`` rule); ``--lint``: each ``CODE L:C message``
+    line and ``Linted N files, found M errors.``; ``--check``: the diff's ``-``/``+`` lines and ``N files would
+    be updated.``"""
+    heads = [i - 1 for i in matching(lines, r"^─{10,}$") if i > 0]
+    return union(
+        heads,
+        matching(lines, r"^[A-Z]\d{3} \d+:\d+ |^Linted \d+ files?, found [1-9]|^\d+ files? would be updated"),
+        matching(lines, r"^[-+](?![-+]{2} )"),
+    )
+
+
+def label_xmllint(lines: list[str]) -> list[int]:
+    """xmllint --noout: each ``path:L: ... error : message`` line with the quoted source line and caret under
+    a parser error; with ``--schema``, each ``path:L: element X: Schemas validity error : ...`` line and ``path
+    fails to validate``."""
+    return union(
+        _with_quote(lines, r"^\S+:\d+: .*error : ", r"^\s"),
+        matching(lines, r"^\S+ fails to validate$"),
+    )
+
+
+def label_vulture(lines: list[str]) -> list[int]:
+    """vulture: every ``path:L: unused ... / unreachable code ... (N% confidence)`` line."""
+    return matching(lines, r"^\S+\.py:\d+: .* \(\d+% confidence\)$")
+
+
+def label_htmlhint(lines: list[str]) -> list[int]:
+    """htmlhint: default formatter: each file heading with findings under it, each ``L<n> | source`` line and
+    the ``^ message (rule)`` line under it, and ``Scanned N files, found M errors in K files``; ``--format
+    unix``: each ``path:L:C: message [error/rule]`` line and ``N problems``."""
+    out: list[int] = []
+    for i in matching(lines, r"^\s+L\d+ \|"):
+        out.extend([i, i + 1])
+        k = i - 1
+        while k >= 0 and re.match(r"^\s+(L\d+ \||\^ )", _t(lines, k)):
+            k -= 1
+        out.append(k)
+    return union(
+        out,
+        matching(lines, r"^Scanned \d+ files?, found [1-9]|^\S+:\d+:\d+: .* \[error/\S+\]$|^\d+ problems?$"),
+    )
+
+
+def label_shfmt(lines: list[str]) -> list[int]:
+    """shfmt -d: the diff's ``+++ path`` line and its ``-``/``+`` lines; a file that does not parse: its
+    ``path:L:C: message`` line."""
+    return union(
+        matching(lines, r"^\+\+\+ \S|^[-+](?![-+]{2} )"),
+        matching(lines, r"^\S+:\d+:\d+: "),
+    )
+
+
+def label_check_jsonschema(lines: list[str]) -> list[int]:
+    """check-jsonschema: ``Schema validation errors were encountered.`` and each ``  path::$.x: message`` line
+    under it; ``Several files failed to parse.`` / ``Failed to parse FILE`` with the decoder's error line."""
+    return union(
+        matching(lines, r"^Schema validation errors were encountered|^\s+\S+::\$\S*: |^Several files failed to"),
+        block_after(lines, r"^\s+Failed to parse \S", until=r"^\S|^\s+Failed to parse \S"),
+        matching(lines, r"^\s+Failed to parse \S"),
+    )
+
+
+# ---------------------------------------------------------------- label rules: DEV4 and TEST4 compilers
+
+
+def label_sass(lines: list[str]) -> list[int]:
+    """dart-sass: the ``Error: message`` line, the quoted ``N │ source`` line and its ``│ ^^^`` marker, and the
+    ``path L:C  root stylesheet`` location line(s) under it."""
+    out: list[int] = []
+    for i in matching(lines, r"^Error: "):
+        out.append(i)
+        j = i + 1
+        while j < len(lines) and _t(lines, j).strip():
+            u = _t(lines, j)
+            if re.match(r"^\d+ │ |^\s+│\s*\^|^\s+\S+ \d+:\d+\s", u):
+                out.append(j)
+            j += 1
+    return out
+
+
+def label_coffee(lines: list[str]) -> list[int]:
+    """coffee -c: the ``path:L:C: error: message`` line and the quoted source line and caret under it."""
+    return _with_quote(lines, r"^\S+:\d+:\d+: error: ", r"^\s")
+
+
+def label_lessc(lines: list[str]) -> list[int]:
+    """lessc: the ``XError: message in path on line N, column C:`` line and the quoted source line numbered N
+    (not the context lines around it)."""
+    out: list[int] = []
+    for i in matching(lines, r"^\w*Error: .* on line \d+, column \d+:$"):
+        out.append(i)
+        n = re.search(r"on line (\d+)", _t(lines, i)).group(1)
+        for j in range(i + 1, min(i + 5, len(lines))):
+            if re.match(rf"^{n}(\s|$)", _t(lines, j)):
+                out.append(j)
+    return out
+
+
+def label_solc(lines: list[str]) -> list[int]:
+    """solcjs: each ``XError: message`` line, its ``--> path:L:C:`` location, the quoted ``N | source`` line and
+    the ``| ^^^`` caret line."""
+    out: list[int] = []
+    for i in matching(lines, r"^\w*Error: "):
+        out.append(i)
+        j = i + 1
+        while j < len(lines) and _t(lines, j).strip():
+            if re.match(r"^\s*(--> |\d+ \| |\|\s*\^)", _t(lines, j).lstrip()):
+                out.append(j)
+            j += 1
     return out
 
 
@@ -1964,6 +2183,365 @@ CASES: list[Case] = [
         needs="autoconf",
         family="c",
     ),
+    # DEV4: test runners
+    Case(
+        "tap-failures",
+        "tap",
+        "an equality failure and an exception in the code under test, TAP (not a terminal)",
+        "tap-app",
+        "npx tap",
+        "test",
+        label_tap,
+        run="tap",
+        files=[
+            ("test/duration.test.js", "t.equal(format(3900)"),
+            ("src/duration.js", "throw new TypeError"),
+            ("test/duration.test.js", "t.equal(parse('1h30m')"),
+        ],
+        tests=["format pads the minutes", "parse accepts a combined duration"],
+        needs="tap",
+        setup=JS3_LINK,
+        replace=JS3_PATHS,
+        family="node",
+    ),
+    Case(
+        "tap-terse",
+        "tap",
+        "the same, --reporter=terse",
+        "tap-app",
+        "npx tap --reporter=terse",
+        "test",
+        label_tap,
+        run="tap --reporter=terse",
+        files=[
+            ("test/duration.test.js", "t.equal(format(3900)"),
+            ("src/duration.js", "throw new TypeError"),
+            ("test/duration.test.js", "t.equal(parse('1h30m')"),
+        ],
+        tests=["format pads the minutes", "parse accepts a combined duration"],
+        needs="tap",
+        setup=JS3_LINK,
+        replace=JS3_PATHS,
+        family="node",
+    ),
+    Case(
+        "tox-pytest",
+        "tox",
+        "a failing pytest run inside tox (an assertion, a KeyError in the code under test)",
+        "tox-app",
+        "tox -e py",
+        "test",
+        label_tox,
+        files=[
+            ("tests/test_convert.py", "between(1500"),
+            ("src/units/convert.py", "return value * FACTORS"),
+            ("tests/test_convert.py", 'to_metres(10, "in")'),
+        ],
+        tests=["tests/test_convert.py::test_metres_to_km", "tests/test_convert.py::test_inches_are_known"],
+        needs="tox",
+        family="python",
+        replace=PY4_PATHS,
+    ),
+    # TEST4: test runners
+    Case(
+        "nose2-failures",
+        "nose2",
+        "an assertEqual failure and an exception in the code under test",
+        "nose2-app",
+        "nose2",
+        "test",
+        label_nose2,
+        files=[
+            ("ledger/book.py", "return sum(amounts) / len(amounts)"),
+            ("tests/test_book.py", 'self.ledger.average("bank")'),
+            ("tests/test_book.py", 'balance("cash"), 95'),
+        ],
+        tests=[
+            "tests.test_book.LedgerTest.test_average_of_empty_account",
+            "tests.test_book.LedgerTest.test_refund_is_credited",
+        ],
+        needs="nose2",
+        family="python",
+        replace=PY3_PATHS,
+    ),
+    Case(
+        "nose2-verbose",
+        "nose2",
+        "the same, -v",
+        "nose2-app",
+        "nose2 -v",
+        "test",
+        label_nose2,
+        files=[
+            ("ledger/book.py", "return sum(amounts) / len(amounts)"),
+            ("tests/test_book.py", 'self.ledger.average("bank")'),
+            ("tests/test_book.py", 'balance("cash"), 95'),
+        ],
+        tests=[
+            "tests.test_book.LedgerTest.test_average_of_empty_account",
+            "tests.test_book.LedgerTest.test_refund_is_credited",
+        ],
+        needs="nose2",
+        family="python",
+        replace=PY3_PATHS,
+    ),
+    Case(
+        "coverage-fail-under",
+        "coverage",
+        "every test passes, coverage report --fail-under=90 fails",
+        "coverage-app",
+        "coverage run -m pytest && coverage report --fail-under=90",
+        "test",
+        label_coverage,
+        files=[("src/geometry/shapes.py", ""), ("src/geometry/units.py", "")],
+        needs="coverage",
+        family="python",
+        replace=PY4_PATHS,
+    ),
+    Case(
+        "coverage-show-missing",
+        "coverage",
+        "the same, --show-missing",
+        "coverage-app",
+        "coverage run -m pytest && coverage report --fail-under=90 --show-missing",
+        "test",
+        label_coverage,
+        files=[("src/geometry/shapes.py", ""), ("src/geometry/units.py", "")],
+        needs="coverage",
+        family="python",
+        replace=PY4_PATHS,
+    ),
+    # DEV4: linters
+    Case(
+        "djlint-lint",
+        "djlint",
+        "a missing lang, an img without alt, a button without type, --lint",
+        "djlint-app",
+        "djlint templates --lint",
+        "lint",
+        label_djlint,
+        files=[
+            ("templates/base.html", "<html>"),
+            ("templates/base.html", "<img src"),
+            ("templates/product.html", "<button>"),
+        ],
+        needs="djlint",
+        family="python",
+    ),
+    Case(
+        "djlint-check",
+        "djlint",
+        "two templates the formatter would change, --check",
+        "djlint-app",
+        "djlint templates --check",
+        "lint",
+        label_djlint,
+        files=[("templates/base.html", ""), ("templates/product.html", "")],
+        needs="djlint",
+        family="python",
+    ),
+    Case(
+        "xmllint-malformed",
+        "xmllint",
+        "a mismatched closing tag, --noout",
+        "xmllint-app",
+        "xmllint --noout data/catalog.xml",
+        "lint",
+        label_xmllint,
+        files=[("data/catalog.xml", "</titel>")],
+        needs="xmllint",
+    ),
+    Case(
+        "xmllint-schema",
+        "xmllint",
+        "a wrong type, a missing attribute, an unexpected element, --schema",
+        "xmllint-app",
+        "xmllint --noout --schema schema/orders.xsd data/orders.xml",
+        "lint",
+        label_xmllint,
+        files=[("data/orders.xml", "<quantity>three"), ("data/orders.xml", "<order>"), ("data/orders.xml", "<note>")],
+        needs="xmllint",
+    ),
+    Case(
+        "vulture-dead-code",
+        "vulture",
+        "an unused import, method and variable, unreachable code",
+        "vulture-app",
+        "vulture inventory",
+        "lint",
+        label_vulture,
+        files=[
+            ("inventory/stock.py", "import os"),
+            ("inventory/stock.py", "def _legacy_export"),
+            ("inventory/stock.py", "print(stamp"),
+            ("inventory/stock.py", "unused_total ="),
+        ],
+        needs="vulture",
+        family="python",
+    ),
+    # TEST4: linters
+    Case(
+        "htmlhint-default",
+        "htmlhint",
+        "an uppercase tag, an unclosed tag, a duplicate id, a single-quoted value",
+        "htmlhint-app",
+        "npx htmlhint site",
+        "lint",
+        label_htmlhint,
+        run="htmlhint site",
+        files=[
+            ("site/index.html", "<IMG"),
+            ("site/index.html", '<p class="lead">'),
+            ("site/index.html", '<div id="main">\n'),
+            ("site/about.html", "value='you@"),
+        ],
+        needs="htmlhint",
+        family="node",
+    ),
+    Case(
+        "htmlhint-unix",
+        "htmlhint",
+        "the same, --format unix",
+        "htmlhint-app",
+        "npx htmlhint --format unix site",
+        "lint",
+        label_htmlhint,
+        run="htmlhint --format unix site",
+        files=[
+            ("site/index.html", "<IMG"),
+            ("site/index.html", '<p class="lead">'),
+            ("site/index.html", '<div id="main">\n'),
+            ("site/about.html", "value='you@"),
+        ],
+        needs="htmlhint",
+        family="node",
+    ),
+    Case(
+        "shfmt-diff",
+        "shfmt",
+        "a script the formatter would change, -d",
+        "shfmt-app",
+        "shfmt -d scripts/deploy.sh",
+        "lint",
+        label_shfmt,
+        files=[("scripts/deploy.sh", "")],
+        needs="shfmt",
+    ),
+    Case(
+        "shfmt-parse-error",
+        "shfmt",
+        "a script that does not parse (an unclosed $( )",
+        "shfmt-app",
+        "shfmt -d scripts/release.sh",
+        "lint",
+        label_shfmt,
+        files=[("scripts/release.sh", "notes=$(git log")],
+        needs="shfmt",
+    ),
+    Case(
+        "check-jsonschema-invalid",
+        "check-jsonschema",
+        "a config that breaks five of the schema's rules",
+        "jsonschema-app",
+        "check-jsonschema --schemafile schema/service.schema.json config/api.json config/worker.json",
+        "lint",
+        label_check_jsonschema,
+        files=[("config/worker.json", "")],
+        needs="check-jsonschema",
+        family="python",
+    ),
+    Case(
+        "check-jsonschema-parse",
+        "check-jsonschema",
+        "every config: one does not parse (a trailing comma), one breaks the schema",
+        "jsonschema-app",
+        "check-jsonschema --schemafile schema/service.schema.json config/*.json",
+        "lint",
+        label_check_jsonschema,
+        files=[("config/cron.json", "}"), ("config/worker.json", "")],
+        needs="check-jsonschema",
+        family="python",
+    ),
+    # DEV4: compilers
+    Case(
+        "sass-undefined-variable",
+        "sass",
+        "a misspelt module variable",
+        "sass-app",
+        "npx sass scss/main.scss build/main.css",
+        "compile",
+        label_sass,
+        run="sass scss/main.scss build/main.css",
+        files=[("scss/main.scss", "$brand-colour")],
+        needs="sass",
+        family="node",
+    ),
+    Case(
+        "sass-syntax-error",
+        "sass",
+        "a missing semicolon",
+        "sass-app",
+        "npx sass scss/print.scss build/print.css",
+        "compile",
+        label_sass,
+        run="sass scss/print.scss build/print.css",
+        files=[("scss/print.scss", "color: black;")],
+        needs="sass",
+        family="node",
+    ),
+    Case(
+        "coffee-syntax-error",
+        "coffee",
+        "an unclosed parenthesis, coffee -c",
+        "coffee-app",
+        "npx coffee -c -o lib src",
+        "compile",
+        label_coffee,
+        run="coffee -c -o lib src",
+        files=[("src/discount.coffee", "total * (1 - rate")],
+        needs="coffee",
+        family="node",
+    ),
+    # TEST4: compilers
+    Case(
+        "lessc-undefined-variable",
+        "lessc",
+        "an undefined variable",
+        "less-app",
+        "npx lessc styles/site.less build/site.css",
+        "compile",
+        label_lessc,
+        run="lessc styles/site.less build/site.css",
+        files=[("styles/site.less", "@button-text")],
+        needs="lessc",
+        family="node",
+    ),
+    Case(
+        "lessc-parse-error",
+        "lessc",
+        "an unclosed block",
+        "less-app",
+        "npx lessc styles/print.less build/print.css",
+        "compile",
+        label_lessc,
+        run="lessc styles/print.less build/print.css",
+        files=[("styles/print.less", "\n")],
+        needs="lessc",
+        family="node",
+    ),
+    Case(
+        "solc-undeclared",
+        "solc",
+        "an undeclared identifier, solcjs --bin",
+        "solc-app",
+        "npx solcjs --bin -o build contracts/Vault.sol",
+        "compile",
+        label_solc,
+        run="solcjs --bin -o build contracts/Vault.sol",
+        files=[("contracts/Vault.sol", "totalWithdrawn += amount")],
+        needs="solcjs",
+        family="node",
+    ),
 ]
 
 
@@ -1980,7 +2558,7 @@ def noise_family(case: str) -> str:
 def _path() -> str:
     import os
 
-    extra = [str(p) for p in (VENV, JS_BIN, VENV3, JS3 / ".bin") if p.is_dir()]
+    extra = [str(p) for p in (VENV, JS_BIN, VENV3, JS3 / ".bin", VENV4, JS4 / ".bin") if p.is_dir()]
     return ":".join([*extra, os.environ.get("PATH", "")])
 
 
@@ -2046,7 +2624,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.list:
         for c in CASES:
-            print(f"{HALF_OF[c.tool]:5} {c.tool:11} {c.case:28} {c.kind}")
+            print(f"{HALF_OF[c.tool]:5} {c.tool:16} {c.case:28} {c.kind}")
         return 0
     if not args.wrap_only:
         for c in CASES:
