@@ -314,7 +314,11 @@ def build_blocks(lines: dict[int, Line], region: tuple[int, int], skipped: set[i
             cur += 1
             if nxt.info.rule == "go_pkg_fail":
                 break  # "FAIL\tpkg 0.1s" closes the package's output
-        if info.rule in ("rust_panic", "panic"):
+        if info.rule == "pytest_summary":
+            # "FAILED x::t - AssertionError: assert {...} == {...}" then the message's other lines, indented: the test's
+            # report above says them where they belong (its "E" lines); the summary's line names the test
+            end = min(end, _summary_line_end(lines, no))
+        elif info.rule in ("rust_panic", "panic"):
             # a panic's message and its backtrace run to the first blank line
             end = max(end, _paragraph_end(lines, no))
         elif info.rule == "busted_failure":
@@ -324,7 +328,9 @@ def build_blocks(lines: dict[int, Line], region: tuple[int, int], skipped: set[i
             # pytest's report of one test runs from its "____ name ____" header to the next header or
             # banner; what it marks is what to read: the ">" lines, the "E" lines, each "path:line:" frame
             # (and the source line it quotes), not the source listing around them
-            end = max(end, _pytest_section_end(lines, no))
+            # (the report's own end, not how far the lines went on: the next report's header follows a frame line
+            # with no blank between, and is read as a block of its own)
+            end = _pytest_section_end(lines, no)
             marked = _pytest_marked(lines, start, end)
             if skipped is not None:
                 skipped.update(n for n in range(start, end + 1) if n in lines and n not in marked)
@@ -341,6 +347,15 @@ def build_blocks(lines: dict[int, Line], region: tuple[int, int], skipped: set[i
 _PYTEST_BOUNDARY = rx.compile(r"^(?:={3,} .*={3,}|-{3,} (?:Captured|live log) .*-{3,}|_{3,} \S.* _{3,})$")
 PYTEST_SECTION = 150
 """At most this many lines of one test's report in pytest's FAILURES section."""
+
+
+def _summary_line_end(lines: dict[int, Line], first: int) -> int:
+    """The last of the summary's own lines from ``first`` (each "FAILED ..." / "ERROR ..." line, not the indented
+    message lines after one)."""
+    end = first
+    while end + 1 in lines and lines[end + 1].info.rule == "pytest_summary":
+        end += 1
+    return end
 
 
 def _pytest_section_end(lines: dict[int, Line], header: int) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.analysis import analyze
 
-from .helpers import chosen, chosen_text, errors, gh, line_no
+from .helpers import chosen, chosen_text, errors, gh, gh_step, line_no
 
 
 def plain(lines: list[str]) -> str:
@@ -194,3 +194,48 @@ def test_maven_compiler_error_count_closes_the_list() -> None:
     assert line_no(log, "[INFO] 2 errors") in lines
     assert line_no(log, "[INFO] BUILD FAILURE") not in lines
     assert "Widget.java:[229,12]" in chosen_text(result)
+
+
+def test_pytest_reports_one_after_another_each_keep_their_frames() -> None:
+    # the second report's header follows the first report's last frame with no blank line between: each report is
+    # read to its own end, so the second keeps its header, its "path:line: " frame and the code's ">" line
+    output = [
+        "=================================== FAILURES ===================================",
+        "______________________________ test_metres_to_km _______________________________",
+        "",
+        "    def test_metres_to_km():",
+        '>       assert between(1500, "m", "km") == 1.5',
+        "E       AssertionError: assert 1500000.0 == 1.5",
+        "",
+        "tests/test_convert.py:9: AssertionError",
+        "____________________________ test_inches_are_known _____________________________",
+        "",
+        "    def test_inches_are_known():",
+        '>       assert to_metres(10, "in") == 0.254',
+        "",
+        "tests/test_convert.py:13: ",
+        "_ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _",
+        "",
+        "    def to_metres(value, unit):",
+        ">       return value * FACTORS[unit]",
+        "E       KeyError: 'in'",
+        "",
+        "src/units/convert.py:5: KeyError",
+        "=========================== short test summary info ============================",
+        "FAILED tests/test_convert.py::test_metres_to_km - AssertionError: assert 1500000.0 == 1.5",
+        "FAILED tests/test_convert.py::test_inches_are_known - KeyError: 'in'",
+        "2 failed, 1 passed in 0.22s",
+    ]
+    log = gh_step("python -m pytest -q tests", output)
+    result = analyze(log)
+    lines = errors(result)
+    for key in (
+        "____ test_inches_are_known ____",
+        "tests/test_convert.py:13: ",
+        ">       return value * FACTORS[unit]",
+        "E       KeyError: 'in'",
+        "src/units/convert.py:5: KeyError",
+    ):
+        assert line_no(log, key) in lines, key
+    paths = [(f.path, f.line) for f in result.files]
+    assert paths.index(("src/units/convert.py", 5)) < paths.index(("tests/test_convert.py", 13))
