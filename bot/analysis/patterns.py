@@ -393,8 +393,9 @@ _rule("prove_detail", r"^\s+(?:Failed tests?:\s+\d|Non-zero exit status: \d|Pars
 _rule("perl_die", r"^\S.* at \S+\.(?:pm|pl|t|cgi) line \d+\.$", "anchor", 3)
 _rule("test_more_detail", r"^#\s+(?:at \S+ line \d+\.|got: |expected: |in \S+ at line \d+\.)", "cont", 1, "test")
 # TAP (node --test, tap, tape, prove, bats): "not ok N - name" then its indented YAML diagnostics; a
-# "# TODO" or "# SKIP" directive marks an expected failure, not one
-_rule("tap_not_ok", r"^\s*not ok \d+(?: -)? (?P<test>[^#\n]*[^#\s])\s*(?:$|#\s*[^TtSs\s])", "anchor", 3, "test")
+# "# TODO" or "# SKIP" directive marks an expected failure, not one (node-tap's "# time=28ms" comment does not)
+_rule("tap_todo", r"^\s*not ok \d+\b[^#\n]*#\s*(?i:todo|skip)\b", "noise", 0)
+_rule("tap_not_ok", r"^\s*not ok \d+(?: -)? (?P<test>[^#\n]*[^#\s])\s*(?:#.*)?$", "anchor", 3, "test")
 _rule("tap_fail_count", r"^# fail [1-9]\d*$", "trailer", 1, "test")
 # the race detector (go test -race, ThreadSanitizer): "WARNING: DATA RACE" heads the two goroutines' stacks
 _rule("data_race", r"^WARNING: (?:DATA RACE|ThreadSanitizer: )", "anchor", 3, "test")

@@ -43,6 +43,10 @@ _CTEST_HEAD = rx.compile(r"^The following tests (?:FAILED|did not run):$")
 _CTEST_ITEM = rx.compile(r"^\s*\d+ - (?P<t>\S+) \(.+\)$")
 _DURATION = rx.compile(r"\s+(?:\d+(?:\.\d+)?\s?m?s|\(\d+(?:\.\d+)?\s?m?s\))$")
 _TAP_INDENT = rx.compile(r"^(\s*)not ok ")
+_TAP_FILE = rx.compile(r"^\S+\.(?:[cm]?[jt]sx?|py|rb|pl|t|sh|go|php|lua)$")
+"""A TAP point named by a test file (node-tap runs each file as a subtest named by its path): not a suite's name."""
+_TAP_TIMED = rx.compile(r"#\s*time=\d")
+"""node-tap's "# time=28ms" after a subtest's point (never after an assertion's): its deeper points are assertions."""
 # what a tool prints in a test's format that names no test: ESLint's "✖ 5 problems (4 errors, 1 warning)",
 # pytest-cov's "____ coverage: platform linux, python 3.11 ____"
 # Cypress's run table ("✖  login.cy.js     00:05    1    -    1", "✖  1 of 1 failed (100%)")
@@ -174,7 +178,7 @@ def extract_tests(lines: Iterable[tuple[int, str, LineInfo]]) -> list[str]:
     mocha: list[str] | None = None  # a mocha title being read over its lines
     after: str | None = None  # what the previous line announced: the id comes next (minitest, busted)
     ctest = False
-    tap: list[tuple[int, str]] = []  # failing TAP tests seen, (indent, id), for their suites to claim
+    tap: list[tuple[int, str, bool]] = []  # failing TAP points seen, (indent, id, timed), for their suites to claim
     rows = list(lines)
     for k, (no, text, info) in enumerate(rows):
         adjacent = no == prev_no + 1
@@ -203,16 +207,25 @@ def extract_tests(lines: Iterable[tuple[int, str, LineInfo]]) -> list[str]:
         if "not ok " in text and info.rule == "tap_not_ok" and info.test:
             im = _TAP_INDENT.match(text)
             indent = len(im.group(1)) if im else 0
-            children = [(i, t) for i, t in tap if i > indent]
-            tap = [(i, t) for i, t in tap if i <= indent]
-            if children:  # a suite's verdict: its failing tests are the ids, under its name
-                suite = _norm(info.test)
-                for _, child in children:
+            timed = _TAP_TIMED.search(text) is not None
+            children = [(i, t, c) for i, t, c in tap if i > indent]
+            tap = [(i, t, c) for i, t, c in tap if i <= indent]
+            suite = _norm(info.test)
+            if children and timed and not any(c for _, _, c in children):
+                # node-tap: a subtest's own points are its assertions ("should be equal"), the subtest is the test
+                for _, child, _ in children:
+                    found.rename(child, suite)
+                found.add(suite, "tap")
+                tap.append((indent, suite, True))
+            elif children and _TAP_FILE.match(suite):
+                tap.extend((indent, child, c) for _, child, c in children)  # node-tap's file: its tests' ids stay
+            elif children:  # a suite's verdict: its failing tests are the ids, under its name
+                for _, child, _ in children:
                     found.rename(child, f"{suite} > {child}")
-                    tap.append((indent, f"{suite} > {child}"))
+                    tap.append((indent, f"{suite} > {child}", timed))
             else:
                 found.add(info.test, "tap")
-                tap.append((indent, _norm(info.test)))
+                tap.append((indent, suite, timed))
             continue
         if info.rule in _LIST_RULES or text.strip() == "Failures:":
             listing = _LIST_RULES.get(info.rule, "rspec")

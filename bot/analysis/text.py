@@ -22,7 +22,8 @@ _GH_CLI_REACH = 2 * 200 + 2 + 1 + 19
 _ANSI = Pattern(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[()][A-Z0-9]|\x1b[=>]")
 # A log that lost its ESC bytes (GitHub's web log, logs kept as text) leaves "[36;1m" behind, and Travis's
 # "[0K" (erase to the end of the line, after every fold and timer marker).
-_BARE_SGR = Pattern(r"\[(?:\d{1,3};)*\d{1,3}m|\[m|\[[0-2]K")
+_BARE_SGR = Pattern(r"\[(?:\d{1,3};)*\d{1,3}m|\[[0-2]K")
+"""(With its number: a bare "[m" is as likely code's, "UNITS[match[2]]".)"""
 _CONTROL = Pattern(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 """Control characters dropped from a line (tab, newline and carriage return are not among them)."""
 _CONTROL_TABLE = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])

@@ -514,3 +514,9 @@ def test_the_usage_text_after_a_command_error_is_left_out() -> None:
     lines = chosen(analyze(log))
     assert line_no(log, "are mutually exclusive") in lines
     assert not any(line_no(log, f"[--option-{i}=") in lines for i in range(12))
+
+
+def test_a_bare_reset_code_is_left_in_code() -> None:
+    code = "    return Number(match[1]) * UNITS[match[2]]"
+    assert clean(code).text == code
+    assert clean("[36;1mnpm test[0m").text == "npm test"

@@ -9,7 +9,7 @@ import pytest
 
 from bot.analysis import analyze
 
-from .helpers import gh_step
+from .helpers import errors, gh_step, line_no
 
 MOCHA = [
     "  formatDuration",
@@ -226,3 +226,31 @@ def test_numbered_failures_without_their_list_header(output: list[str], want: li
     headers = ("  1 failing", "Failures:", "There were 2 errors:")
     rows = [(no, text, classify(text)) for no, text in enumerate(output) if text not in headers]
     assert extract_tests(rows) == want
+
+
+def test_node_tap_subtests_are_the_tests_and_their_points_the_assertions() -> None:
+    log = gh_step(
+        "npx tap",
+        [
+            "TAP version 14",
+            "# Subtest: test/duration.test.js",
+            "    # Subtest: format pads the minutes",
+            "        not ok 1 - should be equal",
+            "          ---",
+            "          stack: |",
+            "            Test.<anonymous> (test/duration.test.js:13:5)",
+            "          ...",
+            "        1..1",
+            "    not ok 2 - format pads the minutes # time=28.088ms",
+            "    # Subtest: later",
+            "        not ok 1 - not written yet # TODO",
+            "    ok 3 - later # time=1ms",
+            "    1..3",
+            "not ok 1 - test/duration.test.js # time=81.665ms",
+            "# { total: 5, pass: 3, fail: 1 }",
+        ],
+    )
+    result = analyze(log)
+    assert result.tests == ["format pads the minutes"]
+    assert line_no(log, "not ok 2 - format pads the minutes # time=") in errors(result)
+    assert line_no(log, "not ok 1 - not written yet # TODO") not in errors(result)
