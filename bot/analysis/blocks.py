@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from . import rx
+from .facts import heads_stylish_rows, is_stylish_row
 from .patterns import BACK_CONTINUATION, CONTINUATION, GENERIC_RULES, RULE_CATEGORY, STACK_FRAME, LineInfo
 from .scanner import ScanResult
 
@@ -259,6 +260,7 @@ def build_blocks(lines: dict[int, Line], region: tuple[int, int], skipped: set[i
                 or _outer_title(prev, lines.get(prev.no + 1))
                 or (steps_back == 0 and info.rule in HUNK_RULES and _BARE_PATH.match(prev.text) is not None)
                 or (steps_back == 0 and _LOCATION_ALONE.match(prev.text) is not None)
+                or (steps_back < 2 and heads_stylish_rows(prev.text) and is_stylish_row(line.text))
                 or (steps_back == 0 and prev.info.role == "plain" and _quoted_by(lines.get(prev.no - 1)))
             )
         ):

@@ -199,11 +199,15 @@ _STYLISH_HEADING = rx.compile(rf"^(?:FILE: )?{_PATH}$|^\s*Line\s+{_PATH}\s*$")
 _STYLISH_ROW = rx.compile(
     r"^\s+(?P<line>\d+):\d+\s+(?:error|warning|\u2716|\u26a0)\s|^\s*(?P<row>\d+) \| (?:ERROR|WARNING) \|"
     r"|^  (?P<cell>\d+)\s{3,}\S"
+    r"|^[A-Z]{1,4}\d{2,5} (?P<coded>\d+):\d+ \S"
 )
 """ESLint's (and stylelint's, tslint's) default "stylish" report: the file's path alone on a line, then a row
 per problem, "  13:5  error  'x' is defined but never used  no-unused-vars" (PHP_CodeSniffer's: "FILE: path",
-then " 12 | ERROR | message"; PHPStan's table: "  Line   src/Parser.php" then "  12     Call to an undefined ...")."""
-_STYLISH_BETWEEN = rx.compile(r"^[-=]{10,}$|^FOUND \d+ (?:ERRORS?|WARNINGS?)|^\s*-{4,}(?: +-{4,})+\s*$")
+then " 12 | ERROR | message"; PHPStan's table: "  Line   src/Parser.php" then "  12     Call to an undefined ...";
+djLint's: the file, a rule of box-drawing, then "H005 2:0 Html tag should have a lang attribute.")."""
+_STYLISH_BETWEEN = rx.compile(
+    r"^[-=\u2500\u2501\u2550]{10,}$|^FOUND \d+ (?:ERRORS?|WARNINGS?)|^\s*-{4,}(?: +-{4,})+\s*$"
+)
 """What PHP_CodeSniffer prints between a file's heading and its rows (rules, "FOUND 1 ERROR AFFECTING 1 LINE"), and
 PHPStan's table rules (" ------ ---------")."""
 
@@ -217,6 +221,11 @@ def is_stylish_row(text: str) -> bool:
     """Whether ``text`` is a row of a stylish report ("  13:5  error  message  rule"), or what is printed
     between a file's heading and its rows."""
     return bool(_STYLISH_ROW.match(text) or _STYLISH_BETWEEN.match(text))
+
+
+def heads_stylish_rows(text: str) -> bool:
+    """Whether ``text`` is what a stylish report prints over a file's rows: the file's path, or a rule."""
+    return bool(_STYLISH_HEADING.match(text) or _STYLISH_BETWEEN.match(text))
 
 
 def extract_files(groups: Iterable[Iterable[str]], tree: RepoTree | None = None) -> list[FileRef]:
@@ -262,7 +271,8 @@ def extract_files(groups: Iterable[Iterable[str]], tree: RepoTree | None = None)
             if row is not None and heading is not None:
                 if (heading, None) in plain:
                     plain.remove((heading, None))
-                plain.append((heading, int(row.group("line") or row.group("row") or row.group("cell"))))
+                number = row.group("line") or row.group("row") or row.group("cell") or row.group("coded")
+                plain.append((heading, int(number)))
                 continue
             if heading is not None and _STYLISH_BETWEEN.match(text):
                 continue

@@ -266,3 +266,31 @@ def test_phpstans_table_names_the_file_once_and_each_row_its_line() -> None:
         " ------ -----------------------------------------------------",
     ]
     assert extract_files([rows]) == [FileRef("src/Parser.php", 12), FileRef("src/Parser.php", 20)]
+
+
+def test_a_report_that_heads_each_files_rows_with_the_file_and_a_rule() -> None:
+    log = _travis(
+        "djlint templates --lint",
+        [
+            "Linting 2/2 files",
+            "",
+            "base.html",
+            "\u2500" * 40,
+            "H005 2:0 Html tag should have a non-empty lang attribute. <html>",
+            "H013 7:28 Img tag should have an alt attribute. <img src=x>",
+            "",
+            "product.html",
+            "\u2500" * 40,
+            "H043 6:62 Button tag should have a type attribute. <button>",
+            "",
+            "Linted 2 files, found 3 errors.",
+        ],
+    )
+    result = analyze(log, tree=["templates/base.html", "templates/product.html"])
+    assert line_no(log, "base.html") in errors(result)
+    assert line_no(log, "product.html") in errors(result)
+    assert [(f.path, f.line) for f in result.files] == [
+        ("templates/base.html", 2),
+        ("templates/base.html", 7),
+        ("templates/product.html", 6),
+    ]
