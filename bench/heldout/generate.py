@@ -97,6 +97,8 @@ HALVES = {
     "TEST3": ["robot", "ava", "sqlfluff", "markdownlint", "fpc", "valac", "mkdocs", "autoconf"],
     "DEV4": ["tap", "djlint", "xmllint", "sass", "coffee", "vulture", "tox"],
     "TEST4": ["nose2", "htmlhint", "shfmt", "lessc", "solc", "coverage", "check-jsonschema"],
+    "DEV5": ["bats", "tape", "cpplint", "gdc", "zig", "scons"],
+    "TEST5": ["shunit2", "qunit", "clang-format", "perlcritic", "ninja", "pdm"],
 }
 """The split, by tool, decided before the analyzer saw any of these logs (bench/heldout/README.md)."""
 
