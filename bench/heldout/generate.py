@@ -3,8 +3,8 @@
 Built with the corpus's machinery (``bench/corpus/capture/common.py`` to run a tool on a copy of a project and
 label its output, ``bench/corpus/wrap.py`` to wrap it as GitHub Actions and GitLab job logs with noise): this
 module only holds the cases and one label rule per tool and failure kind, written from the tool's output
-format. Each raw case carries ``half`` (``DEV``, ``TEST``, ``TEST2``, ``DEV3``, ``TEST3``, ``DEV4`` or ``TEST4``, by
-tool, fixed in ``HALVES`` before the analyzer was run on any of it). ``raw/<case>.json`` and
+format. Each raw case carries ``half`` (``DEV``, ``TEST``, ``TEST2``, ``DEV3``, ``TEST3``, ``DEV4``, ``TEST4``,
+``DEV5`` or ``TEST5``, by tool, fixed in ``HALVES`` before the analyzer was run on any of it). ``raw/<case>.json`` and
 ``logs/<case>.<variant>.{log,json}`` are written under ``bench/heldout``.
 
 Tools come from Debian (ruby, ruby-rspec, ruby-minitest, rubocop, ruby-bundler, php-cli, phpunit, composer,
@@ -16,7 +16,9 @@ machine has them. DEV3 and TEST3: Debian (gfortran, nasm, meson, fp-compiler, va
 (jasmine, stylelint + stylelint-config-standard, ava, markdownlint-cli). DEV4 and TEST4: Debian (libxml2-utils,
 shfmt), PyPI into ``/tmp/heldout4-venv`` (tox, pytest, coverage, vulture, check-jsonschema), npm into
 ``/tmp/heldout4-js`` (sass, coffeescript, less, solc), and from the DEV3/TEST3 installs djlint, nose2, tap and
-htmlhint. A tool that is missing is skipped with a message.
+htmlhint. DEV5 and TEST5: Debian (bats, shunit2, clang-format, libperl-critic-perl, gdc; ninja where the machine
+has it), PyPI into ``/tmp/heldout5-venv`` (cpplint, ziglang, scons, pdm), npm into ``/tmp/heldout5-js`` (tape,
+qunit). A tool that is missing is skipped with a message.
 
 Usage: python bench/heldout/generate.py [--only CASE ...] [--wrap-only] [--list]
 """
@@ -55,6 +57,32 @@ PY3_PATHS = {"/tmp/heldout3-venv": "{{PYTHON}}"}
 VENV4 = Path("/tmp/heldout4-venv/bin")
 JS4 = Path("/tmp/heldout4-js/node_modules")
 PY4_PATHS = {"/tmp/heldout4-venv": "{{PYTHON}}"}
+VENV5 = Path("/tmp/heldout5-venv/bin")
+JS5 = Path("/tmp/heldout5-js/node_modules")
+JS5_LINK = f"ln -s {JS5} node_modules"
+JS5_PATHS = {str(JS5): "{{WORKDIR}}/node_modules"}
+PY5_PATHS = {"/tmp/heldout5-venv": "{{PYTHON}}"}
+PDM_ENV: dict[str, str | None] = {
+    "PDM_CHECK_UPDATE": "false",
+    "PDM_LOG_DIR": "/tmp/pdm-log",
+    "PDM_CACHE_DIR": "/tmp/pdm-cache",
+}
+
+JS5_CASE: dict = {"setup": JS5_LINK, "replace": JS5_PATHS, "family": "node"}
+PDM_CASE: dict = {"env": PDM_ENV, "needs": "pdm", "family": "python", "replace": PY5_PATHS}
+BATS_CASE: dict = {
+    "files": [("test/slugify.bats", '"release-notes" ]'), ("test/slugify.bats", '"$status" -eq 1 ]')],
+    "tests": ["squeezes repeated spaces", "prints usage without an argument"],
+    "needs": "bats",
+}
+CPPLINT_FILES = [
+    ("src/ring_buffer.cc", "value){"),
+    ("src/ring_buffer.cc", "if (empty()) throw"),
+    ("src/ring_buffer.h", "#ifndef RING_BUFFER_H"),
+    ("src/ring_buffer.h", "#endif"),
+    ("src/ring_buffer.h", "using namespace std;"),
+    ("src/ring_buffer.h", "RingBuffer(size_t capacity);"),
+]
 
 HALVES = {
     "DEV": [
@@ -1052,6 +1080,177 @@ def label_solc(lines: list[str]) -> list[int]:
                 out.append(j)
             j += 1
     return out
+
+
+# ---------------------------------------------------------------- label rules: DEV5 and TEST5 test runners
+
+
+def label_bats(lines: list[str]) -> list[int]:
+    """bats. TAP (its output when not on a terminal): each ``not ok N name`` line and the ``# (in test file F,
+    line N)`` and ``#   `command' failed`` lines under it. ``--pretty``: each ``✗ name`` line, the ``(in test file
+    F, line N)`` and ``... failed`` lines under it, the lines under ``Last output:`` (with
+    ``--print-output-on-failure``), and ``N tests, M failures``."""
+    out = matching(lines, r"^not ok \d+ |^#?\s+\(in test file \S+, line \d+\)$|^#?\s+`.*' failed$| ✗ \S")
+    for i in matching(lines, r"^\s+Last output:$"):
+        j = i + 1
+        while j < len(lines) and re.match(r"^\s{3}", _t(lines, j)) and not re.search(r" [✓✗] ", _t(lines, j)):
+            out.append(j)
+            j += 1
+    return union(out, matching(lines, r"^\d+ tests?, [1-9]\d* failures?"))
+
+
+def _tap_yaml_failures(lines: list[str], keys: str) -> list[int]:
+    """Each TAP ``not ok`` line and, in the YAML block under it, the lines of the keys matching ``keys`` (a
+    key's own line and the lines indented under it) and the frames in the project."""
+    out: list[int] = []
+    for i in matching(lines, r"^\s*not ok \d+ "):
+        out.append(i)
+        if _t(lines, i + 1).strip() != "---":
+            continue
+        base = _indent(_t(lines, i + 2))  # the keys' indentation
+        j = i + 2
+        current = ""
+        while j < len(lines) and _t(lines, j).strip() != "...":
+            u = _t(lines, j)
+            if _indent(u) == base and re.match(r"^\s*\w+\s*:", u):
+                current = u.strip().split(":", 1)[0].strip()
+            if re.fullmatch(keys, current):
+                out.append(j)
+            elif re.search(r"\([^\s()]+:\d+:\d+\)$", u.strip()) and _in_project(u.strip()):
+                out.append(j)
+            j += 1
+    return out
+
+
+def label_tape(lines: list[str]) -> list[int]:
+    """tape (TAP): each ``not ok N message`` line, the ``# test name`` comment it falls under, in its YAML block
+    ``operator:``, ``expected:`` and ``actual:`` with their values and ``at:`` (the assertion in the project) and
+    the stack's frames in the project; and ``# fail N``."""
+    out = _tap_yaml_failures(lines, r"operator|expected|actual|at")
+    for i in matching(lines, r"^not ok \d+ "):
+        k = i - 1
+        while k >= 0 and not re.match(r"^# \S|^(not )?ok \d+ ", _t(lines, k)):
+            k -= 1
+        if k >= 0 and _t(lines, k).startswith("# "):
+            out.append(k)
+    return union(out, matching(lines, r"^# fail\s+[1-9]"))
+
+
+def label_qunit(lines: list[str]) -> list[int]:
+    """QUnit CLI (TAP): each ``not ok N module > test`` line, in its YAML block ``message:``, ``actual``,
+    ``expected`` with their values and the stack's frames in the project; and ``# fail N``."""
+    return union(_tap_yaml_failures(lines, r"message|actual|expected"), matching(lines, r"^# fail\s+[1-9]"))
+
+
+def label_shunit2(lines: list[str]) -> list[int]:
+    """shunit2: the name of each test with a failure (the line above its ``ASSERT:`` lines), each
+    ``ASSERT:message expected:<x> but was:<y>`` line, each ``shunit2:ERROR ... returned non-zero`` line and the
+    ``FAILED (failures=N)`` verdict."""
+    out: list[int] = []
+    for i in matching(lines, r"^ASSERT:"):
+        out.append(i)
+        k = i - 1
+        while k >= 0 and re.match(r"^ASSERT:|^shunit2:", _t(lines, k)):
+            k -= 1
+        if k >= 0 and re.match(r"^test\w+$", _t(lines, k)):
+            out.append(k)
+    return union(out, matching(lines, r"^shunit2:ERROR |^FAILED \("))
+
+
+def label_zig(lines: list[str]) -> list[int]:
+    """zig test. A failing test: its ``N/M file.test.name...`` line (with the expected/found message on it),
+    ``FAIL (Error)``, the trace's frames in the project (``path:L:C: 0x.. in ...``, not the standard library under
+    ``{{PYTHON}}``) with the source line under each, ``N passed; N skipped; N failed.`` and ``error: the following
+    test command failed``. A compile error: each ``path:L:C: error:`` line with the quoted source and marker
+    under it, its ``note:`` lines, and the ``referenced by:`` lines."""
+    out: list[int] = []
+    for i in matching(lines, r"^\d+/\d+ \S+\.test\..*\.\.\.(?!OK$|SKIP$)"):
+        out.append(i)
+    for i in matching(lines, r"^\S+:\d+:\d+: 0x[0-9a-f]+ in "):
+        if not _t(lines, i).startswith("{{PYTHON}}"):
+            out.extend([i, i + 1])
+    out += _with_quote(lines, r"^\S+:\d+:\d+: error: ", r"^\s")
+    out += matching(lines, r"^\S+:\d+:\d+: note: ")
+    for i in matching(lines, r"^referenced by:$"):
+        out.append(i)
+        j = i + 1
+        while j < len(lines) and re.match(r"^\s+\S", _t(lines, j)):
+            out.append(j)
+            j += 1
+    return union(
+        out,
+        matching(
+            lines, r"^FAIL \(\w+\)$|^\d+ passed; \d+ skipped; [1-9]\d* failed\.|^error: the following test command"
+        ),
+    )
+
+
+# ---------------------------------------------------------------- label rules: DEV5 and TEST5 linters
+
+
+def label_cpplint(lines: list[str]) -> list[int]:
+    """cpplint: each finding (``path:L:  message  [category] [N]``, with ``--output=vs7`` ``path(L): error
+    cpplint: [category] message [N]``), ``Total errors found: N`` and, with ``--counting=detailed``, each
+    ``Category 'x' errors found: N`` line."""
+    return matching(
+        lines,
+        r"^\S+:\d+:  .*\[\S+\] \[\d\]$|^\S+\(\d+\): error cpplint: |^Total errors found: [1-9]|^Category '\S+' errors",
+    )
+
+
+def label_clang_format(lines: list[str]) -> list[int]:
+    """clang-format --dry-run -Werror: each ``path:L:C: error: code should be clang-formatted`` line with the
+    quoted source line and the caret under it."""
+    out: list[int] = []
+    for i in matching(lines, r"^\S+:\d+:\d+: error: "):
+        out.append(i)
+        if re.match(r"^\s*\^$", _t(lines, i + 2)):
+            out.extend([i + 1, i + 2])
+    return out
+
+
+def label_perlcritic(lines: list[str]) -> list[int]:
+    """perlcritic: each violation (``path: message at line L, column C. ... (Severity: N)``; with ``--verbose 8``
+    ``[Policy::Name] message at line L, column C.  (Severity: N)``), not the ``source OK`` lines."""
+    return matching(lines, r" at line \d+, column \d+\. .*\(Severity: \d\)$")
+
+
+# ---------------------------------------------------------------- label rules: DEV5 and TEST5 compilers and builds
+
+
+def label_gdc(lines: list[str]) -> list[int]:
+    """gdc: each ``path:L:C: error:`` line with the quoted ``N | source`` and caret lines under it; a failing
+    unittest at run time: the ``core.exception.XError@path(L): message`` line, the trace's frame that names the
+    unittest (``module.__unittest_L..``) and ``N/M modules FAILED unittests``."""
+    return union(
+        _with_quote(lines, r"^\S+:\d+:\d+: error: ", r"^\s+(\d+ )?\| "),
+        matching(lines, r"^[\w.]+Error@\S+\(\d+\)|\.__unittest_L\d+_C\d+\(\)|^\d+/\d+ modules FAILED unittests"),
+    )
+
+
+def label_scons(lines: list[str]) -> list[int]:
+    """scons: each ``scons: *** [target] ...`` line (a command's ``Error N``, a ``Source ... not found``), the
+    compiler's ``path:L:C: error:`` lines with their quoted source and marker lines, and ``scons: building
+    terminated because of errors.``"""
+    return union(
+        _with_quote(lines, r"^\S+:\d+:\d+: error: ", r"^\s+(\d+ )?\| "),
+        matching(lines, r"^scons: \*\*\* |^scons: building terminated because of errors"),
+    )
+
+
+def label_ninja(lines: list[str]) -> list[int]:
+    """ninja: each ``FAILED: target`` line and the command under it, the compiler's ``path:L:C: error:`` lines
+    with their quoted source and marker lines, ``ninja: build stopped: ...`` and ``ninja: error: ...``."""
+    out = _with_quote(lines, r"^\S+:\d+:\d+: error: ", r"^\s+(\d+ )?\| ")
+    for i in matching(lines, r"^FAILED: \S"):
+        out.extend([i, i + 1])
+    return union(out, matching(lines, r"^ninja: (build stopped|error): "))
+
+
+def label_pdm(lines: list[str]) -> list[int]:
+    """pdm: the ``[ErrorName]: message`` line of a failed command, and the lock check's warning ``Lockfile
+    doesn't satisfy the project requirements`` / its ``Please run `pdm lock` ...`` advice."""
+    return matching(lines, r"^\[\w+\]: |^WARNING: Lockfile doesn't satisfy|^Please run `pdm lock`")
 
 
 # ---------------------------------------------------------------- the cases
@@ -2544,6 +2743,260 @@ CASES: list[Case] = [
         needs="solcjs",
         family="node",
     ),
+    # DEV5: test runners
+    Case(
+        "bats-tap",
+        "bats",
+        "a wrong output and a wrong exit status, TAP (not a terminal)",
+        "bats-app",
+        "bats test",
+        "test",
+        label_bats,
+        **BATS_CASE,
+    ),
+    Case(
+        "bats-pretty",
+        "bats",
+        "the same, --pretty --print-output-on-failure",
+        "bats-app",
+        "bats --pretty --print-output-on-failure test",
+        "test",
+        label_bats,
+        **BATS_CASE,
+    ),
+    Case(
+        "tape-deep-equal",
+        "tape",
+        "two failing deepEqual assertions",
+        "tape-app",
+        "npx tape test/*.js",
+        "test",
+        label_tape,
+        run="tape test/*.js",
+        files=[("test/query.test.js", "parse('q=hello"), ("test/query.test.js", "parse('debug')")],
+        tests=["parse decodes escaped values", "parse keeps a key without a value"],
+        needs="tape",
+        **JS5_CASE,
+    ),
+    Case(
+        "zig-test-failure",
+        "zig",
+        "a failing expectEqual, zig test",
+        "zig-app",
+        "zig test src/stack.zig",
+        "test",
+        label_zig,
+        run=f"{VENV5}/python -m ziglang test src/stack.zig",
+        files=[("src/stack.zig", "expectEqual(@as(?u32, 2), s.peek())")],
+        tests=["stack.test.peek shows the top of the stack"],
+        needs=str(VENV5 / "python"),
+        replace=PY5_PATHS,
+    ),
+    Case(
+        "zig-compile-error",
+        "zig",
+        "an error union used as its payload, zig test",
+        "zig-app",
+        "zig test src/parse.zig",
+        "compile",
+        label_zig,
+        run=f"{VENV5}/python -m ziglang test src/parse.zig",
+        files=[("src/parse.zig", "std.fmt.parseInt(u16")],
+        needs=str(VENV5 / "python"),
+        replace=PY5_PATHS,
+    ),
+    # TEST5: test runners
+    Case(
+        "shunit2-failures",
+        "shunit2",
+        "a wrong value and a wrong exit status, assertEquals",
+        "shunit2-app",
+        "sh test/semver_test.sh",
+        "test",
+        label_shunit2,
+        files=[("test/semver_test.sh", '"1.5.0"'), ("test/semver_test.sh", "exits 1")],
+        tests=["test_bump_minor_resets_patch", "test_unknown_level_fails"],
+        needs="shunit2",
+    ),
+    Case(
+        "qunit-failures",
+        "qunit",
+        "a strictEqual and a deepEqual failure (TAP)",
+        "qunit-app",
+        "npx qunit",
+        "test",
+        label_qunit,
+        run="qunit",
+        files=[("test/money.test.js", "format(1.005"), ("test/money.test.js", "split(10, 3)")],
+        tests=["format > rounds half a cent up", "split > shares add up to the total"],
+        needs="qunit",
+        **JS5_CASE,
+    ),
+    # DEV5: linters
+    Case(
+        "cpplint-default",
+        "cpplint",
+        "header guards, a using-directive, an implicit constructor, a brace, a long line",
+        "cpplint-app",
+        "cpplint --repository=. --recursive src",
+        "lint",
+        label_cpplint,
+        files=CPPLINT_FILES,
+        needs="cpplint",
+        family="c",
+    ),
+    Case(
+        "cpplint-vs7",
+        "cpplint",
+        "the same, --output=vs7 --counting=detailed",
+        "cpplint-app",
+        "cpplint --repository=. --output=vs7 --counting=detailed --recursive src",
+        "lint",
+        label_cpplint,
+        files=CPPLINT_FILES,
+        needs="cpplint",
+        family="c",
+    ),
+    # TEST5: linters
+    Case(
+        "clang-format-dry-run",
+        "clang-format",
+        "three misformatted lines, --dry-run -Werror",
+        "clangformat-app",
+        "clang-format --dry-run -Werror src/*.c src/*.h",
+        "lint",
+        label_clang_format,
+        files=[
+            ("src/queue.c", "queue_new(size_t capacity)"),
+            ("src/queue.c", "if (!q) return NULL;"),
+            ("src/queue.c", "queue_push(struct queue *q,int"),
+        ],
+        needs="clang-format",
+        family="c",
+    ),
+    Case(
+        "perlcritic-default",
+        "perlcritic",
+        "a bareword file handle, a two-argument open, return sort (severity 5)",
+        "perlcritic-app",
+        "perlcritic lib",
+        "lint",
+        label_perlcritic,
+        files=[("lib/Shop/Cart.pm", 'open FH, "<$path"'), ("lib/Shop/Cart.pm", "return sort @names")],
+        needs="perlcritic",
+    ),
+    Case(
+        "perlcritic-stern-verbose",
+        "perlcritic",
+        "severity 4 too (--stern), --verbose 8",
+        "perlcritic-app",
+        "perlcritic --stern --verbose 8 lib",
+        "lint",
+        label_perlcritic,
+        files=[
+            ("lib/Shop/Cart.pm", 'open FH, "<$path"'),
+            ("lib/Shop/Cart.pm", "return sort @names"),
+            ("lib/Shop/Report.pm", "sub write_to"),
+        ],
+        needs="perlcritic",
+    ),
+    # DEV5: compilers and builds
+    Case(
+        "gdc-compile-error",
+        "gdc",
+        "an implicit narrowing conversion, properties Phobos has not imported",
+        "gdc-app",
+        "gdc -o build/app source/app.d source/stats.d",
+        "compile",
+        label_gdc,
+        setup="mkdir -p build",
+        files=[("source/app.d", "int count = samples.length"), ("source/stats.d", "values.maxElement")],
+        needs="gdc",
+    ),
+    Case(
+        "gdc-unittest",
+        "gdc",
+        "a failing unittest assert at run time, -funittest -fmain",
+        "gdc-app",
+        "gdc -funittest -fmain -o build/units-test source/units.d && ./build/units-test",
+        "test",
+        label_gdc,
+        setup="mkdir -p build",
+        files=[("source/units.d", "assert(toMiles(10)")],
+        tests=["units.__unittest_L22_C1"],
+        needs="gdc",
+    ),
+    Case(
+        "scons-compile-error",
+        "scons",
+        "an undeclared identifier in one of the library's sources",
+        "scons-app",
+        "scons",
+        "compile",
+        label_scons,
+        files=[("src/adler32.c", "MOD_ADLR")],
+        needs="scons",
+        family="c",
+    ),
+    Case(
+        "scons-missing-source",
+        "scons",
+        "a target whose source file is not in the repository",
+        "scons-app",
+        "scons build/bench",
+        "configuration",
+        label_scons,
+        files=[("SConstruct", '"src/timer.c"')],
+        needs="scons",
+        family="c",
+    ),
+    # TEST5: compilers and builds
+    Case(
+        "ninja-command-failed",
+        "ninja",
+        "a compile command that fails (a missing semicolon)",
+        "ninja-app",
+        "ninja",
+        "compile",
+        label_ninja,
+        files=[("src/eval.c", "return acc\n")],
+        needs="ninja",
+        family="c",
+    ),
+    Case(
+        "ninja-missing-input",
+        "ninja",
+        "an input that is missing with no rule to make it",
+        "ninja-app",
+        "ninja build/report",
+        "configuration",
+        label_ninja,
+        files=[("build.ninja", "src/report.c")],
+        needs="ninja",
+        family="c",
+    ),
+    Case(
+        "pdm-unresolvable",
+        "pdm",
+        "dependencies the project's only source does not have, pdm lock",
+        "pdm-app",
+        "pdm lock",
+        "dependency",
+        label_pdm,
+        files=[("pyproject.toml", '"httpx>=0.27"'), ("pyproject.toml", '"pydantic>=2.7')],
+        **PDM_CASE,
+    ),
+    Case(
+        "pdm-lock-check",
+        "pdm",
+        "a lock file out of date with pyproject.toml, pdm lock --check",
+        "pdm-app",
+        "pdm lock --check",
+        "dependency",
+        label_pdm,
+        files=[("pdm.lock", "content_hash")],
+        **PDM_CASE,
+    ),
 ]
 
 
@@ -2560,7 +3013,8 @@ def noise_family(case: str) -> str:
 def _path() -> str:
     import os
 
-    extra = [str(p) for p in (VENV, JS_BIN, VENV3, JS3 / ".bin", VENV4, JS4 / ".bin") if p.is_dir()]
+    dirs = (VENV, JS_BIN, VENV3, JS3 / ".bin", VENV4, JS4 / ".bin", VENV5, JS5 / ".bin")
+    extra = [str(p) for p in dirs if p.is_dir()]
     return ":".join([*extra, os.environ.get("PATH", "")])
 
 
