@@ -110,6 +110,7 @@ CONTINUATION = rx.compile(
     r"^\s+at\s+\S|^\s*\.\.\. ?\d+ (?:more|common frames omitted)|^\s*(?:Caused by|Caused|Suppressed|Also)\b:?"
     r"|^\s+File \"[^\"]+\", line \d+|^goroutine \d+ \[|^\s*created by |^\[signal "
     r"|^\s*(?:\S+/)?\S+\.go:\d+(?: \+0x|$)"
+    r"|^\S+\.\w{1,6}:\d+:\d+: 0x[0-9a-fA-F]+ in \S"  # a native frame with its address (zig's, lldb's)
     r"|^\S+\(.*\)$|^E(?:\s|$)|^>\s|^\s*-->\s|^\s*\d*\s*\|(?:\s|$)|^\s*= (?:note|help):"
     r"|^\s*[\u2502\u2577\u2575\u256d\u2570\u251c\u2514\u250c]|^\S+:\d+(?::\d+)?: note: |^\s+\d+: [\w<]"
     r"|^\s*-{4,}\s*$|^\s*>\s*\[|^\s*>>>\s|^\s*\^[~^]*\s*$|^\s+\d+:\d+\s+(?:error|warning)\s|^\s*(?:symbol"
@@ -396,7 +397,12 @@ _rule("test_more_detail", r"^#\s+(?:at \S+ line \d+\.|got: |expected: |in \S+ at
 # "# TODO" or "# SKIP" directive marks an expected failure, not one (node-tap's "# time=28ms" comment does not)
 _rule("tap_todo", r"^\s*not ok \d+\b[^#\n]*#\s*(?i:todo|skip)\b", "noise", 0)
 _rule("tap_not_ok", r"^\s*not ok \d+(?: -)? (?P<test>[^#\n]*[^#\s])\s*(?:#.*)?$", "anchor", 3, "test")
-_rule("tap_fail_count", r"^# fail [1-9]\d*$", "trailer", 1, "test")
+_rule("tap_fail_count", r"^# fail +[1-9]\d*$", "trailer", 1, "test")  # (tape pads it: "# fail  2")
+# zig test: "2/3 stack.test.peek...expected 2, found 1" then "FAIL (TestExpectedEqual)" (a passing one ends "...OK");
+# its tests are named "<module>.test.<name>"
+_rule("zig_test_passed", r"^\d+/\d+ (?:\w+\.)*test\.\S.*\.\.\.(?:OK|SKIP)$", "noise", 0)
+_rule("zig_test_failed", r"^\d+/\d+ (?P<test>(?:\w+\.)*test\.\S.*?)\.\.\.\S", "anchor", 3, "test")
+_rule("zig_fail", r"^FAIL \(\w+\)$", "anchor", 3, "test")
 # the race detector (go test -race, ThreadSanitizer): "WARNING: DATA RACE" heads the two goroutines' stacks
 _rule("data_race", r"^WARNING: (?:DATA RACE|ThreadSanitizer: )", "anchor", 3, "test")
 # git: "! [rejected]  HEAD -> main (fetch first)", "! [remote rejected] main -> main (protected branch hook declined)"

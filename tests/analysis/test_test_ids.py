@@ -254,3 +254,26 @@ def test_node_tap_subtests_are_the_tests_and_their_points_the_assertions() -> No
     assert result.tests == ["format pads the minutes"]
     assert line_no(log, "not ok 2 - format pads the minutes # time=") in errors(result)
     assert line_no(log, "not ok 1 - not written yet # TODO") not in errors(result)
+
+
+def test_zig_tests_failed_test_and_its_frames() -> None:
+    log = gh_step(
+        "zig test src/stack.zig",
+        [
+            "1/3 stack.test.push then pop gives the value back...OK",
+            "2/3 stack.test.peek shows the top of the stack...expected 2, found 1",
+            "FAIL (TestExpectedEqual)",
+            "/opt/zig/lib/std/testing.zig:93:17: 0x12501a4 in expectEqualInner__func_971 (std.zig)",
+            "                return error.TestExpectedEqual;",
+            "                ^",
+            "/home/runner/work/w/w/src/stack.zig:40:5: 0x125051d in test.peek shows the top of the stack (stack.zig)",
+            "3/3 stack.test.a full stack refuses a push...OK",
+            "2 passed; 0 skipped; 1 failed.",
+            "# fail  1",
+        ],
+    )
+    result = analyze(log)
+    assert result.tests == ["stack.test.peek shows the top of the stack"]
+    assert line_no(log, "src/stack.zig:40:5: 0x125051d") in errors(result)
+    assert ("src/stack.zig", 40) in [(f.path, f.line) for f in result.files]
+    assert line_no(log, "1/3 stack.test.push") not in errors(result)
