@@ -358,11 +358,12 @@ _CATEGORY_WORDS: list[tuple[str, rx.Pattern]] = [
 ]
 _REFUSED = rx.compile(
     r"returned error: 40[13]\b|\bPermission to \S+ denied to\b|\bAuthentication failed for '|\bBad credentials\b"
-    r"|\b(?:HTTP|status|code):? 40[13]\b|\b40[13] (?:Forbidden|Unauthorized)\b"
+    r"|\b40[13] (?:Forbidden|Unauthorized)\b"
 )
 """A server refusing the job's credentials or their rights (git's "The requested URL returned error: 403", "Permission
 to o/r.git denied to github-actions[bot]", an API's 401): configuration (a token, a permission), whatever network
-words come with it ("unable to access 'https://...'")."""
+words come with it ("unable to access 'https://...'"); read only where those words are (a test asserting a 403 is a
+test)."""
 _ASSERTION_TIMEOUT = rx.compile(r"(?i)timed out (?:\d+ ?ms waiting for expect|retrying after \d+ ?ms)")
 """An assertion that waited for its condition (Playwright's expect, Cypress's retries): a failed test, not a
 job that ran out of time."""
@@ -394,12 +395,12 @@ def categorize(items: list[tuple[str, LineInfo]], step: str | None = None) -> st
     texts = [t for t, i in anchors] or [t for t, _ in items]
     joined = "\n".join(texts)
     timed = _ASSERTION_TIMEOUT.sub(" ", joined) if "imed out" in joined else joined
-    if _REFUSED.search(joined):
-        return "configuration"  # a server that answered, refusing the job's credentials: not the network
     for category, pattern in _CATEGORY_WORDS:
         if category == "configuration":
             break
         if pattern.search(timed):
+            if category == "infrastructure" and _REFUSED.search(joined):
+                return "configuration"  # a server that answered, refusing the job's credentials: not the network
             return category
     votes: dict[str, float] = {}
     for text, info in anchors:

@@ -368,3 +368,17 @@ def test_msbuilds_errors_summary_is_not_a_test_report() -> None:
         ],
     )
     assert analyze(log).category == "compile"
+
+
+def test_a_test_that_asserts_a_forbidden_answer_is_a_test() -> None:
+    log = gh_step(
+        "npm test",
+        [
+            "  \u2715 rejects an anonymous caller (12 ms)",
+            "    expect(received).toBe(expected)",
+            "    Expected: 200",
+            "    Received: 403 Forbidden",
+            "Tests:       1 failed, 9 passed, 10 total",
+        ],
+    )
+    assert analyze(log).category == "test"
