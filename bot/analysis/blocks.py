@@ -582,7 +582,6 @@ def select(
             | _gradle_epilogue(lines, ranges)
             | _tap_bookkeeping(lines, ranges)
             | _finding_metadata(lines, ranges)
-            | _compiler_markers(lines, ranges)
             | _coverage_table(lines, ranges)
             | _python_markers(lines, ranges)
             | _asides(lines, ranges)
@@ -1199,20 +1198,6 @@ def _coverage_table(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> se
         lambda text: "coverage: " in text and _COVERAGE_HEAD.match(text) is not None,
         lambda text: _COVERAGE_ROW.match(text.strip()) is not None,
     )
-
-
-_MARKER_ONLY = rx.compile(r"^\s*(?:\|\s*)?[~^][~^ ]*$")
-COMPILER_RULES = frozenset({"compiler"})
-
-
-def _compiler_markers(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> set[int]:
-    """Under the source line a compiler of the ``compiler`` rule quotes (GCC, Clang: "src/x.c:8:28: error: ..."),
-    the line of ``^`` and ``~`` markers alone ("      |       ^~~~"): the diagnostic's line:column says where;
-    the source line stays. (rustc's and GHC's markers carry the message's words or point into a wider span.)"""
-    nos = _held(lines, ranges)
-    if not any(lines[no].info.rule in COMPILER_RULES for no in nos):
-        return set()
-    return {no for no in nos if ("^" in lines[no].text or "~" in lines[no].text) and _MARKER_ONLY.match(lines[no].text)}
 
 
 _BANDIT_ISSUE = rx.compile(r"^>> Issue: \[[A-Z]{1,4}\d{3,5}")

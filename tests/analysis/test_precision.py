@@ -403,7 +403,9 @@ def test_bandit_issue_and_location_without_its_grading() -> None:
         assert line_no(log, left) not in got, left
 
 
-def test_gcc_and_clang_marker_lines_left_out_source_line_kept() -> None:
+def test_gcc_and_clang_marker_lines_kept_with_their_error() -> None:
+    # labels made of contiguous lines hold the marker under the quoted source line: the block stays whole (the
+    # corpus's precision -.008; DEV5's logs with every labelled line found 64% -> 82%)
     log = gh_step(
         "make",
         [
@@ -421,8 +423,8 @@ def test_gcc_and_clang_marker_lines_left_out_source_line_kept() -> None:
     got = chosen(analyze(log))
     for kept in ("src/ring.c:28:32: error", "   28 |     r->head", "src/cli.c:8:28: error", "uint32_t h = fnv1a"):
         assert line_no(log, kept) in got, kept
-    assert line_no(log, "^~") not in got
-    assert line_no(log, "~~~~~     ^") not in got
+    assert line_no(log, "^~") in got
+    assert line_no(log, "~~~~~     ^") in got
 
 
 def test_pytest_collection_error_without_pytest_and_importlib_frames_or_its_verdict() -> None:
