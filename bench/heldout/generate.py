@@ -127,6 +127,8 @@ HALVES = {
     "TEST4": ["nose2", "htmlhint", "shfmt", "lessc", "solc", "coverage", "check-jsonschema"],
     "DEV5": ["bats", "tape", "cpplint", "gdc", "zig", "scons"],
     "TEST5": ["shunit2", "qunit", "clang-format", "perlcritic", "ninja", "pdm"],
+    "DEV6": ["cython", "protoc", "jq", "django", "cucumber-js", "autopep8"],
+    "TEST6": ["bison", "typos", "yapf", "uvu", "cfn-lint", "tcc"],
 }
 """The split, by tool, decided before the analyzer saw any of these logs (bench/heldout/README.md)."""
 
