@@ -62,6 +62,11 @@ JS5 = Path("/tmp/heldout5-js/node_modules")
 JS5_LINK = f"ln -s {JS5} node_modules"
 JS5_PATHS = {str(JS5): "{{WORKDIR}}/node_modules"}
 PY5_PATHS = {"/tmp/heldout5-venv": "{{PYTHON}}"}
+VENV6 = Path("/tmp/heldout6-venv/bin")
+JS6 = Path("/tmp/heldout6-js/node_modules")
+JS6_LINK = f"ln -s {JS6} node_modules"
+JS6_PATHS = {str(JS6): "{{WORKDIR}}/node_modules"}
+PY6_PATHS = {"/tmp/heldout6-venv": "{{PYTHON}}"}
 PDM_ENV: dict[str, str | None] = {
     "PDM_CHECK_UPDATE": "false",
     "PDM_LOG_DIR": "/tmp/pdm-log",
@@ -69,6 +74,28 @@ PDM_ENV: dict[str, str | None] = {
 }
 
 JS5_CASE: dict = {"setup": JS5_LINK, "replace": JS5_PATHS, "family": "node"}
+JS6_CASE: dict = {"setup": JS6_LINK, "replace": JS6_PATHS, "env": {"NO_COLOR": "1"}, "family": "node"}
+DJANGO_CASE: dict = {
+    "files": [
+        ("orders/models.py", "rate = COUPONS[self.coupon]"),
+        ("orders/tests.py", 'Decimal("20.00"))'),
+        ("orders/tests.py", 'Decimal("0"))'),
+    ],
+    "tests": [
+        "orders.tests.OrderTotalTests.test_unknown_coupon_is_ignored",
+        "orders.tests.OrderShippingTests.test_free_shipping_from_fifty",
+    ],
+    "needs": str(VENV6 / "python"),
+    "replace": PY6_PATHS,
+    "family": "python",
+}
+CFN_FILES = [
+    ("templates/bucket.yaml", "Status: Enable"),
+    ("templates/bucket.yaml", "!Ref LogBuket"),
+    ("templates/bucket.yaml", "Properties:\n"),
+    ("templates/bucket.yaml", "AccessControl:"),
+    ("templates/bucket.yaml", 'ExpirationInDays: "thirty"'),
+]
 PDM_CASE: dict = {"env": PDM_ENV, "needs": "pdm", "family": "python", "replace": PY5_PATHS}
 BATS_CASE: dict = {
     "files": [("test/slugify.bats", '"release-notes" ]'), ("test/slugify.bats", '"$status" -eq 1 ]')],
@@ -1253,6 +1280,130 @@ def label_pdm(lines: list[str]) -> list[int]:
     """pdm: the ``[ErrorName]: message`` line of a failed command, and the lock check's warning ``Lockfile
     doesn't satisfy the project requirements`` / its ``Please run `pdm lock` ...`` advice."""
     return matching(lines, r"^\[\w+\]: |^WARNING: Lockfile doesn't satisfy|^Please run `pdm lock`")
+
+
+# ---------------------------------------------------------------- label rules: DEV6 and TEST6 test runners
+
+
+def label_django(lines: list[str]) -> list[int]:
+    """Django's test runner (``manage.py test``, unittest's format): each ``ERROR: test (module.Class.test)`` /
+    ``FAIL: ...`` header, its traceback's frames in the project with their source lines and its exception line,
+    with ``-v 2`` each ``test ... FAIL`` / ``... ERROR`` line, and ``FAILED (failures=N, errors=M)``."""
+    out = matching(lines, r"^(ERROR|FAIL): \w+ \(|^\w+ \(\S+\) \.\.\. (FAIL|ERROR)$|^FAILED \(")
+    for i in matching(lines, r"^Traceback \(most recent call last\):$"):
+        out.extend(_python_traceback(lines, i))
+    return out
+
+
+def label_cucumber(lines: list[str]) -> list[int]:
+    """cucumber-js (progress / summary formatters): under ``Failures:`` each ``N) Scenario: name # feature:L``
+    line, its failed step (``✖ step # definition:L``), the error message under it with its ``actual !==
+    expected`` and ``-``/``+`` lines and the frames in the project; and the ``N scenarios (M failed ...)`` and
+    ``N steps (M failed ...)`` counts."""
+    out = matching(lines, r"^\d+\) Scenario: |^\s+✖ \S|^\d+ (scenarios?|steps?) \(.*\d+ failed")
+    for i in matching(lines, r"^\s+✖ \S"):
+        out.append(i + 1)
+        j = i + 2
+        while j < len(lines) and not re.match(r"^\d+\) |^\d+ scenarios? \(|^\s+[✔✖-] ", _t(lines, j)):
+            u = _t(lines, j).strip()
+            if re.match(r"^\S+ !== \S+$|^[-+]\S", u) or (u.startswith("at ") and _in_project(u)):
+                out.append(j)
+            j += 1
+    return union(out)
+
+
+def label_uvu(lines: list[str]) -> list[int]:
+    """uvu: each ``FAIL "test name"`` line, the assertion's message under it (``Expected values to be ...``),
+    the diff's ``++expected (Expected)`` / ``--actual (Actual)`` lines (with ``equal``, the ``Actual:`` marker
+    and the ``--`` lines), the frame in the test file, and the ``Total:`` / ``Passed:`` counts."""
+    out: list[int] = []
+    for i in matching(lines, r'^\s+FAIL\s+"'):
+        out.extend([i, i + 1])
+        j = i + 2
+        while j < len(lines) and not re.search(r'FAIL\s+"|^\s+Total:', _t(lines, j)):
+            u = _t(lines, j).strip()
+            if re.match(r"^(\+\+|--)\S|^Actual:$", u) or (u.startswith("at ") and _in_project(u)):
+                out.append(j)
+            j += 1
+    return union(out, matching(lines, r"^\s+(Total|Passed):\s+\d+"))
+
+
+# ---------------------------------------------------------------- label rules: DEV6 and TEST6 linters and formatters
+
+
+def label_diff_formatter(lines: list[str]) -> list[int]:
+    """A formatter's unified diff (autopep8 ``--diff``: ``--- original/path`` / ``+++ fixed/path``; yapf
+    ``--diff``: ``+++ path (reformatted)``): each ``+++`` header naming the file and its ``-``/``+`` lines."""
+    return matching(lines, r"^\+\+\+ \S|^[-+](?![-+]{2} )")
+
+
+def label_typos(lines: list[str]) -> list[int]:
+    """typos: each ``error: `word` should be `fix``` line with the ``╭▸ path:L:C`` line and the quoted source
+    and marker lines under it; ``--format brief``: each ``path:L:C: error: ...`` line."""
+    out = matching(lines, r"^\S+:\d+:\d+: error: ")
+    for i in matching(lines, r"^error: `"):
+        out.append(i)
+        j = i + 1
+        while j < len(lines) and re.match(r"^\s*(╭▸|│|\d+ │|╰╴)", _t(lines, j)):
+            if _t(lines, j).strip() != "│":
+                out.append(j)
+            j += 1
+    return union(out)
+
+
+def label_cfn_lint(lines: list[str]) -> list[int]:
+    """cfn-lint: each finding (``E1234 message`` with the ``path:L:C`` line under it; ``--format parseable``:
+    ``path:L:C:L:C:E1234:message``), errors and warnings alike."""
+    out: list[int] = []
+    for i in matching(lines, r"^[EWI]\d{4} "):
+        out.append(i)
+        if re.match(r"^\S+:\d+:\d+$", _t(lines, i + 1)):
+            out.append(i + 1)
+    return union(out, matching(lines, r"^\S+:\d+:\d+:\d+:\d+:[EWI]\d{4}:"))
+
+
+# ---------------------------------------------------------------- label rules: DEV6 and TEST6 compilers and generators
+
+
+def label_cython(lines: list[str]) -> list[int]:
+    """Cython: ``Error compiling Cython file:``, in the quoted block between its dashed lines the source line
+    above the caret and the caret, the ``path:L:C: message`` line; with ``cythonize`` also the closing
+    ``Cython.Compiler.Errors.CompileError: path`` line (not the traceback above it, which is Cython's own)."""
+    out = matching(lines, r"^Error compiling Cython file:$|^\S+\.pyx:\d+:\d+: |^Cython\.Compiler\.Errors\.\w+: ")
+    for i in matching(lines, r"^\s*\^$"):
+        out.extend([i - 1, i])
+    return union(out)
+
+
+def label_protoc(lines: list[str]) -> list[int]:
+    """protoc: each ``path.proto:L:C: message`` line (and a ``path: File not found.`` line)."""
+    return matching(lines, r"^\S+\.proto:\d+:\d+: |^\S+: File not found\.$")
+
+
+def label_jq(lines: list[str]) -> list[int]:
+    """jq: each ``jq: error (at file:L): message`` line (an error at run time); a filter that does not compile:
+    ``jq: error: syntax error ... at <top-level>, line N:``, the filter quoted under it and ``jq: N compile
+    error``."""
+    out = matching(lines, r"^jq: error|^jq: \d+ compile errors?$")
+    for i in matching(lines, r"^jq: error: .* at <top-level>, line \d+:$"):
+        out.append(i + 1)
+    return union(out)
+
+
+def label_bison(lines: list[str]) -> list[int]:
+    """bison: each ``path:L.C-C: error: message`` line with the quoted ``N | source`` line, the marker and a
+    suggestion under it; a whole-grammar error (``path: error: N shift/reduce conflicts [-Werror=...]``) and
+    its ``note:``."""
+    return union(
+        _with_quote(lines, r"^\S+\.y:\d+\.\d+(-\d+)?: error: ", r"^\s+(\d+ )?\| "),
+        matching(lines, r"^\S+\.y: (error|note): "),
+    )
+
+
+def label_tcc(lines: list[str]) -> list[int]:
+    """tcc: each ``path:L: error: message`` line (tcc stops at the first) and a link error ``tcc: error:
+    undefined symbol 'name'``."""
+    return matching(lines, r"^\S+:\d+: error: |^tcc: error: ")
 
 
 # ---------------------------------------------------------------- the cases
@@ -2999,6 +3150,265 @@ CASES: list[Case] = [
         files=[("pdm.lock", "content_hash")],
         **PDM_CASE,
     ),
+    # DEV6: test runners
+    Case(
+        "django-test-failures",
+        "django",
+        "a failing assertEqual and a KeyError in a model method, manage.py test",
+        "django-app",
+        "python manage.py test",
+        "test",
+        label_django,
+        run=f"{VENV6}/python manage.py test",
+        **DJANGO_CASE,
+    ),
+    Case(
+        "django-test-verbose",
+        "django",
+        "the same, -v 2 (migrations applied, one line per test)",
+        "django-app",
+        "python manage.py test -v 2",
+        "test",
+        label_django,
+        run=f"{VENV6}/python manage.py test -v 2",
+        **DJANGO_CASE,
+    ),
+    Case(
+        "cucumber-js-failures",
+        "cucumber-js",
+        "two failing Then steps (node:assert), progress formatter",
+        "cucumber-app",
+        "npx cucumber-js",
+        "test",
+        label_cucumber,
+        run="cucumber-js",
+        files=[
+            ("features/step_definitions/cart.steps.js", "this.cart.total(), expected"),
+            ("features/step_definitions/cart.steps.js", "items.length, count"),
+        ],
+        tests=["Adding items sums their prices", "Removing an item that is not in the cart"],
+        needs="cucumber-js",
+        **JS6_CASE,
+    ),
+    # TEST6: test runners
+    Case(
+        "uvu-failures",
+        "uvu",
+        "an is() and an equal() failure",
+        "uvu-app",
+        "npx uvu tests",
+        "test",
+        label_uvu,
+        run="uvu tests",
+        files=[("tests/slug.test.js", "slugify('Release"), ("tests/slug.test.js", "truncate('release")],
+        tests=["slugify squeezes runs of spaces", "truncate does not cut a word in half"],
+        needs="uvu",
+        **JS6_CASE,
+    ),
+    # DEV6: linters and formatters
+    Case(
+        "autopep8-diff",
+        "autopep8",
+        "two files to reformat, --diff --exit-code",
+        "autopep8-app",
+        "autopep8 --diff --exit-code -r src",
+        "lint",
+        label_diff_formatter,
+        files=[("src/paths.py", ""), ("src/report.py", "")],
+        needs="autopep8",
+        family="python",
+    ),
+    Case(
+        "jq-runtime-error",
+        "jq",
+        "a filter indexing a string in a CI check script (jq -e)",
+        "jq-app",
+        "bash scripts/check-config.sh",
+        "configuration",
+        label_jq,
+        files=[("config/services.json", "}\n")],
+        needs="jq",
+    ),
+    Case(
+        "jq-compile-error",
+        "jq",
+        "a filter that does not parse (an unclosed parenthesis)",
+        "jq-app",
+        "bash scripts/list-ports.sh",
+        "configuration",
+        label_jq,
+        files=[("scripts/list-ports.sh", "jq -r")],
+        needs="jq",
+    ),
+    # TEST6: linters and formatters
+    Case(
+        "typos-default",
+        "typos",
+        "four misspellings in code and docs",
+        "typos-app",
+        "typos",
+        "lint",
+        label_typos,
+        files=[
+            ("docs/usage.md", "untill"),
+            ("docs/usage.md", "seperate"),
+            ("src/net.py", "def recieve"),
+            ("src/net.py", "conection"),
+        ],
+        needs="typos",
+        family="python",
+    ),
+    Case(
+        "typos-brief",
+        "typos",
+        "the same, --format brief",
+        "typos-app",
+        "typos --format brief",
+        "lint",
+        label_typos,
+        files=[
+            ("docs/usage.md", "untill"),
+            ("docs/usage.md", "seperate"),
+            ("src/net.py", "def recieve"),
+            ("src/net.py", "conection"),
+        ],
+        needs="typos",
+        family="python",
+    ),
+    Case(
+        "yapf-diff",
+        "yapf",
+        "a file to reformat, --diff",
+        "yapf-app",
+        "yapf --diff -r src",
+        "lint",
+        label_diff_formatter,
+        files=[("src/inventory.py", "")],
+        needs="yapf",
+        family="python",
+    ),
+    Case(
+        "cfn-lint-default",
+        "cfn-lint",
+        "a bad enum value, a Ref to a misspelt resource, a wrong type, S3 rules",
+        "cfnlint-app",
+        "cfn-lint templates/bucket.yaml",
+        "lint",
+        label_cfn_lint,
+        files=CFN_FILES,
+        needs="cfn-lint",
+    ),
+    Case(
+        "cfn-lint-parseable",
+        "cfn-lint",
+        "the same, --format parseable",
+        "cfnlint-app",
+        "cfn-lint --format parseable templates/bucket.yaml",
+        "lint",
+        label_cfn_lint,
+        files=CFN_FILES,
+        needs="cfn-lint",
+    ),
+    # DEV6: compilers and generators
+    Case(
+        "cython-compile-error",
+        "cython",
+        "an undeclared name in a .pyx, cython",
+        "cython-app",
+        "cython src/fastsum.pyx",
+        "compile",
+        label_cython,
+        files=[("src/fastsum.pyx", "i + widht")],
+        needs="cython",
+        family="python",
+        replace=PY6_PATHS,
+    ),
+    Case(
+        "cythonize-compile-error",
+        "cython",
+        "the same, cythonize (its CompileError traceback)",
+        "cython-app",
+        "cythonize src/fastsum.pyx",
+        "compile",
+        label_cython,
+        files=[("src/fastsum.pyx", "i + widht")],
+        needs="cythonize",
+        family="python",
+        replace=PY6_PATHS,
+    ),
+    Case(
+        "protoc-undefined-type",
+        "protoc",
+        "an undefined message type and a field number used twice",
+        "protoc-app",
+        "protoc --python_out=build proto/orders.proto",
+        "compile",
+        label_protoc,
+        setup="mkdir -p build",
+        files=[("proto/orders.proto", "Money unit_price"), ("proto/orders.proto", "OrderStatus status = 3")],
+        needs="protoc",
+    ),
+    Case(
+        "protoc-syntax-error",
+        "protoc",
+        "a missing semicolon",
+        "protoc-syntax-app",
+        "protoc --python_out=build proto/inventory.proto",
+        "compile",
+        label_protoc,
+        setup="mkdir -p build",
+        files=[("proto/inventory.proto", "int32 reserved = 3")],
+        needs="protoc",
+    ),
+    # TEST6: compilers and generators
+    Case(
+        "bison-undefined-symbol",
+        "bison",
+        "a misspelt token in a rule",
+        "bison-app",
+        "bison -d -o calc.tab.c src/calc.y",
+        "compile",
+        label_bison,
+        files=[("src/calc.y", ": NUMBR")],
+        needs="bison",
+        family="c",
+    ),
+    Case(
+        "bison-conflicts",
+        "bison",
+        "shift/reduce conflicts made errors, -Werror",
+        "bison-app",
+        "bison -Werror -o list.tab.c src/list.y",
+        "compile",
+        label_bison,
+        files=[("src/list.y", "")],
+        needs="bison",
+        family="c",
+    ),
+    Case(
+        "tcc-compile-error",
+        "tcc",
+        "a missing semicolon",
+        "tcc-app",
+        "tcc -Wall -c -o checksum.o src/checksum.c",
+        "compile",
+        label_tcc,
+        files=[("src/checksum.c", "    }")],
+        needs="tcc",
+        family="c",
+    ),
+    Case(
+        "tcc-undefined-symbol",
+        "tcc",
+        "a function called but not linked in",
+        "tcc-app",
+        "tcc -o app src/main.c src/fletcher.c",
+        "compile",
+        label_tcc,
+        files=[("src/main.c", "adler32((const")],
+        needs="tcc",
+        family="c",
+    ),
 ]
 
 
@@ -3015,7 +3425,7 @@ def noise_family(case: str) -> str:
 def _path() -> str:
     import os
 
-    dirs = (VENV, JS_BIN, VENV3, JS3 / ".bin", VENV4, JS4 / ".bin", VENV5, JS5 / ".bin")
+    dirs = (VENV, JS_BIN, VENV3, JS3 / ".bin", VENV4, JS4 / ".bin", VENV5, JS5 / ".bin", VENV6, JS6 / ".bin")
     extra = [str(p) for p in dirs if p.is_dir()]
     return ":".join([*extra, os.environ.get("PATH", "")])
 
