@@ -4,7 +4,7 @@ Built with the corpus's machinery (``bench/corpus/capture/common.py`` to run a t
 label its output, ``bench/corpus/wrap.py`` to wrap it as GitHub Actions and GitLab job logs with noise): this
 module only holds the cases and one label rule per tool and failure kind, written from the tool's output
 format. Each raw case carries ``half`` (``DEV``, ``TEST``, ``TEST2``, ``DEV3``, ``TEST3``, ``DEV4``, ``TEST4``,
-``DEV5`` or ``TEST5``, by tool, fixed in ``HALVES`` before the analyzer was run on any of it). ``raw/<case>.json`` and
+``DEV5``, ``TEST5``, ``DEV6`` or ``TEST6``, by tool, fixed in ``HALVES`` before the analyzer was run on any of it). ``raw/<case>.json`` and
 ``logs/<case>.<variant>.{log,json}`` are written under ``bench/heldout``.
 
 Tools come from Debian (ruby, ruby-rspec, ruby-minitest, rubocop, ruby-bundler, php-cli, phpunit, composer,
@@ -18,7 +18,9 @@ shfmt), PyPI into ``/tmp/heldout4-venv`` (tox, pytest, coverage, vulture, check-
 ``/tmp/heldout4-js`` (sass, coffeescript, less, solc), and from the DEV3/TEST3 installs djlint, nose2, tap and
 htmlhint. DEV5 and TEST5: Debian (bats, shunit2, clang-format, libperl-critic-perl, gdc; ninja where the machine
 has it), PyPI into ``/tmp/heldout5-venv`` (cpplint, ziglang, scons, pdm), npm into ``/tmp/heldout5-js`` (tape,
-qunit). A tool that is missing is skipped with a message.
+qunit). DEV6 and TEST6: Debian (protobuf-compiler, bison, tcc; jq where the machine has it), PyPI into
+``/tmp/heldout6-venv`` (cython, django, autopep8, typos, yapf, cfn-lint), npm into ``/tmp/heldout6-js``
+(@cucumber/cucumber, uvu). A tool that is missing is skipped with a message.
 
 Usage: python bench/heldout/generate.py [--only CASE ...] [--wrap-only] [--list]
 """
@@ -89,6 +91,12 @@ DJANGO_CASE: dict = {
     "replace": PY6_PATHS,
     "family": "python",
 }
+TYPOS_FILES = [
+    ("docs/usage.md", "untill"),
+    ("docs/usage.md", "seperate"),
+    ("src/net.py", "def recieve"),
+    ("src/net.py", "conection"),
+]
 CFN_FILES = [
     ("templates/bucket.yaml", "Status: Enable"),
     ("templates/bucket.yaml", "!Ref LogBuket"),
@@ -3249,12 +3257,7 @@ CASES: list[Case] = [
         "typos",
         "lint",
         label_typos,
-        files=[
-            ("docs/usage.md", "untill"),
-            ("docs/usage.md", "seperate"),
-            ("src/net.py", "def recieve"),
-            ("src/net.py", "conection"),
-        ],
+        files=TYPOS_FILES,
         needs="typos",
         family="python",
     ),
@@ -3266,12 +3269,7 @@ CASES: list[Case] = [
         "typos --format brief",
         "lint",
         label_typos,
-        files=[
-            ("docs/usage.md", "untill"),
-            ("docs/usage.md", "seperate"),
-            ("src/net.py", "def recieve"),
-            ("src/net.py", "conection"),
-        ],
+        files=TYPOS_FILES,
         needs="typos",
         family="python",
     ),
