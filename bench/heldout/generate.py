@@ -4,8 +4,8 @@ Built with the corpus's machinery (``bench/corpus/capture/common.py`` to run a t
 label its output, ``bench/corpus/wrap.py`` to wrap it as GitHub Actions and GitLab job logs with noise): this
 module only holds the cases and one label rule per tool and failure kind, written from the tool's output
 format. Each raw case carries ``half`` (``DEV``, ``TEST``, ``TEST2``, ``DEV3``, ``TEST3``, ``DEV4``, ``TEST4``,
-``DEV5``, ``TEST5``, ``DEV6`` or ``TEST6``, by tool, fixed in ``HALVES`` before the analyzer was run on any of it). ``raw/<case>.json`` and
-``logs/<case>.<variant>.{log,json}`` are written under ``bench/heldout``.
+``DEV5``, ``TEST5``, ``DEV6`` or ``TEST6``, by tool, fixed in ``HALVES`` before the analyzer was run on any of
+it). ``raw/<case>.json`` and ``logs/<case>.<variant>.{log,json}`` are written under ``bench/heldout``.
 
 Tools come from Debian (ruby, ruby-rspec, ruby-minitest, rubocop, ruby-bundler, php-cli, phpunit, composer,
 ghc, elixir, r-cran-testthat, lua-busted, shellcheck, cppcheck, clang + libclang-rt-14-dev, valgrind,
