@@ -261,6 +261,7 @@ def build_blocks(lines: dict[int, Line], region: tuple[int, int], skipped: set[i
                 or (steps_back == 0 and info.rule in HUNK_RULES and _BARE_PATH.match(prev.text) is not None)
                 or (steps_back == 0 and _LOCATION_ALONE.match(prev.text) is not None)
                 or (steps_back < 2 and heads_stylish_rows(prev.text) and is_stylish_row(line.text))
+                or (steps_back < 3 and _framed_above(lines, no, prev))
                 or (steps_back == 0 and prev.info.role == "plain" and _quoted_by(lines.get(prev.no - 1)))
             )
         ):
@@ -1274,6 +1275,23 @@ def _shadow_dump(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> set[i
         lambda text: _SHADOW_LINE.match(text) is not None,
     )
     return out | {no for no in _held(lines, ranges) if _SANITIZER_ABORT.match(lines[no].text)}
+
+
+_FRAME_RULE = rx.compile(r"^-{20,}$")
+_CARET_ONLY = rx.compile(r"^\s*\^[~^]*\s*$")
+
+
+def _framed_above(lines: dict[int, Line], no: int, prev: Line) -> bool:
+    """Whether ``prev`` is part of the code frame drawn above the error at ``no`` between rules of dashes (Cython's
+    "------", the quoted source, its "^" marker, "------", then "src/x.pyx:21:42: message"): the closing rule,
+    the marker, and the source line the marker points into."""
+    rule = lines.get(no - 1)
+    if rule is None or not _FRAME_RULE.match(rule.text):
+        return False
+    if prev.no == no - 1 or _CARET_ONLY.match(prev.text):
+        return True
+    below = lines.get(prev.no + 1)
+    return below is not None and _CARET_ONLY.match(below.text) is not None
 
 
 _LOCATION_ALONE = rx.compile(r"^\s*(?:In |at )?[\w.@+~/\\-]*\.\w{1,8}:\d+(?::\d+)?:?\s*$")

@@ -472,7 +472,7 @@ _STEP_WORDS: list[tuple[str, rx.Pattern]] = [
             r"(?i)\blint\w*|\w*fmt\b|\bdetekt\b|\bformat\w*|--check\b|\bstyle\b|\bvet\b|\bclippy\b|\bshellcheck\b"
             r"|\brubocop\b|\bflake8\b|\bruff\b|\bpylint\b|\bstaticcheck\b|\bcppcheck\b|\w+lint\b|\bphpstan\b"
             r"|\bpsalm\b|\bphpcs\b|\bstandardrb\b|\bbandit\b|\bsemgrep\b|\bluacheck\b|\bclang-tidy\b|\bhlint\b"
-            r"|\banaly[sz]e\b"  # flutter's, dart's
+            r"|\banaly[sz]e\b|\bautopep8\b|\s--diff\b"  # flutter's, dart's; a formatter asked for its diff
         ),
     ),
     ("typecheck", rx.compile(r"(?i)\btype-?check\w*|\bcheck-types\b|\bmypy\b|\bpyright\b|\btsc\b|\bdialyzer\b")),

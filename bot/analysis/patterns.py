@@ -263,6 +263,21 @@ _rule(
     "configuration",
 )
 _rule("ansible_task", r"^TASK \[[^\]\n]+\] \*{3,}$", "header", 0)  # (the task a failure under it belongs to)
+# Cython: "Error compiling Cython file:", its code frame, then "src/x.pyx:21:42: undeclared name not builtin: y"
+_rule("cython_header", r"^Error compiling Cython file:$", "header", 2, "compile")
+_rule("cython_error", r"^\S+\.(?:pyx|pxd|pxi):\d+:\d+: \S", "anchor", 3, "compile")
+# jq: a filter that fails on its input ("jq: error (at config/x.json:8): Cannot index string with string") is the
+# data's (configuration); one that does not parse ("jq: error: syntax error, unexpected ...") the script's
+_rule("jq_data_error", r"^jq: error \(at [^)\n]*\): ", "anchor", 3, "configuration")
+_rule("jq_compile_error", r"^jq: error: |^jq: \d+ compile errors?$", "anchor", 3, "compile")
+# cucumber-js: "1) Scenario: Adding items sums their prices # features/cart.feature:4" heads a failing scenario
+_rule(
+    "cucumber_scenario",
+    r"^\d+\) Scenario(?: Outline)?: (?P<test>.+?) # \S+\.feature:\d+$",
+    "header",
+    2,
+    "test",
+)
 _rule("configure_error", r"^(?:meson\.build:\d+:\d+: ERROR: |configure: error: )", "anchor", 3, "configuration")
 # the check that failed, printed just before such an error: autoconf's "checking for zlib.h... no", meson's
 # "Run-time dependency gtk4 found: NO" (a header of no weight: ordinary runs print many of them, for what is optional)

@@ -64,6 +64,11 @@ _PYTEST_PHASE = rx.compile(r"^(?:ERROR|FAILED) at (?:setup|teardown|call) of (?P
 _JOINS = ("::", ".", "/", " > ", "#")
 
 
+_BDD_LOCATED = rx.compile(r"^(?P<scenario>Scenario(?: Outline)?: )?(?P<name>.+?) # \S+:\d+$")
+"""Cucumber's titles end with the location of their definition: "Scenario: Adds items # features/cart.feature:4" is
+the test "Adds items"; a step's "Then the total is 3.25 # features/steps/cart.js:17" is none."""
+
+
 def _norm(test: str) -> str:
     """An id as it is kept: trimmed, Jest's suite separator written as every other runner's."""
     return test.strip().replace(" \u203a ", " > ")[:MAX_ID]
@@ -78,6 +83,11 @@ class _Found:
 
     def add(self, test: str, rule: str, *, file_only: bool = False) -> None:
         test = _norm(test)
+        bdd = _BDD_LOCATED.match(test)
+        if bdd is not None:
+            if not bdd.group("scenario"):
+                return  # a step of a scenario ("Then the total is 3 # steps/cart.js:17"), not a test
+            test = bdd.group("name")
         if test and test not in self.ids and len(self.ids) < MAX_TESTS:
             self.ids[test] = rule
             if file_only:

@@ -227,3 +227,52 @@ def test_jasmine_numbered_failures() -> None:
         assert line_no(log, key) in errors(result), key
     assert result.category == "test"
     assert ("src/temperature.js", 7) in [(f.path, f.line) for f in result.files]
+
+
+def test_cythons_framed_error() -> None:
+    log = gh_step(
+        "cython src/fastsum.pyx",
+        [
+            "Error compiling Cython file:",
+            "-" * 60,
+            "...",
+            "    for i in range(values.shape[0] - width + 1):",
+            "        out.append(kahan_sum(values[i:i + widht]))",
+            "                                          ^",
+            "-" * 60,
+            "src/fastsum.pyx:21:42: undeclared name not builtin: widht",
+        ],
+    )
+    result = analyze(log)
+    for key in ("Error compiling Cython file:", "out.append(kahan_sum", "src/fastsum.pyx:21:42: undeclared name"):
+        assert line_no(log, key) in errors(result), key
+    assert result.category == "compile"
+    assert (result.files[0].path, result.files[0].line) == ("src/fastsum.pyx", 21)
+
+
+def test_jq_data_and_filter_errors_and_cucumber_js_scenarios() -> None:
+    data = gh_step("bash scripts/check.sh", ['jq: error (at config/services.json:8): Cannot index string with "port"'])
+    assert analyze(data).category == "configuration"
+    assert classify("jq: error: syntax error, unexpected INVALID_CHARACTER (Unix shell quoting issues?)").category == (
+        "compile"
+    )
+    log = gh_step(
+        "npx cucumber-js",
+        [
+            "Failures:",
+            "",
+            "1) Scenario: Adding items sums their prices # features/cart.feature:4",
+            "   \u2714 Given an empty cart # features/step_definitions/cart.steps.js:5",
+            "   \u2716 Then the total is 3.25 # features/step_definitions/cart.steps.js:17",
+            "       AssertionError [ERR_ASSERTION]: Expected values to be strictly equal:",
+            "",
+            "       2.75 !== 3.25",
+            "",
+            "3 scenarios (1 failed, 2 passed)",
+        ],
+    )
+    result = analyze(log)
+    assert "Adding items sums their prices" in result.tests
+    assert line_no(log, "1) Scenario: Adding items") in errors(result)
+    diff = gh_step("autopep8 --diff --exit-code -r src", ["--- original/src/x.py", "+++ fixed/src/x.py", "-import os"])
+    assert analyze(diff).category == "lint"
