@@ -31,6 +31,8 @@ its variants' names too (``Dockerfile.dev``, ``build.Dockerfile``)."""
 _NAMED_FILE = rx.compile(rf"^{_NAMED}$")
 _PATH = rf"(?P<path>(?:[A-Za-z]:)?(?:[\w.@+~-]*(?:[/\\][\w.@+~-]+)*\.{_EXT}|(?:[\w.@+~-]+[/\\])*{_NAMED}))"
 _PATH_OR_T = rf"(?P<path>(?:[A-Za-z]:)?[\w.@+~-]*(?:[/\\][\w.@+~-]+)*\.(?:{_EXT}|t))"
+_TABLE_HEADING = rf"^\s*Line\s+{_PATH}\s*$"
+"""PHPStan's table heading ("  Line   src/Parser.php"): the file its rows are in."""
 _FILE_PATTERNS = [
     rx.compile(rf"File \"{_PATH}\", line (?P<line>\d+)"),
     rx.compile(rf"-->\s+{_PATH}:(?P<line>\d+)(?::\d+)?"),
@@ -57,7 +59,7 @@ _FILE_PATTERNS = [
     # test script's ".t" too)
     rx.compile(rf"(?:^|[\s'\"(]){_PATH_OR_T}['\"]?[,:]? (?:on |at )?line (?P<line>\d+)\b"),
     rx.compile(rf"^(?:\S+: )?{_PATH}$"),
-    rx.compile(rf"^\s*Line\s+{_PATH}\s*$"),  # PHPStan's table heading
+    rx.compile(_TABLE_HEADING),
 ]
 _BARE_PATH = rx.compile(rf"(?:^|[\s'\"\[(]){_PATH}(?:$|[\s'\"\]),;])")
 """A path alone among words, with no line ("would reformat /w/app/x.py", "[warn] src/api.js", "ERROR: x.py ..."):
@@ -195,7 +197,7 @@ def _bare_refs(text: str) -> list[str]:
     return [m.group("path") for m in _BARE_PATH.finditer(text)]
 
 
-_STYLISH_HEADING = rx.compile(rf"^(?:FILE: )?{_PATH}$|^\s*Line\s+{_PATH}\s*$")
+_STYLISH_HEADING = rx.compile(rf"^(?:FILE: )?{_PATH}$|{_TABLE_HEADING}")
 _STYLISH_ROW = rx.compile(
     r"^\s+(?P<line>\d+):\d+\s+(?:error|warning|\u2716|\u26a0)\s|^\s*(?P<row>\d+) \| (?:ERROR|WARNING) \|"
     r"|^  (?P<cell>\d+)\s{3,}\S"
