@@ -192,6 +192,36 @@ def _refs(text: str) -> list[tuple[str, int | None, bool]]:
     return out
 
 
+_ANY_PATH = r"(?P<path>(?:[A-Za-z]:)?[\w.@+~-]*(?:[/\\][\w.@+~-]+)*[\w@+~-]\.[A-Za-z][\w-]{0,15})"
+_ANY_LINE_PATTERNS = [
+    rx.compile(rf"(?:^|[^\w/\\.@+~-]|file://){_ANY_PATH}:(?P<line>\d+)\b"),
+    rx.compile(rf"{_ANY_PATH}\((?P<line>\d+)(?:[,.:] ?\d+)?\)"),
+    rx.compile(rf"(?:^|[\s'\"(]){_ANY_PATH}['\"]?[,:]? (?:on |at )?line (?P<line>\d+)\b"),
+    rx.compile(rf"(?i)\bline (?P<line>\d+)(?:, col(?:umn)? \d+)? (?:of|in) (?:file )?['\"]?{_ANY_PATH}"),
+]
+_ANY_BARE = rx.compile(rf"(?:^|[\s'\"\[(]){_ANY_PATH}(?:$|[\s'\"\]),;]|:)")
+"""With the repository's file list, a path of any extension (a ``.bats`` test, a ``.coffee`` source, a ``.vhd``
+unit): a file only when the list holds it, read where no known shape named a file. The same places for the line as
+the known shapes: after a colon, in parentheses, "<path>, line N", "line N of <path>"."""
+
+
+def _tree_refs(text: str, tree: RepoTree) -> list[tuple[str, int | None]]:
+    """The repository files a line names in any of the shapes above, with their line where it has one."""
+    out: list[tuple[str, int | None]] = []
+    for pattern in _ANY_LINE_PATTERNS:
+        for m in pattern.finditer(text):
+            rel = tree.resolve(m.group("path"))
+            if rel is not None:
+                out.append((rel, int(m.group("line"))))
+        if out:
+            return out
+    for m in _ANY_BARE.finditer(text):
+        rel = tree.resolve(m.group("path"))
+        if rel is not None:
+            out.append((rel, None))
+    return out
+
+
 def _bare_refs(text: str) -> list[str]:
     """The paths a line names without a line number (only for a line :func:`_refs` found nothing in)."""
     return [m.group("path") for m in _BARE_PATH.finditer(text)]
@@ -289,6 +319,12 @@ def extract_files(groups: Iterable[Iterable[str]], tree: RepoTree | None = None)
                     (frames if is_frame else plain).append((rel, line))
                     if lone:
                         heading = rel  # a path alone: the rows of a stylish report may follow it
+            if not refs and tree is not None:
+                named_any = _tree_refs(text, tree)
+                plain.extend(ref for ref in named_any if ref[1] is not None)
+                if len(bare) < MAX_FILES:
+                    bare.update((path, None) for path, line in named_any if line is None)
+                continue
             if not refs and len(bare) < MAX_FILES:
                 for path in _bare_refs(text):
                     if tree is not None:
