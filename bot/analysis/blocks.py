@@ -20,7 +20,16 @@ from dataclasses import dataclass, field
 
 from . import rx
 from .facts import heads_stylish_rows, is_stylish_row
-from .patterns import BACK_CONTINUATION, CONTINUATION, GENERIC_RULES, RULE_CATEGORY, STACK_FRAME, LineInfo
+from .patterns import (
+    BACK_CONTINUATION,
+    CONTINUATION,
+    GENERIC_RULES,
+    RULE_CATEGORY,
+    STACK_FRAME,
+    TAP_PASSED_POINT,
+    LineInfo,
+    tap_comment_name,
+)
 from .scanner import ScanResult
 
 INCLUDE_EXIT = True
@@ -457,9 +466,34 @@ def _lua_traceback_end(lines: dict[int, Line], end: int) -> int:
     return _paragraph_end(lines, end + 2)
 
 
+TAP_NAME_REACH = 10
+"""The passing points of a test looked back over for the comment that names it (see :func:`_tap_name_above`)."""
+
+
+def _tap_name_above(lines: dict[int, Line], start: int, covered_to: int) -> int | None:
+    """The line of the TAP comment naming the test whose failing point is line ``start`` (tape's "# name" above
+    the test's points, its passing ones between), or None."""
+    no = start - 1
+    while no > covered_to and start - no <= TAP_NAME_REACH:
+        line = lines.get(no)
+        if line is None:
+            return None
+        if not TAP_PASSED_POINT.match(line.text):
+            above = lines.get(no - 1)
+            return no if tap_comment_name(line.text, above.text if above is not None else None) else None
+        no -= 1
+    return None
+
+
 def _lead_in(lines: dict[int, Line], start: int, covered_to: int) -> int:
     """Take the line that announces the block ("=== CONT TestX", "==> Checking ...") or the banner
-    ("-----" / title / "-----") a script printed just before the stage that failed."""
+    ("-----" / title / "-----") a script printed just before the stage that failed, or the comment that names a TAP
+    test above its points."""
+    head = lines.get(start)
+    if head is not None and head.info.rule == "tap_not_ok" and not head.indent:
+        named = _tap_name_above(lines, start, covered_to)
+        if named is not None:
+            return named
     prev = lines.get(start - 1)
     if prev is None or prev.no <= covered_to:
         return start

@@ -817,6 +817,27 @@ _UNANCHORED = _re2._Anchor.UNANCHORED
 _ANCHOR_START = _re2._Anchor.ANCHOR_START
 
 
+_TAP_COMMENT_NAME = rx.compile(r"^# (?P<name>[^\s#](?:.*\S)?)\s*$")
+_TAP_NOT_A_NAME = rx.compile(
+    r"^# (?:tests|suites|pass|fail|skip(?:ped)?|todo|cancelled|duration_ms|ok|Subtest:|time=)(?:\s|=|$)"
+)
+TAP_PASSED_POINT = rx.compile(r"^ok \d+\b")
+
+
+def tap_comment_name(text: str, before: str | None) -> str | None:
+    """The test a TAP comment names, for the producers that print a test's name as a comment above its points
+    (tape: "# parses numbers", then "ok 1 ...", "not ok 2 ..."); ``before`` is the line above the comment. None for
+    the run's counts ("# tests 4", "# fail 2"), node's "# Subtest:" and a failing point's diagnostics: those that
+    follow the point ("not ok 2 x" then "# (in test file t.bats, line 16)"), go on from another comment, or are
+    indented after the "#" (Test::More's "#   Failed test 'x'")."""
+    m = _TAP_COMMENT_NAME.match(text)
+    if m is None or _TAP_NOT_A_NAME.match(text):
+        return None
+    if before is not None and (before.startswith("#") or before.lstrip().startswith("not ok ")):
+        return None
+    return m.group("name")
+
+
 def surefire_passed(raw: bytes) -> bool:
     """Whether a raw line (a timestamp or colour codes before it do not matter) is a passing class's verdict."""
     return bool(_SUREFIRE_PASS_RAW.Match(_UNANCHORED, raw, 0, len(raw))[0][0] >= 0)

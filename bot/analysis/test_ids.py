@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from . import rx
-from .patterns import LineInfo
+from .patterns import LineInfo, tap_comment_name
 
 MAX_TESTS = 50
 MAX_ID = 300
@@ -189,12 +189,17 @@ def extract_tests(lines: Iterable[tuple[int, str, LineInfo]]) -> list[str]:
     after: str | None = None  # what the previous line announced: the id comes next (minitest, busted)
     ctest = False
     tap: list[tuple[int, str, bool]] = []  # failing TAP points seen, (indent, id, timed), for their suites to claim
+    tap_name: str | None = None  # the test a TAP comment named above its points (tape's "# name")
     rows = list(lines)
     for k, (no, text, info) in enumerate(rows):
         adjacent = no == prev_no + 1
         prev_no = no
         if not adjacent:
             mocha, after = None, None
+        if text.startswith("# "):
+            tap_name = tap_comment_name(text, rows[k - 1][1] if k and adjacent else None) or tap_name
+        elif tap_name is not None and text.strip() and not (text.startswith((" ", "ok ", "not ok "))):
+            tap_name = None  # the TAP stream ended (its points and their indented diagnostics go on under the name)
         if mocha is not None:
             part = text.strip()
             if part and not _NUMBERED.match(text):
@@ -233,6 +238,9 @@ def extract_tests(lines: Iterable[tuple[int, str, LineInfo]]) -> list[str]:
                 for _, child, _ in children:
                     found.rename(child, f"{suite} > {child}")
                     tap.append((indent, f"{suite} > {child}", timed))
+            elif tap_name is not None and not indent:  # tape: the point is an assertion of the test named above
+                found.add(tap_name, "tap")
+                tap.append((indent, _norm(tap_name), timed))
             else:
                 found.add(info.test, "tap")
                 tap.append((indent, suite, timed))

@@ -24,6 +24,9 @@ _ANSI = Pattern(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x
 # "[0K" (erase to the end of the line, after every fold and timer marker).
 _BARE_SGR = Pattern(r"\[(?:\d{1,3};)*\d{1,3}m|\[[0-2]K")
 """(With its number: a bare "[m" is as likely code's, "UNITS[match[2]]".)"""
+_CURSOR_HOME = Pattern(r"\x1b\[[01]?G")
+"""The cursor sent to the line's first column (a test runner redrawing its line, bats' "pretty" formatter): read as
+a carriage return, the line's last drawing is what the terminal shows."""
 _CONTROL = Pattern(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 """Control characters dropped from a line (tab, newline and carriage return are not among them)."""
 _CONTROL_TABLE = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
@@ -74,6 +77,8 @@ def clean(raw: bytes | str) -> CleanLine:
             section = (sm.group(1), sm.group(3))
             line = line[: sm.start()] + line[sm.end() :]
     if "\x1b" in line:
+        if "G" in line:
+            line = _CURSOR_HOME.sub("\r", line)
         line = _ANSI.sub("", line)
     if "\r" in line:
         line = _last_visible(line)

@@ -245,3 +245,31 @@ def test_rubocop_offenses_are_lint_findings() -> None:
     assert set(meta["lines"]) <= lines
     assert result.category == "lint"  # type: ignore[attr-defined]
     assert _files(result)[0] == ("lib/report.rb", 1)
+
+
+@pytest.mark.parametrize("variant", ["github", "gitlab"])
+@pytest.mark.parametrize("name", ["tape-deep-equal", "bats-pretty", "bats-tap"])
+def test_tests_named_as_the_runner_draws_them(name: str, variant: str) -> None:
+    """tape names a test by a TAP comment above its points (the failing points are its assertions); bats' pretty
+    formatter redraws each test's line from its first column ("ESC[1G"): what shows is "✗ name"."""
+    meta, result, lines = _case(name, variant)
+    assert result.tests == meta["tests"]  # type: ignore[attr-defined]
+    assert set(meta["lines"]) - lines <= {max(meta["lines"])}  # (tape's "# fail 2" count is left out)
+
+
+def test_a_tap_comment_after_a_failing_point_names_no_test() -> None:
+    """Diagnostics follow their point (bats' "# (in test file ...)", Test::More's "#   Failed test"): the next
+    failing point keeps its own name."""
+    log = gh_step(
+        "bats --tap test",
+        [
+            "1..3",
+            "ok 1 lower-cases a title",
+            "not ok 2 squeezes repeated spaces",
+            "# (in test file test/slugify.bats, line 16)",
+            "#   `[ \"$output\" = \"release-notes\" ]' failed",
+            "not ok 3 prints usage without an argument",
+            "# (in test file test/slugify.bats, line 21)",
+        ],
+    )
+    assert analyze(log).tests == ["squeezes repeated spaces", "prints usage without an argument"]
