@@ -835,7 +835,7 @@ def tap_comment_name(text: str, before: str | None) -> str | None:
         return None
     if before is not None and (before.startswith("#") or before.lstrip().startswith("not ok ")):
         return None
-    return m.group("name")
+    return str(m.group("name"))
 
 
 def surefire_passed(raw: bytes) -> bool:
