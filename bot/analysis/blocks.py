@@ -1130,12 +1130,26 @@ with its "[*] 3 fixable" and cargo's "to rerun pass --lib": they repeat what the
 0.006s", ESLint's "\u2716 5 problems (4 errors, 1 warning)" too.)"""
 
 
+_FAILED_COUNT = rx.compile(
+    r"(?i)\b[1-9]\d* (?:failed|failures?|errors?|problems?|failing)\b|\b(?:failures|errors)=[1-9]|^# fail +[1-9]"
+)
+"""A count that says how many failed ("3 failed, 2 passed", "\u2716 3 problems", "# fail 2"): the run's verdict in one
+line, the line a reader's eye goes to at the end of the step: the last such line of the selection is kept, where the
+rest of the summary goes (Jest's "Test Suites: 1 failed" above its "Tests: 1 failed, 3 passed", pytest's "Interrupted:
+1 error" banner above its "1 error in 0.36s")."""
+
+
 def _runner_totals(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> set[int]:
-    """The count lines (TOTALS_RULES) of the selection, when it holds the tool's own report they count: a
-    failing test's or a checker's error line. Alone, a count is what there is to read and stays. (mocha's
-    "2 failing" is not one: its numbered list of failing tests follows it, read for their names.)"""
+    """The count lines (TOTALS_RULES) of the selection but its last count of failures (_FAILED_COUNT), when it holds
+    the tool's own report they count: a failing test's or a checker's error line. Alone, a count is what there is to
+    read and stays. (mocha's "2 failing" is not one: its numbered list of failing tests follows it, read for their
+    names.)"""
     chosen = _held(lines, ranges)
     totals = {no for no in chosen if lines[no].info.rule in TOTALS_RULES}
+    verdict = max(
+        (no for no in totals if _FAILED_COUNT.search(lines[no].text) and "fixable" not in lines[no].text), default=None
+    )  # (ESLint's "1 error and 0 warnings potentially fixable" counts what --fix can do, not what failed)
+    totals.discard(verdict)  # (a None is not in it)
     if not totals:
         return set()
     reported = any(

@@ -23,7 +23,7 @@ _PREFILTER_SOURCE = (
     # (No class may match the newline: a candidate is one whole line.)
     rb"(?i:error)" + _A + rb"[:\[!]|ERROR|[A-Za-z](?:Error|Exception)\b|\bError\b|\b[1-9]\d* errors?\b"
     rb"|(?:^|Z |m)(?i:error) |\d+:\d+ +" + _A + rb"error |(?i:npm err)|error" + _A + rb" TS\d|ERR_"
-    rb"|(?i:fail(?:ed|ing|ure[^s\n]|ure$|ures?: ?[1-9]))|FAIL|(?:Failures|Errors): [1-9]"
+    rb"|(?i:fail(?:ed|ing|ure[^s\n]|ure$|ures?: ?[1-9]|ures:\s*$))|FAIL|(?:Failures|Errors): [1-9]"
     rb"|(?i:fatal|panic|exception|traceback|killed|timed out|denied|forbidden|unauthori[sz]ed|no such file"
     rb"|segmentation|core dumped|out of memory|oomkill|no space left|refused|reset by peer|tls handshake"
     rb"|unreachable|exceeded|canceled|cancelled|unresolv|unsatisf|resolutionimpossible"
@@ -541,7 +541,9 @@ _rule("pyright", r"^\s*\S+\.pyi?:\d+:\d+ - error: ", "anchor", 3, "typecheck")
 _rule("typecheck_total", r"^Found \d+ errors? in \d+ files?", "trailer", 1.5, "typecheck")
 _rule("ruff_rule", r"^[A-Z]{1,4}\d{3,4} (?:\[\*\] )?\S", "anchor", 3, "lint")
 _rule("pylint_ruff", r"^\S+\.pyi?:\d+:\d+: (?:[A-Z]{1,4}\d{2,4}|[CRWEF]\d{4})\b", "anchor", 3, "lint")
-_rule("eslint", r"^\s+\d+:\d+\s+error\s+", "anchor", 3, "lint")
+# a stylish report's row: ESLint's "  7:3  error  msg  rule", stylelint's string formatter's "  7:3  \u2716  msg  rule"
+# (its warnings are "\u26a0")
+_rule("eslint", r"^\s+\d+:\d+\s+(?:error|\u2716)\s+", "anchor", 3, "lint")
 _rule(
     "lint_totals",
     r"^(?:\u2716 \d+ problems?|\d+ files? would be reformatted)",

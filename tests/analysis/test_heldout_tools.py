@@ -53,6 +53,9 @@ LINES_AND_FILES = [
     "cppcheck-errors",
     "exunit-failures",
     "php-uncaught-exception",
+    # DEV3: a "Failures:" list header ten lines above its first error word; stylelint's "\u2716" rows
+    "jasmine-failures",
+    "stylelint-string",
 ]
 # An error raised in the code under test, called from a test: the code's path:line first, the test's next.
 RAISED_IN_CODE = ["asan-heap-overflow", "asan-use-after-free", "phpunit-errors"]
