@@ -164,6 +164,8 @@ HALVES = {
     "TEST5": ["shunit2", "qunit", "clang-format", "perlcritic", "ninja", "pdm"],
     "DEV6": ["cython", "protoc", "jq", "django", "cucumber-js", "autopep8"],
     "TEST6": ["bison", "typos", "yapf", "uvu", "cfn-lint", "tcc"],
+    "DEV7": ["trial", "hspec", "hadolint", "webpack", "gnat", "pipenv"],
+    "TEST7": ["green", "clojure-test", "zizmor", "rollup", "nim", "pip-compile"],
 }
 """The split, by tool, decided before the analyzer saw any of these logs (bench/heldout/README.md)."""
 
