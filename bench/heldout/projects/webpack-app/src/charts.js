@@ -1,0 +1,3 @@
+export function renderChart(query) {
+  console.log("chart", query);
+}

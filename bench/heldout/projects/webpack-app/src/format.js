@@ -1,0 +1,3 @@
+export function formatMoney(value) {
+  return value.toFixed(2);
+}
