@@ -326,6 +326,8 @@ def build_blocks(lines: dict[int, Line], region: tuple[int, int], skipped: set[i
             cur += 1
             if nxt.info.rule == "go_pkg_fail":
                 break  # "FAIL\tpkg 0.1s" closes the package's output
+        if _VERDICT_HEADING.match(lines[start].text):
+            end = _verdict_id_end(lines, end)
         if info.rule == "pytest_summary":
             # "FAILED x::t - AssertionError: assert {...} == {...}" then the message's other lines, indented: the test's
             # report above says them where they belong (its "E" lines); the summary's line names the test
@@ -485,6 +487,26 @@ def _tap_name_above(lines: dict[int, Line], start: int, covered_to: int) -> int 
     return None
 
 
+_TRACEBACK = rx.compile(r"^Traceback \(most recent call last\):$")
+_VERDICT_HEADING = rx.compile(r"^\[(?:FAIL|ERROR)\]$")
+_DOTTED_ID = rx.compile(r"^(?:\w+\.){2,}\w+$")
+
+
+def _verdict_id_end(lines: dict[int, Line], end: int) -> int:
+    """The end of a report headed "[FAIL]"/"[ERROR]" (Twisted trial's) whose traceback ended at ``end``: the test's
+    dotted id after it, over a blank line, when a rule line closes the report."""
+    for no in (end + 1, end + 2):
+        line = lines.get(no)
+        if line is None:
+            return end
+        if _DOTTED_ID.match(line.text):
+            after = lines.get(no + 1)
+            return no if after is not None and _RULE_LINE.match(after.text) else end
+        if line.text.strip():
+            return end
+    return end
+
+
 def _lead_in(lines: dict[int, Line], start: int, covered_to: int) -> int:
     """Take the line that announces the block ("=== CONT TestX", "==> Checking ...") or the banner
     ("-----" / title / "-----") a script printed just before the stage that failed, or the comment that names a TAP
@@ -495,6 +517,9 @@ def _lead_in(lines: dict[int, Line], start: int, covered_to: int) -> int:
         if named is not None:
             return named
     prev = lines.get(start - 1)
+    if head is not None and prev is not None and prev.no > covered_to and _TRACEBACK.match(head.text):
+        if _VERDICT_HEADING.match(prev.text):
+            return prev.no  # trial's "[ERROR]" over its traceback (Maven's empty "[ERROR]" line has the same text)
     if prev is None or prev.no <= covered_to:
         return start
     if _LEAD_IN.match(prev.text):

@@ -327,6 +327,14 @@ _rule(
 )
 _rule("unittest_ran", r"^Ran \d+ tests? in [\d.]+s$", "trailer", 1, "test")  # unittest's count before its verdict
 _rule("unittest_fail", r"^(?:FAIL|ERROR): (?P<test>\w+ \([\w.]+\))", "anchor", 3, "test")
+# Twisted trial: its report's heading "[FAIL]" / "[ERROR]" over each failure's traceback (the test's dotted id after
+# it), and its verbose reporter's verdict "    test_fee ...        [FAIL]"
+_rule("trial_heading", r"^\[(?:FAIL|ERROR)\]$", "header", 2, "test")
+_rule("trial_verdict", r"^\s+(?P<test>\w+) \.\.\. +\[(?:FAIL|ERROR)\]$", "anchor", 2, "test")
+# a Python exception named by its module ("twisted.trial.unittest.FailTest: 150 != 15", Django's
+# "django.core.exceptions.ImproperlyConfigured: ..."), the line that closes a traceback (a class named "...Error" or
+# "...Exception" is read by the generic rules)
+_rule("py_qualified_exception", r"^(?:[a-z_][a-z0-9_]*\.)+[A-Z][A-Za-z0-9_]*: \S", "anchor", 2)
 _rule("go_test_log", r"^\s+\S+_test\.go:\d+: \S", "anchor", 2.5, "test")
 _rule("path_line_exception", r"^\S+\.\w+:\d+: [A-Z][\w.]*(?:Error|Exception)\b", "anchor", 3)
 _rule("go_fail", r"^\s*--- FAIL: (?P<test>\S+)", "anchor", 3, "test")

@@ -57,6 +57,9 @@ _PLAYWRIGHT = rx.compile(
     r"^\s*(?:\d+\) |(?:\u2718|\u00d7|\u2715)?\s*\d+ )?\[[^\]\n]{1,80}\] \u203a \S+:\d+:\d+ \u203a (?P<t>.+?)"
     r"(?: \u2500+)?(?: \(\d+(?:\.\d+)?m?s\))?\s*$"
 )
+_VERDICT_HEADING = rx.compile(r"^\[(?:FAIL|ERROR)\]$")
+_DOTTED_ID = rx.compile(r"^(?:\w+\.){2,}\w+$")
+"""Twisted trial's report: "[FAIL]", the traceback, the test's dotted id, then a rule line."""
 _KARMA_BROWSER = rx.compile(r"^(?:Headless)?(?:Chrome|Chromium|Firefox|Safari|Edge|Electron|PhantomJS)[^()]*\([^)]*\) ")
 _DART_FILE = rx.compile(r"^(?:\S*/)?\S+\.dart: ")
 _PYTEST_PHASE = rx.compile(r"^(?:ERROR|FAILED) at (?:setup|teardown|call) of (?P<t>.+)$|^\[doctest\] (?P<d>.+)$")
@@ -190,6 +193,7 @@ def extract_tests(lines: Iterable[tuple[int, str, LineInfo]]) -> list[str]:
     ctest = False
     tap: list[tuple[int, str, bool]] = []  # failing TAP points seen, (indent, id, timed), for their suites to claim
     tap_name: str | None = None  # the test a TAP comment named above its points (tape's "# name")
+    verdict_heading = False  # in a report headed "[FAIL]" / "[ERROR]" (Twisted trial's): its test's id closes it
     rows = list(lines)
     for k, (no, text, info) in enumerate(rows):
         adjacent = no == prev_no + 1
@@ -219,6 +223,13 @@ def extract_tests(lines: Iterable[tuple[int, str, LineInfo]]) -> list[str]:
                 cls, meth = mm.group("cls") or mm.group("cls2"), mm.group("m") or mm.group("m2")
                 found.add(f"{cls}#{meth}", "minitest")
                 continue
+        if _VERDICT_HEADING.match(text):
+            verdict_heading = True
+            continue
+        if verdict_heading and _DOTTED_ID.match(text):
+            found.add(text, "trial")  # "pkg.test.test_mod.Class.test_name" after the traceback, at the line's start
+            verdict_heading = False
+            continue
         if "not ok " in text and info.rule == "tap_not_ok" and info.test:
             im = _TAP_INDENT.match(text)
             indent = len(im.group(1)) if im else 0
