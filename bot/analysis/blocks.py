@@ -645,6 +645,7 @@ def select(
             | _coverage_table(lines, ranges)
             | _python_markers(lines, ranges)
             | _asides(lines, ranges)
+            | _resolver_trace(lines, ranges)
         )
         if library:
             ranges = _runs({no for a, b in ranges for no in range(a, b + 1)} - library)
@@ -1231,6 +1232,30 @@ def _asides(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> set[int]:
                 out.add(no)
                 if no - 1 in lines and lines[no - 1].info.rule != "rubocop":
                     out.add(no - 1)
+    return out
+
+
+_RESOLVE_TRACE = rx.compile(r"^resolve '[^']+' in '[^']+'$")
+_CANT_RESOLVE = rx.compile(r"\bCan't resolve '")
+
+
+def _resolver_trace(lines: dict[int, Line], ranges: list[tuple[int, int]]) -> set[int]:
+    """Under webpack's "Module not found: Error: Can't resolve 'x' in '/w/src'", the log of its resolver (shown with
+    detailed stats): "resolve 'x' in '/w/src'" and the indented lines of every place and extension it tried, up to
+    the next blank line. The error line and a "Did you mean './x.js'?" above the log say what is wrong."""
+    nos = _held(lines, ranges)
+    if not any(_CANT_RESOLVE.search(lines[no].text) for no in nos):
+        return set()
+    out: set[int] = set()
+    tracing = False
+    for no in sorted(nos):
+        text = lines[no].text
+        if _RESOLVE_TRACE.match(text):
+            tracing = True
+        elif not text.strip() or not text.startswith(" "):
+            tracing = False
+        if tracing:
+            out.add(no)
     return out
 
 

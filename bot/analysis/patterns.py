@@ -30,7 +30,8 @@ _PREFILTER_SOURCE = (
     rb"|exit code|exit status|exited with|non-zero|command not found|not supplied|module not found"
     rb"|could not resolve|unable to (?:locate|resolve|access)|undefined reference|cannot find module"
     rb"|invalid workflow|bad credentials|not accessible|service unavailable|bad gateway|lost communication"
-    rb"|shutdown signal|version solving|no solution found|would reformat|went wrong|deadline)"
+    rb"|shutdown signal|version solving|no solution found|would reformat|went wrong|deadline"
+    rb"|the conflict is caused by)"
     rb"|Diff in \S+:\d+:|^--- (?:a|old)/\S| SC\d{4} \(|In \S+ line \d+:|File would be reformatted"
     rb"|(?:^|[mK ])\$ \S|(?:^|[ m])[A-Z]{1,4}\d{3,4} (?:\[\*\] )?\S|[1-9]\d* problems? \(|(?:^|Z )# \S"
     rb"|\.go:\d+:\d+: |_test\.go:\d+: |\.(?:java|kt|scala|groovy):\[\d+,\d+\]"
@@ -116,6 +117,9 @@ CONTINUATION = rx.compile(
     r"|^\s*-{4,}\s*$|^\s*>\s*\[|^\s*>>>\s|^\s*\^[~^]*\s*$|^\s+\d+:\d+\s+(?:error|warning)\s|^\s*(?:symbol"
     r"|location|required|found|reason)\s*:"
     r"|^\s*(?:Expected|Received|expected|received|actual|Actual|but was|but got)\b"
+    # a tool's guess under its error, asked (webpack's "Did you mean './charts.js'?"; ShellCheck's "Did you mean:" over
+    # its rewrite of the line is not one)
+    r"|^\s*Did you mean\b[^:]*\?\s*$"
     r"|^During handling of the above exception|^The above exception was the direct cause|^#\d+ CANCELED"
     r"|^\S*Dockerfile\S*:\d+$|^\s*\u276f \S|(?i)\bcaused by:$"
     r"|^\d+ +\S"  # tsc --pretty quotes the source line after a blank line: "9     condition: body.conditions,"
@@ -514,6 +518,9 @@ _rule("gradle_test", r"^(?P<test>\S+ > .+) FAILED$", "anchor", 3, "test")
 # a test runner's per-test verdict at the line's end (Karma's "Chrome 90 Suite should x FAILED", Ant's JUnit
 # task "Test com.x.YTest FAILED"): two words at least, so a build's own "BUILD FAILED" is not one
 _rule("test_line_failed", r"^(?P<test>[^\s>\[]\S*(?: \S+)+) FAILED$", "anchor", 2.5, "test")
+# a spec runner's verdict numbered for its list of failures below (hspec: "  reads hours FAILED [1]" under its
+# "describe"; the list's "1) Parser reads hours" names the test whole)
+_rule("spec_failed_numbered", r"^\s+\S.* FAILED \[\d+\]$", "anchor", 2.5, "test")
 # CTest: a test's failing verdict ("2/2 Test #2: trim ....***Failed  0.01 sec", "...Subprocess aborted***Exception:")
 # and its run's count ("50% tests passed, 1 tests failed out of 2", "Total Test time (real) =   0.02 sec")
 _rule(
@@ -708,6 +715,9 @@ _rule(
     3,
     "dependency",
 )
+# pip's resolver says which requirements conflict under this heading (pip, and the tools that run it: pipenv,
+# pip-compile, tox), its lines indented under it
+_rule("pip_conflict", r"^The conflict is caused by:$", "header", 2, "dependency")
 _rule(
     "uv_resolve",
     r"No solution found when resolving|version solving failed|SolverProblemError|Because .* depends on",

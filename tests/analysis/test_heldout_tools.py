@@ -60,6 +60,10 @@ LINES_AND_FILES = [
     # by the test's dotted id; an exception named by its module ("twisted.trial.unittest.FailTest: 150 != 15")
     "trial-failures",
     "trial-text",
+    # DEV7: hspec's numbered verdicts ("reads hours FAILED [1]"); webpack's resolver log left out under its
+    # "Can't resolve", its "Did you mean './charts.js'?" kept
+    "hspec-failures",
+    "webpack-module-not-found",
 ]
 # An error raised in the code under test, called from a test: the code's path:line first, the test's next.
 RAISED_IN_CODE = ["asan-heap-overflow", "asan-use-after-free", "phpunit-errors"]
@@ -281,3 +285,12 @@ def test_a_tap_comment_after_a_failing_point_names_no_test() -> None:
         ],
     )
     assert analyze(log).tests == ["squeezes repeated spaces", "prints usage without an argument"]
+
+
+@pytest.mark.parametrize("variant", ["github", "gitlab"])
+def test_pip_resolvers_conflict_heading_and_its_lines(variant: str) -> None:
+    """pipenv prints pip's "The conflict is caused by:" and the requirements under it (then again inside its
+    traceback): the first copy is read with the resolver's verdict."""
+    meta, result, lines = _case("pipenv-conflict", variant)
+    assert set(meta["lines"]) <= lines, sorted(set(meta["lines"]) - lines)
+    assert result.category == "dependency"  # type: ignore[attr-defined]
