@@ -331,6 +331,9 @@ _rule(
 )
 _rule("unittest_ran", r"^Ran \d+ tests? in [\d.]+s$", "trailer", 1, "test")  # unittest's count before its verdict
 _rule("unittest_fail", r"^(?:FAIL|ERROR): (?P<test>\w+ \([\w.]+\))", "anchor", 3, "test")
+# its verbose (-v) verdict, Django's test runner's too: "test_x (app.tests.T.test_x) ... FAIL" (its report's
+# "FAIL: test_x (...)" heading names the test)
+_rule("unittest_verdict", r"^\w+ \([\w.]+\) \.\.\. (?:FAIL|ERROR)$", "anchor", 2.5, "test")
 # Twisted trial: its report's heading "[FAIL]" / "[ERROR]" over each failure's traceback (the test's dotted id after
 # it), and its verbose reporter's verdict "    test_fee ...        [FAIL]"
 _rule("trial_heading", r"^\[(?:FAIL|ERROR)\]$", "header", 2, "test")

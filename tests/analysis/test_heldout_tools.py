@@ -64,6 +64,8 @@ LINES_AND_FILES = [
     # "Can't resolve", its "Did you mean './charts.js'?" kept
     "hspec-failures",
     "webpack-module-not-found",
+    # DEV6: unittest's verbose verdict "test_x (app.tests.T.test_x) ... FAIL" (Django's runner), far above its report
+    "django-test-verbose",
 ]
 # An error raised in the code under test, called from a test: the code's path:line first, the test's next.
 RAISED_IN_CODE = ["asan-heap-overflow", "asan-use-after-free", "phpunit-errors"]
