@@ -474,6 +474,8 @@ def categorize(items: list[tuple[str, LineInfo]], step: str | None = None) -> st
         return "test"
     if _COMPILE_WORDS.search(joined):
         return _compile_or_lint(joined, step)
+    if _LINT_WORDS.search(joined):
+        return "lint"
     if step:
         words = step.replace("_", " ").replace("/", " ")  # "./build/test_runner" says "build" and "test"
         for category, pattern in _STEP_WORDS:
@@ -511,6 +513,7 @@ _STEP_WORDS: list[tuple[str, rx.Pattern]] = [
             r"|\brubocop\b|\bflake8\b|\bruff\b|\bpylint\b|\bstaticcheck\b|\bcppcheck\b|\w+lint\b|\bphpstan\b"
             r"|\bpsalm\b|\bphpcs\b|\bstandardrb\b|\bbandit\b|\bsemgrep\b|\bluacheck\b|\bclang-tidy\b|\bhlint\b"
             r"|\banaly[sz]e\b|\bautopep8\b|\s--diff\b"  # flutter's, dart's; a formatter asked for its diff
+            r"|\bpyflakes\b|\bvulture\b"
         ),
     ),
     ("typecheck", rx.compile(r"(?i)\btype-?check\w*|\bcheck-types\b|\bmypy\b|\bpyright\b|\btsc\b|\bdialyzer\b")),
@@ -536,4 +539,12 @@ _COMPILE_WORDS = rx.compile(
     r"|\bundeclared identifier\b|\bundefined identifier\b|\bidentifier not found\b|\bunresolved reference\b"
     r"|\bcannot find symbol\b|\bnot in scope\b|\*\* BUILD FAILED \*\*|\bfollowing build commands failed\b"
     r"|\bcould not compile\b"  # cargo's verdict
+    # a parser's words (a bundler's "Module parse failed: Unexpected token (4:43)", a compiler's "parse error")
+    r"|\bparse failed\b|\bunexpected token\b|\bparse error\b"
 )
+_LINT_WORDS = rx.compile(
+    r"(?i)\bunused (?:import|variable|function|argument|parameter|code|method|class|attribute|property|label)\b"
+    r"|\bimported but unused\b|\bnever used\b|\bundefined name\b|\bline too long\b|\btrailing whitespace\b"
+)
+"""A linter's words about the code ("'os' imported but unused", "unused import 'os'", "undefined name 'x'"), read when
+no rule or error word says what failed: a compiler only warns in them."""

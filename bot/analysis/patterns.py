@@ -728,6 +728,9 @@ _rule(
     3,
     "dependency",
 )
+# webpack under its "ERROR in ./src/x.js 4:43": a module it could not parse, or a loader (babel's, ts-loader's)
+# failed on
+_rule("webpack_module_failed", r"^Module (?:parse|build) failed\b", "anchor", 3, "compile")
 # a bundler that cannot find a file of the project itself ("Module not found: Error: Can't resolve './utils'",
 # "Cannot find module './x'", rollup's "is not exported by"): a build error, not a missing package
 _rule(

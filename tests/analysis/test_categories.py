@@ -382,3 +382,26 @@ def test_a_test_that_asserts_a_forbidden_answer_is_a_test() -> None:
         ],
     )
     assert analyze(log).category == "test"
+
+
+@pytest.mark.parametrize(
+    ("step", "output", "category"),
+    [
+        # a linter's words about the code, its command not named in the step (a script runs it)
+        ("./scripts/check.sh", ["app/report.py:1:1: 'os' imported but unused"], "lint"),
+        ("./scripts/check.sh", ["inventory/stock.py:2: unused import 'os' (90% confidence)"], "lint"),
+        # webpack's parse failure under its "ERROR in": the code does not build
+        (
+            "npm run bundle",
+            [
+                "ERROR in ./src/cart.js 4:43",
+                "Module parse failed: Unexpected token (4:43)",
+                "File was parsed as module type 'javascript/auto'.",
+                "webpack 5.113.0 compiled with 1 error in 216 ms",
+            ],
+            "compile",
+        ),
+    ],
+)
+def test_a_linters_words_and_a_bundlers_parse_failure(step: str, output: list[str], category: str) -> None:
+    assert analyze(gh_step(step, output)).category == category
