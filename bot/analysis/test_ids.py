@@ -49,8 +49,9 @@ _TAP_TIMED = rx.compile(r"#\s*time=\d")
 """node-tap's "# time=28ms" after a subtest's point (never after an assertion's): its deeper points are assertions."""
 # what a tool prints in a test's format that names no test: ESLint's "✖ 5 problems (4 errors, 1 warning)",
 # pytest-cov's "____ coverage: platform linux, python 3.11 ____"
-# Cypress's run table ("✖  login.cy.js     00:05    1    -    1", "✖  1 of 1 failed (100%)")
-_NOT_A_TEST = rx.compile(r"^\d+ problems? \(|^coverage: |^\d+ of \d+ failed|\S {4,}\S|^\[ERROR\] ")
+# Cypress's run table ("✖  login.cy.js     00:05    1    -    1", "✖  1 of 1 failed (100%)"), a tool's status under a
+# cross ("✘ Locking Failed!": pipenv's)
+_NOT_A_TEST = rx.compile(r"^\d+ problems? \(|^coverage: |^\d+ of \d+ failed|\S {4,}\S|^\[ERROR\] |\bFailed!$")
 # Playwright: "  1) [chromium] › tests/login.spec.ts:12:5 › login › shows an error ─────" heads a failure; the list
 # reporter's "✘  1 [chromium] › tests/login.spec.ts:12:5 › login › shows an error (5.1s)" marks it
 _PLAYWRIGHT = rx.compile(
